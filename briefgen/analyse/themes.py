@@ -1,0 +1,139 @@
+"""Theme assignment: weighted evidence from terms and phrases, context that argues
+against a theme, vetoes, and similarity to example sentences. Multi-label."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..config import ThemeConfig
+from ..models import Passage, ThemeMatch
+
+TOKEN_RE = re.compile(r"[a-z0-9]+")
+# Similarity to an example below this is noise from shared function words and names.
+EXAMPLE_FLOOR = 0.12
+
+
+def _stem(token: str) -> str:
+    """Light plural folding, enough for 'missiles'/'missile' without merging 'drilling' into 'drill'."""
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens; hyphens split words, possessive 's is dropped."""
+    text = text.casefold().replace("\u2019", "'")
+    text = re.sub(r"'s\b", "", text)
+    return TOKEN_RE.findall(text)
+
+
+@dataclass(frozen=True)
+class _Term:
+    text: str
+    parts: tuple[str, ...]
+    prefix: bool
+    weight: float
+
+    @classmethod
+    def parse(cls, text: str, weight: float) -> _Term:
+        prefix = text.rstrip().endswith("*")
+        parts = tuple(tokens(text.rstrip("* ")))
+        if not prefix:
+            parts = tuple(_stem(p) for p in parts)
+        return cls(text.strip(), parts, prefix, weight)
+
+    def found_in(self, raw: list[str], stemmed: list[str]) -> bool:
+        n = len(self.parts)
+        if n == 0:
+            return False
+        last = len(raw) - n + 1
+        for i in range(max(last, 0)):
+            if self.prefix:
+                # Every word but the last must match exactly; the last one by prefix.
+                if all(stemmed[i + k] == _stem(self.parts[k]) for k in range(n - 1)) and raw[i + n - 1].startswith(self.parts[-1]):
+                    return True
+            elif stemmed[i : i + n] == list(self.parts):
+                return True
+        return False
+
+
+class ThemeModel:
+    """The compiled form of one theme's configuration."""
+
+    def __init__(self, theme: ThemeConfig):
+        self.key = theme.key
+        self.threshold = theme.threshold
+        self.terms = [_Term.parse(t, w) for t, w in theme.terms.items()]
+        self.vetoes = [_Term.parse(t, 1.0) for t in theme.exclude]
+        self.examples = list(theme.examples)
+        self.example_weight = theme.example_weight
+
+    def evidence(self, raw: list[str], stemmed: list[str]) -> tuple[float, list[str], bool]:
+        """Score from terms, the matched terms (with weights), and whether a veto fired."""
+        for veto in self.vetoes:
+            if veto.found_in(raw, stemmed):
+                return 0.0, [f"not: {veto.text}"], True
+        score = 0.0
+        matched: list[str] = []
+        for term in self.terms:
+            if term.found_in(raw, stemmed):
+                score += term.weight
+                matched.append(term.text if term.weight >= 0 else f"{term.text} ({term.weight:+g})")
+        return score, matched, False
+
+
+def score_all(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> list[list[ThemeMatch]]:
+    """Every theme's score and evidence for every passage, whether or not it reaches the
+    threshold (a vetoed theme scores 0): what `assign` decides on, kept for explanations."""
+    return [[match for match, _ in row] for row in _score(passages, themes)]
+
+
+def assign(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> None:
+    """Set `passage.themes` for every passage: each theme whose evidence reaches its threshold."""
+    for passage, row in zip(passages, _score(passages, themes), strict=True):
+        passage.themes = [match for match, passed in row if passed]
+
+
+def _score(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> list[list[tuple[ThemeMatch, bool]]]:
+    models = [ThemeModel(t) for t in themes]
+    similarity = _example_similarity([p.text for p in passages], models)
+    rows: list[list[tuple[ThemeMatch, bool]]] = []
+    for row, passage in enumerate(passages):
+        raw = tokens(passage.text)
+        stemmed = [_stem(t) for t in raw]
+        matches: list[tuple[ThemeMatch, bool]] = []
+        for column, model in enumerate(models):
+            score, matched, vetoed = model.evidence(raw, stemmed)
+            if not vetoed and similarity is not None:
+                sim = float(similarity[row][column])
+                if sim >= EXAMPLE_FLOOR:
+                    score += model.example_weight * sim
+                    matched.append(f"~example {sim:.2f}")
+            passed = not vetoed and score >= model.threshold
+            matches.append((ThemeMatch(model.key, round(score, 3), tuple(matched)), passed))
+        rows.append(matches)
+    return rows
+
+
+def _example_similarity(texts: list[str], models: list[ThemeModel]):  # type: ignore[no-untyped-def]
+    """Per passage and theme, the cosine similarity to the theme's closest example (or None)."""
+    if not texts or not any(m.examples for m in models):
+        return None
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    examples = [e for m in models for e in m.examples]
+    owner = np.array([i for i, m in enumerate(models) for _ in m.examples])
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]+\b")
+    vectorizer.fit(texts + examples)
+    sims = (vectorizer.transform(texts) @ vectorizer.transform(examples).T).toarray()
+    out = np.zeros((len(texts), len(models)))
+    for column in range(len(models)):
+        mask = owner == column
+        if mask.any():
+            out[:, column] = sims[:, mask].max(axis=1)
+    return out

@@ -1,0 +1,141 @@
+"""Command line: parse arguments, call the pipeline, map errors to exit codes. Nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from . import __version__
+from .config import FORMATS, WINDOW_RE, Config, json_schema, load_config
+from .errors import BriefgenError, ExitStatus
+
+log = logging.getLogger("briefgen")
+
+EPILOG = """exit codes: 0 ok, 1 unexpected error, 2 usage, 3 config error, 4 source failed (--strict),
+5 render error, 6 output error, 7 delivery error, 8 locked, 130 interrupted"""
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2024-01-17") from None
+
+
+def _formats(value: str) -> list[str]:
+    chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or '(none)'}: choose from {','.join(FORMATS)}")
+    return list(dict.fromkeys(chosen))
+
+
+def _window(value: str) -> str:
+    if not WINDOW_RE.match(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a window: use all, 24h, 7d...")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefgen",
+        description="Write an analyst's daily brief from articles and feeds.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"briefgen {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", "-c", type=Path, default=Path("sources.yaml"), help="config file (default: ./sources.yaml)")
+    common.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    common.add_argument("--quiet", "-q", action="store_true", help="only print errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    gen = sub.add_parser("generate", parents=[common], help="write the brief for a date", epilog=EPILOG,
+                         formatter_class=argparse.RawDescriptionHelpFormatter,
+                         description="Ingest the sources, analyse them and write the brief into <out>/<date>/.")
+    gen.add_argument("--date", type=_date, help="brief date, YYYY-MM-DD (default: today in the config's time zone)")
+    gen.add_argument("--out", type=Path, help="output folder (default: output.dir of the config)")
+    gen.add_argument("--format", type=_formats, help=f"comma-separated formats (default: output.formats; any of {','.join(FORMATS)})")
+    gen.add_argument("--window", type=_window, help="time window: all, 24h, 7d... (default: brief.window)")
+    gen.add_argument("--strict", action="store_true", help="exit with code 4 when any source failed (the brief is still written)")
+    gen.set_defaults(run=cmd_generate)
+
+    check = sub.add_parser("check", parents=[common], help="validate the config and exit",
+                           description="Validate the config file; report every problem by its path.")
+    check.set_defaults(run=cmd_check)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of the config file",
+                            description="Print the JSON Schema of sources.yaml.")
+    schema.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    schema.set_defaults(run=cmd_schema)
+    return parser
+
+
+def cmd_generate(args: argparse.Namespace, config: Config) -> int:
+    from .pipeline import build_brief
+
+    day = args.date or datetime.now(config.tz).date()
+    formats = args.format or config.output.formats
+    out = args.out
+    result = build_brief(config, day, out_dir=out, formats=formats, window=args.window)
+    for path in result.files:
+        print(path)
+    for note in result.brief.notes:
+        log.warning("%s: %s: %s", note.source, note.target, note.reason)
+    if args.strict and result.failed_sources:
+        names = ", ".join(sorted({n.source for n in result.failed_sources}))
+        log.error("--strict: %d source problem(s) (%s); the brief was written", len(result.failed_sources), names)
+        return ExitStatus.SOURCE_ERROR
+    return ExitStatus.OK
+
+
+def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    enabled = [s for s in config.sources if s.enabled]
+    print(f"{args.config}: ok ({len(enabled)} sources enabled, {len(config.themes)} themes)")
+    return ExitStatus.OK
+
+
+def cmd_schema(args: argparse.Namespace, config: Config | None) -> int:
+    print(json.dumps(json_schema(), indent=2))
+    return ExitStatus.OK
+
+
+NEEDS_CONFIG: set[Callable[..., int]] = {cmd_generate, cmd_check}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = getattr(args, "debug", False)
+    level = logging.DEBUG if debug else logging.ERROR if getattr(args, "quiet", False) else logging.INFO
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s" if debug else "briefgen: %(message)s")
+    if not debug:
+        # Library chatter (fontTools, weasyprint) is noise at the default level.
+        for noisy in ("fontTools", "weasyprint", "trafilatura", "htmldate"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
+    try:
+        config = load_config(args.config) if args.run in NEEDS_CONFIG else None
+        return int(args.run(args, config))
+    except BriefgenError as exc:
+        if debug:
+            raise
+        print(f"briefgen: error: {exc}", file=sys.stderr)
+        return int(exc.status)
+    except KeyboardInterrupt:
+        print("briefgen: interrupted", file=sys.stderr)
+        return int(ExitStatus.INTERRUPTED)
+    except Exception as exc:  # a bug: one line unless --debug
+        if debug:
+            raise
+        print(f"briefgen: unexpected error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
+        return int(ExitStatus.ERROR)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,275 @@
+"""The typed, validated schema of `sources.yaml`, and its loader."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+
+FORMATS = ("html", "pdf", "json", "md")
+WINDOW_RE = re.compile(r"^(all|\d+[hd])$")
+KEY_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+class _Model(BaseModel):
+    # Unknown keys are typos far more often than intent: reject them (with a hint).
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_window(value: str | None) -> str | None:
+    if value is not None and not WINDOW_RE.match(value):
+        raise ValueError(f"{value!r} is not a window: use 'all', hours like '24h' or days like '7d'")
+    return value
+
+
+class SourceConfig(_Model):
+    """One input: a local `path` (file, folder or glob) or a feed `url`."""
+
+    name: str = Field(min_length=1, description="Name shown in citations and source health.")
+    path: str | None = Field(None, description="File, folder or glob, relative to the config file.")
+    url: str | None = Field(None, description="RSS/Atom/JSON feed URL (http or https).")
+    window: str | None = Field(
+        None, description="Overrides brief.window for this source; 'all' keeps it always in scope."
+    )
+    enabled: bool = Field(True, description="false keeps the source in the file but skips it.")
+
+    @field_validator("window")
+    @classmethod
+    def _window(cls, value: str | None) -> str | None:
+        return _check_window(value)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def _one_target(self) -> SourceConfig:
+        if (self.path is None) == (self.url is None):
+            raise ValueError("give exactly one of 'path' or 'url'")
+        return self
+
+
+class ThemeConfig(_Model):
+    """A theme and the evidence that puts a passage in it."""
+
+    key: str = Field(description="Stable identifier used in JSON and file names.")
+    label: str = Field(min_length=1, description="Heading shown in the brief.")
+    terms: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Words or phrases and their weight. A trailing * matches any ending "
+            "('launch*'); plurals match on their own. Negative weights are context "
+            "that argues against the theme."
+        ),
+    )
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="Words or phrases that veto the theme for a passage (e.g. 'oil drilling').",
+    )
+    examples: list[str] = Field(
+        default_factory=list,
+        description="Example sentences; similarity to them counts as evidence.",
+    )
+    example_weight: float = Field(
+        3.0, ge=0, description="Score added per unit of cosine similarity to the closest example."
+    )
+    threshold: float = Field(2.0, gt=0, description="Score a passage needs to join the theme.")
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        if not KEY_RE.match(value):
+            raise ValueError(f"{value!r} must be lower-case letters, digits, '-' or '_'")
+        return value
+
+    @field_validator("terms", mode="before")
+    @classmethod
+    def _terms(cls, value: Any) -> Any:
+        # A plain list is the common case: every term weighs 1.
+        if isinstance(value, list):
+            return {str(t): 1.0 for t in value}
+        return value
+
+    @model_validator(mode="after")
+    def _has_evidence(self) -> ThemeConfig:
+        if not self.terms and not self.examples:
+            raise ValueError("a theme needs 'terms' or 'examples'")
+        return self
+
+
+class BriefConfig(_Model):
+    """What goes into a brief."""
+
+    window: str = Field("24h", description="Default time window: 'all', '24h', '7d'...")
+    cutoff: time | None = Field(
+        None,
+        description="Time of day (HH:MM) on the brief date at which the window ends; default end of day.",
+    )
+    bottom_line: int = Field(5, ge=1, le=10, description="Most points in the bottom line.")
+    summary_points: int = Field(4, ge=1, le=20, description="Most summary points per theme.")
+    other_points: int = Field(5, ge=0, le=50, description="Most points under 'Other developments'.")
+
+    @field_validator("window")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        return _check_window(value) or value
+
+    @field_validator("cutoff", mode="before")
+    @classmethod
+    def _cutoff(cls, value: Any) -> Any:
+        # YAML reads 06:00 as the integer 360 (sexagesimal); accept it as minutes.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return time(value // 60 % 24, value % 60)
+        return value
+
+
+class OutputConfig(_Model):
+    """Where and how the brief is written."""
+
+    dir: str = Field("out", description="Output folder, relative to the config file.")
+    formats: list[Literal["html", "pdf", "json", "md"]] = Field(
+        default_factory=lambda: list(FORMATS), description="Which files to write."
+    )
+    templates: str | None = Field(
+        None, description="Folder whose templates and CSS shadow the shipped ones, file by file."
+    )
+
+
+class Config(_Model):
+    """The whole of `sources.yaml`."""
+
+    title: str = Field("Daily Brief", min_length=1, description="Title of every brief.")
+    timezone: str = Field("UTC", description="IANA time zone that defines 'today' and the window.")
+    sources: list[SourceConfig] = Field(min_length=1, description="Inputs of the brief.")
+    themes: list[ThemeConfig] = Field(min_length=1, description="Themes the brief is organised by.")
+    brief: BriefConfig = Field(default_factory=BriefConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
+    store: str | None = Field(
+        None,
+        description="SQLite file (path or sqlite:///path URL) for articles, feed state and runs; default <output.dir>/.briefgen/briefgen.sqlite3.",
+    )
+
+    # Where the file was read from: relative paths in it are relative to this folder.
+    base_dir: Path = Field(default=Path("."), exclude=True)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'Asia/Seoul')") from None
+        return value
+
+    @model_validator(mode="after")
+    def _unique(self) -> Config:
+        for what, keys in (
+            ("themes", [t.key for t in self.themes]),
+            ("sources", [s.name for s in self.sources]),
+        ):
+            dupes = sorted({k for k in keys if keys.count(k) > 1})
+            if dupes:
+                raise ValueError(f"{what}: duplicate {'key' if what == 'themes' else 'name'} {', '.join(map(repr, dupes))}")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the config, made absolute against the config file's folder."""
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+
+def load_config(path: str | Path) -> Config:
+    """Read, parse and validate a config file; raise ConfigError listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), ["file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), [f"cannot read: {exc}"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
+        problem = exc.problem or exc.context or "syntax error"
+        raise ConfigError(str(path), [f"{where}: YAML syntax error: {problem}"]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(str(path), [f"YAML error: {exc}"]) from None
+    return parse_config(data, source=str(path), base_dir=path.resolve().parent)
+
+
+def parse_config(data: Any, source: str = "<config>", base_dir: Path | None = None) -> Config:
+    if not isinstance(data, dict):
+        raise ConfigError(source, ["the file must be a mapping of keys (title, sources, themes...)"])
+    try:
+        return Config.model_validate({**data, "base_dir": base_dir or Path(".")})
+    except ValidationError as exc:
+        raise ConfigError(source, [_describe(err) for err in exc.errors()]) from None
+
+
+def _describe(err: dict[str, Any]) -> str:
+    loc = tuple(err["loc"])
+    path = _path(loc)
+    kind = err["type"]
+    if kind == "missing":
+        return f"{path}: field required"
+    if kind == "extra_forbidden":
+        known = _fields_at(loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        suffix = f" (did you mean '{hint[0]}'?)" if hint else f" (known keys: {', '.join(known)})"
+        return f"{path}: unknown key{suffix}"
+    message = err["msg"].removeprefix("Value error, ")
+    return f"{path}: {message}" if path else message
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the schema allows at a location, for 'did you mean' hints."""
+    model: Any = Config
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        annotation = field.annotation
+        args = getattr(annotation, "__args__", ())
+        candidates = [annotation, *args]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if model is None:
+            return []
+    return [name for name, f in model.model_fields.items() if not f.exclude]
+
+
+def json_schema() -> dict[str, Any]:
+    """The published schema of sources.yaml."""
+    schema = Config.model_json_schema()
+    schema.get("properties", {}).pop("base_dir", None)
+    return schema

@@ -1,0 +1,1 @@
+"""Deliver stage: put rendered briefs where people read them."""

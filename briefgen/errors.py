@@ -1,0 +1,59 @@
+"""Errors the core raises and the exit codes the CLI maps them to."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Process exit codes; scripts rely on these numbers, so they never change meaning."""
+
+    OK = 0
+    ERROR = 1            # unexpected failure (a bug): run again with --debug
+    USAGE = 2            # bad command-line arguments (argparse's own code)
+    CONFIG_ERROR = 3     # sources.yaml missing, unparsable or invalid
+    SOURCE_ERROR = 4     # with --strict: a source failed (the brief was still written)
+    RENDER_ERROR = 5     # a template or the PDF engine failed
+    OUTPUT_ERROR = 6     # the brief could not be written to the output folder
+    DELIVERY_ERROR = 7   # the brief was written but email delivery failed
+    LOCKED = 8           # another run holds the lock for this brief date
+    INTERRUPTED = 130    # stopped by SIGINT/SIGTERM
+
+
+class BriefgenError(Exception):
+    """Base for errors with a one-line message meant for the user."""
+
+    status = ExitStatus.ERROR
+
+
+class ConfigError(BriefgenError):
+    """The configuration cannot be used; `problems` lists every one, each by its path."""
+
+    status = ExitStatus.CONFIG_ERROR
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        count = len(problems)
+        head = f"{source}: {count} problem{'s' if count != 1 else ''}"
+        super().__init__(head + "".join(f"\n  {p}" for p in problems))
+
+
+class SourceError(BriefgenError):
+    status = ExitStatus.SOURCE_ERROR
+
+
+class RenderError(BriefgenError):
+    status = ExitStatus.RENDER_ERROR
+
+
+class OutputError(BriefgenError):
+    status = ExitStatus.OUTPUT_ERROR
+
+
+class DeliveryError(BriefgenError):
+    status = ExitStatus.DELIVERY_ERROR
+
+
+class LockedError(BriefgenError):
+    status = ExitStatus.LOCKED

@@ -1,0 +1,194 @@
+"""Scores theme assignment against hand-labelled passages: per-theme precision, recall
+and F1, their micro-average, and the passages it got wrong.
+
+    python -m briefgen.evaluate [--config sources.yaml] [--verbose] FILE...
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .analyse import themes as theme_engine
+from .config import ThemeConfig, load_config
+from .errors import ConfigError, ExitStatus
+from .models import Passage, ThemeMatch
+
+
+@dataclass(frozen=True)
+class Item:
+    """One labelled passage."""
+
+    text: str
+    themes: frozenset[str]
+    trap: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Counts for one theme (or all of them) and the figures derived from them."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def __add__(self, other: Scores) -> Scores:
+        return Scores(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+    # An empty denominator means nothing was claimed (or nothing was there to find): no error.
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True)
+class Miss:
+    """A passage whose assigned themes differ from its labels, with every theme's evidence."""
+
+    item: Item
+    got: frozenset[str]
+    evidence: tuple[ThemeMatch, ...]
+
+    @property
+    def false_positives(self) -> frozenset[str]:
+        return self.got - self.item.themes
+
+    @property
+    def false_negatives(self) -> frozenset[str]:
+        return self.item.themes - self.got
+
+
+@dataclass
+class Report:
+    """The evaluation of one labelled file."""
+
+    path: str
+    passages: int
+    traps: int
+    themes: dict[str, Scores]
+    misses: list[Miss] = field(default_factory=list)
+
+    @property
+    def micro(self) -> Scores:
+        return sum(self.themes.values(), Scores())
+
+    @property
+    def traps_hit(self) -> list[Miss]:
+        """Trap passages given a theme they are not labelled with."""
+        return [m for m in self.misses if m.item.trap and m.false_positives]
+
+
+def load_labelled(path: str | Path, theme_keys: Sequence[str] | None = None) -> list[Item]:
+    """Read a labelled file: a YAML list of {text, themes, trap?, note?}."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, list):
+        raise ValueError(f"{path}: expected a list of passages")
+    items: list[Item] = []
+    problems: list[str] = []
+    for n, entry in enumerate(data):
+        if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
+            problems.append(f"[{n}]: needs a 'text'")
+            continue
+        labels = entry.get("themes") or []
+        unknown = sorted(set(labels) - set(theme_keys)) if theme_keys is not None else []
+        if unknown:
+            problems.append(f"[{n}]: unknown theme {', '.join(map(repr, unknown))}")
+        extra = set(entry) - {"text", "themes", "trap", "note"}
+        if extra:
+            problems.append(f"[{n}]: unknown key {', '.join(map(repr, sorted(extra)))}")
+        items.append(Item(entry["text"], frozenset(labels), bool(entry.get("trap", False)), entry.get("note")))
+    if problems:
+        raise ValueError(f"{path}: " + "; ".join(problems))
+    return items
+
+
+def score(items: Sequence[Item], themes: Sequence[ThemeConfig], path: str = "<items>") -> Report:
+    """Assign themes to all items at once (the example similarity is fitted on the whole
+    batch, as in a real brief) and compare with the labels."""
+    passages = [Passage(id=f"t{n}", article_id="eval", text=item.text, paragraph=0, index=n) for n, item in enumerate(items)]
+    evidence = theme_engine.score_all(passages, themes)
+    theme_engine.assign(passages, themes)
+    counts = {t.key: Scores() for t in themes}
+    misses: list[Miss] = []
+    for item, passage, all_scores in zip(items, passages, evidence, strict=True):
+        got = frozenset(m.theme for m in passage.themes)
+        for key in counts:
+            truth, claimed = key in item.themes, key in got
+            counts[key] += Scores(int(truth and claimed), int(claimed and not truth), int(truth and not claimed))
+        if got != item.themes:
+            misses.append(Miss(item, got, tuple(all_scores)))
+    return Report(path, len(items), sum(i.trap for i in items), counts, misses)
+
+
+def evaluate(config_path: str | Path, labelled_path: str | Path) -> Report:
+    """Score the themes of a config file against a labelled file."""
+    config = load_config(config_path)
+    items = load_labelled(labelled_path, [t.key for t in config.themes])
+    return score(items, config.themes, str(labelled_path))
+
+
+def format_report(report: Report, verbose: bool = False) -> str:
+    """A plain-text table of the figures; with `verbose`, every misclassified passage."""
+    hit = report.traps_hit
+    lines = [
+        f"{report.path}: {report.passages} passages, {report.traps} traps, {len(hit)} trap(s) given a wrong theme",
+        f"  {'theme':<10} {'precision':>9} {'recall':>7} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4}",
+    ]
+    rows = [*report.themes.items(), ("micro", report.micro)]
+    for key, s in rows:
+        lines.append(f"  {key:<10} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.tp:>4} {s.fp:>4} {s.fn:>4}")
+    if verbose and report.misses:
+        lines.append(f"  misclassified ({len(report.misses)}):")
+        for miss in report.misses:
+            flags = [f"+{k}" for k in sorted(miss.false_positives)] + [f"-{k}" for k in sorted(miss.false_negatives)]
+            trap = " TRAP" if miss.item.trap else ""
+            lines.append(f"  - [{' '.join(flags)}]{trap} {miss.item.text}")
+            for m in miss.evidence:
+                if m.theme in miss.false_positives | miss.false_negatives:
+                    lines.append(f"      {m.theme} {m.score:.2f}: {', '.join(m.matched) or 'no evidence'}")
+            if miss.item.note:
+                lines.append(f"      note: {miss.item.note}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m briefgen.evaluate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("files", nargs="+", metavar="FILE", help="labelled YAML files to score")
+    parser.add_argument("--config", default="sources.yaml", help="config whose themes are scored (default: sources.yaml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list the misclassified passages and their evidence")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return ExitStatus.CONFIG_ERROR
+    keys = [t.key for t in config.themes]
+    for n, path in enumerate(args.files):
+        try:
+            items = load_labelled(path, keys)
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            print(f"{path}: {exc}" if isinstance(exc, OSError) else exc, file=sys.stderr)
+            return ExitStatus.USAGE
+        if n:
+            print()
+        print(format_report(score(items, config.themes, path), args.verbose))
+    return ExitStatus.OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Turning raw article text into clean paragraphs: no bare links, embeds or in-text headings."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.I)
+# "— TRT World (@trtworld) January 16, 2024": the signature line of an embedded post.
+ATTRIBUTION_RE = re.compile(r"^[\u2014\u2013-]{1,2}\s*[^()]{1,80}\(@\w{1,30}\)")
+SENTENCE_END = tuple('.!?:;"\u201d\u2019\u2026)')
+TITLE_MAX_WORDS = 15
+TITLE_MAX_CHARS = 120
+
+
+def normalise(text: str) -> str:
+    """NFC, no-break and odd spaces as plain spaces, Windows line ends as \\n."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]", " ", text)
+    return re.sub(r"[\u200b\ufeff]", "", text)
+
+
+def split_lines(body: str) -> list[str]:
+    """Logical lines: hard-wrapped lines are joined, blank lines separate blocks."""
+    lines: list[str] = []
+    previous_blank = True
+    for raw in normalise(body).split("\n"):
+        line = re.sub(r" {2,}", " ", raw).strip()
+        if not line:
+            previous_blank = True
+            continue
+        # A line that starts in lower case after an unfinished one is a hard wrap.
+        if lines and not previous_blank and not lines[-1].endswith(SENTENCE_END) and line[:1].islower():
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+        previous_blank = False
+    return lines
+
+
+def infer_title(lines: list[str]) -> tuple[str, list[str]]:
+    """A short first line is the title; otherwise the first sentence, shortened."""
+    if not lines:
+        return "Untitled", lines
+    first = lines[0].lstrip("#").strip()
+    if len(lines) > 1 and _short(first) and not is_link_or_embed(first):
+        return first, lines[1:]
+    sentence = re.split(r"(?<=[.!?])\s+", first, maxsplit=1)[0]
+    return shorten(sentence, 90), lines
+
+
+def shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "\u2026"
+
+
+def _short(line: str) -> bool:
+    return len(line) <= TITLE_MAX_CHARS and len(line.split()) <= TITLE_MAX_WORDS
+
+
+def is_link_or_embed(line: str) -> bool:
+    bare = URL_RE.sub("", line).strip(" -\u2014\u2013|")
+    return not bare or bool(ATTRIBUTION_RE.match(line))
+
+
+def is_heading(line: str, last: bool) -> bool:
+    """An in-text heading: short, no sentence punctuation, and text follows it."""
+    if last or not _short(line) or len(line.split()) > 8:
+        return False
+    if line.endswith(SENTENCE_END) or line.startswith("#"):
+        return line.startswith("#")
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", line)]
+    return bool(words) and sum(w[0].isupper() for w in words) >= max(1, len(words) // 2)
+
+
+def clean_lines(lines: list[str]) -> list[str]:
+    """Paragraph texts without bare links, post attributions, headings and markdown noise."""
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        if is_link_or_embed(line) or is_heading(line, last=n == len(lines) - 1):
+            continue
+        text = URL_RE.sub("", line)
+        text = re.sub(r"^(?:[-*+]\s+|>\s*|\d+\.\s+)", "", text)  # list and quote markers
+        text = re.sub(r"\s{2,}", " ", text).strip()
+        if text:
+            out.append(text)
+    return out

@@ -1,0 +1,188 @@
+"""Local articles: .txt, .md and .html files, with optional YAML front matter."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import logging
+import os
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from ..config import Config, SourceConfig
+from ..models import Article, IngestResult, SourceNote
+from .clean import clean_lines, infer_title, split_lines
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+FRONT_MATTER_KEYS = {"title", "date", "published", "url", "source", "author"}
+
+
+def read_files(source: SourceConfig, config: Config) -> IngestResult:
+    """Every supported file a `path` source names; each bad file becomes a note, not an error."""
+    assert source.path is not None
+    articles: list[Article] = []
+    notes: list[SourceNote] = []
+    files = _expand(config.resolve(source.path))
+    if not files:
+        notes.append(SourceNote(source.name, source.path, "no file matches this path"))
+    for file in files:
+        try:
+            article = read_file(file, source, config)
+        except ArticleError as exc:
+            log.warning("%s: %s", file, exc)
+            notes.append(SourceNote(source.name, _display(file, config), str(exc)))
+            continue
+        articles.append(article)
+    return IngestResult(articles, notes)
+
+
+class ArticleError(Exception):
+    """A file that cannot become an article, with the reason in words."""
+
+
+def _expand(target: Path) -> list[Path]:
+    if any(ch in str(target) for ch in "*?["):
+        matches = [Path(p) for p in glob.glob(str(target), recursive=True)]
+        return sorted(p for p in matches if p.is_file())
+    if target.is_dir():
+        # Broken links are listed too, so that they are reported rather than silently missed.
+        return sorted(
+            p for p in target.rglob("*")
+            if (p.is_file() or p.is_symlink()) and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+        )
+    if target.exists() or target.is_symlink():
+        return [target]
+    return []
+
+
+def _display(file: Path, config: Config) -> str:
+    try:
+        # abspath, not resolve: a symlinked article keeps the name the user gave it.
+        return Path(os.path.abspath(file)).relative_to(config.base_dir.resolve()).as_posix()
+    except ValueError:
+        return str(file)
+
+
+def article_id(file: Path, config: Config) -> str:
+    """Stable across runs: derived from the file's path relative to the config file."""
+    return "a" + hashlib.sha1(_display(file, config).encode("utf-8")).hexdigest()[:11]
+
+
+def read_file(file: Path, source: SourceConfig, config: Config) -> Article:
+    suffix = file.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ArticleError(f"unsupported file type {suffix or '(none)'}: use .txt, .md or .html")
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(f"not UTF-8 (invalid byte at offset {exc.start}); convert it to UTF-8") from None
+    if not text.strip():
+        raise ArticleError("empty file")
+
+    meta, body = _front_matter(text, file)
+    html_meta: dict[str, Any] = {}
+    if suffix in HTML_SUFFIXES:
+        body, html_meta = _html_text(body)
+        if not body.strip():
+            raise ArticleError("no article text found in the HTML")
+
+    lines = split_lines(body)
+    title = meta.get("title") or html_meta.get("title")
+    if title:
+        title = str(title).strip()
+    else:
+        title, lines = infer_title(lines)
+    paragraphs = clean_lines(lines)
+    if not paragraphs:
+        raise ArticleError("no text left after cleaning")
+
+    tz = config.tz
+    published = _when(meta.get("published", meta.get("date")), tz, file) or _when(html_meta.get("date"), tz, file)
+    first_seen = datetime.fromtimestamp(file.stat().st_mtime, tz).replace(microsecond=0)
+    return Article(
+        id=article_id(file, config),
+        source=str(meta.get("source") or source.name),
+        title=title,
+        text="\n\n".join(paragraphs),
+        path=_display(file, config),
+        url=str(meta["url"]) if meta.get("url") else html_meta.get("url"),
+        published=published,
+        first_seen=first_seen,
+        author=str(meta["author"]) if meta.get("author") else html_meta.get("author"),
+        window=source.window,
+    )
+
+
+def _front_matter(text: str, file: Path) -> tuple[dict[str, Any], str]:
+    match = FRONT_MATTER_RE.match(text)
+    if not match:
+        return {}, text
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 2}" if mark else ""
+        raise ArticleError(f"front matter{where}: YAML syntax error") from None
+    if not isinstance(meta, dict):
+        raise ArticleError("front matter must be a mapping (title:, date:, url:...)")
+    unknown = sorted(set(map(str, meta)) - FRONT_MATTER_KEYS)
+    if unknown:
+        log.info("%s: front matter keys ignored: %s", file, ", ".join(unknown))
+    return meta, text[match.end():]
+
+
+def _when(value: Any, tz: ZoneInfo, file: Path) -> datetime | None:
+    """A front-matter or HTML date; naive values are read in the config's time zone."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ArticleError(f"date {value!r} is not an ISO date like 2024-01-16 or 2024-01-16T08:00:00+09:00") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment
+
+
+def _html_text(html: str) -> tuple[str, dict[str, Any]]:
+    """Main text of an HTML page (boilerplate dropped) and its title/date/url metadata."""
+    import trafilatura  # heavy: only for HTML inputs
+
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    if doc is None or not (doc.text or "").strip():
+        return _plain_html_text(html), {}
+    meta = {"title": doc.title, "date": doc.date, "url": doc.url, "author": doc.author}
+    return doc.text, {k: v for k, v in meta.items() if v}
+
+
+def _plain_html_text(html: str) -> str:
+    """Fallback when the extractor finds no main content: all visible text, one block per element."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except Exception:  # lxml raises several unrelated types on junk input
+        return ""
+    for bad in tree.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    blocks = (el.text_content().strip() for el in tree.iter("p", "li", "h1", "h2", "h3", "blockquote", "td"))
+    return "\n".join(b for b in blocks if b)

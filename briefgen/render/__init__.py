@@ -1,0 +1,42 @@
+"""Render stage: one brief becomes the bytes of each requested format."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from ..config import FORMATS, Config
+from ..errors import RenderError
+from ..models import Brief
+from .html import default_templates_dir, render_html
+from .markdown import render_markdown
+
+log = logging.getLogger(__name__)
+
+__all__ = ["default_templates_dir", "render", "render_html", "render_markdown"]
+
+
+def render(brief: Brief, config: Config, formats: Sequence[str]) -> dict[str, bytes]:
+    """The brief in each of `formats` ("html", "pdf", "json", "md"), as UTF-8 or PDF bytes."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise RenderError(f"unknown output format: {', '.join(unknown)}")
+    out: dict[str, bytes] = {}
+    # The PDF is the HTML page printed: render the page once and use it for both.
+    html = render_html(brief, config) if {"html", "pdf"} & set(formats) else ""
+    for fmt in dict.fromkeys(formats):
+        log.debug("rendering %s", fmt)
+        if fmt == "html":
+            out[fmt] = html.encode("utf-8")
+        elif fmt == "pdf":
+            # Imported here: WeasyPrint loads Pango and fonts, which other formats never need.
+            from .pdf import render_pdf
+
+            out[fmt] = render_pdf(brief, config, html=html)
+        elif fmt == "md":
+            out[fmt] = render_markdown(brief, config).encode("utf-8")
+        elif fmt == "json":
+            from .jsonout import to_json_bytes
+
+            out[fmt] = to_json_bytes(brief)
+    return out

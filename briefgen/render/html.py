@@ -1,0 +1,238 @@
+"""The brief as one self-contained HTML page, from Jinja2 templates users can shadow.
+
+Templates are looked up first in `output.templates` (when set), then in the shipped
+folder, file by file: a user folder holding only `brief.css` keeps the shipped HTML.
+
+Shipped templates: `base.html` (page shell: head, inline CSS, masthead), `brief.html`
+(extends base; the sections), `brief.css` (one stylesheet for screen and print, included
+inline), `brief.md.j2` (the Markdown brief).
+
+Template context (the same for HTML and Markdown):
+
+- `brief`: the `models.Brief` (`brief.title`, `.date`, `.window`, `.articles`,
+  `.bottom_line`, `.themes`, `.other`, `.notes`, `.passages`, `.generated_at`).
+- `counts`: `{"sources": n, "articles": n, "passages": n}`; sources are distinct
+  `article.source` names, passages are `brief.passages`.
+- `window_text`: the time window in words, e.g. "24h · 16 Jan 2024 00:00 – 17 Jan 2024
+  00:00 KST", or "all dates" when the window has no start.
+- `theme_labels`: `{theme key: label}` for the themes of the brief.
+- `sources`: one entry per article in citation order, each with `number` (its [n]),
+  `article`, `url` (the article URL only when it is http(s), else None), `location`
+  (the URL or path as plain text, or None) and `date_text` ("17 Jan 2024",
+  "first seen 17 Jan 2024" or "undated").
+
+Filters:
+
+- `cite`: article id(s) -> citations "[1][3]"; in HTML each is a link to `#src-n`.
+- `longdate`: a date -> "Wednesday 17 January 2024".
+- `shortdate`: a date or datetime -> "17 Jan 2024" (datetimes in the brief's zone).
+- `when`: a datetime -> "17 Jan 2024 06:00 KST" in the brief's time zone.
+- `http_url`: a URL if it is http(s), else None (only such URLs may go in an href).
+- `score`: a theme score with one decimal.
+- `md` (Markdown only): text escaped so it cannot break the Markdown structure.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import jinja2
+from markupsafe import Markup
+
+from ..config import Config
+from ..errors import RenderError
+from ..models import Article, Brief
+
+log = logging.getLogger(__name__)
+
+TEMPLATE = "brief.html"
+
+
+def default_templates_dir() -> Path:
+    """The shipped templates folder as a real path (package data, else the repo's templates/)."""
+    try:
+        candidate = resources.files("briefgen.templates") / TEMPLATE
+    except (ModuleNotFoundError, TypeError):
+        candidate = None
+    # Only a real file on disk will do: FileSystemLoader cannot read from a zip.
+    if isinstance(candidate, Path) and candidate.is_file():
+        return candidate.parent
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def template_dirs(config: Config) -> list[Path]:
+    """Folders searched for templates, the user's override first."""
+    dirs = []
+    if config.output.templates:
+        user = config.resolve(config.output.templates)
+        if not user.is_dir():
+            raise RenderError(f"templates folder {user} does not exist")
+        dirs.append(user)
+    dirs.append(default_templates_dir())
+    return dirs
+
+
+def environment(config: Config) -> jinja2.Environment:
+    """A Jinja2 environment for the brief templates: autoescaped HTML, strict undefined."""
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(d) for d in template_dirs(config)]),
+        # .html is escaped; .css and .md.j2 are not (CSS and Markdown have their own rules).
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "xml")),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        cite=cite,
+        longdate=longdate,
+        shortdate=shortdate,
+        when=when,
+        http_url=http_url,
+        score=score,
+    )
+    return env
+
+
+def context(brief: Brief) -> dict[str, Any]:
+    """The variables every brief template sees."""
+    return {
+        "brief": brief,
+        "counts": {
+            "sources": len({a.source for a in brief.articles}),
+            "articles": len(brief.articles),
+            "passages": len(brief.passages),
+        },
+        "window_text": window_text(brief),
+        "theme_labels": {t.key: t.label for t in brief.themes},
+        "sources": [
+            {
+                "number": n,
+                "article": a,
+                "url": http_url(a.url),
+                "location": a.url or a.path,
+                "date_text": article_date(a, brief.timezone),
+            }
+            for n, a in enumerate(brief.articles, start=1)
+        ],
+    }
+
+
+def render_template(
+    name: str, brief: Brief, config: Config, extra_filters: dict[str, Any] | None = None
+) -> str:
+    """Render one template of the brief; template problems become a RenderError."""
+    try:
+        env = environment(config)
+        env.filters.update(extra_filters or {})
+        return env.get_template(name).render(context(brief))
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}") from exc
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"template not found: {exc.name}") from exc
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"template {name}: {_one_line(exc)}") from exc
+
+
+def render_html(brief: Brief, config: Config) -> str:
+    """The brief as a self-contained HTML page."""
+    return render_template(TEMPLATE, brief, config)
+
+
+# -- filters and helpers ---------------------------------------------------------
+
+
+@jinja2.pass_context
+def cite(ctx: jinja2.runtime.Context, article_ids: str | Iterable[str]) -> str:
+    """Citations "[n]" for article ids; links to the source list when autoescaping (HTML)."""
+    brief: Brief = ctx["brief"]
+    numbers = citation_numbers(brief, article_ids)
+    if ctx.eval_ctx.autoescape:
+        links = "".join(f'<a class="cite" href="#src-{n}">[{n}]</a>' for n in numbers)
+        return Markup(f'<span class="cites">{links}</span>') if links else Markup("")
+    return "".join(f"[{n}]" for n in numbers)
+
+
+def citation_numbers(brief: Brief, article_ids: str | Iterable[str]) -> list[int]:
+    """Sorted, distinct citation numbers; an id missing from the source list is logged and dropped."""
+    ids = [article_ids] if isinstance(article_ids, str) else list(article_ids)
+    found = set()
+    for article_id in ids:
+        try:
+            found.add(brief.citation(article_id))
+        except KeyError:
+            log.warning("citation of unknown article %s dropped", article_id)
+    return sorted(found)
+
+
+def longdate(value: date) -> str:
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+@jinja2.pass_context
+def shortdate(ctx: jinja2.runtime.Context, value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        value = _local(value, ctx["brief"].timezone)
+    return _short(value)
+
+
+@jinja2.pass_context
+def when(ctx: jinja2.runtime.Context, value: datetime) -> str:
+    local = _local(value, ctx["brief"].timezone)
+    return f"{local.day} {local:%b %Y %H:%M} {local.tzname()}"
+
+
+def http_url(url: str | None) -> str | None:
+    """The URL if it is http(s) with a host, else None: anything else must not become a link."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def score(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def window_text(brief: Brief) -> str:
+    window = brief.window
+    if window.start is None:
+        return "all dates"
+    start = _local(window.start, brief.timezone)
+    end = _local(window.end, brief.timezone)
+    return f"{window.label} · {start:%d %b %Y %H:%M} – {end:%d %b %Y %H:%M} {end.tzname()}"
+
+
+def article_date(article: Article, timezone: str) -> str:
+    if article.published:
+        return _short(_local(article.published, timezone))
+    if article.first_seen:
+        return "first seen " + _short(_local(article.first_seen, timezone))
+    return "undated"
+
+
+def _local(moment: datetime, timezone: str) -> datetime:
+    # A naive datetime is taken to be in the brief's zone, never the machine's.
+    tz = ZoneInfo(timezone)
+    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
+
+
+def _short(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,73 @@
+"""The JSON form of a brief: a documented contract for other tools (see README, "JSON output")."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from ..models import Brief, Passage, SummaryPoint
+
+SCHEMA_VERSION = 1
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _point(point: SummaryPoint) -> dict[str, Any]:
+    return {"text": point.text, "source_ids": list(point.source_ids), "passage_id": point.passage_id, "themes": list(point.themes)}
+
+
+def _passage(passage: Passage, theme: str | None) -> dict[str, Any]:
+    match = passage.match(theme) if theme else None
+    return {
+        "id": passage.id,
+        "text": passage.text,
+        "source_id": passage.article_id,
+        "score": match.score if match else 0.0,
+        "matched": list(match.matched) if match else [],
+        "themes": [m.theme for m in passage.themes],
+        "paragraph": passage.paragraph,
+    }
+
+
+def to_dict(brief: Brief) -> dict[str, Any]:
+    """The brief as plain data; key order is part of what makes runs diff cleanly."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "date": brief.date.isoformat(),
+        "title": brief.title,
+        "timezone": brief.timezone,
+        "generated_at": _iso(brief.generated_at),
+        "window": {"label": brief.window.label, "start": _iso(brief.window.start), "end": _iso(brief.window.end)},
+        "sources": [
+            {
+                "id": a.id,
+                "number": n,
+                "name": a.source,
+                "title": a.title,
+                "url": a.url,
+                "path": a.path,
+                "published": _iso(a.published),
+                "author": a.author,
+            }
+            for n, a in enumerate(brief.articles, start=1)
+        ],
+        "bottom_line": [_point(p) for p in brief.bottom_line],
+        "themes": [
+            {
+                "key": s.key,
+                "label": s.label,
+                "summary": [_point(p) for p in s.summary],
+                "passages": [_passage(p, s.key) for p in s.passages],
+            }
+            for s in brief.themes
+        ],
+        "other": [_passage(p, None) for p in brief.passages if not p.themes],
+        "notes": [{"source": n.source, "target": n.target, "reason": n.reason, "level": n.level} for n in brief.notes],
+    }
+
+
+def to_json_bytes(brief: Brief) -> bytes:
+    return (json.dumps(to_dict(brief), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

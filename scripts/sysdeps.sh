@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# System packages briefgen needs beyond Python: a Korean-capable font (sources on this topic
+# carry Hangul) and poppler-utils (tests read PDFs back with pdftotext/pdftoppm).
+# Installs what is missing with apt-get when run as root; otherwise says what to install.
+set -euo pipefail
+
+need=()
+if ! fc-list :lang=ko 2>/dev/null | grep -q .; then need+=(fonts-noto-cjk); fi
+if ! command -v pdftotext >/dev/null 2>&1; then need+=(poppler-utils); fi
+if ! fc-list 2>/dev/null | grep -qi dejavu; then need+=(fonts-dejavu-core); fi
+if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then need+=(libpango-1.0-0 libpangoft2-1.0-0); fi
+# Without HarfBuzz-Subset WeasyPrint embeds whole fonts: megabytes of CJK glyphs per PDF.
+if ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then need+=(libharfbuzz-subset0); fi
+for extra in "$@"; do
+  command -v "${extra%%:*}" >/dev/null 2>&1 || need+=("${extra##*:}")
+done
+
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "sysdeps: installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }
+else
+  echo "sysdeps: please install: ${need[*]} (e.g. sudo apt-get install ${need[*]})" >&2
+fi

@@ -1,0 +1,27 @@
+"""Shared fixtures: a repo-relative view of the default config and a scratch project folder."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+DEFAULT_CONFIG = ROOT / "sources.yaml"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A folder with the default config and the seeds, as a user's checkout would have."""
+    shutil.copy(DEFAULT_CONFIG, tmp_path / "sources.yaml")
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    return tmp_path
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path

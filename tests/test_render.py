@@ -1,0 +1,362 @@
+"""Render stage: HTML escaping, PDF content, no fetching, template overrides, Markdown."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import logging
+import threading
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from briefgen.config import parse_config
+from briefgen.errors import RenderError
+from briefgen.models import (
+    Article,
+    Brief,
+    Passage,
+    SourceNote,
+    SummaryPoint,
+    ThemeMatch,
+    ThemeSection,
+    Window,
+)
+from briefgen.render import render
+from briefgen.render.html import default_templates_dir, render_html
+from briefgen.render.markdown import md, render_markdown
+
+pypdf = pytest.importorskip("pypdf")
+
+SEOUL = ZoneInfo("Asia/Seoul")
+SCRIPT = "<script>alert(1)</script>"
+IMG = '<img src="file:///etc/passwd">'
+LINK = '<link rel=stylesheet href="http://127.0.0.1:9/x.css">'
+
+
+def make_brief() -> Brief:
+    """A small brief with hostile text in every field an article controls."""
+    articles = [
+        Article(
+            id="a1",
+            source="Yonhap",
+            title="김정은 visits 평양 factory",
+            text="...",
+            url="https://example.org/news/2024/01/17/a-very-long-path-that-has-to-wrap-somewhere-because-it-never-ends-0123456789abcdef",
+            published=datetime(2024, 1, 17, 9, 30, tzinfo=SEOUL),
+        ),
+        Article(
+            id="a2",
+            source=f"Evil {SCRIPT}",
+            title=f"Headline {IMG}",
+            text="...",
+            url="javascript:alert(1)",
+            first_seen=datetime(2024, 1, 17, 1, 0, tzinfo=ZoneInfo("UTC")),
+        ),
+        Article(
+            id="a3",
+            source="Local files",
+            title=f"Seed {LINK}",
+            text="...",
+            path="seeds/background.txt",
+        ),
+    ]
+    passages = [
+        Passage("a1:0:0", "a1", "North Korea fired a ballistic missile toward the East Sea.", 0, 0,
+                [ThemeMatch("missiles", 4.5, ("missile", "ballistic"))]),
+        Passage("a2:0:0", "a2", f"Officials said {SCRIPT} and {IMG} were seen.", 0, 0,
+                [ThemeMatch("missiles", 2.1, ("launch*",)), ThemeMatch("economy", 2.0, ("factory",))]),
+        Passage("a3:0:0", "a3", f"# Not a heading {LINK}", 0, 0, []),
+    ]
+    missiles = ThemeSection(
+        "missiles",
+        "Missile launches",
+        [SummaryPoint(passages[0].text, ("a1",), "a1:0:0", 4.5, ("missiles",)),
+         SummaryPoint(passages[1].text, ("a2", "a1"), "a2:0:0", 2.1, ("missiles",))],
+        passages[:2],
+    )
+    quiet = ThemeSection("diplomacy", "Diplomacy", [], [])
+    return Brief(
+        date=date(2024, 1, 17),
+        title="Korea Daily Brief",
+        timezone="Asia/Seoul",
+        generated_at=datetime(2024, 1, 17, 7, 0, tzinfo=SEOUL),
+        window=Window("24h", datetime(2024, 1, 16, 0, 0, tzinfo=SEOUL), datetime(2024, 1, 17, 0, 0, tzinfo=SEOUL)),
+        articles=articles,
+        bottom_line=[SummaryPoint(passages[0].text, ("a1",), "a1:0:0", 4.5, ("missiles",))],
+        themes=[missiles, quiet],
+        other=[passages[2]],
+        notes=[SourceNote("Broken feed", "https://feeds.example.org/rss", f"HTTP 500 {SCRIPT}")],
+        passages=passages,
+    )
+
+
+def make_config(tmp_path: Path, templates: str | None = None):
+    data = {
+        "title": "Korea Daily Brief",
+        "timezone": "Asia/Seoul",
+        "sources": [{"name": "Yonhap", "path": "in"}],
+        "themes": [{"key": "missiles", "label": "Missile launches", "terms": ["missile"]}],
+    }
+    if templates:
+        data["output"] = {"templates": templates}
+    return parse_config(data, base_dir=tmp_path)
+
+
+def pdf_text(data: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture
+def brief() -> Brief:
+    return make_brief()
+
+
+@pytest.fixture
+def config(tmp_path: Path):
+    return make_config(tmp_path)
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, list[str]]]:
+    """A real HTTP server on loopback that records every request it gets."""
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            body = b"body { background: red }"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+# -- HTML ---------------------------------------------------------------------
+
+
+def test_html_escapes_untrusted_text(brief, config):
+    page = render_html(brief, config)
+    for hostile in (SCRIPT, IMG, LINK):
+        assert hostile not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in page
+    assert "<script" not in page and "<img" not in page and "<link" not in page
+
+
+def test_html_links_only_http_urls(brief, config):
+    page = render_html(brief, config)
+    assert 'href="https://example.org/news/2024/01/17/' in page
+    assert 'href="javascript:' not in page
+    assert "javascript:alert(1)" in page  # shown, as text
+    assert "seeds/background.txt" in page
+
+
+def test_html_sections_and_citations(brief, config):
+    page = render_html(brief, config)
+    assert "Wednesday 17 January 2024" in page
+    assert "24h · 16 Jan 2024 00:00 – 17 Jan 2024 00:00 KST" in page
+    assert "3 sources · 3 articles · 3 passages" in page
+    assert "17 Jan 2024 07:00 KST" in page
+    for heading in ("Bottom line", "Missile launches", "Diplomacy", "Other developments",
+                    "Source notes", "Sources", "Appendix: theme assignments"):
+        assert f"<h2>{heading}</h2>" in page
+    assert "No reporting in this window." in page
+    assert '<a class="cite" href="#src-1">[1]</a><a class="cite" href="#src-2">[2]</a>' in page
+    for n in (1, 2, 3):
+        assert f'id="src-{n}"' in page
+    assert "first seen 17 Jan 2024" in page and "undated" in page
+    assert "missile, ballistic" in page
+    # A theme missing from the brief's sections shows under its key.
+    assert '<span class="theme-name">economy</span> 2.0: factory' in page
+    assert "<style>" in page and "@page" in page
+    assert 'name="viewport"' in page and "prefers-color-scheme: dark" in page
+
+
+def test_window_all_dates(brief, config):
+    brief.window = Window("all", None, datetime(2024, 1, 17, tzinfo=SEOUL))
+    assert "all dates" in render_html(brief, config)
+
+
+def test_html_is_deterministic(brief, config):
+    assert render_html(brief, config) == render_html(make_brief(), config)
+
+
+# -- PDF ----------------------------------------------------------------------
+
+
+def test_pdf_content(brief, config):
+    out = render(brief, config, ["pdf"])
+    data = out["pdf"]
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    for heading in ("Bottom line", "Missile launches", "Diplomacy", "Sources"):
+        assert heading in text
+    assert "[1]" in text and "[2]" in text
+    assert "Page 1 of" in text
+    assert "김정은" in text and "평양" in text
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert reader.metadata.title == "Korea Daily Brief"
+    assert reader.metadata["/CreationDate"].startswith("D:20240117")
+    assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=1)  # A4
+
+
+def test_pdf_fetches_nothing(tmp_path, brief, server, caplog):
+    """A template that asks for a local file and a loopback URL gets neither."""
+    url, hits = server
+    override = tmp_path / "mytemplates"
+    override.mkdir()
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not really a png")
+    (override / "base.html").write_text(
+        (default_templates_dir() / "base.html").read_text(encoding="utf-8").replace(
+            "</head>",
+            f'<link rel="stylesheet" href="{url}/x.css">'
+            f'<style>@import url("{url}/imported.css"); body {{ background: url("{url}/bg.png") }}</style>'
+            "</head>",
+        ).replace(
+            "<main",
+            f'<img src="{secret.as_uri()}"><img src="{url}/pixel.png">'
+            '<img alt="inline" src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="><main',
+        ),
+        encoding="utf-8",
+    )
+    config = make_config(tmp_path, templates="mytemplates")
+    with caplog.at_level(logging.WARNING, logger="briefgen.render.pdf"):
+        data = render(brief, config, ["pdf"])["pdf"]
+    assert data.startswith(b"%PDF")
+    assert hits == []
+    refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert any(secret.as_uri() in m for m in refused)
+    assert any(f"{url}/x.css" in m for m in refused)
+    assert any(f"{url}/pixel.png" in m for m in refused)
+    assert not any("data:" in m for m in refused)
+
+
+def test_pdf_article_text_fetches_nothing(brief, config, server, caplog):
+    url, hits = server
+    brief.articles[0] = Article(
+        "a1", "Yonhap", f'<img src="{url}/t.png"><link rel=stylesheet href="{url}/t.css">', "...",
+        url=f"{url}/article",
+    )
+    with caplog.at_level(logging.WARNING, logger="briefgen.render.pdf"):
+        render(brief, config, ["pdf"])
+    assert hits == []
+    # Escaped markup is text, so the fetcher is not even asked.
+    assert not [r for r in caplog.records if "refused" in r.getMessage()]
+
+
+def test_pdf_engine_failure_is_render_error(brief, config, monkeypatch):
+    import weasyprint
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("cairo said no\nwith a traceback-like second line")
+
+    monkeypatch.setattr(weasyprint.HTML, "render", broken)
+    with pytest.raises(RenderError) as info:
+        render(brief, config, ["pdf"])
+    assert str(info.value) == "PDF engine failed: RuntimeError: cairo said no"
+
+
+# -- Template overrides ----------------------------------------------------------
+
+
+def test_override_css_shadows_shipped_css(tmp_path, brief):
+    override = tmp_path / "tpl"
+    override.mkdir()
+    (override / "brief.css").write_text(".brief-title { color: #abcdef }\n/* custom-css-marker */", encoding="utf-8")
+    page = render_html(brief, make_config(tmp_path, templates="tpl"))
+    assert "custom-css-marker" in page
+    assert "Missile launches" in page  # brief.html still the shipped one
+    assert "--accent" not in page
+
+
+def test_override_html_shadows_shipped_html(tmp_path, brief):
+    override = tmp_path / "tpl"
+    override.mkdir()
+    (override / "brief.html").write_text(
+        '{% extends "base.html" %}{% block content %}<p id="custom">{{ brief.articles[1].title }}</p>{% endblock %}',
+        encoding="utf-8",
+    )
+    config = make_config(tmp_path, templates="tpl")
+    page = render_html(brief, config)
+    assert '<p id="custom">Headline &lt;img' in page
+    assert "Appendix: theme assignments" not in page
+    assert "Bottom line" not in pdf_text(render(brief, config, ["pdf"])["pdf"])
+
+
+def test_override_folder_missing(tmp_path, brief):
+    with pytest.raises(RenderError, match="does not exist"):
+        render_html(brief, make_config(tmp_path, templates="nope"))
+
+
+def test_template_errors_are_render_errors(tmp_path, brief):
+    override = tmp_path / "tpl"
+    override.mkdir()
+    (override / "brief.html").write_text("{% if %}", encoding="utf-8")
+    with pytest.raises(RenderError, match="line 1"):
+        render_html(brief, make_config(tmp_path, templates="tpl"))
+    (override / "brief.html").write_text("{{ no_such_variable }}", encoding="utf-8")
+    with pytest.raises(RenderError, match="no_such_variable"):
+        render_html(brief, make_config(tmp_path, templates="tpl"))
+
+
+def test_default_templates_dir():
+    assert (default_templates_dir() / "brief.html").is_file()
+
+
+# -- Markdown -------------------------------------------------------------------
+
+
+def test_markdown(brief, config):
+    text = render_markdown(brief, config)
+    assert text.startswith("# Korea Daily Brief\n")
+    for heading in ("Bottom line", "Missile launches", "Diplomacy", "Other developments",
+                    "Source notes", "Sources", "Appendix: theme assignments"):
+        assert f"\n## {heading}\n" in text
+    assert "[1][2]" in text
+    assert "1. **김정은 visits 평양 factory** — Yonhap, 17 Jan 2024" in text
+    assert "<https://example.org/news/" in text
+    assert "\\<script\\>" in text and "\\<img" in text
+    assert "<script>" not in text.replace("\\<", "").replace("\\>", "")
+    assert "<img" not in text.replace("\\<", "")
+    assert "\n- \\# Not a heading" in text
+    assert "<javascript" not in text
+    assert "\n\n\n" not in text
+
+
+def test_md_escape():
+    assert md("# title") == "\\# title"
+    assert md("1. one\n2. two") == "1\\. one 2. two"
+    assert md("a [link](x) *b* <i> snake_case _em_ |") == "a \\[link\\](x) \\*b\\* \\<i\\> snake_case \\_em\\_ \\|"
+
+
+# -- Entry point ---------------------------------------------------------------
+
+
+def test_render_formats(brief, config):
+    out = render(brief, config, ["html", "md", "json"])
+    assert set(out) == {"html", "md", "json"}
+    assert out["html"].startswith(b"<!DOCTYPE html>")
+    assert out["md"].decode("utf-8").startswith("# Korea Daily Brief")
+    assert json.loads(out["json"])["title"] == "Korea Daily Brief"
+    with pytest.raises(RenderError, match="unknown output format"):
+        render(brief, config, ["docx"])
