@@ -26,7 +26,7 @@ $(BIN)/python:
 
 # Reinstall whenever the project's metadata changes; the package itself is editable.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip "setuptools>=77" wheel
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
 	touch $@
 

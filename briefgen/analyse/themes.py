@@ -1,5 +1,9 @@
 """Theme assignment: weighted evidence from terms and phrases, context that argues
-against a theme, vetoes, and similarity to example sentences. Multi-label."""
+against a theme, vetoes, and similarity to example sentences. Multi-label.
+
+A term is a word or phrase ('ballistic', 'joint exercise'); a trailing * matches any
+ending ('launch*'); 'a|b|c' lists alternatives that count once, which is how a concept
+('Russia|Moscow|Kremlin') or a kind of context ('fitness|gym|jogging') is weighed."""
 
 from __future__ import annotations
 
@@ -32,26 +36,26 @@ def tokens(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _Term:
+class _Pattern:
+    """One word or phrase; a trailing * lets its last word match any ending."""
+
     text: str
     parts: tuple[str, ...]
     prefix: bool
-    weight: float
 
     @classmethod
-    def parse(cls, text: str, weight: float) -> _Term:
+    def parse(cls, text: str) -> _Pattern:
         prefix = text.rstrip().endswith("*")
         parts = tuple(tokens(text.rstrip("* ")))
         if not prefix:
             parts = tuple(_stem(p) for p in parts)
-        return cls(text.strip(), parts, prefix, weight)
+        return cls(text.strip(), parts, prefix)
 
     def found_in(self, raw: list[str], stemmed: list[str]) -> bool:
         n = len(self.parts)
         if n == 0:
             return False
-        last = len(raw) - n + 1
-        for i in range(max(last, 0)):
+        for i in range(max(len(raw) - n + 1, 0)):
             if self.prefix:
                 # Every word but the last must match exactly; the last one by prefix.
                 if all(stemmed[i + k] == _stem(self.parts[k]) for k in range(n - 1)) and raw[i + n - 1].startswith(self.parts[-1]):
@@ -61,13 +65,50 @@ class _Term:
         return False
 
 
+@dataclass(frozen=True)
+class _Term:
+    """A weighted term: alternatives separated by '|' are one piece of evidence, so
+    'Russia', 'Moscow' and 'Kremlin' in one sentence count once, not three times."""
+
+    text: str
+    alternatives: tuple[_Pattern, ...]
+    weight: float
+
+    @classmethod
+    def parse(cls, text: str, weight: float) -> _Term:
+        alternatives = tuple(_Pattern.parse(a) for a in text.split("|") if a.strip())
+        return cls(text.strip(), alternatives, weight)
+
+    @property
+    def key(self) -> tuple[tuple[tuple[str, ...], bool], ...]:
+        return tuple(sorted((a.parts, a.prefix) for a in self.alternatives))
+
+    def found(self, raw: list[str], stemmed: list[str]) -> str | None:
+        """The first alternative found in the passage, if any."""
+        return next((a.text for a in self.alternatives if a.found_in(raw, stemmed)), None)
+
+    def found_in(self, raw: list[str], stemmed: list[str]) -> bool:
+        return self.found(raw, stemmed) is not None
+
+
+def _unique(terms: list[_Term]) -> list[_Term]:
+    """Terms that differ only in a plural ('missile', 'missiles') fold to one, which would
+    otherwise count one word twice; the first keeps its place, with the larger weight."""
+    kept: dict[tuple[tuple[tuple[str, ...], bool], ...], _Term] = {}
+    for term in terms:
+        seen = kept.get(term.key)
+        if seen is None or abs(term.weight) > abs(seen.weight):
+            kept[term.key] = term if seen is None else _Term(seen.text, seen.alternatives, term.weight)
+    return list(kept.values())
+
+
 class ThemeModel:
     """The compiled form of one theme's configuration."""
 
     def __init__(self, theme: ThemeConfig):
         self.key = theme.key
         self.threshold = theme.threshold
-        self.terms = [_Term.parse(t, w) for t, w in theme.terms.items()]
+        self.terms = _unique([_Term.parse(t, w) for t, w in theme.terms.items()])
         self.vetoes = [_Term.parse(t, 1.0) for t in theme.exclude]
         self.examples = list(theme.examples)
         self.example_weight = theme.example_weight
@@ -75,14 +116,16 @@ class ThemeModel:
     def evidence(self, raw: list[str], stemmed: list[str]) -> tuple[float, list[str], bool]:
         """Score from terms, the matched terms (with weights), and whether a veto fired."""
         for veto in self.vetoes:
-            if veto.found_in(raw, stemmed):
-                return 0.0, [f"not: {veto.text}"], True
+            hit = veto.found(raw, stemmed)
+            if hit is not None:
+                return 0.0, [f"not: {hit}"], True
         score = 0.0
         matched: list[str] = []
         for term in self.terms:
-            if term.found_in(raw, stemmed):
+            hit = term.found(raw, stemmed)
+            if hit is not None:
                 score += term.weight
-                matched.append(term.text if term.weight >= 0 else f"{term.text} ({term.weight:+g})")
+                matched.append(hit if term.weight >= 0 else f"{hit} ({term.weight:+g})")
         return score, matched, False
 
 
