@@ -36,6 +36,7 @@ def build_brief(
 ) -> BuildResult:
     """Ingest, select, analyse, render and write the brief for `day`."""
     from . import analyse, ingest, render
+    from .analyse import changes
     from .deliver.files import write_brief
 
     now = now or datetime.now(config.tz).replace(microsecond=0)
@@ -45,8 +46,11 @@ def build_brief(
     # Select: the articles whose date falls in the window (or whose source is always in scope).
     articles = select_articles(ingested.articles, span)
     log.info("%d of %d articles in the %s window ending %s", len(articles), len(ingested.articles), span.label, span.end)
-    # Analyse: passages, themes, summaries, bottom line.
-    result = analyse.analyse(articles, config)
+    target = out_dir if out_dir is not None else config.resolve(config.output.dir)
+    # Recall: what the newest earlier brief in the output folder said, for "What changed".
+    previous = changes.previous_brief(target, day)
+    # Analyse: passages, themes, summaries, bottom line, quotes, entities, timeline, changes.
+    result = analyse.analyse(articles, config, previous=previous)
     brief = Brief(
         date=day,
         title=config.title,
@@ -59,9 +63,13 @@ def build_brief(
         other=result.other,
         notes=ingested.notes,
         passages=result.passages,
+        quotes=result.quotes,
+        entities=result.entities,
+        timeline=result.timeline,
+        changes=result.changes,
+        emerging=result.emerging,
     )
     # Render and write: every format into <out>/<date>/, atomically.
-    target = out_dir if out_dir is not None else config.resolve(config.output.dir)
     files = write_brief(target, day.isoformat(), render.render(brief, config, formats))
     return BuildResult(brief, files)
 

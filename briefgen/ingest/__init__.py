@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 
@@ -55,6 +56,9 @@ def ingest(config: Config) -> IngestResult:
             result.notes.append(SourceNote(source.name, source.path or source.url or "", f"failed: {exc}"))
             continue
         for article in part.articles:
+            # Labels come from the config, whichever ingestor read the article.
+            if article.source_type is None and article.reliability is None and (source.type or source.reliability):
+                article = dataclasses.replace(article, source_type=source.type, reliability=source.reliability)
             # The same file reached through two overlapping globs is one article.
             if article.id not in seen:
                 seen.add(article.id)

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from ..config import Config, SourceConfig
-from ..models import Article, IngestResult, SourceNote
-from .clean import clean_lines, infer_title, split_lines
+from ..models import Article, EmbeddedPost, IngestResult, SourceNote
+from .clean import clean_lines, embedded_posts, infer_title, split_lines
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,7 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> Article:
         first_seen=first_seen,
         author=str(meta["author"]) if meta.get("author") else html_meta.get("author"),
         window=source.window,
+        embeds=tuple(EmbeddedPost(text, when, by) for text, when, by in embedded_posts(lines)),
     )
 
 

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ..models import Brief, Passage, SummaryPoint
+from ..models import Brief, Changes, Passage, SummaryPoint
 
 SCHEMA_VERSION = 1
 
@@ -51,6 +51,8 @@ def to_dict(brief: Brief) -> dict[str, Any]:
                 "path": a.path,
                 "published": _iso(a.published),
                 "author": a.author,
+                "type": a.source_type,
+                "reliability": a.reliability,
             }
             for n, a in enumerate(brief.articles, start=1)
         ],
@@ -60,12 +62,81 @@ def to_dict(brief: Brief) -> dict[str, Any]:
                 "key": s.key,
                 "label": s.label,
                 "summary": [_point(p) for p in s.summary],
+                "state_media_only": s.state_media_only,
                 "passages": [_passage(p, s.key) for p in s.passages],
             }
             for s in brief.themes
         ],
         "other": [_passage(p, None) for p in brief.passages if not p.themes],
         "notes": [{"source": n.source, "target": n.target, "reason": n.reason, "level": n.level} for n in brief.notes],
+        "quotes": [
+            {
+                "text": q.text,
+                "speaker": q.speaker,
+                "speaker_kind": q.speaker_kind,
+                "role": q.role,
+                "attribution": q.attribution,
+                "passage_ids": list(q.passage_ids),
+                "source_ids": list(q.source_ids),
+            }
+            for q in brief.quotes
+        ],
+        "entities": [
+            {
+                "name": e.name,
+                "kind": e.kind,
+                "mentions": e.mentions,
+                "aliases": list(e.aliases),
+                "roles": list(e.roles),
+                "themes": list(e.themes),
+                "passage_ids": list(e.passage_ids),
+                "source_ids": list(e.source_ids),
+                "known": e.known,
+            }
+            for e in brief.entities
+        ],
+        "timeline": [
+            {
+                "date": t.start.iso() if t.start else None,
+                "end": t.end.iso() if t.end else None,
+                "status": t.status,
+                "expression": t.expression,
+                "basis": t.basis,
+                "text": t.text,
+                "passage_id": t.passage_id,
+                "source_ids": list(t.source_ids),
+            }
+            for t in brief.timeline
+        ],
+        "changes": _changes(brief.changes),
+        "emerging": [
+            {
+                "terms": list(t.terms),
+                "passage_ids": list(t.passage_ids),
+                "source_ids": list(t.source_ids),
+                "points": [_point(p) for p in t.points],
+            }
+            for t in brief.emerging
+        ],
+    }
+
+
+def _changes(changes: Changes | None) -> dict[str, Any] | None:
+    if changes is None:
+        return None
+    return {
+        "previous_date": changes.previous_date.isoformat() if changes.previous_date else None,
+        "themes": [
+            {
+                "key": c.key,
+                "label": c.label,
+                "new": [_point(p) for p in c.new],
+                "continuing": [_point(p) for p in c.continuing],
+                "dropped": c.dropped,
+            }
+            for c in changes.themes
+        ],
+        "quiet": [{"key": q.key, "label": q.label, "previous_points": q.previous_points} for q in changes.quiet],
     }
 
 
