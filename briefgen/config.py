@@ -146,7 +146,7 @@ class BriefConfig(_Model):
     bottom_line: int = Field(5, ge=1, le=10, description="Most points in the bottom line.")
     summary_points: int = Field(4, ge=1, le=20, description="Most summary points per theme.")
     other_points: int = Field(5, ge=0, le=50, description="Most points under 'Other developments'.")
-    quotes: int = Field(8, ge=0, le=50, description="Most key quotes shown; attributed quotes come first.")
+    quotes: int = Field(10, ge=0, le=50, description="Most key quotes shown; attributed quotes come first.")
     timeline_events: int = Field(30, ge=0, le=200, description="Most timeline events shown.")
     entities_per_kind: int = Field(
         12, ge=0, le=100, description="Most people (and as many organisations, places...) shown."

@@ -105,7 +105,8 @@ def extract(
                 inside = [s for s in sentences if s.start < end and s.end > start]
                 if not inside:
                     continue
-                earlier = history + [s for s in sentences if s.end <= inside[0].start]
+                # Only the last few sentences can hold the person "he" stands for.
+                earlier = history[-PRONOUN_REACH:] + [s for s in sentences if s.end <= inside[0].start]
                 speaker = _speaker(paragraph, start, end, spans, inside, earlier, last_speaker)
                 ids = tuple(dict.fromkeys(kept.get(s.passage.id, s.passage.id) for s in inside))
                 sources = tuple(dict.fromkeys(a for pid in ids for a in cited.get(pid, (article.id,))))
@@ -122,7 +123,7 @@ def extract(
                 else:
                     found[key] = quote
                 last_speaker = (name, kind) if name and kind else None
-            history.extend(sentences)
+            history = (history + sentences)[-PRONOUN_REACH:]
             if not spans:
                 last_speaker = None if sentences else last_speaker
     return list(found.values())
