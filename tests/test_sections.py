@@ -132,6 +132,19 @@ def test_a_quote_nobody_is_named_for_is_attributed_to_no_one():
     assert all(q.speaker is None and q.attribution is None for q in result.quotes)
 
 
+def test_inverted_attributions():
+    text = (
+        '"Sanctions have failed to change the regime\'s behaviour at all," said Victor Cha, a Korea expert.\n\n'
+        '"The launch violated several UN Security Council resolutions," according to the Foreign Ministry.\n\n'
+        '"The missile flew about 600 kilometres before falling into the sea," the report said.'
+    )
+    quotes = {q.text[:12]: q for q in analyse([article(text)], config()).quotes}
+    assert quotes["Sanctions ha"].speaker == "Victor Cha" and quotes["Sanctions ha"].role == "a Korea expert"
+    assert quotes["The launch v"].speaker == "Foreign Ministry"
+    # "the report" is no one the text names.
+    assert quotes["The missile "].speaker is None
+
+
 def test_pronouns_resolve_when_unambiguous():
     text = (
         "Defence Minister Shin Won-sik visited the border on Monday.\n\n"

@@ -349,10 +349,12 @@ def role_before(text: str, start: int) -> str | None:
 
 def role_after(text: str, end: int) -> str | None:
     """An appositive title after a name, verbatim: "Jo Chol Su, director general of ... Ministry,"."""
-    m = re.match(r",\s+((?:the\s+)?(?:[a-z]+\s+){0,2}?([a-z]+)\b[^,;.\"\u201c]{0,120}?),", text[end:])
-    if m and m.group(2) in ROLE_WORDS and len(m.group(1).split()) <= 16:
-        return m.group(1)
-    return None
+    m = re.match(r",\s+([a-z][^,;\"\u201c]{0,140}?)(?:,|\.?\s*$)", text[end:])
+    if m is None:
+        return None
+    words = [w.casefold() for w in re.findall(r"[\w'-]+", m.group(1))[:4]]
+    # The title comes early: "director of ...", "a Korea expert", "the country's top diplomat".
+    return m.group(1) if any(w in ROLE_WORDS for w in words) and len(m.group(1).split()) <= 16 else None
 
 
 def speaks(text: str, start: int, end: int) -> bool:

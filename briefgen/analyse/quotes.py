@@ -28,8 +28,8 @@ _VERB = r"(?<![\w-])(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\b"
 _FILLER = r"(?:(?:" + "|".join(sorted(SPEECH_FILLERS)) + r")\s+)*"
 # Right after the quotation: '," Kim said', '," the White House said', '," he added'.
 AFTER_RE = re.compile(rf"^[\s,.;:\u2014\u2013-]*(?P<subj>(?:[Tt]he\s+)?[^\s,.;:\"\u201c\u201d]+(?:\s+[^\s,.;:\"\u201c\u201d]+){{0,5}}?)\s+{_FILLER}(?P<verb>{_VERB})")
-# ... or the other way round: '," wrote Barry', '," said Lavrov'.
-INVERTED_RE = re.compile(rf"^[\s,.;:\u2014\u2013-]*(?P<verb>{_VERB})\s+(?P<subj>\S)")
+# ... or the other way round: '," wrote Barry', '," said Lavrov', '," according to the ministry'.
+INVERTED_RE = re.compile(rf"^[\s,.;:\u2014\u2013-]*(?P<verb>{_VERB}|according to)\s+(?:the\s+)?(?P<subj>\S)")
 VERB_RE = re.compile(_VERB)
 
 
