@@ -69,8 +69,8 @@ class ThemeConfig(_Model):
         default_factory=dict,
         description=(
             "Words or phrases and their weight. A trailing * matches any ending "
-            "('launch*'); plurals match on their own. Negative weights are context "
-            "that argues against the theme."
+            "('launch*'); plurals match on their own; 'a|b|c' are alternatives that "
+            "count once. Negative weights are context that argues against the theme."
         ),
     )
     exclude: list[str] = Field(
