@@ -2,6 +2,8 @@
 # System packages briefgen needs beyond Python: a Korean-capable font (sources on this topic
 # carry Hangul) and poppler-utils (tests read PDFs back with pdftotext/pdftoppm).
 # Installs what is missing with apt-get when run as root; otherwise says what to install.
+# Extra arguments `command:package` add a package when the command is missing; `make test`
+# passes `chromium:chromium chromedriver:chromium-driver` for the browser tests.
 set -euo pipefail
 
 need=()
