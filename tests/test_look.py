@@ -8,6 +8,7 @@ loaded from disk by one headless Chromium. Everything stays in `out/test-artifac
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -241,6 +242,25 @@ def test_brief_in_the_browser(browser: Browser, seeds: Path, width: int, dark: b
         assert image.width == width and image.height > 2000
     share, spread = _ink(shot)
     assert share > 0.02 and spread > 10
+
+
+def test_brief_prints_from_the_browser(browser: Browser, seeds: Path):
+    """Printed from Chromium (not WeasyPrint), the page still fits A4 and keeps every section."""
+    _need("pdftotext")
+    browser.open(seeds / DAY / f"brief-{DAY}.html", 1280)
+    browser.cdp("Emulation.setEmulatedMedia", {"media": "print", "features": []})
+    printed = browser.cdp("Page.printToPDF", {"paperWidth": 210 / 25.4, "paperHeight": 297 / 25.4,
+                                               "preferCSSPageSize": True})
+    pdf = ARTIFACTS / "screens" / "brief-printed-by-chromium.pdf"
+    pdf.write_bytes(base64.b64decode(printed["data"]))
+    count = len(pypdf.PdfReader(pdf).pages)
+    assert 3 <= count <= 12
+    text = _flat("\n".join(_pages_text(pdf)))
+    for heading in HEADINGS:
+        assert heading.casefold() in text, heading
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    assert max(float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)) < width - 30
 
 
 @pytest.mark.parametrize("width", [390, 1280])

@@ -3,9 +3,10 @@
 Templates are looked up first in `output.templates` (when set), then in the shipped
 folder, file by file: a user folder holding only `brief.css` keeps the shipped HTML.
 
-Shipped templates: `base.html` (page shell: head, inline CSS, masthead), `brief.html`
-(extends base; the sections), `brief.css` (one stylesheet for screen and print, included
-inline), `brief.md.j2` (the Markdown brief).
+Shipped templates: `base.html` (page shell: head, inline CSS, title block, contents),
+`brief.html` (extends base; block `lead` is the bottom line, block `content` every other
+section), `brief.css` (one stylesheet for screen and print, included inline), `brief.md.j2`
+(the Markdown brief), `archive.html` (`<out>/index.html`, see `deliver.archive`).
 
 Template context (the same for HTML and Markdown):
 
@@ -20,6 +21,12 @@ Template context (the same for HTML and Markdown):
   `article`, `url` (the article URL only when it is http(s), else None), `location`
   (the URL or path as plain text, or None) and `date_text` ("17 Jan 2024",
   "first seen 17 Jan 2024" or "undated").
+- `distribution`: `output.distribution` (a handling line), or None.
+- `theme_stats`: `{theme key: {"points", "passages", "articles", "trend"}}`; `trend` is a
+  `history.Trend` (`direction` "up"/"down"/"steady"/"new"/"none", `symbol`, `text`)
+  against the earlier briefs in `brief.history`.
+- `charts`: `{"coverage": svg, "trend": svg or None}`, inline SVG already escaped (Markup).
+- `trend_days`: how many days trends and the trend chart span (14).
 
 Filters:
 
@@ -29,6 +36,7 @@ Filters:
 - `when`: a datetime -> "17 Jan 2024 06:00 KST" in the brief's time zone.
 - `http_url`: a URL if it is http(s), else None (only such URLs may go in an href).
 - `score`: a theme score with one decimal.
+- `contents`: rendered HTML -> its sections (`id`, `title`) for a table of contents.
 - `md` (Markdown only): text escaped so it cannot break the Markdown structure.
 """
 
