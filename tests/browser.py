@@ -40,13 +40,17 @@ INSTALL_HINT = (
 def find_chromium() -> tuple[str | None, str | None]:
     """Paths of the Chromium binary and of chromedriver, or None for what is missing."""
     # Debian's /usr/bin/chromium is a shell wrapper around the real binary; use the binary.
-    browser = os.environ.get("BRIEFGEN_CHROMIUM") or next(
-        (p for p in ("/usr/lib/chromium/chromium",) if os.access(p, os.X_OK)), None
-    ) or next((w for n in ("chromium", "chromium-browser", "google-chrome") if (w := shutil.which(n))), None)
-    driver = os.environ.get("BRIEFGEN_CHROMEDRIVER") or shutil.which("chromedriver") or next(
-        (p for p in ("/usr/lib/chromium/chromedriver",) if os.access(p, os.X_OK)), None
-    )
+    browser = _first(os.environ.get("BRIEFGEN_CHROMIUM"), "/usr/lib/chromium/chromium",
+                     *(shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")))
+    driver = _first(os.environ.get("BRIEFGEN_CHROMEDRIVER"), shutil.which("chromedriver"),
+                    "/usr/lib/chromium/chromedriver")
+    if os.environ.get("BRIEFGEN_CHROMIUM") and browser != os.environ["BRIEFGEN_CHROMIUM"]:
+        browser = None  # asked for one that is not there: say so rather than use another
     return browser, driver
+
+
+def _first(*candidates: str | None) -> str | None:
+    return next((c for c in candidates if c and os.path.isfile(c) and os.access(c, os.X_OK)), None)
 
 
 @dataclass
