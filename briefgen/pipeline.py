@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 class BuildResult:
     brief: Brief
     files: list[Path] = field(default_factory=list)
+    # The archive page and the `latest` link, rebuilt after the brief was written.
+    archive: list[Path] = field(default_factory=list)
 
     @property
     def failed_sources(self) -> list[SourceNote]:
@@ -35,7 +37,8 @@ def build_brief(
     now: datetime | None = None,
 ) -> BuildResult:
     """Ingest, select, analyse, render and write the brief for `day`."""
-    from . import analyse, ingest, render
+    from . import analyse, history, ingest, render
+    from .deliver.archive import write_archive
     from .deliver.files import write_brief
 
     now = now or datetime.now(config.tz).replace(microsecond=0)
@@ -47,6 +50,9 @@ def build_brief(
     log.info("%d of %d articles in the %s window ending %s", len(articles), len(ingested.articles), span.label, span.end)
     # Analyse: passages, themes, summaries, bottom line.
     result = analyse.analyse(articles, config)
+    target = out_dir if out_dir is not None else config.resolve(config.output.dir)
+    # History: earlier briefs in the output folder, for each theme's trend and the trend chart.
+    earlier = history.earlier_briefs(target, day)
     brief = Brief(
         date=day,
         title=config.title,
@@ -59,11 +65,13 @@ def build_brief(
         other=result.other,
         notes=ingested.notes,
         passages=result.passages,
+        history=earlier,
     )
     # Render and write: every format into <out>/<date>/, atomically.
-    target = out_dir if out_dir is not None else config.resolve(config.output.dir)
     files = write_brief(target, day.isoformat(), render.render(brief, config, formats))
-    return BuildResult(brief, files)
+    # Archive: <out>/index.html lists every brief, <out>/latest is the newest.
+    archive = write_archive(target, config)
+    return BuildResult(brief, files, archive)
 
 
 def brief_window(config: Config, day: date, override: str | None = None) -> Window:
