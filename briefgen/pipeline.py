@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 class BuildResult:
     brief: Brief
     files: list[Path] = field(default_factory=list)
+    # The archive page and the `latest` link, rebuilt after the brief was written.
+    archive: list[Path] = field(default_factory=list)
 
     @property
     def failed_sources(self) -> list[SourceNote]:
@@ -35,8 +37,9 @@ def build_brief(
     now: datetime | None = None,
 ) -> BuildResult:
     """Ingest, select, analyse, render and write the brief for `day`."""
-    from . import analyse, ingest, render
+    from . import analyse, history, ingest, render
     from .analyse import changes
+    from .deliver.archive import write_archive
     from .deliver.files import write_brief
 
     now = now or datetime.now(config.tz).replace(microsecond=0)
@@ -51,6 +54,8 @@ def build_brief(
     previous = changes.previous_brief(target, day)
     # Analyse: passages, themes, summaries, bottom line, quotes, entities, timeline, changes.
     result = analyse.analyse(articles, config, previous=previous)
+    # History: earlier briefs in the output folder, for each theme's trend and the trend chart.
+    earlier = history.earlier_briefs(target, day)
     brief = Brief(
         date=day,
         title=config.title,
@@ -63,6 +68,7 @@ def build_brief(
         other=result.other,
         notes=ingested.notes,
         passages=result.passages,
+        history=earlier,
         quotes=result.quotes,
         entities=result.entities,
         timeline=result.timeline,
@@ -71,7 +77,9 @@ def build_brief(
     )
     # Render and write: every format into <out>/<date>/, atomically.
     files = write_brief(target, day.isoformat(), render.render(brief, config, formats))
-    return BuildResult(brief, files)
+    # Archive: <out>/index.html lists every brief, <out>/latest is the newest.
+    archive = write_archive(target, config)
+    return BuildResult(brief, files, archive)
 
 
 def brief_window(config: Config, day: date, override: str | None = None) -> Window:

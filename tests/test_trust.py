@@ -30,8 +30,16 @@ DAY = date(2024, 1, 17)
 DATE = r"\d{1,2} [A-Z][a-z]{2} \d{4}"
 LONGDATE = r"[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}"
 WHEN = rf"{DATE} \d\d:\d\d [A-Z+\-0-9]+"
+# A theme's trend against earlier briefs (history.trend), after its symbol.
+TREND = (
+    r"(?:[▲▼≈] )?(?:no earlier brief in \d+ days to compare with|quiet, as in the \d+ earlier briefs?"
+    r"|new: no passages in the \d+ earlier briefs?|(?:up|down|steady): \d+ vs \d+(?:\.\d)? a brief over \d+ earlier briefs?)"
+)
 # Sentences the templates write themselves; \d+ and DATE are their only variables.
 TEMPLATE_SENTENCES = [
+    rf"\d+ points? · \d+ passages? from \d+ articles?(?: ·)? {TREND}",
+    r"Articles and passages per theme in this brief\. A passage is one sentence; it may count under several themes\.",
+    r"Passages per theme in each brief of the last \d+ days, on one scale; the dark bar is this brief\.",
     r"Daily brief",
     r"Summary points are verbatim sentences from the cited sources, selected automatically\. Check the sources before acting on them\.",
     r"No reporting in this window\.",
@@ -119,6 +127,11 @@ def check_html(page: str, checker: Checker) -> None:
     for cite in body.iter("a"):
         if "cite" in (cite.get("class") or ""):
             assert re.fullmatch(r"\[\d+[A-F]?\]", cite.text_content()), cite.text_content()
+    headings = {_norm(h.text_content()) for h in body.iter("h2")}
+    for svg in body.iter("svg"):
+        check_chart(svg, checker)
+    for caption in body.iter("figcaption"):
+        checker.template(caption.text_content(), "<figcaption>")
     blocks = [e for e in body.iter() if e.tag in ("p", "li", "tr", "dt", "dd")]
     for block in blocks:
         cls = set((block.get("class") or "").split())
@@ -132,6 +145,8 @@ def check_html(page: str, checker: Checker) -> None:
             ), f"{where}: {text!r}"
         elif block.tag == "p":
             checker.template(text, where)
+        elif "toc-list" in parent_cls:
+            assert text in headings, f"{where}: {text!r} is not a section"
         elif "quote" in cls:
             checker.verbatim(_text(block.find("q")), cites, where)
             speaker = block.find_class("speaker")[0]
@@ -197,6 +212,25 @@ def check_html(page: str, checker: Checker) -> None:
             raise AssertionError(f"{where}: a block of unknown shape: {text!r}")
 
 
+def check_chart(svg: lxml.html.HtmlElement, checker: Checker) -> None:
+    """Chart text is labels and numbers: theme labels, counts, dates and fixed captions."""
+    labels = checker.theme_labels | {"No theme"}
+    for node in svg.iter():
+        tag = node.tag.rsplit("}", 1)[-1] if isinstance(node.tag, str) else ""
+        text = _norm(node.text_content()) if tag in ("text", "title", "desc") else ""
+        if tag == "text":
+            assert text in labels or text in ("Articles", "Passages", "this brief", "earlier briefs", "no brief that day") \
+                or re.fullmatch(r"\d+(?:\.\d)?|\d{1,2} [A-Z][a-z]{2}", text) \
+                or (text.endswith("…") and any(label.startswith(text[:-1]) for label in labels)), f"chart text {text!r}"
+        elif tag == "title":
+            assert re.fullmatch(r"Articles and passages per theme|Passages per theme, last \d+ days", text), text
+        elif tag == "desc":
+            for part in text.split("; "):
+                label, _, rest = part.partition(": ")
+                assert label in labels, f"chart description {part!r}"
+                assert re.fullmatch(r"\d+ articles?, \d+ passages?|\d+ passages? in this brief, \d+ earlier briefs", rest), part
+
+
 # -- Markdown -------------------------------------------------------------------
 
 _UNESCAPE = re.compile(r"\\([\\`*_{}\[\]<>()#+\-.!|~=])")
@@ -226,7 +260,7 @@ def check_markdown(doc: str, checker: Checker) -> None:
         if m := re.fullmatch(r"\*\*(.+)\*\*", line):
             checker.template(m.group(1), where)
         elif m := re.fullmatch(r"_(.+)_", line):
-            checker.template(m.group(1), where)
+            checker.template(_unmd(m.group(1)), where)
         elif m := re.fullmatch(r"> (.+)", line):
             checker.template(m.group(1), where)
         elif m := re.fullmatch(r"- (Window|Coverage|Generated): .+", line):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from ..history import brief_folders
 from ..models import Changes, PreviousBrief, QuietTheme, ThemeChange, ThemeSection
 from .passages import fingerprint
 
@@ -21,15 +21,12 @@ log = logging.getLogger(__name__)
 
 # As similar as two points a summary would not both carry: the same point, re-worded or re-published.
 CONTINUES = 0.5
-DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def previous_brief(out_dir: Path, day: date) -> PreviousBrief | None:
     """The newest readable brief JSON in `out_dir` dated before `day`, or None."""
-    if not out_dir.is_dir():
-        return None
-    earlier = sorted((p for p in out_dir.iterdir() if DAY_RE.match(p.name) and p.name < day.isoformat()), reverse=True)
-    for folder in earlier:
+    earlier = [folder for folder_day, folder in brief_folders(out_dir) if folder_day < day]
+    for folder in reversed(earlier):
         path = folder / f"brief-{folder.name}.json"
         if not path.is_file():
             continue
