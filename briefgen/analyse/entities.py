@@ -24,6 +24,10 @@ spokesman spokeswoman secretary chairman chairwoman chair chief envoy ambassador
 commander official premier chancellor senator governor mayor professor researcher expert
 editor correspondent head officer king queen prince founder economist scholar lawmaker
 negotiator representative delegate aide dictator ruler admiral colonel marshal
+judge justice prosecutor attorney lawyer congressman congresswoman host anchor reporter
+columnist author candidate nominee executive ceo cfo coo chairperson owner manager coach
+captain bishop cardinal pope commissioner inspector sheriff superintendent strategist
+lt gov sen rep gen col sgt capt maj adm supt
 """.split())
 # Words that qualify a role ("Senior Fellow", "National Security Adviser") without naming anyone.
 ROLE_MODIFIERS = frozenset("""
@@ -39,7 +43,8 @@ assembly committee commission party union organization organizations organisatio
 organisations initiative office bank fund group association foundation university centre
 center company corporation inc ltd news times post command court parliament congress senate
 government administration alliance coalition network service authority bureau guard house
-nations agency media tv radio television board club
+nations agency media tv radio television board club team studio studios labs press journal
+magazine channel airlines motors systems technologies partners capital holdings llc plc corp
 """.split())
 # ... and one of these makes it a place ("Sea of Japan", "Korean Peninsula", "Northeast Asia").
 PLACE_WORDS = frozenset("""
@@ -62,9 +67,14 @@ CONNECTORS = ("of the", "of", "for", "de", "del", "van", "von", "bin", "al", "da
 
 _APOS = "['\u2019]"
 # A capitalised word: "Kim", "Jong-un", "People's", "DPRK", "U.S.", an initial "P" or "P.".
-_TOKEN = r"(?:[A-Z]\.){2,}|[A-Z]\.(?=[ \t]+[A-Z])|[A-Z][\w]*(?:[-'\u2019][\w]+)*"
+_TOKEN = (
+    r"(?:[A-Z]\.){2,}|[A-Z]\.(?=[ \t]+[A-Z])"
+    # An abbreviated title keeps its full stop inside a name: "Lt. Gov. Ralph Northam", "Dr. Lee".
+    r"|(?:Lt|Gov|Sen|Rep|Gen|Col|Sgt|Capt|Maj|Adm|Supt|Dr|Mr|Mrs|Ms|Prof)\.(?=[ \t]+[A-Z])"
+    r"|[A-Z][\w]*(?:[-'\u2019][\w]+)*"
+)
 _CONNECT = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in CONNECTORS)
-RUN_RE = re.compile(rf"(?<![\w#@'\u2019.-])(?:{_TOKEN})(?:(?:\s+(?:{_CONNECT})\s+|[ \t]+)(?:{_TOKEN}))*")
+RUN_RE = re.compile(rf"(?<![\w#@&'\u2019.-])(?:{_TOKEN})(?:(?:\s+(?:{_CONNECT})\s+|[ \t]+)(?:{_TOKEN}))*")
 WORD_RE = re.compile(r"\S+")
 HASHTAG_RE = re.compile(r"#(\w+)")
 DEMONYM_RE = re.compile(r"(?:ean|ian|ese|ish|ican)$")
