@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import Article, Entity, Passage, Quote
-from .entities import SPEECH_FILLERS, SPEECH_VERBS, Mention, fold
+from .entities import Mention
+from .names import SPEECH_FILLERS, SPEECH_VERBS, fold
 
 # Shorter quotations are scare quotes ("annihilate", "inferno of nuclear war"), not statements.
 MIN_WORDS = 6
