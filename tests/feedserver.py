@@ -57,7 +57,7 @@ class FeedServer:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._httpd = _QuietServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def base(self) -> str:
@@ -180,3 +180,20 @@ class FeedServer:
                 pass
 
         return Handler
+
+
+def rss(items: list[dict[str, str]], title: str = "Fixture feed") -> bytes:
+    """An RSS 2.0 document; each item may give guid, title, link, description (HTML), date
+    (RFC 822). Values are put in as they are: escape them in the fixture if need be."""
+    parts = [f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>{title}</title>'
+             "<link>http://127.0.0.1/</link><description>fixture</description>"]
+    for item in items:
+        parts.append("<item>")
+        for key, tag in (("guid", "guid"), ("title", "title"), ("link", "link"), ("date", "pubDate")):
+            if key in item:
+                parts.append(f"<{tag}>{item[key]}</{tag}>")
+        if "description" in item:
+            parts.append(f"<description><![CDATA[{item['description']}]]></description>")
+        parts.append("</item>")
+    parts.append("</channel></rss>\n")
+    return "".join(parts).encode("utf-8")
