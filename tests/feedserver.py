@@ -88,7 +88,7 @@ class FeedServer:
             if key.lower() == "status":
                 route.status = int(text)
             elif key.lower() == "location":
-                route.headers["Location"] = text.replace("http://localhost:8097", self.base)
+                route.headers["Location"] = text.replace("http://localhost:8097/tests/", self.base + "/feedparser-tests/")
             elif key.lower() == "content-type":
                 route.headers["Content-Type"] = text
             elif key.lower() == "etag":

@@ -99,7 +99,9 @@ def _entry(raw: Mapping[str, object]) -> Entry:
         title=title,
         body=body,
         html=html,
-        published=_struct_time(raw.get("published_parsed") or raw.get("updated_parsed") or raw.get("created_parsed")),
+        # dict.get: feedparser's own lookup of a missing date warns and maps one key to another.
+        published=_struct_time(dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed")
+                               or dict.get(raw, "created_parsed")),
         author=str(raw.get("author") or "") or None,
     )
 
