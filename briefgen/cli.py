@@ -171,7 +171,9 @@ def _print_health(rows: Sequence[SourceHealth], new: bool = True) -> None:
         table.append([row.source, row.status, str(row.items), *([str(row.new_items)] if new else []), time_text, detail])
     widths = [max(len(r[i]) for r in table) for i in range(len(head) - 1)]
     for r in table:
-        print("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) + "  " + r[-1])
+        # Names and statuses read left-aligned, numbers right-aligned; the detail runs free.
+        cells = [c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r[:-1], widths, strict=True))]
+        print("  ".join([*cells, r[-1]]).rstrip())
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from briefgen.cli import main
-from briefgen.pipeline import open_store
 from briefgen.config import load_config
+from briefgen.pipeline import open_store
 
 from .conftest import DEFAULT_CONFIG
 from .feedserver import FeedServer, Route, rss
@@ -129,7 +129,7 @@ def test_twenty_feeds_make_a_themed_brief_that_names_the_broken_ones(world, capl
     assert len(good) == 14 and {h.status for h in good} == {304}
     second = json.loads((folder / "brief-2024-01-17.json").read_text(encoding="utf-8"))
     assert {s["id"] for s in second["sources"]} == {s["id"] for s in data["sources"]}
-    assert {h["source"]: h["status"] for h in second["health"] if not h["source"] in BROKEN} == {
+    assert {h["source"]: h["status"] for h in second["health"] if h["source"] not in BROKEN} == {
         f"Outlet {n:02d}": "not modified" for n in range(14)}
     assert "--strict: 6 source problem(s) (Circular, Gone, Homepage, Huge, Overloaded, Sleepy)" in caplog.text
 
