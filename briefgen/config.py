@@ -81,8 +81,8 @@ class ThemeConfig(_Model):
         default_factory=dict,
         description=(
             "Words or phrases and their weight. A trailing * matches any ending "
-            "('launch*'); plurals match on their own. Negative weights are context "
-            "that argues against the theme."
+            "('launch*'); plurals match on their own; 'a|b|c' are alternatives that "
+            "count once. Negative weights are context that argues against the theme."
         ),
     )
     exclude: list[str] = Field(
@@ -156,6 +156,21 @@ class OutputConfig(_Model):
     templates: str | None = Field(
         None, description="Folder whose templates and CSS shadow the shipped ones, file by file."
     )
+    distribution: str | None = Field(
+        None,
+        max_length=120,
+        description="Handling line shown on the title block and every PDF page, e.g. 'Internal — do not forward'.",
+    )
+
+    @field_validator("distribution")
+    @classmethod
+    def _distribution(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValueError("must be one line of text (no line breaks or control characters)")
+        # An empty or blank line means "no distribution line", not an empty banner.
+        return " ".join(value.split()) or None
 
 
 SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)i?[bB]?\s*$")

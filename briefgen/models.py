@@ -158,6 +158,32 @@ class Window:
         return (self.start is None or moment >= self.start) and moment < self.end
 
 
+@dataclass(frozen=True)
+class ThemeCount:
+    """How much of one brief a theme took: for charts, trends and the archive."""
+
+    key: str
+    label: str
+    points: int
+    passages: int
+    articles: int
+
+
+@dataclass(frozen=True)
+class BriefRecord:
+    """A brief already written, as read back from its JSON: what trends and the archive need."""
+
+    date: date
+    title: str
+    bottom_line: tuple[str, ...]
+    themes: tuple[ThemeCount, ...]
+    articles: int
+    sources: int
+
+    def theme(self, key: str) -> ThemeCount | None:
+        return next((t for t in self.themes if t.key == key), None)
+
+
 @dataclass
 class Brief:
     date: date
@@ -173,6 +199,17 @@ class Brief:
     passages: list[Passage] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
     health: list[SourceHealth] = field(default_factory=list)
+    # Earlier briefs (oldest first, within the trend span) read back from the output folder.
+    history: list[BriefRecord] = field(default_factory=list)
+
+    def theme_counts(self) -> list[ThemeCount]:
+        """Points, passages and distinct articles per theme, in theme order."""
+        return [
+            ThemeCount(
+                t.key, t.label, len(t.summary), len(t.passages), len({p.article_id for p in t.passages})
+            )
+            for t in self.themes
+        ]
 
     def citation(self, article_id: str) -> int:
         """The 1-based number under which an article appears in the source list."""

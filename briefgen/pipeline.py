@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 class BuildResult:
     brief: Brief
     files: list[Path] = field(default_factory=list)
+    # The archive page and the `latest` link, rebuilt after the brief was written.
+    archive: list[Path] = field(default_factory=list)
 
     @property
     def failed_sources(self) -> list[SourceNote]:
@@ -52,7 +54,8 @@ def build_brief(
     offline: bool = False,
 ) -> BuildResult:
     """Ingest, store, select, analyse, render and write the brief for `day`."""
-    from . import analyse, render
+    from . import analyse, history, render
+    from .deliver.archive import write_archive
     from .deliver.files import write_brief
 
     now = now or datetime.now(config.tz).replace(microsecond=0)
@@ -67,6 +70,8 @@ def build_brief(
         log.info("%d articles in the %s window ending %s", len(articles), span.label, span.end)
         # Analyse: stories, passages, themes, summaries, bottom line.
         result = analyse.analyse(articles, config)
+        # History: earlier briefs in the output folder, for each theme's trend and the trend chart.
+        earlier = history.earlier_briefs(target, day)
         brief = Brief(
             date=day,
             title=config.title,
@@ -79,6 +84,7 @@ def build_brief(
             other=result.other,
             notes=fetched.notes,
             passages=result.passages,
+            history=earlier,
             stories=result.stories,
             health=fetched.health,
         )
@@ -87,7 +93,9 @@ def build_brief(
         # Write: into <out>/<date>/, atomically, then remember which articles went in.
         files = write_brief(target, day.isoformat(), rendered)
         store.record_brief(day, [a.id for a in articles])
-    return BuildResult(brief, files)
+    # Archive: <out>/index.html lists every brief, <out>/latest is the newest.
+    archive = write_archive(target, config)
+    return BuildResult(brief, files, archive)
 
 
 def open_store(config: Config, out_dir: Path | None = None) -> Store:
