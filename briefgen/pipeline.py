@@ -36,7 +36,6 @@ class FetchResult:
 
     health: list[SourceHealth]
     notes: list[SourceNote]
-    articles: int
 
     @property
     def failed(self) -> list[SourceHealth]:
@@ -111,7 +110,7 @@ def refresh(
 
     ingested = ingest.ingest(config, ingest.IngestContext(now=now, store=store, offline=offline, progress=progress))
     health = store.save_run(ingested, config, now, day)
-    return FetchResult(health, ingested.notes, len(ingested.articles))
+    return FetchResult(health, ingested.notes)
 
 
 def stored_articles(config: Config, store: Store, span: Window) -> list[Article]:

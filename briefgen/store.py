@@ -250,15 +250,16 @@ class Store:
         if start is not None:
             query += " AND coalesce(published, first_seen) >= ? AND coalesce(published, first_seen) < ?"
             params += [_stamp(start), _stamp(end)]
+        others: dict[str, set[str]] = {}
         with self._lock:
             rows = self.conn.execute(query + " ORDER BY id", params).fetchall()
-            others: dict[str, set[str]] = {}
-            for row in rows:
-                for (name,) in self.conn.execute(
-                    "SELECT DISTINCT source FROM article_sightings WHERE article_id = ? AND source != ?",
-                    (row["id"], row["source"]),
-                ):
-                    others.setdefault(row["id"], set()).add(name)
+            # Other sources that carried the same items, for all of the source's articles at once.
+            for article_id, name in self.conn.execute(
+                "SELECT s.article_id, s.source FROM article_sightings s JOIN articles a ON a.id = s.article_id"
+                " WHERE a.origin = ? AND s.source != a.source",
+                (origin,),
+            ):
+                others.setdefault(article_id, set()).add(name)
         return [
             Article(
                 id=row["id"],

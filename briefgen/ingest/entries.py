@@ -63,7 +63,7 @@ def _parse_xml(body: bytes, headers: Mapping[str, str], url: str) -> list[Entry]
     if not parsed.entries:
         if parsed.get("version") and not _real_error(parsed):
             return []  # a well-formed feed with nothing in it today
-        raise NotAFeed("not a feed" + _what_instead(body, headers, parsed))
+        raise NotAFeed("not a feed" + _what_instead(body, headers))
     if parsed.get("bozo"):
         # Ill-formed but readable (a wrong charset, a stray '&'): the entries are used.
         log.info("%s: feed is not well-formed (%s); using its %d entries",
@@ -79,7 +79,7 @@ def _real_error(parsed: object) -> bool:
     return bool(parsed.get("bozo")) and not isinstance(error, harmless)  # type: ignore[attr-defined]
 
 
-def _what_instead(body: bytes, headers: Mapping[str, str], parsed: object) -> str:
+def _what_instead(body: bytes, headers: Mapping[str, str]) -> str:
     start = body.lstrip()[:512].lower()
     if "html" in headers.get("content-type", "").lower() or start.startswith((b"<!doctype html", b"<html")):
         return " (an HTML page)"

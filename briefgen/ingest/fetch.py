@@ -52,7 +52,6 @@ class Response:
     status: int
     headers: httpx.Headers
     body: bytes
-    attempts: int = 1
 
 
 def human_size(size: float) -> str:
@@ -140,8 +139,7 @@ class Fetcher:
         loop = asyncio.get_running_loop()
         for attempt in range(1, attempts + 1):
             try:
-                response = await self._follow(url, headers)
-                return Response(response.url, response.status, response.headers, response.body, attempt)
+                return await self._follow(url, headers)
             except FetchError as error:
                 if not error.retry or attempt == attempts:
                     raise
