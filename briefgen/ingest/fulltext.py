@@ -21,9 +21,8 @@ async def page_text(fetcher: Fetcher, url: str, timeout: float, pool: Executor) 
     ends = loop.time() + timeout
     try:
         response = await fetcher.get(url, {"Accept": ACCEPT_PAGES}, deadline=timeout, retries=0)
-        html = response.body.decode(response_encoding(response.headers.get("content-type", "")), errors="replace")
         # Extraction runs on a worker thread; past the deadline its result is abandoned.
-        text = await asyncio.wait_for(loop.run_in_executor(pool, extract, html), max(ends - loop.time(), 0.01))
+        text = await asyncio.wait_for(loop.run_in_executor(pool, extract, response.body), max(ends - loop.time(), 0.01))
     except FetchError as error:
         log.info("full text of %s: %s; keeping the feed's summary", url, error.reason)
         return None
@@ -35,8 +34,9 @@ async def page_text(fetcher: Fetcher, url: str, timeout: float, pool: Executor) 
     return text or None
 
 
-def extract(html: str) -> str:
-    """Main text of a page as clean paragraphs ('' when there is none)."""
+def extract(html: bytes) -> str:
+    """Main text of a page as clean paragraphs ('' when there is none); trafilatura finds
+    the page's encoding itself (its meta charset, else by detection)."""
     import trafilatura
 
     try:
@@ -46,16 +46,3 @@ def extract(html: str) -> str:
         return ""
     return "\n\n".join(clean_lines(split_lines(text or "")))
 
-
-def response_encoding(content_type: str) -> str:
-    import codecs
-
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.partition("=")
-        if key.strip().lower() == "charset":
-            name = value.strip().strip("\"'")
-            try:
-                return codecs.lookup(name).name
-            except LookupError:
-                break
-    return "utf-8"
