@@ -122,6 +122,9 @@ def stored_articles(config: Config, store: Store, span: Window) -> list[Article]
         label = source.window or span.label
         start = None if label == "all" else span.end - parse_duration(label)
         for article in store.load_articles(source.name, start, span.end, config.tz):
+            # A local file is its own truth: once deleted, it leaves the brief, even under `window: all`.
+            if source.path is not None and article.path and not config.resolve(article.path).exists():
+                continue
             articles.append(replace(article, window=source.window))
     return articles
 
