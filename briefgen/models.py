@@ -171,7 +171,7 @@ class ThemeCount:
 
 @dataclass(frozen=True)
 class BriefRecord:
-    """A brief already written, as read back from its JSON: what trends and the archive need."""
+    """A brief already written, as the store or its JSON keeps it: what trends and the archive need."""
 
     date: date
     title: str
@@ -210,6 +210,17 @@ class Brief:
             )
             for t in self.themes
         ]
+
+    def record(self) -> BriefRecord:
+        """What trends and the archive keep of this brief."""
+        return BriefRecord(
+            date=self.date,
+            title=self.title,
+            bottom_line=tuple(p.text for p in self.bottom_line),
+            themes=tuple(self.theme_counts()),
+            articles=len(self.articles),
+            sources=len({a.source for a in self.articles}),
+        )
 
     def citation(self, article_id: str) -> int:
         """The 1-based number under which an article appears in the source list."""

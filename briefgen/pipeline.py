@@ -69,8 +69,8 @@ def build_brief(
         log.info("%d articles in the %s window ending %s", len(articles), span.label, span.end)
         # Analyse: stories, passages, themes, summaries, bottom line.
         result = analyse.analyse(articles, config)
-        # History: earlier briefs in the output folder, for each theme's trend and the trend chart.
-        earlier = history.earlier_briefs(target, day)
+        # History: earlier briefs from the store, for each theme's trend and the trend chart.
+        earlier = history.earlier_briefs(target, day, store=store)
         brief = Brief(
             date=day,
             title=config.title,
@@ -92,6 +92,7 @@ def build_brief(
         # Write: into <out>/<date>/, atomically, then remember which articles went in.
         files = write_brief(target, day.isoformat(), rendered)
         store.record_brief(day, [a.id for a in articles])
+        store.record_counts(brief.record())
     # Archive: <out>/index.html lists every brief, <out>/latest is the newest.
     archive = write_archive(target, config)
     return BuildResult(brief, files, archive)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import logging
 import re
 import sqlite3
@@ -19,7 +20,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .config import Config
-from .models import Article, FeedState, IngestResult, SourceHealth
+from .models import Article, BriefRecord, FeedState, IngestResult, SourceHealth, ThemeCount
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,26 @@ MIGRATIONS: list[str] = [
     ALTER TABLE feeds ADD COLUMN failing_since TEXT;
     ALTER TABLE source_runs ADD COLUMN target TEXT;
     ALTER TABLE source_runs ADD COLUMN items INTEGER NOT NULL DEFAULT 0;
+    """,
+    # 3: what each brief said in numbers, for trends and the 14-day chart.
+    """
+    CREATE TABLE briefs (
+        brief_date  TEXT PRIMARY KEY,
+        title       TEXT NOT NULL,
+        articles    INTEGER NOT NULL,
+        sources     INTEGER NOT NULL,
+        bottom_line TEXT NOT NULL
+    );
+    CREATE TABLE brief_themes (
+        brief_date TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        label      TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        points     INTEGER NOT NULL,
+        passages   INTEGER NOT NULL,
+        articles   INTEGER NOT NULL,
+        PRIMARY KEY (brief_date, key)
+    );
     """,
 ]
 
@@ -290,6 +311,46 @@ class Store:
                 "INSERT OR IGNORE INTO brief_articles (brief_date, article_id) VALUES (?, ?)",
                 [(day.isoformat(), article_id) for article_id in article_ids],
             )
+
+    def record_counts(self, record: BriefRecord) -> None:
+        """The numbers of a written brief (a rebuild replaces them)."""
+        day = record.date.isoformat()
+        with self.transaction() as db:
+            db.execute("DELETE FROM brief_themes WHERE brief_date = ?", (day,))
+            db.execute(
+                "INSERT OR REPLACE INTO briefs (brief_date, title, articles, sources, bottom_line) VALUES (?, ?, ?, ?, ?)",
+                (day, record.title, record.articles, record.sources, json.dumps(list(record.bottom_line), ensure_ascii=False)),
+            )
+            db.executemany(
+                "INSERT INTO brief_themes (brief_date, key, label, position, points, passages, articles) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(day, t.key, t.label, n, t.points, t.passages, t.articles) for n, t in enumerate(record.themes)],
+            )
+
+    def brief_records(self, first: date, before: date) -> list[BriefRecord]:
+        """The recorded briefs dated in [first, before), oldest first."""
+        span = (first.isoformat(), before.isoformat())
+        with self._lock:
+            briefs = self.conn.execute(
+                "SELECT * FROM briefs WHERE brief_date >= ? AND brief_date < ? ORDER BY brief_date", span
+            ).fetchall()
+            themes: dict[str, list[ThemeCount]] = {}
+            for row in self.conn.execute(
+                "SELECT * FROM brief_themes WHERE brief_date >= ? AND brief_date < ? ORDER BY brief_date, position", span
+            ):
+                themes.setdefault(row["brief_date"], []).append(
+                    ThemeCount(row["key"], row["label"], row["points"], row["passages"], row["articles"])
+                )
+        return [
+            BriefRecord(
+                date=date.fromisoformat(row["brief_date"]),
+                title=row["title"],
+                bottom_line=tuple(json.loads(row["bottom_line"])),
+                themes=tuple(themes.get(row["brief_date"], ())),
+                articles=row["articles"],
+                sources=row["sources"],
+            )
+            for row in briefs
+        ]
 
     def brief_articles(self, day: date) -> list[str]:
         with self._lock:
