@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from .config import FORMATS, Config
-from .models import Article, Brief, SourceNote, Window
+from .models import Article, Brief, SourceHealth, SourceNote, Window
+from .store import Store, default_path
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,21 @@ class BuildResult:
 
     @property
     def failed_sources(self) -> list[SourceNote]:
-        return [n for n in self.brief.notes if n.level == "error"]
+        """Every source problem of the run: failed files, and failed feeds from source health."""
+        feeds = [SourceNote(h.source, h.target, h.reason or h.status) for h in self.brief.health if h.failed]
+        return [n for n in self.brief.notes if n.level == "error"] + feeds
+
+
+@dataclass
+class FetchResult:
+    """What `refresh` did: the run's source health and file notes."""
+
+    health: list[SourceHealth]
+    notes: list[SourceNote]
+
+    @property
+    def failed(self) -> list[SourceHealth]:
+        return [h for h in self.health if h.failed]
 
 
 def build_brief(
@@ -35,51 +50,93 @@ def build_brief(
     formats: Sequence[str] = FORMATS,
     window: str | None = None,
     now: datetime | None = None,
+    offline: bool = False,
 ) -> BuildResult:
-    """Ingest, select, analyse, render and write the brief for `day`."""
-    from . import analyse, history, ingest, render
+    """Ingest, store, select, analyse, render and write the brief for `day`."""
+    from . import analyse, history, render
     from .analyse import changes
     from .deliver.archive import write_archive
     from .deliver.files import write_brief
 
     now = now or datetime.now(config.tz).replace(microsecond=0)
     span = brief_window(config, day, window)
-    # Ingest: every enabled source; failures become notes, never exceptions.
-    ingested = ingest.ingest(config)
-    # Select: the articles whose date falls in the window (or whose source is always in scope).
-    articles = select_articles(ingested.articles, span)
-    log.info("%d of %d articles in the %s window ending %s", len(articles), len(ingested.articles), span.label, span.end)
     target = out_dir if out_dir is not None else config.resolve(config.output.dir)
-    # Recall: what the newest earlier brief in the output folder said, for "What changed".
-    previous = changes.previous_brief(target, day)
-    # Analyse: passages, themes, summaries, bottom line, quotes, entities, timeline, changes.
-    result = analyse.analyse(articles, config, previous=previous)
-    # History: earlier briefs in the output folder, for each theme's trend and the trend chart.
-    earlier = history.earlier_briefs(target, day)
-    brief = Brief(
-        date=day,
-        title=config.title,
-        timezone=config.timezone,
-        generated_at=now,
-        window=span,
-        articles=articles,
-        bottom_line=result.bottom_line,
-        themes=result.themes,
-        other=result.other,
-        notes=ingested.notes,
-        passages=result.passages,
-        history=earlier,
-        quotes=result.quotes,
-        entities=result.entities,
-        timeline=result.timeline,
-        changes=result.changes,
-        emerging=result.emerging,
-    )
-    # Render and write: every format into <out>/<date>/, atomically.
-    files = write_brief(target, day.isoformat(), render.render(brief, config, formats))
+    with open_store(config, target) as store:
+        # Ingest and store: every enabled source, feeds only for what changed; failures
+        # become notes and source health, never exceptions.
+        fetched = refresh(config, store, now=now, day=day, offline=offline)
+        # Select: from the store, the articles whose date falls in the window (or whose source is always in scope).
+        articles = select_articles(stored_articles(config, store, span), span)
+        log.info("%d articles in the %s window ending %s", len(articles), span.label, span.end)
+        # Recall: what the newest earlier brief in the output folder said, for "What changed".
+        previous = changes.previous_brief(target, day)
+        # Analyse: stories, passages, themes, summaries, bottom line, quotes, entities, timeline, changes.
+        result = analyse.analyse(articles, config, previous=previous)
+        # History: earlier briefs from the store, for each theme's trend and the trend chart.
+        earlier = history.earlier_briefs(target, day, store=store)
+        brief = Brief(
+            date=day,
+            title=config.title,
+            timezone=config.timezone,
+            generated_at=now,
+            window=span,
+            articles=articles,
+            bottom_line=result.bottom_line,
+            themes=result.themes,
+            other=result.other,
+            notes=fetched.notes,
+            passages=result.passages,
+            history=earlier,
+            stories=result.stories,
+            health=fetched.health,
+            quotes=result.quotes,
+            entities=result.entities,
+            timeline=result.timeline,
+            changes=result.changes,
+            emerging=result.emerging,
+        )
+        # Render: every requested format, in memory.
+        rendered = render.render(brief, config, formats)
+        # Write: into <out>/<date>/, atomically, then remember which articles went in.
+        files = write_brief(target, day.isoformat(), rendered)
+        store.record_brief(day, [a.id for a in articles])
+        store.record_counts(brief.record())
     # Archive: <out>/index.html lists every brief, <out>/latest is the newest.
     archive = write_archive(target, config)
     return BuildResult(brief, files, archive)
+
+
+def open_store(config: Config, out_dir: Path | None = None) -> Store:
+    return Store(default_path(config, out_dir))
+
+
+def refresh(
+    config: Config, store: Store, *, now: datetime, day: date | None = None, offline: bool = False, progress: bool = True
+) -> FetchResult:
+    """Ingest every enabled source and store what is new: the brief's first two stages,
+    and all of `briefgen fetch`."""
+    from . import ingest
+
+    ingested = ingest.ingest(config, ingest.IngestContext(now=now, store=store, offline=offline, progress=progress))
+    health = store.save_run(ingested, config, now, day)
+    return FetchResult(health, ingested.notes)
+
+
+def stored_articles(config: Config, store: Store, span: Window) -> list[Article]:
+    """The stored articles of every enabled source that may fall in `span`, each carrying its source's window and labels."""
+    articles = []
+    for source in config.sources:
+        if not source.enabled:
+            continue
+        label = source.window or span.label
+        start = None if label == "all" else span.end - parse_duration(label)
+        for article in store.load_articles(source.name, start, span.end, config.tz):
+            # A local file is its own truth: once deleted, it leaves the brief, even under `window: all`.
+            if source.path is not None and article.path and not config.resolve(article.path).exists():
+                continue
+            # The source's window and labels come from the config, never from what was stored.
+            articles.append(replace(article, window=source.window, source_type=source.type, reliability=source.reliability))
+    return articles
 
 
 def brief_window(config: Config, day: date, override: str | None = None) -> Window:
@@ -115,3 +172,28 @@ def select_articles(articles: Sequence[Article], span: Window) -> list[Article]:
         if article.date is not None and start <= article.date < span.end:
             chosen.append(article)
     return sorted(chosen, key=lambda a: (a.published is None, a.published or span.end, a.title.casefold(), a.id))
+
+
+def check_sources(config: Config, *, progress: bool = True) -> list[SourceHealth]:
+    """Probe every enabled source once: feeds fetched unconditionally and parsed, folders
+    read; nothing is stored. One health row per source, in config order."""
+    from . import ingest
+
+    now = datetime.now(config.tz).replace(microsecond=0)
+    result = ingest.ingest(config, ingest.IngestContext(now=now, store=None, progress=progress))
+    feeds = {h.source: h for h in result.health}
+    rows = []
+    for source in config.sources:
+        if not source.enabled:
+            continue
+        if source.name in feeds:
+            rows.append(feeds[source.name])
+            continue
+        items = sum(1 for a in result.articles if a.origin == source.name)
+        problems = [n for n in result.notes if n.source == source.name and n.level == "error"]
+        reason = None
+        if problems:
+            reason = problems[0].reason if len(problems) == 1 else f"{problems[0].reason} (and {len(problems) - 1} more)"
+        status = "failed" if problems and not items else "ok"
+        rows.append(SourceHealth(source.name, source.path or "", status, reason, items=items))
+    return rows

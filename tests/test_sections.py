@@ -366,3 +366,22 @@ def test_json_carries_every_new_section(project: Path):
     assert set(data["emerging"][0]) == {"terms", "passage_ids", "source_ids", "points"}
     people = {e["name"] for e in data["entities"] if e["kind"] == "person"}
     assert {"Kim Jong-un", "Jo Chol Su", "Sergey Lavrov", "Josep Borrell", "Jake Sullivan", "Choe Son Hui"} <= people
+
+
+
+def test_embedded_post_dates_survive_the_store(project: Path):
+    """Articles reach the brief through the store: the posts' dates must come back with them."""
+    import sqlite3
+
+    cfg = load_config(project / "sources.yaml")
+    for _ in range(2):  # the second run reads articles it stored in the first
+        brief = build_brief(cfg, date(2024, 1, 17), out_dir=project / "out", formats=["json"]).brief
+        dates = [e.start.iso() for e in brief.timeline if e.start]
+        assert "2024-01-14" in dates and "2024-01-16" in dates
+    # A store written before embedded posts were kept gets them on the next run.
+    db = sqlite3.connect(project / "out/.briefgen/briefgen.sqlite3")
+    db.execute("UPDATE articles SET embeds = NULL")
+    db.commit()
+    db.close()
+    brief = build_brief(cfg, date(2024, 1, 17), out_dir=project / "out", formats=["json"]).brief
+    assert "2024-01-16" in [e.start.iso() for e in brief.timeline if e.start]

@@ -170,7 +170,9 @@ def check_html(page: str, checker: Checker) -> None:
             tags = block.find_class("tag")
             if tags:
                 assert [t.text_content() for t in tags] == ["New"], where
-            checker.verbatim(_text(block, ("cites", "tag")), cites, where)
+            for reported in block.find_class("reported"):
+                assert re.fullmatch(r"reported by \d+ sources", reported.text_content()), where
+            checker.verbatim(_text(block, ("cites", "tag", "reported")), cites, where)
         elif "quiet" in parent_cls:
             label, _, rest = text.partition(": ")
             assert label in checker.theme_labels, where
@@ -188,7 +190,15 @@ def check_html(page: str, checker: Checker) -> None:
             url = block.find_class("src-url")
             assert not url or url[0].text_content() in (article.url, article.path), where
         elif "note" in cls:
-            assert any(_norm(f"{n.level} {n.source}") in text and n.reason in text for n in checker.brief.notes), where
+            # A source note is the program's own words about a source: its reason, verbatim.
+            assert any(text == _norm(f"{n.level} {n.source}" + (f" · {n.target}" if n.target else "") + f": {n.reason}")
+                       for n in checker.brief.notes), f"{where}: {text!r}"
+        elif block.tag == "tr" and "health-table" in set((block.getparent().getparent().get("class") or "").split()):
+            if block.find("th") is not None:
+                assert [th.text_content() for th in block.iter("th")] == ["Source", "Status", "New", "Time"], where
+            else:
+                assert any(_health_cells(row) == [_norm(td.text_content()) for td in block.iter("td")]
+                           for row in checker.brief.health), f"{where}: {text!r}"
         elif block.tag == "tr" and block.find("th") is not None:
             for th in block.iter("th"):
                 assert th.text_content() in ("Name", "Mentions", "Themes", "Src", "Passage", "Excerpt",
@@ -233,6 +243,15 @@ def check_chart(svg: lxml.html.HtmlElement, checker: Checker) -> None:
                 assert re.fullmatch(r"\d+ articles?, \d+ passages?|\d+ passages? in this brief, \d+ earlier briefs", rest), part
 
 
+def _health_cells(row) -> list[str]:  # type: ignore[no-untyped-def]
+    """A source-health row as the HTML table shows it: the program's words, no article text."""
+    status = row.status + (f": {row.reason}" if row.reason else "")
+    if row.stale:
+        status += f" stale: failing since {row.failing_since.day} {row.failing_since:%b %Y}"
+    duration = f"{row.duration:.1f} s" if row.duration is not None else "—"
+    return [_norm(row.source + row.target), _norm(status), str(row.new_items), duration]
+
+
 # -- Markdown -------------------------------------------------------------------
 
 _UNESCAPE = re.compile(r"\\([\\`*_{}\[\]<>()#+\-.!|~=])")
@@ -274,7 +293,7 @@ def check_markdown(doc: str, checker: Checker) -> None:
             assert _norm(_unmd(m.group(4))) in checker.titles, where
             assert _norm(_unmd(m.group(5))) in checker.source_names, where
         elif line.startswith("- "):
-            body, cites = _md_cites(line[2:])
+            body, cites = _md_cites(re.sub(r" _\(reported by \d+ sources\)_$", "", line[2:]))
             if m := re.fullmatch(r"“(.+)” — (?:\*\*(.+?)\*\*(?:, (.+))?|_speaker not named_)", body):
                 checker.verbatim(_unmd(m.group(1)), cites, where)
                 if m.group(2):
@@ -288,12 +307,20 @@ def check_markdown(doc: str, checker: Checker) -> None:
             elif m := re.fullmatch(rf"(.+): \d+ points? on {DATE}, none today\.", body):
                 assert _unmd(m.group(1)) in checker.theme_labels, where
             elif m := re.fullmatch(r"\*\*(ERROR|WARNING)\*\* (.+)", body):
-                assert any(_unmd(m.group(2)).startswith(note.source) for note in checker.brief.notes), where
+                assert any(_norm(_unmd(m.group(2))) == _norm(f"{n.source}" + (f" · {n.target}" if n.target else "") + f": {n.reason}")
+                           for n in checker.brief.notes), where
             else:
                 checker.verbatim(_unmd(body), cites, where)
         elif line.startswith("| "):
             cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
-            if cells in (["Name", "Mentions", "Themes", "Src"], ["Passage", "Src", "Themes (score: matched terms)"]):
+            if cells in (["Name", "Mentions", "Themes", "Src"], ["Passage", "Src", "Themes (score: matched terms)"],
+                         ["Source", "Status", "New", "Time"]):
+                continue
+            if len(cells) == 4 and not cells[0].startswith("**"):
+                source, status, new, duration = (_norm(_unmd(c).replace("**", "")) for c in cells)
+                assert any(
+                    [source, status, new, duration] == [_norm(row.source)] + _health_cells(row)[1:] for row in checker.brief.health
+                ), f"{where}: {line!r}"
                 continue
             if len(cells) == 4:
                 m = re.fullmatch(r"\*\*(.+?)\*\*(?:, (.+))?", cells[0])
@@ -339,16 +366,22 @@ def test_every_sentence_of_the_seeds_brief_is_verbatim_or_a_template(project: Pa
 
 @pytest.fixture
 def labelled(project: Path) -> Path:
-    """The seeds plus two days of dated articles from labelled sources, one of them state media."""
+    """The seeds plus two days of dated articles from labelled sources (one of them state media,
+    one story told by two wires), a file that cannot be read and a feed that cannot be reached."""
     config = (project / "sources.yaml").read_text(encoding="utf-8")
     config = config.replace(
         "sources:\n",
         "sources:\n"
         "  - {name: KCNA Watch, path: state/, type: state media, reliability: D}\n"
-        "  - {name: Wire, path: wire/, type: wire, reliability: B}\n",
+        "  - {name: Wire, path: wire/, type: wire, reliability: B}\n"
+        "  - {name: Second wire, path: wire2/, type: wire, reliability: C}\n"
+        "  - {name: Dead feed, url: 'http://127.0.0.1:9/feed.xml'}\n",
         1,
-    )
+    ) + "feeds:\n  retries: 0\n  connect_timeout: 1\n"
     (project / "sources.yaml").write_text(config, encoding="utf-8")
+    # A file that cannot be read: a source note.
+    (project / "state").mkdir()
+    (project / "state/broken.txt").write_bytes(b"\xff\xfe not UTF-8")
     write(project / "state/a.md", """\
         ---
         title: Respected leader guides artillery drill
@@ -367,6 +400,9 @@ def labelled(project: Path) -> Path:
 
         South Korean Defence Minister Shin Won-sik said the launches were "a clear violation of UN Security Council resolutions."
         """)
+    # The same report from a second outlet: one story, "reported by 2 sources".
+    write(project / "wire2/b.md", (project / "wire/b.md").read_text(encoding="utf-8").replace(
+        "title: North Korea fires cruise missiles", "title: Cruise missiles fired into Yellow Sea"))
     return project
 
 
@@ -378,8 +414,12 @@ def test_every_sentence_is_verbatim_or_a_template_with_labels_and_a_previous_bri
     assert brief.changes is not None and brief.changes.previous_date == date(2024, 1, 16)
     checker = _check(brief, labelled)
     assert checker.checked > 150
-    page = render_html(brief, load_config(labelled / "sources.yaml"))
+    # Every kind of block the program writes about sources was read back too.
+    assert brief.notes and brief.health and any(s.reported_by > 1 for s in brief.stories)
+    config = load_config(labelled / "sources.yaml")
+    page = render_html(brief, config)
     assert "· wire · B]" in page and 'title="Wire · wire · B"' in page
+    assert "reported by 2 sources" in page and "_(reported by 2 sources)_" in render_markdown(brief, config)
 
 
 # -- No near-duplicates -------------------------------------------------------------

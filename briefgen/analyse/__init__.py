@@ -14,6 +14,7 @@ from ..models import (
     Passage,
     PreviousBrief,
     Quote,
+    Story,
     SummaryPoint,
     ThemeSection,
     TimelineEvent,
@@ -21,6 +22,7 @@ from ..models import (
 from . import changes as changes_mod
 from . import emerging, entities, quotes, summarise, themes, timeline
 from . import passages as passages_mod
+from . import stories as stories_mod
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Analysis:
     themes: list[ThemeSection]
     other: list[Passage]
     bottom_line: list[SummaryPoint]
+    stories: list[Story]
     quotes: list[Quote] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
@@ -38,10 +41,14 @@ class Analysis:
 
 def analyse(articles: Sequence[Article], config: Config, previous: PreviousBrief | None = None) -> Analysis:
     """Everything the brief says, derived from the articles in scope (and the previous brief, if any)."""
+    # The same report in several outlets is one story with all its sources.
+    stories = stories_mod.cluster(articles)
     # Split every article into passages, in citation order.
     split = [p for article in articles for p in passages_mod.split(article)]
     # The same sentence in several articles is one passage citing all of them.
     passages, cited = passages_mod.dedupe(split)
+    # Inside a story, near-verbatim repeats of a sentence fold into the first telling.
+    passages, cited = stories_mod.merge_passages(passages, cited, stories)
     kept = _kept(split, passages)
     # Multi-label theme assignment, with the evidence kept for the appendix.
     themes.assign(passages, config.themes)
@@ -71,10 +78,11 @@ def analyse(articles: Sequence[Article], config: Config, previous: PreviousBrief
     change = changes_mod.compare(sections, previous)
     # Emerging topics: clusters of the passages no theme claimed.
     topics = emerging.find(unassigned, cited, config.brief)
-    return Analysis(passages, sections, other, bottom, said, found, events, change, topics)
+    return Analysis(passages, sections, other, bottom, stories, said, found, events, change, topics)
 
 
-def _kept(split: Sequence[Passage], passages: Sequence[Passage]) -> dict[str, str]:
-    """Every split passage's id -> the id of the passage that stands for its sentence after de-duplication."""
+def _kept(split: Sequence[Passage], passages: Sequence[Passage]) -> dict[str, str | None]:
+    """Every split passage's id -> the id of the passage that stands for its sentence after
+    de-duplication, or None when a story folded it into a near-verbatim twin (which tells it)."""
     first = {passages_mod.fingerprint(p.text): p.id for p in passages}
-    return {p.id: first[passages_mod.fingerprint(p.text)] for p in split}
+    return {p.id: first.get(passages_mod.fingerprint(p.text)) for p in split}

@@ -239,7 +239,7 @@ KIND_ORDER = {"person": 0, "organisation": 1, "country": 2, "place": 3, "other":
 
 def collect(
     mentions: dict[str, list[Mention]],
-    kept: dict[str, str],
+    kept: dict[str, str | None],
     passages: dict[str, Passage],
     cited: dict[str, tuple[str, ...]],
 ) -> list[Entity]:

@@ -83,7 +83,7 @@ def extract(
     articles: Sequence[Article],
     passages: Sequence[Passage],
     mentions: dict[str, list[Mention]],
-    kept: dict[str, str],
+    kept: dict[str, str | None],
     cited: dict[str, tuple[str, ...]],
 ) -> list[Quote]:
     """Every quotation of MIN_WORDS words or more, in reading order, one per distinct wording."""
@@ -109,7 +109,9 @@ def extract(
                 # Only the last few sentences can hold the person "he" stands for.
                 earlier = history[-PRONOUN_REACH:] + [s for s in sentences if s.end <= inside[0].start]
                 speaker = _speaker(paragraph, start, end, spans, inside, earlier, last_speaker)
-                ids = tuple(dict.fromkeys(kept.get(s.passage.id, s.passage.id) for s in inside))
+                ids = tuple(dict.fromkeys(k for s in inside if (k := kept.get(s.passage.id, s.passage.id))))
+                if not ids:
+                    continue  # folded into a near-verbatim twin in another article, which tells it
                 sources = tuple(dict.fromkeys(a for pid in ids for a in cited.get(pid, (article.id,))))
                 name, kind, attribution = speaker if speaker else (None, None, None)
                 role = roles.get(name) if name else None

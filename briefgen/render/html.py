@@ -11,7 +11,10 @@ section), `brief.css` (one stylesheet for screen and print, included inline), `b
 Template context (the same for HTML and Markdown):
 
 - `brief`: the `models.Brief` (`brief.title`, `.date`, `.window`, `.articles`,
-  `.bottom_line`, `.themes`, `.other`, `.notes`, `.passages`, `.generated_at`).
+  `.bottom_line`, `.themes`, `.other`, `.notes`, `.passages`, `.generated_at`,
+  `.stories`, `.health`: one `models.SourceHealth` per feed source of the run).
+  `brief.reported_by(article_ids)` is how many distinct sources reported the story
+  (or stories) of those articles: a point shows "reported by N sources" when N > 1.
 - `counts`: `{"sources": n, "articles": n, "passages": n}`; sources are distinct
   `article.source` names, passages are `brief.passages`.
 - `window_text`: the time window in words, e.g. "24h · 16 Jan 2024 00:00 – 17 Jan 2024

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ..models import Brief, Changes, Passage, SummaryPoint
+from ..models import Brief, Changes, Passage, SourceHealth, SummaryPoint
 
 SCHEMA_VERSION = 1
 
@@ -15,11 +15,17 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _point(point: SummaryPoint) -> dict[str, Any]:
-    return {"text": point.text, "source_ids": list(point.source_ids), "passage_id": point.passage_id, "themes": list(point.themes)}
+def _point(point: SummaryPoint, brief: Brief) -> dict[str, Any]:
+    return {
+        "text": point.text,
+        "source_ids": list(point.source_ids),
+        "passage_id": point.passage_id,
+        "themes": list(point.themes),
+        "reported_by": brief.reported_by(point.source_ids),
+    }
 
 
-def _passage(passage: Passage, theme: str | None) -> dict[str, Any]:
+def _passage(passage: Passage, theme: str | None, brief: Brief) -> dict[str, Any]:
     match = passage.match(theme) if theme else None
     return {
         "id": passage.id,
@@ -29,6 +35,21 @@ def _passage(passage: Passage, theme: str | None) -> dict[str, Any]:
         "matched": list(match.matched) if match else [],
         "themes": [m.theme for m in passage.themes],
         "paragraph": passage.paragraph,
+        "reported_by": brief.reported_by(passage.article_id),
+    }
+
+
+def _health(row: SourceHealth) -> dict[str, Any]:
+    return {
+        "source": row.source,
+        "target": row.target,
+        "status": row.status,
+        "reason": row.reason,
+        "items": row.items,
+        "new_items": row.new_items,
+        "duration": row.duration,
+        "stale": row.stale,
+        "failing_since": _iso(row.failing_since),
     }
 
 
@@ -51,24 +72,31 @@ def to_dict(brief: Brief) -> dict[str, Any]:
                 "path": a.path,
                 "published": _iso(a.published),
                 "author": a.author,
+                "story": story.id if (story := brief.story_of(a.id)) else None,
+                "also_in": list(a.also_in),
                 "type": a.source_type,
                 "reliability": a.reliability,
             }
             for n, a in enumerate(brief.articles, start=1)
         ],
-        "bottom_line": [_point(p) for p in brief.bottom_line],
+        "bottom_line": [_point(p, brief) for p in brief.bottom_line],
         "themes": [
             {
                 "key": s.key,
                 "label": s.label,
-                "summary": [_point(p) for p in s.summary],
+                "summary": [_point(p, brief) for p in s.summary],
                 "state_media_only": s.state_media_only,
-                "passages": [_passage(p, s.key) for p in s.passages],
+                "passages": [_passage(p, s.key, brief) for p in s.passages],
             }
             for s in brief.themes
         ],
-        "other": [_passage(p, None) for p in brief.passages if not p.themes],
+        "other": [_passage(p, None, brief) for p in brief.passages if not p.themes],
         "notes": [{"source": n.source, "target": n.target, "reason": n.reason, "level": n.level} for n in brief.notes],
+        "stories": [
+            {"id": s.id, "source_ids": list(s.article_ids), "sources": list(s.sources), "reported_by": s.reported_by}
+            for s in brief.stories
+        ],
+        "health": [_health(h) for h in brief.health],
         "quotes": [
             {
                 "text": q.text,
@@ -108,20 +136,20 @@ def to_dict(brief: Brief) -> dict[str, Any]:
             }
             for t in brief.timeline
         ],
-        "changes": _changes(brief.changes),
+        "changes": _changes(brief.changes, brief),
         "emerging": [
             {
                 "terms": list(t.terms),
                 "passage_ids": list(t.passage_ids),
                 "source_ids": list(t.source_ids),
-                "points": [_point(p) for p in t.points],
+                "points": [_point(p, brief) for p in t.points],
             }
             for t in brief.emerging
         ],
     }
 
 
-def _changes(changes: Changes | None) -> dict[str, Any] | None:
+def _changes(changes: Changes | None, brief: Brief) -> dict[str, Any] | None:
     if changes is None:
         return None
     return {
@@ -130,8 +158,8 @@ def _changes(changes: Changes | None) -> dict[str, Any] | None:
             {
                 "key": c.key,
                 "label": c.label,
-                "new": [_point(p) for p in c.new],
-                "continuing": [_point(p) for p in c.continuing],
+                "new": [_point(p, brief) for p in c.new],
+                "continuing": [_point(p, brief) for p in c.continuing],
                 "dropped": c.dropped,
             }
             for c in changes.themes
