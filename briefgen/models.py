@@ -184,7 +184,7 @@ class QuietTheme:
 
 @dataclass(frozen=True)
 class PreviousBrief:
-    """What an earlier brief said, read back from its JSON: the baseline of 'What changed'."""
+    """What an earlier brief said, from the store or its JSON: the baseline of 'What changed'."""
 
     date: date
     labels: dict[str, str]

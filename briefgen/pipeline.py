@@ -68,8 +68,8 @@ def build_brief(
         # Select: from the store, the articles whose date falls in the window (or whose source is always in scope).
         articles = select_articles(stored_articles(config, store, span), span)
         log.info("%d articles in the %s window ending %s", len(articles), span.label, span.end)
-        # Recall: what the newest earlier brief in the output folder said, for "What changed".
-        previous = changes.previous_brief(target, day)
+        # Recall: what the newest earlier brief said, for "What changed".
+        previous = changes.previous_brief(target, day, store=store)
         # Analyse: stories, passages, themes, summaries, bottom line, quotes, entities, timeline, changes.
         result = analyse.analyse(articles, config, previous=previous)
         # History: earlier briefs from the store, for each theme's trend and the trend chart.
@@ -101,6 +101,7 @@ def build_brief(
         files = write_brief(target, day.isoformat(), rendered)
         store.record_brief(day, [a.id for a in articles])
         store.record_counts(brief.record())
+        store.record_points(day, {t.key: [p.text for p in t.summary] for t in brief.themes})
     # Archive: <out>/index.html lists every brief, <out>/latest is the newest.
     archive = write_archive(target, config)
     return BuildResult(brief, files, archive)

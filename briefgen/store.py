@@ -26,6 +26,7 @@ from .models import (
     EmbeddedPost,
     FeedState,
     IngestResult,
+    PreviousBrief,
     SourceHealth,
     ThemeCount,
 )
@@ -152,6 +153,16 @@ MIGRATIONS: list[str] = [
     # lines, as JSON: the timeline's anchor for articles that carry no date of their own.
     """
     ALTER TABLE articles ADD COLUMN embeds TEXT;
+    """,
+    # 5: each brief's summary points per theme: the baseline of "What changed".
+    """
+    CREATE TABLE brief_points (
+        brief_date TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        text       TEXT NOT NULL,
+        PRIMARY KEY (brief_date, key, position)
+    );
     """,
 ]
 
@@ -341,6 +352,34 @@ class Store:
                 "INSERT INTO brief_themes (brief_date, key, label, position, points, passages, articles) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(day, t.key, t.label, n, t.points, t.passages, t.articles) for n, t in enumerate(record.themes)],
             )
+
+    def record_points(self, day: date, points: dict[str, list[str]]) -> None:
+        """Each theme's summary points of the brief for `day` (a rebuild replaces them)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM brief_points WHERE brief_date = ?", (day.isoformat(),))
+            db.executemany(
+                "INSERT INTO brief_points (brief_date, key, position, text) VALUES (?, ?, ?, ?)",
+                [(day.isoformat(), key, n, text) for key, texts in points.items() for n, text in enumerate(texts)],
+            )
+
+    def previous_brief(self, day: date) -> PreviousBrief | None:
+        """What the newest recorded brief before `day` said, theme by theme; None if there is none."""
+        with self._lock:
+            row = self.conn.execute(
+                "SELECT brief_date FROM briefs WHERE brief_date < ? ORDER BY brief_date DESC LIMIT 1", (day.isoformat(),)
+            ).fetchone()
+            if row is None:
+                return None
+            earlier = row[0]
+            labels = {r["key"]: r["label"] for r in self.conn.execute(
+                "SELECT key, label FROM brief_themes WHERE brief_date = ? ORDER BY position", (earlier,)
+            )}
+            points: dict[str, list[str]] = {key: [] for key in labels}
+            for r in self.conn.execute(
+                "SELECT key, text FROM brief_points WHERE brief_date = ? ORDER BY key, position", (earlier,)
+            ):
+                points.setdefault(r["key"], []).append(r["text"])
+        return PreviousBrief(date.fromisoformat(earlier), labels, points)
 
     def brief_records(self, first: date, before: date) -> list[BriefRecord]:
         """The recorded briefs dated in [first, before), oldest first."""

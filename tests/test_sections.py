@@ -385,3 +385,18 @@ def test_embedded_post_dates_survive_the_store(project: Path):
     db.close()
     brief = build_brief(cfg, date(2024, 1, 17), out_dir=project / "out", formats=["json"]).brief
     assert "2024-01-16" in [e.start.iso() for e in brief.timeline if e.start]
+
+
+def test_what_changed_comes_from_the_store_when_the_json_is_gone(project: Path):
+    cfg = load_config(project / "sources.yaml")
+    out = project / "out"
+    first = build_brief(cfg, date(2024, 1, 16), out_dir=out, formats=["md"]).brief  # no JSON written
+    assert not (out / "2024-01-16/brief-2024-01-16.json").exists()
+    (project / "seeds/000_f94ec538fc6634e2.txt").unlink()
+    second = build_brief(cfg, date(2024, 1, 17), out_dir=out, formats=["json"]).brief
+    assert second.changes.previous_date == date(2024, 1, 16)
+    before = {t.key: [p.text for p in t.summary] for t in first.themes}
+    drills = next(c for c in second.changes.themes if c.key == "drills")
+    # Points of the first brief that cite the deleted seed are gone today: counted as dropped.
+    assert drills.dropped == sum(1 for t in before["drills"] if t not in [p.text for p in next(s for s in second.themes if s.key == "drills").summary])
+    assert drills.new

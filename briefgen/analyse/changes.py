@@ -1,8 +1,9 @@
 """What changed since the previous brief: per theme, new and continuing points, and themes gone quiet.
 
-The previous brief is the newest `<out>/<date>/brief-<date>.json` dated before this one:
-the JSON every run writes is the record of what each brief said, so nothing else has to
-be kept. A point continues when the previous brief said the same thing (same words, or
+The previous brief is the newest brief dated before this one that the store recorded
+(its summary points are kept when it is written), or the newest
+`<out>/<date>/brief-<date>.json` when that is newer (briefs written before the store kept
+points). A point continues when the previous brief said the same thing (same words, or
 TF-IDF similarity at or above CONTINUES), in any theme."""
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ import logging
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..history import brief_folders
 from ..models import Changes, PreviousBrief, QuietTheme, ThemeChange, ThemeSection
 from .passages import fingerprint
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +28,16 @@ log = logging.getLogger(__name__)
 CONTINUES = 0.5
 
 
-def previous_brief(out_dir: Path, day: date) -> PreviousBrief | None:
-    """The newest readable brief JSON in `out_dir` dated before `day`, or None."""
-    earlier = [folder for folder_day, folder in brief_folders(out_dir) if folder_day < day]
+def previous_brief(out_dir: Path, day: date, store: Store | None = None) -> PreviousBrief | None:
+    """What the newest earlier brief said: from the store, else from the newest readable
+    brief JSON in `out_dir` dated before `day` (briefs from before the store kept points)."""
+    recorded = store.previous_brief(day) if store is not None else None
+    from_files = _previous_from_files(out_dir, day, after=recorded.date if recorded else None)
+    return from_files or recorded
+
+
+def _previous_from_files(out_dir: Path, day: date, after: date | None) -> PreviousBrief | None:
+    earlier = [folder for folder_day, folder in brief_folders(out_dir) if folder_day < day and (after is None or folder_day > after)]
     for folder in reversed(earlier):
         path = folder / f"brief-{folder.name}.json"
         if not path.is_file():
