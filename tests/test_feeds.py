@@ -290,3 +290,20 @@ def test_fulltext_uses_the_page_for_new_items_and_falls_back_to_the_summary(tmp_
         # The feed changes (no validators here): known items' pages are not fetched again.
         refresh(config, store, now=NOW, progress=False)
         assert len(server.hits_for("/page")) == pages_fetched == 1
+
+
+def test_a_public_feed_cannot_point_fulltext_at_the_private_network():
+    """Address checks only: literal IPs, so nothing is resolved or contacted."""
+    import asyncio
+
+    from briefgen.ingest.fulltext import allowed, internal
+
+    assert internal("http://127.0.0.1:8080/page") and internal("http://10.1.2.3/") and internal("http://[::1]/x")
+    assert internal("http://169.254.169.254/latest/meta-data/")
+    assert not internal("https://93.184.216.34/story")
+    public_feed = "https://93.184.216.34/rss"
+    assert not asyncio.run(allowed("http://169.254.169.254/latest/meta-data/", public_feed))
+    assert not asyncio.run(allowed("http://127.0.0.1:6379/", public_feed))
+    assert asyncio.run(allowed("https://93.184.216.35/story", public_feed))
+    # An internal feed (a company's own server, or the tests' loopback one) may link internally.
+    assert asyncio.run(allowed("http://10.0.0.7/story", "http://10.0.0.5/feed"))

@@ -15,7 +15,7 @@ from ..config import Config, SourceConfig
 from ..models import Article, FeedState, IngestResult, SourceHealth
 from .entries import NotAFeed, parse_feed, to_article
 from .fetch import ACCEPT_FEEDS, Fetcher, FetchError
-from .fulltext import page_text
+from .fulltext import allowed, page_text
 from .progress import Progress
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ async def _read_one(
         entries = await loop.run_in_executor(pool, parse_feed, response.body, response.headers, response.url)
         articles = [a for a in (to_article(e, source, context.now) for e in entries) if a is not None]
         if source.fulltext:
-            articles = await _with_full_text(articles, config, context, fetcher, pool)
+            articles = await _with_full_text(articles, url, config, context, fetcher, pool)
         state = FeedState(source.name, url, response.headers.get("etag"), response.headers.get("last-modified"))
         return _Outcome(health("ok", None if entries else "empty feed", items=len(articles)), articles, state)
     except FetchError as error:
@@ -115,12 +115,14 @@ async def _read_one(
 
 
 async def _with_full_text(
-    articles: list[Article], config: Config, context: IngestContext, fetcher: Fetcher, pool: ThreadPoolExecutor
+    articles: list[Article], feed_url: str, config: Config, context: IngestContext, fetcher: Fetcher, pool: ThreadPoolExecutor
 ) -> list[Article]:
     """Articles whose text is their page's, for items new to the store; the rest unchanged."""
 
     async def upgrade(article: Article) -> Article:
         if not article.url or (context.store is not None and context.store.knows(article)):
+            return article
+        if not await allowed(article.url, feed_url):
             return article
         text = await page_text(fetcher, article.url, config.feeds.fulltext_timeout, pool)
         return replace(article, text=text) if text else article

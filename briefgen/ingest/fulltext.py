@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
+import socket
 from concurrent.futures import Executor
+from urllib.parse import urlsplit
 
 from .clean import clean_lines, split_lines
 from .fetch import Fetcher, FetchError
@@ -32,6 +35,31 @@ async def page_text(fetcher: Fetcher, url: str, timeout: float, pool: Executor) 
     if not text:
         log.info("full text of %s: no article text found; keeping the feed's summary", url)
     return text or None
+
+
+def internal(url: str) -> bool:
+    """Whether a URL's host is (or resolves to) a loopback, private, link-local or reserved address."""
+    host = urlsplit(url).hostname
+    if not host:
+        return True
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False  # unresolvable: the fetch itself will fail and say so
+    return any(not ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in infos)
+
+
+async def allowed(page_url: str, feed_url: str) -> bool:
+    """A public feed may not point briefgen at the private network: an item link to an
+    internal address is followed only when the feed itself is internal (a company feed)."""
+    loop = asyncio.get_running_loop()
+    page, feed = await asyncio.gather(
+        loop.run_in_executor(None, internal, page_url), loop.run_in_executor(None, internal, feed_url)
+    )
+    if page and not feed:
+        log.warning("full text of %s: refused, an internal address linked from the public feed %s", page_url, feed_url)
+        return False
+    return True
 
 
 def extract(html: bytes) -> str:
