@@ -190,3 +190,37 @@ def test_verbose_lists_misclassified_passages_with_their_evidence(tmp_path: Path
 def test_command_reports_a_missing_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     assert evaluate.main(["--config", str(tmp_path / "nope.yaml"), str(DEV)]) == 3
     assert "file not found" in capsys.readouterr().err
+
+
+def test_a_user_theme_from_a_label_a_few_terms_and_examples_works_without_code():
+    """A theme a user adds in sources.yaml: label, three terms, two example sentences."""
+    from briefgen.analyse.themes import assign
+    from briefgen.config import parse_config
+    from briefgen.models import Passage
+
+    config = parse_config({
+        "sources": [{"name": "x", "path": "x"}],
+        "themes": [{
+            "key": "sanctions",
+            "label": "Sanctions",
+            "terms": {"sanction*": 2, "embargo": 2, "asset freeze": 2},
+            "examples": [
+                "The UN Security Council tightened sanctions on North Korea's oil imports.",
+                "The Treasury froze the assets of three shipping firms that evaded the embargo.",
+            ],
+        }],
+    })
+    texts = {
+        "Washington announced new sanctions on two banks that financed Pyongyang's weapons programme.": True,
+        "The EU extended its arms embargo on North Korea for another year.": True,
+        "An asset freeze now covers the trading company's accounts in Singapore.": True,
+        "North Korea fired a ballistic missile into the sea on Sunday.": False,
+        "The football federation fined the club for crowd trouble.": False,
+        "South Korea and the US began their annual joint military drills.": False,
+    }
+    passages = [Passage(id=f"u{n}", article_id="u", text=t, paragraph=0, index=n) for n, t in enumerate(texts)]
+    assign(passages, config.themes)
+    got = {p.text: bool(p.match("sanctions")) for p in passages}
+    assert got == texts
+    match = passages[0].match("sanctions")
+    assert match is not None and "sanction*" in " ".join(match.matched)
