@@ -167,6 +167,8 @@ class ScheduleConfig(_Model):
         1800,
         gt=0,
         description="Seconds a scheduled run may take before it is stopped; '30m' and '2h' work too.",
+        # The file may say "30m"; the model holds seconds.
+        json_schema_extra={"type": ["integer", "string"]},
     )
 
     @field_validator("cron")

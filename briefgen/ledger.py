@@ -17,7 +17,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .errors import LockedError
@@ -53,11 +53,8 @@ def date_lock(db: Store, day: date, wait: float = 0.0) -> Iterator[Run | None]:
             except BlockingIOError:
                 if time.monotonic() >= give_up:
                     holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
-                    raise LockedError(
-                        f"the brief for {day} is being made by {holder}"
-                        + (f" (waited {wait:g} s)" if wait else "")
-                        + "; try again later, or pass --wait SECONDS"
-                    ) from None
+                    hint = f"waited {wait:g} s; try again later" if wait else "try again later, or pass --wait SECONDS"
+                    raise LockedError(f"the brief for {day} is being made by {holder}; {hint}") from None
                 time.sleep(POLL)
         # The holder's name is for the error message above, nothing relies on it.
         os.ftruncate(fd, 0)
@@ -141,4 +138,4 @@ def _moment(value: str | None) -> datetime | None:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()

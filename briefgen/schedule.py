@@ -153,6 +153,9 @@ class Daemon:
     def run(self) -> int:
         """Run until SIGTERM or SIGINT; a run in progress is stopped within KILL_GRACE seconds."""
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+        if self.log_level > logging.DEBUG:
+            # APScheduler narrates every job at INFO; our own lines say what matters.
+            logging.getLogger("apscheduler").setLevel(logging.WARNING)
         scheduler = BackgroundScheduler(
             timezone=self.tz,
             # One worker: the cron job and the catch-up queue behind each other, never overlap.

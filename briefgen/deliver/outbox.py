@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from ..models import Delivery
 from ..store import Store
@@ -61,7 +61,7 @@ def save(db: Store, delivery: Delivery) -> None:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _delivery(row: sqlite3.Row) -> Delivery:
