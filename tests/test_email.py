@@ -267,6 +267,8 @@ def test_the_password_never_appears_in_output_logs_or_files(project: Path):
 
     with smtp_server(inbox, auth_required=True, auth_require_tls=False, authenticator=auth) as port:
         add_email(project / "sources.yaml", port, username="briefbot", password_env="BRIEFGEN_TEST_SMTP_PASSWORD")
+        early = briefgen("send")  # no brief yet: with --debug, an error is a traceback
+        assert early.returncode != 0 and "Traceback" in early.stderr
         failed = briefgen("generate", "--email", "--format", "json")
         assert failed.returncode == 7, failed.stderr
         assert "login as briefbot failed: 535" in failed.stderr
@@ -278,13 +280,19 @@ def test_the_password_never_appears_in_output_logs_or_files(project: Path):
         sent = briefgen("send")
         assert sent.returncode == 0, sent.stderr
     assert len(inbox.messages) == 3
-    shown = failed.stdout + failed.stderr + dry.stdout + dry.stderr + sent.stdout + sent.stderr
+    shown = early.stderr + failed.stdout + failed.stderr + dry.stdout + dry.stderr + sent.stdout + sent.stderr
     stored = json.dumps(_outbox(project))
     files = b"".join(p.read_bytes() for p in _folder(project).glob("*.eml"))
     for form in forms:
         assert form not in shown and form not in stored
         assert form.encode() not in files
     assert b"".join(m.data for m in inbox.messages).count(PASSWORD.encode()) == 0
+
+
+@pytest.mark.parametrize("command", ["send", "schedule"])
+def test_help(command: str):
+    proc = subprocess.run([sys.executable, "-m", "briefgen", command, "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0 and f"usage: briefgen {command}" in proc.stdout
 
 
 def test_email_images_are_fitted_to_the_width():

@@ -234,6 +234,10 @@ class _Client:
             if 400 <= exc.smtp_code < 500:
                 raise _Retry(reason, connecting=True) from None
             raise _Failed(reason) from None
+        except UnicodeEncodeError:
+            # smtplib sends logins as ASCII; the error names the offending character, so say less.
+            _quietly_close(smtp)
+            raise _Failed(f"{where}: login as {s.username} failed: the username and password must be ASCII") from None
         except smtplib.SMTPNotSupportedError:
             _quietly_close(smtp)
             raise _Failed(f"{where} does not offer login (AUTH); check security and port") from None

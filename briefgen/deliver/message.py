@@ -49,7 +49,7 @@ def load(folder: Path, day: date) -> BriefFiles:
     if missing:
         raise DeliveryError(
             f"no brief to email for {day}: {', '.join(missing)} not found; "
-            f"run `briefgen generate --date {day}` first"
+            f"run `briefgen generate --date {day}` first (with --email it writes every file a message needs)"
         )
     try:
         data = json.loads(needed["json"].read_text(encoding="utf-8"))
