@@ -5,12 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CONFIG ?= sources.yaml
 
-.PHONY: brief test eval bench sysdeps install clean
+.PHONY: brief test eval bench sysdeps test-sysdeps install clean
 
 brief: install
 	$(BIN)/briefgen generate --config $(CONFIG)
 
-test: install
+test: install test-sysdeps
 	$(BIN)/python -m pytest
 
 eval: install
@@ -20,6 +20,11 @@ install: sysdeps $(STAMP)
 
 sysdeps:
 	@bash scripts/sysdeps.sh
+
+# The browser tests' Chromium. Not needed for briefs, so a failed install only skips those tests.
+test-sysdeps:
+	@bash scripts/sysdeps.sh chromium:chromium chromedriver:chromium-driver \
+	  || echo "sysdeps: chromium could not be installed; the browser tests will be skipped" >&2
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -16,7 +16,7 @@ from typing import Any
 from . import __version__
 from .config import FORMATS, WINDOW_RE, Config, json_schema, load_config
 from .errors import BriefgenError, ExitStatus
-from .models import Delivery
+from .models import Delivery, SourceHealth
 
 log = logging.getLogger("briefgen")
 
@@ -84,10 +84,32 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--format", type=_formats, help=f"comma-separated formats (default: output.formats; any of {','.join(FORMATS)})")
     gen.add_argument("--window", type=_window, help="time window: all, 24h, 7d... (default: brief.window)")
     gen.add_argument("--strict", action="store_true", help="exit with code 4 when any source failed (the brief is still written)")
+    gen.add_argument("--offline", action="store_true", help="fetch no feed: use only what the store holds")
     gen.add_argument("--email", action="store_true", help="then email it to the recipients of the config's email section")
     gen.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS",
                      help="if another run is making this date's brief, wait this long for it (default: exit with code 8)")
     gen.set_defaults(run=cmd_generate)
+
+    fetch = sub.add_parser("fetch", parents=[common], help="fetch every source into the store, render nothing",
+                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                           description="Ingest every enabled source into the store (feeds incrementally) and print their health.")
+    fetch.add_argument("--out", type=Path, help="output folder whose store to use (default: output.dir of the config)")
+    fetch.add_argument("--strict", action="store_true", help="exit with code 4 when any source failed")
+    fetch.set_defaults(run=cmd_fetch)
+
+    sources = sub.add_parser("sources", help="import feeds from OPML, or probe every source",
+                             description="Manage and probe the config's sources.")
+    sources_sub = sources.add_subparsers(dest="sources_command", metavar="ACTION")
+    sources_sub.required = True
+    imp = sources_sub.add_parser("import", parents=[common], help="add the feeds of an OPML file to the config",
+                                 description="Append the feeds of an OPML file to the config's sources (as text: "
+                                             "comments and layout are kept), then validate the result.")
+    imp.add_argument("opml", type=Path, metavar="FILE.opml", help="OPML file, as feed readers export them")
+    imp.set_defaults(run=cmd_sources_import)
+    probe = sources_sub.add_parser("check", parents=[common], help="probe every enabled source and print a table",
+                                   description="Fetch and parse every enabled source once (nothing is stored) "
+                                               "and print a table of their health; exit 4 if any failed.")
+    probe.set_defaults(run=cmd_sources_check)
 
     send = sub.add_parser("send", parents=[common], help="email a written brief to whoever has not had it",
                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -125,7 +147,8 @@ def cmd_generate(args: argparse.Namespace, config: Config) -> int:
     day = args.date or datetime.now(config.tz).date()
     formats = args.format or config.output.formats
     out = args.out
-    run = run_brief(config, day, out_dir=out, formats=formats, window=args.window, email=args.email, wait=args.wait)
+    run = run_brief(config, day, out_dir=out, formats=formats, window=args.window, offline=args.offline,
+                    email=args.email, wait=args.wait)
     assert run.build is not None
     result = run.build
     for path in result.files:
@@ -143,6 +166,64 @@ def cmd_generate(args: argparse.Namespace, config: Config) -> int:
         log.error("--strict: %d source problem(s) (%s); the brief was written", len(result.failed_sources), names)
         return ExitStatus.SOURCE_ERROR
     return ExitStatus.OK
+
+
+def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
+    from .pipeline import open_store, refresh
+
+    now = datetime.now(config.tz).replace(microsecond=0)
+    with open_store(config, args.out) as store:
+        result = refresh(config, store, now=now, progress=not args.quiet)
+        total = store.count_articles()
+    _print_health(result.health)
+    for note in result.notes:
+        log.warning("%s: %s: %s", note.source, note.target, note.reason)
+    new = sum(h.new_items for h in result.health)
+    print(f"{len(result.health)} feeds, {new} new items; {total} articles stored")
+    failed = sorted({h.source for h in result.failed} | {n.source for n in result.notes if n.level == "error"})
+    if args.strict and failed:
+        log.error("--strict: %d source(s) failed (%s)", len(failed), ", ".join(failed))
+        return ExitStatus.SOURCE_ERROR
+    return ExitStatus.OK
+
+
+def cmd_sources_import(args: argparse.Namespace, config: Config | None) -> int:
+    from .ingest.opml import import_opml
+
+    added, skipped = import_opml(args.config, args.opml)
+    for feed in added:
+        print(f"added {feed.name}: {feed.url}")
+    print(f"{args.config}: {len(added)} feed{'s' if len(added) != 1 else ''} added, "
+          f"{len(skipped)} already there")
+    return ExitStatus.OK
+
+
+def cmd_sources_check(args: argparse.Namespace, config: Config) -> int:
+    from .pipeline import check_sources
+
+    rows = check_sources(config, progress=not args.quiet)
+    _print_health(rows, new=False)
+    return ExitStatus.SOURCE_ERROR if any(r.failed for r in rows) else ExitStatus.OK
+
+
+def _print_health(rows: Sequence[SourceHealth], new: bool = True) -> None:
+    """A plain table (it may go to a pipe): source, status, items, new, time, detail."""
+    if not rows:
+        print("no feed sources enabled")
+        return
+    head = ["source", "status", "items", *(["new"] if new else []), "time", "detail"]
+    table = [head]
+    for row in rows:
+        detail = row.reason or ""
+        if row.stale and row.failing_since:
+            detail += f" (stale: failing since {row.failing_since:%Y-%m-%d})"
+        time_text = f"{row.duration:.1f} s" if row.duration is not None else "-"
+        table.append([row.source, row.status, str(row.items), *([str(row.new_items)] if new else []), time_text, detail])
+    widths = [max(len(r[i]) for r in table) for i in range(len(head) - 1)]
+    for r in table:
+        # Names and statuses read left-aligned, numbers right-aligned; the detail runs free.
+        cells = [c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r[:-1], widths, strict=True))]
+        print("  ".join([*cells, r[-1]]).rstrip())
 
 
 def cmd_send(args: argparse.Namespace, config: Config) -> int:
@@ -192,7 +273,7 @@ def cmd_schema(args: argparse.Namespace, config: Config | None) -> int:
     return ExitStatus.OK
 
 
-NEEDS_CONFIG: set[Callable[..., int]] = {cmd_generate, cmd_check, cmd_send, cmd_schedule}
+NEEDS_CONFIG: set[Callable[..., int]] = {cmd_generate, cmd_check, cmd_fetch, cmd_sources_check, cmd_send, cmd_schedule}
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -215,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s" if debug else "briefgen: %(message)s")
     if not debug:
         # Library chatter (fontTools, weasyprint) is noise at the default level.
-        for noisy in ("fontTools", "weasyprint", "trafilatura", "htmldate"):
+        for noisy in ("fontTools", "weasyprint", "trafilatura", "htmldate", "httpx", "httpcore"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
     previous = _on_sigterm(_terminated)
     try:

@@ -47,6 +47,13 @@ class SourceConfig(_Model):
         None, description="Overrides brief.window for this source; 'all' keeps it always in scope."
     )
     enabled: bool = Field(True, description="false keeps the source in the file but skips it.")
+    fetch: bool = Field(
+        True, description="Feeds only: false never fetches this feed; the brief uses what is stored."
+    )
+    fulltext: bool = Field(
+        False,
+        description="Feeds only: fetch each new item's web page and use its article text instead of the feed summary.",
+    )
 
     @field_validator("window")
     @classmethod
@@ -64,6 +71,11 @@ class SourceConfig(_Model):
     def _one_target(self) -> SourceConfig:
         if (self.path is None) == (self.url is None):
             raise ValueError("give exactly one of 'path' or 'url'")
+        if self.path is not None:
+            wrong = [k for k in ("fetch", "fulltext") if k in self.model_fields_set]
+            if wrong:
+                verb = "apply" if len(wrong) > 1 else "applies"
+                raise ValueError(f"{' and '.join(repr(k) for k in wrong)} only {verb} to feed sources ('url')")
         return self
 
 
@@ -76,8 +88,8 @@ class ThemeConfig(_Model):
         default_factory=dict,
         description=(
             "Words or phrases and their weight. A trailing * matches any ending "
-            "('launch*'); plurals match on their own. Negative weights are context "
-            "that argues against the theme."
+            "('launch*'); plurals match on their own; 'a|b|c' are alternatives that "
+            "count once. Negative weights are context that argues against the theme."
         ),
     )
     exclude: list[str] = Field(
@@ -151,6 +163,71 @@ class OutputConfig(_Model):
     templates: str | None = Field(
         None, description="Folder whose templates and CSS shadow the shipped ones, file by file."
     )
+    distribution: str | None = Field(
+        None,
+        max_length=120,
+        description="Handling line shown on the title block and every PDF page, e.g. 'Internal — do not forward'.",
+    )
+
+    @field_validator("distribution")
+    @classmethod
+    def _distribution(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValueError("must be one line of text (no line breaks or control characters)")
+        # An empty or blank line means "no distribution line", not an empty banner.
+        return " ".join(value.split()) or None
+
+
+SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)i?[bB]?\s*$")
+SIZE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_size(value: Any) -> Any:
+    """'5 MB', '512KB', '5MiB' or a plain number of bytes -> bytes; anything else is left to fail."""
+    if isinstance(value, str):
+        match = SIZE_RE.match(value)
+        if not match:
+            raise ValueError(f"{value!r} is not a size: use bytes or e.g. '5 MB', '512 KB'")
+        return int(float(match.group(1)) * SIZE_UNITS[match.group(2).lower()])
+    return value
+
+
+class FeedsConfig(_Model):
+    """How feeds are fetched: limits that keep a run bounded and polite."""
+
+    connect_timeout: float = Field(10, gt=0, description="Seconds to wait for a connection.")
+    read_timeout: float = Field(20, gt=0, description="Seconds to wait for the next bytes of a response.")
+    deadline: float = Field(
+        60, gt=0, description="Seconds one feed may take in all, retries and waits included."
+    )
+    max_size: int = Field(
+        5 * 1024**2, gt=0, description="Largest response accepted (after decompression): bytes, or '5 MB'."
+    )
+    max_redirects: int = Field(5, ge=0, le=20, description="Redirects followed before giving up.")
+    retries: int = Field(
+        2, ge=0, le=10, description="Extra attempts after a timeout, HTTP 429 or HTTP 5xx."
+    )
+    backoff: float = Field(
+        1.0, ge=0, description="Seconds before the first retry; doubled for each further one."
+    )
+    retry_after_max: float = Field(
+        60, ge=0, description="Longest Retry-After wait honoured; a longer one fails the feed for this run."
+    )
+    concurrency: int = Field(16, ge=1, le=256, description="Requests in flight at once, over all hosts.")
+    per_host: int = Field(2, ge=1, le=16, description="Requests in flight at once to one host.")
+    fulltext_timeout: float = Field(
+        15, gt=0, description="Seconds to fetch and extract one page for 'fulltext: true' sources."
+    )
+    stale_days: int = Field(
+        3, ge=1, description="A feed failing on every run for this many days running is flagged stale."
+    )
+
+    @field_validator("max_size", mode="before")
+    @classmethod
+    def _size(cls, value: Any) -> Any:
+        return parse_size(value)
 
 
 class ScheduleConfig(_Model):
@@ -304,6 +381,7 @@ class Config(_Model):
     themes: list[ThemeConfig] = Field(min_length=1, description="Themes the brief is organised by.")
     brief: BriefConfig = Field(default_factory=BriefConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
+    feeds: FeedsConfig = Field(default_factory=FeedsConfig)
     store: str | None = Field(
         None,
         description="SQLite file (path or sqlite:///path URL) for articles, feed state and runs; default <output.dir>/.briefgen/briefgen.sqlite3.",

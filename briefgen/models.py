@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -21,6 +22,12 @@ class Article:
     author: str | None = None
     # The source's own window, when it has one: `all` keeps undated seeds in every brief.
     window: str | None = None
+    # The item's identity within its source: a feed entry's id, a file's relative path.
+    guid: str | None = None
+    # The configured source it came from (`source` may be a display name from front matter).
+    origin: str | None = None
+    # Other sources that carried this same item (same URL or text), stored once.
+    also_in: tuple[str, ...] = ()
 
     @property
     def date(self) -> datetime | None:
@@ -81,12 +88,60 @@ class SourceNote:
     level: str = "error"
 
 
+@dataclass(frozen=True)
+class SourceHealth:
+    """How one source fared in one run, in words a reader can act on."""
+
+    source: str
+    target: str
+    # "ok", "not modified" (HTTP 304), "failed", or "offline" (only stored items used).
+    status: str
+    reason: str | None = None
+    items: int = 0
+    new_items: int = 0
+    duration: float | None = None
+    # Failing on every run for `feeds.stale_days` days running, since `failing_since`.
+    stale: bool = False
+    failing_since: datetime | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the store remembers of a feed between runs, for conditional requests."""
+
+    source: str
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
 @dataclass
 class IngestResult:
     """What one source, or the whole ingest stage, produced."""
 
     articles: list[Article] = field(default_factory=list)
     notes: list[SourceNote] = field(default_factory=list)
+    health: list[SourceHealth] = field(default_factory=list)
+    # Validators of feeds fetched this run, saved once their items are stored.
+    feeds: list[FeedState] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles that tell the same story (the same wire copy in several outlets)."""
+
+    id: str
+    article_ids: tuple[str, ...]
+    # Distinct source names that reported it, in citation order.
+    sources: tuple[str, ...]
+
+    @property
+    def reported_by(self) -> int:
+        return len(self.sources)
 
 
 @dataclass(frozen=True)
@@ -103,6 +158,32 @@ class Window:
         return (self.start is None or moment >= self.start) and moment < self.end
 
 
+@dataclass(frozen=True)
+class ThemeCount:
+    """How much of one brief a theme took: for charts, trends and the archive."""
+
+    key: str
+    label: str
+    points: int
+    passages: int
+    articles: int
+
+
+@dataclass(frozen=True)
+class BriefRecord:
+    """A brief already written, as read back from its JSON: what trends and the archive need."""
+
+    date: date
+    title: str
+    bottom_line: tuple[str, ...]
+    themes: tuple[ThemeCount, ...]
+    articles: int
+    sources: int
+
+    def theme(self, key: str) -> ThemeCount | None:
+        return next((t for t in self.themes if t.key == key), None)
+
+
 @dataclass
 class Brief:
     date: date
@@ -116,6 +197,19 @@ class Brief:
     other: list[Passage]
     notes: list[SourceNote]
     passages: list[Passage] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    health: list[SourceHealth] = field(default_factory=list)
+    # Earlier briefs (oldest first, within the trend span) read back from the output folder.
+    history: list[BriefRecord] = field(default_factory=list)
+
+    def theme_counts(self) -> list[ThemeCount]:
+        """Points, passages and distinct articles per theme, in theme order."""
+        return [
+            ThemeCount(
+                t.key, t.label, len(t.summary), len(t.passages), len({p.article_id for p in t.passages})
+            )
+            for t in self.themes
+        ]
 
     def citation(self, article_id: str) -> int:
         """The 1-based number under which an article appears in the source list."""
@@ -126,6 +220,23 @@ class Brief:
 
     def article(self, article_id: str) -> Article:
         return next(a for a in self.articles if a.id == article_id)
+
+    def story_of(self, article_id: str) -> Story | None:
+        return next((s for s in self.stories if article_id in s.article_ids), None)
+
+    def reported_by(self, article_ids: str | Iterable[str]) -> int:
+        """How many distinct sources reported the story (or stories) these articles belong to."""
+        ids = [article_ids] if isinstance(article_ids, str) else list(article_ids)
+        names: set[str] = set()
+        for article_id in ids:
+            story = self.story_of(article_id)
+            if story is not None:
+                names.update(story.sources)
+            else:
+                known = next((a for a in self.articles if a.id == article_id), None)
+                if known is not None:
+                    names.update((known.source, *known.also_in))
+        return len(names)
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from .config import FORMATS, Config
 from .errors import BriefgenError, DeliveryError
-from .models import Article, Brief, Delivery, SourceNote, Window
+from .models import Article, Brief, Delivery, SourceHealth, SourceNote, Window
+from .store import Store, default_path
 
 log = logging.getLogger(__name__)
 
@@ -20,10 +21,26 @@ log = logging.getLogger(__name__)
 class BuildResult:
     brief: Brief
     files: list[Path] = field(default_factory=list)
+    # The archive page and the `latest` link, rebuilt after the brief was written.
+    archive: list[Path] = field(default_factory=list)
 
     @property
     def failed_sources(self) -> list[SourceNote]:
-        return [n for n in self.brief.notes if n.level == "error"]
+        """Every source problem of the run: failed files, and failed feeds from source health."""
+        feeds = [SourceNote(h.source, h.target, h.reason or h.status) for h in self.brief.health if h.failed]
+        return [n for n in self.brief.notes if n.level == "error"] + feeds
+
+
+@dataclass
+class FetchResult:
+    """What `refresh` did: the run's source health and file notes."""
+
+    health: list[SourceHealth]
+    notes: list[SourceNote]
+
+    @property
+    def failed(self) -> list[SourceHealth]:
+        return [h for h in self.health if h.failed]
 
 
 def build_brief(
@@ -34,37 +51,80 @@ def build_brief(
     formats: Sequence[str] = FORMATS,
     window: str | None = None,
     now: datetime | None = None,
+    offline: bool = False,
 ) -> BuildResult:
-    """Ingest, select, analyse, render and write the brief for `day`."""
-    from . import analyse, ingest, render
+    """Ingest, store, select, analyse, render and write the brief for `day`."""
+    from . import analyse, history, render
+    from .deliver.archive import write_archive
     from .deliver.files import write_brief
 
     now = now or datetime.now(config.tz).replace(microsecond=0)
     span = brief_window(config, day, window)
-    # Ingest: every enabled source; failures become notes, never exceptions.
-    ingested = ingest.ingest(config)
-    # Select: the articles whose date falls in the window (or whose source is always in scope).
-    articles = select_articles(ingested.articles, span)
-    log.info("%d of %d articles in the %s window ending %s", len(articles), len(ingested.articles), span.label, span.end)
-    # Analyse: passages, themes, summaries, bottom line.
-    result = analyse.analyse(articles, config)
-    brief = Brief(
-        date=day,
-        title=config.title,
-        timezone=config.timezone,
-        generated_at=now,
-        window=span,
-        articles=articles,
-        bottom_line=result.bottom_line,
-        themes=result.themes,
-        other=result.other,
-        notes=ingested.notes,
-        passages=result.passages,
-    )
-    # Render and write: every format into <out>/<date>/, atomically.
     target = out_dir if out_dir is not None else config.resolve(config.output.dir)
-    files = write_brief(target, day.isoformat(), render.render(brief, config, formats))
-    return BuildResult(brief, files)
+    with open_store(config, target) as store:
+        # Ingest and store: every enabled source, feeds only for what changed; failures
+        # become notes and source health, never exceptions.
+        fetched = refresh(config, store, now=now, day=day, offline=offline)
+        # Select: from the store, the articles whose date falls in the window (or whose source is always in scope).
+        articles = select_articles(stored_articles(config, store, span), span)
+        log.info("%d articles in the %s window ending %s", len(articles), span.label, span.end)
+        # Analyse: stories, passages, themes, summaries, bottom line.
+        result = analyse.analyse(articles, config)
+        # History: earlier briefs in the output folder, for each theme's trend and the trend chart.
+        earlier = history.earlier_briefs(target, day)
+        brief = Brief(
+            date=day,
+            title=config.title,
+            timezone=config.timezone,
+            generated_at=now,
+            window=span,
+            articles=articles,
+            bottom_line=result.bottom_line,
+            themes=result.themes,
+            other=result.other,
+            notes=fetched.notes,
+            passages=result.passages,
+            history=earlier,
+            stories=result.stories,
+            health=fetched.health,
+        )
+        # Render: every requested format, in memory.
+        rendered = render.render(brief, config, formats)
+        # Write: into <out>/<date>/, atomically, then remember which articles went in.
+        files = write_brief(target, day.isoformat(), rendered)
+        store.record_brief(day, [a.id for a in articles])
+    # Archive: <out>/index.html lists every brief, <out>/latest is the newest.
+    archive = write_archive(target, config)
+    return BuildResult(brief, files, archive)
+
+
+def open_store(config: Config, out_dir: Path | None = None) -> Store:
+    return Store(default_path(config, out_dir))
+
+
+def refresh(
+    config: Config, store: Store, *, now: datetime, day: date | None = None, offline: bool = False, progress: bool = True
+) -> FetchResult:
+    """Ingest every enabled source and store what is new: the brief's first two stages,
+    and all of `briefgen fetch`."""
+    from . import ingest
+
+    ingested = ingest.ingest(config, ingest.IngestContext(now=now, store=store, offline=offline, progress=progress))
+    health = store.save_run(ingested, config, now, day)
+    return FetchResult(health, ingested.notes)
+
+
+def stored_articles(config: Config, store: Store, span: Window) -> list[Article]:
+    """The stored articles of every enabled source that may fall in `span`, each carrying its source's window."""
+    articles = []
+    for source in config.sources:
+        if not source.enabled:
+            continue
+        label = source.window or span.label
+        start = None if label == "all" else span.end - parse_duration(label)
+        for article in store.load_articles(source.name, start, span.end, config.tz):
+            articles.append(replace(article, window=source.window))
+    return articles
 
 
 def brief_window(config: Config, day: date, override: str | None = None) -> Window:
@@ -102,6 +162,31 @@ def select_articles(articles: Sequence[Article], span: Window) -> list[Article]:
     return sorted(chosen, key=lambda a: (a.published is None, a.published or span.end, a.title.casefold(), a.id))
 
 
+def check_sources(config: Config, *, progress: bool = True) -> list[SourceHealth]:
+    """Probe every enabled source once: feeds fetched unconditionally and parsed, folders
+    read; nothing is stored. One health row per source, in config order."""
+    from . import ingest
+
+    now = datetime.now(config.tz).replace(microsecond=0)
+    result = ingest.ingest(config, ingest.IngestContext(now=now, store=None, progress=progress))
+    feeds = {h.source: h for h in result.health}
+    rows = []
+    for source in config.sources:
+        if not source.enabled:
+            continue
+        if source.name in feeds:
+            rows.append(feeds[source.name])
+            continue
+        items = sum(1 for a in result.articles if a.origin == source.name)
+        problems = [n for n in result.notes if n.source == source.name and n.level == "error"]
+        reason = None
+        if problems:
+            reason = problems[0].reason if len(problems) == 1 else f"{problems[0].reason} (and {len(problems) - 1} more)"
+        status = "failed" if problems and not items else "ok"
+        rows.append(SourceHealth(source.name, source.path or "", status, reason, items=items))
+    return rows
+
+
 # The formats an email is made from (see deliver/message.py); written whenever one is sent.
 EMAIL_FORMATS = ("json", "md", "html", "pdf")
 
@@ -128,6 +213,7 @@ def run_brief(
     out_dir: Path | None = None,
     formats: Sequence[str] = FORMATS,
     window: str | None = None,
+    offline: bool = False,
     email: bool = False,
     wait: float = 0.0,
     skip_done: bool = False,
@@ -139,7 +225,6 @@ def run_brief(
     brief the ledger has as done alone; delivery still sends what it has not yet sent."""
     from . import ledger
     from .deliver.email import email_config, send_brief
-    from .store import Store, default_path
 
     target = out_dir if out_dir is not None else config.resolve(config.output.dir)
     if email:
@@ -153,7 +238,7 @@ def run_brief(
             if last is not None and last.status == "running":
                 log.warning("the last run for %s (%s) never finished; running it again", day, last.owner)
             with ledger.recording(db, day) as files:
-                build = build_brief(config, day, out_dir=out_dir, formats=formats, window=window)
+                build = build_brief(config, day, out_dir=out_dir, formats=formats, window=window, offline=offline)
                 files.extend(build.files)
             log.info("brief for %s written: %d files in %s", day, len(build.files), target / day.isoformat())
             result = RunResult(day, build.files, build)
@@ -178,7 +263,6 @@ def email_brief(
     """Email the already written brief for `day`: deliveries, or with `dry_run` the .eml files."""
     from . import ledger
     from .deliver.email import send_brief, write_eml
-    from .store import Store, default_path
 
     folder = (out_dir if out_dir is not None else config.resolve(config.output.dir)) / day.isoformat()
     with Store(default_path(config, out_dir)) as db:

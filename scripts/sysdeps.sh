@@ -2,15 +2,19 @@
 # System packages briefgen needs beyond Python: a Korean-capable font (sources on this topic
 # carry Hangul) and poppler-utils (tests read PDFs back with pdftotext/pdftoppm).
 # Installs what is missing with apt-get when run as root; otherwise says what to install.
+# Extra arguments `command:package` add a package when the command is missing; `make test`
+# passes `chromium:chromium chromedriver:chromium-driver` for the browser tests.
 set -euo pipefail
 
+# `grep >/dev/null`, not `grep -q`: -q stops reading at the first match, the writer dies of
+# SIGPIPE, and with pipefail a package that is there would look missing.
 need=()
-if ! fc-list :lang=ko 2>/dev/null | grep -q .; then need+=(fonts-noto-cjk); fi
+if ! fc-list :lang=ko 2>/dev/null | grep . >/dev/null; then need+=(fonts-noto-cjk); fi
 if ! command -v pdftotext >/dev/null 2>&1; then need+=(poppler-utils); fi
-if ! fc-list 2>/dev/null | grep -qi dejavu; then need+=(fonts-dejavu-core); fi
-if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then need+=(libpango-1.0-0 libpangoft2-1.0-0); fi
+if ! fc-list 2>/dev/null | grep -i dejavu >/dev/null; then need+=(fonts-dejavu-core); fi
+if ! ldconfig -p 2>/dev/null | grep libpango-1.0 >/dev/null; then need+=(libpango-1.0-0 libpangoft2-1.0-0); fi
 # Without HarfBuzz-Subset WeasyPrint embeds whole fonts: megabytes of CJK glyphs per PDF.
-if ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then need+=(libharfbuzz-subset0); fi
+if ! ldconfig -p 2>/dev/null | grep libharfbuzz-subset >/dev/null; then need+=(libharfbuzz-subset0); fi
 for extra in "$@"; do
   command -v "${extra%%:*}" >/dev/null 2>&1 || need+=("${extra##*:}")
 done

@@ -113,3 +113,18 @@ def test_schema_is_published_without_internal_fields():
     schema = json_schema()
     assert {"title", "timezone", "sources", "themes", "brief", "output"} <= set(schema["properties"])
     assert "base_dir" not in schema["properties"]
+
+
+def test_distribution_line_is_one_line_of_text(tmp_path: Path):
+    base = "title: Brief\nsources: [{name: s, path: x}]\n" + MINIMAL_THEMES
+    ok = load_config(write(tmp_path / "ok.yaml", base + 'output:\n  distribution: "  Internal —  do not forward "\n'))
+    assert ok.output.distribution == "Internal — do not forward"
+    blank = load_config(write(tmp_path / "blank.yaml", base + 'output:\n  distribution: "   "\n'))
+    assert blank.output.distribution is None
+    assert load_config(write(tmp_path / "none.yaml", base)).output.distribution is None
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path / "bad.yaml", base + 'output:\n  distribution: "line one\\nline two"\n'))
+    assert "output.distribution: must be one line of text" in str(info.value)
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path / "long.yaml", base + f"output:\n  distribution: {'x' * 121}\n"))
+    assert "output.distribution: String should have at most 120 characters" in str(info.value)

@@ -6,7 +6,11 @@ import http.server
 import io
 import json
 import logging
+import re
+import shutil
+import subprocess
 import threading
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -19,9 +23,11 @@ from briefgen.errors import RenderError
 from briefgen.models import (
     Article,
     Brief,
+    BriefRecord,
     Passage,
     SourceNote,
     SummaryPoint,
+    ThemeCount,
     ThemeMatch,
     ThemeSection,
     Window,
@@ -95,7 +101,7 @@ def make_brief() -> Brief:
     )
 
 
-def make_config(tmp_path: Path, templates: str | None = None):
+def make_config(tmp_path: Path, templates: str | None = None, **output: object):
     data = {
         "title": "Korea Daily Brief",
         "timezone": "Asia/Seoul",
@@ -103,7 +109,9 @@ def make_config(tmp_path: Path, templates: str | None = None):
         "themes": [{"key": "missiles", "label": "Missile launches", "terms": ["missile"]}],
     }
     if templates:
-        data["output"] = {"templates": templates}
+        output["templates"] = templates
+    if output:
+        data["output"] = output
     return parse_config(data, base_dir=tmp_path)
 
 
@@ -208,8 +216,9 @@ def test_pdf_content(brief, config):
     data = out["pdf"]
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
+    # Headings may be set in capitals by the stylesheet; compare without case.
     for heading in ("Bottom line", "Missile launches", "Diplomacy", "Sources"):
-        assert heading in text
+        assert heading.casefold() in text.casefold()
     assert "[1]" in text and "[2]" in text
     assert "Page 1 of" in text
     assert "김정은" in text and "평양" in text
@@ -360,3 +369,109 @@ def test_render_formats(brief, config):
     assert json.loads(out["json"])["title"] == "Korea Daily Brief"
     with pytest.raises(RenderError, match="unknown output format"):
         render(brief, config, ["docx"])
+
+
+# -- The look: title block, contents, themes, charts ------------------------------------
+
+
+def test_distribution_line_in_the_title_block_and_on_every_pdf_page(tmp_path, brief):
+    config = make_config(tmp_path, distribution="Internal — do not forward")
+    page = render_html(brief, config)
+    assert '<p class="distribution">Internal — do not forward</p>' in page
+    reader = pypdf.PdfReader(io.BytesIO(render(brief, config, ["pdf"])["pdf"]))
+    assert len(reader.pages) >= 2
+    for number, pdf_page in enumerate(reader.pages, start=1):
+        text = " ".join(pdf_page.extract_text().split()).casefold()
+        assert "internal — do not forward" in text, number
+        assert f"page {number} of {len(reader.pages)}" in text and "wednesday 17 january 2024" in text
+    assert 'class="distribution"' not in render_html(brief, make_config(tmp_path))
+
+
+def test_contents_list_the_sections_in_page_order(brief, config):
+    page = render_html(brief, config)
+    toc = re.search(r'<ol class="toc-list">(.*?)</ol>', page, re.S).group(1)
+    # The bottom line stands right above the contents, which list what follows it.
+    assert re.findall(r'<a href="#([^"]+)">([^<]+)</a>', toc) == [
+        ("theme-missiles", "Missile launches"), ("theme-diplomacy", "Diplomacy"),
+        ("other", "Other developments"), ("at-a-glance", "At a glance"), ("source-notes", "Source notes"),
+        ("sources", "Sources"), ("appendix", "Appendix: theme assignments"),
+    ]
+
+
+def test_theme_sections_open_with_points_and_trend(brief, config):
+    page = render_html(brief, config)
+    assert '<strong class="stat-points">2 points</strong> · 2 passages from 2 articles' in page
+    assert '<span class="trend trend-none">no earlier brief in 14 days to compare with</span>' in page
+    assert 'id="chart-coverage"' in page and 'id="chart-trend"' not in page
+
+    brief.history = [
+        BriefRecord(date(2024, 1, d), "x", (), (ThemeCount("missiles", "Missile launches", 1, 1, 1),), 1, 1)
+        for d in (10, 14, 16)
+    ]
+    page = render_html(brief, config)
+    assert '<span class="trend trend-up"><span class="trend-symbol" aria-hidden="true">▲</span> up: 2 vs 1.0 a brief over 3 earlier briefs</span>' in page
+    # Diplomacy was in none of the earlier briefs.
+    assert "0 points</strong> · 0 passages from 0 articles" in page
+    assert 'id="chart-trend"' in page
+    assert "▲ up: 2 vs 1.0 a brief over 3 earlier briefs" in render_markdown(brief, config)
+
+
+def test_charts_are_escaped_well_formed_svg(brief, config):
+    brief.themes[0].label = f"Missiles {SCRIPT} & co"
+    brief.history = [BriefRecord(date(2024, 1, 16), "x", (), (ThemeCount("missiles", "m", 1, 3, 1),), 1, 1)]
+    page = render_html(brief, config)
+    svgs = re.findall(r"<svg .*?</svg>", page, re.S)
+    assert len(svgs) == 2
+    for svg in svgs:
+        root = ET.fromstring(svg)  # well-formed: nothing from a label broke out of its <text>
+        texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        assert f"Missiles {SCRIPT} & co" in texts
+        assert root.find("{http://www.w3.org/2000/svg}script") is None
+        assert "&lt;script&gt;" in svg and "<script" not in svg
+    trend = ET.fromstring(svgs[1])
+    # 14 days: Missiles has a bar on the 16th and today, 12 days without a brief; Diplomacy
+    # was not in the brief of the 16th either (13); one more dot in the legend.
+    assert len(trend.findall(".//{http://www.w3.org/2000/svg}circle[@class='m-none']")) == 12 + 13 + 1
+
+
+def test_override_template_sees_the_documented_context(tmp_path, brief):
+    """A user's brief.html built only from the documented variables renders, in HTML and PDF."""
+    override = tmp_path / "tpl"
+    override.mkdir()
+    (override / "brief.html").write_text(
+        '{% extends "base.html" %}\n'
+        '{% block kicker %}House brief{% endblock %}\n'
+        '{% block content %}\n'
+        '<section class="house" id="house"><h2>House view</h2>\n'
+        '{% for theme in brief.themes %}<p class="row">{{ theme.label }}: {{ theme_stats[theme.key].passages }} passages,'
+        ' {{ theme_stats[theme.key].trend.direction }}</p>{% endfor %}\n'
+        '{{ charts.coverage }}<p>{{ counts.articles }} articles · {{ window_text }} · {{ trend_days }} days · {{ distribution }}</p>\n'
+        '</section>\n'
+        '<section id="skipped" data-toc="skip"><h2>Not listed</h2></section>\n'
+        '{% endblock %}\n'
+        '{% block colophon %}<footer class="colophon">Prepared by the house desk.</footer>{% endblock %}\n',
+        encoding="utf-8",
+    )
+    config = make_config(tmp_path, templates="tpl", distribution="Desk only")
+    page = render_html(brief, config)
+    assert "House brief" in page and '<p class="row">Missile launches: 2 passages, none</p>' in page
+    assert "3 articles · 24h · 16 Jan 2024 00:00 – 17 Jan 2024 00:00 KST · 14 days · Desk only" in page
+    assert '<li><a href="#house">House view</a></li>' in page and 'href="#skipped"' not in page
+    assert "<h2>Bottom line</h2>" not in page  # the shipped `lead` block is not used by the override
+    text = pdf_text(render(brief, config, ["pdf"])["pdf"])
+    assert "House view" in text and "Prepared by the house desk." in text
+
+
+def test_long_urls_wrap_inside_the_page(brief, config):
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext not found: install poppler-utils (scripts/sysdeps.sh does)")
+    long_url = "https://example.org/" + "a-very-long-path-segment-without-any-break-" * 8 + "end"
+    brief.articles[0] = Article("a1", "Yonhap", "Long " + "x" * 180, "...", url=long_url,
+                                published=datetime(2024, 1, 17, 9, 30, tzinfo=SEOUL))
+    data = render(brief, config, ["pdf"])["pdf"]
+    boxes = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes))
+    # A4 with 17 mm side margins: nothing may pass the right margin.
+    assert right <= width - 17 / 25.4 * 72 + 1, f"text reaches x={right:.0f} of {width:.0f}"
+    assert "end" in pdf_text(data).replace("\n", "")

@@ -129,7 +129,7 @@ def test_a_trigger_seconds_ahead_makes_the_brief_and_sends_it_once(project: Path
 
 def test_killed_before_the_trigger_and_restarted_after_it_catches_up_once(project: Path):
     inbox = Inbox()
-    cron, at = _soon(10)
+    cron, at = _soon(6)
     day = at.date().isoformat()
     _configure(project, cron)
     with smtp_server(inbox) as port:

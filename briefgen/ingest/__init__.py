@@ -1,28 +1,47 @@
-"""Ingest stage: every enabled source becomes articles, or a note saying why not."""
+"""Ingest stage: every enabled source becomes articles, or a note or health row saying why not."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..config import Config, SourceConfig
-from ..models import IngestResult, SourceNote
-from .files import read_files
+from ..models import IngestResult, SourceHealth, SourceNote
+from .feeds import read_feeds
+from .files import read_sources
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 log = logging.getLogger(__name__)
 
-# An ingestor reads one source. Built-ins register here exactly as a plugin would
-# (entry-point group "briefgen.ingestors", keyed by the source's target kind).
-Ingestor = Callable[[SourceConfig, Config], IngestResult]
+
+@dataclass
+class IngestContext:
+    """What an ingestor may use besides the config."""
+
+    # The run's clock: the first-seen time of everything new.
+    now: datetime
+    # Feed state (ETag, Last-Modified) and what is already stored; None for a probe that
+    # must remember nothing and ask unconditionally (`briefgen sources check`).
+    store: Store | None = None
+    # Use only what is stored: fetch nothing.
+    offline: bool = False
+    # A progress bar on an interactive terminal (else log lines).
+    progress: bool = True
 
 
-def _unavailable_feed(source: SourceConfig, config: Config) -> IngestResult:
-    return IngestResult(notes=[SourceNote(source.name, source.url or "", "feed fetching is not available in this version", "warning")])
-
+# An ingestor reads every enabled source of one kind at once, so it can work on them
+# concurrently. Built-ins register here exactly as a plugin would (entry-point group
+# "briefgen.ingestors", keyed by the source's target kind: "path" or "url").
+Ingestor = Callable[[Sequence[SourceConfig], Config, IngestContext], IngestResult]
 
 INGESTORS: dict[str, Ingestor] = {
-    "path": read_files,
-    "url": _unavailable_feed,
+    "path": read_sources,
+    "url": read_feeds,
 }
 
 
@@ -40,19 +59,27 @@ def kind(source: SourceConfig) -> str:
     return "path" if source.path is not None else "url"
 
 
-def ingest(config: Config) -> IngestResult:
-    """Read every enabled source; one failing source never stops the others."""
+def ingest(config: Config, context: IngestContext | None = None, sources: Sequence[SourceConfig] | None = None) -> IngestResult:
+    """Read every enabled source (or just `sources`); one failing source never stops the others."""
     _load_plugins()
+    context = context or IngestContext(now=datetime.now(config.tz).replace(microsecond=0))
+    chosen = [s for s in (config.sources if sources is None else sources) if s.enabled]
+    groups: dict[str, list[SourceConfig]] = {}
+    for source in chosen:
+        groups.setdefault(kind(source), []).append(source)
     result = IngestResult()
     seen: set[str] = set()
-    for source in config.sources:
-        if not source.enabled:
-            continue
+    for name, members in groups.items():
         try:
-            part = INGESTORS[kind(source)](source, config)
-        except Exception as exc:  # noqa: BLE001 - any failure of one source is reported, not raised
-            log.warning("source %s failed: %s", source.name, exc, exc_info=log.isEnabledFor(logging.DEBUG))
-            result.notes.append(SourceNote(source.name, source.path or source.url or "", f"failed: {exc}"))
+            part = INGESTORS[name](members, config, context)
+        except Exception as exc:  # noqa: BLE001 - an ingestor that breaks fails its sources, not the run
+            log.warning("%s sources failed: %s", name, exc, exc_info=log.isEnabledFor(logging.DEBUG))
+            for source in members:
+                target = source.path or source.url or ""
+                if name == "url":
+                    result.health.append(SourceHealth(source.name, target, "failed", f"unexpected error: {exc}"))
+                else:
+                    result.notes.append(SourceNote(source.name, target, f"failed: {exc}"))
             continue
         for article in part.articles:
             # The same file reached through two overlapping globs is one article.
@@ -60,4 +87,6 @@ def ingest(config: Config) -> IngestResult:
                 seen.add(article.id)
                 result.articles.append(article)
         result.notes.extend(part.notes)
+        result.health.extend(part.health)
+        result.feeds.extend(part.feeds)
     return result

@@ -87,3 +87,51 @@ def clean_lines(lines: list[str]) -> list[str]:
         if text:
             out.append(text)
     return out
+
+
+# Elements that end a line of text; everything else is inline.
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote caption dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6"
+    " header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+)
+# Never text: code, styling, embedded objects.
+DROP_TAGS = "//script|//style|//noscript|//template|//iframe|//object|//embed|//svg|//math|//head"
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+TAG_RE = re.compile(r"<[a-zA-Z/!?][^>]*>")
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(TAG_RE.search(text))
+
+
+def html_to_text(html: str) -> str:
+    """The visible text of an HTML fragment, one block per paragraph: no tags, scripts,
+    styles or comments survive, entities are decoded."""
+    import lxml.html
+
+    html = CONTROL_RE.sub("", html)
+    if not html.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except Exception:  # lxml raises several unrelated types on junk input
+        return _strip_tags(html)
+    for bad in root.xpath(DROP_TAGS):
+        bad.drop_tree()
+    for element in root.iter():
+        if not isinstance(element.tag, str):  # comments and processing instructions
+            continue
+        tag = element.tag.lower()
+        if tag == "br":
+            element.tail = "\n" + (element.tail or "")
+        elif tag in BLOCK_TAGS:
+            element.text = "\n\n" + (element.text or "")
+            element.tail = "\n\n" + (element.tail or "")
+    return _strip_tags(root.text_content()) if looks_like_html(root.text_content()) else root.text_content()
+
+
+def _strip_tags(text: str) -> str:
+    """Last resort for markup lxml cannot parse, or markup escaped twice: drop anything tag-like."""
+    import html as htmllib
+
+    return TAG_RE.sub(" ", htmllib.unescape(TAG_RE.sub(" ", text)))

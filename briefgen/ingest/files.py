@@ -7,9 +7,10 @@ import hashlib
 import logging
 import os
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -18,6 +19,9 @@ from ..config import Config, SourceConfig
 from ..models import Article, IngestResult, SourceNote
 from .clean import clean_lines, infer_title, split_lines
 
+if TYPE_CHECKING:
+    from . import IngestContext
+
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -25,6 +29,21 @@ HTML_SUFFIXES = {".html", ".htm"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 FRONT_MATTER_KEYS = {"title", "date", "published", "url", "source", "author"}
+
+
+def read_sources(sources: Sequence[SourceConfig], config: Config, context: IngestContext) -> IngestResult:
+    """Every `path` source, one after the other; one that fails outright becomes a note."""
+    result = IngestResult()
+    for source in sources:
+        try:
+            part = read_files(source, config)
+        except Exception as exc:  # noqa: BLE001 - any failure of one source is reported, not raised
+            log.warning("source %s failed: %s", source.name, exc, exc_info=log.isEnabledFor(logging.DEBUG))
+            result.notes.append(SourceNote(source.name, source.path or "", f"failed: {exc}"))
+            continue
+        result.articles.extend(part.articles)
+        result.notes.extend(part.notes)
+    return result
 
 
 def read_files(source: SourceConfig, config: Config) -> IngestResult:
@@ -113,17 +132,20 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> Article:
     tz = config.tz
     published = _when(meta.get("published", meta.get("date")), tz, file) or _when(html_meta.get("date"), tz, file)
     first_seen = datetime.fromtimestamp(file.stat().st_mtime, tz).replace(microsecond=0)
+    display = _display(file, config)
     return Article(
         id=article_id(file, config),
         source=str(meta.get("source") or source.name),
         title=title,
         text="\n\n".join(paragraphs),
-        path=_display(file, config),
+        path=display,
         url=str(meta["url"]) if meta.get("url") else html_meta.get("url"),
         published=published,
         first_seen=first_seen,
         author=str(meta["author"]) if meta.get("author") else html_meta.get("author"),
         window=source.window,
+        guid=display,
+        origin=source.name,
     )
 
 

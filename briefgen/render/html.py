@@ -3,14 +3,18 @@
 Templates are looked up first in `output.templates` (when set), then in the shipped
 folder, file by file: a user folder holding only `brief.css` keeps the shipped HTML.
 
-Shipped templates: `base.html` (page shell: head, inline CSS, masthead), `brief.html`
-(extends base; the sections), `brief.css` (one stylesheet for screen and print, included
-inline), `brief.md.j2` (the Markdown brief).
+Shipped templates: `base.html` (page shell: head, inline CSS, title block, contents),
+`brief.html` (extends base; block `lead` is the bottom line, block `content` every other
+section), `brief.css` (one stylesheet for screen and print, included inline), `brief.md.j2`
+(the Markdown brief), `archive.html` (`<out>/index.html`, see `deliver.archive`).
 
 Template context (the same for HTML and Markdown):
 
 - `brief`: the `models.Brief` (`brief.title`, `.date`, `.window`, `.articles`,
-  `.bottom_line`, `.themes`, `.other`, `.notes`, `.passages`, `.generated_at`).
+  `.bottom_line`, `.themes`, `.other`, `.notes`, `.passages`, `.generated_at`,
+  `.stories`, `.health`: one `models.SourceHealth` per feed source of the run).
+  `brief.reported_by(article_ids)` is how many distinct sources reported the story
+  (or stories) of those articles: a point shows "reported by N sources" when N > 1.
 - `counts`: `{"sources": n, "articles": n, "passages": n}`; sources are distinct
   `article.source` names, passages are `brief.passages`.
 - `window_text`: the time window in words, e.g. "24h · 16 Jan 2024 00:00 – 17 Jan 2024
@@ -20,6 +24,12 @@ Template context (the same for HTML and Markdown):
   `article`, `url` (the article URL only when it is http(s), else None), `location`
   (the URL or path as plain text, or None) and `date_text` ("17 Jan 2024",
   "first seen 17 Jan 2024" or "undated").
+- `distribution`: `output.distribution` (a handling line), or None.
+- `theme_stats`: `{theme key: {"points", "passages", "articles", "trend"}}`; `trend` is a
+  `history.Trend` (`direction` "up"/"down"/"steady"/"new"/"none", `symbol`, `text`)
+  against the earlier briefs in `brief.history`.
+- `charts`: `{"coverage": svg, "trend": svg or None}`, inline SVG already escaped (Markup).
+- `trend_days`: how many days trends and the trend chart span (14).
 
 Filters:
 
@@ -29,6 +39,7 @@ Filters:
 - `when`: a datetime -> "17 Jan 2024 06:00 KST" in the brief's time zone.
 - `http_url`: a URL if it is http(s), else None (only such URLs may go in an href).
 - `score`: a theme score with one decimal.
+- `contents`: rendered HTML -> its sections (`id`, `title`) for a table of contents.
 - `md` (Markdown only): text escaped so it cannot break the Markdown structure.
 """
 
@@ -46,9 +57,11 @@ from zoneinfo import ZoneInfo
 import jinja2
 from markupsafe import Markup
 
+from .. import history
 from ..config import Config
 from ..errors import RenderError
-from ..models import Article, Brief
+from ..models import Article, Brief, ThemeCount
+from . import charts, toc
 
 log = logging.getLogger(__name__)
 
@@ -97,12 +110,14 @@ def environment(config: Config) -> jinja2.Environment:
         when=when,
         http_url=http_url,
         score=score,
+        contents=toc.contents,
     )
     return env
 
 
-def context(brief: Brief) -> dict[str, Any]:
+def context(brief: Brief, config: Config) -> dict[str, Any]:
     """The variables every brief template sees."""
+    counts = brief.theme_counts()
     return {
         "brief": brief,
         "counts": {
@@ -122,17 +137,62 @@ def context(brief: Brief) -> dict[str, Any]:
             }
             for n, a in enumerate(brief.articles, start=1)
         ],
+        "distribution": config.output.distribution,
+        "theme_stats": {
+            c.key: {
+                "points": c.points,
+                "passages": c.passages,
+                "articles": c.articles,
+                "trend": history.trend(c.key, c.passages, brief.history),
+            }
+            for c in counts
+        },
+        "trend_days": history.TREND_DAYS,
+        "charts": {"coverage": coverage_chart(brief, counts), "trend": trend_chart(brief, counts)},
     }
+
+
+def coverage_chart(brief: Brief, counts: list[ThemeCount]) -> Markup:
+    """Articles and passages per theme in this brief, plus the passages no theme claimed."""
+    rows = [charts.Bar(c.label, c.articles, c.passages) for c in counts]
+    unthemed = [p for p in brief.passages if not p.themes]
+    if unthemed:
+        rows.append(charts.Bar("No theme", len({p.article_id for p in unthemed}), len(unthemed), muted=True))
+    return charts.coverage_chart(rows)
+
+
+def trend_chart(brief: Brief, counts: list[ThemeCount]) -> Markup | None:
+    """Passages per theme over the trend span; None when there is no earlier brief to show."""
+    if not brief.history:
+        return None
+    days = history.trend_days(brief.date)
+    by_day = {r.date: r for r in brief.history}
+    rows = []
+    for count in counts:
+        values: list[int | None] = []
+        for day in days[:-1]:
+            record = by_day.get(day)
+            theme = record.theme(count.key) if record else None
+            values.append(theme.passages if theme else None)
+        rows.append((count.label, [*values, count.passages]))
+    return charts.trend_chart(days, rows)
 
 
 def render_template(
     name: str, brief: Brief, config: Config, extra_filters: dict[str, Any] | None = None
 ) -> str:
     """Render one template of the brief; template problems become a RenderError."""
+    return render_page(name, context(brief, config), config, extra_filters)
+
+
+def render_page(
+    name: str, variables: dict[str, Any], config: Config, extra_filters: dict[str, Any] | None = None
+) -> str:
+    """Render any template with the given variables; template problems become a RenderError."""
     try:
         env = environment(config)
         env.filters.update(extra_filters or {})
-        return env.get_template(name).render(context(brief))
+        return env.get_template(name).render(variables)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}") from exc
     except jinja2.TemplateNotFound as exc:
@@ -230,7 +290,6 @@ def _local(moment: datetime, timezone: str) -> datetime:
 
 def _short(value: date) -> str:
     return f"{value.day} {value:%b %Y}"
-
 
 
 def _one_line(exc: BaseException) -> str:

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ..models import Brief, Passage, SummaryPoint
+from ..models import Brief, Passage, SourceHealth, SummaryPoint
 
 SCHEMA_VERSION = 1
 
@@ -15,11 +15,17 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _point(point: SummaryPoint) -> dict[str, Any]:
-    return {"text": point.text, "source_ids": list(point.source_ids), "passage_id": point.passage_id, "themes": list(point.themes)}
+def _point(point: SummaryPoint, brief: Brief) -> dict[str, Any]:
+    return {
+        "text": point.text,
+        "source_ids": list(point.source_ids),
+        "passage_id": point.passage_id,
+        "themes": list(point.themes),
+        "reported_by": brief.reported_by(point.source_ids),
+    }
 
 
-def _passage(passage: Passage, theme: str | None) -> dict[str, Any]:
+def _passage(passage: Passage, theme: str | None, brief: Brief) -> dict[str, Any]:
     match = passage.match(theme) if theme else None
     return {
         "id": passage.id,
@@ -29,6 +35,21 @@ def _passage(passage: Passage, theme: str | None) -> dict[str, Any]:
         "matched": list(match.matched) if match else [],
         "themes": [m.theme for m in passage.themes],
         "paragraph": passage.paragraph,
+        "reported_by": brief.reported_by(passage.article_id),
+    }
+
+
+def _health(row: SourceHealth) -> dict[str, Any]:
+    return {
+        "source": row.source,
+        "target": row.target,
+        "status": row.status,
+        "reason": row.reason,
+        "items": row.items,
+        "new_items": row.new_items,
+        "duration": row.duration,
+        "stale": row.stale,
+        "failing_since": _iso(row.failing_since),
     }
 
 
@@ -51,21 +72,28 @@ def to_dict(brief: Brief) -> dict[str, Any]:
                 "path": a.path,
                 "published": _iso(a.published),
                 "author": a.author,
+                "story": story.id if (story := brief.story_of(a.id)) else None,
+                "also_in": list(a.also_in),
             }
             for n, a in enumerate(brief.articles, start=1)
         ],
-        "bottom_line": [_point(p) for p in brief.bottom_line],
+        "bottom_line": [_point(p, brief) for p in brief.bottom_line],
         "themes": [
             {
                 "key": s.key,
                 "label": s.label,
-                "summary": [_point(p) for p in s.summary],
-                "passages": [_passage(p, s.key) for p in s.passages],
+                "summary": [_point(p, brief) for p in s.summary],
+                "passages": [_passage(p, s.key, brief) for p in s.passages],
             }
             for s in brief.themes
         ],
-        "other": [_passage(p, None) for p in brief.passages if not p.themes],
+        "other": [_passage(p, None, brief) for p in brief.passages if not p.themes],
         "notes": [{"source": n.source, "target": n.target, "reason": n.reason, "level": n.level} for n in brief.notes],
+        "stories": [
+            {"id": s.id, "source_ids": list(s.article_ids), "sources": list(s.sources), "reported_by": s.reported_by}
+            for s in brief.stories
+        ],
+        "health": [_health(h) for h in brief.health],
     }
 
 

@@ -1,0 +1,108 @@
+"""The archive: `<out>/index.html` lists every brief, and `<out>/latest` is the newest one.
+
+Rebuilt from what is on disk after every run, so it is always complete: a brief written
+by an older version, or regenerated for an earlier date, is listed like any other.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..config import Config
+from ..errors import OutputError
+from ..history import brief_folders, read_record
+from ..models import BriefRecord
+from .files import atomic_write
+
+log = logging.getLogger(__name__)
+
+INDEX = "index.html"
+LATEST = "latest"
+TEMPLATE = "archive.html"
+# Formats the index links to, in the order it shows them.
+LINKED = (("html", "HTML"), ("pdf", "PDF"), ("md", "Markdown"), ("json", "JSON"))
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    """One brief in the archive: its date, what its JSON says, and its files."""
+
+    date: date
+    folder: str
+    record: BriefRecord | None
+    # Format ("html", "pdf"...) -> path relative to the output folder, for files on disk.
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def entries(out_dir: Path) -> list[ArchiveEntry]:
+    """Every brief in `out_dir`, newest first."""
+    found = []
+    for day, folder in reversed(brief_folders(out_dir)):
+        stem = f"brief-{folder.name}"
+        files = {fmt: f"{folder.name}/{stem}.{fmt}" for fmt, _ in LINKED if (folder / f"{stem}.{fmt}").is_file()}
+        found.append(ArchiveEntry(day, folder.name, read_record(folder / f"{stem}.json"), files))
+    return found
+
+
+def render_index(found: list[ArchiveEntry], config: Config) -> str:
+    """The archive page, from `archive.html` (which users may shadow like any template)."""
+    from ..render.html import render_page
+
+    return render_page(
+        TEMPLATE,
+        {"title": config.title, "briefs": found, "latest": found[0] if found else None,
+         "formats": LINKED, "distribution": config.output.distribution},
+        config,
+    )
+
+
+def write_archive(out_dir: Path, config: Config) -> list[Path]:
+    """Write `<out>/index.html` and point `<out>/latest` at the newest brief; return both paths."""
+    found = entries(out_dir)
+    index = out_dir / INDEX
+    atomic_write(index, render_index(found, config).encode("utf-8"))
+    written = [index]
+    if found:
+        written.append(point_latest(out_dir, out_dir / found[0].folder))
+    log.info("archive: %s lists %d brief(s)", index, len(found))
+    return written
+
+
+def point_latest(out_dir: Path, folder: Path) -> Path:
+    """Make `<out>/latest` the newest brief's folder: a relative symlink, else a copy."""
+    link = out_dir / LATEST
+    tmp = out_dir / f".{LATEST}.{os.getpid()}.tmp"
+    try:
+        _remove(tmp)
+        try:
+            # Relative, so the output folder can be moved or served as it is.
+            os.symlink(folder.name, tmp, target_is_directory=True)
+        except (OSError, NotImplementedError) as exc:
+            # Some file systems (FAT, SMB shares, Windows without the privilege) have no symlinks.
+            log.info("no symlink for %s (%s): copying the newest brief instead", link, exc)
+            shutil.copytree(folder, tmp)
+        if link.is_dir() and not link.is_symlink():
+            # A real folder (an earlier copy) cannot be replaced in one rename: move it aside first.
+            old = out_dir / f".{LATEST}.{os.getpid()}.old"
+            _remove(old)
+            os.replace(link, old)
+            os.replace(tmp, link)
+            _remove(old)
+        else:
+            os.replace(tmp, link)
+    except OSError as exc:
+        _remove(tmp)
+        raise OutputError(f"cannot update {link}: {exc.strerror or exc}") from None
+    return link
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)

@@ -1,0 +1,175 @@
+"""From a feed's bytes to articles: RSS/Atom/RDF through feedparser, JSON Feed on its own,
+then each entry's HTML reduced to clean text. Everything in a feed is untrusted data."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from ..config import SourceConfig
+from ..models import Article
+from .clean import clean_lines, html_to_text, infer_title, looks_like_html, shorten, split_lines
+
+log = logging.getLogger(__name__)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
+TITLE_MAX = 200
+
+
+class NotAFeed(Exception):
+    """The response parsed, but holds no feed; the message says so in words."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One feed item as the feed gave it, before cleaning."""
+
+    guid: str | None
+    link: str | None
+    title: str
+    body: str
+    html: bool
+    published: datetime | None
+    author: str | None = None
+
+
+def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> list[Entry]:
+    """The entries of a feed response; NotAFeed when it is not a feed."""
+    from .jsonfeed import looks_like_json, parse_json_feed
+
+    content_type = headers.get("content-type", "")
+    log.debug("parsing %d bytes from %s", len(body), url)
+    if not body.strip():
+        raise NotAFeed("not a feed (empty response)")
+    if looks_like_json(body, content_type):
+        return parse_json_feed(body, url)
+    return _parse_xml(body, headers, url)
+
+
+def _parse_xml(body: bytes, headers: Mapping[str, str], url: str) -> list[Entry]:
+    import feedparser
+
+    response_headers = {k.lower(): v for k, v in headers.items() if k.lower() in ("content-type", "content-language")}
+    # The feed's own URL resolves its relative links.
+    response_headers["content-location"] = url
+    # A stream, never a str or bytes: feedparser treats a string as a URL or a file name to open.
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=response_headers, sanitize_html=True, resolve_relative_uris=True)
+    if not parsed.entries:
+        if parsed.get("version") and not _real_error(parsed):
+            return []  # a well-formed feed with nothing in it today
+        raise NotAFeed("not a feed" + _what_instead(body, headers))
+    if parsed.get("bozo"):
+        # Ill-formed but readable (a wrong charset, a stray '&'): the entries are used.
+        log.info("%s: feed is not well-formed (%s); using its %d entries",
+                 url, _one_line(parsed.get("bozo_exception")), len(parsed.entries))
+    return [_entry(e) for e in parsed.entries]
+
+
+def _real_error(parsed: object) -> bool:
+    import feedparser
+
+    error = parsed.get("bozo_exception")  # type: ignore[attr-defined]
+    harmless = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+    return bool(parsed.get("bozo")) and not isinstance(error, harmless)  # type: ignore[attr-defined]
+
+
+def _what_instead(body: bytes, headers: Mapping[str, str]) -> str:
+    start = body.lstrip()[:512].lower()
+    if "html" in headers.get("content-type", "").lower() or start.startswith((b"<!doctype html", b"<html")):
+        return " (an HTML page)"
+    return ""
+
+
+def _entry(raw: Mapping[str, object]) -> Entry:
+    body, html = _body(raw)
+    title = str(raw.get("title") or "")
+    title_type = str((raw.get("title_detail") or {}).get("type", ""))  # type: ignore[union-attr]
+    if title_type in HTML_TYPES or looks_like_html(title):
+        title = html_to_text(title)
+    link = str(raw.get("link") or "") or None
+    return Entry(
+        guid=str(raw.get("id") or "") or None,
+        link=link,
+        title=title,
+        body=body,
+        html=html,
+        # dict.get: feedparser's own lookup of a missing date warns and maps one key to another.
+        published=_struct_time(dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed")
+                               or dict.get(raw, "created_parsed")),
+        author=str(raw.get("author") or "") or None,
+    )
+
+
+def _body(raw: Mapping[str, object]) -> tuple[str, bool]:
+    """The fullest text an entry carries (content, else summary), and whether it is HTML."""
+    candidates = []
+    for content in raw.get("content") or []:  # type: ignore[attr-defined]
+        candidates.append((str(content.get("value") or ""), str(content.get("type") or "")))
+    detail = raw.get("summary_detail") or {}
+    candidates.append((str(raw.get("summary") or ""), str(detail.get("type") or "")))  # type: ignore[union-attr]
+    value, kind = max(candidates, key=lambda c: len(c[0]))
+    return value, kind in HTML_TYPES or looks_like_html(value)
+
+
+def _struct_time(value: object) -> datetime | None:
+    try:
+        return datetime(*value[:6], tzinfo=UTC) if value else None  # type: ignore[index,misc]
+    except (TypeError, ValueError):
+        return None
+
+
+def _one_line(value: object) -> str:
+    text = str(value or "").strip().splitlines()
+    return text[0][:160] if text else type(value).__name__
+
+
+# -- entries to articles ----------------------------------------------------------
+
+
+def http_link(url: str | None) -> str | None:
+    """An http(s) URL, else None: a feed may carry javascript:, data: or file: links."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def clean_text(body: str, html: bool) -> str:
+    """Entry text as paragraphs separated by blank lines: no markup, links or headings."""
+    text = html_to_text(body) if html else body
+    return "\n\n".join(clean_lines(split_lines(text)))
+
+
+def to_article(entry: Entry, source: SourceConfig, now: datetime, text: str | None = None) -> Article | None:
+    """The article for an entry (`text` overrides the feed's, e.g. full text); None when empty."""
+    text = clean_text(entry.body, entry.html) if text is None else text
+    title = re.sub(r"\s+", " ", entry.title).strip()
+    if not title and text:
+        title, _ = infer_title(text.split("\n\n")[:1])
+    if not title and not text:
+        return None
+    link = http_link(entry.link)
+    guid = entry.guid or link or hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
+    return Article(
+        id="f" + hashlib.sha1(f"{source.name}\x00{guid}".encode()).hexdigest()[:11],
+        source=source.name,
+        title=shorten(title, TITLE_MAX),
+        # A headline-only item still says something: its title is its text.
+        text=text or title,
+        url=link,
+        published=entry.published,
+        first_seen=now,
+        author=entry.author,
+        window=source.window,
+        guid=guid,
+        origin=source.name,
+    )

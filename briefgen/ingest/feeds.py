@@ -1,0 +1,129 @@
+"""Feed sources: fetched concurrently and politely, incrementally (conditional GET), each
+ending as articles plus one source-health row; a failing feed never stops the others."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..config import Config, SourceConfig
+from ..models import Article, FeedState, IngestResult, SourceHealth
+from .entries import NotAFeed, parse_feed, to_article
+from .fetch import ACCEPT_FEEDS, Fetcher, FetchError
+from .fulltext import page_text
+from .progress import Progress
+
+if TYPE_CHECKING:
+    from . import IngestContext
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass
+class _Outcome:
+    health: SourceHealth
+    articles: list[Article] = field(default_factory=list)
+    state: FeedState | None = None
+
+
+def read_feeds(sources: Sequence[SourceConfig], config: Config, context: IngestContext) -> IngestResult:
+    """Fetch and parse every feed source at once, within the limits of `config.feeds`."""
+    outcomes = run(_read_all(sources, config, context))
+    result = IngestResult()
+    for outcome in outcomes:
+        result.articles.extend(outcome.articles)
+        result.health.append(outcome.health)
+        if outcome.state is not None:
+            result.feeds.append(outcome.state)
+    return result
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to the end from synchronous code, even inside someone else's event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    # A caller with its own loop running (a scheduler): ours gets a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        return runner.submit(asyncio.run, coroutine).result()
+
+
+async def _read_all(sources: Sequence[SourceConfig], config: Config, context: IngestContext) -> list[_Outcome]:
+    # Parsing and extraction are CPU work: off the event loop, on threads of their own, so
+    # an abandoned (timed-out) extraction never holds up the end of the run.
+    pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="briefgen-parse")
+    try:
+        async with Fetcher(config.feeds) as fetcher:
+            with Progress(len(sources), enabled=context.progress) as progress:
+
+                async def one(source: SourceConfig) -> _Outcome:
+                    outcome = await _read_one(source, config, context, fetcher, pool)
+                    progress.done(outcome.health)
+                    return outcome
+
+                return list(await asyncio.gather(*(one(s) for s in sources)))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+async def _read_one(
+    source: SourceConfig, config: Config, context: IngestContext, fetcher: Fetcher, pool: ThreadPoolExecutor
+) -> _Outcome:
+    assert source.url is not None
+    url = source.url
+    started = time.perf_counter()
+
+    def health(status: str, reason: str | None = None, items: int = 0) -> SourceHealth:
+        return SourceHealth(source.name, url, status, reason, items=items,
+                            duration=round(time.perf_counter() - started, 2))
+
+    if context.offline or not source.fetch:
+        why = "--offline" if context.offline else "fetch: false"
+        return _Outcome(SourceHealth(source.name, url, "offline", f"{why}: stored items only"))
+    try:
+        headers = {"Accept": ACCEPT_FEEDS}
+        stored = context.store.feed_state(source.name, url) if context.store is not None else None
+        if stored is not None:
+            if stored.etag:
+                headers["If-None-Match"] = stored.etag
+            if stored.last_modified:
+                headers["If-Modified-Since"] = stored.last_modified
+        response = await fetcher.get(url, headers)
+        if response.status == 304:
+            return _Outcome(health("not modified"))
+        loop = asyncio.get_running_loop()
+        entries = await loop.run_in_executor(pool, parse_feed, response.body, response.headers, response.url)
+        articles = [a for a in (to_article(e, source, context.now) for e in entries) if a is not None]
+        if source.fulltext:
+            articles = await _with_full_text(articles, config, context, fetcher, pool)
+        state = FeedState(source.name, url, response.headers.get("etag"), response.headers.get("last-modified"))
+        return _Outcome(health("ok", None if entries else "empty feed", items=len(articles)), articles, state)
+    except FetchError as error:
+        return _Outcome(health("failed", error.reason))
+    except NotAFeed as error:
+        return _Outcome(health("failed", str(error)))
+    except Exception as exc:  # noqa: BLE001 - a bug or a parser crash on one feed must not stop the rest
+        log.debug("%s: unexpected error", source.name, exc_info=True)
+        return _Outcome(health("failed", f"unexpected error: {type(exc).__name__}: {exc}"[:200]))
+
+
+async def _with_full_text(
+    articles: list[Article], config: Config, context: IngestContext, fetcher: Fetcher, pool: ThreadPoolExecutor
+) -> list[Article]:
+    """Articles whose text is their page's, for items new to the store; the rest unchanged."""
+
+    async def upgrade(article: Article) -> Article:
+        if not article.url or (context.store is not None and context.store.knows(article)):
+            return article
+        text = await page_text(fetcher, article.url, config.feeds.fulltext_timeout, pool)
+        return replace(article, text=text) if text else article
+
+    return list(await asyncio.gather(*(upgrade(a) for a in articles)))
+

@@ -1,0 +1,163 @@
+"""The store: migrations, no repeats, edits, the window of a brief, stale feeds."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from briefgen.cli import main
+from briefgen.config import parse_config
+from briefgen.models import Article
+from briefgen.pipeline import build_brief, open_store, refresh
+from briefgen.store import MIGRATIONS, Store, canonical_url
+
+from .feedserver import FeedServer, Route, rss
+
+SEOUL = ZoneInfo("Asia/Seoul")
+UTC = ZoneInfo("UTC")
+NOW = datetime(2024, 1, 17, 7, 0, tzinfo=SEOUL)
+THEMES = [{"key": "missiles", "label": "Missiles", "terms": ["missile"]}]
+
+
+def article(n: int, **changes: object) -> Article:
+    base = Article(
+        id=f"f{n}", source="Wire", title=f"Story {n}", text=f"North Korea fired missile number {n} on Wednesday.",
+        url=f"https://news.example/{n}", published=datetime(2024, 1, 17, 1, 0, tzinfo=UTC), first_seen=NOW,
+        guid=f"g{n}", origin="Wire",
+    )
+    return replace(base, **changes)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store(tmp_path / "s.sqlite3") as s:
+        yield s
+
+
+def test_canonical_url_drops_tracking_but_keeps_identity():
+    assert canonical_url("HTTP://News.Example:80/a/b?id=7&utm_source=x&utm_medium=rss&fbclid=1&gclid=2#top") == "https://news.example/a/b?id=7"
+    assert canonical_url("https://news.example") == "https://news.example/"
+    assert canonical_url("https://news.example:8443/a") == "https://news.example:8443/a"
+    assert canonical_url("javascript:alert(1)") is None and canonical_url(None) is None
+
+
+def test_a_seen_item_is_not_stored_twice(store):
+    assert store.save_articles([article(1)], NOW) == {"Wire": 1}
+    # Same guid; same canonical URL under a new guid and tracking parameters; same title and text.
+    repeats = [
+        article(1),
+        article(1, guid="other", url="https://news.example/1?utm_source=rss&fbclid=abc"),
+        article(1, guid="third", url="https://elsewhere.example/x"),
+    ]
+    assert store.save_articles(repeats, NOW) == {}
+    assert store.count_articles() == 1
+
+
+def test_the_same_item_in_another_source_is_credited_not_copied(store):
+    store.save_articles([article(1)], NOW)
+    other = article(1, id="x1", source="Herald", origin="Herald", guid="h-1", url="https://herald.example/1")
+    assert store.save_articles([other], NOW) == {}
+    [kept] = store.load_articles("Wire", None, NOW, SEOUL)
+    assert kept.also_in == ("Herald",)
+
+
+def test_an_edited_item_updates_its_row_and_keeps_first_seen(store):
+    store.save_articles([article(1)], NOW)
+    later = NOW + timedelta(hours=5)
+    edited = article(1, title="Story 1 (updated)", text="North Korea fired two missiles on Wednesday.", first_seen=later)
+    assert store.save_articles([edited], later) == {}
+    [row] = store.load_articles("Wire", None, later, SEOUL)
+    assert (row.id, row.title, row.text) == ("f1", "Story 1 (updated)", "North Korea fired two missiles on Wednesday.")
+    assert row.first_seen == NOW
+    raw = store.conn.execute("SELECT updated FROM articles").fetchone()[0]
+    assert raw == later.astimezone(UTC).isoformat()
+
+
+def test_a_version_1_store_is_migrated_in_place(tmp_path: Path):
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    conn.execute("INSERT INTO runs (brief_date, status) VALUES ('2024-01-16', 'done')")
+    conn.commit()
+    conn.close()
+    with Store(path) as s:
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert s.conn.execute("SELECT status FROM runs").fetchone()[0] == "done"
+        s.save_articles([article(1)], NOW)
+        assert s.count_articles() == 1
+
+
+def test_the_window_ends_at_the_cutoff_in_the_config_zone(tmp_path: Path):
+    """Brief for 17 Jan, cut-off 06:00 Seoul, 24h: from 16 Jan 06:00 to 17 Jan 06:00 KST."""
+    def at(text: str) -> datetime:
+        return datetime.fromisoformat(text)
+
+    times = {
+        "before": at("2024-01-15T20:59:00+00:00"),       # 16 Jan 05:59 KST: too early
+        "first": at("2024-01-15T21:00:00+00:00"),        # 16 Jan 06:00 KST: in
+        "last": at("2024-01-16T20:59:59+00:00"),         # 17 Jan 05:59:59 KST: in
+        "cutoff": at("2024-01-16T21:00:00+00:00"),       # 17 Jan 06:00 KST: the next brief's
+    }
+    config = parse_config({"timezone": "Asia/Seoul", "themes": THEMES, "brief": {"cutoff": "06:00"},
+                           "sources": [{"name": "Wire", "path": "none/"}]}, base_dir=tmp_path)
+    with open_store(config, tmp_path / "out") as s:
+        s.save_articles([article(n, id=name, title=name, published=t, guid=name, url=None, text=f"{name} text about missile {n}.")
+                         for n, (name, t) in enumerate(times.items())], NOW)
+        # An undated item counts by when it was first seen.
+        s.save_articles([article(9, id="undated", title="undated", published=None, first_seen=at("2024-01-16T00:00:00+00:00"))], NOW)
+    result = build_brief(config, date(2024, 1, 17), out_dir=tmp_path / "out", formats=["json"], now=NOW)
+    assert sorted(a.title for a in result.brief.articles) == ["first", "last", "undated"]
+    with open_store(config, tmp_path / "out") as s:
+        assert sorted(s.brief_articles(date(2024, 1, 17))) == sorted(a.id for a in result.brief.articles)
+
+
+def test_a_past_day_is_rebuilt_from_the_store(tmp_path: Path):
+    items = [
+        {"guid": "d16", "title": "Launch on the 16th", "description": "North Korea fired a missile on Tuesday, officials said.",
+         "date": "Tue, 16 Jan 2024 03:00:00 GMT"},
+        {"guid": "d17", "title": "Drills on the 17th", "description": "Allied forces held joint drills on Wednesday near the border.",
+         "date": "Wed, 17 Jan 2024 03:00:00 GMT"},
+    ]
+    with FeedServer() as server:
+        server.routes["/feed"] = Route(rss(items))
+        config_path = tmp_path / "sources.yaml"
+        config_path.write_text(json.dumps({"timezone": "Asia/Seoul", "themes": THEMES,
+                                           "sources": [{"name": "Wire", "url": server.url("/feed")}]}), encoding="utf-8")
+        assert main(["generate", "-c", str(config_path), "--date", "2024-01-17", "--out", str(tmp_path / "out"), "--format", "json"]) == 0
+    # The server is gone: the 16th is rebuilt from what the store holds.
+    assert main(["generate", "-c", str(config_path), "--date", "2024-01-16", "--out", str(tmp_path / "out"),
+                 "--format", "json", "--offline"]) == 0
+    past = json.loads((tmp_path / "out/2024-01-16/brief-2024-01-16.json").read_text(encoding="utf-8"))
+    assert [s["title"] for s in past["sources"]] == ["Launch on the 16th"]
+    assert [(h["source"], h["status"]) for h in past["health"]] == [("Wire", "offline")]
+    today = json.loads((tmp_path / "out/2024-01-17/brief-2024-01-17.json").read_text(encoding="utf-8"))
+    assert [s["title"] for s in today["sources"]] == ["Drills on the 17th"]
+
+
+def test_a_feed_failing_three_days_running_is_stale(tmp_path: Path):
+    with FeedServer() as server:
+        server.routes["/down"] = Route(b"", fail_first=99, fail_status=503)
+        server.routes["/up"] = Route(rss([{"guid": "u", "title": "Up", "description": "Still here today."}]))
+        config = parse_config({"timezone": "Asia/Seoul", "themes": THEMES, "feeds": {"retries": 0},
+                               "sources": [{"name": "down", "url": server.url("/down")},
+                                           {"name": "up", "url": server.url("/up")}]}, base_dir=tmp_path)
+        flags = []
+        with open_store(config, tmp_path / "out") as s:
+            for day in range(3):
+                now = NOW + timedelta(days=day)
+                health = {h.source: h for h in refresh(config, s, now=now, progress=False).health}
+                flags.append((health["down"].reason, health["down"].stale, health["up"].stale))
+            assert flags == [("HTTP 503", False, False), ("HTTP 503", False, False), ("HTTP 503", True, False)]
+            assert health["down"].failing_since == NOW
+            row = s.conn.execute("SELECT consecutive_failures, last_status, last_success FROM feeds WHERE source = 'down'").fetchone()
+            assert tuple(row) == (3, "failed", None)
+            # One success clears the record.
+            server.routes["/down"] = Route(rss([{"guid": "d", "title": "Back", "description": "Back again today."}]))
+            back = {h.source: h for h in refresh(config, s, now=NOW + timedelta(days=3), progress=False).health}
+            assert back["down"].status == "ok" and not back["down"].stale and back["down"].failing_since is None
