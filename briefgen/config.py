@@ -18,6 +18,8 @@ from pydantic.json_schema import SkipJsonSchema
 from .errors import ConfigError
 
 FORMATS = ("html", "pdf", "json", "md")
+SOURCE_TYPES = ("wire", "newspaper", "state media", "government", "think tank", "social")
+ENTITY_KINDS = ("person", "organisation", "place", "country")
 WINDOW_RE = re.compile(r"^(all|\d+[hd])$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 ADDRESS_RE = re.compile(r"^[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+$")
@@ -53,6 +55,13 @@ class SourceConfig(_Model):
     fulltext: bool = Field(
         False,
         description="Feeds only: fetch each new item's web page and use its article text instead of the feed summary.",
+    )
+    type: Literal["wire", "newspaper", "state media", "government", "think tank", "social"] | None = Field(
+        None, description="What kind of outlet it is; shown with its citations."
+    )
+    reliability: Literal["A", "B", "C", "D", "E", "F"] | None = Field(
+        None,
+        description="Source reliability as analysts grade it: A (reliable) to E (unreliable), F (cannot be judged).",
     )
 
     @field_validator("window")
@@ -127,6 +136,24 @@ class ThemeConfig(_Model):
         return self
 
 
+class EntityConfig(_Model):
+    """A name the brief should recognise, and the other names it goes by."""
+
+    name: str = Field(min_length=1, description="Canonical name shown in the brief.")
+    kind: Literal["person", "organisation", "place", "country"] = Field(description="What it is.")
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Other spellings and names, matched case-sensitively ('DPRK', 'Pyongyang').",
+    )
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: list[str]) -> list[str]:
+        if any(not a.strip() for a in value):
+            raise ValueError("an alias cannot be empty")
+        return value
+
+
 class BriefConfig(_Model):
     """What goes into a brief."""
 
@@ -138,6 +165,18 @@ class BriefConfig(_Model):
     bottom_line: int = Field(5, ge=1, le=10, description="Most points in the bottom line.")
     summary_points: int = Field(4, ge=1, le=20, description="Most summary points per theme.")
     other_points: int = Field(5, ge=0, le=50, description="Most points under 'Other developments'.")
+    quotes: int = Field(10, ge=0, le=50, description="Most key quotes shown; attributed quotes come first.")
+    timeline_events: int = Field(30, ge=0, le=200, description="Most timeline events shown.")
+    entities_per_kind: int = Field(
+        12, ge=0, le=100, description="Most people (and as many organisations, places...) shown."
+    )
+    emerging_topics: int = Field(3, ge=0, le=20, description="Most emerging topics shown.")
+    emerging_min_passages: int = Field(
+        3, ge=2, description="Passages a cluster of unthemed passages needs to show as an emerging topic."
+    )
+    emerging_min_articles: int = Field(
+        2, ge=1, description="Distinct articles an emerging topic must draw on."
+    )
 
     @field_validator("window")
     @classmethod
@@ -379,6 +418,9 @@ class Config(_Model):
     timezone: str = Field("UTC", description="IANA time zone that defines 'today' and the window.")
     sources: list[SourceConfig] = Field(min_length=1, description="Inputs of the brief.")
     themes: list[ThemeConfig] = Field(min_length=1, description="Themes the brief is organised by.")
+    entities: list[EntityConfig] = Field(
+        default_factory=list, description="Gazetteer of people, organisations, places and countries."
+    )
     brief: BriefConfig = Field(default_factory=BriefConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
     feeds: FeedsConfig = Field(default_factory=FeedsConfig)
@@ -412,6 +454,16 @@ class Config(_Model):
             dupes = sorted({k for k in keys if keys.count(k) > 1})
             if dupes:
                 raise ValueError(f"{what}: duplicate {'key' if what == 'themes' else 'name'} {', '.join(map(repr, dupes))}")
+        # One alias naming two entities would merge them: say which, by path.
+        owner: dict[str, str] = {}
+        problems = []
+        for n, entity in enumerate(self.entities):
+            for alias in dict.fromkeys([entity.name, *entity.aliases]):
+                if alias in owner and owner[alias] != entity.name:
+                    problems.append(f"entities[{n}]: {alias!r} already names {owner[alias]!r}")
+                owner.setdefault(alias, entity.name)
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     @property

@@ -1,7 +1,7 @@
-"""Earlier briefs, read back from `<out>/<date>/brief-<date>.json`, and trends against them.
+"""Earlier briefs and trends against them.
 
-The JSON brief is a documented contract that every run writes, so it is the simplest
-record of what earlier briefs said: no second copy of the counts to keep in step.
+The store records each brief's counts when it is written; briefs older than that record
+are read back from `<out>/<date>/brief-<date>.json`, the documented contract every run writes.
 """
 
 from __future__ import annotations
@@ -12,9 +12,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .models import BriefRecord, ThemeCount
+
+if TYPE_CHECKING:
+    from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -86,16 +89,17 @@ def trend_days(day: date, days: int = TREND_DAYS) -> list[date]:
     return [day - timedelta(days=n) for n in range(days - 1, -1, -1)]
 
 
-def earlier_briefs(out_dir: Path, day: date, days: int = TREND_DAYS) -> list[BriefRecord]:
-    """Records of the briefs before `day` within its `days`-day trend span, oldest first."""
+def earlier_briefs(out_dir: Path, day: date, days: int = TREND_DAYS, store: Store | None = None) -> list[BriefRecord]:
+    """Records of the briefs before `day` within its `days`-day trend span, oldest first:
+    from the store, and from the JSON of briefs written before the store recorded counts."""
     first = trend_days(day, days)[0]
-    records = []
+    records = {r.date: r for r in store.brief_records(first, day)} if store is not None else {}
     for folder_day, folder in brief_folders(out_dir):
-        if first <= folder_day < day:
+        if first <= folder_day < day and folder_day not in records:
             record = read_record(folder / f"brief-{folder_day.isoformat()}.json")
             if record is not None and record.date == folder_day:
-                records.append(record)
-    return records
+                records[folder_day] = record
+    return [records[d] for d in sorted(records)]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,15 @@ from datetime import date, datetime
 
 
 @dataclass(frozen=True)
+class EmbeddedPost:
+    """A post quoted in an article (a tweet), with the date its signature line gave."""
+
+    text: str
+    posted: date
+    by: str
+
+
+@dataclass(frozen=True)
 class Article:
     """One source document after ingestion: cleaned text plus what we know about it."""
 
@@ -28,6 +37,11 @@ class Article:
     origin: str | None = None
     # Other sources that carried this same item (same URL or text), stored once.
     also_in: tuple[str, ...] = ()
+    # Labels the config gives the article's source, shown beside its citations.
+    source_type: str | None = None
+    reliability: str | None = None
+    # Embedded posts keep the date their (removed) signature line carried: a dated anchor.
+    embeds: tuple[EmbeddedPost, ...] = ()
 
     @property
     def date(self) -> datetime | None:
@@ -76,6 +90,130 @@ class ThemeSection:
     label: str
     summary: list[SummaryPoint]
     passages: list[Passage]
+    # True when every summary point cites state media only: the brief says so.
+    state_media_only: bool = False
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Words inside quotation marks, verbatim, and who said them when the text says."""
+
+    text: str
+    speaker: str | None
+    speaker_kind: str | None
+    role: str | None
+    # The verbatim words that name the speaker ("Lavrov said", "wrote Barry"); None if none.
+    attribution: str | None
+    passage_ids: tuple[str, ...]
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A person, organisation, place or country, with every alias merged into one name."""
+
+    name: str
+    kind: str
+    mentions: int
+    aliases: tuple[str, ...]
+    roles: tuple[str, ...]
+    themes: tuple[str, ...]
+    passage_ids: tuple[str, ...]
+    source_ids: tuple[str, ...]
+    # From the config's gazetteer (True) or found as a capitalised name (False).
+    known: bool = False
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A calendar date some of whose parts the text may not give (no year: '--09-30')."""
+
+    year: int | None
+    month: int | None = None
+    day: int | None = None
+
+    def iso(self) -> str:
+        year = f"{self.year:04d}" if self.year is not None else "-"
+        if self.month is None:
+            return year
+        month = f"{year}-{self.month:02d}"
+        return month if self.day is None else f"{month}-{self.day:02d}"
+
+    def as_date(self) -> date | None:
+        if self.year is None or self.month is None or self.day is None:
+            return None
+        return date(self.year, self.month, self.day)
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """A dated passage: when, how the date was worked out, and the words that gave it."""
+
+    start: PartialDate | None
+    end: PartialDate | None
+    # explicit (the text gives the full date), inferred (year or weekday worked out from an
+    # anchor), year-unknown (day and month only, no anchor), unresolved (no date can be given).
+    status: str
+    expression: str
+    basis: str | None
+    text: str
+    passage_id: str
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ThemeChange:
+    """One theme compared with the previous brief."""
+
+    key: str
+    label: str
+    new: tuple[SummaryPoint, ...]
+    continuing: tuple[SummaryPoint, ...]
+    # Points of the previous brief in this theme that today's summary no longer carries.
+    dropped: int
+
+
+@dataclass(frozen=True)
+class QuietTheme:
+    """A theme that had points in the previous brief and has none today."""
+
+    key: str
+    label: str
+    previous_points: int
+
+
+@dataclass(frozen=True)
+class PreviousBrief:
+    """What an earlier brief said, read back from its JSON: the baseline of 'What changed'."""
+
+    date: date
+    labels: dict[str, str]
+    # Theme key -> the texts of its summary points, in order.
+    points: dict[str, list[str]]
+
+
+@dataclass
+class Changes:
+    """What is new since the previous brief in the output folder; no date when there is none."""
+
+    previous_date: date | None
+    themes: list[ThemeChange] = field(default_factory=list)
+    quiet: list[QuietTheme] = field(default_factory=list)
+
+    @property
+    def first(self) -> bool:
+        return self.previous_date is None
+
+
+@dataclass(frozen=True)
+class EmergingTopic:
+    """A cluster of passages no theme claimed, labelled by its top terms."""
+
+    terms: tuple[str, ...]
+    passage_ids: tuple[str, ...]
+    source_ids: tuple[str, ...]
+    # The most central passages of the cluster, verbatim and cited.
+    points: tuple[SummaryPoint, ...]
 
 
 @dataclass(frozen=True)
@@ -171,7 +309,7 @@ class ThemeCount:
 
 @dataclass(frozen=True)
 class BriefRecord:
-    """A brief already written, as read back from its JSON: what trends and the archive need."""
+    """A brief already written, as the store or its JSON keeps it: what trends and the archive need."""
 
     date: date
     title: str
@@ -201,6 +339,11 @@ class Brief:
     health: list[SourceHealth] = field(default_factory=list)
     # Earlier briefs (oldest first, within the trend span) read back from the output folder.
     history: list[BriefRecord] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    changes: Changes | None = None
+    emerging: list[EmergingTopic] = field(default_factory=list)
 
     def theme_counts(self) -> list[ThemeCount]:
         """Points, passages and distinct articles per theme, in theme order."""
@@ -210,6 +353,17 @@ class Brief:
             )
             for t in self.themes
         ]
+
+    def record(self) -> BriefRecord:
+        """What trends and the archive keep of this brief."""
+        return BriefRecord(
+            date=self.date,
+            title=self.title,
+            bottom_line=tuple(p.text for p in self.bottom_line),
+            themes=tuple(self.theme_counts()),
+            articles=len(self.articles),
+            sources=len({a.source for a in self.articles}),
+        )
 
     def citation(self, article_id: str) -> int:
         """The 1-based number under which an article appears in the source list."""

@@ -55,6 +55,7 @@ def build_brief(
 ) -> BuildResult:
     """Ingest, store, select, analyse, render and write the brief for `day`."""
     from . import analyse, history, render
+    from .analyse import changes
     from .deliver.archive import write_archive
     from .deliver.files import write_brief
 
@@ -68,10 +69,12 @@ def build_brief(
         # Select: from the store, the articles whose date falls in the window (or whose source is always in scope).
         articles = select_articles(stored_articles(config, store, span), span)
         log.info("%d articles in the %s window ending %s", len(articles), span.label, span.end)
-        # Analyse: stories, passages, themes, summaries, bottom line.
-        result = analyse.analyse(articles, config)
-        # History: earlier briefs in the output folder, for each theme's trend and the trend chart.
-        earlier = history.earlier_briefs(target, day)
+        # Recall: what the newest earlier brief in the output folder said, for "What changed".
+        previous = changes.previous_brief(target, day)
+        # Analyse: stories, passages, themes, summaries, bottom line, quotes, entities, timeline, changes.
+        result = analyse.analyse(articles, config, previous=previous)
+        # History: earlier briefs from the store, for each theme's trend and the trend chart.
+        earlier = history.earlier_briefs(target, day, store=store)
         brief = Brief(
             date=day,
             title=config.title,
@@ -87,12 +90,18 @@ def build_brief(
             history=earlier,
             stories=result.stories,
             health=fetched.health,
+            quotes=result.quotes,
+            entities=result.entities,
+            timeline=result.timeline,
+            changes=result.changes,
+            emerging=result.emerging,
         )
         # Render: every requested format, in memory.
         rendered = render.render(brief, config, formats)
         # Write: into <out>/<date>/, atomically, then remember which articles went in.
         files = write_brief(target, day.isoformat(), rendered)
         store.record_brief(day, [a.id for a in articles])
+        store.record_counts(brief.record())
     # Archive: <out>/index.html lists every brief, <out>/latest is the newest.
     archive = write_archive(target, config)
     return BuildResult(brief, files, archive)
@@ -115,7 +124,7 @@ def refresh(
 
 
 def stored_articles(config: Config, store: Store, span: Window) -> list[Article]:
-    """The stored articles of every enabled source that may fall in `span`, each carrying its source's window."""
+    """The stored articles of every enabled source that may fall in `span`, each carrying its source's window and labels."""
     articles = []
     for source in config.sources:
         if not source.enabled:
@@ -123,7 +132,11 @@ def stored_articles(config: Config, store: Store, span: Window) -> list[Article]
         label = source.window or span.label
         start = None if label == "all" else span.end - parse_duration(label)
         for article in store.load_articles(source.name, start, span.end, config.tz):
-            articles.append(replace(article, window=source.window))
+            # A local file is its own truth: once deleted, it leaves the brief, even under `window: all`.
+            if source.path is not None and article.path and not config.resolve(article.path).exists():
+                continue
+            # The source's window and labels come from the config, never from what was stored.
+            articles.append(replace(article, window=source.window, source_type=source.type, reliability=source.reliability))
     return articles
 
 

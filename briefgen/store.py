@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import logging
 import re
 import sqlite3
@@ -19,7 +20,15 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .config import Config
-from .models import Article, FeedState, IngestResult, SourceHealth
+from .models import (
+    Article,
+    BriefRecord,
+    EmbeddedPost,
+    FeedState,
+    IngestResult,
+    SourceHealth,
+    ThemeCount,
+)
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +128,31 @@ MIGRATIONS: list[str] = [
     ALTER TABLE source_runs ADD COLUMN target TEXT;
     ALTER TABLE source_runs ADD COLUMN items INTEGER NOT NULL DEFAULT 0;
     """,
+    # 3: what each brief said in numbers, for trends and the 14-day chart.
+    """
+    CREATE TABLE briefs (
+        brief_date  TEXT PRIMARY KEY,
+        title       TEXT NOT NULL,
+        articles    INTEGER NOT NULL,
+        sources     INTEGER NOT NULL,
+        bottom_line TEXT NOT NULL
+    );
+    CREATE TABLE brief_themes (
+        brief_date TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        label      TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        points     INTEGER NOT NULL,
+        passages   INTEGER NOT NULL,
+        articles   INTEGER NOT NULL,
+        PRIMARY KEY (brief_date, key)
+    );
+    """,
+    # 4: the embedded posts of each article with the dates of their (removed) signature
+    # lines, as JSON: the timeline's anchor for articles that carry no date of their own.
+    """
+    ALTER TABLE articles ADD COLUMN embeds TEXT;
+    """,
 ]
 
 
@@ -204,8 +238,9 @@ class Store:
             row = db.execute("SELECT * FROM articles WHERE canonical_url = ? ORDER BY first_seen LIMIT 1", (canonical,)).fetchone()
         if row is None:
             row = db.execute("SELECT * FROM articles WHERE content_hash = ? ORDER BY first_seen LIMIT 1", (digest,)).fetchone()
+        embeds = _embeds_json(article.embeds)
         values = (article.source, article.guid, article.url, canonical, article.title, article.author,
-                  article.path, _stamp(article.published), article.text, digest)
+                  article.path, _stamp(article.published), article.text, digest, embeds)
         if row is None:
             article_id = article.id
             if db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
@@ -213,18 +248,19 @@ class Store:
                 article_id = f"{article.id}-{digest[:6]}"
             db.execute(
                 "INSERT INTO articles (source, guid, url, canonical_url, title, author, path, published, text,"
-                " content_hash, id, origin, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " content_hash, embeds, id, origin, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*values, article_id, origin, _stamp(article.first_seen or now)),
             )
         else:
             article_id = row["id"]
             # Only the source that published an item may edit it; another feed carrying
             # the same URL or text is a sighting, not a new version.
-            if row["origin"] == origin and row["content_hash"] != digest:
+            # (An article stored before migration 4 gets its embedded posts the same way.)
+            if row["origin"] == origin and (row["content_hash"] != digest or (embeds and row["embeds"] != embeds)):
                 log.debug("article %s changed in %s: updating", article_id, origin)
                 db.execute(
                     "UPDATE articles SET source = ?, guid = ?, url = ?, canonical_url = ?, title = ?, author = ?,"
-                    " path = ?, published = coalesce(?, published), text = ?, content_hash = ?, updated = ?"
+                    " path = ?, published = coalesce(?, published), text = ?, content_hash = ?, embeds = ?, updated = ?"
                     " WHERE id = ?",
                     (*values, _stamp(now), article_id),
                 )
@@ -278,6 +314,7 @@ class Store:
                 guid=row["guid"],
                 origin=row["origin"],
                 also_in=tuple(sorted(others.get(row["id"], ()))),
+                embeds=_embeds(row["embeds"]),
             )
             for row in rows
         ]
@@ -294,6 +331,46 @@ class Store:
                 "INSERT OR IGNORE INTO brief_articles (brief_date, article_id) VALUES (?, ?)",
                 [(day.isoformat(), article_id) for article_id in article_ids],
             )
+
+    def record_counts(self, record: BriefRecord) -> None:
+        """The numbers of a written brief (a rebuild replaces them)."""
+        day = record.date.isoformat()
+        with self.transaction() as db:
+            db.execute("DELETE FROM brief_themes WHERE brief_date = ?", (day,))
+            db.execute(
+                "INSERT OR REPLACE INTO briefs (brief_date, title, articles, sources, bottom_line) VALUES (?, ?, ?, ?, ?)",
+                (day, record.title, record.articles, record.sources, json.dumps(list(record.bottom_line), ensure_ascii=False)),
+            )
+            db.executemany(
+                "INSERT INTO brief_themes (brief_date, key, label, position, points, passages, articles) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(day, t.key, t.label, n, t.points, t.passages, t.articles) for n, t in enumerate(record.themes)],
+            )
+
+    def brief_records(self, first: date, before: date) -> list[BriefRecord]:
+        """The recorded briefs dated in [first, before), oldest first."""
+        span = (first.isoformat(), before.isoformat())
+        with self._lock:
+            briefs = self.conn.execute(
+                "SELECT * FROM briefs WHERE brief_date >= ? AND brief_date < ? ORDER BY brief_date", span
+            ).fetchall()
+            themes: dict[str, list[ThemeCount]] = {}
+            for row in self.conn.execute(
+                "SELECT * FROM brief_themes WHERE brief_date >= ? AND brief_date < ? ORDER BY brief_date, position", span
+            ):
+                themes.setdefault(row["brief_date"], []).append(
+                    ThemeCount(row["key"], row["label"], row["points"], row["passages"], row["articles"])
+                )
+        return [
+            BriefRecord(
+                date=date.fromisoformat(row["brief_date"]),
+                title=row["title"],
+                bottom_line=tuple(json.loads(row["bottom_line"])),
+                themes=tuple(themes.get(row["brief_date"], ())),
+                articles=row["articles"],
+                sources=row["sources"],
+            )
+            for row in briefs
+        ]
 
     def brief_articles(self, day: date) -> list[str]:
         with self._lock:
@@ -425,3 +502,18 @@ def _stamp(moment: datetime | None) -> str | None:
 
 def _moment(text: str | None, tz: tzinfo) -> datetime | None:
     return datetime.fromisoformat(text).astimezone(tz) if text else None
+
+
+def _embeds_json(posts: Sequence[EmbeddedPost]) -> str | None:
+    return json.dumps([[p.text, p.posted.isoformat(), p.by] for p in posts], ensure_ascii=False) if posts else None
+
+
+def _embeds(value: str | None) -> tuple[EmbeddedPost, ...]:
+    """Embedded posts read back; a damaged value loses the anchors, never the article."""
+    if not value:
+        return ()
+    try:
+        return tuple(EmbeddedPost(text, date.fromisoformat(posted), by) for text, posted, by in json.loads(value))
+    except (ValueError, TypeError) as exc:
+        log.warning("embedded posts unreadable, ignored: %s", exc)
+        return ()

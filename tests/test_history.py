@@ -95,3 +95,23 @@ def test_trend(today: int, earlier: list[int], direction: str, text: str):
 def test_trend_ignores_briefs_that_did_not_have_the_theme():
     history = [record(date(2024, 1, 10), drills=4), record(date(2024, 1, 11), missiles=2, drills=4)]
     assert trend("missiles", 6, history).text == "up: 6 vs 2.0 a brief over 1 earlier brief"
+
+
+def test_trends_come_from_the_store_when_the_json_is_gone(project: Path):
+    """The 14-day trend reads the counts the store recorded, not only files on disk."""
+    from briefgen.cli import main
+    from briefgen.config import load_config
+    from briefgen.store import Store, default_path
+
+    out = project / "out"
+    for day in ("2024-01-15", "2024-01-16"):
+        assert main(["generate", "-q", "--config", str(project / "sources.yaml"), "--date", day, "--out", str(out), "--format", "json"]) == 0
+    # A user prunes the old folders: the store still knows what those briefs said.
+    for day in ("2024-01-15", "2024-01-16"):
+        (out / day / f"brief-{day}.json").unlink()
+    with Store(default_path(load_config(project / "sources.yaml"), out)) as store:
+        found = earlier_briefs(out, DAY, store=store)
+    assert [r.date.isoformat() for r in found] == ["2024-01-15", "2024-01-16"]
+    missiles = found[0].theme("missiles")
+    assert missiles is not None and missiles.passages > 0 and missiles.label == "Missiles"
+    assert found[0].articles == 2 and found[0].bottom_line

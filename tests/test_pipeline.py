@@ -156,3 +156,12 @@ def test_atomic_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest
     with pytest.raises(OutputError, match="No space left"):
         atomic_write(target, b"%PDF-1.7 ...")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_deleted_local_file_leaves_the_brief(project: Path):
+    out = project / "out"
+    assert _generate(project, out, "--format", "json") == 0
+    (project / "seeds/000_f94ec538fc6634e2.txt").unlink()
+    assert _generate(project, out, "--format", "json") == 0
+    data = json.loads((out / "2024-01-17/brief-2024-01-17.json").read_text(encoding="utf-8"))
+    assert [s["path"] for s in data["sources"]] == ["seeds/001_47c569a622c2a1d3.txt"]

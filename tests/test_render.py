@@ -393,7 +393,8 @@ def test_contents_list_the_sections_in_page_order(brief, config):
     # The bottom line stands right above the contents, which list what follows it.
     assert re.findall(r'<a href="#([^"]+)">([^<]+)</a>', toc) == [
         ("theme-missiles", "Missile launches"), ("theme-diplomacy", "Diplomacy"),
-        ("other", "Other developments"), ("at-a-glance", "At a glance"), ("source-notes", "Source notes"),
+        ("quotes", "Key quotes"), ("timeline", "Timeline"), ("entities", "People and organisations"),
+        ("emerging", "Emerging topics"), ("other", "Other developments"), ("at-a-glance", "At a glance"), ("source-notes", "Source notes"),
         ("sources", "Sources"), ("appendix", "Appendix: theme assignments"),
     ]
 

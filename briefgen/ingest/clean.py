@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 
 URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.I)
 # "— TRT World (@trtworld) January 16, 2024": the signature line of an embedded post.
 ATTRIBUTION_RE = re.compile(r"^[\u2014\u2013-]{1,2}\s*[^()]{1,80}\(@\w{1,30}\)")
+# The date at the end of such a line: "January 16, 2024", "Jan 16, 2024" or "16 January 2024".
+POST_DATE_RE = re.compile(r"(?:([A-Z][a-z]{2,8})\.? (\d{1,2}), (\d{4})|(\d{1,2}) ([A-Z][a-z]{2,8}) (\d{4}))\s*$")
+POST_BY_RE = re.compile(r"^[\u2014\u2013-]{1,2}\s*(.*?\(@\w{1,30}\))")
 SENTENCE_END = tuple('.!?:;"\u201d\u2019\u2026)')
 TITLE_MAX_WORDS = 15
 TITLE_MAX_CHARS = 120
@@ -135,3 +139,38 @@ def _strip_tags(text: str) -> str:
     import html as htmllib
 
     return TAG_RE.sub(" ", htmllib.unescape(TAG_RE.sub(" ", text)))
+
+
+def embedded_posts(lines: list[str]) -> list[tuple[str, date, str]]:
+    """(cleaned post text, date, author) for each embedded post whose signature line is dated.
+
+    The signature line itself is dropped from the text (it is not prose), but its date is
+    often the only full date an article carries: the timeline uses it as an anchor."""
+    posts = []
+    for n, line in enumerate(lines):
+        if n == 0 or not ATTRIBUTION_RE.match(line):
+            continue
+        when = _post_date(line)
+        # Cleaned exactly as in the article (a line follows it, so it is not the last one).
+        body = clean_lines([lines[n - 1], line])
+        if when is None or not body:
+            continue
+        by = POST_BY_RE.match(line)
+        posts.append((body[0], when, by.group(1).strip() if by else ""))
+    return posts
+
+
+def _post_date(line: str) -> date | None:
+    match = POST_DATE_RE.search(line)
+    if not match:
+        return None
+    if match.group(1):
+        month, day, year = match.group(1), match.group(2), match.group(3)
+    else:
+        day, month, year = match.group(4), match.group(5), match.group(6)
+    for fmt in ("%B %d %Y", "%b %d %Y"):
+        try:
+            return datetime.strptime(f"{month} {day} {year}", fmt).date()
+        except ValueError:
+            continue
+    return None

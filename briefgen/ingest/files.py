@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from ..config import Config, SourceConfig
-from ..models import Article, IngestResult, SourceNote
-from .clean import clean_lines, infer_title, split_lines
+from ..models import Article, EmbeddedPost, IngestResult, SourceNote
+from .clean import clean_lines, embedded_posts, infer_title, split_lines
 
 if TYPE_CHECKING:
     from . import IngestContext
@@ -146,6 +146,7 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> Article:
         window=source.window,
         guid=display,
         origin=source.name,
+        embeds=tuple(EmbeddedPost(text, when, by) for text, when, by in embedded_posts(lines)),
     )
 
 

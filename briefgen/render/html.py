@@ -22,8 +22,24 @@ Template context (the same for HTML and Markdown):
 - `theme_labels`: `{theme key: label}` for the themes of the brief.
 - `sources`: one entry per article in citation order, each with `number` (its [n]),
   `article`, `url` (the article URL only when it is http(s), else None), `location`
-  (the URL or path as plain text, or None) and `date_text` ("17 Jan 2024",
-  "first seen 17 Jan 2024" or "undated").
+  (the URL or path as plain text, or None), `date_text` ("17 Jan 2024",
+  "first seen 17 Jan 2024" or "undated") and `label` (the source's type and
+  reliability, "wire · B", or None when the config gives neither).
+- `quotes`: `brief.quotes`, each a `models.Quote` (`text` verbatim without its quotation
+  marks, `speaker` or None, `role` or None, `attribution`, `source_ids`).
+- `timeline`: `brief.timeline`, each a `models.TimelineEvent` (`start`, `end`, `status`:
+  explicit, inferred, year-unknown or unresolved; `expression`, `basis`, `text`: the
+  sentence that holds the date, `source_ids`); show its date with `| eventdate`.
+- `entity_groups`: the entities shown, grouped: a list of `{"kind", "label", "entities"}`
+  for people, organisations, and countries and places (at most `brief.entities_per_kind`
+  each, most mentioned first); each entity is a `models.Entity` (`name`, `mentions`,
+  `roles`, `themes` (keys), `source_ids`). Names of kind "other" are in the JSON only.
+- `changes`: `brief.changes` (`models.Changes`: `first` when there is no previous brief,
+  else `previous_date`, `themes` of `ThemeChange` (`new`, `continuing`, `dropped`) and
+  `quiet`), with `change_counts` = `{"new": n, "continuing": n}` over all themes.
+- `emerging`: `brief.emerging`, each a `models.EmergingTopic` (`terms`, `passage_ids`,
+  `source_ids`, `points`), and `emerging_support` = `{"passages": n, "articles": n}`, the
+  support a topic needs (from the config).
 - `distribution`: `output.distribution` (a handling line), or None.
 - `theme_stats`: `{theme key: {"points", "passages", "articles", "trend"}}`; `trend` is a
   `history.Trend` (`direction` "up"/"down"/"steady"/"new"/"none", `symbol`, `text`)
@@ -33,7 +49,11 @@ Template context (the same for HTML and Markdown):
 
 Filters:
 
-- `cite`: article id(s) -> citations "[1][3]"; in HTML each is a link to `#src-n`.
+- `cite`: article id(s) -> citations "[1][3]"; in HTML each is a link to `#src-n`, with
+  the source's name, type and reliability as a tooltip and its reliability grade as a
+  superscript when the config gives them.
+- `eventdate`: a timeline event -> its date in words: "30 Sep 2022", "23–27 Sep 2022",
+  "8 Sep (year not given)", "Sunday (date not known)", "2006".
 - `longdate`: a date -> "Wednesday 17 January 2024".
 - `shortdate`: a date or datetime -> "17 Jan 2024" (datetimes in the brief's zone).
 - `when`: a datetime -> "17 Jan 2024 06:00 KST" in the brief's time zone.
@@ -55,12 +75,12 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import history
 from ..config import Config
 from ..errors import RenderError
-from ..models import Article, Brief, ThemeCount
+from ..models import Article, Brief, ThemeCount, TimelineEvent
 from . import charts, toc
 
 log = logging.getLogger(__name__)
@@ -110,14 +130,21 @@ def environment(config: Config) -> jinja2.Environment:
         when=when,
         http_url=http_url,
         score=score,
+        eventdate=eventdate,
         contents=toc.contents,
     )
     return env
 
 
+ENTITY_GROUPS = (("person", "People", ("person",)), ("organisation", "Organisations", ("organisation",)),
+                 ("place", "Countries and places", ("country", "place")))
+
+
 def context(brief: Brief, config: Config) -> dict[str, Any]:
     """The variables every brief template sees."""
     counts = brief.theme_counts()
+    per_kind = config.brief.entities_per_kind
+    changes = brief.changes
     return {
         "brief": brief,
         "counts": {
@@ -134,6 +161,7 @@ def context(brief: Brief, config: Config) -> dict[str, Any]:
                 "url": http_url(a.url),
                 "location": a.url or a.path,
                 "date_text": article_date(a, brief.timezone),
+                "label": source_label(a),
             }
             for n, a in enumerate(brief.articles, start=1)
         ],
@@ -149,6 +177,23 @@ def context(brief: Brief, config: Config) -> dict[str, Any]:
         },
         "trend_days": history.TREND_DAYS,
         "charts": {"coverage": coverage_chart(brief, counts), "trend": trend_chart(brief, counts)},
+        "quotes": brief.quotes,
+        "timeline": brief.timeline,
+        "entity_groups": [
+            {"kind": kind, "label": label, "entities": [e for e in brief.entities if e.kind in kinds][:per_kind]}
+            for kind, label, kinds in ENTITY_GROUPS
+            if per_kind and any(e.kind in kinds for e in brief.entities)
+        ],
+        "changes": changes,
+        "change_counts": {
+            "new": sum(len(c.new) for c in changes.themes) if changes else 0,
+            "continuing": sum(len(c.continuing) for c in changes.themes) if changes else 0,
+        },
+        "emerging": brief.emerging,
+        "emerging_support": {
+            "passages": config.brief.emerging_min_passages,
+            "articles": config.brief.emerging_min_articles,
+        },
     }
 
 
@@ -215,9 +260,24 @@ def cite(ctx: jinja2.runtime.Context, article_ids: str | Iterable[str]) -> str:
     brief: Brief = ctx["brief"]
     numbers = citation_numbers(brief, article_ids)
     if ctx.eval_ctx.autoescape:
-        links = "".join(f'<a class="cite" href="#src-{n}">[{n}]</a>' for n in numbers)
+        links = "".join(_cite_link(n, brief.articles[n - 1]) for n in numbers)
         return Markup(f'<span class="cites">{links}</span>') if links else Markup("")
     return "".join(f"[{n}]" for n in numbers)
+
+
+def _cite_link(number: int, article: Article) -> str:
+    label = source_label(article)
+    if label is None:
+        return f'<a class="cite" href="#src-{number}">[{number}]</a>'
+    grade = f'<sup class="grade">{escape(article.reliability)}</sup>' if article.reliability else ""
+    tip = escape(f"{article.source} · {label}")
+    return f'<a class="cite" href="#src-{number}" title="{tip}">[{number}{grade}]</a>'
+
+
+def source_label(article: Article) -> str | None:
+    """"wire · B": the source's type and reliability grade, or None when neither is known."""
+    parts = [article.source_type, article.reliability]
+    return " · ".join(p for p in parts if p) or None
 
 
 def citation_numbers(brief: Brief, article_ids: str | Iterable[str]) -> list[int]:
@@ -259,6 +319,29 @@ def http_url(url: str | None) -> str | None:
     except ValueError:
         return None
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def eventdate(event: TimelineEvent) -> str:
+    """When a timeline event happened, in words, saying what the text does not give."""
+    start, end = event.start, event.end
+    if start is None:
+        return f"{event.expression.split()[-1]} (date not known)"
+    if start.month is None:
+        return str(start.year)
+    month = f"{_MONTH_ABBR[start.month - 1]}"
+    if start.day is None:
+        text = f"{month} {start.year}"
+    elif end is None:
+        text = f"{start.day} {month}" + (f" {start.year}" if start.year else "")
+    elif (end.month, end.year) == (start.month, start.year):
+        text = f"{start.day}\u2013{end.day} {month}" + (f" {start.year}" if start.year else "")
+    else:
+        head = f"{start.day} {month}" + (f" {start.year}" if start.year != end.year and start.year else "")
+        text = f"{head} \u2013 {end.day} {_MONTH_ABBR[(end.month or 1) - 1]}" + (f" {end.year}" if end.year else "")
+    return text + (" (year not given)" if start.year is None else "")
+
+
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def score(value: float) -> str:

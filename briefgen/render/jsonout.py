@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ..models import Brief, Passage, SourceHealth, SummaryPoint
+from ..models import Brief, Changes, Passage, SourceHealth, SummaryPoint
 
 SCHEMA_VERSION = 1
 
@@ -74,6 +74,8 @@ def to_dict(brief: Brief) -> dict[str, Any]:
                 "author": a.author,
                 "story": story.id if (story := brief.story_of(a.id)) else None,
                 "also_in": list(a.also_in),
+                "type": a.source_type,
+                "reliability": a.reliability,
             }
             for n, a in enumerate(brief.articles, start=1)
         ],
@@ -83,6 +85,7 @@ def to_dict(brief: Brief) -> dict[str, Any]:
                 "key": s.key,
                 "label": s.label,
                 "summary": [_point(p, brief) for p in s.summary],
+                "state_media_only": s.state_media_only,
                 "passages": [_passage(p, s.key, brief) for p in s.passages],
             }
             for s in brief.themes
@@ -94,6 +97,74 @@ def to_dict(brief: Brief) -> dict[str, Any]:
             for s in brief.stories
         ],
         "health": [_health(h) for h in brief.health],
+        "quotes": [
+            {
+                "text": q.text,
+                "speaker": q.speaker,
+                "speaker_kind": q.speaker_kind,
+                "role": q.role,
+                "attribution": q.attribution,
+                "passage_ids": list(q.passage_ids),
+                "source_ids": list(q.source_ids),
+            }
+            for q in brief.quotes
+        ],
+        "entities": [
+            {
+                "name": e.name,
+                "kind": e.kind,
+                "mentions": e.mentions,
+                "aliases": list(e.aliases),
+                "roles": list(e.roles),
+                "themes": list(e.themes),
+                "passage_ids": list(e.passage_ids),
+                "source_ids": list(e.source_ids),
+                "known": e.known,
+            }
+            for e in brief.entities
+        ],
+        "timeline": [
+            {
+                "date": t.start.iso() if t.start else None,
+                "end": t.end.iso() if t.end else None,
+                "status": t.status,
+                "expression": t.expression,
+                "basis": t.basis,
+                "text": t.text,
+                "passage_id": t.passage_id,
+                "source_ids": list(t.source_ids),
+            }
+            for t in brief.timeline
+        ],
+        "changes": _changes(brief.changes, brief),
+        "emerging": [
+            {
+                "terms": list(t.terms),
+                "passage_ids": list(t.passage_ids),
+                "source_ids": list(t.source_ids),
+                "points": [_point(p, brief) for p in t.points],
+            }
+            for t in brief.emerging
+        ],
+    }
+
+
+def _changes(changes: Changes | None, brief: Brief) -> dict[str, Any] | None:
+    if changes is None:
+        return None
+    return {
+        "previous_date": changes.previous_date.isoformat() if changes.previous_date else None,
+        "themes": [
+            {
+                "key": c.key,
+                "label": c.label,
+                "new": [_point(p, brief) for p in c.new],
+                "continuing": [_point(p, brief) for p in c.continuing],
+                "dropped": c.dropped,
+            }
+            for c in changes.themes
+        ],
+        "quiet": [{"key": q.key, "label": q.label, "previous_points": q.previous_points} for q in changes.quiet],
     }
 
 

@@ -1,0 +1,88 @@
+"""What changed since the previous brief: per theme, new and continuing points, and themes gone quiet.
+
+The previous brief is the newest `<out>/<date>/brief-<date>.json` dated before this one:
+the JSON every run writes is the record of what each brief said, so nothing else has to
+be kept. A point continues when the previous brief said the same thing (same words, or
+TF-IDF similarity at or above CONTINUES), in any theme."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from ..history import brief_folders
+from ..models import Changes, PreviousBrief, QuietTheme, ThemeChange, ThemeSection
+from .passages import fingerprint
+
+log = logging.getLogger(__name__)
+
+# As similar as two points a summary would not both carry: the same point, re-worded or re-published.
+CONTINUES = 0.5
+
+
+def previous_brief(out_dir: Path, day: date) -> PreviousBrief | None:
+    """The newest readable brief JSON in `out_dir` dated before `day`, or None."""
+    earlier = [folder for folder_day, folder in brief_folders(out_dir) if folder_day < day]
+    for folder in reversed(earlier):
+        path = folder / f"brief-{folder.name}.json"
+        if not path.is_file():
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return PreviousBrief(
+                date.fromisoformat(folder.name),
+                {t["key"]: t["label"] for t in data["themes"]},
+                {t["key"]: [p["text"] for p in t["summary"]] for t in data["themes"]},
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            # A damaged old brief must not stop today's: compare with the one before it.
+            log.warning("previous brief %s unreadable, skipped: %s", path, exc)
+    return None
+
+
+def compare(sections: Sequence[ThemeSection], previous: PreviousBrief | None) -> Changes:
+    """Today's summaries against the previous brief's."""
+    if previous is None:
+        return Changes(None)
+    said = [text for texts in previous.points.values() for text in texts]
+    today = [p.text for s in sections for p in s.summary]
+    sims = _similarity(today, said)
+    changes = Changes(previous.date)
+    row = 0
+    for section in sections:
+        new, continuing = [], []
+        for point in section.summary:
+            (continuing if sims.shape[1] and sims[row].max() >= CONTINUES else new).append(point)
+            row += 1
+        before = previous.points.get(section.key, [])
+        kept = _similarity(before, [p.text for p in section.summary])
+        dropped = sum(1 for i in range(len(before)) if not (kept.shape[1] and kept[i].max() >= CONTINUES))
+        changes.themes.append(ThemeChange(section.key, section.label, tuple(new), tuple(continuing), dropped))
+        if not section.summary and before:
+            changes.quiet.append(QuietTheme(section.key, section.label, len(before)))
+    current = {s.key for s in sections}
+    for key, texts in previous.points.items():
+        if key not in current and texts:
+            changes.quiet.append(QuietTheme(key, previous.labels.get(key, key), len(texts)))
+    return changes
+
+
+def _similarity(rows: list[str], columns: list[str]):  # type: ignore[no-untyped-def]
+    """Cosine similarity of each row text to each column text; 1.0 for the same words."""
+    import numpy as np
+
+    out = np.zeros((len(rows), len(columns)))
+    if not rows or not columns:
+        return out
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    try:
+        matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(rows + columns)
+        out = (matrix[: len(rows)] @ matrix[len(rows) :].T).toarray()
+    except ValueError:  # nothing but stop words
+        pass
+    same = np.array([[fingerprint(r) == fingerprint(c) for c in columns] for r in rows])
+    return np.where(same, 1.0, out)

@@ -1,0 +1,276 @@
+"""People, organisations, places and countries: the config's gazetteer plus capitalised
+names found in the text, with every alias of one entity merged under its name.
+
+Rule-based and fast (regular expressions, one pass per passage): no model to download.
+A capitalised run of words is a name when it has at least two words; a single word
+counts only as a gazetteer alias or as the first or last word of exactly one person
+named in full in the same article ("Jo" for "Jo Chol Su", never "Chang" when both
+"Gordon Chang" and "Chang Ho-jin" appear)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..config import EntityConfig
+from ..models import Article, Entity, Passage
+from .names import (
+    APOS,
+    HASHTAG_RE,
+    RUN_RE,
+    STOP,
+    WORD_RE,
+    compact,
+    fold,
+    kind_of,
+    name_piece,
+    role_after,
+    role_before,
+    sentence_start,
+    speaks,
+    split_role,
+    strip_possessive,
+    trim_connectors,
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place a passage names an entity."""
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    kind: str | None
+    role: str | None = None
+    known: bool = False
+
+
+class Gazetteer:
+    """The config's names and aliases, found longest first, case-sensitively."""
+
+    def __init__(self, entities: Sequence[EntityConfig]) -> None:
+        self.kinds: dict[str, str] = {}
+        alias_of: dict[str, str] = {}
+        for entity in entities:
+            self.kinds[entity.name] = entity.kind
+            for alias in (entity.name, *entity.aliases):
+                alias_of.setdefault(alias, entity.name)
+        self.alias_of = alias_of
+        self.compact = {compact(a): n for a, n in alias_of.items() if len(compact(a)) > 2}
+        patterns = [
+            re.sub(r"\\ |['\u2019]", lambda m: APOS if m.group(0) in "'\u2019" else r"\s+", re.escape(a))
+            for a in sorted(alias_of, key=lambda a: (-len(a), a))
+        ]
+        self.regex = re.compile(rf"(?<![\w#@])(?:{'|'.join(patterns)})(?!\w)") if patterns else None
+        self._fold = {fold(a): n for a, n in alias_of.items()}
+
+    def find(self, text: str) -> list[Mention]:
+        found: list[Mention] = []
+        if self.regex is not None:
+            for m in self.regex.finditer(text):
+                name = self._fold[fold(m.group(0))]
+                found.append(Mention(m.start(), m.end(), m.group(0), name, self.kinds[name], known=True))
+        # Hashtags run a name together: "#KimJongUn", "#NorthKorea".
+        for m in HASHTAG_RE.finditer(text):
+            name = self.compact.get(m.group(1).casefold())
+            if name and not any(f.start <= m.start(1) < f.end for f in found):
+                found.append(Mention(m.start(), m.end(), m.group(0), name, self.kinds[name], known=True))
+        return sorted(found, key=lambda f: f.start)
+
+
+@dataclass
+class _Candidate:
+    """A capitalised name found in one article, with what the text says about its kind."""
+
+    name: str
+    kind: str | None
+    mentions: list[tuple[int, Mention]] = field(default_factory=list)
+    person_cue: bool = False
+
+
+class Recogniser:
+    """Finds the mentions of one day's articles; context (aliases, common words) is per day and per article."""
+
+    def __init__(self, gazetteer: Gazetteer, texts: Iterable[str]) -> None:
+        self.gazetteer = gazetteer
+        # Words the day's text also writes in lower case are common words when they
+        # open a sentence ("Tensions", "Top"), not names.
+        self.common = {w for text in texts for w in re.findall(r"\b[a-z][\w'-]*", text)}
+
+    def article(self, passages: Sequence[Passage]) -> list[list[Mention]]:
+        """Mentions per passage of one article, in reading order."""
+        per: list[list[Mention]] = []
+        candidates: dict[str, _Candidate] = {}
+        for i, passage in enumerate(passages):
+            known = self.gazetteer.find(passage.text)
+            per.append(list(known))
+            for start, end, kind in self._names(passage.text, known):
+                surface = passage.text[start:end]
+                name = " ".join(surface.split())
+                if name in self.gazetteer.alias_of:
+                    continue
+                candidate = candidates.setdefault(fold(name), _Candidate(name, kind))
+                role = role_before(passage.text, start) or role_after(passage.text, end)
+                mention = Mention(start, end, surface, candidate.name, kind, role)
+                candidate.mentions.append((i, mention))
+                if candidate.kind is None and (role or speaks(passage.text, start, end)):
+                    candidate.person_cue = True
+        for candidate in candidates.values():
+            kind = candidate.kind or ("person" if candidate.person_cue else "other")
+            for i, mention in candidate.mentions:
+                per[i].append(Mention(mention.start, mention.end, mention.surface, mention.name, kind, mention.role))
+        persons = [c.name for c in candidates.values() if (c.kind or ("person" if c.person_cue else None)) == "person"]
+        persons += [n for n in self._known_people(per)]
+        short = _short_names(persons)
+        for i, passage in enumerate(passages):
+            taken = [(m.start, m.end) for m in per[i]]
+            for m in re.finditer(r"(?<![\w#@'\u2019-])[A-Z][\w]*(?:-[\w]+)*(?![\w-])", passage.text):
+                name = short.get(m.group(0))
+                if name and not any(s <= m.start() < e for s, e in taken) and m.group(0) not in self.gazetteer.alias_of:
+                    per[i].append(Mention(m.start(), m.end(), m.group(0), name, "person"))
+            per[i].sort(key=lambda x: x.start)
+        # Fill in roles for known names too ("Russian Foreign Minister Sergey Lavrov").
+        for i, passage in enumerate(passages):
+            per[i] = [
+                m if m.role or m.kind != "person" else Mention(m.start, m.end, m.surface, m.name, m.kind,
+                                                               role_before(passage.text, m.start) or role_after(passage.text, m.end), m.known)
+                for m in per[i]
+            ]
+        return per
+
+    def _known_people(self, per: list[list[Mention]]) -> list[str]:
+        return sorted({m.name for ms in per for m in ms if m.known and m.kind == "person"})
+
+    def _names(self, text: str, known: Sequence[Mention]) -> list[tuple[int, int, str | None]]:
+        """(start, end, kind or None) of capitalised names of two words or more, outside the gazetteer's."""
+        out: list[tuple[int, int, str | None]] = []
+        for run in RUN_RE.finditer(text):
+            tokens = [(m.start() + run.start(), m.end() + run.start()) for m in WORD_RE.finditer(run.group(0))]
+            out.extend(self._pieces(text, tokens, known))
+        return out
+
+    def _pieces(self, text: str, tokens: list[tuple[int, int]], known: Sequence[Mention]) -> list[tuple[int, int, str | None]]:
+        words = [text[s:e] for s, e in tokens]
+        # A sentence-initial common word or a stop word is not part of a name.
+        while tokens and (
+            words[0].casefold() in STOP
+            or (sentence_start(text, tokens[0][0]) and words[0].casefold() in self.common)
+        ):
+            tokens, words = tokens[1:], words[1:]
+        segments: list[list[tuple[int, int]]] = [[]]
+        for (s, e), word in zip(tokens, words, strict=True):
+            segments[-1].append((s, e))
+            # A possessive ends the name ("North Korea's leader"), except in "People's Assembly".
+            if re.search(rf"{APOS}s$", word) and not word.startswith("People"):
+                segments.append([])
+        pieces: list[tuple[int, int, str | None]] = []
+        for segment in segments:
+            for part in split_role(text, segment):
+                pieces.extend(self._around_known(text, part, known))
+        return pieces
+
+    def _around_known(self, text: str, part: list[tuple[int, int]], known: Sequence[Mention]) -> list[tuple[int, int, str | None]]:
+        """Name pieces of a run once gazetteer names are taken out of it, keeping compounds
+        ("DPRK Foreign Ministry", "Sea of Japan") whole."""
+        if not part:
+            return []
+        start, end = part[0][0], strip_possessive(text, part[-1])
+        inside = [k for k in known if k.start < end and k.end > start]
+        if not inside:
+            return [p for p in [name_piece(text, part, start, end)] if p]
+        out = []
+        cursor = start
+        for k in inside:
+            before = [t for t in part if t[0] >= cursor and t[1] <= k.start]
+            words = [text[s:e] for s, e in before]
+            # "Sea of Japan", "Regions of Kherson": a place or organisation word of the gazetteer's name.
+            if 1 <= len(words) <= 3 and words[-1] in ("of", "the") and kind_of([w for w in words if w not in ("of", "the")]):
+                out.append((before[0][0], k.end, kind_of(words)))
+            else:
+                piece = name_piece(text, trim_connectors(text, before), None, None)
+                if piece:
+                    out.append(piece)
+            cursor = k.end
+        tail = trim_connectors(text, [t for t in part if t[0] >= cursor])
+        if tail:
+            last = inside[-1]
+            tail_kind = kind_of([text[s:e] for s, e in tail])
+            # "US Marine Corps", "DPRK Foreign Ministry": a country's own organisation.
+            if tail_kind == "organisation" and text[last.end:tail[0][0]].strip() == "":
+                out.append((last.start, strip_possessive(text, tail[-1]), "organisation"))
+            else:
+                piece = name_piece(text, tail, None, None)
+                if piece:
+                    out.append(piece)
+        return out
+
+
+def _short_names(persons: Iterable[str]) -> dict[str, str]:
+    """First or last word of a full name -> that name, when only one person owns the word."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for name in persons:
+        words = [w for w in name.split() if len(w.rstrip(".")) > 1]
+        if len(words) >= 2:
+            owners[words[0]].add(name)
+            owners[words[-1]].add(name)
+    return {word: next(iter(names)) for word, names in owners.items() if len(names) == 1 and word.casefold() not in STOP}
+
+
+def recognise(articles: Sequence[Article], passages: Sequence[Passage], entities: Sequence[EntityConfig]) -> dict[str, list[Mention]]:
+    """Mentions per passage id, for every passage (before de-duplication) of every article."""
+    recogniser = Recogniser(Gazetteer(entities), (a.text for a in articles))
+    by_article: dict[str, list[Passage]] = defaultdict(list)
+    for passage in passages:
+        by_article[passage.article_id].append(passage)
+    out: dict[str, list[Mention]] = {}
+    for article in articles:
+        mine = by_article.get(article.id, [])
+        for passage, mentions in zip(mine, recogniser.article(mine), strict=True):
+            out[passage.id] = mentions
+    return out
+
+
+KIND_ORDER = {"person": 0, "organisation": 1, "country": 2, "place": 3, "other": 4}
+
+
+def collect(
+    mentions: dict[str, list[Mention]],
+    kept: dict[str, str | None],
+    passages: dict[str, Passage],
+    cited: dict[str, tuple[str, ...]],
+) -> list[Entity]:
+    """One Entity per name: mentions counted once per distinct passage, themes from those passages."""
+    counts: Counter[str] = Counter()
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    aliases: dict[str, dict[str, None]] = defaultdict(dict)
+    roles: dict[str, dict[str, None]] = defaultdict(dict)
+    where: dict[str, dict[str, None]] = defaultdict(dict)
+    known: dict[str, bool] = {}
+    names: dict[str, str] = {}
+    for passage_id, found in mentions.items():
+        # A repeated sentence (wire copy) is one passage: count its mentions once.
+        if kept.get(passage_id) != passage_id:
+            continue
+        for m in found:
+            key = fold(m.name)
+            names.setdefault(key, m.name)
+            counts[key] += 1
+            kinds[key][m.kind or "other"] += 1
+            aliases[key][" ".join(m.surface.split())] = None
+            if m.role:
+                roles[key][" ".join(m.role.split())] = None
+            where[key][passage_id] = None
+            known[key] = known.get(key, False) or m.known
+    out = []
+    for key, n in counts.items():
+        # Person beats the rest: one cue ("Jo said") outweighs plain mentions.
+        kind = "person" if kinds[key]["person"] else kinds[key].most_common(1)[0][0]
+        ids = tuple(where[key])
+        themes = tuple(dict.fromkeys(m.theme for pid in ids for m in passages[pid].themes))
+        sources = tuple(dict.fromkeys(s for pid in ids for s in cited.get(pid, (passages[pid].article_id,))))
+        out.append(Entity(names[key], kind, n, tuple(aliases[key]), tuple(roles[key]), themes, ids, sources, known[key]))
+    return sorted(out, key=lambda e: (KIND_ORDER.get(e.kind, 9), -e.mentions, e.name.casefold()))

@@ -1,0 +1,200 @@
+"""Names and titles in a sentence: capitalised runs of words, what kind of name each is,
+and the role ("Russian Foreign Minister", "director general of ...") the text gives it.
+
+Word lists and rules only: the building blocks `entities` and `quotes` put together."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# Words that name a role or title: "Foreign Minister X", "X, director general of ...".
+ROLE_WORDS = frozenset("""
+leader minister diplomat adviser advisor analyst fellow director president spokesperson
+spokesman spokeswoman secretary chairman chairwoman chair chief envoy ambassador counterpart
+commander official premier chancellor senator governor mayor professor researcher expert
+editor correspondent head officer king queen prince founder economist scholar lawmaker
+negotiator representative delegate aide dictator ruler admiral colonel marshal
+judge justice prosecutor attorney lawyer congressman congresswoman host anchor reporter
+columnist author candidate nominee executive ceo cfo coo chairperson owner manager coach
+captain bishop cardinal pope commissioner inspector sheriff superintendent strategist
+lt gov sen rep gen col sgt capt maj adm supt
+""".split())
+# Words that qualify a role ("Senior Fellow", "National Security Adviser") without naming anyone.
+ROLE_MODIFIERS = frozenset("""
+foreign defence defense senior deputy vice prime national security top former special
+interior finance trade unification state executive assistant associate principal supreme
+first acting chief general
+""".split())
+HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame"})
+# A name with one of these words is an organisation ("Gatestone Institute", "Foreign Ministry").
+ORG_WORDS = frozenset("""
+ministry department institute institution council force forces army navy corps agency
+assembly committee commission party union organization organizations organisation
+organisations initiative office bank fund group association foundation university centre
+center company corporation inc ltd news times post command court parliament congress senate
+government administration alliance coalition network service authority bureau guard house
+nations agency media tv radio television board club team studio studios labs press journal
+magazine channel airlines motors systems technologies partners capital holdings llc plc corp
+""".split())
+# ... and one of these makes it a place ("Sea of Japan", "Korean Peninsula", "Northeast Asia").
+PLACE_WORDS = frozenset("""
+sea ocean peninsula strait bay river island islands mountain mountains province region regions
+republic city coast asia europe africa america east west border zone gulf county state
+""".split())
+# Verbs that report speech or writing: "Kim said", "wrote Barry".
+SPEECH_VERBS = frozenset("""
+said says say told tells wrote writes added adds stated states declared declares warned warns
+insisted insists noted notes argued argues claimed claims believes believed called calls
+pledged pledges announced announces explained explains stressed stresses urged urges asked
+asks replied replies tweeted posted commented remarked concluded recalled acknowledged
+""".split())
+# Words between a speaker and the verb: "Kim has also said", "Lavrov later told".
+SPEECH_FILLERS = frozenset("""
+also has have had already then later again reportedly previously earlier once repeatedly
+publicly further separately recently has later had
+""".split())
+CONNECTORS = ("of the", "of", "for", "de", "del", "van", "von", "bin", "al", "da", "du", "la", "le")
+
+APOS = "['\u2019]"
+# A capitalised word: "Kim", "Jong-un", "People's", "DPRK", "U.S.", an initial "P" or "P.".
+_TOKEN = (
+    r"(?:[A-Z]\.){2,}|[A-Z]\.(?=[ \t]+[A-Z])"
+    # An abbreviated title keeps its full stop inside a name: "Lt. Gov. Ralph Northam", "Dr. Lee".
+    r"|(?:Lt|Gov|Sen|Rep|Gen|Col|Sgt|Capt|Maj|Adm|Supt|Dr|Mr|Mrs|Ms|Prof)\.(?=[ \t]+[A-Z])"
+    r"|[A-Z][\w]*(?:[-'\u2019][\w]+)*"
+)
+_CONNECT = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in CONNECTORS)
+RUN_RE = re.compile(rf"(?<![\w#@&'\u2019.-])(?:{_TOKEN})(?:(?:\s+(?:{_CONNECT})\s+|[ \t]+)(?:{_TOKEN}))*")
+WORD_RE = re.compile(r"\S+")
+HASHTAG_RE = re.compile(r"#(\w+)")
+DEMONYM_RE = re.compile(r"(?:ean|ian|ese|ish|ican)$")
+# Capitalised, several words, and still not a name.
+NOT_NAMES = frozenset({"new year", "new year's eve", "new year's day", "christmas eve", "christmas day"})
+STOP = frozenset("""
+a an the this that these those in on at of for by with from to into as and or but if
+it its he she they we i you his her their our my your there here when while after before
+amid meanwhile however though although both all some any each every no not so then also
+""".split())
+
+
+def fold(text: str) -> str:
+    """A key under which spellings of one name meet: case, apostrophes and spacing ignored."""
+    return " ".join(text.replace("\u2019", "'").casefold().split())
+
+
+def compact(text: str) -> str:
+    """The form a name takes in a hashtag: letters and digits only, lower case."""
+    return re.sub(r"\W+", "", text).casefold()
+
+
+def sentence_start(text: str, index: int) -> bool:
+    """Whether `index` opens a sentence (or a quotation at the start of one)."""
+    before = text[:index].rstrip(" \"'\u201c\u2018(")
+    return not before or before.endswith((".", "!", "?", ":"))
+
+
+def strip_possessive(text: str, token: tuple[int, int]) -> int:
+    """Where a token ends without its possessive 's ("Korea's" -> "Korea")."""
+    s, e = token
+    return e - 2 if re.search(rf"{APOS}s$", text[s:e]) and not text[s:e].startswith("People") else e
+
+
+def trim_connectors(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Tokens without the "of", "the" or "for" a name cannot start or end with."""
+    while tokens and text[tokens[-1][0]:tokens[-1][1]] in ("of", "the", "for", "de", "la", "le"):
+        tokens = tokens[:-1]
+    while tokens and text[tokens[0][0]:tokens[0][1]] in ("of", "the", "for"):
+        tokens = tokens[1:]
+    return tokens
+
+
+def split_role(text: str, tokens: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """'Gatestone Institute Senior Fellow Gordon Chang' -> 'Gatestone Institute', 'Gordon Chang'."""
+    words = [text[s:e].rstrip(".").casefold() for s, e in tokens]
+    last_role = max((i for i, w in enumerate(words) if w in ROLE_WORDS or w in HONORIFICS), default=None)
+    if last_role is None:
+        return [tokens]
+    first = last_role
+    while first > 0 and words[first - 1] in ROLE_MODIFIERS | ROLE_WORDS:
+        first -= 1
+    # "Secretary of State Antony Blinken": the title runs on through "of" and its qualifiers.
+    end = last_role + 1
+    while end < len(words) - 1 and (words[end] in ("of", "the") or words[end] in ROLE_MODIFIERS):
+        end += 1
+    return [tokens[:first], tokens[end:]]
+
+
+def kind_of(words: Sequence[str]) -> str | None:
+    """"organisation" or "place" when a word of the name says so, else None."""
+    folded = [w.casefold().rstrip(".") for w in words]
+    if any(w in ORG_WORDS for w in folded):
+        return "organisation"
+    if any(w in PLACE_WORDS for w in folded):
+        return "place"
+    return None
+
+
+def name_piece(text: str, tokens: list[tuple[int, int]], start: int | None, end: int | None) -> tuple[int, int, str | None] | None:
+    """(start, end, kind or None) of a name of two words or more, or None when the words are no name."""
+    tokens = trim_connectors(text, tokens)
+    names = [text[s:e] for s, e in tokens if text[s:e] not in CONNECTORS]
+    if len(names) < 2:
+        return None
+    words = [w.casefold().rstrip(".") for w in names]
+    if all(w in ROLE_WORDS or w in ROLE_MODIFIERS for w in words):
+        return None
+    start = tokens[0][0] if start is None else start
+    end = strip_possessive(text, tokens[-1]) if end is None else end
+    if fold(text[start:end]) in NOT_NAMES:
+        return None
+    # "South Korean government": an adjective of nationality, not a name.
+    if DEMONYM_RE.search(names[-1]) and re.match(r"\s+[a-z]", text[end:]):
+        return None
+    return start, end, kind_of(names)
+
+
+def role_before(text: str, start: int) -> str | None:
+    """The title just before a name, verbatim: "Russian Foreign Minister", "North Korea's leader"."""
+    before = text[:start]
+    words = list(re.finditer(r"[^\s,;:()\"\u201c\u201d]+|[,;:()\"\u201c\u201d]", before))
+    if not words:
+        return None
+    i = len(words) - 1
+    if words[i].group(0) == "," and i > 0:
+        i -= 1  # "North Korea's leader, Kim Jong-un"
+    word = words[i].group(0).rstrip(".").casefold()
+    if word not in ROLE_WORDS:
+        return None
+    first = i
+    while first > 0:
+        prev = words[first - 1].group(0)
+        if prev[:1].isupper() or prev.casefold() in ROLE_MODIFIERS:
+            first -= 1
+        else:
+            break
+    # A sentence's first word is capitalised anyway: keep it only if it is part of the title.
+    while first < i and sentence_start(text, words[first].start()) and words[first].group(0).casefold() in STOP:
+        first += 1
+    return text[words[first].start() : words[i].end()]
+
+
+def role_after(text: str, end: int) -> str | None:
+    """An appositive title after a name, verbatim: "Jo Chol Su, director general of ... Ministry,"."""
+    m = re.match(r",\s+([a-z][^,;\"\u201c]{0,140}?)(?:,|\.?\s*$)", text[end:])
+    if m is None:
+        return None
+    words = [w.casefold() for w in re.findall(r"[\w'-]+", m.group(1))[:4]]
+    # The title comes early: "director of ...", "a Korea expert", "the country's top diplomat".
+    return m.group(1) if any(w in ROLE_WORDS for w in words) and len(m.group(1).split()) <= 16 else None
+
+
+def speaks(text: str, start: int, end: int) -> bool:
+    """Whether a name is the subject of a verb of speech ("Borrell wrote") or its object ("wrote Barry")."""
+    for word in re.findall(r"[\w']+|[^\w\s]", text[end:])[:4]:
+        if word in SPEECH_VERBS:
+            return True
+        if word not in SPEECH_FILLERS:
+            break
+    before = re.search(r"(\w+)\s+$", text[:start])
+    return bool(before and before.group(1) in SPEECH_VERBS)

@@ -1,0 +1,244 @@
+"""Key quotes: words inside quotation marks, verbatim, and who said them when the text says.
+
+A speaker comes only from the words around the quotation: "Kim said", "wrote Barry",
+"Jo said: “...”", "Borrell wrote on X that he “...”", "the White House said in a
+statement". "He said" or "he added" is the one person named in the sentences just
+before, and "It also said" the organisation quoted in the sentence before; anything
+less certain leaves the speaker empty rather than guessing."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..models import Article, Entity, Passage, Quote
+from .entities import Mention
+from .names import SPEECH_FILLERS, SPEECH_VERBS, fold
+
+# Shorter quotations are scare quotes ("annihilate", "inferno of nuclear war"), not statements.
+MIN_WORDS = 6
+# How many sentences back "he" or "she" may look for the one person it stands for.
+PRONOUN_REACH = 2
+PRONOUNS = {"he": "person", "she": "person", "it": "organisation"}
+# People speak for themselves; organisations and countries through statements.
+KIND_RANK = {"person": 0, "organisation": 1, "country": 2}
+# "so-called" is not a verb of speech.
+_VERB = r"(?<![\w-])(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\b"
+_FILLER = r"(?:(?:" + "|".join(sorted(SPEECH_FILLERS)) + r")\s+)*"
+# Right after the quotation: '," Kim said', '," the White House said', '," he added'.
+AFTER_RE = re.compile(rf"^[\s,.;:\u2014\u2013-]*(?P<subj>(?:[Tt]he\s+)?[^\s,.;:\"\u201c\u201d]+(?:\s+[^\s,.;:\"\u201c\u201d]+){{0,5}}?)\s+{_FILLER}(?P<verb>{_VERB})")
+# ... or the other way round: '," wrote Barry', '," said Lavrov', '," according to the ministry'.
+INVERTED_RE = re.compile(rf"^[\s,.;:\u2014\u2013-]*(?P<verb>{_VERB}|according to)\s+(?:the\s+)?(?P<subj>\S)")
+VERB_RE = re.compile(_VERB)
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """A passage placed in its paragraph, with its mentions."""
+
+    passage: Passage
+    start: int
+    end: int
+    mentions: tuple[Mention, ...]
+
+
+def quotations(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of the words inside each outermost quotation of a paragraph."""
+    spans: list[tuple[int, int]] = []
+    depth, opened = 0, 0
+    for m in re.finditer("[\u201c\u201d]", paragraph):
+        if m.group(0) == "\u201c":
+            if depth == 0:
+                opened = m.end()
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+            if depth == 0:
+                spans.append((opened, m.start()))
+    straight = [m.start() for m in re.finditer('"', paragraph)]
+    if len(straight) % 2 == 1 and len(straight) > 1:
+        # An odd count is a quotation with a quotation left open inside it: take it whole.
+        spans.append((straight[0] + 1, straight[-1]))
+    else:
+        spans.extend((straight[i] + 1, straight[i + 1]) for i in range(0, len(straight) - 1, 2))
+    spans.sort()
+    return [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+
+
+def _place(paragraph: str, passages: Sequence[Passage], mentions: dict[str, list[Mention]]) -> list[_Sentence]:
+    placed = []
+    cursor = 0
+    for passage in passages:
+        at = paragraph.find(passage.text, cursor)
+        if at < 0:
+            continue
+        cursor = at + len(passage.text)
+        placed.append(_Sentence(passage, at, cursor, tuple(mentions.get(passage.id, ()))))
+    return placed
+
+
+def extract(
+    articles: Sequence[Article],
+    passages: Sequence[Passage],
+    mentions: dict[str, list[Mention]],
+    kept: dict[str, str | None],
+    cited: dict[str, tuple[str, ...]],
+) -> list[Quote]:
+    """Every quotation of MIN_WORDS words or more, in reading order, one per distinct wording."""
+    by_article: dict[str, dict[int, list[Passage]]] = defaultdict(lambda: defaultdict(list))
+    for passage in passages:
+        by_article[passage.article_id][passage.paragraph].append(passage)
+    found: dict[str, Quote] = {}
+    for article in articles:
+        paragraphs = article.text.split("\n\n")
+        history: list[_Sentence] = []
+        last_speaker: tuple[str, str] | None = None
+        roles = _roles(sorted((p for ps in by_article[article.id].values() for p in ps), key=lambda p: p.index), mentions)
+        for number, paragraph in enumerate(paragraphs):
+            sentences = _place(paragraph, by_article[article.id].get(number, []), mentions)
+            spans = quotations(paragraph)
+            for start, end in spans:
+                text = paragraph[start:end].rstrip(" ,")
+                if len(re.findall(r"\w+", text)) < MIN_WORDS:
+                    continue
+                inside = [s for s in sentences if s.start < end and s.end > start]
+                if not inside:
+                    continue
+                # Only the last few sentences can hold the person "he" stands for.
+                earlier = history[-PRONOUN_REACH:] + [s for s in sentences if s.end <= inside[0].start]
+                speaker = _speaker(paragraph, start, end, spans, inside, earlier, last_speaker)
+                ids = tuple(dict.fromkeys(k for s in inside if (k := kept.get(s.passage.id, s.passage.id))))
+                if not ids:
+                    continue  # folded into a near-verbatim twin in another article, which tells it
+                sources = tuple(dict.fromkeys(a for pid in ids for a in cited.get(pid, (article.id,))))
+                name, kind, attribution = speaker if speaker else (None, None, None)
+                role = roles.get(name) if name else None
+                quote = Quote(text, name, kind, role, attribution, ids, sources)
+                key = fold(text)
+                if key in found:
+                    # The same words in two articles: one quote citing both, attributed if either says.
+                    old = found[key]
+                    merged = tuple(dict.fromkeys(old.source_ids + sources))
+                    found[key] = Quote(old.text, old.speaker or name, old.speaker_kind or kind, old.role or role,
+                                       old.attribution or attribution, old.passage_ids, merged)
+                else:
+                    found[key] = quote
+                last_speaker = (name, kind) if name and kind else None
+            history = (history + sentences)[-PRONOUN_REACH:]
+            if not spans:
+                last_speaker = None if sentences else last_speaker
+    return list(found.values())
+
+
+def _roles(passages: Sequence[Passage], mentions: dict[str, list[Mention]]) -> dict[str, str]:
+    """The first role the article gives each person ("Russian Foreign Minister")."""
+    roles: dict[str, str] = {}
+    for passage in passages:
+        for m in mentions.get(passage.id, ()):
+            if m.role and m.kind == "person":
+                roles.setdefault(m.name, " ".join(m.role.split()))
+    return roles
+
+
+def _speaker(
+    paragraph: str,
+    start: int,
+    end: int,
+    spans: list[tuple[int, int]],
+    inside: list[_Sentence],
+    earlier: list[_Sentence],
+    last_speaker: tuple[str, str] | None,
+) -> tuple[str, str, str] | None:
+    """(name, kind, the verbatim attributing words), or None when the text does not say."""
+    frame_start, frame_end = inside[0].start, inside[-1].end
+    mentions = [(s.start + m.start, s.start + m.end, m) for s in inside for m in s.mentions]
+    # Other quotations in the sentence are not where the speaker is named.
+    masked = list(paragraph)
+    for s, e in spans:
+        if (s, e) != (start, end):
+            masked[s:e] = "\u2026" * (e - s)
+    masked_text = "".join(masked)
+    close = end + 1 if end < len(paragraph) else end
+    after = masked_text[close:frame_end]
+    m = INVERTED_RE.match(after)
+    if m:
+        at = close + m.start("subj")
+        who = next((x for x in mentions if x[0] == at), None)
+        if who:
+            return who[2].name, who[2].kind or "other", paragraph[close + m.start("verb"):who[1]]
+    m = AFTER_RE.match(after)
+    if m:
+        s, e = close + m.start("subj"), close + m.end("subj")
+        resolved = _subject(paragraph, s, e, mentions, earlier, last_speaker)
+        if resolved:
+            return resolved[0], resolved[1], paragraph[s:close + m.end("verb")]
+    before = masked_text[frame_start:start - 1 if start > 0 else start]
+    verbs = list(VERB_RE.finditer(before))
+    if not verbs:
+        return None
+    verb = verbs[-1]
+    head = before[: verb.start()]
+    # Skip what sits between subject and verb: "Kim has also said", "Michta, director of X, believes".
+    head = re.sub(rf"\s+{_FILLER}$", "", head.rstrip() + " ").rstrip()
+    head = re.sub(r",\s[^,]{1,140},$", "", head).rstrip()
+    subject = re.search(r"(?:[Tt]he\s+)?[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){0,5}$", head)
+    if not subject:
+        return None
+    e = frame_start + subject.end()
+    candidates = [x for x in mentions if x[1] == e]
+    if candidates:
+        who = max(candidates, key=lambda x: x[1] - x[0])[2]
+        return who.name, who.kind or "other", paragraph[candidates[0][0]:frame_start + verb.end()]
+    pronoun = re.search(r"\b(he|she|it|He|She|It)$", head)
+    if pronoun:
+        s = frame_start + pronoun.start()
+        resolved = _subject(paragraph, s, e, mentions, earlier, last_speaker)
+        if resolved:
+            return resolved[0], resolved[1], paragraph[s:frame_start + verb.end()]
+    return None
+
+
+def _subject(
+    paragraph: str,
+    start: int,
+    end: int,
+    mentions: list[tuple[int, int, Mention]],
+    earlier: list[_Sentence],
+    last_speaker: tuple[str, str] | None,
+) -> tuple[str, str] | None:
+    """The entity a subject phrase names: a mention that is the whole phrase, or a pronoun resolved."""
+    phrase = paragraph[start:end]
+    bare = re.sub(r"^[Tt]he\s+", "", phrase)
+    offset = start + len(phrase) - len(bare)
+    for s, e, mention in mentions:
+        if s == offset and e == end:
+            return mention.name, mention.kind or "other"
+    wanted = PRONOUNS.get(bare.casefold())
+    if wanted == "person":
+        for sentence in reversed(earlier[-PRONOUN_REACH:]):
+            people = {m.name for m in sentence.mentions if m.kind == "person"}
+            if people:
+                return (next(iter(people)), "person") if len(people) == 1 else None
+        return None
+    if wanted == "organisation" and last_speaker and last_speaker[1] in ("organisation", "country"):
+        return last_speaker
+    return None
+
+
+def select(found: Sequence[Quote], people: Sequence[Entity], limit: int) -> list[Quote]:
+    """At most `limit` quotes: one per speaker in turn (people first, the most mentioned first),
+    then a second per speaker, and so on; quotes nobody is named for come last."""
+    rank = {e.name: (KIND_RANK.get(e.kind, 3), -e.mentions, i) for i, e in enumerate(people)}
+    queues: dict[str | None, list[Quote]] = {}
+    for quote in found:
+        queues.setdefault(quote.speaker, []).append(quote)
+    speakers = sorted((s for s in queues if s is not None), key=lambda s: rank.get(s, (3, 0, len(rank))))
+    chosen: list[Quote] = []
+    while len(chosen) < limit and any(queues[s] for s in speakers):
+        for speaker in speakers:
+            if queues[speaker] and len(chosen) < limit:
+                chosen.append(queues[speaker].pop(0))
+    chosen.extend(queues.get(None, [])[: max(limit - len(chosen), 0)])
+    return chosen

@@ -1,0 +1,256 @@
+"""The timeline: dated events found in the text, each resolved as far as the article allows.
+
+A full date ("January 16, 2024") is explicit. A day and month without a year ("On Sept.
+30", "30 December", "on New Year's Eve") takes the year that puts it nearest the
+article's anchor: its published date, else the latest full date the article gives (in
+its text or on the signature line of a post it embeds). A weekday ("On Sunday") is
+resolved only against a published date. What cannot be resolved is kept and marked:
+year-unknown events sort first, by month and day; unresolved ones last."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..models import Article, EmbeddedPost, PartialDate, Passage, TimelineEvent
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+HOLIDAYS = {"new year's eve": (12, 31), "new year's day": (1, 1), "christmas eve": (12, 24), "christmas day": (12, 25)}
+
+# A full month name takes no full stop: in "2 January." the stop ends the sentence.
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)(?![a-z])"
+)
+_DAY = r"(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_TO = r"\s*(?:-|\u2013|\u2014|to|and|until|through)\s*"
+# Longest forms first: a range must not be read as two dates.
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("md-md", re.compile(rf"\b(?:from\s+|between\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}){_TO}(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})\b(?:,?\s+(?P<y>{_YEAR})\b)?")),
+    ("md-d", re.compile(rf"\b(?:from\s+|between\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}){_TO}(?P<d2>{_DAY})\b(?:,?\s+(?P<y>{_YEAR})\b)?")),
+    ("d-dm", re.compile(rf"\b(?:from\s+|between\s+)?(?P<d1>{_DAY}){_TO}(?P<d2>{_DAY})\s+(?P<m1>{_MONTH})(?:\s+(?P<y>{_YEAR})\b)?")),
+    ("md", re.compile(rf"\b(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\b(?:,?\s+(?P<y>{_YEAR})\b)?")),
+    ("dm", re.compile(rf"\b(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MONTH})(?![\w])(?:,?\s+(?P<y>{_YEAR})\b)?")),
+    ("holiday", re.compile(r"\b(?P<h>New Year['\u2019]s (?:Eve|Day)|Christmas (?:Eve|Day))\b(?:,?\s+(?P<y>" + _YEAR + r")\b)?")),
+    ("my", re.compile(rf"\b(?:in\s+|since\s+)?(?P<m1>{_MONTH})\s+(?P<y>{_YEAR})\b")),
+    ("weekday", re.compile(r"\b(?P<rel>[Oo]n|[Ll]ast|[Nn]ext|[Tt]his|[Ss]ince|[Bb]y)\s+(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("yesterday", re.compile(r"\b[Yy]esterday\b")),
+    ("year", re.compile(rf"\b[Ii]n\s+(?P<y>{_YEAR})\b(?![-\u2013/])")),
+]
+MAYBE_DATE = re.compile(r"\d|day\b|Eve\b|[Yy]esterday")
+# Where one sentence of a long passage (a quotation kept whole) ends and the next begins,
+# unless the full stop ends an abbreviation ("Sept. 30", "Mr. Kim", "U.S. Army").
+SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]?\s+(?=[\"'\u201c\u2018(]?[A-Z])")
+ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Rep|Sen|Gov|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|vs)|\b[A-Z]|\.[A-Z])$")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """What an article's relative dates can be resolved against."""
+
+    day: date | None
+    # True when `day` is the article's own date (weekdays resolve only then).
+    published: bool
+    basis: str
+
+
+def anchor(article: Article) -> Anchor:
+    """The article's published date, else the latest full date it gives, else nothing."""
+    if article.published is not None:
+        day = article.published.date()
+        return Anchor(day, True, f"the article's date, {day.isoformat()}")
+    full: list[tuple[date, str]] = [(post.posted, _posted(post)) for post in article.embeds]
+    for expression, start, _end, _status in _full_dates(article.text):
+        full.append((start, expression))
+    if not full:
+        return Anchor(None, False, "")
+    day, words = max(full)
+    return Anchor(day, False, f"{words}, the latest full date in the article")
+
+
+def _posted(post: EmbeddedPost) -> str:
+    return f"{post.posted:%B} {post.posted.day}, {post.posted.year}"
+
+
+def _full_dates(text: str) -> list[tuple[str, date, date | None, str]]:
+    out = []
+    for expression, start, end, status, _basis in _dates(text, Anchor(None, False, "")):
+        if status == "explicit" and start is not None and (d := start.as_date()):
+            out.append((expression, d, end.as_date() if end else None, status))
+    return out
+
+
+def _month(word: str) -> int:
+    return MONTHS[word.casefold().rstrip(".")[:3]]
+
+
+def _day(word: str) -> int:
+    return int(re.match(r"\d+", word).group(0))  # type: ignore[union-attr]
+
+
+def _nearest_year(month: int, day: int, near: date) -> int | None:
+    """The year that puts month/day nearest `near`: 30 December next to 16 January 2024 is 2023."""
+    best = None
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if best is None or abs((candidate - near).days) < abs((best - near).days):
+            best = candidate
+    return best.year if best else None
+
+
+def _dates(text: str, where: Anchor) -> list[tuple[str, PartialDate | None, PartialDate | None, str, str | None]]:
+    """(verbatim expression, start, end, status, basis) for each date expression in `text`."""
+    # Most sentences hold no date at all: one cheap search spares them ten patterns.
+    if not MAYBE_DATE.search(text):
+        return []
+    taken: list[tuple[int, int]] = []
+    found = []
+    for kind, pattern in PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            parsed = _parse(kind, m, where)
+            if parsed is None:
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), (m.group(0), *parsed)))
+    return [f for _, f in sorted(found, key=lambda x: x[0])]
+
+
+def _parse(kind: str, m: re.Match[str], where: Anchor) -> tuple[PartialDate | None, PartialDate | None, str, str | None] | None:
+    groups = m.groupdict()
+    year = int(groups["y"]) if groups.get("y") else None
+    if kind == "year":
+        return PartialDate(year), None, "explicit", None
+    if kind == "my":
+        return PartialDate(year, _month(groups["m1"])), None, "explicit", None
+    if kind in ("weekday", "yesterday"):
+        return _relative(kind, groups, where)
+    if kind == "holiday":
+        month, d1 = HOLIDAYS[groups["h"].replace("\u2019", "'").casefold()]
+        m1 = m2 = month
+        d2 = None
+    else:
+        m1 = _month(groups["m1"])
+        m2 = _month(groups["m2"]) if groups.get("m2") else m1
+        d1 = _day(groups["d1"])
+        d2 = _day(groups["d2"]) if groups.get("d2") else None
+        if d2 is not None and m2 == m1 and d2 <= d1:
+            return None  # "May 5 to 3" is not a range we can read
+    try:
+        date(year or 2000, m1, d1)  # 2000 is a leap year: 29 February stays valid
+        if d2 is not None:
+            date(year or 2000, m2, d2)
+    except ValueError:
+        return None
+    status, basis = "explicit", None
+    if year is None:
+        if where.day is None:
+            status, basis = "year-unknown", "the article gives no year"
+        else:
+            year = _nearest_year(m1, d1, where.day)
+            status, basis = "inferred", f"year from {where.basis}"
+    start = PartialDate(year, m1, d1)
+    end = None
+    if d2 is not None:
+        # A range over the new year ("December 30 to January 2") ends in the next year.
+        end_year = year + 1 if year is not None and (m2, d2) < (m1, d1) else year
+        end = PartialDate(end_year, m2, d2)
+    return start, end, status, basis
+
+
+def _relative(kind: str, groups: dict[str, str | None], where: Anchor) -> tuple[PartialDate | None, PartialDate | None, str, str | None]:
+    if not where.published or where.day is None:
+        return None, None, "unresolved", "the article's date is not known"
+    today = where.day
+    if kind == "yesterday":
+        day = today - timedelta(days=1)
+        return PartialDate(day.year, day.month, day.day), None, "inferred", f"the day before {where.basis}"
+    weekday = WEEKDAYS.index((groups["w"] or "").casefold())
+    rel = (groups["rel"] or "on").casefold()
+    if rel == "next":
+        day = today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+        return PartialDate(day.year, day.month, day.day), None, "inferred", f"the {groups['w']} after {where.basis}"
+    # News reports the past: "on Sunday" is the latest Sunday up to the article's date.
+    back = (today.weekday() - weekday) % 7
+    if rel == "last" and back == 0:
+        back = 7
+    day = today - timedelta(days=back)
+    return PartialDate(day.year, day.month, day.day), None, "inferred", f"the {groups['w']} up to {where.basis}"
+
+
+def sentence_at(text: str, index: int) -> str:
+    """The sentence of a (possibly long) passage that holds character `index`, verbatim."""
+    start = 0
+    for m in SENTENCE_END.finditer(text):
+        if ABBREVIATION.search(text[: m.start()]):
+            continue
+        end = m.end() - len(m.group(0)) + len(m.group(0).rstrip())
+        if end > index:
+            return text[start:end]
+        start = m.end()
+    return text[start:]
+
+
+def extract(
+    articles: Sequence[Article],
+    passages: Sequence[Passage],
+    cited: dict[str, tuple[str, ...]],
+    limit: int,
+) -> list[TimelineEvent]:
+    """Dated events of the day's passages, sorted, at most `limit` (the most recent kept)."""
+    by_id = {a.id: a for a in articles}
+    anchors = {a.id: anchor(a) for a in articles}
+    events: list[tuple[tuple, TimelineEvent]] = []
+    seen: set[tuple[str, str, str]] = set()
+    for order, passage in enumerate(passages):
+        article = by_id.get(passage.article_id)
+        if article is None:
+            continue
+        sources = cited.get(passage.id, (passage.article_id,))
+        where = anchors[article.id]
+        found: list[tuple[int, str, PartialDate | None, PartialDate | None, str, str | None]] = []
+        for expression, start, end, status, basis in _dates(passage.text, where):
+            at = passage.text.find(expression)
+            found.append((at, expression, start, end, status, basis))
+        for post in article.embeds:
+            # The post's own date, from the signature line ingest took out of the text.
+            if passage.text in post.text:
+                day = PartialDate(post.posted.year, post.posted.month, post.posted.day)
+                found.append((0, _posted(post), day, None, "explicit", f"date of the post by {post.by}" if post.by else "date of the embedded post"))
+        for at, expression, start, end, status, basis in found:
+            key = (passage.id, start.iso() if start else expression, end.iso() if end else "")
+            if key in seen:
+                continue
+            seen.add(key)
+            text = sentence_at(passage.text, at) if at >= 0 else passage.text
+            event = TimelineEvent(start, end, status, expression, basis, text, passage.id, sources)
+            events.append((_sort_key(event, order), event))
+    events.sort(key=lambda x: x[0])
+    chosen = [e for _, e in events]
+    if len(chosen) > limit:
+        # Keep what can be placed in time, the most recent first, then year-unknown, then the rest.
+        rank = {"explicit": 0, "inferred": 0, "year-unknown": 1, "unresolved": 2}
+        keep = sorted(range(len(chosen)), key=lambda i: (rank[chosen[i].status], -i if rank[chosen[i].status] == 0 else i))[:limit]
+        chosen = [chosen[i] for i in sorted(keep)]
+    return chosen
+
+
+def _sort_key(event: TimelineEvent, order: int) -> tuple:
+    start = event.start
+    if event.status == "unresolved" or start is None:
+        return (2, 0, 0, 0, order)
+    if start.year is None:
+        return (0, start.month or 0, start.day or 0, 0, order)
+    end = event.end or start
+    return (1, start.year, start.month or 0, start.day or 0, (end.year or 0, end.month or 0, end.day or 0), order)

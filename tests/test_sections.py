@@ -1,0 +1,387 @@
+"""The sections beyond the themes: quotes, people and organisations, timeline, what
+changed, emerging topics and source labels, on the seeds and on small made-up articles."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from briefgen.analyse import analyse
+from briefgen.analyse.changes import compare, previous_brief
+from briefgen.config import load_config, parse_config
+from briefgen.errors import ConfigError
+from briefgen.ingest import ingest
+from briefgen.models import Article, EmbeddedPost, PreviousBrief, SummaryPoint, ThemeSection
+from briefgen.pipeline import build_brief
+from briefgen.render.html import eventdate, render_html
+
+from .conftest import DEFAULT_CONFIG, write
+
+SEOUL = ZoneInfo("Asia/Seoul")
+THEMES = [{"key": "missiles", "label": "Missiles", "terms": {"missile*": 2}}]
+
+
+def config(**extra: object):
+    return parse_config({"sources": [{"name": "S", "path": "x/"}], "themes": THEMES, **extra})
+
+
+def article(text: str, id: str = "a1", published: datetime | None = None, **kw: object) -> Article:
+    return Article(id=id, source=str(kw.pop("source", "S")), title=f"Title {id}", text=text, published=published, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    cfg = load_config(DEFAULT_CONFIG)
+    return analyse(ingest(cfg).articles, cfg)
+
+
+# -- People and organisations -----------------------------------------------------
+
+
+def test_seed_people_are_found_as_people(seeds):
+    people = {e.name: e for e in seeds.entities if e.kind == "person"}
+    for name in ("Kim Jong-un", "Jo Chol Su", "Sergey Lavrov", "Josep Borrell", "Jake Sullivan", "Choe Son Hui",
+                 "Mark P Barry", "Gordon Chang", "Andrew A Michta", "Chang Ho-jin"):
+        assert name in people, name
+    # Aliases are merged, hashtags included; the count is of every form.
+    assert {"Kim", "Kim Jong-Un", "#KimJongUn"} <= set(people["Kim Jong-un"].aliases)
+    assert people["Kim Jong-un"].mentions >= 8
+    assert "Russian Foreign Minister" in people["Sergey Lavrov"].roles
+    assert people["Jo Chol Su"].roles[0].startswith("director general of the Department")
+    # Nobody is a person by accident.
+    assert not {"North Korea", "Korean Peninsula", "White House", "Foreign Minister"} & set(people)
+
+
+def test_seed_countries_and_organisations_merge_their_aliases(seeds):
+    found = {e.name: e for e in seeds.entities}
+    north = found["North Korea"]
+    assert north.kind == "country" and {"DPRK", "Pyongyang", "DPR Korea"} <= set(north.aliases)
+    assert found["Gatestone Institute"].kind == "organisation"
+    assert found["Sea of Japan"].kind == "place"
+    assert found["Russia"].themes and "russia" in found["Russia"].themes
+    assert not any(e.name in ("New Year", "Democratic People's", "Top EU") for e in seeds.entities)
+
+
+def test_names_without_a_gazetteer():
+    text = (
+        "Analyst Mary Jones said the talks had failed.\n\n"
+        "Gordon Chang and Chang Ho-jin met in Seoul.\n\n"
+        "Jones wrote that Chang was late.\n\n"
+        "Tensions rose at the Ministry of Unification on Friday, the Korea Institute said."
+    )
+    result = analyse([article(text)], config())
+    found = {e.name: e for e in result.entities}
+    assert found["Mary Jones"].kind == "person" and found["Mary Jones"].mentions == 2  # "Jones" merged
+    assert found["Mary Jones"].roles == ("Analyst",)
+    # "Chang" is the first or last name of two people: it stays no one's.
+    assert found["Gordon Chang"].mentions == 1 and found["Chang Ho-jin"].mentions == 1
+    assert found["Korea Institute"].kind == "organisation"
+    assert found["Ministry of Unification"].kind == "organisation"
+    assert "Tensions" not in " ".join(found)
+
+
+def test_gazetteer_alias_clash_is_a_config_error():
+    with pytest.raises(ConfigError) as info:
+        config(entities=[
+            {"name": "Kim Jong-un", "kind": "person", "aliases": ["Kim"]},
+            {"name": "Kim Yo-jong", "kind": "person", "aliases": ["Kim"]},
+        ])
+    assert "entities[1]: 'Kim' already names 'Kim Jong-un'" in str(info.value)
+    with pytest.raises(ConfigError, match=r"entities\[0\]\.kind"):
+        config(entities=[{"name": "X", "kind": "planet"}])
+
+
+# -- Key quotes ---------------------------------------------------------------------
+
+
+def test_seed_quotes_are_attributed_to_who_said_them(seeds):
+    speakers = {}
+    for quote in seeds.quotes:
+        speakers.setdefault(quote.speaker, []).append(quote)
+    assert any(q.text.startswith("Our nuclear weapons are a means") for q in speakers["Kim Jong-un"])
+    assert any(q.text.startswith("If the ROK") for q in speakers["Kim Jong-un"])
+    assert speakers["Jo Chol Su"][0].text.startswith("On Sept. 30, the UNSC took a vote")
+    assert speakers["Jo Chol Su"][0].attribution == "Jo said"
+    assert speakers["Sergey Lavrov"][0].text.startswith("The policy of the United States")
+    assert speakers["Sergey Lavrov"][0].role == "Russian Foreign Minister"
+    assert speakers["Josep Borrell"][0].text.startswith("condemn(s) in the strongest possible terms")
+    assert speakers["Mark P Barry"][0].attribution == "wrote Barry"
+    assert speakers["White House"][0].speaker_kind == "organisation"
+    for quote in seeds.quotes:
+        assert quote.source_ids and quote.passage_ids
+
+
+def test_a_quote_nobody_is_named_for_is_attributed_to_no_one():
+    text = (
+        "Kim Jong-un and Yoon Suk Yeol were both at the summit.\n\n"
+        'He said: "We will not be the first to fire a single shot across the line."\n\n'
+        'Banners read "Long live the great leader and his glorious revolutionary army" in the square.\n\n'
+        '"There is no sign of a thaw between the two sides this year," it said.'
+    )
+    cfg = config(entities=[
+        {"name": "Kim Jong-un", "kind": "person", "aliases": ["Kim"]},
+        {"name": "Yoon Suk Yeol", "kind": "person"},
+    ])
+    result = analyse([article(text)], cfg)
+    assert len(result.quotes) == 3
+    # Two people in the sentence before: "He" could be either, so it is no one.
+    assert all(q.speaker is None and q.attribution is None for q in result.quotes)
+
+
+def test_inverted_attributions():
+    text = (
+        '"Sanctions have failed to change the regime\'s behaviour at all," said Victor Cha, a Korea expert.\n\n'
+        '"The launch violated several UN Security Council resolutions," according to the Foreign Ministry.\n\n'
+        '"The missile flew about 600 kilometres before falling into the sea," the report said.'
+    )
+    quotes = {q.text[:12]: q for q in analyse([article(text)], config()).quotes}
+    assert quotes["Sanctions ha"].speaker == "Victor Cha" and quotes["Sanctions ha"].role == "a Korea expert"
+    assert quotes["The launch v"].speaker == "Foreign Ministry"
+    # "the report" is no one the text names.
+    assert quotes["The missile "].speaker is None
+
+
+def test_pronouns_resolve_when_unambiguous():
+    text = (
+        "Defence Minister Shin Won-sik visited the border on Monday.\n\n"
+        '"We are ready to respond to any provocation immediately and in full," he said.\n\n'
+        'The Unification Ministry said in a statement: "Dialogue remains the only way forward for both Koreas."\n\n'
+        'It also said that "humanitarian aid will continue regardless of the tensions this winter."'
+    )
+    result = analyse([article(text)], config())
+    by_text = {q.text[:20]: q for q in result.quotes}
+    assert by_text["We are ready to resp"].speaker == "Shin Won-sik"
+    assert by_text["We are ready to resp"].role == "Defence Minister"
+    assert by_text["Dialogue remains the"].speaker == "Unification Ministry"
+    assert by_text["humanitarian aid wil"].speaker == "Unification Ministry"
+
+
+# -- Timeline -------------------------------------------------------------------------
+
+
+def test_seed_timeline_in_order(seeds):
+    labels = [eventdate(e) for e in seeds.timeline]
+    wanted = ["8 Sep (year not given)", "23–27 Sep (year not given)", "30 Sep (year not given)",
+              "30 Dec 2023", "2 Jan 2024", "14 Jan 2024", "16 Jan 2024"]
+    positions = [labels.index(w) for w in wanted]
+    assert positions == sorted(positions), labels
+    by_label = dict(zip(labels, seeds.timeline, strict=True))
+    assert by_label["16 Jan 2024"].text.startswith("North Korea abolishes key government organisations")
+    assert by_label["30 Dec 2023"].status == "inferred" and "January 16, 2024" in by_label["30 Dec 2023"].basis
+    assert by_label["23–27 Sep (year not given)"].start.iso() == "--09-23"
+    # Weekdays in an undated article stay unresolved, and say so.
+    sunday = next(e for e in seeds.timeline if e.expression == "On Sunday")
+    assert sunday.status == "unresolved" and sunday.start is None and labels[-2:] == [
+        "Sunday (date not known)", "Tuesday (date not known)"]
+    for event in seeds.timeline:
+        assert event.source_ids and event.text in next(p.text for p in seeds.passages if p.id == event.passage_id)
+
+
+def test_relative_dates_resolve_against_the_published_date():
+    published = datetime(2024, 1, 17, 9, 0, tzinfo=SEOUL)  # a Wednesday
+    text = (
+        "North Korea fired a missile on Sunday, officials said.\n\n"
+        "The talks held on New Year's Eve and on 3 January failed.\n\n"
+        "Drills ran from Dec. 28 to Jan. 2 near the border.\n\n"
+        "Pyongyang last tested a nuclear bomb in 2017."
+    )
+    events = analyse([article(text, published=published)], config()).timeline
+    got = [(e.start.iso() if e.start else None, e.end.iso() if e.end else None, e.status) for e in events]
+    assert got == [
+        ("2017", None, "explicit"),
+        ("2023-12-28", "2024-01-02", "inferred"),
+        ("2023-12-31", None, "inferred"),
+        ("2024-01-03", None, "inferred"),
+        ("2024-01-14", None, "inferred"),
+    ]
+    assert events[-1].basis == "the Sunday up to the article's date, 2024-01-17"
+
+
+def test_embedded_post_dates_anchor_an_undated_article():
+    text = "A missile flew 1,000 km into the sea, the military says.\n\nThe drills began on 12 January and ended on Jan. 13."
+    post = EmbeddedPost("A missile flew 1,000 km into the sea, the military says.", date(2024, 1, 14), "TRT World (@trtworld)")
+    events = analyse([article(text, embeds=(post,))], config()).timeline
+    assert [(e.start.iso(), e.status) for e in events] == [
+        ("2024-01-12", "inferred"), ("2024-01-13", "inferred"), ("2024-01-14", "explicit")]
+    assert events[-1].expression == "January 14, 2024" and "TRT World" in events[-1].basis
+
+
+def test_ingest_keeps_embedded_post_dates(project: Path):
+    cfg = load_config(project / "sources.yaml")
+    articles = {a.title: a for a in ingest(cfg).articles}
+    embeds = articles["What's North Korea up to?"].embeds
+    assert [e.posted for e in embeds] == [date(2024, 1, 16), date(2024, 1, 14)]
+    assert embeds[0].by == "TRT World (@trtworld)"
+    assert "(@trtworld)" not in articles["What's North Korea up to?"].text
+
+
+def test_timeline_limit_keeps_the_most_recent():
+    text = "\n\n".join(f"Talks were held on January {d}, 2024 in the capital city." for d in range(1, 11))
+    events = analyse([article(text)], config(brief={"timeline_events": 3})).timeline
+    assert [e.start.iso() for e in events] == ["2024-01-08", "2024-01-09", "2024-01-10"]
+
+
+# -- What changed ---------------------------------------------------------------------
+
+
+def _section(key: str, *texts: str) -> ThemeSection:
+    return ThemeSection(key, key.title(), [SummaryPoint(t, ("a1",), f"p{i}", 1.0) for i, t in enumerate(texts)], [])
+
+
+def test_changes_new_continuing_dropped_and_quiet():
+    previous = PreviousBrief(
+        date(2024, 1, 16),
+        {"missiles": "Missiles", "drills": "Drills", "old": "Old theme"},
+        {
+            "missiles": ["North Korea fired a ballistic missile into the East Sea.", "The launch was condemned by Tokyo."],
+            "drills": ["Allied forces held drills near the border."],
+            "old": ["A theme no longer configured."],
+        },
+    )
+    sections = [
+        _section("missiles", "North Korea fired a ballistic missile into the East Sea!", "A second missile followed at dawn."),
+        _section("drills"),
+    ]
+    changes = compare(sections, previous)
+    missiles, drills = changes.themes
+    assert [p.text for p in missiles.continuing] == ["North Korea fired a ballistic missile into the East Sea!"]
+    assert [p.text for p in missiles.new] == ["A second missile followed at dawn."]
+    assert missiles.dropped == 1 and drills.dropped == 1
+    assert [(q.key, q.label, q.previous_points) for q in changes.quiet] == [("drills", "Drills", 1), ("old", "Old theme", 1)]
+    assert compare(sections, None).first
+
+
+def test_previous_brief_is_the_newest_readable_earlier_json(tmp_path: Path):
+    def brief_json(day: str, text: str) -> None:
+        data = {"themes": [{"key": "missiles", "label": "Missiles", "summary": [{"text": text}]}]}
+        write(tmp_path / day / f"brief-{day}.json", json.dumps(data))
+
+    brief_json("2024-01-14", "Oldest.")
+    brief_json("2024-01-15", "Older.")
+    write(tmp_path / "2024-01-16/brief-2024-01-16.json", "{not json")
+    brief_json("2024-01-17", "Today's own, not a previous one.")
+    found = previous_brief(tmp_path, date(2024, 1, 17))
+    assert found is not None and found.date == date(2024, 1, 15) and found.points == {"missiles": ["Older."]}
+    assert previous_brief(tmp_path, date(2024, 1, 14)) is None
+    assert previous_brief(tmp_path / "missing", date(2024, 1, 14)) is None
+
+
+def test_second_brief_reports_what_changed(project: Path):
+    cfg = load_config(project / "sources.yaml")
+    out = project / "out"
+    first = build_brief(cfg, date(2024, 1, 16), out_dir=out, formats=["json"]).brief
+    assert first.changes.first
+    (project / "seeds/000_f94ec538fc6634e2.txt").unlink()
+    second = build_brief(cfg, date(2024, 1, 17), out_dir=out, formats=["json", "md"]).brief
+    assert second.changes.previous_date == date(2024, 1, 16)
+    drills = next(c for c in second.changes.themes if c.key == "drills")
+    assert drills.new and drills.dropped
+    data = json.loads((out / "2024-01-17/brief-2024-01-17.json").read_text(encoding="utf-8"))
+    assert data["changes"]["previous_date"] == "2024-01-16"
+    md = (out / "2024-01-17/brief-2024-01-17.md").read_text(encoding="utf-8")
+    assert "_Since the brief of 16 Jan 2024:" in md and "- **New** " in md
+
+
+# -- Emerging topics ------------------------------------------------------------------
+
+
+def test_emerging_topics_need_support():
+    texts = [
+        "The typhoon flooded rice paddies across the southern provinces.",
+        "Rice paddies were flooded by the typhoon in three provinces.",
+        "Farmers said the typhoon destroyed rice paddies before harvest.",
+        "A ballet company toured the capital last week.",
+    ]
+    one = [article(t, id=f"a{i}") for i, t in enumerate(texts)]
+    result = analyse(one, config())
+    assert len(result.emerging) == 1
+    topic = result.emerging[0]
+    assert "typhoon" in " ".join(topic.terms) and len(topic.passage_ids) == 3 and len(topic.source_ids) == 3
+    assert analyse(one, config()).emerging == result.emerging  # deterministic
+    # Three passages from one article is not enough support by default.
+    single = article("\n\n".join(texts[:3]), id="only")
+    assert analyse([single], config()).emerging == []
+    assert analyse([single], config(brief={"emerging_min_articles": 1})).emerging
+
+
+def test_seed_emerging_topics(seeds):
+    assert seeds.emerging
+    for topic in seeds.emerging:
+        assert len(topic.passage_ids) >= 3 and len(topic.source_ids) >= 2 and topic.terms and topic.points
+
+
+# -- Source labels ----------------------------------------------------------------------
+
+
+def test_source_labels_reach_citations_and_state_media_is_flagged(tmp_path: Path):
+    write(tmp_path / "sources.yaml", """
+        timezone: Asia/Seoul
+        sources:
+          - {name: KCNA, path: kcna/, type: state media, reliability: E, window: all}
+          - {name: Wire, path: wire/, type: wire, reliability: B, window: all}
+        themes:
+          - {key: missiles, label: Missiles, terms: {missile*: 2}}
+          - {key: weather, label: Weather, terms: {typhoon: 2}}
+        """)
+    write(tmp_path / "kcna/a.txt", "The DPRK successfully launched a new missile, KCNA said.\n")
+    write(tmp_path / "wire/b.txt", "A typhoon is approaching the coast of Japan, forecasters said.\n")
+    cfg = load_config(tmp_path / "sources.yaml")
+    result = build_brief(cfg, date(2024, 1, 17), out_dir=tmp_path / "out", formats=["json", "html", "md"])
+    missiles, weather = result.brief.themes
+    assert missiles.state_media_only and not weather.state_media_only
+    data = json.loads(result.files[0].read_text(encoding="utf-8"))
+    labels = {s["name"]: (s["number"], s["type"], s["reliability"]) for s in data["sources"]}
+    n = labels["KCNA"][0]
+    assert labels == {"KCNA": (n, "state media", "E"), "Wire": (3 - n, "wire", "B")}
+    assert [t["state_media_only"] for t in data["themes"]] == [True, False]
+    page = render_html(result.brief, cfg)
+    assert f'<span class="src-tag">[{n} · state media · E]</span>' in page
+    assert f'title="KCNA · state media · E">[{n}<sup class="grade">E</sup>]</a>' in page
+    assert page.count("Every point in this theme rests only on state media.") == 1
+    md = (tmp_path / "out/2024-01-17/brief-2024-01-17.md").read_text(encoding="utf-8")
+    assert f"{n}. \\[{n} · state media · E\\] **" in md and "> Every point in this theme rests only on state media." in md
+
+
+def test_invalid_source_labels_are_reported_by_path():
+    with pytest.raises(ConfigError) as info:
+        parse_config({"sources": [{"name": "S", "path": "x/", "type": "blog", "reliability": "G"}], "themes": THEMES})
+    text = str(info.value)
+    assert "sources[0].type" in text and "sources[0].reliability" in text
+
+
+def test_json_carries_every_new_section(project: Path):
+    cfg = load_config(project / "sources.yaml")
+    build_brief(cfg, date(2024, 1, 17), out_dir=project / "out", formats=["json"])
+    data = json.loads((project / "out/2024-01-17/brief-2024-01-17.json").read_text(encoding="utf-8"))
+    assert {"quotes", "entities", "timeline", "changes", "emerging"} <= set(data)
+    assert set(data["quotes"][0]) == {"text", "speaker", "speaker_kind", "role", "attribution", "passage_ids", "source_ids"}
+    assert set(data["entities"][0]) == {"name", "kind", "mentions", "aliases", "roles", "themes", "passage_ids", "source_ids", "known"}
+    assert set(data["timeline"][0]) == {"date", "end", "status", "expression", "basis", "text", "passage_id", "source_ids"}
+    assert data["timeline"][0]["date"] == "--09-08"
+    assert data["changes"] == {"previous_date": None, "themes": [], "quiet": []}
+    assert set(data["emerging"][0]) == {"terms", "passage_ids", "source_ids", "points"}
+    people = {e["name"] for e in data["entities"] if e["kind"] == "person"}
+    assert {"Kim Jong-un", "Jo Chol Su", "Sergey Lavrov", "Josep Borrell", "Jake Sullivan", "Choe Son Hui"} <= people
+
+
+
+def test_embedded_post_dates_survive_the_store(project: Path):
+    """Articles reach the brief through the store: the posts' dates must come back with them."""
+    import sqlite3
+
+    cfg = load_config(project / "sources.yaml")
+    for _ in range(2):  # the second run reads articles it stored in the first
+        brief = build_brief(cfg, date(2024, 1, 17), out_dir=project / "out", formats=["json"]).brief
+        dates = [e.start.iso() for e in brief.timeline if e.start]
+        assert "2024-01-14" in dates and "2024-01-16" in dates
+    # A store written before embedded posts were kept gets them on the next run.
+    db = sqlite3.connect(project / "out/.briefgen/briefgen.sqlite3")
+    db.execute("UPDATE articles SET embeds = NULL")
+    db.commit()
+    db.close()
+    brief = build_brief(cfg, date(2024, 1, 17), out_dir=project / "out", formats=["json"]).brief
+    assert "2024-01-16" in [e.start.iso() for e in brief.timeline if e.start]
