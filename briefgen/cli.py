@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .config import FORMATS, WINDOW_RE, Config, json_schema, load_config
 from .errors import BriefgenError, ExitStatus
-from .models import SourceHealth
+from .models import Delivery, SourceHealth
 
 log = logging.getLogger("briefgen")
 
@@ -42,6 +45,22 @@ def _window(value: str) -> str:
     return value
 
 
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds")
+    return seconds
+
+
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of days")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefgen",
@@ -66,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--window", type=_window, help="time window: all, 24h, 7d... (default: brief.window)")
     gen.add_argument("--strict", action="store_true", help="exit with code 4 when any source failed (the brief is still written)")
     gen.add_argument("--offline", action="store_true", help="fetch no feed: use only what the store holds")
+    gen.add_argument("--email", action="store_true", help="then email it to the recipients of the config's email section")
+    gen.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS",
+                     help="if another run is making this date's brief, wait this long for it (default: exit with code 8)")
     gen.set_defaults(run=cmd_generate)
 
     fetch = sub.add_parser("fetch", parents=[common], help="fetch every source into the store, render nothing",
@@ -89,6 +111,25 @@ def build_parser() -> argparse.ArgumentParser:
                                                "and print a table of their health; exit 4 if any failed.")
     probe.set_defaults(run=cmd_sources_check)
 
+    send = sub.add_parser("send", parents=[common], help="email a written brief to whoever has not had it",
+                          epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                          description="Email the brief for a date to every recipient the outbox has not sent it to.")
+    send.add_argument("--date", type=_date, help="brief date, YYYY-MM-DD (default: today in the config's time zone)")
+    send.add_argument("--out", type=Path, help="output folder the brief was written to (default: output.dir of the config)")
+    send.add_argument("--force", action="store_true", help="send again to every recipient, sent or not (same Message-IDs)")
+    send.add_argument("--dry-run", action="store_true", help="write each message as an .eml file beside the brief; send nothing")
+    send.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS",
+                      help="if another run holds this date, wait this long for it (default: exit with code 8)")
+    send.set_defaults(run=cmd_send)
+
+    sched = sub.add_parser("schedule", parents=[common], help="run in the foreground, making the brief on schedule",
+                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                           description="Make (and email) the brief at schedule.cron until stopped by SIGTERM or "
+                                       "Ctrl-C; on start, make today's brief if its time has passed without it.")
+    sched.add_argument("--backfill", type=_count, default=0, metavar="N",
+                       help="on start, also make the last N scheduled briefs that were missed")
+    sched.set_defaults(run=cmd_schedule)
+
     check = sub.add_parser("check", parents=[common], help="validate the config and exit",
                            description="Validate the config file; report every problem by its path.")
     check.set_defaults(run=cmd_check)
@@ -101,16 +142,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_generate(args: argparse.Namespace, config: Config) -> int:
-    from .pipeline import build_brief
+    from .pipeline import run_brief
 
     day = args.date or datetime.now(config.tz).date()
     formats = args.format or config.output.formats
     out = args.out
-    result = build_brief(config, day, out_dir=out, formats=formats, window=args.window, offline=args.offline)
+    run = run_brief(config, day, out_dir=out, formats=formats, window=args.window, offline=args.offline,
+                    email=args.email, wait=args.wait)
+    assert run.build is not None
+    result = run.build
     for path in result.files:
         print(path)
     for note in result.brief.notes:
         log.warning("%s: %s: %s", note.source, note.target, note.reason)
+    if args.email:
+        if run.delivery_error is not None:
+            log.error("%s; the brief was written", run.delivery_error)
+            return ExitStatus.DELIVERY_ERROR
+        if _report(run.deliveries, day) != ExitStatus.OK:
+            return ExitStatus.DELIVERY_ERROR
     if args.strict and result.failed_sources:
         names = ", ".join(sorted({n.source for n in result.failed_sources}))
         log.error("--strict: %d source problem(s) (%s); the brief was written", len(result.failed_sources), names)
@@ -176,6 +226,42 @@ def _print_health(rows: Sequence[SourceHealth], new: bool = True) -> None:
         print("  ".join([*cells, r[-1]]).rstrip())
 
 
+def cmd_send(args: argparse.Namespace, config: Config) -> int:
+    from .pipeline import email_brief
+
+    day = args.date or datetime.now(config.tz).date()
+    outcome = email_brief(config, day, out_dir=args.out, force=args.force, dry_run=args.dry_run, wait=args.wait)
+    if args.dry_run:
+        for path in outcome:
+            print(path)
+        return ExitStatus.OK
+    return _report([d for d in outcome if isinstance(d, Delivery)], day)
+
+
+def cmd_schedule(args: argparse.Namespace, config: Config) -> int:
+    from .schedule import Daemon
+
+    return Daemon(config, backfill=args.backfill, log_level=logging.getLogger().level).run()
+
+
+def _report(deliveries: list[Delivery], day: date) -> int:
+    """One line per recipient on stdout; problems on stderr; DELIVERY_ERROR unless all were sent."""
+    for d in deliveries:
+        if d.status == "sent":
+            print(f"{'sent' if d.tried else 'already sent'} {d.recipient} {d.message_id}")
+        elif d.status == "ambiguous":
+            log.error("%s: may have been delivered: %s; check with the recipient, then "
+                      "`briefgen send --date %s --force` sends it again", d.recipient, d.error, day)
+        else:
+            log.error("%s: %s: %s", d.recipient, d.status, d.error)
+    undelivered = [d for d in deliveries if d.status != "sent"]
+    if undelivered:
+        log.error("not delivered to %d of %d recipients (the brief is written); "
+                  "`briefgen send --date %s` tries again", len(undelivered), len(deliveries), day)
+        return ExitStatus.DELIVERY_ERROR
+    return ExitStatus.OK
+
+
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
     enabled = [s for s in config.sources if s.enabled]
     print(f"{args.config}: ok ({len(enabled)} sources enabled, {len(config.themes)} themes)")
@@ -187,7 +273,19 @@ def cmd_schema(args: argparse.Namespace, config: Config | None) -> int:
     return ExitStatus.OK
 
 
-NEEDS_CONFIG: set[Callable[..., int]] = {cmd_generate, cmd_check, cmd_fetch, cmd_sources_check}
+NEEDS_CONFIG: set[Callable[..., int]] = {cmd_generate, cmd_check, cmd_fetch, cmd_sources_check, cmd_send, cmd_schedule}
+
+
+def _terminated(signum: int, frame: object) -> None:
+    # SIGTERM ends a run like Ctrl-C does: the ledger records it as interrupted, locks are let go.
+    raise KeyboardInterrupt
+
+
+def _on_sigterm(handler: Any) -> Any:
+    """Install a SIGTERM handler, returning the previous one (signals belong to the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -200,6 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Library chatter (fontTools, weasyprint) is noise at the default level.
         for noisy in ("fontTools", "weasyprint", "trafilatura", "htmldate", "httpx", "httpcore"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
+    previous = _on_sigterm(_terminated)
     try:
         config = load_config(args.config) if args.run in NEEDS_CONFIG else None
         return int(args.run(args, config))
@@ -216,6 +315,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"briefgen: unexpected error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
         return int(ExitStatus.ERROR)
+    finally:
+        if previous is not None:
+            _on_sigterm(previous)
 
 
 if __name__ == "__main__":

@@ -391,3 +391,31 @@ class Brief:
                 if known is not None:
                     names.update((known.source, *known.also_in))
         return len(names)
+
+
+@dataclass(frozen=True)
+class Run:
+    """The run ledger's record of one brief date: what its last run did."""
+
+    date: date
+    status: str  # running | done | failed | interrupted
+    files: tuple[str, ...] = ()
+    started: datetime | None = None
+    finished: datetime | None = None
+    error: str | None = None
+    owner: str | None = None
+
+
+@dataclass
+class Delivery:
+    """One recipient's copy of a brief in the outbox, and what became of it."""
+
+    date: date
+    recipient: str
+    message_id: str
+    status: str  # pending | sending | sent | failed | refused | ambiguous
+    attempts: int = 0
+    error: str | None = None
+    sent_at: datetime | None = None
+    # True when this call tried to send it; False when it was left as it was (sent, ambiguous).
+    tried: bool = False

@@ -10,7 +10,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from .config import FORMATS, Config
-from .models import Article, Brief, SourceHealth, SourceNote, Window
+from .errors import BriefgenError, DeliveryError
+from .models import Article, Brief, Delivery, SourceHealth, SourceNote, Window
 from .store import Store, default_path
 
 log = logging.getLogger(__name__)
@@ -198,3 +199,89 @@ def check_sources(config: Config, *, progress: bool = True) -> list[SourceHealth
         status = "failed" if problems and not items else "ok"
         rows.append(SourceHealth(source.name, source.path or "", status, reason, items=items))
     return rows
+
+
+# The formats an email is made from (see deliver/message.py); written whenever one is sent.
+EMAIL_FORMATS = ("json", "md", "html", "pdf")
+
+
+@dataclass
+class RunResult:
+    """One run for a brief date: what was built (None when it was already done) and sent."""
+
+    day: date
+    files: list[Path]
+    build: BuildResult | None = None
+    deliveries: list[Delivery] = field(default_factory=list)
+    delivery_error: BriefgenError | None = None
+
+    @property
+    def undelivered(self) -> list[Delivery]:
+        return [d for d in self.deliveries if d.status != "sent"]
+
+
+def run_brief(
+    config: Config,
+    day: date,
+    *,
+    out_dir: Path | None = None,
+    formats: Sequence[str] = FORMATS,
+    window: str | None = None,
+    offline: bool = False,
+    email: bool = False,
+    wait: float = 0.0,
+    skip_done: bool = False,
+) -> RunResult:
+    """build_brief under the date's lock, recorded in the run ledger, then emailed when asked.
+
+    The CLI's `generate` and the scheduler both come through here, so two of them can
+    never write the same date's brief at once. `skip_done` (the scheduler) leaves a
+    brief the ledger has as done alone; delivery still sends what it has not yet sent."""
+    from . import ledger
+    from .deliver.email import email_config, send_brief
+
+    target = out_dir if out_dir is not None else config.resolve(config.output.dir)
+    if email:
+        email_config(config)  # no email settings: say so before making the brief
+        formats = list(dict.fromkeys([*formats, *EMAIL_FORMATS]))
+    with Store(default_path(config, out_dir)) as db, ledger.date_lock(db, day, wait) as last:
+        if skip_done and last is not None and last.status == "done":
+            log.info("the brief for %s was already made (%s); not making it again", day, last.finished)
+            result = RunResult(day, [Path(f) for f in last.files])
+        else:
+            if last is not None and last.status == "running":
+                log.warning("the last run for %s (%s) never finished; running it again", day, last.owner)
+            with ledger.recording(db, day) as files:
+                build = build_brief(config, day, out_dir=out_dir, formats=formats, window=window, offline=offline)
+                files.extend(build.files)
+            log.info("brief for %s written: %d files in %s", day, len(build.files), target / day.isoformat())
+            result = RunResult(day, build.files, build)
+        if email:
+            # Whatever happens to delivery, the brief is already written and recorded.
+            try:
+                result.deliveries = send_brief(config, day, db, target / day.isoformat())
+            except DeliveryError as exc:
+                result.delivery_error = exc
+    return result
+
+
+def email_brief(
+    config: Config,
+    day: date,
+    *,
+    out_dir: Path | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    wait: float = 0.0,
+) -> list[Delivery] | list[Path]:
+    """Email the already written brief for `day`: deliveries, or with `dry_run` the .eml files."""
+    from . import ledger
+    from .deliver.email import send_brief, write_eml
+
+    folder = (out_dir if out_dir is not None else config.resolve(config.output.dir)) / day.isoformat()
+    with Store(default_path(config, out_dir)) as db:
+        if dry_run:
+            return write_eml(config, day, db, folder)
+        # The date's lock: a scheduler sending the same brief at this moment is waited for.
+        with ledger.date_lock(db, day, wait):
+            return send_brief(config, day, db, folder, force=force)

@@ -194,8 +194,12 @@ class Store:
     def migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            log.info("store %s: migrating to version %d", self.path, number)
             with self.transaction():
+                # Read again under the write lock: two processes opening a new store at
+                # once (two schedulers) would otherwise both run the same migration.
+                if self.conn.execute("PRAGMA user_version").fetchone()[0] >= number:
+                    continue
+                log.info("store %s: migrating to version %d", self.path, number)
                 for statement in _statements(script):
                     self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {number}")

@@ -20,6 +20,8 @@ def _keys(model: type[BaseModel], prefix: str = "") -> list[str]:
     for name, field in model.model_fields.items():
         if field.exclude:
             continue
+        # A key spelled differently in the file (`from`) is documented as spelled there.
+        name = field.alias or name
         keys.append(prefix + name)
         for candidate in (field.annotation, *getattr(field.annotation, "__args__", ())):
             if isinstance(candidate, type) and issubclass(candidate, BaseModel):
