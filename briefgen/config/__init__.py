@@ -1,0 +1,202 @@
+"""The typed, validated schema of `sources.yaml`, and its loader.
+
+Each section's model lives in the module named after what it configures; this module
+holds the whole file's model, reads it and describes every problem by path.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..errors import ConfigError
+from .base import WINDOW_RE, Model
+from .brief import FORMATS, BriefConfig, OutputConfig
+from .delivery import (
+    ADDRESS_RE,
+    DEFAULT_SUBJECT,
+    DURATION_RE,
+    SUBJECT_FIELDS,
+    EmailConfig,
+    ScheduleConfig,
+)
+from .sources import SIZE_RE, SIZE_UNITS, SOURCE_TYPES, FeedsConfig, SourceConfig, parse_size
+from .themes import ENTITY_KINDS, KEY_RE, EntityConfig, ThemeConfig
+
+__all__ = [
+    "ADDRESS_RE",
+    "DEFAULT_SUBJECT",
+    "DURATION_RE",
+    "ENTITY_KINDS",
+    "FORMATS",
+    "KEY_RE",
+    "SIZE_RE",
+    "SIZE_UNITS",
+    "SOURCE_TYPES",
+    "SUBJECT_FIELDS",
+    "WINDOW_RE",
+    "BriefConfig",
+    "Config",
+    "ConfigError",
+    "EmailConfig",
+    "EntityConfig",
+    "FeedsConfig",
+    "OutputConfig",
+    "ScheduleConfig",
+    "SourceConfig",
+    "ThemeConfig",
+    "json_schema",
+    "load_config",
+    "parse_config",
+    "parse_size",
+]
+
+
+class Config(Model):
+    """The whole of `sources.yaml`."""
+
+    title: str = Field("Daily Brief", min_length=1, description="Title of every brief.")
+    timezone: str = Field("UTC", description="IANA time zone that defines 'today' and the window.")
+    sources: list[SourceConfig] = Field(min_length=1, description="Inputs of the brief.")
+    themes: list[ThemeConfig] = Field(min_length=1, description="Themes the brief is organised by.")
+    entities: list[EntityConfig] = Field(
+        default_factory=list, description="Gazetteer of people, organisations, places and countries."
+    )
+    brief: BriefConfig = Field(default_factory=BriefConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
+    feeds: FeedsConfig = Field(default_factory=FeedsConfig)
+    store: str | None = Field(
+        None,
+        description="SQLite file (path or sqlite:///path URL) for articles, feed state and runs; default <output.dir>/.briefgen/briefgen.sqlite3.",
+    )
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    email: EmailConfig | None = Field(None, description="SMTP delivery; without it nothing is emailed.")
+
+    # Where the file was read from: relative paths in it are relative to this folder.
+    base_dir: Path = Field(default=Path("."), exclude=True)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'Asia/Seoul')") from None
+        return value
+
+    @model_validator(mode="after")
+    def _unique(self) -> Config:
+        for what, keys in (
+            ("themes", [t.key for t in self.themes]),
+            ("sources", [s.name for s in self.sources]),
+        ):
+            dupes = sorted({k for k in keys if keys.count(k) > 1})
+            if dupes:
+                raise ValueError(f"{what}: duplicate {'key' if what == 'themes' else 'name'} {', '.join(map(repr, dupes))}")
+        # One alias naming two entities would merge them: say which, by path.
+        owner: dict[str, str] = {}
+        problems = []
+        for n, entity in enumerate(self.entities):
+            for alias in dict.fromkeys([entity.name, *entity.aliases]):
+                if alias in owner and owner[alias] != entity.name:
+                    problems.append(f"entities[{n}]: {alias!r} already names {owner[alias]!r}")
+                owner.setdefault(alias, entity.name)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the config, made absolute against the config file's folder."""
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+
+def load_config(path: str | Path) -> Config:
+    """Read, parse and validate a config file; raise ConfigError listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), ["file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), [f"cannot read: {exc}"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
+        problem = exc.problem or exc.context or "syntax error"
+        raise ConfigError(str(path), [f"{where}: YAML syntax error: {problem}"]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(str(path), [f"YAML error: {exc}"]) from None
+    return parse_config(data, source=str(path), base_dir=path.resolve().parent)
+
+
+def parse_config(data: Any, source: str = "<config>", base_dir: Path | None = None) -> Config:
+    if not isinstance(data, dict):
+        raise ConfigError(source, ["the file must be a mapping of keys (title, sources, themes...)"])
+    try:
+        return Config.model_validate({**data, "base_dir": base_dir or Path(".")})
+    except ValidationError as exc:
+        raise ConfigError(source, [_describe(err) for err in exc.errors()]) from None
+
+
+def _describe(err: dict[str, Any]) -> str:
+    loc = tuple(err["loc"])
+    path = _path(loc)
+    kind = err["type"]
+    if kind == "missing":
+        return f"{path}: field required"
+    if kind == "extra_forbidden":
+        known = _fields_at(loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        suffix = f" (did you mean '{hint[0]}'?)" if hint else f" (known keys: {', '.join(known)})"
+        return f"{path}: unknown key{suffix}"
+    message = err["msg"].removeprefix("Value error, ")
+    return f"{path}: {message}" if path else message
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the schema allows at a location, for 'did you mean' hints."""
+    model: Any = Config
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = next((f for n, f in model.model_fields.items() if part in (n, f.alias)), None)
+        if field is None:
+            return []
+        annotation = field.annotation
+        args = getattr(annotation, "__args__", ())
+        candidates = [annotation, *args]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if model is None:
+            return []
+    return [f.alias or name for name, f in model.model_fields.items() if not f.exclude]
+
+
+def json_schema() -> dict[str, Any]:
+    """The published schema of sources.yaml."""
+    schema = Config.model_json_schema()
+    schema.get("properties", {}).pop("base_dir", None)
+    return schema

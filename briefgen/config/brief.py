@@ -1,0 +1,77 @@
+"""What goes into a brief, and where and how it is written."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from .base import Model, check_window
+
+FORMATS = ("html", "pdf", "json", "md")
+
+
+class BriefConfig(Model):
+    """What goes into a brief."""
+
+    window: str = Field("24h", description="Default time window: 'all', '24h', '7d'...")
+    cutoff: time | None = Field(
+        None,
+        description="Time of day (HH:MM) on the brief date at which the window ends; default end of day.",
+    )
+    bottom_line: int = Field(5, ge=1, le=10, description="Most points in the bottom line.")
+    summary_points: int = Field(4, ge=1, le=20, description="Most summary points per theme.")
+    other_points: int = Field(5, ge=0, le=50, description="Most points under 'Other developments'.")
+    quotes: int = Field(10, ge=0, le=50, description="Most key quotes shown; attributed quotes come first.")
+    timeline_events: int = Field(30, ge=0, le=200, description="Most timeline events shown.")
+    entities_per_kind: int = Field(
+        12, ge=0, le=100, description="Most people (and as many organisations, places...) shown."
+    )
+    emerging_topics: int = Field(3, ge=0, le=20, description="Most emerging topics shown.")
+    emerging_min_passages: int = Field(
+        3, ge=2, description="Passages a cluster of unthemed passages needs to show as an emerging topic."
+    )
+    emerging_min_articles: int = Field(
+        2, ge=1, description="Distinct articles an emerging topic must draw on."
+    )
+
+    @field_validator("window")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        return check_window(value) or value
+
+    @field_validator("cutoff", mode="before")
+    @classmethod
+    def _cutoff(cls, value: Any) -> Any:
+        # YAML reads 06:00 as the integer 360 (sexagesimal); accept it as minutes.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return time(value // 60 % 24, value % 60)
+        return value
+
+
+class OutputConfig(Model):
+    """Where and how the brief is written."""
+
+    dir: str = Field("out", description="Output folder, relative to the config file.")
+    formats: list[Literal["html", "pdf", "json", "md"]] = Field(
+        default_factory=lambda: list(FORMATS), description="Which files to write."
+    )
+    templates: str | None = Field(
+        None, description="Folder whose templates and CSS shadow the shipped ones, file by file."
+    )
+    distribution: str | None = Field(
+        None,
+        max_length=120,
+        description="Handling line shown on the title block and every PDF page, e.g. 'Internal — do not forward'.",
+    )
+
+    @field_validator("distribution")
+    @classmethod
+    def _distribution(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValueError("must be one line of text (no line breaks or control characters)")
+        # An empty or blank line means "no distribution line", not an empty banner.
+        return " ".join(value.split()) or None

@@ -1,0 +1,79 @@
+"""What the brief looks for: themes and the entities it should recognise."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .base import Model
+
+ENTITY_KINDS = ("person", "organisation", "place", "country")
+KEY_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+class ThemeConfig(Model):
+    """A theme and the evidence that puts a passage in it."""
+
+    key: str = Field(description="Stable identifier used in JSON and file names.")
+    label: str = Field(min_length=1, description="Heading shown in the brief.")
+    terms: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Words or phrases and their weight. A trailing * matches any ending "
+            "('launch*'); plurals match on their own; 'a|b|c' are alternatives that "
+            "count once. Negative weights are context that argues against the theme."
+        ),
+    )
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="Words or phrases that veto the theme for a passage (e.g. 'oil drilling').",
+    )
+    examples: list[str] = Field(
+        default_factory=list,
+        description="Example sentences; similarity to them counts as evidence.",
+    )
+    example_weight: float = Field(
+        3.0, ge=0, description="Score added per unit of cosine similarity to the closest example."
+    )
+    threshold: float = Field(2.0, gt=0, description="Score a passage needs to join the theme.")
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        if not KEY_RE.match(value):
+            raise ValueError(f"{value!r} must be lower-case letters, digits, '-' or '_'")
+        return value
+
+    @field_validator("terms", mode="before")
+    @classmethod
+    def _terms(cls, value: Any) -> Any:
+        # A plain list is the common case: every term weighs 1.
+        if isinstance(value, list):
+            return {str(t): 1.0 for t in value}
+        return value
+
+    @model_validator(mode="after")
+    def _has_evidence(self) -> ThemeConfig:
+        if not self.terms and not self.examples:
+            raise ValueError("a theme needs 'terms' or 'examples'")
+        return self
+
+
+class EntityConfig(Model):
+    """A name the brief should recognise, and the other names it goes by."""
+
+    name: str = Field(min_length=1, description="Canonical name shown in the brief.")
+    kind: Literal["person", "organisation", "place", "country"] = Field(description="What it is.")
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Other spellings and names, matched case-sensitively ('DPRK', 'Pyongyang').",
+    )
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: list[str]) -> list[str]:
+        if any(not a.strip() for a in value):
+            raise ValueError("an alias cannot be empty")
+        return value
