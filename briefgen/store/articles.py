@@ -1,0 +1,184 @@
+"""Articles in the store: saved once however many feeds carry them, and read back by date."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import sqlite3
+from collections.abc import Sequence
+from datetime import date, datetime, tzinfo
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ..models import Article, EmbeddedPost
+from .db import Database, from_stamp, to_stamp
+
+log = logging.getLogger(__name__)
+
+
+class ArticleStore(Database):
+    """The store's articles and the sightings that credit each to every source that carried it."""
+
+    def save_articles(self, articles: Sequence[Article], now: datetime) -> dict[str, int]:
+        """Remember articles; return how many were new, per configured source.
+
+        An item already stored (the same guid in its source, the same canonical URL, or
+        the same title and text) is not stored again: its source is credited to the
+        stored row. A changed item of the same source updates its row and keeps the row's
+        id and first-seen time."""
+        new: dict[str, int] = {}
+        with self.transaction() as db:
+            for article in articles:
+                if self._save(db, article, now):
+                    origin = article.origin or article.source
+                    new[origin] = new.get(origin, 0) + 1
+        return new
+
+    def _save(self, db: sqlite3.Connection, article: Article, now: datetime) -> bool:
+        origin = article.origin or article.source
+        guid = article.guid or article.url or article.id
+        canonical = canonical_url(article.url)
+        digest = content_hash(article.title, article.text)
+        row = None
+        hit = db.execute("SELECT article_id FROM article_sightings WHERE origin = ? AND guid = ?", (origin, guid)).fetchone()
+        if hit is not None:
+            row = db.execute("SELECT * FROM articles WHERE id = ?", (hit[0],)).fetchone()
+        if row is None and canonical:
+            row = db.execute("SELECT * FROM articles WHERE canonical_url = ? ORDER BY first_seen LIMIT 1", (canonical,)).fetchone()
+        if row is None:
+            row = db.execute("SELECT * FROM articles WHERE content_hash = ? ORDER BY first_seen LIMIT 1", (digest,)).fetchone()
+        embeds = _embeds_json(article.embeds)
+        values = (article.source, article.guid, article.url, canonical, article.title, article.author,
+                  article.path, to_stamp(article.published), article.text, digest, embeds)
+        if row is None:
+            article_id = article.id
+            if db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+                # Two different items hashed to one id: keep both, the newcomer suffixed.
+                article_id = f"{article.id}-{digest[:6]}"
+            db.execute(
+                "INSERT INTO articles (source, guid, url, canonical_url, title, author, path, published, text,"
+                " content_hash, embeds, id, origin, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, article_id, origin, to_stamp(article.first_seen or now)),
+            )
+        else:
+            article_id = row["id"]
+            # Only the source that published an item may edit it; another feed carrying
+            # the same URL or text is a sighting, not a new version.
+            # (An article stored before migration 4 gets its embedded posts the same way.)
+            if row["origin"] == origin and (row["content_hash"] != digest or (embeds and row["embeds"] != embeds)):
+                log.debug("article %s changed in %s: updating", article_id, origin)
+                db.execute(
+                    "UPDATE articles SET source = ?, guid = ?, url = ?, canonical_url = ?, title = ?, author = ?,"
+                    " path = ?, published = coalesce(?, published), text = ?, content_hash = ?, embeds = ?, updated = ?"
+                    " WHERE id = ?",
+                    (*values, to_stamp(now), article_id),
+                )
+        db.execute(
+            "INSERT OR IGNORE INTO article_sightings (origin, guid, article_id, source, first_seen) VALUES (?, ?, ?, ?, ?)",
+            (origin, guid, article_id, article.source, to_stamp(now)),
+        )
+        return row is None
+
+    def knows(self, article: Article) -> bool:
+        """Whether an item is already stored (its guid in its source, or its canonical URL)."""
+        origin = article.origin or article.source
+        canonical = canonical_url(article.url)
+        with self._lock:
+            if article.guid and self.conn.execute(
+                "SELECT 1 FROM article_sightings WHERE origin = ? AND guid = ?", (origin, article.guid)
+            ).fetchone():
+                return True
+            return bool(canonical) and self.conn.execute(
+                "SELECT 1 FROM articles WHERE canonical_url = ?", (canonical,)
+            ).fetchone() is not None
+
+    def load_articles(self, origin: str, start: datetime | None, end: datetime, tz: tzinfo) -> list[Article]:
+        """A source's stored articles dated (published, else first seen) in [start, end); all when start is None."""
+        query = "SELECT * FROM articles WHERE origin = ?"
+        params: list[str] = [origin]
+        if start is not None:
+            query += " AND coalesce(published, first_seen) >= ? AND coalesce(published, first_seen) < ?"
+            params += [to_stamp(start), to_stamp(end)]
+        others: dict[str, set[str]] = {}
+        with self._lock:
+            rows = self.conn.execute(query + " ORDER BY id", params).fetchall()
+            # Other sources that carried the same items, for all of the source's articles at once.
+            for article_id, name in self.conn.execute(
+                "SELECT s.article_id, s.source FROM article_sightings s JOIN articles a ON a.id = s.article_id"
+                " WHERE a.origin = ? AND s.source != a.source",
+                (origin,),
+            ):
+                others.setdefault(article_id, set()).add(name)
+        return [
+            Article(
+                id=row["id"],
+                source=row["source"],
+                title=row["title"],
+                text=row["text"],
+                path=row["path"],
+                url=row["url"],
+                published=from_stamp(row["published"], tz),
+                first_seen=from_stamp(row["first_seen"], tz),
+                author=row["author"],
+                guid=row["guid"],
+                origin=row["origin"],
+                also_in=tuple(sorted(others.get(row["id"], ()))),
+                embeds=_embeds(row["embeds"]),
+            )
+            for row in rows
+        ]
+
+    def count_articles(self) -> int:
+        with self._lock:
+            return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+
+# Query parameters that track a click, not name an article (utm_*, ad-click ids, mail ids).
+TRACKING_PARAM_RE = re.compile(
+    r"^(?:utm_\w*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|igshid|mc_cid|mc_eid|_hsenc|_hsmi|mkt_tok|ocid|ncid|cmpid)$",
+    re.I,
+)
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The URL an article is known by: https, lower-case host, no default port, fragment
+    or tracking parameters. None for anything that is not an http(s) URL."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname
+    if ":" in host:  # an IPv6 literal loses its brackets in .hostname
+        host = f"[{host}]"
+    if port is not None and port not in (80, 443):
+        host = f"{host}:{port}"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAM_RE.match(k)]
+    # http and https name the same article; so do a bare host and its root path.
+    return urlunsplit(("https", host, parts.path or "/", urlencode(query), ""))
+
+
+def content_hash(title: str, text: str) -> str:
+    """Equal for the same title and text, whatever the case, spacing or punctuation."""
+    words = " ".join(re.findall(r"\w+", f"{title}\n{text}".casefold()))
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()
+
+
+def _embeds_json(posts: Sequence[EmbeddedPost]) -> str | None:
+    return json.dumps([[p.text, p.posted.isoformat(), p.by] for p in posts], ensure_ascii=False) if posts else None
+
+
+def _embeds(value: str | None) -> tuple[EmbeddedPost, ...]:
+    """Embedded posts read back; a damaged value loses the anchors, never the article."""
+    if not value:
+        return ()
+    try:
+        return tuple(EmbeddedPost(text, date.fromisoformat(posted), by) for text, posted, by in json.loads(value))
+    except (ValueError, TypeError) as exc:
+        log.warning("embedded posts unreadable, ignored: %s", exc)
+        return ()

@@ -1,0 +1,80 @@
+"""The store's connection: opening, migrating, transactions, and how moments are stored."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import Self
+
+from .migrations import MIGRATIONS, statements
+
+log = logging.getLogger(__name__)
+
+
+class Database:
+    """A connection to the store; safe to share between threads (one writer at a time)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: transactions are explicit (see `transaction`), never implicit.
+        self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA busy_timeout=30000")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.migrate()
+
+    def migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                # Read again under the write lock: two processes opening a new store at
+                # once (two schedulers) would otherwise both run the same migration.
+                if self.conn.execute("PRAGMA user_version").fetchone()[0] >= number:
+                    continue
+                log.info("store %s: migrating to version %d", self.path, number)
+                for statement in statements(script):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT: takes the write lock up front, so two writers never deadlock."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def to_stamp(moment: datetime | None) -> str | None:
+    """UTC ISO 8601 to the second: one format, so stored dates compare as strings."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def from_stamp(text: str | None, tz: tzinfo) -> datetime | None:
+    """A stored moment, read back in `tz`."""
+    return datetime.fromisoformat(text).astimezone(tz) if text else None

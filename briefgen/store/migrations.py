@@ -1,0 +1,145 @@
+"""The store's schema, as the steps that built it: each runs once, in order.
+
+PRAGMA user_version records how many have run. Existing databases depend on this list:
+add a step at the end, never change or reorder one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: articles, feed state, per-run source health, brief membership, run ledger, outbox.
+    """
+    CREATE TABLE articles (
+        id            TEXT PRIMARY KEY,
+        source        TEXT NOT NULL,
+        guid          TEXT,
+        url           TEXT,
+        canonical_url TEXT,
+        title         TEXT NOT NULL,
+        author        TEXT,
+        path          TEXT,
+        published     TEXT,
+        first_seen    TEXT NOT NULL,
+        updated       TEXT,
+        text          TEXT NOT NULL,
+        content_hash  TEXT NOT NULL
+    );
+    CREATE INDEX articles_guid ON articles(source, guid);
+    CREATE INDEX articles_canonical ON articles(canonical_url);
+    CREATE INDEX articles_hash ON articles(content_hash);
+    CREATE INDEX articles_published ON articles(published);
+    CREATE INDEX articles_first_seen ON articles(first_seen);
+
+    CREATE TABLE feeds (
+        source               TEXT PRIMARY KEY,
+        url                  TEXT NOT NULL,
+        etag                 TEXT,
+        last_modified        TEXT,
+        last_status          TEXT,
+        last_reason          TEXT,
+        last_attempt         TEXT,
+        last_success         TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE source_runs (
+        id         INTEGER PRIMARY KEY,
+        started    TEXT NOT NULL,
+        brief_date TEXT,
+        source     TEXT NOT NULL,
+        status     TEXT NOT NULL,
+        reason     TEXT,
+        new_items  INTEGER NOT NULL DEFAULT 0,
+        duration   REAL
+    );
+    CREATE INDEX source_runs_source ON source_runs(source, started);
+
+    CREATE TABLE brief_articles (
+        brief_date TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        PRIMARY KEY (brief_date, article_id)
+    );
+
+    CREATE TABLE runs (
+        brief_date TEXT PRIMARY KEY,
+        status     TEXT NOT NULL,
+        files      TEXT,
+        started    TEXT,
+        finished   TEXT,
+        error      TEXT,
+        owner      TEXT
+    );
+
+    CREATE TABLE outbox (
+        brief_date TEXT NOT NULL,
+        recipient  TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        status     TEXT NOT NULL,
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        sent_at    TEXT,
+        PRIMARY KEY (brief_date, recipient)
+    );
+    """,
+    # 2: the configured source of each article, every (source, guid) that led to an
+    # article (so an item seen in two feeds is stored once and credited to both),
+    # since when a feed has been failing, and what each run's health row is about.
+    """
+    ALTER TABLE articles ADD COLUMN origin TEXT;
+    CREATE INDEX articles_origin_date ON articles(origin, coalesce(published, first_seen));
+
+    CREATE TABLE article_sightings (
+        origin     TEXT NOT NULL,
+        guid       TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        source     TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (origin, guid)
+    );
+    CREATE INDEX article_sightings_article ON article_sightings(article_id);
+
+    ALTER TABLE feeds ADD COLUMN failing_since TEXT;
+    ALTER TABLE source_runs ADD COLUMN target TEXT;
+    ALTER TABLE source_runs ADD COLUMN items INTEGER NOT NULL DEFAULT 0;
+    """,
+    # 3: what each brief said in numbers, for trends and the 14-day chart.
+    """
+    CREATE TABLE briefs (
+        brief_date  TEXT PRIMARY KEY,
+        title       TEXT NOT NULL,
+        articles    INTEGER NOT NULL,
+        sources     INTEGER NOT NULL,
+        bottom_line TEXT NOT NULL
+    );
+    CREATE TABLE brief_themes (
+        brief_date TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        label      TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        points     INTEGER NOT NULL,
+        passages   INTEGER NOT NULL,
+        articles   INTEGER NOT NULL,
+        PRIMARY KEY (brief_date, key)
+    );
+    """,
+    # 4: the embedded posts of each article with the dates of their (removed) signature
+    # lines, as JSON: the timeline's anchor for articles that carry no date of their own.
+    """
+    ALTER TABLE articles ADD COLUMN embeds TEXT;
+    """,
+    # 5: each brief's summary points per theme: the baseline of "What changed".
+    """
+    CREATE TABLE brief_points (
+        brief_date TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        text       TEXT NOT NULL,
+        PRIMARY KEY (brief_date, key, position)
+    );
+    """,
+]
+
+
+def statements(script: str) -> list[str]:
+    """A migration's SQL statements, one by one."""
+    return [s.strip() for s in script.split(";") if s.strip()]
