@@ -149,6 +149,7 @@ class Daemon:
         self.backfill = backfill
         self.log_level = log_level
         self.stop = threading.Event()
+        self.scheduler: BackgroundScheduler | None = None
 
     def run(self) -> int:
         """Run until SIGTERM or SIGINT; a run in progress is stopped within KILL_GRACE seconds."""
@@ -164,6 +165,7 @@ class Daemon:
             # and a backlog of fire times runs once.
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
+        self.scheduler = scheduler
         try:
             job = scheduler.add_job(self._scheduled, self.trigger, id="brief", name="daily brief")
             scheduler.start()
@@ -208,7 +210,7 @@ class Daemon:
     def _scheduled(self) -> None:
         day = last_scheduled_day(self.trigger, datetime.now(self.tz), self.tz)
         if day is not None:
-            self.run_date(day)
+            self.attempt(day)
         job_next = self._next_fire()
         if job_next is not None:
             log.info("next brief at %s", _when(job_next))
@@ -220,7 +222,30 @@ class Daemon:
         for day in days:
             if self.stop.is_set():
                 return
-            self.run_date(day)
+            self.attempt(day)
+
+    def attempt(self, day: date, number: int = 1) -> None:
+        """Run `day`; when it fails, try again after `schedule.retry_delay`, up to `retries`
+        more times, so a transient failure (SMTP down, a store locked) does not lose the day."""
+        code = self.run_date(day)
+        if code in (None, ExitStatus.OK) or self.stop.is_set():
+            return
+        retries = self.config.schedule.retries
+        if number > retries:
+            log.error(
+                "giving up on the brief for %s after %d attempt(s); make it with "
+                "`briefgen generate --date %s --email` or send it with `briefgen send --date %s`",
+                day, number, day, day,
+            )
+            return
+        if self.scheduler is None:
+            return
+        when = datetime.now(self.tz) + timedelta(seconds=self.config.schedule.retry_delay)
+        log.warning("the brief for %s failed; attempt %d of %d at %s", day, number + 1, retries + 1, _when(when))
+        self.scheduler.add_job(
+            self.attempt, "date", run_date=when, args=[day, number + 1],
+            id=f"retry-{day}", name=f"retry {day}", replace_existing=True,
+        )
 
     def run_date(self, day: date) -> int | None:
         """Make (and email) the brief for `day` in a child process, within the deadline."""

@@ -127,6 +127,31 @@ def test_a_trigger_seconds_ahead_makes_the_brief_and_sends_it_once(project: Path
     assert "stopped" in daemon.text
 
 
+def test_a_failed_delivery_is_retried_the_same_day_and_sent_once(project: Path):
+    """SMTP is down when the brief is made; it comes up before the retry, which delivers."""
+    from .mailserver import free_port
+
+    inbox = Inbox()
+    _configure(project, MIDNIGHT)
+    path = project / "sources.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["schedule"].update({"retries": 3, "retry_delay": 2})
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    port = free_port()
+    add_email(path, port, retries=0)
+    day = _today().isoformat()
+    with daemons(project, "a") as (daemon,):
+        _wait_for(lambda: "attempt 2 of 4" in daemon.text, daemon)
+        assert inbox.messages == []
+        assert (project / "out" / day / f"brief-{day}.pdf").is_file()
+        with smtp_server(inbox, port=port):
+            _wait_for(lambda: f"run for {day} finished" in daemon.text, daemon)
+            assert daemon.stop() == 0
+    assert sorted(m.rcpt_tos[0] for m in inbox.messages) == ["alice@example.org", "bob@example.org", "carol@example.org"]
+    assert _runs(project)[day]["status"] == "done"
+    assert "giving up" not in daemon.text
+
+
 def test_killed_before_the_trigger_and_restarted_after_it_catches_up_once(project: Path):
     inbox = Inbox()
     cron, at = _soon(6)
@@ -244,6 +269,7 @@ def test_deadline_takes_seconds_minutes_or_hours():
     assert parse_config({**base, "schedule": {"deadline": 90}}).schedule.deadline == 90
     with pytest.raises(ConfigError, match="schedule.deadline: 'soon' is not a duration"):
         parse_config({**base, "schedule": {"deadline": "soon"}})
+    assert parse_config({**base, "schedule": {"retry_delay": "15m"}}).schedule.retry_delay == 900
 
 
 def test_catch_up_plan():

@@ -35,6 +35,15 @@ class ScheduleConfig(Model):
         # The file may say "30m"; the model holds seconds.
         json_schema_extra={"type": ["integer", "string"]},
     )
+    retries: int = Field(
+        3, ge=0, le=24, description="Further attempts after a scheduled run fails (build or delivery), the same day."
+    )
+    retry_delay: int = Field(
+        900,
+        gt=0,
+        description="Seconds between a failed scheduled run and its next attempt; '15m' works too.",
+        json_schema_extra={"type": ["integer", "string"]},
+    )
 
     @field_validator("cron")
     @classmethod
@@ -45,9 +54,9 @@ class ScheduleConfig(Model):
         cron_trigger(value, "UTC")
         return value
 
-    @field_validator("deadline", mode="before")
+    @field_validator("deadline", "retry_delay", mode="before")
     @classmethod
-    def _deadline(cls, value: Any) -> Any:
+    def _duration(cls, value: Any) -> Any:
         if isinstance(value, str):
             match = DURATION_RE.match(value.strip())
             if not match:
