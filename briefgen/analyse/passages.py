@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..models import Article, Passage
+from .sentences import split_sentences
 
 MIN_WORDS = 4
-
-
-@lru_cache(maxsize=1)
-def _segmenter():  # type: ignore[no-untyped-def]
-    import pysbd
-
-    # clean=False keeps every character, so a passage stays verbatim from its source.
-    return pysbd.Segmenter(language="en", clean=False)
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    return [s.strip() for s in _segmenter().segment(paragraph) if s.strip()]
+WORD_RE = re.compile(r"\w+")
 
 
 def split(article: Article) -> list[Passage]:
@@ -27,7 +16,7 @@ def split(article: Article) -> list[Passage]:
     passages: list[Passage] = []
     for p_index, paragraph in enumerate(article.text.split("\n\n")):
         for sentence in split_sentences(paragraph):
-            if len(re.findall(r"\w+", sentence)) < MIN_WORDS:
+            if len(WORD_RE.findall(sentence)) < MIN_WORDS:
                 continue
             index = len(passages)
             passages.append(
