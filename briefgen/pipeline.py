@@ -71,7 +71,7 @@ def build_brief(
         # Recall: what the newest earlier brief said, for "What changed".
         previous = changes.previous_brief(target, day, store=store)
         # Analyse: stories, passages, themes, summaries, bottom line, quotes, entities, timeline, changes.
-        result = analyse.analyse(articles, config, previous=previous)
+        result = analyse.analyse(articles, config, previous=previous, spans=store)
         # History: earlier briefs from the store, for each theme's trend and the trend chart.
         earlier = history.earlier_briefs(target, day, store=store)
         brief = Brief(

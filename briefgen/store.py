@@ -164,6 +164,14 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (brief_date, key, position)
     );
     """,
+    # 6: where each article text's passages are (sentence spans, as JSON), keyed by a hash
+    # of the text and the splitter's version: an article seen before is not split again.
+    """
+    CREATE TABLE passage_spans (
+        key   TEXT PRIMARY KEY,
+        spans TEXT NOT NULL
+    );
+    """,
 ]
 
 
@@ -325,6 +333,29 @@ class Store:
             )
             for row in rows
         ]
+
+    def load_spans(self, keys: Sequence[str]) -> dict[str, list[tuple[int, int, int]]]:
+        """The passage spans stored for these text keys (see `analyse.passages.key`)."""
+        found: dict[str, list[tuple[int, int, int]]] = {}
+        unique = list(dict.fromkeys(keys))
+        with self._lock:
+            # SQLite caps the number of parameters of one statement.
+            for first in range(0, len(unique), 500):
+                chunk = unique[first : first + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, spans in self.conn.execute(f"SELECT key, spans FROM passage_spans WHERE key IN ({marks})", chunk):
+                    try:
+                        found[key] = [(int(p), int(s), int(e)) for p, s, e in json.loads(spans)]
+                    except (ValueError, TypeError):
+                        log.warning("passage spans %s unreadable, split again", key[:12])
+        return found
+
+    def save_spans(self, spans: dict[str, list[tuple[int, int, int]]]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO passage_spans (key, spans) VALUES (?, ?)",
+                [(key, json.dumps(value, separators=(",", ":"))) for key, value in spans.items()],
+            )
 
     def count_articles(self) -> int:
         with self._lock:

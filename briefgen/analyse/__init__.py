@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +26,8 @@ from . import emerging, entities, quotes, summarise, themes, timeline
 from . import passages as passages_mod
 from . import stories as stories_mod
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Analysis:
@@ -37,21 +41,36 @@ class Analysis:
     timeline: list[TimelineEvent] = field(default_factory=list)
     changes: Changes | None = None
     emerging: list[EmergingTopic] = field(default_factory=list)
+    # Seconds spent in each stage, for `--debug` and the benchmarks.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
-def analyse(articles: Sequence[Article], config: Config, previous: PreviousBrief | None = None) -> Analysis:
-    """Everything the brief says, derived from the articles in scope (and the previous brief, if any)."""
+def analyse(
+    articles: Sequence[Article],
+    config: Config,
+    previous: PreviousBrief | None = None,
+    spans: passages_mod.SpanCache | None = None,
+) -> Analysis:
+    """Everything the brief says, derived from the articles in scope (and the previous brief, if any).
+
+    `spans` (the store) keeps where each article's sentences are, so an article seen in an
+    earlier run is not split again."""
+    lap = _Laps()
     # The same report in several outlets is one story with all its sources.
     stories = stories_mod.cluster(articles)
+    lap("stories")
     # Split every article into passages, in citation order.
-    split = [p for article in articles for p in passages_mod.split(article)]
+    split = passages_mod.split_all(articles, spans)
+    lap("passages")
     # The same sentence in several articles is one passage citing all of them.
     passages, cited = passages_mod.dedupe(split)
     # Inside a story, near-verbatim repeats of a sentence fold into the first telling.
     passages, cited = stories_mod.merge_passages(passages, cited, stories)
     kept = _kept(split, passages)
+    lap("dedupe")
     # Multi-label theme assignment, with the evidence kept for the appendix.
     themes.assign(passages, config.themes)
+    lap("themes")
     # One TF-IDF space for the day serves centrality and redundancy checks.
     vectors = summarise.Vectors.build(passages)
     sections: list[ThemeSection] = []
@@ -67,18 +86,41 @@ def analyse(articles: Sequence[Article], config: Config, previous: PreviousBrief
     # "Other developments" shows the most central of the passages no theme claimed.
     other = [by_id[pt.passage_id] for pt in summarise.select(unassigned, vectors, config.brief.other_points, None, cited)]
     bottom = summarise.bottom_line({s.key: s.summary for s in sections}, by_id, vectors, config.brief.bottom_line)
+    lap("summaries")
     # People, organisations, places: the gazetteer's names and capitalised names, aliases merged.
     mentions = entities.recognise(articles, split, config.entities)
     found = entities.collect(mentions, kept, by_id, cited)
+    lap("entities")
     # Key quotes, with the speaker the text names (never a guess).
     said = quotes.select(quotes.extract(articles, split, mentions, kept, cited), found, config.brief.quotes)
+    lap("quotes")
     # Dated events, resolved against each article's anchor where it has one.
     events = timeline.extract(articles, passages, cited, config.brief.timeline_events)
+    lap("timeline")
     # What changed since the previous brief.
     change = changes_mod.compare(sections, previous)
+    lap("changes")
     # Emerging topics: clusters of the passages no theme claimed.
     topics = emerging.find(unassigned, cited, config.brief)
-    return Analysis(passages, sections, other, bottom, stories, said, found, events, change, topics)
+    lap("emerging")
+    log.debug("analysed %d articles, %d passages: %s", len(articles), len(passages), lap)
+    return Analysis(passages, sections, other, bottom, stories, said, found, events, change, topics, lap.times)
+
+
+class _Laps:
+    """The seconds each stage of one analysis took, stage by stage."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.times[stage] = self.times.get(stage, 0.0) + now - self._last
+        self._last = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in self.times.items())
 
 
 def _kept(split: Sequence[Passage], passages: Sequence[Passage]) -> dict[str, str | None]:

@@ -2,33 +2,77 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Sequence
+from typing import Protocol
 
 from ..models import Article, Passage
-from .sentences import split_sentences
+from .sentences import sentence_spans
 
 MIN_WORDS = 4
 WORD_RE = re.compile(r"\w+")
 
 
+# Bump when sentence splitting changes: cached spans of an older splitter are then ignored.
+SPLITTER = "1"
+# (paragraph number, start, end) of each passage in its paragraph.
+Span = tuple[int, int, int]
+
+
+class SpanCache(Protocol):
+    """Where the spans of articles already split are kept between runs (the store)."""
+
+    def load_spans(self, keys: Sequence[str]) -> dict[str, list[Span]]: ...
+
+    def save_spans(self, spans: dict[str, list[Span]]) -> None: ...
+
+
+def key(article: Article) -> str:
+    """What an article's passages depend on: its text (and the splitter's version)."""
+    return hashlib.sha256(f"{SPLITTER}\x00{article.text}".encode()).hexdigest()
+
+
+def spans(text: str) -> list[Span]:
+    """Where the passages of a text are: sentences of MIN_WORDS words or more, in reading order."""
+    out: list[Span] = []
+    for p_index, paragraph in enumerate(text.split("\n\n")):
+        for start, end in sentence_spans(paragraph):
+            if len(WORD_RE.findall(paragraph, start, end)) >= MIN_WORDS:
+                out.append((p_index, start, end))
+    return out
+
+
+def passages_at(article: Article, where: Sequence[Span]) -> list[Passage]:
+    """The passages of one article at the given spans, numbered in reading order; verbatim by construction."""
+    paragraphs = article.text.split("\n\n")
+    return [
+        Passage(id=f"{article.id}-{index + 1}", article_id=article.id, text=paragraphs[p][start:end], paragraph=p, index=index)
+        for index, (p, start, end) in enumerate(where)
+    ]
+
+
 def split(article: Article) -> list[Passage]:
     """The passages of one article, numbered in reading order."""
-    passages: list[Passage] = []
-    for p_index, paragraph in enumerate(article.text.split("\n\n")):
-        for sentence in split_sentences(paragraph):
-            if len(WORD_RE.findall(sentence)) < MIN_WORDS:
-                continue
-            index = len(passages)
-            passages.append(
-                Passage(
-                    id=f"{article.id}-{index + 1}",
-                    article_id=article.id,
-                    text=sentence,
-                    paragraph=p_index,
-                    index=index,
-                )
-            )
-    return passages
+    return passages_at(article, spans(article.text))
+
+
+def split_all(articles: Sequence[Article], cache: SpanCache | None = None) -> list[Passage]:
+    """Every article's passages in citation order; articles whose text is in `cache` are not split again."""
+    keys = [key(a) for a in articles] if cache is not None else []
+    known = cache.load_spans(keys) if cache is not None else {}
+    new: dict[str, list[Span]] = {}
+    out: list[Passage] = []
+    for n, article in enumerate(articles):
+        where = known.get(keys[n]) if cache is not None else None
+        if where is None:
+            where = spans(article.text)
+            if cache is not None:
+                new[keys[n]] = where
+        out.extend(passages_at(article, where))
+    if cache is not None and new:
+        cache.save_spans(new)
+    return out
 
 
 def fingerprint(text: str) -> str:

@@ -21,13 +21,17 @@ The forms understood, token by token (tokens are separated by single spaces):
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
+
+log = logging.getLogger(__name__)
 
 # A paragraph with any of these is left to pysbd: brackets, straight or single quotes,
 # ellipses, exclamation marks, line breaks, tabs, runs of spaces, markup-like symbols.
 _HARD = re.compile(r"[^\w \-–—,;:%$€£&/+.?'’“”]|  |\.\.|[.?][.?]|^\s|\s$")
-_TOKEN = re.compile(r"\S+")
+_CANDIDATE = re.compile(r"\S*[.?]\S*")
+_QUOTE_MARK = re.compile(r"[“”]")
 _PLAIN = re.compile(r"[\w\-–—,;:%$€£&/+'’]*\w[%$€£]?")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")
 _DECIMAL = re.compile(r"[\w\-–—,;:%$€£&/+'’]*\d\.\d[\w\-–—,;:%$€£&/+'’.]*")
@@ -59,46 +63,73 @@ def _rules() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[
 
 def split_sentences(paragraph: str) -> list[str]:
     """The sentences of one paragraph, stripped, each a substring of it."""
-    fast = _fast_split(paragraph)
+    return [paragraph[start:end] for start, end in sentence_spans(paragraph)]
+
+
+def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a paragraph, without the spaces around it."""
+    fast = _fast_spans(paragraph)
     if fast is not None:
         return fast
-    return [s.strip() for s in _segmenter().segment(paragraph) if s.strip()]
+    out = []
+    cursor = 0
+    for piece in _segmenter().segment(paragraph):
+        sentence = piece.strip()
+        if not sentence:
+            continue
+        # pysbd's sentences are pieces of the paragraph, in order: find each after the last.
+        start = paragraph.find(sentence, cursor)
+        if start < 0:  # not verbatim (never seen): a passage must be a substring of its source
+            log.debug("sentence not found verbatim in its paragraph, skipped: %.60s", sentence)
+            continue
+        cursor = start + len(sentence)
+        out.append((start, cursor))
+    return out
 
 
 def _fast_split(paragraph: str) -> list[str] | None:
     """The sentences when every token is a form this module knows, else None (ask pysbd)."""
+    spans = _fast_spans(paragraph)
+    return None if spans is None else [paragraph[start:end] for start, end in spans]
+
+
+def _fast_spans(paragraph: str) -> list[tuple[int, int]] | None:
     if not paragraph or _HARD.search(paragraph) or _APOSTROPHE.search(paragraph) or not _quotes_plain(paragraph):
         return None
     abbreviations, prepositive, number_words, starters = _rules()
-    tokens = list(_TOKEN.finditer(paragraph))
-    cuts: list[int] = []
-    quoted = False
-    for n, match in enumerate(tokens):
-        raw = match.group(0)
-        quoted = quoted or raw.startswith("“")
-        token = raw.lstrip("“").removesuffix(",”")
-        closes = raw.endswith(",”")
-        if "." not in token and "?" not in token:
-            quoted = quoted and not closes
-            continue
-        following = tokens[n + 1].group(0) if n + 1 < len(tokens) else None
-        # pysbd's restoring rule wants a space after the sentence starter too.
-        spaced = n + 2 < len(tokens)
-        verdict = _boundary(token, following, spaced, abbreviations, prepositive, number_words, starters)
-        # pysbd keeps a quotation whole: a sentence end inside one is its call.
-        if verdict is None or (verdict and quoted):
-            return None
-        quoted = quoted and not closes
-        if verdict and following is not None:
-            cuts.append(tokens[n + 1].start())
-    out = []
+    # Where quotations open and close (plain ones only, by now): a token is quoted when the
+    # last mark before it opened one.
+    marks = [(m.start(), m.group(0)) for m in _QUOTE_MARK.finditer(paragraph)] if "“" in paragraph else []
+    size = len(paragraph)
+    spans: list[tuple[int, int]] = []
     start = 0
-    for cut in [*cuts, len(paragraph)]:
-        sentence = paragraph[start:cut].strip()
-        if sentence:
-            out.append(sentence)
-        start = cut
-    return out
+    # Tokens are separated by single spaces here (_HARD saw to it); only those holding a
+    # full stop or question mark can end a sentence.
+    for match in _CANDIDATE.finditer(paragraph):
+        raw = match.group(0)
+        token = raw.lstrip("“").removesuffix(",”")
+        if "." not in token and "?" not in token:
+            continue
+        end = match.end()
+        if end >= size:
+            following, spaced = None, False
+        else:
+            after = paragraph.find(" ", end + 1)
+            following, spaced = (paragraph[end + 1 :], False) if after < 0 else (paragraph[end + 1 : after], True)
+        verdict = _boundary(token, following, spaced, abbreviations, prepositive, number_words, starters)
+        if verdict is None:
+            return None
+        if verdict:
+            # pysbd keeps a quotation whole: a sentence end inside one is its call.
+            limit = end - 1 if raw.endswith(",”") else end
+            before = [mark for at, mark in marks if at < limit]
+            if before and before[-1] == "“":
+                return None
+            spans.append((start, end))
+            start = end + 1
+    if start < size:
+        spans.append((start, size))
+    return spans
 
 
 def _quotes_plain(paragraph: str) -> bool:
@@ -133,9 +164,14 @@ def _boundary(
         # The paragraph's last token: whatever it is, the sentence ends with the paragraph,
         # provided nothing inside the token could be cut.
         return False if _inside_ok(token) else None
-    nxt = following[0]
-    if "“" in following or "”" in following:
+    opened = following.startswith("“")
+    if opened and "”" not in following:
+        # A quotation opening the next sentence ('“We will respond,” he said.'): what
+        # counts is the word it opens with.
+        following = following[1:]
+    if not following or "“" in following or "”" in following:
         return None
+    nxt = following[0]
     if _DECIMAL.fullmatch(token):
         # "3.5", "2.5-ton" and a decimal ending a sentence ("rose 3.5.") are pysbd's number rules.
         if token.count(".") == 1 and not token.endswith("."):
@@ -153,7 +189,7 @@ def _boundary(
         if lowered in ("a.m.", "p.m.") or token[-2] in "Iiv":
             return None
         if token in _RESTORED:
-            return following in starters and spaced
+            return not opened and following in starters and spaced
         if any(token.endswith(r) for r in _RESTORED):
             return None
         return False
