@@ -40,7 +40,6 @@ def analysis(items: str, feeds: str, seed: str = "7") -> dict[str, object]:
     summaries, quotes, entities, timeline, emerging topics)."""
     # The libraries analysis loads on first use, loaded before the clock starts (as
     # feedparser is on the other side).
-    import datasketch  # noqa: F401
     import sklearn.cluster  # noqa: F401
     import sklearn.feature_extraction.text  # noqa: F401
 
