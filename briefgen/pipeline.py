@@ -59,6 +59,8 @@ def build_brief(
     from .deliver.files import write_brief
 
     now = now or datetime.now(config.tz).replace(microsecond=0)
+    # Render, started early: the PDF engine loads in a process of its own while the rest runs.
+    printer = render.start_printer(formats)
     span = brief_window(config, day, window)
     target = out_dir if out_dir is not None else config.resolve(config.output.dir)
     with open_store(config, target) as store:
@@ -96,7 +98,7 @@ def build_brief(
             emerging=result.emerging,
         )
         # Render: every requested format, in memory.
-        rendered = render.render(brief, config, formats)
+        rendered = render.render(brief, config, formats, printer)
         # Write: into <out>/<date>/, atomically, then remember which articles went in.
         files = write_brief(target, day.isoformat(), rendered)
         store.record_brief(day, [a.id for a in articles])

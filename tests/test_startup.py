@@ -42,3 +42,11 @@ def test_the_probe_sees_what_a_stage_imports():
                           cwd=ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "weasyprint" in json.loads(proc.stderr.strip().splitlines()[-1])
+
+
+def test_a_brief_from_local_files_loads_no_http_client_nor_scikit_learn(tmp_path):
+    # HTML and JSON only: no PDF engine either; the seeds config has its feeds disabled.
+    loaded = _loaded("generate", "-q", "--config", str(DEFAULT_CONFIG), "--date", "2024-01-17",
+                     "--format", "html,json", "--out", str(tmp_path))
+    assert not {"sklearn", "httpx", "feedparser", "weasyprint", "trafilatura"} & {m.split(".")[0] for m in loaded}
+    assert (tmp_path / "2024-01-17" / "brief-2024-01-17.html").is_file()

@@ -26,14 +26,13 @@ class Vectors:
 
     @classmethod
     def build(cls, passages: Sequence[Passage]) -> Vectors:
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        from .tfidf import WORDS, fit_transform
 
         index = {p.id: i for i, p in enumerate(passages)}
         if not passages:
             return cls(index, None)
-        vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, ngram_range=(1, 2), min_df=1)
         try:
-            matrix = vectorizer.fit_transform([p.text for p in passages])
+            matrix, _ = fit_transform([p.text for p in passages], WORDS, (1, 2))
         except ValueError:  # only stop words in the whole day: no vocabulary
             matrix = None
         return cls(index, matrix)

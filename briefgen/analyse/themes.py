@@ -268,13 +268,15 @@ def _example_similarity(texts: list[str], models: list[ThemeModel]):  # type: ig
     if not texts or not any(m.examples for m in models):
         return None
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from .tfidf import fit_transform
 
     examples = [e for m in models for e in m.examples]
     owner = np.array([i for i, m in enumerate(models) for _ in m.examples])
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]+\b")
-    vectorizer.fit(texts + examples)
-    sims = (vectorizer.transform(texts) @ vectorizer.transform(examples).T).toarray()
+    # Fitted on the passages and the examples together, each row as a fitted vectorizer
+    # would transform it.
+    matrix, _ = fit_transform(texts + examples, r"(?u)\b[a-zA-Z][a-zA-Z-]+\b", sorted_rows=True)
+    sims = (matrix[: len(texts)] @ matrix[len(texts) :].T).toarray()
     out = np.zeros((len(texts), len(models)))
     for column in range(len(models)):
         mask = owner == column
