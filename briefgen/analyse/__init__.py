@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..config import Config
@@ -55,6 +57,16 @@ def analyse(
 
     `spans` (the store) keeps where each article's sentences are, so an article seen in an
     earlier run is not split again."""
+    with _collector_paused():
+        return _analyse(articles, config, previous, spans)
+
+
+def _analyse(
+    articles: Sequence[Article],
+    config: Config,
+    previous: PreviousBrief | None,
+    spans: passages_mod.SpanCache | None,
+) -> Analysis:
     lap = _Laps()
     # The same report in several outlets is one story with all its sources.
     stories = stories_mod.cluster(articles)
@@ -63,10 +75,11 @@ def analyse(
     split = passages_mod.split_all(articles, spans)
     lap("passages")
     # The same sentence in several articles is one passage citing all of them.
-    passages, cited = passages_mod.dedupe(split)
+    prints = {p.id: passages_mod.fingerprint(p.text) for p in split}
+    passages, cited = passages_mod.dedupe(split, prints)
     # Inside a story, near-verbatim repeats of a sentence fold into the first telling.
     passages, cited = stories_mod.merge_passages(passages, cited, stories)
-    kept = _kept(split, passages)
+    kept = _kept(split, passages, prints)
     lap("dedupe")
     # Multi-label theme assignment, with the evidence kept for the appendix.
     themes.assign(passages, config.themes)
@@ -107,6 +120,20 @@ def analyse(
     return Analysis(passages, sections, other, bottom, stories, said, found, events, change, topics, lap.times)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while analysing: the stage makes hundreds of thousands
+    of small objects and no cycles, and each full collection walks every live object, a
+    cost that grows faster than the day's articles (about a fifth of the time at 10,000)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class _Laps:
     """The seconds each stage of one analysis took, stage by stage."""
 
@@ -123,8 +150,8 @@ class _Laps:
         return ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in self.times.items())
 
 
-def _kept(split: Sequence[Passage], passages: Sequence[Passage]) -> dict[str, str | None]:
+def _kept(split: Sequence[Passage], passages: Sequence[Passage], prints: dict[str, str]) -> dict[str, str | None]:
     """Every split passage's id -> the id of the passage that stands for its sentence after
     de-duplication, or None when a story folded it into a near-verbatim twin (which tells it)."""
-    first = {passages_mod.fingerprint(p.text): p.id for p in passages}
-    return {p.id: first.get(passages_mod.fingerprint(p.text)) for p in split}
+    first = {prints[p.id]: p.id for p in passages}
+    return {p.id: first.get(prints[p.id]) for p in split}

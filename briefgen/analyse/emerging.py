@@ -43,7 +43,7 @@ def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: 
     except ValueError:  # no vocabulary left
         return []
     sims = (matrix @ matrix.T).toarray()
-    labels = _clusters(np.clip(1.0 - sims, 0.0, None), DISTANCE)
+    labels = _clusters(sims, DISTANCE)
     topics: list[tuple[tuple[int, float], EmergingTopic]] = []
     for label in sorted(set(labels)):
         members = np.flatnonzero(labels == label)
@@ -65,19 +65,24 @@ def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: 
     return [t for _, t in topics[: brief.emerging_topics]]
 
 
-def _clusters(distances: np.ndarray, threshold: float) -> np.ndarray:
-    """A cluster label per row: average linkage merged while clusters are closer than
+def _clusters(sims: np.ndarray, threshold: float) -> np.ndarray:
+    """A cluster label per row of a cosine similarity matrix: average linkage on the
+    distances (1 - similarity, at least 0) merged while clusters are closer than
     `threshold`, labelled as AgglomerativeClustering(linkage="average", metric="precomputed",
     distance_threshold=threshold) labels them (its tree is scipy's; its cut is this)."""
     import heapq
 
     from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
 
-    n = len(distances)
+    n = len(sims)
     if n == 1:
         return np.zeros(1, dtype=np.intp)
-    rows, columns = np.triu_indices(n, k=1)
-    tree = linkage(distances[rows, columns], method="average")
+    # The upper triangle only (what the linkage reads), without an n x n copy.
+    condensed = squareform(sims, force="tovector", checks=False)
+    np.subtract(1.0, condensed, out=condensed)
+    np.clip(condensed, 0.0, None, out=condensed)
+    tree = linkage(condensed, method="average")
     children = tree[:, :2].astype(int)
     clusters = int(np.count_nonzero(tree[:, 2] >= threshold)) + 1
     # Undo the last clusters - 1 merges, the latest first: the nodes left are the clusters.

@@ -77,16 +77,20 @@ def split_all(articles: Sequence[Article], cache: SpanCache | None = None) -> li
 
 def fingerprint(text: str) -> str:
     """Text with case, punctuation and spacing removed: equal for the same sentence re-published."""
-    return " ".join(re.findall(r"\w+", text.casefold()))
+    return " ".join(WORD_RE.findall(text.casefold()))
 
 
-def dedupe(passages: list[Passage]) -> tuple[list[Passage], dict[str, tuple[str, ...]]]:
+def dedupe(
+    passages: list[Passage], prints: dict[str, str] | None = None
+) -> tuple[list[Passage], dict[str, tuple[str, ...]]]:
     """Keep the first of each repeated sentence (wire copy, shared quotes) and, per kept
-    passage, every article that carried it, so a point cites all of its sources."""
+    passage, every article that carried it, so a point cites all of its sources.
+
+    `prints`: each passage's fingerprint by id, when the caller has them already."""
     first: dict[str, Passage] = {}
     carriers: dict[str, list[str]] = {}
     for passage in passages:
-        key = fingerprint(passage.text)
+        key = prints[passage.id] if prints is not None else fingerprint(passage.text)
         kept = first.setdefault(key, passage)
         sources = carriers.setdefault(kept.id, [])
         if passage.article_id not in sources:

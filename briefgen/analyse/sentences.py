@@ -27,13 +27,16 @@ from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
-# A paragraph with any of these is left to pysbd: brackets, straight or single quotes,
-# ellipses, exclamation marks, line breaks, tabs, runs of spaces, markup-like symbols.
-_HARD = re.compile(r"[^\w \-–—,;:%$€£&/+.?'’“”]|  |\.\.|[.?][.?]|^\s|\s$")
+# A paragraph with any character but these is left to pysbd (brackets, straight or single
+# quotes, ellipses, exclamation marks, line breaks, tabs, markup-like symbols), and so is
+# one with a run of spaces, '..' or '?.', or spaces at either end.
+_HARD_CHAR = re.compile(r"[^\w \-–—,;:%$€£&/+.?'’“”]")
+_HARD_PAIRS = ("  ", "..", ".?", "?.", "??")
 _CANDIDATE = re.compile(r"\S*[.?]\S*")
 _QUOTE_MARK = re.compile(r"[“”]")
 _PLAIN = re.compile(r"[\w\-–—,;:%$€£&/+'’]*\w[%$€£]?")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")
+_INITIALS_PREFIX = re.compile(r"(?:[A-Za-z]\.){2,}-[\w\-]*\w")
 _DECIMAL = re.compile(r"[\w\-–—,;:%$€£&/+'’]*\d\.\d[\w\-–—,;:%$€£&/+'’.]*")
 _APOSTROPHE = re.compile(r"(?<!\w)['’]|['’](?!\w)")
 # pysbd restores a boundary after these initials when a sentence starter follows.
@@ -94,7 +97,7 @@ def _fast_split(paragraph: str) -> list[str] | None:
 
 
 def _fast_spans(paragraph: str) -> list[tuple[int, int]] | None:
-    if not paragraph or _HARD.search(paragraph) or _APOSTROPHE.search(paragraph) or not _quotes_plain(paragraph):
+    if not paragraph or _hard(paragraph) or not _quotes_plain(paragraph):
         return None
     abbreviations, prepositive, number_words, starters = _rules()
     # Where quotations open and close (plain ones only, by now): a token is quoted when the
@@ -103,7 +106,7 @@ def _fast_spans(paragraph: str) -> list[tuple[int, int]] | None:
     size = len(paragraph)
     spans: list[tuple[int, int]] = []
     start = 0
-    # Tokens are separated by single spaces here (_HARD saw to it); only those holding a
+    # Tokens are separated by single spaces here (_hard saw to it); only those holding a
     # full stop or question mark can end a sentence.
     for match in _CANDIDATE.finditer(paragraph):
         raw = match.group(0)
@@ -130,6 +133,15 @@ def _fast_spans(paragraph: str) -> list[tuple[int, int]] | None:
     if start < size:
         spans.append((start, size))
     return spans
+
+
+def _hard(paragraph: str) -> bool:
+    """Whether anything in the paragraph is beyond the fast path (see _HARD_CHAR)."""
+    if paragraph[0].isspace() or paragraph[-1].isspace() or any(pair in paragraph for pair in _HARD_PAIRS):
+        return True
+    if ("'" in paragraph or "’" in paragraph) and _APOSTROPHE.search(paragraph):
+        return True
+    return _HARD_CHAR.search(paragraph) is not None
 
 
 def _quotes_plain(paragraph: str) -> bool:
@@ -172,6 +184,9 @@ def _boundary(
     if not following or "“" in following or "”" in following:
         return None
     nxt = following[0]
+    if token[-1] == "." and token[:-1].isalpha():
+        # The common case, a word and a full stop: straight to the word rules below.
+        return _word_boundary(token[:-1], nxt, abbreviations, prepositive, number_words)
     if _DECIMAL.fullmatch(token):
         # "3.5", "2.5-ton" and a decimal ending a sentence ("rose 3.5.") are pysbd's number rules.
         if token.count(".") == 1 and not token.endswith("."):
@@ -193,13 +208,20 @@ def _boundary(
         if any(token.endswith(r) for r in _RESTORED):
             return None
         return False
-    if re.fullmatch(r"(?:[A-Za-z]\.){2,}-[\w\-]*\w", token):
+    if _INITIALS_PREFIX.fullmatch(token):
         return False if token.casefold()[:4] not in ("a.m.", "p.m.") else None
     if not token.endswith(".") or "?" in token:
         return None
     word = token[:-1]
     if "." in word or not _PLAIN.fullmatch(word):
         return None
+    return _word_boundary(word, nxt, abbreviations, prepositive, number_words)
+
+
+def _word_boundary(
+    word: str, nxt: str, abbreviations: frozenset[str], prepositive: frozenset[str], number_words: frozenset[str]
+) -> bool | None:
+    """Whether a sentence ends after `word` and its full stop, before a token starting with `nxt`."""
     if not word.isascii():
         return None
     lowered = word.casefold()

@@ -119,15 +119,10 @@ def cluster(articles: Sequence[Article]) -> list[Story]:
             i = parent[i]
         return i
 
-    sets: dict[int, set[int]] = {}
-
     def overlap(i: int, j: int) -> float:
-        """Jaccard similarity of two articles' 3-grams."""
-        for k in (i, j):
-            if k not in sets:
-                sets[k] = set(grams[k].tolist())
-        shared = len(sets[i] & sets[j])
-        return shared / (len(sets[i]) + len(sets[j]) - shared)
+        """Jaccard similarity of two articles' 3-grams (sorted, distinct)."""
+        shared = len(np.intersect1d(grams[i], grams[j], assume_unique=True))
+        return shared / (len(grams[i]) + len(grams[j]) - shared)
 
     hashable = [i for i, g in enumerate(grams) if len(g)]
     if len(hashable) > 1:

@@ -15,6 +15,7 @@ from ..config import ThemeConfig
 from ..models import Passage, ThemeMatch
 
 TOKEN_RE = re.compile(r"[a-z0-9]+")
+POSSESSIVE_RE = re.compile(r"'s\b")
 # Similarity to an example below this is noise from shared function words and names.
 EXAMPLE_FLOOR = 0.12
 
@@ -31,7 +32,7 @@ def _stem(token: str) -> str:
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens; hyphens split words, possessive 's is dropped."""
     text = text.casefold().replace("\u2019", "'")
-    text = re.sub(r"'s\b", "", text)
+    text = POSSESSIVE_RE.sub("", text)
     return TOKEN_RE.findall(text)
 
 
