@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
+import threading
 import time
 from collections.abc import Coroutine, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..config import Config, SourceConfig
@@ -23,6 +27,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Feeds to fetch from which parsing moves to worker processes, and how many at most.
+PROCESS_MIN_FEEDS = 8
+PARSER_PROCESSES = 4
 
 
 @dataclass
@@ -34,7 +41,12 @@ class _Outcome:
 
 def read_feeds(sources: Sequence[SourceConfig], config: Config, context: IngestContext) -> IngestResult:
     """Fetch and parse every feed source at once, within the limits of `config.feeds`."""
-    outcomes = run(_read_all(sources, config, context))
+    processes = _parser_processes(sources, context)
+    try:
+        outcomes = run(_read_all(sources, config, context, processes))
+    finally:
+        if processes is not None:
+            processes.shutdown(wait=True, cancel_futures=True)
     result = IngestResult()
     for outcome in outcomes:
         result.articles.extend(outcome.articles)
@@ -55,7 +67,39 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
         return runner.submit(asyncio.run, coroutine).result()
 
 
-async def _read_all(sources: Sequence[SourceConfig], config: Config, context: IngestContext) -> list[_Outcome]:
+def _parser_processes(sources: Sequence[SourceConfig], context: IngestContext) -> Executor | None:
+    """Worker processes for parsing, when a run has enough feeds to keep them busy.
+
+    Parsing is pure Python (feedparser, then lxml for every item): on threads it holds the
+    GIL and one core does it all while the others wait. Forked workers start in
+    milliseconds with everything loaded; they only ever parse, and exit without running
+    the parent's finalisers (so the store's connection is never touched there). They are
+    forked only from a single-threaded process (the command line; a scheduler's threads
+    make fork unsafe), before the run's own threads and event loop. None (threads) for a
+    few feeds, one core, another thread running, or no fork."""
+    fetched = sum(1 for s in sources if s.fetch) if not context.offline else 0
+    workers = min(os.cpu_count() or 1, PARSER_PROCESSES)
+    if (
+        fetched < PROCESS_MIN_FEEDS
+        or workers < 2
+        or threading.active_count() > 1
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return None
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+        # Fork the workers now, while this is the only thread.
+        pool.submit(int).result()
+    except (OSError, RuntimeError) as exc:  # no processes to be had: threads will do
+        log.debug("no parser processes (%s): parsing on threads", exc)
+        return None
+    log.debug("parsing %d feeds on %d worker processes", fetched, workers)
+    return pool
+
+
+async def _read_all(
+    sources: Sequence[SourceConfig], config: Config, context: IngestContext, processes: Executor | None
+) -> list[_Outcome]:
     # Parsing and extraction are CPU work: off the event loop, on threads of their own, so
     # an abandoned (timed-out) extraction never holds up the end of the run.
     pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="briefgen-parse")
@@ -64,7 +108,7 @@ async def _read_all(sources: Sequence[SourceConfig], config: Config, context: In
             with Progress(len(sources), enabled=context.progress) as progress:
 
                 async def one(source: SourceConfig) -> _Outcome:
-                    outcome = await _read_one(source, config, context, fetcher, pool)
+                    outcome = await _read_one(source, config, context, fetcher, pool, processes or pool)
                     progress.done(outcome.health)
                     return outcome
 
@@ -73,8 +117,15 @@ async def _read_all(sources: Sequence[SourceConfig], config: Config, context: In
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _parse(body: bytes, headers: dict[str, str], url: str, source: SourceConfig, now: datetime) -> tuple[int, list[Article]]:
+    """A feed response's entries as articles (and how many entries there were): run by the parser."""
+    entries = parse_feed(body, headers, url)
+    return len(entries), [a for a in (to_article(e, source, now) for e in entries) if a is not None]
+
+
 async def _read_one(
-    source: SourceConfig, config: Config, context: IngestContext, fetcher: Fetcher, pool: ThreadPoolExecutor
+    source: SourceConfig, config: Config, context: IngestContext, fetcher: Fetcher, pool: ThreadPoolExecutor,
+    parser: Executor,
 ) -> _Outcome:
     assert source.url is not None
     url = source.url
@@ -99,8 +150,9 @@ async def _read_one(
         if response.status == 304:
             return _Outcome(health("not modified"))
         loop = asyncio.get_running_loop()
-        entries = await loop.run_in_executor(pool, parse_feed, response.body, response.headers, response.url)
-        articles = [a for a in (to_article(e, source, context.now) for e in entries) if a is not None]
+        entries, articles = await loop.run_in_executor(
+            parser, _parse, response.body, dict(response.headers), response.url, source, context.now
+        )
         if source.fulltext:
             articles = await _with_full_text(articles, config, context, fetcher, pool)
         state = FeedState(source.name, url, response.headers.get("etag"), response.headers.get("last-modified"))
