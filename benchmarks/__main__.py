@@ -2,7 +2,7 @@
 baseline measured in the same run, medians of RUNS runs, written to benchmarks/results/latest.json.
 
     render       seeds -> HTML+PDF+JSON, a cold `briefgen generate`  vs  a cold bare WeasyPrint render of that HTML
-    analysis     analyse() over 10,000 items                          vs  feedparser parsing the same items
+    analysis     split, dedupe, themes, summaries over 10,000 items   vs  feedparser parsing the same items
     fetch        100 feeds behind 200 ms each (ingest + store)        vs  a sequential fetch-then-feedparser loop
     incremental  a second run over unchanged feeds (all 304)          vs  the first run's ingest + store
     growth       analyse() over 10,000 items                          vs  analyse() over 1,000 items
@@ -113,7 +113,7 @@ def render_figure(runs: int, work: Path) -> Figure:
 
 
 def analysis_figures(runs: int, items: int, feeds: int) -> tuple[Figure, Figure]:
-    analysis = Figure("analysis", f"split + themes + dedupe (repeats, stories) + summaries, {items:,} items",
+    analysis = Figure("analysis", f"passage split + dedupe + theme assignment + summaries, {items:,} items",
                       "feedparser.parse of the same items (RSS)", target="<= 1.0x, peak RSS <= 400 MB", limit=1.0)
     growth = Figure("growth", f"the whole analyse() over {items:,} items", f"the same over {items // 10:,} items",
                     target="<= 11x", limit=11.0)

@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# The stages the analysis figure names: passage split, theme assignment, dedupe
-# (exact repeats and near-duplicate stories) and summaries.
-CORE = ("stories", "passages", "dedupe", "themes", "summaries")
+# The stages the analysis figure names: passage split, dedupe (repeated sentences, and
+# near-verbatim ones inside a story), theme assignment and summaries. Finding the
+# stories themselves (MinHash-LSH) is timed with the rest of analyse().
+CORE = ("passages", "dedupe", "themes", "summaries")
 
 
 def _articles(items: int, feeds: int, seed: int):  # type: ignore[no-untyped-def]

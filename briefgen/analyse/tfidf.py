@@ -66,31 +66,28 @@ def fit_transform(
     tokenize = re.compile(token_pattern).findall
     low, high = ngram_range
     vocabulary: dict[str, int] = {}
-    indices: list[int] = []
-    counts: list[int] = []
-    indptr = [0]
+    ids: list[int] = []
+    lengths: list[int] = []
     for text in texts:
         tokens = [t for t in tokenize(text.lower()) if t not in ENGLISH_STOP_WORDS]
         grams = _ngrams(tokens, low, high)
-        counter: dict[int, int] = {}
-        for gram in grams:
-            index = vocabulary.setdefault(gram, len(vocabulary))
-            counter[index] = counter.get(index, 0) + 1
-        # scikit-learn sorts each row by first-appearance id, then renumbers columns alphabetically.
-        for index in sorted(counter):
-            indices.append(index)
-            counts.append(counter[index])
-        indptr.append(len(indices))
+        # Ids in order of first appearance, as scikit-learn numbers its vocabulary.
+        ids.extend([vocabulary.setdefault(gram, len(vocabulary)) for gram in grams])
+        lengths.append(len(grams))
     if not vocabulary:
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
     terms = sorted(vocabulary)
     alphabetical = np.empty(len(terms), dtype=np.int64)
     for new, term in enumerate(terms):
         alphabetical[vocabulary[term]] = new
-    rows = len(indptr) - 1
-    starts = np.array(indptr, dtype=np.int64)
-    columns = alphabetical[np.array(indices, dtype=np.int64)] if indices else np.zeros(0, dtype=np.int64)
-    data = np.array(counts, dtype=np.float64)
+    rows = len(texts)
+    # Counts per (row, id), each row in id order: scikit-learn sorts each row by
+    # first-appearance id, then renumbers the columns alphabetically.
+    keys = np.repeat(np.arange(rows, dtype=np.int64), lengths) * len(terms) + np.array(ids, dtype=np.int64)
+    unique, counts = np.unique(keys, return_counts=True)
+    starts = np.searchsorted(unique // len(terms), np.arange(rows + 1)).astype(np.int64)
+    columns = alphabetical[unique % len(terms)]
+    data = counts.astype(np.float64)
     if sorted_rows:
         order = np.lexsort((columns, np.repeat(np.arange(rows), np.diff(starts))))
         columns, data = columns[order], data[order]
