@@ -11,6 +11,8 @@ from ..models import Article, Passage
 from .sentences import sentence_spans
 
 MIN_WORDS = 4
+# From this many articles to split, splitting runs on worker processes (see forking).
+PARALLEL_ARTICLES = 1000
 WORD_RE = re.compile(r"\w+")
 
 
@@ -59,20 +61,24 @@ def split(article: Article) -> list[Passage]:
 
 def split_all(articles: Sequence[Article], cache: SpanCache | None = None) -> list[Passage]:
     """Every article's passages in citation order; articles whose text is in `cache` are not split again."""
+    from .. import forking
+
     keys = [key(a) for a in articles] if cache is not None else []
     known = cache.load_spans(keys) if cache is not None else {}
-    new: dict[str, list[Span]] = {}
+    todo = [n for n in range(len(articles)) if cache is None or keys[n] not in known]
+    # Splitting is a pure function of each text: many texts are shared out.
+    found = forking.map_chunks(_spans_of, [articles[n].text for n in todo], minimum=PARALLEL_ARTICLES)
+    new = dict(zip(todo, found, strict=True))
     out: list[Passage] = []
     for n, article in enumerate(articles):
-        where = known.get(keys[n]) if cache is not None else None
-        if where is None:
-            where = spans(article.text)
-            if cache is not None:
-                new[keys[n]] = where
-        out.extend(passages_at(article, where))
+        out.extend(passages_at(article, new[n] if n in new else known[keys[n]]))
     if cache is not None and new:
-        cache.save_spans(new)
+        cache.save_spans({keys[n]: where for n, where in new.items()})
     return out
+
+
+def _spans_of(texts: Sequence[str]) -> list[list[Span]]:
+    return [spans(text) for text in texts]
 
 
 def fingerprint(text: str) -> str:

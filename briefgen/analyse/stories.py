@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -51,14 +52,17 @@ def shingle_sets(texts: Sequence[str]) -> list[np.ndarray]:
     """Per text, the sorted distinct hashes of its word 3-grams (one 'gram' of all its
     words when it has fewer than three; none when it has no word). All texts at once:
     each distinct word is hashed once, the 3-grams of every text in one numpy pass."""
-    vocabulary: dict[str, int] = {}
+    # Each distinct word numbered in order of first appearance (a lookup in C).
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__
+    number = vocabulary.__getitem__
     ids: list[int] = []
     counts: list[int] = []
     for text in texts:
         tokens = WORD_RE.findall(text.casefold())
         if 0 < len(tokens) < SHINGLE:
             tokens = [" ".join(tokens)]
-        ids.extend([vocabulary.setdefault(t, len(vocabulary)) for t in tokens])
+        ids.extend(map(number, tokens))
         counts.append(len(tokens))
     hashes = np.fromiter((_word_hash(w) for w in vocabulary), dtype=np.uint64, count=len(vocabulary))
     words = hashes[np.array(ids, dtype=np.int64)]

@@ -13,6 +13,7 @@ tests/test_tfidf.py compares the two.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -65,14 +66,17 @@ def fit_transform(
 
     tokenize = re.compile(token_pattern).findall
     low, high = ngram_range
-    vocabulary: dict[str, int] = {}
+    # Ids in order of first appearance, as scikit-learn numbers its vocabulary (and as it
+    # does, by a defaultdict whose default is its own length: a lookup in C).
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__
+    number = vocabulary.__getitem__
     ids: list[int] = []
     lengths: list[int] = []
     for text in texts:
         tokens = [t for t in tokenize(text.lower()) if t not in ENGLISH_STOP_WORDS]
         grams = _ngrams(tokens, low, high)
-        # Ids in order of first appearance, as scikit-learn numbers its vocabulary.
-        ids.extend([vocabulary.setdefault(gram, len(vocabulary)) for gram in grams])
+        ids.extend(map(number, grams))
         lengths.append(len(grams))
     if not vocabulary:
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
@@ -111,6 +115,9 @@ def _ngrams(tokens: list[str], low: int, high: int) -> list[str]:
     if high == 1:
         return tokens
     out = list(tokens) if low == 1 else []
+    if high == 2 and low <= 2:
+        out.extend([f"{a} {b}" for a, b in zip(tokens[:-1], tokens[1:], strict=True)])
+        return out
     for n in range(max(low, 2), min(high + 1, len(tokens) + 1)):
         out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
     return out

@@ -18,6 +18,8 @@ TOKEN_RE = re.compile(r"[a-z0-9]+")
 POSSESSIVE_RE = re.compile(r"'s\b")
 # Similarity to an example below this is noise from shared function words and names.
 EXAMPLE_FLOOR = 0.12
+# From this many passages, term evidence is computed on worker processes (see forking).
+PARALLEL_PASSAGES = 5000
 
 
 def _stem(token: str) -> str:
@@ -187,20 +189,18 @@ def assign(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> None:
 
 
 def _score(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> list[list[tuple[ThemeMatch, bool]]]:
+    from .. import forking
+
     models = [ThemeModel(t) for t in themes]
-    similarity = _example_similarity([p.text for p in passages], models)
-    index = _TermIndex(models)
+    texts = [p.text for p in passages]
+    similarity = _example_similarity(texts, models)
+    # Term evidence is a pure function of each passage: many passages are shared out.
+    evidence = forking.map_chunks(_term_evidence, texts, models, minimum=PARALLEL_PASSAGES)
     rows: list[list[tuple[ThemeMatch, bool]]] = []
-    for row, passage in enumerate(passages):
-        raw = tokens(passage.text)
-        stemmed = [index.stem(t) for t in raw]
-        candidates = index.candidates(raw)
+    for row, found in enumerate(evidence):
         matches: list[tuple[ThemeMatch, bool]] = []
-        positions: dict[str, list[int]] = {}
-        for i, stem in enumerate(stemmed):
-            positions.setdefault(stem, []).append(i)
         for column, model in enumerate(models):
-            score, matched, vetoed = model.evidence(raw, stemmed, candidates[column], positions)
+            score, matched, vetoed = found[column]
             if not vetoed and similarity is not None:
                 sim = float(similarity[row][column])
                 if sim >= EXAMPLE_FLOOR:
@@ -210,6 +210,21 @@ def _score(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> list[l
             matches.append((ThemeMatch(model.key, round(score, 3), tuple(matched)), passed))
         rows.append(matches)
     return rows
+
+
+def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel]) -> list[list[tuple[float, list[str], bool]]]:
+    """Per text and theme: the terms' score, the terms matched and whether a veto fired."""
+    index = _TermIndex(models)
+    out = []
+    for text in texts:
+        raw = tokens(text)
+        stemmed = [index.stem(t) for t in raw]
+        candidates = index.candidates(raw)
+        positions: dict[str, list[int]] = {}
+        for i, stem in enumerate(stemmed):
+            positions.setdefault(stem, []).append(i)
+        out.append([model.evidence(raw, stemmed, candidates[column], positions) for column, model in enumerate(models)])
+    return out
 
 
 class _TermIndex:

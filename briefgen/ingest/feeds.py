@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
-import os
-import threading
 import time
 from collections.abc import Coroutine, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .. import forking
 from ..config import Config, SourceConfig
 from ..models import Article, FeedState, IngestResult, SourceHealth
 from .entries import NotAFeed, parse_feed, to_article
@@ -27,9 +25,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-# Feeds to fetch from which parsing moves to worker processes, and how many at most.
+# Feeds to fetch from which parsing moves to worker processes.
 PROCESS_MIN_FEEDS = 8
-PARSER_PROCESSES = 4
 
 
 @dataclass
@@ -68,32 +65,14 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 def _parser_processes(sources: Sequence[SourceConfig], context: IngestContext) -> Executor | None:
-    """Worker processes for parsing, when a run has enough feeds to keep them busy.
-
-    Parsing is pure Python (feedparser, then lxml for every item): on threads it holds the
-    GIL and one core does it all while the others wait. Forked workers start in
-    milliseconds with everything loaded; they only ever parse, and exit without running
-    the parent's finalisers (so the store's connection is never touched there). They are
-    forked only from a single-threaded process (the command line; a scheduler's threads
-    make fork unsafe), before the run's own threads and event loop. None (threads) for a
-    few feeds, one core, another thread running, or no fork."""
+    """Worker processes for parsing (see `forking`), when a run fetches enough feeds to keep
+    them busy; None (threads) otherwise. Forked before the run's own threads and event loop."""
     fetched = sum(1 for s in sources if s.fetch) if not context.offline else 0
-    workers = min(os.cpu_count() or 1, PARSER_PROCESSES)
-    if (
-        fetched < PROCESS_MIN_FEEDS
-        or workers < 2
-        or threading.active_count() > 1
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if fetched < PROCESS_MIN_FEEDS:
         return None
-    try:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-        # Fork the workers now, while this is the only thread.
-        pool.submit(int).result()
-    except (OSError, RuntimeError) as exc:  # no processes to be had: threads will do
-        log.debug("no parser processes (%s): parsing on threads", exc)
-        return None
-    log.debug("parsing %d feeds on %d worker processes", fetched, workers)
+    pool = forking.pool()
+    if pool is not None:
+        log.debug("parsing %d feeds on %d worker processes", fetched, pool._max_workers)  # noqa: SLF001
     return pool
 
 
