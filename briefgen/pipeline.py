@@ -60,6 +60,8 @@ def build_brief(
     from .deliver.files import write_brief
 
     now = now or datetime.now(config.tz).replace(microsecond=0)
+    # Render, started early: the PDF engine loads in a process of its own while the rest runs.
+    printer = render.start_printer(formats)
     span = brief_window(config, day, window)
     target = out_dir if out_dir is not None else config.resolve(config.output.dir)
     with open_store(config, target) as store:
@@ -72,7 +74,7 @@ def build_brief(
         # Recall: what the newest earlier brief said, for "What changed".
         previous = changes.previous_brief(target, day, store=store)
         # Analyse: stories, passages, themes, summaries, bottom line, quotes, entities, timeline, changes.
-        result = analyse.analyse(articles, config, previous=previous)
+        result = analyse.analyse(articles, config, previous=previous, spans=store)
         # History: earlier briefs from the store, for each theme's trend and the trend chart.
         earlier = history.earlier_briefs(target, day, store=store)
         brief = Brief(
@@ -97,7 +99,7 @@ def build_brief(
             emerging=result.emerging,
         )
         # Render: every requested format, in memory.
-        rendered = render.render(brief, config, formats)
+        rendered = render.render(brief, config, formats, printer)
         # Write: into <out>/<date>/, atomically, then remember which articles went in.
         files = write_brief(target, day.isoformat(), rendered)
         store.record_brief(day, [a.id for a in articles])

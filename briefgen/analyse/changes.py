@@ -89,10 +89,10 @@ def _similarity(rows: list[str], columns: list[str]):  # type: ignore[no-untyped
     out = np.zeros((len(rows), len(columns)))
     if not rows or not columns:
         return out
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from .tfidf import fit_transform
 
     try:
-        matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(rows + columns)
+        matrix, _ = fit_transform(rows + columns)
         out = (matrix[: len(rows)] @ matrix[len(rows) :].T).toarray()
     except ValueError:  # nothing but stop words
         pass

@@ -1,7 +1,8 @@
 """Emerging topics: passages no theme claimed, clustered, each cluster named by its top terms.
 
 TF-IDF vectors and average-linkage agglomerative clustering on cosine distance
-(scikit-learn; deterministic, no random seed involved). A cluster is shown only with
+(scipy's linkage, cut as scikit-learn's AgglomerativeClustering cuts it at a distance
+threshold; deterministic, no random seed involved). A cluster is shown only with
 enough support: `brief.emerging_min_passages` passages from `brief.emerging_min_articles`
 distinct articles. The distance matrix is quadratic, so at most MAX_PASSAGES passages
 (the most recent) are clustered."""
@@ -34,22 +35,15 @@ def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: 
     if len(passages) > MAX_PASSAGES:
         log.info("emerging topics: clustering the last %d of %d unthemed passages", MAX_PASSAGES, len(passages))
         passages = passages[-MAX_PASSAGES:]
-    from sklearn.cluster import AgglomerativeClustering
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from .tfidf import fit_transform
 
     # Words only: numbers and dates would group passages by when, not by what.
-    vectorizer = TfidfVectorizer(
-        stop_words="english", sublinear_tf=True, ngram_range=(1, 2), token_pattern=r"(?u)\b[^\W\d_][\w-]+\b"
-    )
     try:
-        matrix = vectorizer.fit_transform([p.text for p in passages])
+        matrix, terms = fit_transform([p.text for p in passages], r"(?u)\b[^\W\d_][\w-]+\b", (1, 2))
     except ValueError:  # no vocabulary left
         return []
-    terms = vectorizer.get_feature_names_out()
     sims = (matrix @ matrix.T).toarray()
-    labels = AgglomerativeClustering(
-        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=DISTANCE
-    ).fit_predict(np.clip(1.0 - sims, 0.0, None))
+    labels = _clusters(sims, DISTANCE)
     topics: list[tuple[tuple[int, float], EmergingTopic]] = []
     for label in sorted(set(labels)):
         members = np.flatnonzero(labels == label)
@@ -69,6 +63,50 @@ def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: 
         topics.append(((-len(members), -cohesion), topic))
     topics.sort(key=lambda t: t[0])
     return [t for _, t in topics[: brief.emerging_topics]]
+
+
+def _clusters(sims: np.ndarray, threshold: float) -> np.ndarray:
+    """A cluster label per row of a cosine similarity matrix: average linkage on the
+    distances (1 - similarity, at least 0) merged while clusters are closer than
+    `threshold`, labelled as AgglomerativeClustering(linkage="average", metric="precomputed",
+    distance_threshold=threshold) labels them (its tree is scipy's; its cut is this)."""
+    import heapq
+
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    n = len(sims)
+    if n == 1:
+        return np.zeros(1, dtype=np.intp)
+    # The upper triangle only (what the linkage reads), without an n x n copy.
+    condensed = squareform(sims, force="tovector", checks=False)
+    np.subtract(1.0, condensed, out=condensed)
+    np.clip(condensed, 0.0, None, out=condensed)
+    tree = linkage(condensed, method="average")
+    children = tree[:, :2].astype(int)
+    clusters = int(np.count_nonzero(tree[:, 2] >= threshold)) + 1
+    # Undo the last clusters - 1 merges, the latest first: the nodes left are the clusters.
+    nodes = [-(int(children[-1].max()) + 1)]
+    for _ in range(clusters - 1):
+        left, right = children[-nodes[0] - n]
+        heapq.heappush(nodes, -int(left))
+        heapq.heappushpop(nodes, -int(right))
+    labels = np.zeros(n, dtype=np.intp)
+    for label, node in enumerate(nodes):
+        labels[_leaves(-node, children, n)] = label
+    return labels
+
+
+def _leaves(node: int, children: np.ndarray, n: int) -> list[int]:
+    """The rows under a node of the merge tree."""
+    out, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        if current < n:
+            out.append(current)
+        else:
+            stack.extend(int(c) for c in children[current - n])
+    return out
 
 
 def _label(centroid: np.ndarray, terms: np.ndarray) -> tuple[str, ...]:

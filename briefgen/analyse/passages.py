@@ -2,58 +2,101 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from functools import lru_cache
+from collections.abc import Sequence
+from typing import Protocol
 
 from ..models import Article, Passage
+from .sentences import sentence_spans
 
 MIN_WORDS = 4
+# From this many articles to split, splitting runs on worker processes (see forking).
+PARALLEL_ARTICLES = 1000
+WORD_RE = re.compile(r"\w+")
 
 
-@lru_cache(maxsize=1)
-def _segmenter():  # type: ignore[no-untyped-def]
-    import pysbd
-
-    # clean=False keeps every character, so a passage stays verbatim from its source.
-    return pysbd.Segmenter(language="en", clean=False)
+# Bump when sentence splitting changes: cached spans of an older splitter are then ignored.
+SPLITTER = "1"
+# (paragraph number, start, end) of each passage in its paragraph.
+Span = tuple[int, int, int]
 
 
-def split_sentences(paragraph: str) -> list[str]:
-    return [s.strip() for s in _segmenter().segment(paragraph) if s.strip()]
+class SpanCache(Protocol):
+    """Where the spans of articles already split are kept between runs (the store)."""
+
+    def load_spans(self, keys: Sequence[str]) -> dict[str, list[Span]]: ...
+
+    def save_spans(self, spans: dict[str, list[Span]]) -> None: ...
+
+
+def key(article: Article) -> str:
+    """What an article's passages depend on: its text (and the splitter's version)."""
+    return hashlib.sha256(f"{SPLITTER}\x00{article.text}".encode()).hexdigest()
+
+
+def spans(text: str) -> list[Span]:
+    """Where the passages of a text are: sentences of MIN_WORDS words or more, in reading order."""
+    out: list[Span] = []
+    for p_index, paragraph in enumerate(text.split("\n\n")):
+        for start, end in sentence_spans(paragraph):
+            if len(WORD_RE.findall(paragraph, start, end)) >= MIN_WORDS:
+                out.append((p_index, start, end))
+    return out
+
+
+def passages_at(article: Article, where: Sequence[Span]) -> list[Passage]:
+    """The passages of one article at the given spans, numbered in reading order; verbatim by construction."""
+    paragraphs = article.text.split("\n\n")
+    return [
+        Passage(id=f"{article.id}-{index + 1}", article_id=article.id, text=paragraphs[p][start:end], paragraph=p, index=index)
+        for index, (p, start, end) in enumerate(where)
+    ]
 
 
 def split(article: Article) -> list[Passage]:
     """The passages of one article, numbered in reading order."""
-    passages: list[Passage] = []
-    for p_index, paragraph in enumerate(article.text.split("\n\n")):
-        for sentence in split_sentences(paragraph):
-            if len(re.findall(r"\w+", sentence)) < MIN_WORDS:
-                continue
-            index = len(passages)
-            passages.append(
-                Passage(
-                    id=f"{article.id}-{index + 1}",
-                    article_id=article.id,
-                    text=sentence,
-                    paragraph=p_index,
-                    index=index,
-                )
-            )
-    return passages
+    return passages_at(article, spans(article.text))
+
+
+def split_all(articles: Sequence[Article], cache: SpanCache | None = None) -> list[Passage]:
+    """Every article's passages in citation order; articles whose text is in `cache` are not split again."""
+    from .. import forking
+
+    keys = [key(a) for a in articles] if cache is not None else []
+    known = cache.load_spans(keys) if cache is not None else {}
+    todo = [n for n in range(len(articles)) if cache is None or keys[n] not in known]
+    # Splitting is a pure function of each text: many texts are shared out.
+    found = forking.map_chunks(_spans_of, [articles[n].text for n in todo], minimum=PARALLEL_ARTICLES)
+    new = dict(zip(todo, found, strict=True))
+    out: list[Passage] = []
+    for n, article in enumerate(articles):
+        out.extend(passages_at(article, new[n] if n in new else known[keys[n]]))
+    if cache is not None and new:
+        cache.save_spans({keys[n]: where for n, where in new.items()})
+    return out
+
+
+def _spans_of(texts: Sequence[str]) -> list[list[Span]]:
+    return [spans(text) for text in texts]
 
 
 def fingerprint(text: str) -> str:
     """Text with case, punctuation and spacing removed: equal for the same sentence re-published."""
-    return " ".join(re.findall(r"\w+", text.casefold()))
+    return " ".join(WORD_RE.findall(text.casefold()))
 
 
-def dedupe(passages: list[Passage]) -> tuple[list[Passage], dict[str, tuple[str, ...]]]:
+def dedupe(
+    passages: list[Passage], prints: dict[str, str] | None = None
+) -> tuple[list[Passage], dict[str, tuple[str, ...]]]:
     """Keep the first of each repeated sentence (wire copy, shared quotes) and, per kept
-    passage, every article that carried it, so a point cites all of its sources."""
+    passage, every article that carried it, so a point cites all of its sources.
+
+    `prints`: each passage's fingerprint by id, when the caller has them already."""
     first: dict[str, Passage] = {}
     carriers: dict[str, list[str]] = {}
     for passage in passages:
-        key = fingerprint(passage.text)
+        key = prints[passage.id] if prints is not None else fingerprint(passage.text)
         kept = first.setdefault(key, passage)
         sources = carriers.setdefault(kept.id, [])
         if passage.article_id not in sources:

@@ -1,11 +1,24 @@
 """Stories: the same report carried by several outlets (wire copy, lightly edited) is one
 story with all its sources. MinHash-LSH finds the pairs in near-linear time: each article
-is hashed once and only looked up against its own LSH buckets, never against every other."""
+is hashed once and only looked up against its own LSH buckets, never against every other.
+
+The MinHash is computed for all articles at once with numpy: each word is hashed once
+(BLAKE2b, 64 bits), a word 3-gram's hash mixes its words' hashes (splitmix64), and each of
+NUM_PERM odd multipliers permutes the 3-gram hashes (modulo 2^64); an article's signature
+is the minimum per permutation. Signatures are cut into BANDS bands of ROWS values; two
+articles with one band alike are a candidate pair. 25 x 5 is datasketch's balance of
+false positives (each costs one exact check) and false negatives at 0.5 and 128
+permutations: it proposes 87% of the pairs at a 0.6 overlap and 99.9% at 0.75, the
+wire copy this is for. LSH only proposes pairs; the exact overlap of their 3-grams decides."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Sequence
+
+import numpy as np
 
 from ..models import Article, Passage, Story
 
@@ -15,20 +28,93 @@ STORY_SIMILARITY = 0.5
 PASSAGE_SIMILARITY = 0.6
 SHINGLE = 3
 NUM_PERM = 128
+BANDS, ROWS = 25, 5
+# 3-grams hashed per batch: bounds the (batch x NUM_PERM) matrix at about 16 MB.
+BATCH = 16_384
+WORD_RE = re.compile(r"\w+")
+
+_PERMUTATIONS = np.random.RandomState(1).randint(1, 2**62, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 
 
-def _shingles(text: str) -> set[bytes]:
-    words = re.findall(r"\w+", text.casefold())
-    if len(words) < SHINGLE:
-        return {" ".join(words).encode("utf-8")} if words else set()
-    return {" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: a well-spread 64-bit hash of a 64-bit value (wrapping arithmetic)."""
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+
+def _word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def shingle_sets(texts: Sequence[str]) -> list[np.ndarray]:
+    """Per text, the sorted distinct hashes of its word 3-grams (one 'gram' of all its
+    words when it has fewer than three; none when it has no word). All texts at once:
+    each distinct word is hashed once, the 3-grams of every text in one numpy pass."""
+    # Each distinct word numbered in order of first appearance (a lookup in C).
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__
+    number = vocabulary.__getitem__
+    ids: list[int] = []
+    counts: list[int] = []
+    for text in texts:
+        tokens = WORD_RE.findall(text.casefold())
+        if 0 < len(tokens) < SHINGLE:
+            tokens = [" ".join(tokens)]
+        ids.extend(map(number, tokens))
+        counts.append(len(tokens))
+    hashes = np.fromiter((_word_hash(w) for w in vocabulary), dtype=np.uint64, count=len(vocabulary))
+    words = hashes[np.array(ids, dtype=np.int64)]
+    lengths = np.array(counts, dtype=np.int64)
+    owner = np.repeat(np.arange(len(texts)), lengths)
+    # A 3-gram starts at every word but a text's last two; a text of one 'gram' is that word.
+    starts = np.ones(len(words), dtype=bool)
+    ends = np.cumsum(lengths)[lengths >= SHINGLE]
+    starts[ends - 1] = False
+    starts[ends - 2] = False
+    first = np.flatnonzero(starts)
+    long = lengths[owner[first]] >= SHINGLE
+    grams = np.empty(len(first), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        at = first[long]
+        grams[long] = _mix(words[at] ^ _mix(words[at + 1] ^ _mix(words[at + 2] + np.uint64(SHINGLE))))
+        grams[~long] = _mix(words[first[~long]])
+    who = owner[first]
+    # Sorted and distinct within each text.
+    order = np.lexsort((grams, who))
+    grams, who = grams[order], who[order]
+    keep = np.ones(len(grams), dtype=bool)
+    keep[1:] = (grams[1:] != grams[:-1]) | (who[1:] != who[:-1])
+    grams, who = grams[keep], who[keep]
+    bounds = np.searchsorted(who, np.arange(len(texts) + 1))
+    return [grams[bounds[n] : bounds[n + 1]] for n in range(len(texts))]
+
+
+def signatures(sets: Sequence[np.ndarray]) -> np.ndarray:
+    """The MinHash signature (NUM_PERM values) of each non-empty 3-gram set, one row each."""
+    out = np.empty((len(sets), NUM_PERM), dtype=np.uint64)
+    start = 0
+    with np.errstate(over="ignore"):
+        while start < len(sets):
+            # As many sets as fit in one batch (at least one).
+            stop, size = start, 0
+            while stop < len(sets) and (stop == start or size + len(sets[stop]) <= BATCH):
+                size += len(sets[stop])
+                stop += 1
+            values = np.concatenate(sets[start:stop])
+            permuted = values[:, None] * _PERMUTATIONS[None, :]
+            offsets = np.cumsum([0] + [len(x) for x in sets[start : stop - 1]])
+            out[start:stop] = np.minimum.reduceat(permuted, offsets, axis=0)
+            start = stop
+    return out
+
+
 
 
 def cluster(articles: Sequence[Article]) -> list[Story]:
     """Group articles (in citation order) into stories; the first article of a story leads it."""
-    from datasketch import MinHash, MinHashLSH
-
-    shingles = [_shingles(a.text) for a in articles]
+    grams = shingle_sets([a.text for a in articles])
     parent = list(range(len(articles)))
 
     def root(i: int) -> int:
@@ -37,17 +123,27 @@ def cluster(articles: Sequence[Article]) -> list[Story]:
             i = parent[i]
         return i
 
-    hashable = [i for i, s in enumerate(shingles) if s]
+    def overlap(i: int, j: int) -> float:
+        """Jaccard similarity of two articles' 3-grams (sorted, distinct)."""
+        shared = len(np.intersect1d(grams[i], grams[j], assume_unique=True))
+        return shared / (len(grams[i]) + len(grams[j]) - shared)
+
+    hashable = [i for i, g in enumerate(grams) if len(g)]
     if len(hashable) > 1:
-        lsh = MinHashLSH(threshold=STORY_SIMILARITY, num_perm=NUM_PERM)
-        signatures = MinHash.bulk([shingles[i] for i in hashable], num_perm=NUM_PERM)
-        for i, signature in zip(hashable, signatures, strict=True):
-            for other in lsh.query(signature):
-                j = int(other)
-                # LSH proposes candidates; the exact overlap of the two decides.
-                if _jaccard(shingles[i], shingles[j]) >= STORY_SIMILARITY:
+        sigs = signatures([grams[i] for i in hashable])
+        buckets: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
+        for row, i in enumerate(hashable):
+            keys = [sigs[row, band * ROWS : (band + 1) * ROWS].tobytes() for band in range(BANDS)]
+            candidates: set[int] = set()
+            for band, key in enumerate(keys):
+                candidates.update(buckets[band].get(key, ()))
+            for j in sorted(candidates):
+                # LSH proposes candidates; the exact overlap of the two decides (unless
+                # they are one story already).
+                if root(i) != root(j) and overlap(i, j) >= STORY_SIMILARITY:
                     parent[root(i)] = root(j)
-            lsh.insert(str(i), signature)
+            for band, key in enumerate(keys):
+                buckets[band].setdefault(key, []).append(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(articles)):
         groups.setdefault(root(i), []).append(i)

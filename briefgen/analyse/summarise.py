@@ -26,31 +26,60 @@ class Vectors:
 
     @classmethod
     def build(cls, passages: Sequence[Passage]) -> Vectors:
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        from .tfidf import WORDS, fit_transform
 
         index = {p.id: i for i, p in enumerate(passages)}
         if not passages:
             return cls(index, None)
-        vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, ngram_range=(1, 2), min_df=1)
         try:
-            matrix = vectorizer.fit_transform([p.text for p in passages])
+            matrix, _ = fit_transform([p.text for p in passages], WORDS, (1, 2))
         except ValueError:  # only stop words in the whole day: no vocabulary
             matrix = None
         return cls(index, matrix)
 
     def similarity(self, passages: Sequence[Passage]) -> np.ndarray:
+        """Pairwise cosine similarity: for small sets only (it is quadratic)."""
         if self.matrix is None or not passages:
             return np.zeros((len(passages), len(passages)))
-        rows = self.matrix[[self.index[p.id] for p in passages]]  # type: ignore[index]
+        rows = self.rows(passages)
         return (rows @ rows.T).toarray()
 
+    def rows(self, passages: Sequence[Passage]):  # type: ignore[no-untyped-def]
+        return self.matrix[[self.index[p.id] for p in passages]]  # type: ignore[index]
 
-def importance(passages: Sequence[Passage], sims: np.ndarray, theme: str | None) -> np.ndarray:
+
+class _Similarities:
+    """What selection needs of the pairwise similarities of n passages, in O(n) memory:
+    each row's sum (centrality) and the columns of the passages chosen so far."""
+
+    def __init__(self, vectors: Vectors, passages: Sequence[Passage]):
+        self.n = len(passages)
+        self._rows = None if vectors.matrix is None else vectors.rows(passages)
+        self._columns: dict[int, np.ndarray] = {}
+
+    def row_sums(self) -> np.ndarray:
+        if self._rows is None:
+            return np.zeros(self.n)
+        total = np.asarray(self._rows.sum(axis=0)).ravel()
+        return np.asarray(self._rows @ total).ravel()
+
+    def column(self, j: int) -> np.ndarray:
+        """Similarity of every passage to passage j."""
+        if j not in self._columns:
+            if self._rows is None:
+                self._columns[j] = np.zeros(self.n)
+            else:
+                self._columns[j] = (self._rows @ self._rows[j].T).toarray().ravel()
+        return self._columns[j]
+
+
+def importance(passages: Sequence[Passage], sims: np.ndarray | _Similarities, theme: str | None) -> np.ndarray:
     """How much each passage matters: centrality among its peers, theme evidence, position, length."""
     n = len(passages)
     if n == 0:
         return np.zeros(0)
-    centrality = (sims.sum(axis=1) - 1.0) / max(n - 1, 1) if n > 1 else np.zeros(1)
+    sums = sims.row_sums() if isinstance(sims, _Similarities) else sims.sum(axis=1)
+    centrality = (sums - 1.0) / max(n - 1, 1) if n > 1 else np.zeros(1)
     if centrality.max() > 0:
         centrality = centrality / centrality.max()
     if theme is not None:
@@ -72,23 +101,27 @@ def select(
     theme: str | None = None,
     cited: dict[str, tuple[str, ...]] | None = None,
 ) -> list[SummaryPoint]:
-    """Pick up to `limit` passages by maximal marginal relevance; never two that say the same."""
+    """Pick up to `limit` passages by maximal marginal relevance; never two that say the same.
+
+    Linear in the number of passages: centrality is each row's dot product with the sum
+    of all rows (the row sums of the similarity matrix, never built), and redundancy needs
+    only the columns of the few passages already chosen."""
     if not passages or limit <= 0:
         return []
-    sims = vectors.similarity(passages)
+    sims = _Similarities(vectors, passages)
     weight = importance(passages, sims, theme)
     chosen: list[int] = []
-    candidates = set(range(len(passages)))
-    while candidates and len(chosen) < limit:
-        def gain(i: int) -> float:
-            overlap = max((sims[i, j] for j in chosen), default=0.0)
-            return float(weight[i] - MMR_PENALTY * overlap)
-
-        best = max(sorted(candidates), key=gain)
-        candidates.discard(best)
-        if any(sims[best, j] >= REDUNDANT for j in chosen):
+    # Highest gain first; among equals the lowest index (the earlier passage).
+    open_ = np.ones(len(passages), dtype=bool)
+    overlap = np.zeros(len(passages))
+    while open_.any() and len(chosen) < limit:
+        gain = np.where(open_, weight - MMR_PENALTY * overlap, -np.inf)
+        best = int(np.argmax(gain))
+        open_[best] = False
+        if any(sims.column(j)[best] >= REDUNDANT for j in chosen):
             continue
         chosen.append(best)
+        overlap = np.maximum(overlap, sims.column(best))
     points = []
     for i in chosen:
         p = passages[i]

@@ -15,8 +15,11 @@ from ..config import ThemeConfig
 from ..models import Passage, ThemeMatch
 
 TOKEN_RE = re.compile(r"[a-z0-9]+")
+POSSESSIVE_RE = re.compile(r"'s\b")
 # Similarity to an example below this is noise from shared function words and names.
 EXAMPLE_FLOOR = 0.12
+# From this many passages, term evidence is computed on worker processes (see forking).
+PARALLEL_PASSAGES = 5000
 
 
 def _stem(token: str) -> str:
@@ -31,7 +34,7 @@ def _stem(token: str) -> str:
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens; hyphens split words, possessive 's is dropped."""
     text = text.casefold().replace("\u2019", "'")
-    text = re.sub(r"'s\b", "", text)
+    text = POSSESSIVE_RE.sub("", text)
     return TOKEN_RE.findall(text)
 
 
@@ -58,6 +61,25 @@ class _Pattern:
         for i in range(max(len(raw) - n + 1, 0)):
             if self.prefix:
                 # Every word but the last must match exactly; the last one by prefix.
+                if all(stemmed[i + k] == _stem(self.parts[k]) for k in range(n - 1)) and raw[i + n - 1].startswith(self.parts[-1]):
+                    return True
+            elif stemmed[i : i + n] == list(self.parts):
+                return True
+        return False
+
+
+    def found_at(self, raw: list[str], stemmed: list[str], positions: dict[str, list[int]]) -> bool:
+        """`found_in`, looking only where the first word occurs (`positions`: stemmed word -> indices)."""
+        n = len(self.parts)
+        if n == 0:
+            return False
+        if self.prefix and n == 1:
+            return any(word.startswith(self.parts[0]) for word in raw)
+        first = _stem(self.parts[0]) if self.prefix else self.parts[0]
+        for i in positions.get(first, ()):
+            if i + n > len(raw):
+                continue
+            if self.prefix:
                 if all(stemmed[i + k] == _stem(self.parts[k]) for k in range(n - 1)) and raw[i + n - 1].startswith(self.parts[-1]):
                     return True
             elif stemmed[i : i + n] == list(self.parts):
@@ -113,20 +135,45 @@ class ThemeModel:
         self.examples = list(theme.examples)
         self.example_weight = theme.example_weight
 
-    def evidence(self, raw: list[str], stemmed: list[str]) -> tuple[float, list[str], bool]:
-        """Score from terms, the matched terms (with weights), and whether a veto fired."""
-        for veto in self.vetoes:
-            hit = veto.found(raw, stemmed)
-            if hit is not None:
-                return 0.0, [f"not: {hit}"], True
+    def evidence(
+        self, raw: list[str], stemmed: list[str], candidates: dict[int, set[int]] | None = None,
+        positions: dict[str, list[int]] | None = None,
+    ) -> tuple[float, list[str], bool]:
+        """Score from terms, the matched terms (with weights), and whether a veto fired.
+
+        With `candidates` (from `_TermIndex`: veto -1 - n or term n -> the alternatives whose
+        first word the passage has) and `positions`, only those are tested, where they can start."""
+        if candidates is None or positions is None:
+            for veto in self.vetoes:
+                hit = veto.found(raw, stemmed)
+                if hit is not None:
+                    return 0.0, [f"not: {hit}"], True
+            terms = [(term, term.found(raw, stemmed)) for term in self.terms]
+        else:
+            for n, veto in enumerate(self.vetoes):
+                if -1 - n in candidates:
+                    hit = _found(veto, candidates[-1 - n], raw, stemmed, positions)
+                    if hit is not None:
+                        return 0.0, [f"not: {hit}"], True
+            terms = [
+                (self.terms[n], _found(self.terms[n], candidates[n], raw, stemmed, positions))
+                for n in sorted(c for c in candidates if c >= 0)
+            ]
         score = 0.0
         matched: list[str] = []
-        for term in self.terms:
-            hit = term.found(raw, stemmed)
+        for term, hit in terms:
             if hit is not None:
                 score += term.weight
                 matched.append(hit if term.weight >= 0 else f"{hit} ({term.weight:+g})")
         return score, matched, False
+
+
+def _found(term: _Term, which: set[int], raw: list[str], stemmed: list[str], positions: dict[str, list[int]]) -> str | None:
+    """`term.found`, testing only the alternatives in `which`, in their order."""
+    for k, alternative in enumerate(term.alternatives):
+        if k in which and alternative.found_at(raw, stemmed, positions):
+            return alternative.text
+    return None
 
 
 def score_all(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> list[list[ThemeMatch]]:
@@ -142,15 +189,18 @@ def assign(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> None:
 
 
 def _score(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> list[list[tuple[ThemeMatch, bool]]]:
+    from .. import forking
+
     models = [ThemeModel(t) for t in themes]
-    similarity = _example_similarity([p.text for p in passages], models)
+    texts = [p.text for p in passages]
+    similarity = _example_similarity(texts, models)
+    # Term evidence is a pure function of each passage: many passages are shared out.
+    evidence = forking.map_chunks(_term_evidence, texts, models, minimum=PARALLEL_PASSAGES)
     rows: list[list[tuple[ThemeMatch, bool]]] = []
-    for row, passage in enumerate(passages):
-        raw = tokens(passage.text)
-        stemmed = [_stem(t) for t in raw]
+    for row, found in enumerate(evidence):
         matches: list[tuple[ThemeMatch, bool]] = []
         for column, model in enumerate(models):
-            score, matched, vetoed = model.evidence(raw, stemmed)
+            score, matched, vetoed = found[column]
             if not vetoed and similarity is not None:
                 sim = float(similarity[row][column])
                 if sim >= EXAMPLE_FLOOR:
@@ -162,18 +212,87 @@ def _score(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> list[l
     return rows
 
 
+def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel]) -> list[list[tuple[float, list[str], bool]]]:
+    """Per text and theme: the terms' score, the terms matched and whether a veto fired."""
+    index = _TermIndex(models)
+    out = []
+    for text in texts:
+        raw = tokens(text)
+        stemmed = [index.stem(t) for t in raw]
+        candidates = index.candidates(raw)
+        positions: dict[str, list[int]] = {}
+        for i, stem in enumerate(stemmed):
+            positions.setdefault(stem, []).append(i)
+        out.append([model.evidence(raw, stemmed, candidates[column], positions) for column, model in enumerate(models)])
+    return out
+
+
+class _TermIndex:
+    """Which terms a passage can match at all, looked up from its words.
+
+    A pattern can only match where its first word does, so each distinct word of the day
+    is resolved once to the (theme, term) pairs it could start; a passage then tests only
+    those terms, in their configured order (so scores add up exactly as before), instead
+    of scanning every term of every theme across every passage."""
+
+    def __init__(self, models: Sequence[ThemeModel]):
+        self._stems: dict[str, str] = {}
+        # exact first word (stemmed, or as given for a prefix pattern's leading words) -> entries
+        self._exact: dict[str, list[tuple[int, int, int]]] = {}
+        # a one-word prefix pattern ('launch*') matches any word that starts with it
+        self._prefixes: list[tuple[str, tuple[int, int, int]]] = []
+        self._memo: dict[str, tuple[tuple[int, int, int], ...]] = {}
+        self._size = len(models)
+        for column, model in enumerate(models):
+            # Vetoes are entries -1 - n; terms are n: one index serves both.
+            entries = [(-1 - n, veto) for n, veto in enumerate(model.vetoes)] + list(enumerate(model.terms))
+            for n, term in entries:
+                for k, pattern in enumerate(term.alternatives):
+                    if not pattern.parts:
+                        continue
+                    if pattern.prefix and len(pattern.parts) == 1:
+                        self._prefixes.append((pattern.parts[0], (column, n, k)))
+                    else:
+                        first = _stem(pattern.parts[0]) if pattern.prefix else pattern.parts[0]
+                        self._exact.setdefault(first, []).append((column, n, k))
+
+    def stem(self, token: str) -> str:
+        stem = self._stems.get(token)
+        if stem is None:
+            stem = self._stems[token] = _stem(token)
+        return stem
+
+    def _entries(self, token: str) -> tuple[tuple[int, int, int], ...]:
+        entries = self._memo.get(token)
+        if entries is None:
+            found = list(self._exact.get(self.stem(token), ()))
+            found += [entry for prefix, entry in self._prefixes if token.startswith(prefix)]
+            entries = self._memo[token] = tuple(found)
+        return entries
+
+    def candidates(self, raw: list[str]) -> list[dict[int, set[int]]]:
+        """Per theme: veto (-1 - n) or term (n) -> its alternatives whose first word the passage has."""
+        out: list[dict[int, set[int]]] = [{} for _ in range(self._size)]
+        for token in set(raw):
+            for column, n, k in self._entries(token):
+                out[column].setdefault(n, set()).add(k)
+        return out
+
+
 def _example_similarity(texts: list[str], models: list[ThemeModel]):  # type: ignore[no-untyped-def]
     """Per passage and theme, the cosine similarity to the theme's closest example (or None)."""
     if not texts or not any(m.examples for m in models):
         return None
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from .tfidf import fit_transform
 
     examples = [e for m in models for e in m.examples]
     owner = np.array([i for i, m in enumerate(models) for _ in m.examples])
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]+\b")
-    vectorizer.fit(texts + examples)
-    sims = (vectorizer.transform(texts) @ vectorizer.transform(examples).T).toarray()
+    # Fitted on the passages and the examples together, each row as a fitted vectorizer
+    # would transform it.
+    matrix, _ = fit_transform(texts + examples, r"(?u)\b[a-zA-Z][a-zA-Z-]+\b", sorted_rows=True)
+    sims = (matrix[: len(texts)] @ matrix[len(texts) :].T).toarray()
     out = np.zeros((len(texts), len(models)))
     for column in range(len(models)):
         mask = owner == column

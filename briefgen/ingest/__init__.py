@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from ..config import Config, SourceConfig
 from ..models import IngestResult, SourceHealth, SourceNote
-from .feeds import read_feeds
 from .files import read_sources
 
 if TYPE_CHECKING:
@@ -38,6 +37,14 @@ class IngestContext:
 # concurrently. Built-ins register here exactly as a plugin would (entry-point group
 # "briefgen.ingestors", keyed by the source's target kind: "path" or "url").
 Ingestor = Callable[[Sequence[SourceConfig], Config, IngestContext], IngestResult]
+
+def read_feeds(sources: Sequence[SourceConfig], config: Config, context: IngestContext) -> IngestResult:
+    """Every feed source (`feeds.read_feeds`), imported when a run has feeds: HTTP and
+    feed parsing are heavy to load, and a brief from local files needs neither."""
+    from .feeds import read_feeds as read
+
+    return read(sources, config, context)
+
 
 INGESTORS: dict[str, Ingestor] = {
     "path": read_sources,

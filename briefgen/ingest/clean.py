@@ -13,6 +13,12 @@ ATTRIBUTION_RE = re.compile(r"^[\u2014\u2013-]{1,2}\s*[^()]{1,80}\(@\w{1,30}\)")
 POST_DATE_RE = re.compile(r"(?:([A-Z][a-z]{2,8})\.? (\d{1,2}), (\d{4})|(\d{1,2}) ([A-Z][a-z]{2,8}) (\d{4}))\s*$")
 POST_BY_RE = re.compile(r"^[\u2014\u2013-]{1,2}\s*(.*?\(@\w{1,30}\))")
 SENTENCE_END = tuple('.!?:;"\u201d\u2019\u2026)')
+ODD_SPACE_RE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
+INVISIBLE_RE = re.compile(r"[\u200b\ufeff]")
+SPACES_RE = re.compile(r" {2,}")
+WHITESPACE_RUN_RE = re.compile(r"\s{2,}")
+MARKER_RE = re.compile(r"^(?:[-*+]\s+|>\s*|\d+\.\s+)")  # list and quote markers
+HEADING_WORD_RE = re.compile(r"[A-Za-z][\w'-]*")
 TITLE_MAX_WORDS = 15
 TITLE_MAX_CHARS = 120
 
@@ -20,8 +26,8 @@ TITLE_MAX_CHARS = 120
 def normalise(text: str) -> str:
     """NFC, no-break and odd spaces as plain spaces, Windows line ends as \\n."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]", " ", text)
-    return re.sub(r"[\u200b\ufeff]", "", text)
+    text = ODD_SPACE_RE.sub(" ", text)
+    return INVISIBLE_RE.sub("", text)
 
 
 def split_lines(body: str) -> list[str]:
@@ -29,7 +35,7 @@ def split_lines(body: str) -> list[str]:
     lines: list[str] = []
     previous_blank = True
     for raw in normalise(body).split("\n"):
-        line = re.sub(r" {2,}", " ", raw).strip()
+        line = SPACES_RE.sub(" ", raw).strip()
         if not line:
             previous_blank = True
             continue
@@ -75,7 +81,7 @@ def is_heading(line: str, last: bool) -> bool:
         return False
     if line.endswith(SENTENCE_END) or line.startswith("#"):
         return line.startswith("#")
-    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", line)]
+    words = HEADING_WORD_RE.findall(line)
     return bool(words) and sum(w[0].isupper() for w in words) >= max(1, len(words) // 2)
 
 
@@ -86,8 +92,8 @@ def clean_lines(lines: list[str]) -> list[str]:
         if is_link_or_embed(line) or is_heading(line, last=n == len(lines) - 1):
             continue
         text = URL_RE.sub("", line)
-        text = re.sub(r"^(?:[-*+]\s+|>\s*|\d+\.\s+)", "", text)  # list and quote markers
-        text = re.sub(r"\s{2,}", " ", text).strip()
+        text = MARKER_RE.sub("", text)
+        text = WHITESPACE_RUN_RE.sub(" ", text).strip()
         if text:
             out.append(text)
     return out

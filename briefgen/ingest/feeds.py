@@ -7,10 +7,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Coroutine, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .. import forking
 from ..config import Config, SourceConfig
 from ..models import Article, FeedState, IngestResult, SourceHealth
 from .entries import NotAFeed, parse_feed, to_article
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Feeds to fetch from which parsing moves to worker processes.
+PROCESS_MIN_FEEDS = 8
 
 
 @dataclass
@@ -34,7 +38,12 @@ class _Outcome:
 
 def read_feeds(sources: Sequence[SourceConfig], config: Config, context: IngestContext) -> IngestResult:
     """Fetch and parse every feed source at once, within the limits of `config.feeds`."""
-    outcomes = run(_read_all(sources, config, context))
+    processes = _parser_processes(sources, context)
+    try:
+        outcomes = run(_read_all(sources, config, context, processes))
+    finally:
+        if processes is not None:
+            processes.shutdown(wait=True, cancel_futures=True)
     result = IngestResult()
     for outcome in outcomes:
         result.articles.extend(outcome.articles)
@@ -55,7 +64,21 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
         return runner.submit(asyncio.run, coroutine).result()
 
 
-async def _read_all(sources: Sequence[SourceConfig], config: Config, context: IngestContext) -> list[_Outcome]:
+def _parser_processes(sources: Sequence[SourceConfig], context: IngestContext) -> Executor | None:
+    """Worker processes for parsing (see `forking`), when a run fetches enough feeds to keep
+    them busy; None (threads) otherwise. Forked before the run's own threads and event loop."""
+    fetched = sum(1 for s in sources if s.fetch) if not context.offline else 0
+    if fetched < PROCESS_MIN_FEEDS:
+        return None
+    pool = forking.pool()
+    if pool is not None:
+        log.debug("parsing %d feeds on %d worker processes", fetched, pool._max_workers)  # noqa: SLF001
+    return pool
+
+
+async def _read_all(
+    sources: Sequence[SourceConfig], config: Config, context: IngestContext, processes: Executor | None
+) -> list[_Outcome]:
     # Parsing and extraction are CPU work: off the event loop, on threads of their own, so
     # an abandoned (timed-out) extraction never holds up the end of the run.
     pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="briefgen-parse")
@@ -64,7 +87,7 @@ async def _read_all(sources: Sequence[SourceConfig], config: Config, context: In
             with Progress(len(sources), enabled=context.progress) as progress:
 
                 async def one(source: SourceConfig) -> _Outcome:
-                    outcome = await _read_one(source, config, context, fetcher, pool)
+                    outcome = await _read_one(source, config, context, fetcher, pool, processes or pool)
                     progress.done(outcome.health)
                     return outcome
 
@@ -73,8 +96,15 @@ async def _read_all(sources: Sequence[SourceConfig], config: Config, context: In
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _parse(body: bytes, headers: dict[str, str], url: str, source: SourceConfig, now: datetime) -> tuple[int, list[Article]]:
+    """A feed response's entries as articles (and how many entries there were): run by the parser."""
+    entries = parse_feed(body, headers, url)
+    return len(entries), [a for a in (to_article(e, source, now) for e in entries) if a is not None]
+
+
 async def _read_one(
-    source: SourceConfig, config: Config, context: IngestContext, fetcher: Fetcher, pool: ThreadPoolExecutor
+    source: SourceConfig, config: Config, context: IngestContext, fetcher: Fetcher, pool: ThreadPoolExecutor,
+    parser: Executor,
 ) -> _Outcome:
     assert source.url is not None
     url = source.url
@@ -99,8 +129,9 @@ async def _read_one(
         if response.status == 304:
             return _Outcome(health("not modified"))
         loop = asyncio.get_running_loop()
-        entries = await loop.run_in_executor(pool, parse_feed, response.body, response.headers, response.url)
-        articles = [a for a in (to_article(e, source, context.now) for e in entries) if a is not None]
+        entries, articles = await loop.run_in_executor(
+            parser, _parse, response.body, dict(response.headers), response.url, source, context.now
+        )
         if source.fulltext:
             articles = await _with_full_text(articles, url, config, context, fetcher, pool)
         state = FeedState(source.name, url, response.headers.get("etag"), response.headers.get("last-modified"))

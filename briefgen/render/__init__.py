@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..config import FORMATS, Config
 from ..errors import RenderError
@@ -11,13 +12,25 @@ from ..models import Brief
 from .html import default_templates_dir, render_html
 from .markdown import render_markdown
 
+if TYPE_CHECKING:
+    from .printer import Printer
+
 log = logging.getLogger(__name__)
 
-__all__ = ["default_templates_dir", "render", "render_html", "render_markdown"]
+__all__ = ["default_templates_dir", "render", "render_html", "render_markdown", "start_printer"]
 
 
-def render(brief: Brief, config: Config, formats: Sequence[str]) -> dict[str, bytes]:
-    """The brief in each of `formats` ("html", "pdf", "json", "md"), as UTF-8 or PDF bytes."""
+def start_printer(formats: Sequence[str]) -> Printer | None:
+    """Start loading the PDF engine in a process of its own, for a run that writes a PDF
+    (see `printer`): call it before the slow stages, hand the result to `render`."""
+    from . import printer
+
+    return printer.start(formats)
+
+
+def render(brief: Brief, config: Config, formats: Sequence[str], printer: Printer | None = None) -> dict[str, bytes]:
+    """The brief in each of `formats` ("html", "pdf", "json", "md"), as UTF-8 or PDF bytes;
+    the PDF by `printer` when one was started."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise RenderError(f"unknown output format: {', '.join(unknown)}")
@@ -28,6 +41,8 @@ def render(brief: Brief, config: Config, formats: Sequence[str]) -> dict[str, by
         log.debug("rendering %s", fmt)
         if fmt == "html":
             out[fmt] = html.encode("utf-8")
+        elif fmt == "pdf" and printer is not None:
+            out[fmt] = printer.print(html, brief.title, brief.date.isoformat())
         elif fmt == "pdf":
             # Imported here: WeasyPrint loads Pango and fonts, which other formats never need.
             from .pdf import render_pdf

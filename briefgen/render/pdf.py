@@ -37,6 +37,11 @@ def render_pdf(
     """The brief as PDF bytes, laid out from `html` when given, else from the templates."""
     if html is None:
         html = render_html(brief, config)
+    return print_pdf(html, brief.title, brief.date.isoformat(), url_fetcher)
+
+
+def print_pdf(html: str, title: str, day: str, url_fetcher: URLFetcher | None = None) -> bytes:
+    """An HTML page printed to PDF, with the brief's metadata (also run by `printer`'s worker)."""
     try:
         document = weasyprint.HTML(
             string=html,
@@ -45,9 +50,9 @@ def render_pdf(
             media_type="print",
         ).render()
         # The same brief gives the same metadata whenever it is printed.
-        document.metadata.title = brief.title
-        document.metadata.created = brief.date.isoformat()
-        document.metadata.modified = brief.date.isoformat()
+        document.metadata.title = title
+        document.metadata.created = day
+        document.metadata.modified = day
         document.metadata.generator = "briefgen"
         return document.write_pdf()
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one line

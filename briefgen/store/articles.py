@@ -129,6 +129,29 @@ class ArticleStore(Database):
             for row in rows
         ]
 
+    def load_spans(self, keys: Sequence[str]) -> dict[str, list[tuple[int, int, int]]]:
+        """The passage spans stored for these text keys (see `analyse.passages.key`)."""
+        found: dict[str, list[tuple[int, int, int]]] = {}
+        unique = list(dict.fromkeys(keys))
+        with self._lock:
+            # SQLite caps the number of parameters of one statement.
+            for first in range(0, len(unique), 500):
+                chunk = unique[first : first + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, spans in self.conn.execute(f"SELECT key, spans FROM passage_spans WHERE key IN ({marks})", chunk):
+                    try:
+                        found[key] = [(int(p), int(s), int(e)) for p, s, e in json.loads(spans)]
+                    except (ValueError, TypeError):
+                        log.warning("passage spans %s unreadable, split again", key[:12])
+        return found
+
+    def save_spans(self, spans: dict[str, list[tuple[int, int, int]]]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO passage_spans (key, spans) VALUES (?, ?)",
+                [(key, json.dumps(value, separators=(",", ":"))) for key, value in spans.items()],
+            )
+
     def count_articles(self) -> int:
         with self._lock:
             return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])

@@ -137,6 +137,14 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (brief_date, key, position)
     );
     """,
+    # 6: where each article text's passages are (sentence spans, as JSON), keyed by a hash
+    # of the text and the splitter's version: an article seen before is not split again.
+    """
+    CREATE TABLE passage_spans (
+        key   TEXT PRIMARY KEY,
+        spans TEXT NOT NULL
+    );
+    """,
 ]
 
 

@@ -1,0 +1,101 @@
+"""The PDF printer in a process of its own, started before analysis begins.
+
+WeasyPrint takes most of a second to import (Pango, fonts, cffi) and a cold `briefgen
+generate` spends as long again analysing. Started at the top of the pipeline, a printer
+process loads WeasyPrint on the other core meanwhile; once the HTML is ready it is printed
+there (`pdf.print_pdf`, the same code and the same URL fetcher as in-process), so the
+import no longer sits between analysis and the PDF. In a process that has WeasyPrint
+loaded already (a scheduler's second brief, the tests) printing stays in-process.
+
+The protocol on the worker's pipes: one JSON object in (`html`, `title`, `date`), then
+"ok\\n" and the PDF bytes out, or "error\\n" and the reason in words.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+import weakref
+from collections.abc import Sequence
+
+from ..errors import RenderError
+
+log = logging.getLogger(__name__)
+
+
+class Printer:
+    """A printer process waiting for its one page."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]):
+        self._proc = proc
+        # A brief that fails before rendering leaves the worker waiting: closing its input ends it.
+        self._finalizer = weakref.finalize(self, _stop, proc)
+
+    def print(self, html: str, title: str, day: str) -> bytes:
+        """The page printed to PDF bytes; RenderError when the worker could not print it."""
+        request = json.dumps({"html": html, "title": title, "date": day}).encode("utf-8")
+        try:
+            out, err = self._proc.communicate(request)
+        finally:
+            self._finalizer()
+        status, _, body = out.partition(b"\n")
+        if status == b"ok":
+            return body
+        if status == b"error":
+            raise RenderError(body.decode("utf-8", "replace"))
+        detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {self._proc.returncode}"]
+        raise RenderError(f"PDF printer failed: {detail[0]}")
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        try:
+            proc.kill()
+        except OSError:
+            pass
+    proc.wait()
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
+
+
+def start(formats: Sequence[str]) -> Printer | None:
+    """A printer for a run that writes a PDF, when a process of its own is worth it; else None."""
+    if "pdf" not in formats or "weasyprint" in sys.modules:
+        return None
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "briefgen.render.printer"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+    except OSError as exc:
+        log.debug("no printer process (%s): printing in-process", exc)
+        return None
+    return Printer(proc)
+
+
+def _serve() -> int:
+    """The worker: load WeasyPrint, then print the one page that arrives on stdin."""
+    from .pdf import print_pdf
+
+    request = json.loads(sys.stdin.buffer.read() or b"null")
+    if request is None:
+        return 0  # the brief failed before rendering: nothing to print
+    out = sys.stdout.buffer
+    try:
+        pdf = print_pdf(request["html"], request["title"], request["date"])
+    except RenderError as exc:
+        out.write(b"error\n" + str(exc).encode("utf-8"))
+        return 1
+    out.write(b"ok\n" + pdf)
+    return 0
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.ERROR, format="briefgen printer: %(message)s")
+    sys.exit(_serve())
