@@ -54,37 +54,27 @@ class _Pattern:
             parts = tuple(_stem(p) for p in parts)
         return cls(text.strip(), parts, prefix)
 
-    def found_in(self, raw: list[str], stemmed: list[str]) -> bool:
+    def _at(self, raw: list[str], stemmed: list[str], i: int) -> bool:
+        """Whether the term starts at word `i`: every word but the last exactly, the last by
+        prefix when the term ends in *."""
         n = len(self.parts)
-        if n == 0:
+        if i + n > len(raw):
             return False
-        for i in range(max(len(raw) - n + 1, 0)):
-            if self.prefix:
-                # Every word but the last must match exactly; the last one by prefix.
-                if all(stemmed[i + k] == _stem(self.parts[k]) for k in range(n - 1)) and raw[i + n - 1].startswith(self.parts[-1]):
-                    return True
-            elif stemmed[i : i + n] == list(self.parts):
-                return True
-        return False
+        if self.prefix:
+            return all(stemmed[i + k] == _stem(self.parts[k]) for k in range(n - 1)) and raw[i + n - 1].startswith(self.parts[-1])
+        return stemmed[i : i + n] == list(self.parts)
 
+    def found_in(self, raw: list[str], stemmed: list[str]) -> bool:
+        return bool(self.parts) and any(self._at(raw, stemmed, i) for i in range(len(raw)))
 
     def found_at(self, raw: list[str], stemmed: list[str], positions: dict[str, list[int]]) -> bool:
         """`found_in`, looking only where the first word occurs (`positions`: stemmed word -> indices)."""
-        n = len(self.parts)
-        if n == 0:
+        if not self.parts:
             return False
-        if self.prefix and n == 1:
+        if self.prefix and len(self.parts) == 1:
             return any(word.startswith(self.parts[0]) for word in raw)
         first = _stem(self.parts[0]) if self.prefix else self.parts[0]
-        for i in positions.get(first, ()):
-            if i + n > len(raw):
-                continue
-            if self.prefix:
-                if all(stemmed[i + k] == _stem(self.parts[k]) for k in range(n - 1)) and raw[i + n - 1].startswith(self.parts[-1]):
-                    return True
-            elif stemmed[i : i + n] == list(self.parts):
-                return True
-        return False
+        return any(self._at(raw, stemmed, i) for i in positions.get(first, ()))
 
 
 @dataclass(frozen=True)
