@@ -307,3 +307,32 @@ def test_a_public_feed_cannot_point_fulltext_at_the_private_network():
     assert asyncio.run(allowed("https://93.184.216.35/story", public_feed))
     # An internal feed (a company's own server, or the tests' loopback one) may link internally.
     assert asyncio.run(allowed("http://10.0.0.7/story", "http://10.0.0.5/feed"))
+
+
+def test_a_refused_redirect_stops_the_fetch(server):
+    """The guard is asked at every hop: fulltext uses it so a public page cannot bounce to an internal one."""
+    import asyncio
+
+    from briefgen.config import FeedsConfig
+    from briefgen.ingest.fetch import Fetcher, FetchError
+
+    server.routes.update({
+        "/public": Route(status=302, headers={"Location": "/internal"}),
+        "/internal": Route(b"secret"),
+    })
+    asked: list[str] = []
+
+    async def guard(target: str) -> bool:
+        asked.append(target)
+        return not target.endswith("/internal")
+
+    async def fetch(with_guard: bool) -> bytes:
+        async with Fetcher(FeedsConfig(**FAST)) as fetcher:
+            response = await fetcher.get(server.url("/public"), guard=guard if with_guard else None)
+            return response.body
+
+    with pytest.raises(FetchError, match="redirected to a refused address"):
+        asyncio.run(fetch(True))
+    assert asked == [server.url("/internal")]
+    assert server.hits_for("/internal") == []
+    assert asyncio.run(fetch(False)) == b"secret"

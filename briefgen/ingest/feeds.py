@@ -155,7 +155,7 @@ async def _with_full_text(
             return article
         if not await allowed(article.url, feed_url):
             return article
-        text = await page_text(fetcher, article.url, config.feeds.fulltext_timeout, pool)
+        text = await page_text(fetcher, article.url, config.feeds.fulltext_timeout, pool, feed_url)
         return replace(article, text=text) if text else article
 
     return list(await asyncio.gather(*(upgrade(a) for a in articles)))

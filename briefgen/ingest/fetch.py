@@ -12,7 +12,7 @@ import errno
 import logging
 import socket
 import ssl
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -122,24 +122,30 @@ class Fetcher:
         *,
         deadline: float | None = None,
         retries: int | None = None,
+        guard: Callable[[str], Awaitable[bool]] | None = None,
     ) -> Response:
-        """GET `url` within the deadline, retrying timeouts, 429 and 5xx; raise FetchError otherwise."""
+        """GET `url` within the deadline, retrying timeouts, 429 and 5xx; raise FetchError otherwise.
+
+        `guard` is asked before each redirect is followed; False stops the fetch."""
         deadline = deadline if deadline is not None else self.settings.deadline
         loop = asyncio.get_running_loop()
         ends = loop.time() + deadline
         try:
             async with asyncio.timeout(deadline):
-                return await self._attempts(url, dict(headers or {}), ends, retries)
+                return await self._attempts(url, dict(headers or {}), ends, retries, guard)
         except TimeoutError:
             raise FetchError(f"timed out after {deadline:g} s (the whole fetch)") from None
 
-    async def _attempts(self, url: str, headers: dict[str, str], ends: float, retries: int | None) -> Response:
+    async def _attempts(
+        self, url: str, headers: dict[str, str], ends: float, retries: int | None,
+        guard: Callable[[str], Awaitable[bool]] | None,
+    ) -> Response:
         settings = self.settings
         attempts = 1 + (settings.retries if retries is None else retries)
         loop = asyncio.get_running_loop()
         for attempt in range(1, attempts + 1):
             try:
-                return await self._follow(url, headers)
+                return await self._follow(url, headers, guard)
             except FetchError as error:
                 if not error.retry or attempt == attempts:
                     raise
@@ -153,7 +159,7 @@ class Fetcher:
                 await asyncio.sleep(wait)
         raise AssertionError("unreachable")
 
-    async def _follow(self, url: str, headers: dict[str, str]) -> Response:
+    async def _follow(self, url: str, headers: dict[str, str], guard: Callable[[str], Awaitable[bool]] | None) -> Response:
         """One attempt: the request and its redirects, hop by hop."""
         seen = [url]
         current = url
@@ -169,6 +175,8 @@ class Fetcher:
                     raise FetchError("redirected to a non-HTTP URL")
                 if target in seen:
                     raise FetchError("redirect loop")
+                if guard is not None and not await guard(target):
+                    raise FetchError(f"redirected to a refused address: {target}")
                 seen.append(target)
                 current = target
                 continue

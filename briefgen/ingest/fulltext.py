@@ -17,13 +17,17 @@ log = logging.getLogger(__name__)
 ACCEPT_PAGES = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 
 
-async def page_text(fetcher: Fetcher, url: str, timeout: float, pool: Executor) -> str | None:
+async def page_text(
+    fetcher: Fetcher, url: str, timeout: float, pool: Executor, feed_url: str | None = None
+) -> str | None:
     """The article text of the page at `url`, or None (and a log line) if it cannot be had
     within `timeout` seconds: the caller then keeps the feed's summary."""
     loop = asyncio.get_running_loop()
     ends = loop.time() + timeout
     try:
-        response = await fetcher.get(url, {"Accept": ACCEPT_PAGES}, deadline=timeout, retries=0)
+        # Every redirect hop is held to the same rule as the item's own link.
+        guard = (lambda target: allowed(target, feed_url)) if feed_url else None
+        response = await fetcher.get(url, {"Accept": ACCEPT_PAGES}, deadline=timeout, retries=0, guard=guard)
         # Extraction runs on a worker thread; past the deadline its result is abandoned.
         text = await asyncio.wait_for(loop.run_in_executor(pool, extract, response.body), max(ends - loop.time(), 0.01))
     except FetchError as error:
