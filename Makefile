@@ -17,7 +17,7 @@ eval: install
 	$(BIN)/python -m briefgen.evaluate --config $(CONFIG) tests/data/labelled.yaml tests/data/heldout.yaml
 
 # The five speed figures against baselines taken in the same run, medians of 3 runs
-# (README.md, "Performance"): about 5 minutes; results in benchmarks/results/latest.json.
+# (README.md, "Performance"): about 3 minutes; results in benchmarks/results/latest.json.
 bench: install
 	$(BIN)/python -m benchmarks
 

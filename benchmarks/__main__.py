@@ -118,6 +118,7 @@ def analysis_figures(runs: int, items: int, feeds: int) -> tuple[Figure, Figure]
     growth = Figure("growth", f"the whole analyse() over {items:,} items", f"the same over {items // 10:,} items",
                     target="<= 11x", limit=11.0)
     rss_mb: list[float] = []
+    worker_mb: list[float] = []
     whole: list[float] = []
     for n in range(runs):
         parsed = child("feedparser", items, feeds)
@@ -129,11 +130,13 @@ def analysis_figures(runs: int, items: int, feeds: int) -> tuple[Figure, Figure]
         growth.ours.append(float(big["seconds"]))
         growth.base.append(float(small["seconds"]))
         rss_mb.append(float(big["maxrss_mb"]))
+        worker_mb.append(float(big["worker_maxrss_mb"]))
         print(f"  analysis run {n + 1}: {items:,} items {big['core']:.2f} s core, {big['seconds']:.2f} s whole "
               f"({big['maxrss_mb']} MB); {items // 10:,} items {small['seconds']:.2f} s; "
               f"feedparser {parsed['seconds']:.2f} s", flush=True)
         print(f"    stages: {big['stages']}", flush=True)
-    analysis.extra = {"peak_rss_mb": max(rss_mb), "rss_limit_mb": 400, "passages": big["passages"],
+    analysis.extra = {"peak_rss_mb": max(rss_mb), "rss_limit_mb": 400, "worker_peak_rss_mb": max(worker_mb),
+                      "passages": big["passages"],
                       "whole_analyse_median": statistics.median(whole), "stages_last_run": big["stages"]}
     return analysis, growth
 

@@ -41,8 +41,10 @@ def analysis(items: str, feeds: str, seed: str = "7") -> dict[str, object]:
     summaries, quotes, entities, timeline, emerging topics)."""
     # The libraries analysis loads on first use, loaded before the clock starts (as
     # feedparser is on the other side).
-    import sklearn.cluster  # noqa: F401
-    import sklearn.feature_extraction.text  # noqa: F401
+    import numpy  # noqa: F401
+    import pysbd  # noqa: F401
+    import scipy.cluster.hierarchy  # noqa: F401
+    import scipy.sparse  # noqa: F401
 
     from briefgen.analyse import analyse
     from briefgen.config import load_config
@@ -119,6 +121,8 @@ def main(argv: list[str]) -> None:
     task, *args = argv
     out = TASKS[task](*args)
     out["maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    # The largest worker process it forked, if any (most of its pages shared with this one).
+    out["worker_maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     print(json.dumps(out))
 
 

@@ -53,14 +53,29 @@ def pool(size: int = 0) -> ProcessPoolExecutor | None:
 def map_chunks(function: Callable[..., list[R]], items: Sequence[T], *args: Any, minimum: int) -> list[R]:
     """`function(items, *args)`, its list of results in order, computed by one worker per
     core on as many contiguous chunks when there are at least `minimum` items."""
-    executor = pool() if len(items) >= minimum else None
-    if executor is None:
-        return function(items, *args)
-    with executor:
-        count = executor._max_workers  # noqa: SLF001 - what pool() gave it
-        size = -(-len(items) // count)
-        futures = [executor.submit(function, list(items[i : i + size]), *args) for i in range(0, len(items), size)]
-        out: list[R] = []
-        for future in futures:
-            out.extend(future.result())
-    return out
+    return Chunks(function, items, *args, minimum=minimum).results()
+
+
+class Chunks:
+    """`map_chunks` begun: the workers start at once, the caller does other work, then
+    collects `results()`. Below `minimum` items nothing starts until `results()`, which
+    then computes in-process."""
+
+    def __init__(self, function: Callable[..., list[R]], items: Sequence[T], *args: Any, minimum: int):
+        self._call = (function, items, args)
+        self._executor = pool() if len(items) >= minimum else None
+        self._futures = []
+        if self._executor is not None:
+            size = -(-len(items) // self._executor._max_workers)  # noqa: SLF001 - what pool() gave it
+            self._futures = [self._executor.submit(function, list(items[i : i + size]), *args)
+                             for i in range(0, len(items), size)]
+
+    def results(self) -> list[Any]:
+        function, items, args = self._call
+        if self._executor is None:
+            return function(items, *args)
+        with self._executor:
+            out: list[Any] = []
+            for future in self._futures:
+                out.extend(future.result())
+        return out

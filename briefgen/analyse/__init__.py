@@ -82,10 +82,12 @@ def _analyse(
     kept = _kept(split, passages, prints)
     lap("dedupe")
     # Multi-label theme assignment, with the evidence kept for the appendix.
-    themes.assign(passages, config.themes)
-    lap("themes")
-    # One TF-IDF space for the day serves centrality and redundancy checks.
+    assignment = themes.begin(passages, config.themes)
+    # One TF-IDF space for the day serves centrality and redundancy checks (built while
+    # workers, if any, match theme terms).
     vectors = summarise.Vectors.build(passages)
+    assignment.finish()
+    lap("themes")
     sections: list[ThemeSection] = []
     labels = {a.id: a.source_type for a in articles}
     for theme in config.themes:

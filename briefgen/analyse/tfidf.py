@@ -87,11 +87,21 @@ def fit_transform(
     rows = len(texts)
     # Counts per (row, id), each row in id order: scikit-learn sorts each row by
     # first-appearance id, then renumbers the columns alphabetically.
-    keys = np.repeat(np.arange(rows, dtype=np.int64), lengths) * len(terms) + np.array(ids, dtype=np.int64)
+    # (In place where it can be: these arrays have an entry per term occurrence of the day.)
+    keys = np.repeat(np.arange(rows, dtype=np.int64), lengths)
+    keys *= len(terms)
+    keys += np.fromiter(ids, dtype=np.int64, count=len(ids))
+    del ids
     unique, counts = np.unique(keys, return_counts=True)
-    starts = np.searchsorted(unique // len(terms), np.arange(rows + 1)).astype(np.int64)
-    columns = alphabetical[unique % len(terms)]
+    del keys
+    row_of, first_ids = np.divmod(unique, len(terms))
+    del unique
+    starts = np.searchsorted(row_of, np.arange(rows + 1)).astype(np.int64)
+    del row_of
+    columns = alphabetical[first_ids]
+    del first_ids
     data = counts.astype(np.float64)
+    del counts
     if sorted_rows:
         order = np.lexsort((columns, np.repeat(np.arange(rows), np.diff(starts))))
         columns, data = columns[order], data[order]

@@ -174,32 +174,61 @@ def score_all(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> lis
 
 def assign(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> None:
     """Set `passage.themes` for every passage: each theme whose evidence reaches its threshold."""
-    for passage, row in zip(passages, _score(passages, themes), strict=True):
-        passage.themes = [match for match, passed in row if passed]
+    begin(passages, themes).finish()
+
+
+class Assignment:
+    """A theme assignment begun (`begin`): term matching may be running on worker
+    processes while the caller does other work; `finish` sets `passage.themes`."""
+
+    def __init__(self, passages: Sequence[Passage], themes: Sequence[ThemeConfig]):
+        self._passages = passages
+        self._scoring = _Scoring(passages, themes)
+
+    def finish(self) -> None:
+        for passage, row in zip(self._passages, self._scoring.rows(), strict=True):
+            passage.themes = [match for match, passed in row if passed]
+
+
+def begin(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> Assignment:
+    """Start assigning themes; call `finish()` on the result before reading `passage.themes`."""
+    return Assignment(passages, themes)
 
 
 def _score(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> list[list[tuple[ThemeMatch, bool]]]:
-    from .. import forking
+    return _Scoring(passages, themes).rows()
 
-    models = [ThemeModel(t) for t in themes]
-    texts = [p.text for p in passages]
-    similarity = _example_similarity(texts, models)
-    # Term evidence is a pure function of each passage: many passages are shared out.
-    evidence = forking.map_chunks(_term_evidence, texts, models, minimum=PARALLEL_PASSAGES)
-    rows: list[list[tuple[ThemeMatch, bool]]] = []
-    for row, found in enumerate(evidence):
-        matches: list[tuple[ThemeMatch, bool]] = []
-        for column, model in enumerate(models):
-            score, matched, vetoed = found[column]
-            if not vetoed and similarity is not None:
-                sim = float(similarity[row][column])
-                if sim >= EXAMPLE_FLOOR:
-                    score += model.example_weight * sim
-                    matched.append(f"~example {sim:.2f}")
-            passed = not vetoed and score >= model.threshold
-            matches.append((ThemeMatch(model.key, round(score, 3), tuple(matched)), passed))
-        rows.append(matches)
-    return rows
+
+class _Scoring:
+    """Every theme's evidence for every passage: term evidence (on workers for many
+    passages: a pure function of each text) and similarity to the examples (here,
+    meanwhile: it needs the whole day's TF-IDF)."""
+
+    def __init__(self, passages: Sequence[Passage], themes: Sequence[ThemeConfig]):
+        from .. import forking
+
+        self.models = [ThemeModel(t) for t in themes]
+        texts = [p.text for p in passages]
+        self._pending = forking.Chunks(_term_evidence, texts, self.models, minimum=PARALLEL_PASSAGES)
+        self._similarity = _example_similarity(texts, self.models)
+
+    def rows(self) -> list[list[tuple[ThemeMatch, bool]]]:
+        models, similarity = self.models, self._similarity
+        evidence = self._pending.results()
+        rows: list[list[tuple[ThemeMatch, bool]]] = []
+        for row, found in enumerate(evidence):
+            matches: list[tuple[ThemeMatch, bool]] = []
+            for column, model in enumerate(models):
+                score, matched, vetoed = found[column]
+                if not vetoed and similarity is not None:
+                    sim = float(similarity[row][column])
+                    if sim >= EXAMPLE_FLOOR:
+                        score += model.example_weight * sim
+                        matched.append(f"~example {sim:.2f}")
+                passed = not vetoed and score >= model.threshold
+                matches.append((ThemeMatch(model.key, round(score, 3), tuple(matched)), passed))
+            rows.append(matches)
+        return rows
 
 
 def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel]) -> list[list[tuple[float, list[str], bool]]]:

@@ -37,12 +37,15 @@ def render(brief: Brief, config: Config, formats: Sequence[str], printer: Printe
     out: dict[str, bytes] = {}
     # The PDF is the HTML page printed: render the page once and use it for both.
     html = render_html(brief, config) if {"html", "pdf"} & set(formats) else ""
+    if printer is not None and "pdf" in formats:
+        # Printing starts now, in its own process, while the other formats render here.
+        printer.send(html, brief.title, brief.date.isoformat())
     for fmt in dict.fromkeys(formats):
         log.debug("rendering %s", fmt)
         if fmt == "html":
             out[fmt] = html.encode("utf-8")
         elif fmt == "pdf" and printer is not None:
-            out[fmt] = printer.print(html, brief.title, brief.date.isoformat())
+            out[fmt] = printer.result()
         elif fmt == "pdf":
             # Imported here: WeasyPrint loads Pango and fonts, which other formats never need.
             from .pdf import render_pdf

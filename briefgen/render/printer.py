@@ -33,11 +33,29 @@ class Printer:
         # A brief that fails before rendering leaves the worker waiting: closing its input ends it.
         self._finalizer = weakref.finalize(self, _stop, proc)
 
-    def print(self, html: str, title: str, day: str) -> bytes:
-        """The page printed to PDF bytes; RenderError when the worker could not print it."""
+    def send(self, html: str, title: str, day: str) -> None:
+        """Hand over the page: the worker prints it while the caller renders other formats."""
         request = json.dumps({"html": html, "title": title, "date": day}).encode("utf-8")
+        stdin = self._proc.stdin
+        assert stdin is not None
+        # Closed here, so the worker sees the end of its input and starts; communicate()
+        # in result() must not touch it again.
+        self._proc.stdin = None
         try:
-            out, err = self._proc.communicate(request)
+            # The worker reads all of its input before it prints, so this never blocks for long.
+            stdin.write(request)
+        except OSError:
+            pass  # the worker is gone: result() says why
+        finally:
+            try:
+                stdin.close()
+            except OSError:
+                pass
+
+    def result(self) -> bytes:
+        """The PDF bytes of the page sent; RenderError when the worker could not print it."""
+        try:
+            out, err = self._proc.communicate()
         finally:
             self._finalizer()
         status, _, body = out.partition(b"\n")
