@@ -16,8 +16,8 @@ test: install test-sysdeps
 eval: install
 	$(BIN)/python -m briefgen.evaluate --config $(CONFIG) tests/data/labelled.yaml tests/data/heldout.yaml
 
-# The five speed figures against baselines taken in the same run, medians of 3 runs
-# (README.md, "Performance"): about 3 minutes; results in benchmarks/results/latest.json.
+# The five speed figures against baselines taken in the same run, medians of 5 runs
+# (README.md, "Performance"): about 5 minutes; results in benchmarks/results/latest.json.
 bench: install
 	$(BIN)/python -m benchmarks
 

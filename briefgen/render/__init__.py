@@ -6,18 +6,30 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..config import FORMATS, Config
 from ..errors import RenderError
-from ..models import Brief
-from .html import default_templates_dir, render_html
-from .markdown import render_markdown
 
 if TYPE_CHECKING:
+    from ..config import Config
+    from ..models import Brief
     from .printer import Printer
 
 log = logging.getLogger(__name__)
 
 __all__ = ["default_templates_dir", "render", "render_html", "render_markdown", "start_printer"]
+
+
+def __getattr__(name: str) -> object:
+    # The formats' modules load when first used, not with the package: the printer
+    # process (printer.py) lives in this package and needs none of them.
+    if name in ("default_templates_dir", "render_html"):
+        from . import html
+
+        return getattr(html, name)
+    if name == "render_markdown":
+        from .markdown import render_markdown
+
+        return render_markdown
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def start_printer(formats: Sequence[str]) -> Printer | None:
@@ -31,6 +43,10 @@ def start_printer(formats: Sequence[str]) -> Printer | None:
 def render(brief: Brief, config: Config, formats: Sequence[str], printer: Printer | None = None) -> dict[str, bytes]:
     """The brief in each of `formats` ("html", "pdf", "json", "md"), as UTF-8 or PDF bytes;
     the PDF by `printer` when one was started."""
+    from ..config import FORMATS
+    from .html import render_html
+    from .markdown import render_markdown
+
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise RenderError(f"unknown output format: {', '.join(unknown)}")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import weasyprint
 from weasyprint.urls import URLFetcher
 
-from ..config import Config
 from ..errors import RenderError
-from ..models import Brief
-from .html import render_html
+
+if TYPE_CHECKING:
+    # Only for render_pdf: the printer process (print_pdf) loads WeasyPrint and nothing else.
+    from ..config import Config
+    from ..models import Brief
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,8 @@ def render_pdf(
 ) -> bytes:
     """The brief as PDF bytes, laid out from `html` when given, else from the templates."""
     if html is None:
+        from .html import render_html
+
         html = render_html(brief, config)
     return print_pdf(html, brief.title, brief.date.isoformat(), url_fetcher)
 
