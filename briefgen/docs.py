@@ -77,7 +77,13 @@ class Page:
 
 
 def read_prose(text: str) -> dict[str, str]:
-    return {m["key"]: m["text"] for m in PROSE_RE.finditer(text)}
+    """The prose blocks of a page by key; a block the pattern cannot read would be lost, so it stops the run."""
+    blocks = list(PROSE_RE.finditer(text))
+    keys = [m["key"] for m in blocks]
+    if text.count("<!-- prose ") != len(blocks) or len(set(keys)) != len(keys):
+        raise SystemExit("docs: a prose block is not closed by `<!-- /prose -->` on a line of its own, "
+                         "or two blocks share a key; fix the page by hand")
+    return {m["key"]: m["text"] for m in blocks}
 
 
 def cell(text: str) -> str:

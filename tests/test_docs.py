@@ -197,3 +197,9 @@ def test_prose_whose_place_is_gone_stops_the_generator(tmp_path: Path):
     (tmp_path / "cli.md").write_text("<!-- prose briefgen gone -->\nText.\n<!-- /prose -->\n", encoding="utf-8")
     with pytest.raises(SystemExit, match="briefgen gone"):
         docs.build(tmp_path)
+
+
+def test_a_prose_block_it_cannot_read_stops_the_generator(tmp_path: Path):
+    (tmp_path / "cli.md").write_text("<!-- prose intro -->\nText.\n<!-- /prose-->\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="not closed"):
+        docs.build(tmp_path)
