@@ -272,6 +272,15 @@ def _default_text(action: argparse.Action) -> str:
     return f"`{value}`"
 
 
+def _invocation(action: argparse.Action, formatter: argparse.HelpFormatter) -> str:
+    """`--config, -c CONFIG`: every spelling, then what it takes (written here, not by
+    argparse, whose own form changed in Python 3.13)."""
+    if not action.option_strings:
+        return formatter._format_args(action, action.dest)
+    takes = formatter._format_args(action, action.dest.upper()) if action.nargs != 0 else ""
+    return " ".join(filter(None, [", ".join(action.option_strings), takes]))
+
+
 def _options(parser: argparse.ArgumentParser, who: str, page: Page) -> None:
     formatter = argparse.HelpFormatter(parser.prog, width=88)
     rows = []
@@ -280,7 +289,7 @@ def _options(parser: argparse.ArgumentParser, who: str, page: Page) -> None:
             continue
         if action.help == argparse.SUPPRESS:
             continue
-        invocation = formatter._format_action_invocation(action)
+        invocation = _invocation(action, formatter)
         if not action.help:
             page.undocumented.append(f"{who} {invocation}: no help text")
         meaning = formatter._expand_help(action) if action.help else ""
