@@ -175,12 +175,10 @@ def _value(value: Any) -> str:
     return f"`{value}`"
 
 
-def _default(info: FieldInfo, section: str | None) -> str:
+def _default(info: FieldInfo) -> str:
     if info.default_factory is not None:
         value = info.default_factory()  # type: ignore[call-arg]
-        if isinstance(value, BaseModel):
-            return f"see [`{section}`](#{anchor(section or '')})"
-        return _value(value)
+        return "its keys' defaults" if isinstance(value, BaseModel) else _value(value)
     if info.default is PydanticUndefined:
         return "required"
     return _value(info.default)
@@ -235,7 +233,7 @@ def configuration_page(prose: dict[str, str]) -> Page:
                 kind += f" (see [`{section}`](#{anchor(section)}))"
             if not info.description:
                 page.undocumented.append(f"config key {key}: no description")
-            page.add(f"| `{key}` | {cell(kind)} | {cell(_default(info, section))} | {cell(info.description or '')} |")
+            page.add(f"| `{key}` | {cell(kind)} | {cell(_default(info))} | {cell(info.description or '')} |")
         page.add("")
         page.slot(path or "top")
     return page
