@@ -1,11 +1,11 @@
-# Two commands on a fresh machine: `make brief` and `make test` (see README.md).
+# Two commands on a fresh machine: `make brief` and `make test` (see README.md and docs/).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CONFIG ?= sources.yaml
 
-.PHONY: brief test eval bench sysdeps test-sysdeps install clean
+.PHONY: brief test eval bench docs sysdeps test-sysdeps install clean
 
 brief: install
 	$(BIN)/briefgen generate --config $(CONFIG)
@@ -17,9 +17,14 @@ eval: install
 	$(BIN)/python -m briefgen.evaluate --config $(CONFIG) tests/data/labelled.yaml tests/data/heldout.yaml
 
 # The five speed figures against baselines taken in the same run, medians of 5 runs
-# (README.md, "Performance"): about 5 minutes; results in benchmarks/results/latest.json.
+# (docs/performance.md): about 5 minutes; results in benchmarks/results/latest.json.
 bench: install
 	$(BIN)/python -m benchmarks
+
+# The configuration and CLI references from the code, and docs/brief.png from the seeds'
+# PDF (docs/development.md, "Documentation"). tests/test_docs.py fails until this is run.
+docs: install
+	$(BIN)/python -m briefgen.docs --picture
 
 install: sysdeps $(STAMP)
 

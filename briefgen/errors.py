@@ -8,7 +8,7 @@ from enum import IntEnum
 class ExitStatus(IntEnum):
     """Process exit codes; scripts rely on these numbers, so they never change meaning."""
 
-    OK = 0
+    OK = 0               # the brief was written (a source may have failed: see its notes)
     ERROR = 1            # unexpected failure (a bug): run again with --debug
     USAGE = 2            # bad command-line arguments (argparse's own code)
     CONFIG_ERROR = 3     # sources.yaml missing, unparsable or invalid

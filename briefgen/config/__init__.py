@@ -67,14 +67,14 @@ class Config(Model):
     entities: list[EntityConfig] = Field(
         default_factory=list, description="Gazetteer of people, organisations, places and countries."
     )
-    brief: BriefConfig = Field(default_factory=BriefConfig)
-    output: OutputConfig = Field(default_factory=OutputConfig)
-    feeds: FeedsConfig = Field(default_factory=FeedsConfig)
+    brief: BriefConfig = Field(default_factory=BriefConfig, description="What goes into a brief: its window, cut-off and how many points of each kind.")
+    output: OutputConfig = Field(default_factory=OutputConfig, description="Where the brief is written, in which formats, with which templates.")
+    feeds: FeedsConfig = Field(default_factory=FeedsConfig, description="How feeds are fetched: timeouts, size cap, retries, concurrency.")
     store: str | None = Field(
         None,
         description="SQLite file (path or sqlite:///path URL) for articles, feed state and runs; default <output.dir>/.briefgen/briefgen.sqlite3.",
     )
-    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig, description="When `briefgen schedule` makes the brief, and how long a run may take.")
     email: EmailConfig | None = Field(None, description="SMTP delivery; without it nothing is emailed.")
 
     # Where the file was read from: relative paths in it are relative to this folder.

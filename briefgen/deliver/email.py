@@ -53,7 +53,7 @@ class _Ambiguous(Exception):
 
 def email_config(config: Config) -> EmailConfig:
     if config.email is None:
-        raise ConfigError("email", ["not configured: add an `email:` section (see README, Email)"])
+        raise ConfigError("email", ["not configured: add an `email:` section (see docs/email.md)"])
     return config.email
 
 

@@ -1,4 +1,4 @@
-"""The JSON form of a brief: a documented contract for other tools (see README, "JSON output")."""
+"""The JSON form of a brief: a documented contract for other tools (docs/json.md)."""
 
 from __future__ import annotations
 
