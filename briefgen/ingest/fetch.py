@@ -31,6 +31,7 @@ ACCEPT_FEEDS = (
     " application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
 )
 REDIRECTS = {301, 302, 303, 307, 308}
+HOST_NOT_FOUND = "host not found (DNS)"
 
 
 class FetchError(Exception):
@@ -186,6 +187,10 @@ class Fetcher:
     async def _request(self, url: str, headers: dict[str, str]) -> Response:
         assert self._client is not None, "use Fetcher as an async context manager"
         s = self.settings
+        host = (urlsplit(url).hostname or "").rstrip(".").lower()
+        if host == "invalid" or host.endswith(".invalid"):
+            # RFC 6761: such a name never resolves, and a resolver should not be asked.
+            raise FetchError(f"could not connect: {HOST_NOT_FOUND}")
         try:
             async with self._client.stream("GET", url, headers=headers) as response:
                 status = response.status_code
@@ -238,7 +243,7 @@ def _cause(exc: BaseException) -> str:
         current = current.__cause__ or current.__context__
     for error in chain:
         if isinstance(error, socket.gaierror):
-            return "host not found"
+            return HOST_NOT_FOUND
         if isinstance(error, ssl.SSLCertVerificationError):
             return "TLS certificate problem"
         if isinstance(error, ssl.SSLError):
@@ -252,8 +257,8 @@ def _cause(exc: BaseException) -> str:
     text = " ".join(str(e).strip() for e in chain if str(e).strip()).lower()
     for needle, words in (
         ("connection refused", "connection refused"),
-        ("name or service not known", "host not found"),
-        ("temporary failure in name resolution", "host not found"),
+        ("name or service not known", HOST_NOT_FOUND),
+        ("temporary failure in name resolution", HOST_NOT_FOUND),
         ("server disconnected", "server closed the connection"),
     ):
         if needle in text:
