@@ -12,6 +12,7 @@ from pathlib import Path
 from .config import FORMATS, Config
 from .errors import BriefgenError, DeliveryError
 from .models import Article, Brief, Delivery, SourceHealth, SourceNote, Window
+from .pause import pause_at
 from .store import Store, default_path
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def build_brief(
         # Select: from the store, the articles whose date falls in the window (or whose source is always in scope).
         articles = select_articles(stored_articles(config, store, span), span)
         log.info("%d articles in the %s window ending %s", len(articles), span.label, span.end)
+        pause_at("analyse")
         # Recall: what the newest earlier brief said, for "What changed".
         previous = changes.previous_brief(target, day, store=store)
         # Analyse: stories, passages, themes, summaries, bottom line, quotes, entities, timeline, changes.
@@ -99,6 +101,7 @@ def build_brief(
             emerging=result.emerging,
         )
         # Render: every requested format, in memory.
+        pause_at("render")
         rendered = render.render(brief, config, formats, printer)
         # Write: into <out>/<date>/, atomically, then remember which articles went in.
         files = write_brief(target, day.isoformat(), rendered)
@@ -106,6 +109,7 @@ def build_brief(
         store.record_counts(brief.record())
         store.record_points(day, {t.key: [p.text for p in t.summary] for t in brief.themes})
     # Archive: <out>/index.html lists every brief, <out>/latest is the newest.
+    pause_at("archive")
     archive = write_archive(target, config)
     return BuildResult(brief, files, archive)
 

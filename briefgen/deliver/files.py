@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import OutputError
+from ..pause import pause_at
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -19,6 +20,7 @@ def atomic_write(path: Path, data: bytes) -> None:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            pause_at("write")
             os.chmod(tmp, 0o644)
             os.replace(tmp, path)
         except BaseException:
@@ -28,11 +30,23 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+# A brief's files, in the order they are written.
+FORMATS = ("json", "md", "html", "pdf")
+
+
 def write_brief(out_dir: Path, day: str, rendered: dict[str, bytes]) -> list[Path]:
-    """`<out>/<date>/brief-<date>.<ext>` for each rendered format, in a stable order."""
+    """`<out>/<date>/brief-<date>.<ext>` for each rendered format, in a stable order.
+
+    Call it holding the date's lock (see `ledger.date_lock`)."""
     folder = out_dir / day
+    # A run killed mid-write (SIGKILL, power cut) leaves its temporary files behind; the
+    # date's lock is held, so any still here are dead, and they go before new ones come.
+    if folder.is_dir():
+        for fmt in FORMATS:
+            for stale in folder.glob(f".brief-{day}.{fmt}.*.tmp"):
+                stale.unlink(missing_ok=True)
     written = []
-    for fmt in ("json", "md", "html", "pdf"):
+    for fmt in FORMATS:
         if fmt in rendered:
             path = folder / f"brief-{day}.{fmt}"
             atomic_write(path, rendered[fmt])

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import forking
+from ..pause import pause_at
 from ..config import Config, SourceConfig
 from ..models import Article, FeedState, IngestResult, SourceHealth
 from .entries import NotAFeed, parse_feed, to_article
@@ -126,6 +127,7 @@ async def _read_one(
             if stored.last_modified:
                 headers["If-Modified-Since"] = stored.last_modified
         response = await fetcher.get(url, headers)
+        pause_at("fetch")
         if response.status == 304:
             return _Outcome(health("not modified"))
         loop = asyncio.get_running_loop()
