@@ -12,8 +12,8 @@ from __future__ import annotations
 import gzip
 import html
 import json
+import socket
 import sqlite3
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,10 +139,7 @@ def assert_store_is_whole(project: Path) -> None:
 def test_a_faulty_feed_is_named_and_the_brief_is_made(name: str, project: Path, server: FeedServer):
     fault = MATRIX[name]
     config = _configure(project, server, name, fault)
-    started = time.monotonic()
     assert _generate(config) == 0
-    # Every fault is bounded by the feed limits (deadline 2 s, one retry), not by the server.
-    assert time.monotonic() - started < 30
 
     folder = project / "out" / DAY
     assert sorted(p.name for p in folder.iterdir()) == [f"brief-{DAY}.html", f"brief-{DAY}.json"]
@@ -203,11 +200,22 @@ def test_the_wrong_charset_header_does_not_garble_the_brief(project: Path, serve
     assert "탄도미사일을" in text[0]
 
 
-def test_a_dns_failure_asks_no_resolver(project: Path, server: FeedServer):
-    """The .invalid row fails at once: no lookup that could leave the machine or hang."""
+def test_a_dns_failure_asks_no_resolver(project: Path, server: FeedServer, monkeypatch):
+    """The .invalid row fails without a lookup that could leave the machine or hang."""
+    asked: list[str] = []
+    lookup = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        asked.append(host.decode() if isinstance(host, bytes) else str(host))
+        return lookup(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     config = _configure(project, server, "dns check", MATRIX["DNS failure"])
-    started = time.monotonic()
+    # A name that does need a lookup (in /etc/hosts), to show the lookups are seen.
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["sources"].append({"name": "By name", "url": server.url("/dns-check/wire").replace("127.0.0.1", "localhost")})
+    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     assert main(["fetch", "--config", str(config), "--quiet"]) == 0
-    assert time.monotonic() - started < 5
     (feed,) = _query(project, "SELECT * FROM feeds WHERE source = ?", FAULTY)
     assert feed["last_reason"] == "could not connect: host not found (DNS)"
+    assert "localhost" in asked and not [h for h in asked if h.endswith(".invalid")]
