@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import forking
-from ..pause import pause_at
 from ..config import Config, SourceConfig
 from ..models import Article, FeedState, IngestResult, SourceHealth
+from ..pause import pause_at
 from .entries import NotAFeed, parse_feed, to_article
 from .fetch import ACCEPT_FEEDS, Fetcher, FetchError
 from .fulltext import allowed, page_text
