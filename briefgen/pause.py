@@ -1,7 +1,7 @@
 """A test hook: stop a run at a named stage, so that a test can kill the process right there.
 
 With `BRIEFGEN_TEST_PAUSE_AT=render` (several: `render,data`) a run that reaches that stage
-says "briefgen: paused at render" on stderr and waits: until the file named by
+says "briefgen: paused at render (process <pid>)" on stderr and waits: until the file named by
 `BRIEFGEN_TEST_RESUME` exists, or for ever (until it is killed). Without the variable, which
 is always so outside the tests, a stage costs one environment lookup.
 
@@ -26,7 +26,7 @@ def pause_at(stage: str) -> None:
     wanted = os.environ.get("BRIEFGEN_TEST_PAUSE_AT")
     if not wanted or stage not in wanted.split(","):
         return
-    sys.stderr.write(f"briefgen: paused at {stage}\n")
+    sys.stderr.write(f"briefgen: paused at {stage} (process {os.getpid()})\n")
     sys.stderr.flush()
     resume = os.environ.get("BRIEFGEN_TEST_RESUME")
     while not (resume and os.path.exists(resume)):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -249,3 +250,50 @@ def test_killed_at_a_random_moment_leaves_nothing_torn(world: World, seed: int):
     sending = {r for r, s in world.outbox().items() if s == "sending"}
     assert len(sending) <= 1
     rerun(world, sending)
+
+
+@pytest.mark.parametrize("stage, may_be_out", [("render", set()), ("sent", {"alice@example.org"})])
+def test_a_scheduled_run_killed_mid_way_is_retried_and_sends_nobody_twice(
+    world: World, tmp_path: Path, stage: str, may_be_out: set[str]
+):
+    """The unattended case: the scheduler's child dies by SIGKILL; the retry completes the day."""
+    data = yaml.safe_load(world.config.read_text(encoding="utf-8"))
+    data["schedule"] = {"cron": "0 0 0 * * *", "deadline": 120, "retries": 1, "retry_delay": 1}
+    world.config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    resume = tmp_path / "resume"
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_TEST_")},
+           "BRIEFGEN_TEST_PAUSE_AT": stage, "BRIEFGEN_TEST_RESUME": str(resume)}
+    log = world.project / "schedule.log"
+    with log.open("wb") as out:
+        daemon = subprocess.Popen([sys.executable, "-m", "briefgen", "schedule", "--config", str(world.config)],
+                                  stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+
+    def wait_for(pattern: str) -> re.Match[str]:
+        give_up = time.monotonic() + 120
+        while not (found := re.search(pattern, log.read_text(encoding="utf-8", errors="replace"))):
+            assert daemon.poll() is None and time.monotonic() < give_up, log.read_text(encoding="utf-8")
+            time.sleep(0.1)
+        return found
+
+    try:
+        child = int(wait_for(rf"paused at {stage} \(process (\d+)\)").group(1))
+        os.kill(child, signal.SIGKILL)
+        resume.touch()
+        ending = "finished" if not may_be_out else "giving up"
+        wait_for(rf"run for \S+ ended with exit code -9[\s\S]*(run for \S+ finished|giving up)")
+        assert ending in log.read_text(encoding="utf-8")
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(timeout=60) == 0
+    text = log.read_text(encoding="utf-8")
+    assert "database is locked" not in text and "Traceback" not in text
+    day = re.search(r"run for (\S+) ended", text).group(1)
+    folder = world.project / "out" / day
+    for path in folder.glob(f"brief-{day}.*"):
+        assert complete(path)
+    with sqlite3.connect(world.store, timeout=30) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("SELECT status FROM runs WHERE brief_date = ?", (day,)).fetchall() == [("done",)]
+        outbox = dict(conn.execute("SELECT recipient, status FROM outbox WHERE brief_date = ?", (day,)).fetchall())
+    assert {r for r, s in outbox.items() if s == "ambiguous"} == may_be_out
+    assert world.received() == Counter(RECIPIENTS)

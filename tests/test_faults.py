@@ -14,6 +14,7 @@ import html
 import json
 import socket
 import sqlite3
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pytest
 import yaml
 
 from briefgen.cli import main
+from briefgen.ingest.fetch import Inflater
 
 from .feedserver import FeedServer, Route, rss
 from .mailserver import free_port
@@ -219,3 +221,27 @@ def test_a_dns_failure_asks_no_resolver(project: Path, server: FeedServer, monke
     (feed,) = _query(project, "SELECT * FROM feeds WHERE source = ?", FAULTY)
     assert feed["last_reason"] == "could not connect: host not found (DNS)"
     assert "localhost" in asked and not [h for h in asked if h.endswith(".invalid")]
+
+
+def test_a_gzip_bomb_is_never_unpacked_past_the_cap():
+    """Decompressed a cap's worth at a time: 64 KB of bomb never becomes 64 MB in memory."""
+    cap = 1024 * 1024
+    bomb = _bomb()
+    inflate = Inflater("gzip")
+    pieces, total = [], 0
+    for piece in inflate.feed(bomb, cap + 1):
+        pieces.append(len(piece))
+        total += len(piece)
+        if total > cap:
+            break
+    assert total > cap and max(pieces) <= cap + 1
+
+
+@pytest.mark.parametrize("wbits", [zlib.MAX_WBITS, -zlib.MAX_WBITS], ids=["zlib", "raw"])
+def test_deflate_is_read_in_either_form(wbits: int):
+    text = rss([WIRE]) * 50
+    packer = zlib.compressobj(wbits=wbits)
+    packed = packer.compress(text) + packer.flush()
+    inflate = Inflater("deflate")
+    out = b"".join(inflate.feed(packed[:100], 64)) + b"".join(inflate.feed(packed[100:], 64))
+    assert out + b"".join(inflate.flush(64)) == text
