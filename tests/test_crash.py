@@ -280,7 +280,7 @@ def test_a_scheduled_run_killed_mid_way_is_retried_and_sends_nobody_twice(
         os.kill(child, signal.SIGKILL)
         resume.touch()
         ending = "finished" if not may_be_out else "giving up"
-        wait_for(rf"run for \S+ ended with exit code -9[\s\S]*(run for \S+ finished|giving up)")
+        wait_for(r"run for \S+ ended with exit code -9[\s\S]*(run for \S+ finished|giving up)")
         assert ending in log.read_text(encoding="utf-8")
     finally:
         daemon.send_signal(signal.SIGTERM)
