@@ -297,3 +297,20 @@ def test_a_scheduled_run_killed_mid_way_is_retried_and_sends_nobody_twice(
         outbox = dict(conn.execute("SELECT recipient, status FROM outbox WHERE brief_date = ?", (day,)).fetchall())
     assert {r for r, s in outbox.items() if s == "ambiguous"} == may_be_out
     assert world.received() == Counter(RECIPIENTS)
+
+
+def test_the_archive_clears_what_a_killed_update_left_and_spares_a_live_one(world: World):
+    """Another date's run may be updating the archive now: only old leftovers go."""
+    assert world.briefgen("generate").returncode == 0
+    out = world.project / "out"
+    dead = [out / ".index.html.x1y2.tmp", out / ".latest.4242.tmp"]
+    live = out / ".index.html.a3b4.tmp"
+    dead[0].write_text("<html><body>half", encoding="utf-8")
+    os.symlink(DAY, dead[1])
+    live.write_text("<html><body>half", encoding="utf-8")
+    hour_ago = time.time() - 3600
+    os.utime(dead[0], (hour_ago, hour_ago))
+    os.utime(dead[1], (hour_ago, hour_ago), follow_symlinks=False)
+    assert world.briefgen("generate").returncode == 0
+    assert not any(p.is_symlink() or p.exists() for p in dead)
+    assert live.exists()
