@@ -26,8 +26,24 @@ def atomic_write(path: Path, data: bytes) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        _sync_folder(path.parent)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable: the ledger records a brief as done just after its
+    files are written, and a power cut must not leave it done with its files gone."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # a platform or file system that cannot open folders: the rename stands as it is
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 # A brief's files, in the order they are written.
