@@ -184,9 +184,16 @@ def test_a_faulty_feed_is_named_and_the_brief_is_made(name: str, project: Path, 
         assert again["consecutive_failures"] == 2 and again["failing_since"] == feed["failing_since"]
 
 
-def test_the_wrong_charset_header_does_not_garble_the_brief(project: Path, server: FeedServer):
-    """UTF-8 bytes labelled iso-8859-1: the Korean and the accents reach the brief as written."""
-    config = _configure(project, server, "charset check", MATRIX["wrong charset header"])
+@pytest.mark.parametrize("declared", [True, False], ids=["xml-declaration", "no-declaration"])
+def test_the_wrong_charset_header_does_not_garble_the_brief(project: Path, server: FeedServer, declared: bool):
+    """UTF-8 bytes labelled iso-8859-1: the Korean and the accents reach the brief as written,
+    whether or not the XML declaration says utf-8."""
+    fault = MATRIX["wrong charset header"]
+    route = fault.routes["/feed"]
+    body = route.body if declared else route.body.split(b"\n", 1)[1]
+    assert body.startswith(b"<?xml") == declared
+    fault = Fault({"/feed": Route(body, headers=route.headers)}, status="ok", items=1)
+    config = _configure(project, server, f"charset check {declared}", fault)
     assert _generate(config) == 0
     folder = project / "out" / DAY
     brief = json.loads((folder / f"brief-{DAY}.json").read_text(encoding="utf-8"))
