@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -28,18 +29,30 @@ DAY = "2024-01-17"
 RECIPIENTS = ["alice@example.org", "bob@example.org", "carol@example.org"]
 
 
-def _start(project: Path, *argv: str, day: str = DAY, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_TEST_")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "briefgen", argv[0], "--config", str(project / "sources.yaml"),
-         *(["--date", day] if day else []), *argv[1:]],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT, env={**clean, **(env or {})},
-    )
+class Briefgen:
+    """briefgen in a process of its own; its output in a pipe, or in `log` to watch as it runs."""
 
+    def __init__(self, project: Path, *argv: str, day: str = DAY, env: dict[str, str] | None = None,
+                 log: Path | None = None):
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_TEST_")}
+        self.log = log
+        with log.open("w") if log is not None else nullcontext(subprocess.PIPE) as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "briefgen", argv[0], "--config", str(project / "sources.yaml"),
+                 *(["--date", day] if day else []), *argv[1:]],
+                stdout=out, stderr=subprocess.STDOUT, text=True, cwd=ROOT, env={**clean, **(env or {})},
+            )
 
-def _finish(proc: subprocess.Popen[str]) -> tuple[int, str]:
-    out, _ = proc.communicate(timeout=180)
-    return proc.returncode, out
+    @property
+    def stdout(self):
+        return self.proc.stdout
+
+    def poll(self) -> int | None:
+        return self.proc.poll()
+
+    def finish(self) -> tuple[int, str]:
+        out, _ = self.proc.communicate(timeout=180)
+        return self.proc.returncode, self.log.read_text() if self.log is not None else out
 
 
 def _ledger(project: Path) -> dict[str, str]:
@@ -62,8 +75,8 @@ def test_two_generates_at_once_make_one_brief_and_send_it_once(project: Path):
     inbox = Inbox()
     with smtp_server(inbox) as port:
         add_email(project / "sources.yaml", port)
-        pair = [_start(project, "generate", "--email", "--wait", "120") for _ in range(2)]
-        results = [_finish(p) for p in pair]
+        pair = [Briefgen(project, "generate", "--email", "--wait", "120") for _ in range(2)]
+        results = [p.finish() for p in pair]
     assert [code for code, _ in results] == [0, 0], results
     logs = "".join(out for _, out in results)
     assert "database is locked" not in logs
@@ -79,7 +92,7 @@ def test_a_run_arriving_while_one_is_under_way_exits_8_or_waits_for_it(project: 
     resume = tmp_path / "resume"
     with smtp_server(inbox) as port:
         add_email(project / "sources.yaml", port)
-        first = _start(project, "generate", "--email",
+        first = Briefgen(project, "generate", "--email",
                        env={"BRIEFGEN_TEST_PAUSE_AT": "render", "BRIEFGEN_TEST_RESUME": str(resume)})
         assert first.stdout is not None
         seen = ""
@@ -87,13 +100,16 @@ def test_a_run_arriving_while_one_is_under_way_exits_8_or_waits_for_it(project: 
             line = first.stdout.readline()
             assert line, f"the first run ended early:\n{seen}"
             seen += line
-        code, out = _finish(_start(project, "generate", "--email"))
+        code, out = Briefgen(project, "generate", "--email").finish()
         assert code == 8 and "is being made by" in out and "--wait SECONDS" in out
-        waiting = _start(project, "generate", "--email", "--wait", "120")
-        sender = _start(project, "send", "--wait", "120")
-        time.sleep(2)  # both are at the date's lock by now (or soon: they wait all the same)
+        waiting = Briefgen(project, "generate", "--email", "--wait", "120", log=tmp_path / "waiting.log")
+        sender = Briefgen(project, "send", "--wait", "120", log=tmp_path / "sender.log")
+        give_up = time.monotonic() + 60
+        while not all("waiting up to 120 s" in (tmp_path / f"{n}.log").read_text() for n in ("waiting", "sender")):
+            assert time.monotonic() < give_up and waiting.poll() is None and sender.poll() is None
+            time.sleep(0.1)
         resume.touch()
-        results = [_finish(first), _finish(waiting), _finish(sender)]
+        results = [first.finish(), waiting.finish(), sender.finish()]
     assert [c for c, _ in results] == [0, 0, 0], results
     logs = seen + "".join(out for _, out in results)
     assert "database is locked" not in logs
@@ -110,8 +126,8 @@ def test_a_scheduler_and_a_manual_run_make_one_brief_and_one_email_each(project:
     with smtp_server(inbox) as port:
         add_email(project / "sources.yaml", port)
         with daemons(project, "a") as (daemon,):
-            manual = _start(project, "generate", "--email", "--wait", "120", day=day)
-            code, out = _finish(manual)
+            manual = Briefgen(project, "generate", "--email", "--wait", "120", day=day)
+            code, out = manual.finish()
             _wait_for(lambda: f"run for {day} finished" in daemon.text or f"run for {day} ended" in daemon.text, daemon)
             assert daemon.stop() == 0
     logs = out + daemon.text
@@ -127,8 +143,8 @@ def test_runs_of_other_dates_and_a_fetch_share_the_store(project: Path):
     """Different dates do not wait for each other; the store takes their writes one at a time."""
     _formats(project, ["json"])
     days = ["2024-01-15", "2024-01-16", "2024-01-17"]
-    procs = [_start(project, "generate", day=d) for d in days] + [_start(project, "fetch", day="")]
-    results = [_finish(p) for p in procs]
+    procs = [Briefgen(project, "generate", day=d) for d in days] + [Briefgen(project, "fetch", day="")]
+    results = [p.finish() for p in procs]
     assert [c for c, _ in results] == [0, 0, 0, 0], results
     assert not any("database is locked" in out for _, out in results)
     assert _ledger(project) == dict.fromkeys(days, "done")
