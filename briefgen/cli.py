@@ -149,11 +149,10 @@ def cmd_generate(args: argparse.Namespace, config: Config) -> int:
     out = args.out
     run = run_brief(config, day, out_dir=out, formats=formats, window=args.window, offline=args.offline,
                     email=args.email, wait=args.wait)
-    assert run.build is not None
-    result = run.build
-    for path in result.files:
+    result = run.build  # None when another run made the brief while this one waited for it
+    for path in run.files:
         print(path)
-    for note in result.brief.notes:
+    for note in result.brief.notes if result is not None else ():
         log.warning("%s: %s: %s", note.source, note.target, note.reason)
     if args.email:
         if run.delivery_error is not None:
@@ -161,7 +160,7 @@ def cmd_generate(args: argparse.Namespace, config: Config) -> int:
             return ExitStatus.DELIVERY_ERROR
         if _report(run.deliveries, day) != ExitStatus.OK:
             return ExitStatus.DELIVERY_ERROR
-    if args.strict and result.failed_sources:
+    if args.strict and result is not None and result.failed_sources:
         names = ", ".join(sorted({n.source for n in result.failed_sources}))
         log.error("--strict: %d source problem(s) (%s); the brief was written", len(result.failed_sources), names)
         return ExitStatus.SOURCE_ERROR

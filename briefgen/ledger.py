@@ -17,6 +17,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -38,28 +39,42 @@ def lock_path(db: Store, day: date) -> Path:
     return db.path.parent / "locks" / f"{day.isoformat()}.lock"
 
 
+@dataclass(frozen=True)
+class Held:
+    """The lock of a date, taken: the ledger's last record of the date, and whether another
+    run had the lock first (and this one waited for it)."""
+
+    last: Run | None
+    waited: bool
+
+
 @contextmanager
-def date_lock(db: Store, day: date, wait: float = 0.0) -> Iterator[Run | None]:
-    """Hold the lock for `day` (waiting up to `wait` seconds); yields the ledger's last record of it."""
+def date_lock(db: Store, day: date, wait: float = 0.0) -> Iterator[Held]:
+    """Hold the lock for `day`, waiting up to `wait` seconds for it."""
     path = lock_path(db, day)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         give_up = time.monotonic() + wait
+        waiting = False
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+                if not waiting and wait:
+                    # Said once: a run that seems to hang is waiting for another.
+                    log.info("the brief for %s is being made by %s; waiting up to %g s for it", day, holder, wait)
+                    waiting = True
                 if time.monotonic() >= give_up:
-                    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
                     hint = f"waited {wait:g} s; try again later" if wait else "try again later, or pass --wait SECONDS"
                     raise LockedError(f"the brief for {day} is being made by {holder}; {hint}") from None
                 time.sleep(POLL)
         # The holder's name is for the error message above, nothing relies on it.
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{owner()} since {_now()}\n".encode(), 0)
-        yield get(db, day)
+        yield Held(get(db, day), waiting)
     finally:
         # Closing the descriptor releases the lock.
         os.close(fd)
@@ -92,8 +107,8 @@ def recording(db: Store, day: date) -> Iterator[list[Path]]:
 def mark_failed(db: Store, day: date, error: str) -> bool:
     """Mark a run that was killed outright as failed, unless another run of the date is live."""
     try:
-        with date_lock(db, day) as run:
-            if run is not None and run.status == "running":
+        with date_lock(db, day) as held:
+            if held.last is not None and held.last.status == "running":
                 _finish(db, day, "failed", [], error)
                 return True
     except LockedError:

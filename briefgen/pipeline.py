@@ -6,12 +6,13 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from .config import FORMATS, Config
 from .errors import BriefgenError, DeliveryError
 from .models import Article, Brief, Delivery, SourceHealth, SourceNote, Window
+from .pause import pause_at
 from .store import Store, default_path
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def build_brief(
         # Select: from the store, the articles whose date falls in the window (or whose source is always in scope).
         articles = select_articles(stored_articles(config, store, span), span)
         log.info("%d articles in the %s window ending %s", len(articles), span.label, span.end)
+        pause_at("analyse")
         # Recall: what the newest earlier brief said, for "What changed".
         previous = changes.previous_brief(target, day, store=store)
         # Analyse: stories, passages, themes, summaries, bottom line, quotes, entities, timeline, changes.
@@ -99,6 +101,7 @@ def build_brief(
             emerging=result.emerging,
         )
         # Render: every requested format, in memory.
+        pause_at("render")
         rendered = render.render(brief, config, formats, printer)
         # Write: into <out>/<date>/, atomically, then remember which articles went in.
         files = write_brief(target, day.isoformat(), rendered)
@@ -106,6 +109,7 @@ def build_brief(
         store.record_counts(brief.record())
         store.record_points(day, {t.key: [p.text for p in t.summary] for t in brief.themes})
     # Archive: <out>/index.html lists every brief, <out>/latest is the newest.
+    pause_at("archive")
     archive = write_archive(target, config)
     return BuildResult(brief, files, archive)
 
@@ -246,9 +250,17 @@ def run_brief(
     if email:
         email_config(config)  # no email settings: say so before making the brief
         formats = list(dict.fromkeys([*formats, *EMAIL_FORMATS]))
-    with Store(default_path(config, out_dir)) as db, ledger.date_lock(db, day, wait) as last:
-        if skip_done and last is not None and last.status == "done":
+    asked = datetime.now(UTC).replace(microsecond=0)
+    with Store(default_path(config, out_dir)) as db, ledger.date_lock(db, day, wait) as held:
+        last = held.last
+        done = last is not None and last.status == "done"
+        if done and skip_done:
             log.info("the brief for %s was already made (%s); not making it again", day, last.finished)
+            result = RunResult(day, [Path(f) for f in last.files])
+        elif done and held.waited and last.finished is not None and last.finished >= asked and _has(last.files, formats):
+            # Two runs asked at once (the scheduler, and `generate --wait`): the one that waited
+            # for the lock finds the brief made by the other meanwhile, and does not make it again.
+            log.info("the brief for %s was made by %s while this run waited; not making it again", day, last.owner)
             result = RunResult(day, [Path(f) for f in last.files])
         else:
             if last is not None and last.status == "running":
@@ -265,6 +277,11 @@ def run_brief(
             except DeliveryError as exc:
                 result.delivery_error = exc
     return result
+
+
+def _has(files: Sequence[str], formats: Sequence[str]) -> bool:
+    """Whether `files` hold a brief in each of `formats`."""
+    return set(formats) <= {Path(f).suffix.lstrip(".") for f in files}
 
 
 def email_brief(

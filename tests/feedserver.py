@@ -30,6 +30,7 @@ class Route:
     retry_after: str | None = None
     delay: float = 0.0                   # seconds before answering at all
     no_length: bool = False              # no Content-Length: the body ends when the connection closes
+    stall_after: int | None = None       # send this many bytes of the body, then `stall` seconds of silence
 
 
 class _QuietServer(http.server.ThreadingHTTPServer):
@@ -162,6 +163,12 @@ class FeedServer:
                 else:
                     self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                if route is not None and route.stall_after is not None:
+                    # Headers and the first part of the body, then nothing: a stall mid-way.
+                    self.wfile.write(body[: route.stall_after])
+                    self.wfile.flush()
+                    server._stop.wait(route.stall)
+                    return
                 if route is not None and route.stall:
                     self.wfile.flush()
                     server._stop.wait(route.stall)

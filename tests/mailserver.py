@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import threading
@@ -42,6 +43,8 @@ class Inbox:
     tempfail: dict[str, int] = field(default_factory=dict)
     # how many messages to take and then hang up on, before any reply to the data
     drop_after_data: int = 0
+    # when given, each message is kept on arrival and the reply to its data waits until the event is set
+    hold: threading.Event | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]) -> str:
@@ -60,6 +63,8 @@ class Inbox:
                 tls=server.transport.get_extra_info("cipher") is not None,
                 authenticated=bool(session.authenticated),
             ))
+        while self.hold is not None and not self.hold.is_set():
+            await asyncio.sleep(0.05)
         if self.drop_after_data > 0:
             self.drop_after_data -= 1
             server.transport.abort()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -63,6 +64,7 @@ def render_index(found: list[ArchiveEntry], config: Config) -> str:
 
 def write_archive(out_dir: Path, config: Config) -> list[Path]:
     """Write `<out>/index.html` and point `<out>/latest` at the newest brief; return both paths."""
+    _clear_leftovers(out_dir)
     found = entries(out_dir)
     index = out_dir / INDEX
     atomic_write(index, render_index(found, config).encode("utf-8"))
@@ -99,6 +101,25 @@ def point_latest(out_dir: Path, folder: Path) -> Path:
         _remove(tmp)
         raise OutputError(f"cannot update {link}: {exc.strerror or exc}") from None
     return link
+
+
+# How old a temporary file of the archive must be to be taken for a dead run's.
+LEFTOVER_AGE = 600.0
+
+
+def _clear_leftovers(out_dir: Path) -> None:
+    """Remove the temporary files of archive updates killed mid-way (SIGKILL, power cut).
+
+    Runs of other dates may be updating the archive at this moment, and hold no lock in
+    common with this one: only files older than any live update could be are removed."""
+    now = time.time()
+    for pattern in (f".{INDEX}.*.tmp", f".{LATEST}.*.tmp", f".{LATEST}.*.old"):
+        for path in out_dir.glob(pattern):
+            try:
+                if now - path.lstat().st_mtime > LEFTOVER_AGE:
+                    _remove(path)
+            except OSError:
+                pass  # gone already, or not ours to remove: it is only clutter
 
 
 def _remove(path: Path) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from ..config import Config, EmailConfig
 from ..errors import ConfigError, DeliveryError
 from ..models import Delivery
+from ..pause import pause_at
 from ..store import Store
 from . import message, outbox
 from .files import atomic_write
@@ -76,6 +77,7 @@ def send_brief(
             log.info("%s: %s, not sent again (%s)", delivery.recipient, delivery.status, delivery.message_id)
     if not todo:
         return rows
+    pause_at("send")
     client = _Client(config, settings, _password(settings))
     try:
         for delivery in todo:
@@ -185,6 +187,7 @@ class _Client:
             self._drop()
             raise _Retry(self._say(f"connection lost before the message was sent: {_describe(exc)}")) from None
         before_data()
+        pause_at("data")
         try:
             smtp.send(_stuffed(data))
             code, reply = smtp.getreply()
@@ -195,6 +198,7 @@ class _Client:
             ) from None
         if code != 250:
             raise _Failed(self._say(f"the server rejected the message: {code} {_text(reply)}"))
+        pause_at("sent")
 
     def close(self) -> None:
         if self.smtp is not None:

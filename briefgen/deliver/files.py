@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import OutputError
+from ..pause import pause_at
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -19,20 +20,49 @@ def atomic_write(path: Path, data: bytes) -> None:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            pause_at("write")
             os.chmod(tmp, 0o644)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        _sync_folder(path.parent)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable: the ledger records a brief as done just after its
+    files are written, and a power cut must not leave it done with its files gone."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # a platform or file system that cannot open folders: the rename stands as it is
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# A brief's files, in the order they are written.
+FORMATS = ("json", "md", "html", "pdf")
+
+
 def write_brief(out_dir: Path, day: str, rendered: dict[str, bytes]) -> list[Path]:
-    """`<out>/<date>/brief-<date>.<ext>` for each rendered format, in a stable order."""
+    """`<out>/<date>/brief-<date>.<ext>` for each rendered format, in a stable order.
+
+    Call it holding the date's lock (see `ledger.date_lock`)."""
     folder = out_dir / day
+    # A run killed mid-write (SIGKILL, power cut) leaves its temporary files behind; the
+    # date's lock is held, so any still here are dead, and they go before new ones come.
+    if folder.is_dir():
+        for fmt in FORMATS:
+            for stale in folder.glob(f".brief-{day}.{fmt}.*.tmp"):
+                stale.unlink(missing_ok=True)
     written = []
-    for fmt in ("json", "md", "html", "pdf"):
+    for fmt in FORMATS:
         if fmt in rendered:
             path = folder / f"brief-{day}.{fmt}"
             atomic_write(path, rendered[fmt])

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .. import forking
 from ..config import Config, SourceConfig
 from ..models import Article, FeedState, IngestResult, SourceHealth
+from ..pause import pause_at
 from .entries import NotAFeed, parse_feed, to_article
 from .fetch import ACCEPT_FEEDS, Fetcher, FetchError
 from .fulltext import allowed, page_text
@@ -126,6 +127,7 @@ async def _read_one(
             if stored.last_modified:
                 headers["If-Modified-Since"] = stored.last_modified
         response = await fetcher.get(url, headers)
+        pause_at("fetch")
         if response.status == 304:
             return _Outcome(health("not modified"))
         loop = asyncio.get_running_loop()

@@ -12,7 +12,8 @@ import errno
 import logging
 import socket
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ ACCEPT_FEEDS = (
     " application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
 )
 REDIRECTS = {301, 302, 303, 307, 308}
+HOST_NOT_FOUND = "host not found (DNS)"
 
 
 class FetchError(Exception):
@@ -186,6 +188,10 @@ class Fetcher:
     async def _request(self, url: str, headers: dict[str, str]) -> Response:
         assert self._client is not None, "use Fetcher as an async context manager"
         s = self.settings
+        host = (urlsplit(url).hostname or "").rstrip(".").lower()
+        if host == "invalid" or host.endswith(".invalid"):
+            # RFC 6761: such a name never resolves, and a resolver should not be asked.
+            raise FetchError(f"could not connect: {HOST_NOT_FOUND}")
         try:
             async with self._client.stream("GET", url, headers=headers) as response:
                 status = response.status_code
@@ -220,13 +226,69 @@ async def _read(response: httpx.Response, limit: int) -> bytes:
         raise FetchError(f"too large: {human_size(int(declared))} > {human_size(limit)}")
     chunks: list[bytes] = []
     size = 0
-    # Counted after decompression, so a small gzip bomb is caught too.
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
+
+    def take(piece: bytes) -> None:
+        nonlocal size
+        size += len(piece)
         if size > limit:
             raise FetchError(f"too large: over {human_size(limit)}")
-        chunks.append(chunk)
+        chunks.append(piece)
+
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if encoding not in ZLIB_ENCODINGS:
+        async for chunk in response.aiter_bytes():
+            take(chunk)
+        return b"".join(chunks)
+    # Counted after decompression, so a small gzip bomb is caught too; and decompressed
+    # here, never more than the room left at a time: httpx would unpack each network chunk
+    # whole, and 64 KB of a bomb is 64 MB.
+    inflate = Inflater(encoding)
+    async for chunk in response.aiter_raw():
+        for piece in inflate.feed(chunk, limit - size + 1):
+            take(piece)
+    for piece in inflate.flush(limit - size + 1):
+        take(piece)
     return b"".join(chunks)
+
+
+# The encodings the fetcher asks for (Accept-Encoding), decompressed by `Inflater`.
+ZLIB_ENCODINGS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
+
+
+class Inflater:
+    """gzip or deflate, decompressed `room` bytes at a time, however much the input would make."""
+
+    def __init__(self, encoding: str):
+        self.wbits = ZLIB_ENCODINGS[encoding]
+        self.deflate = encoding == "deflate"
+        self._z = zlib.decompressobj(self.wbits)
+        self._started = False
+
+    def feed(self, data: bytes, room: int) -> Iterator[bytes]:
+        try:
+            if not self._started and data:
+                self._started = True
+                try:
+                    out = self._z.decompress(data, room)
+                except zlib.error:
+                    if not self.deflate:
+                        raise
+                    # "deflate" in the wild is as often raw deflate as the zlib format.
+                    self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+                    out = self._z.decompress(data, room)
+            else:
+                out = self._z.decompress(data, room)
+            yield out
+            while self._z.unconsumed_tail:
+                yield self._z.decompress(self._z.unconsumed_tail, room)
+        except zlib.error:
+            raise FetchError("could not decompress the response") from None
+
+    def flush(self, room: int) -> Iterator[bytes]:
+        try:
+            yield self._z.flush(room) if room > 0 else b""
+        except zlib.error:
+            raise FetchError("could not decompress the response") from None
 
 
 def _cause(exc: BaseException) -> str:
@@ -238,7 +300,7 @@ def _cause(exc: BaseException) -> str:
         current = current.__cause__ or current.__context__
     for error in chain:
         if isinstance(error, socket.gaierror):
-            return "host not found"
+            return HOST_NOT_FOUND
         if isinstance(error, ssl.SSLCertVerificationError):
             return "TLS certificate problem"
         if isinstance(error, ssl.SSLError):
@@ -252,8 +314,8 @@ def _cause(exc: BaseException) -> str:
     text = " ".join(str(e).strip() for e in chain if str(e).strip()).lower()
     for needle, words in (
         ("connection refused", "connection refused"),
-        ("name or service not known", "host not found"),
-        ("temporary failure in name resolution", "host not found"),
+        ("name or service not known", HOST_NOT_FOUND),
+        ("temporary failure in name resolution", HOST_NOT_FOUND),
         ("server disconnected", "server closed the connection"),
     ):
         if needle in text:
