@@ -8,6 +8,7 @@ can still be made.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -74,7 +75,14 @@ def source_rows(config: Config, *, offline: bool, now: datetime) -> list[Row]:
         # Imported only when there is a feed to probe: HTTP and feed parsing are heavy to load.
         from . import ingest
 
-        result = ingest.ingest(config, ingest.IngestContext(now=now.replace(microsecond=0), progress=False), feeds)
+        # The report says how each feed did: the fetcher's own line per feed would say it twice.
+        quiet = logging.getLogger(ingest.__name__)
+        level = quiet.level
+        quiet.setLevel(max(level, logging.ERROR))
+        try:
+            result = ingest.ingest(config, ingest.IngestContext(now=now.replace(microsecond=0), progress=False), feeds)
+        finally:
+            quiet.setLevel(level)
         health = {h.source: h for h in result.health}
     rows = []
     for source in config.sources:
@@ -91,7 +99,7 @@ def source_rows(config: Config, *, offline: bool, now: datetime) -> list[Row]:
                 rows.append(Row(source.name, "failed", f"{_target(source)}: {reason}"))
             else:
                 took = f" in {h.duration:.1f} s" if h.duration is not None else ""
-                rows.append(Row(source.name, "ok", f"{_target(source)}: reachable, {h.items} items{took}"))
+                rows.append(Row(source.name, "ok", f"{_target(source)}: reachable, {h.items} item{'s' if h.items != 1 else ''}{took}"))
     return rows
 
 

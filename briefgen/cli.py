@@ -214,7 +214,8 @@ def cmd_generate(args: argparse.Namespace, config: Config) -> int:
             return ExitStatus.DELIVERY_ERROR
     if args.strict and result.failed_sources:
         names = ", ".join(sorted({n.source for n in result.failed_sources}))
-        log.error("--strict: %d source problem(s) (%s); the brief was written", len(result.failed_sources), names)
+        log.error("--strict: %d source problem(s) (%s); the brief was written: its source notes say why, "
+                  "`briefgen check` probes them", len(result.failed_sources), names)
         return ExitStatus.SOURCE_ERROR
     return ExitStatus.OK
 
@@ -233,7 +234,8 @@ def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
     print(f"{len(result.health)} feeds, {new} new items; {total} articles stored")
     failed = sorted({h.source for h in result.failed} | {n.source for n in result.notes if n.level == "error"})
     if args.strict and failed:
-        log.error("--strict: %d source(s) failed (%s)", len(failed), ", ".join(failed))
+        log.error("--strict: %d source(s) failed (%s); the table says why, `briefgen check` probes them again",
+                  len(failed), ", ".join(failed))
         return ExitStatus.SOURCE_ERROR
     return ExitStatus.OK
 
@@ -284,12 +286,18 @@ def _report(deliveries: list[Delivery], day: date) -> int:
         elif d.status == "ambiguous":
             log.error("%s: may have been delivered: %s; check with the recipient, then "
                       "`briefgen send --date %s --force` sends it again", d.recipient, d.error, day)
-        else:
-            log.error("%s: %s: %s", d.recipient, d.status, d.error)
     undelivered = [d for d in deliveries if d.status != "sent"]
+    failed = [d for d in undelivered if d.status != "ambiguous"]
+    reasons = list(dict.fromkeys(d.error or d.status for d in failed))
+    if len(reasons) > 1:
+        for d in failed:
+            log.error("%s: %s: %s", d.recipient, d.status, d.error)
     if undelivered:
-        log.error("not delivered to %d of %d recipients (the brief is written); "
-                  "`briefgen send --date %s` tries again", len(undelivered), len(deliveries), day)
+        # One refusal for all (the server is down, the login fails) is said once, in the last line.
+        why = f": {reasons[0]}" if len(reasons) == 1 else ""
+        who = f" ({', '.join(d.recipient for d in undelivered)})" if len(undelivered) < len(deliveries) else ""
+        log.error("not delivered to %d of %d recipients%s%s; the brief is written: check the email settings "
+                  "and the server, then `briefgen send --date %s`", len(undelivered), len(deliveries), who, why, day)
         return ExitStatus.DELIVERY_ERROR
     return ExitStatus.OK
 

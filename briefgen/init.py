@@ -88,7 +88,7 @@ def init_project(root: Path, timezone: str | None = None) -> Project:
     if root.exists() and not root.is_dir():
         taken.insert(0, root)
     if taken:
-        names = ", ".join(str(p) for p in taken)
+        names = ", ".join(str(p.relative_to(root)) if p != root else str(p) for p in taken)
         raise ConfigError(str(root), [f"{names} already exist{'s' if len(taken) == 1 else ''}: briefgen init "
                                       "never overwrites a file; choose a new folder, e.g. `briefgen init my-brief`"])
     created = []
