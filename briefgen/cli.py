@@ -325,8 +325,8 @@ def cmd_init(args: argparse.Namespace, config: Config | None) -> int:
 
     project = init_project(args.dir, timezone=args.timezone)
     print(f"Created a briefgen project in {project.root}:")
-    for path in project.created:
-        print(f"  {path}{'/' if path.is_dir() else ''}")
+    for line in project.summary():
+        print(f"  {line}")
     print("Next:")
     for step in project.next_steps:
         print(f"  {step}")

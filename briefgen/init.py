@@ -24,6 +24,15 @@ ARTICLES = "articles"
 TEMPLATES = "templates"
 
 
+# What each thing `init` makes is for, as the list it prints says.
+PURPOSE = {
+    CONFIG: "the configuration: sources, themes (edit them for your topic), schedule",
+    SCHEMA: "its JSON Schema, for editors (sources.yaml's first line points at it)",
+    ARTICLES: "your articles go here: .txt, .md or .html files",
+    f"{TEMPLATES}/README.md": "how to change the brief's look",
+}
+
+
 @dataclass(frozen=True)
 class Project:
     """What `init` made, and the commands that take the user from there to a brief."""
@@ -31,6 +40,13 @@ class Project:
     root: Path
     created: list[Path]
     next_steps: list[str]
+
+    def summary(self) -> list[str]:
+        """What was made, one line each with what it is for (the folders holding files are implied)."""
+        made = [p.relative_to(self.root).as_posix() for p in self.created if p != self.root]
+        shown = [m for m in PURPOSE if m in made]
+        width = max((len(m) + 1 for m in shown), default=0)
+        return [f"{(m + ('/' if m == ARTICLES else '')).ljust(width)}  {PURPOSE[m]}" for m in shown]
 
 
 def local_timezone() -> str:
@@ -110,9 +126,10 @@ def init_project(root: Path, timezone: str | None = None) -> Project:
 def next_steps(root: Path) -> list[str]:
     """Three commands: into the folder, articles into articles/, then the brief."""
     here = root.resolve() == Path.cwd().resolve()
-    steps = [] if here else [f"cd {shlex.quote(str(root))}"]
-    steps.append(f"cp ~/path/to/some/articles/*.txt {ARTICLES}/    # .txt, .md or .html files on your topic")
+    steps = [] if here else [(f"cd {shlex.quote(str(root))}", "")]
+    steps.append((f"cp ~/path/to/some/articles/*.txt {ARTICLES}/", ".txt, .md or .html files on your topic"))
     if here:
-        steps.append("briefgen check    # what each source, theme and the schedule would do")
-    steps.append("briefgen generate    # writes out/<date>/brief-<date>.html, .pdf, .json, .md")
-    return steps
+        steps.append(("briefgen check", "what each source, theme and the schedule would do"))
+    steps.append(("briefgen generate", "writes out/<date>/brief-<date>.html, .pdf, .json, .md"))
+    width = max(len(command) for command, _ in steps)
+    return [f"{command.ljust(width)}    # {note}" if note else command for command, note in steps]

@@ -47,7 +47,7 @@ def test_a_new_user_gets_a_brief_on_their_own_themes_following_the_printed_steps
     made = _briefgen(tmp_path, "init", "demo")
     assert made.returncode == 0, made.stderr
     steps = made.stdout.split("Next:\n", 1)[1].splitlines()
-    commands = [s.strip().split("    #")[0] for s in steps]
+    commands = [s.split("    #")[0].strip() for s in steps]
     assert len(commands) == 3, made.stdout
     assert commands[0] == "cd demo"
     assert commands[1].startswith("cp ") and commands[1].endswith(" articles/")
