@@ -69,7 +69,7 @@ def checkup(config: Config, *, offline: bool = False, now: datetime | None = Non
 
 def source_rows(config: Config, *, offline: bool, now: datetime) -> list[Row]:
     """Each source in config order: files found in a folder, a feed's answer when online."""
-    feeds = [s for s in config.sources if s.enabled and s.url is not None]
+    feeds = [s for s in config.sources if s.enabled and s.url is not None and s.fetch]
     health = {}
     if feeds and not offline:
         # Imported only when there is a feed to probe: HTTP and feed parsing are heavy to load.
@@ -90,6 +90,8 @@ def source_rows(config: Config, *, offline: bool, now: datetime) -> list[Row]:
             rows.append(Row(source.name, "off", f"{_target(source)} (enabled: false)"))
         elif source.path is not None:
             rows.append(_folder_row(source, config))
+        elif not source.fetch:
+            rows.append(Row(source.name, "info", f"{_target(source)}: never fetched (fetch: false); its stored items are used"))
         elif offline:
             rows.append(Row(source.name, "info", f"{_target(source)}: not probed (--offline)"))
         else:

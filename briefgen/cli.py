@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__, logs
+from .checkup import health_table
 from .completion import SHELLS, script
 from .config import FORMATS, WINDOW_RE, Config, json_schema, load_config
+from .deliver.report import report_deliveries
 from .errors import BriefgenError, ExitStatus
 from .logs import FORMATS as LOG_FORMATS
-from .checkup import health_table
 from .models import Delivery
 
 log = logging.getLogger("briefgen")
@@ -99,6 +100,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
+    init = sub.add_parser("init", parents=[logging_only], help="create a new project: config, articles/, templates/",
+                          description="Create a working project in DIR (default: here): a commented sources.yaml "
+                                      "with example themes, its JSON Schema, an empty articles/ folder and a "
+                                      "templates/ folder. Never overwrites a file.")
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR", help="project folder (default: .)")
+    init.add_argument("--timezone", metavar="ZONE", help="IANA time zone of the brief (default: this machine's, else UTC)")
+    init.set_defaults(run=cmd_init)
+
+    check = sub.add_parser("check", parents=[common], help="validate the config and show what it would do",
+                           description="Validate the config file (every problem by its path), then show the "
+                                       "sources (files found, feeds reachable), themes, next scheduled runs and "
+                                       "email settings. Exit 0 when usable, 3 when invalid, 4 when a source is not.")
+    check.add_argument("--offline", action="store_true", help="do not probe the feeds")
+    check.set_defaults(run=cmd_check)
+
     gen = sub.add_parser("generate", parents=[common], help="write the brief for a date", epilog=EPILOG,
                          formatter_class=argparse.RawDescriptionHelpFormatter,
                          description="Ingest the sources, analyse them and write the brief into <out>/<date>/.")
@@ -153,21 +169,6 @@ def build_parser() -> argparse.ArgumentParser:
                        help="on start, also make the last N scheduled briefs that were missed")
     sched.set_defaults(run=cmd_schedule)
 
-    init = sub.add_parser("init", parents=[logging_only], help="create a new project: config, articles/, templates/",
-                          description="Create a working project in DIR (default: here): a commented sources.yaml "
-                                      "with example themes, its JSON Schema, an empty articles/ folder and a "
-                                      "templates/ folder. Never overwrites a file.")
-    init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR", help="project folder (default: .)")
-    init.add_argument("--timezone", metavar="ZONE", help="IANA time zone of the brief (default: this machine's, else UTC)")
-    init.set_defaults(run=cmd_init)
-
-    check = sub.add_parser("check", parents=[common], help="validate the config and show what it would do",
-                           description="Validate the config file (every problem by its path), then show the "
-                                       "sources (files found, feeds reachable), themes, next scheduled runs and "
-                                       "email settings. Exit 0 when usable, 3 when invalid, 4 when a source is not.")
-    check.add_argument("--offline", action="store_true", help="do not probe the feeds")
-    check.set_defaults(run=cmd_check)
-
     config = sub.add_parser("config", help="show the config file's schema", description="About sources.yaml itself.")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION")
     config_sub.required = True
@@ -210,7 +211,7 @@ def cmd_generate(args: argparse.Namespace, config: Config) -> int:
         if run.delivery_error is not None:
             log.error("%s; the brief was written", run.delivery_error)
             return ExitStatus.DELIVERY_ERROR
-        if _report(run.deliveries, day) != ExitStatus.OK:
+        if report_deliveries(run.deliveries, day) != ExitStatus.OK:
             return ExitStatus.DELIVERY_ERROR
     if args.strict and result.failed_sources:
         names = ", ".join(sorted({n.source for n in result.failed_sources}))
@@ -268,7 +269,7 @@ def cmd_send(args: argparse.Namespace, config: Config) -> int:
         for path in outcome:
             print(path)
         return ExitStatus.OK
-    return _report([d for d in outcome if isinstance(d, Delivery)], day)
+    return report_deliveries([d for d in outcome if isinstance(d, Delivery)], day)
 
 
 def cmd_schedule(args: argparse.Namespace, config: Config) -> int:
@@ -276,30 +277,6 @@ def cmd_schedule(args: argparse.Namespace, config: Config) -> int:
 
     return Daemon(config, backfill=args.backfill, log_level=logging.getLogger().level,
                   log_format=args.log_format).run()
-
-
-def _report(deliveries: list[Delivery], day: date) -> int:
-    """One line per recipient on stdout; problems on stderr; DELIVERY_ERROR unless all were sent."""
-    for d in deliveries:
-        if d.status == "sent":
-            print(f"{'sent' if d.tried else 'already sent'} {d.recipient} {d.message_id}")
-        elif d.status == "ambiguous":
-            log.error("%s: may have been delivered: %s; check with the recipient, then "
-                      "`briefgen send --date %s --force` sends it again", d.recipient, d.error, day)
-    undelivered = [d for d in deliveries if d.status != "sent"]
-    failed = [d for d in undelivered if d.status != "ambiguous"]
-    reasons = list(dict.fromkeys(d.error or d.status for d in failed))
-    if len(reasons) > 1:
-        for d in failed:
-            log.error("%s: %s: %s", d.recipient, d.status, d.error)
-    if undelivered:
-        # One refusal for all (the server is down, the login fails) is said once, in the last line.
-        why = f": {reasons[0]}" if len(reasons) == 1 else ""
-        who = f" ({', '.join(d.recipient for d in undelivered)})" if len(undelivered) < len(deliveries) else ""
-        log.error("not delivered to %d of %d recipients%s%s; the brief is written: check the email settings "
-                  "and the server, then `briefgen send --date %s`", len(undelivered), len(deliveries), who, why, day)
-        return ExitStatus.DELIVERY_ERROR
-    return ExitStatus.OK
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
@@ -369,6 +346,11 @@ def _on_sigterm(handler: Any) -> Any:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:
+        # `briefgen` alone is someone finding their way: the commands, not an error line.
+        parser.print_help()
+        return int(ExitStatus.USAGE)
     args = parser.parse_args(argv)
     debug = args.debug
     logs.setup(verbose=args.verbose, quiet=args.quiet, debug=debug, fmt=args.log_format)

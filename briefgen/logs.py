@@ -67,12 +67,28 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is when a record comes, as logging's last resort does:
+    a caller that swaps stderr (a test capturing it) never leaves us writing to a closed one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
 def setup(*, verbose: bool = False, quiet: bool = False, debug: bool = False, fmt: str = "text",
           stream: TextIO | None = None) -> None:
     """Configure the root logger for one CLI run (replacing whatever a previous run set)."""
-    stream = stream or sys.stderr
     level = logging.DEBUG if debug or verbose else logging.ERROR if quiet else logging.INFO
-    handler = logging.StreamHandler(stream)
+    handler = logging.StreamHandler(stream) if stream is not None else StderrHandler()
+    stream = stream or sys.stderr
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
