@@ -75,12 +75,11 @@ class Parser(argparse.ArgumentParser):
 def _logging_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """-v, -q, --debug, --log-format: on the main parser, and again on every command so they
     work after it too (there with no default, so they never undo one given before it)."""
-    default: Any = argparse.SUPPRESS if suppress else None
     flag: Any = argparse.SUPPRESS if suppress else False
     parser.add_argument("--verbose", "-v", action="store_true", default=flag, help="debug-level logs (no tracebacks)")
     parser.add_argument("--quiet", "-q", action="store_true", default=flag, help="only print errors")
     parser.add_argument("--debug", action="store_true", default=flag, help="show tracebacks and debug logs")
-    parser.add_argument("--log-format", choices=LOG_FORMATS, default=default if suppress else "text",
+    parser.add_argument("--log-format", choices=LOG_FORMATS, default=argparse.SUPPRESS if suppress else "text",
                         help="text (default), or json: one object per line on stderr, for daemons")
 
 

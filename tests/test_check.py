@@ -130,3 +130,15 @@ def test_quiet_keeps_only_the_first_line(tmp_path: Path, capsys):
     code, out, _ = _check(_project(tmp_path), capsys, "-q")
     assert code == 0
     assert out.splitlines() == [f"{tmp_path / 'sources.yaml'}: ok (1 source enabled, 2 themes)"]
+
+
+def test_a_theme_unlikely_to_match_gets_a_hint():
+    from briefgen.checkup import theme_row
+    from briefgen.config import ThemeConfig
+
+    weak = theme_row(ThemeConfig(key="tariffs", label="Tariffs", terms={"tariff*": 1.5, "trade|import*": 0.5}))
+    assert weak.detail == ("Tariffs: terms tariff*, trade; 0 examples; threshold 2 (hint: add example sentences "
+                           "to catch phrasing the terms miss; no term reaches the threshold alone: a passage "
+                           "needs several terms)")
+    strong = theme_row(ThemeConfig(key="oil", label="Oil", terms={"crude": 2}, examples=["Brent crude rose."]))
+    assert "hint" not in strong.detail
