@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -262,3 +263,24 @@ def test_zsh_and_fish_completion_name_every_command(shell: str, capsys):
         # When the shell is installed, it must at least parse the script.
         check = ["zsh", "-n"] if shell == "zsh" else ["fish", "--no-execute"]
         assert subprocess.run([*check], input=script, text=True, check=False).returncode == 0
+
+
+def test_the_scheduler_and_its_runs_log_json_lines(tmp_path: Path):
+    config = _project(tmp_path, schedule={"cron": "*/2 * * * * *"}, output={"formats": ["md"]})
+    environ = {**os.environ, "PYTHONPATH": str(ROOT)}
+    daemon = subprocess.Popen([sys.executable, "-m", "briefgen", "--log-format", "json", "schedule", "--config", str(config)],
+                              cwd=tmp_path, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        # The catch-up on start makes today's brief in a child process at once.
+        for _ in range(300):
+            if list((tmp_path / "out").glob("*/brief-*.md")):
+                break
+            time.sleep(0.1)
+    finally:
+        daemon.terminate()
+        _, err = daemon.communicate(timeout=30)
+    entries = [json.loads(line) for line in err.splitlines()]
+    assert daemon.returncode == 0, err
+    loggers = {e["logger"] for e in entries}
+    assert "briefgen.schedule" in loggers  # the daemon
+    assert any(e["logger"] == "briefgen.pipeline" and "written" in e["message"] for e in entries)  # its child
