@@ -11,12 +11,16 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from . import __version__
+from . import __version__, logs
+from .checkup import health_table
+from .completion import SHELLS, script
 from .config import FORMATS, WINDOW_RE, Config, json_schema, load_config
+from .deliver.report import report_deliveries
 from .errors import BriefgenError, ExitStatus
-from .models import Delivery, SourceHealth
+from .logs import FORMATS as LOG_FORMATS
+from .models import Delivery
 
 log = logging.getLogger("briefgen")
 
@@ -61,20 +65,54 @@ def _count(value: str) -> int:
     return int(value)
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage error in one line that says where help is."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitStatus.USAGE, f"{self.prog}: error: {message}; see `{self.prog} --help`\n")
+
+
+def _logging_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """-v, -q, --debug, --log-format: on the main parser, and again on every command so they
+    work after it too (there with no default, so they never undo one given before it)."""
+    flag: Any = argparse.SUPPRESS if suppress else False
+    parser.add_argument("--verbose", "-v", action="store_true", default=flag, help="debug-level logs (no tracebacks)")
+    parser.add_argument("--quiet", "-q", action="store_true", default=flag, help="only print errors")
+    parser.add_argument("--debug", action="store_true", default=flag, help="show tracebacks and debug logs")
+    parser.add_argument("--log-format", choices=LOG_FORMATS, default=argparse.SUPPRESS if suppress else "text",
+                        help="text (default), or json: one object per line on stderr, for daemons")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="briefgen",
         description="Write an analyst's daily brief from articles and feeds.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"briefgen {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
+    _logging_options(parser, suppress=False)
+    logging_only = argparse.ArgumentParser(add_help=False)
+    _logging_options(logging_only, suppress=True)
+    common = argparse.ArgumentParser(add_help=False, parents=[logging_only])
     common.add_argument("--config", "-c", type=Path, default=Path("sources.yaml"), help="config file (default: ./sources.yaml)")
-    common.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
-    common.add_argument("--quiet", "-q", action="store_true", help="only print errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
+
+    init = sub.add_parser("init", parents=[logging_only], help="create a new project: config, articles/, templates/",
+                          description="Create a working project in DIR (default: here): a commented sources.yaml "
+                                      "with example themes, its JSON Schema, an empty articles/ folder and a "
+                                      "templates/ folder. Never overwrites a file.")
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR", help="project folder (default: .)")
+    init.add_argument("--timezone", metavar="ZONE", help="IANA time zone of the brief (default: this machine's, else UTC)")
+    init.set_defaults(run=cmd_init)
+
+    check = sub.add_parser("check", parents=[common], help="validate the config and show what it would do",
+                           description="Validate the config file (every problem by its path), then show the "
+                                       "sources (files found, feeds reachable), themes, next scheduled runs and "
+                                       "email settings. Exit 0 when usable, 3 when invalid, 4 when a source is not.")
+    check.add_argument("--offline", action="store_true", help="do not probe the feeds")
+    check.set_defaults(run=cmd_check)
 
     gen = sub.add_parser("generate", parents=[common], help="write the brief for a date", epilog=EPILOG,
                          formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -130,14 +168,27 @@ def build_parser() -> argparse.ArgumentParser:
                        help="on start, also make the last N scheduled briefs that were missed")
     sched.set_defaults(run=cmd_schedule)
 
-    check = sub.add_parser("check", parents=[common], help="validate the config and exit",
-                           description="Validate the config file; report every problem by its path.")
-    check.set_defaults(run=cmd_check)
+    config = sub.add_parser("config", help="show the config file's schema", description="About sources.yaml itself.")
+    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION")
+    config_sub.required = True
+    for name, target, helptext in (("schema", config_sub, "print the JSON Schema of sources.yaml"),
+                                   ("schema", sub, "the same as `config schema`")):
+        schema = target.add_parser(name, parents=[logging_only], help=helptext,
+                                   description="Print the JSON Schema of sources.yaml (generated from the config models).")
+        schema.set_defaults(run=cmd_schema)
 
-    schema = sub.add_parser("schema", help="print the JSON Schema of the config file",
-                            description="Print the JSON Schema of sources.yaml.")
-    schema.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
-    schema.set_defaults(run=cmd_schema)
+    listing = sub.add_parser("list", parents=[common], help="list the briefs in the output folder",
+                             description="List the briefs in the output folder: date, articles, passages per "
+                                         "theme, and whether each was emailed.")
+    listing.add_argument("--out", type=Path, help="output folder (default: output.dir of the config)")
+    listing.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
+    listing.set_defaults(run=cmd_list)
+
+    completion = sub.add_parser("completion", help="print a shell completion script",
+                                description="Print the completion script for bash, zsh or fish, e.g. "
+                                            "`source <(briefgen completion bash)`.")
+    completion.add_argument("shell", choices=SHELLS, help="the shell")
+    completion.set_defaults(run=cmd_completion)
     return parser
 
 
@@ -158,11 +209,12 @@ def cmd_generate(args: argparse.Namespace, config: Config) -> int:
         if run.delivery_error is not None:
             log.error("%s; the brief was written", run.delivery_error)
             return ExitStatus.DELIVERY_ERROR
-        if _report(run.deliveries, day) != ExitStatus.OK:
+        if report_deliveries(run.deliveries, day) != ExitStatus.OK:
             return ExitStatus.DELIVERY_ERROR
     if args.strict and result is not None and result.failed_sources:
         names = ", ".join(sorted({n.source for n in result.failed_sources}))
-        log.error("--strict: %d source problem(s) (%s); the brief was written", len(result.failed_sources), names)
+        log.error("--strict: %d source problem(s) (%s); the brief was written: its source notes say why, "
+                  "`briefgen check` probes them", len(result.failed_sources), names)
         return ExitStatus.SOURCE_ERROR
     return ExitStatus.OK
 
@@ -174,14 +226,15 @@ def cmd_fetch(args: argparse.Namespace, config: Config) -> int:
     with open_store(config, args.out) as store:
         result = refresh(config, store, now=now, progress=not args.quiet)
         total = store.count_articles()
-    _print_health(result.health)
+    print("\n".join(health_table(result.health)))
     for note in result.notes:
         log.warning("%s: %s: %s", note.source, note.target, note.reason)
     new = sum(h.new_items for h in result.health)
     print(f"{len(result.health)} feeds, {new} new items; {total} articles stored")
     failed = sorted({h.source for h in result.failed} | {n.source for n in result.notes if n.level == "error"})
     if args.strict and failed:
-        log.error("--strict: %d source(s) failed (%s)", len(failed), ", ".join(failed))
+        log.error("--strict: %d source(s) failed (%s); the table says why, `briefgen check` probes them again",
+                  len(failed), ", ".join(failed))
         return ExitStatus.SOURCE_ERROR
     return ExitStatus.OK
 
@@ -201,28 +254,8 @@ def cmd_sources_check(args: argparse.Namespace, config: Config) -> int:
     from .pipeline import check_sources
 
     rows = check_sources(config, progress=not args.quiet)
-    _print_health(rows, new=False)
+    print("\n".join(health_table(rows, new=False)))
     return ExitStatus.SOURCE_ERROR if any(r.failed for r in rows) else ExitStatus.OK
-
-
-def _print_health(rows: Sequence[SourceHealth], new: bool = True) -> None:
-    """A plain table (it may go to a pipe): source, status, items, new, time, detail."""
-    if not rows:
-        print("no feed sources enabled")
-        return
-    head = ["source", "status", "items", *(["new"] if new else []), "time", "detail"]
-    table = [head]
-    for row in rows:
-        detail = row.reason or ""
-        if row.stale and row.failing_since:
-            detail += f" (stale: failing since {row.failing_since:%Y-%m-%d})"
-        time_text = f"{row.duration:.1f} s" if row.duration is not None else "-"
-        table.append([row.source, row.status, str(row.items), *([str(row.new_items)] if new else []), time_text, detail])
-    widths = [max(len(r[i]) for r in table) for i in range(len(head) - 1)]
-    for r in table:
-        # Names and statuses read left-aligned, numbers right-aligned; the detail runs free.
-        cells = [c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r[:-1], widths, strict=True))]
-        print("  ".join([*cells, r[-1]]).rstrip())
 
 
 def cmd_send(args: argparse.Namespace, config: Config) -> int:
@@ -234,36 +267,26 @@ def cmd_send(args: argparse.Namespace, config: Config) -> int:
         for path in outcome:
             print(path)
         return ExitStatus.OK
-    return _report([d for d in outcome if isinstance(d, Delivery)], day)
+    return report_deliveries([d for d in outcome if isinstance(d, Delivery)], day)
 
 
 def cmd_schedule(args: argparse.Namespace, config: Config) -> int:
     from .schedule import Daemon
 
-    return Daemon(config, backfill=args.backfill, log_level=logging.getLogger().level).run()
-
-
-def _report(deliveries: list[Delivery], day: date) -> int:
-    """One line per recipient on stdout; problems on stderr; DELIVERY_ERROR unless all were sent."""
-    for d in deliveries:
-        if d.status == "sent":
-            print(f"{'sent' if d.tried else 'already sent'} {d.recipient} {d.message_id}")
-        elif d.status == "ambiguous":
-            log.error("%s: may have been delivered: %s; check with the recipient, then "
-                      "`briefgen send --date %s --force` sends it again", d.recipient, d.error, day)
-        else:
-            log.error("%s: %s: %s", d.recipient, d.status, d.error)
-    undelivered = [d for d in deliveries if d.status != "sent"]
-    if undelivered:
-        log.error("not delivered to %d of %d recipients (the brief is written); "
-                  "`briefgen send --date %s` tries again", len(undelivered), len(deliveries), day)
-        return ExitStatus.DELIVERY_ERROR
-    return ExitStatus.OK
+    return Daemon(config, backfill=args.backfill, log_level=logging.getLogger().level,
+                  log_format=args.log_format).run()
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    from .checkup import checkup, verdict
+
     enabled = [s for s in config.sources if s.enabled]
-    print(f"{args.config}: ok ({len(enabled)} sources enabled, {len(config.themes)} themes)")
+    print(f"{args.config}: ok ({len(enabled)} source{'s' if len(enabled) != 1 else ''} enabled, "
+          f"{len(config.themes)} theme{'s' if len(config.themes) != 1 else ''})")
+    report = checkup(config, offline=args.offline)
+    if not args.quiet:
+        print("\n".join(report.lines()))
+    verdict(report)
     return ExitStatus.OK
 
 
@@ -272,7 +295,39 @@ def cmd_schema(args: argparse.Namespace, config: Config | None) -> int:
     return ExitStatus.OK
 
 
-NEEDS_CONFIG: set[Callable[..., int]] = {cmd_generate, cmd_check, cmd_fetch, cmd_sources_check, cmd_send, cmd_schedule}
+def cmd_init(args: argparse.Namespace, config: Config | None) -> int:
+    from .init import init_project
+
+    project = init_project(args.dir, timezone=args.timezone)
+    print(f"Created a briefgen project in {project.root}:")
+    for line in project.summary():
+        print(f"  {line}")
+    print("Next:")
+    for step in project.next_steps:
+        print(f"  {step}")
+    return ExitStatus.OK
+
+
+def cmd_list(args: argparse.Namespace, config: Config) -> int:
+    from .listing import list_briefs, table
+
+    listed = list_briefs(config, args.out)
+    if args.json:
+        print(json.dumps([item.as_json() for item in listed], indent=2))
+    elif not listed:
+        print(f"no briefs in {args.out or config.resolve(config.output.dir)} yet: `briefgen generate` writes one")
+    else:
+        print("\n".join(table(listed, [t.key for t in config.themes])))
+    return ExitStatus.OK
+
+
+def cmd_completion(args: argparse.Namespace, config: Config | None) -> int:
+    print(script(build_parser(), args.shell), end="")
+    return ExitStatus.OK
+
+
+NEEDS_CONFIG: set[Callable[..., int]] = {cmd_generate, cmd_check, cmd_fetch, cmd_sources_check, cmd_send,
+                                         cmd_schedule, cmd_list}
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -289,14 +344,14 @@ def _on_sigterm(handler: Any) -> Any:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:
+        # `briefgen` alone is someone finding their way: the commands, not an error line.
+        parser.print_help()
+        return int(ExitStatus.USAGE)
     args = parser.parse_args(argv)
-    debug = getattr(args, "debug", False)
-    level = logging.DEBUG if debug else logging.ERROR if getattr(args, "quiet", False) else logging.INFO
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s" if debug else "briefgen: %(message)s")
-    if not debug:
-        # Library chatter (fontTools, weasyprint) is noise at the default level.
-        for noisy in ("fontTools", "weasyprint", "trafilatura", "htmldate", "httpx", "httpcore"):
-            logging.getLogger(noisy).setLevel(logging.ERROR)
+    debug = args.debug
+    logs.setup(verbose=args.verbose, quiet=args.quiet, debug=debug, fmt=args.log_format)
     previous = _on_sigterm(_terminated)
     try:
         config = load_config(args.config) if args.run in NEEDS_CONFIG else None
@@ -304,15 +359,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BriefgenError as exc:
         if debug:
             raise
-        print(f"briefgen: error: {exc}", file=sys.stderr)
+        logs.error_line(str(exc), args.log_format)
         return int(exc.status)
     except KeyboardInterrupt:
-        print("briefgen: interrupted", file=sys.stderr)
+        logs.error_line("interrupted", args.log_format)
         return int(ExitStatus.INTERRUPTED)
     except Exception as exc:  # a bug: one line unless --debug
         if debug:
             raise
-        print(f"briefgen: unexpected error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
+        logs.error_line(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                        args.log_format)
         return int(ExitStatus.ERROR)
     finally:
         if previous is not None:

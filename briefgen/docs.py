@@ -282,10 +282,16 @@ def _invocation(action: argparse.Action, formatter: argparse.HelpFormatter) -> s
 def _options(parser: argparse.ArgumentParser, who: str, page: Page) -> None:
     formatter = argparse.HelpFormatter(parser.prog, width=88)
     rows = []
+    shared = False
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction | argparse._HelpAction):
             continue
         if action.help == argparse.SUPPRESS:
+            continue
+        if action.option_strings and action.default is argparse.SUPPRESS and not isinstance(action, argparse._VersionAction):
+            # The logging options, repeated on every command so they may follow it: their
+            # table is the top-level one, and a default of "SUPPRESS" means nothing to a reader.
+            shared = True
             continue
         invocation = _invocation(action, formatter)
         if not action.help:
@@ -296,6 +302,8 @@ def _options(parser: argparse.ArgumentParser, who: str, page: Page) -> None:
         rows.append(f"| `{cell(invocation)}` | {cell(_default_text(action))} | {cell(meaning)} |")
     if rows:
         page.add("| option | default | meaning |", "|---|---|---|", *rows, "")
+    if shared and who != "briefgen":
+        page.add("It also takes the [logging options](#briefgen) `-v`, `-q`, `--debug` and `--log-format`.", "")
 
 
 def _command(parser: argparse.ArgumentParser, who: str, summary: str | None, page: Page, top_epilog: str | None) -> None:

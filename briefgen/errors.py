@@ -31,12 +31,18 @@ class ConfigError(BriefgenError):
 
     status = ExitStatus.CONFIG_ERROR
 
-    def __init__(self, source: str, problems: list[str]):
+    def __init__(self, source: str, problems: list[str], hint: str | None = None):
         self.source = source
         self.problems = problems
+        self.hint = hint
         count = len(problems)
-        head = f"{source}: {count} problem{'s' if count != 1 else ''}"
-        super().__init__(head + "".join(f"\n  {p}" for p in problems))
+        # The first line says what is wrong and what to do; several problems follow it, indented.
+        if count == 1:
+            message = f"{source}: {problems[0]}" + (f"; {hint}" if hint else "")
+        else:
+            message = f"{source}: {count} problems" + (f"; {hint}" if hint else "")
+            message += "".join(f"\n  {p}" for p in problems)
+        super().__init__(message)
 
 
 class SourceError(BriefgenError):

@@ -142,8 +142,11 @@ def plan(
 class Daemon:
     """The scheduler: a cron job and the catch-up on start, one run at a time, each in a child."""
 
-    def __init__(self, config: Config, *, backfill: int = 0, log_level: int = logging.INFO):
+    def __init__(self, config: Config, *, backfill: int = 0, log_level: int = logging.INFO,
+                 log_format: str = "text"):
         self.config = config
+        # Children log as the daemon does: a log collector reading JSON gets JSON from runs too.
+        self.log_format = log_format
         self.tz = config.tz
         self.trigger = cron_trigger(config.schedule.cron, self.tz)
         self.backfill = backfill
@@ -254,7 +257,7 @@ class Daemon:
         deadline = self.config.schedule.deadline
         context = multiprocessing.get_context("spawn")
         child = context.Process(
-            target=_child, args=(self.config, day, deadline, self.log_level), name=f"briefgen-{day}"
+            target=_child, args=(self.config, day, deadline, self.log_level, self.log_format), name=f"briefgen-{day}"
         )
         child.start()
         # The child stops itself at the deadline; this is the backstop for one that cannot.
@@ -290,11 +293,15 @@ def _end(child: Any) -> None:
         child.join()
 
 
-def _child(config: Config, day: date, deadline: int, level: int) -> None:
+def _child(config: Config, day: date, deadline: int, level: int, log_format: str = "text") -> None:
     """One run, in its own process: run_brief with a deadline; the exit code says how it went."""
     from .pipeline import run_brief
 
     debug = level <= logging.DEBUG
+    if log_format == "json":
+        from . import logs
+
+        logs.setup(debug=debug, quiet=level >= logging.ERROR, fmt="json")
     logging.basicConfig(
         level=level,
         format="%(levelname)s %(name)s[%(process)d]: %(message)s" if debug else "briefgen[%(process)d]: %(message)s",

@@ -48,3 +48,10 @@ def test_installed_package_finds_its_templates(tmp_path: Path):
     assert proc.returncode == 0, proc.stderr
     html = (work / "out/2024-01-17/brief-2024-01-17.html").read_text(encoding="utf-8")
     assert "Military drills" in html and "<style" in html
+
+    # `init` finds its skeleton in the installed package too.
+    assert (site / "briefgen/skeleton/sources.yaml").is_file()
+    made = subprocess.run([sys.executable, "-m", "briefgen", "init", "project"], env=env, cwd=work, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert "Climate policy" in (work / "project/sources.yaml").read_text(encoding="utf-8")
+    assert (work / "project/templates/README.md").is_file()

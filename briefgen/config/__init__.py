@@ -122,34 +122,42 @@ class Config(Model):
         return path if path.is_absolute() else self.base_dir / path
 
 
+# What to do about a config problem, said after it (one problem) or after the count (several).
+FIX_ONE = "fix it, then `briefgen check`"
+FIX_MANY = "fix them, then `briefgen check`"
+
+
 def load_config(path: str | Path) -> Config:
     """Read, parse and validate a config file; raise ConfigError listing every problem."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(str(path), ["file not found"]) from None
+        raise ConfigError(str(path), ["file not found"],
+                          "run `briefgen init` to make a project here, or pass --config PATH") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), [f"cannot read: {exc}"]) from None
+        raise ConfigError(str(path), [f"cannot read: {exc}"], "check the file's permissions and encoding (UTF-8)") from None
     try:
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
         problem = exc.problem or exc.context or "syntax error"
-        raise ConfigError(str(path), [f"{where}: YAML syntax error: {problem}"]) from None
+        raise ConfigError(str(path), [f"{where}: YAML syntax error: {problem}"], FIX_ONE) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(str(path), [f"YAML error: {exc}"]) from None
+        raise ConfigError(str(path), [f"YAML error: {exc}"], FIX_ONE) from None
     return parse_config(data, source=str(path), base_dir=path.resolve().parent)
 
 
 def parse_config(data: Any, source: str = "<config>", base_dir: Path | None = None) -> Config:
     if not isinstance(data, dict):
-        raise ConfigError(source, ["the file must be a mapping of keys (title, sources, themes...)"])
+        raise ConfigError(source, ["the file must be a mapping of keys (title, sources, themes...)"],
+                          "`briefgen init` writes a commented example")
     try:
         return Config.model_validate({**data, "base_dir": base_dir or Path(".")})
     except ValidationError as exc:
-        raise ConfigError(source, [_describe(err) for err in exc.errors()]) from None
+        problems = [_describe(err) for err in exc.errors()]
+        raise ConfigError(source, problems, FIX_ONE if len(problems) == 1 else FIX_MANY) from None
 
 
 def _describe(err: dict[str, Any]) -> str:

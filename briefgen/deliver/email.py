@@ -136,7 +136,8 @@ def _deliver(
             log.info("sent %s to %s", delivery.message_id, delivery.recipient)
         break
     if delivery.status != "sent":
-        log.error("%s: %s: %s", delivery.recipient, delivery.status, delivery.error)
+        # A warning: the caller (send, generate --email, the scheduler) reports what was not delivered.
+        log.warning("%s: %s: %s", delivery.recipient, delivery.status, delivery.error)
     outbox.save(db, delivery)
 
 

@@ -100,13 +100,17 @@ def default_templates_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
+# What to do about a broken template: the user's override is the one to look at.
+FIX = "fix it, or remove your override to use the shipped template"
+
+
 def template_dirs(config: Config) -> list[Path]:
     """Folders searched for templates, the user's override first."""
     dirs = []
     if config.output.templates:
         user = config.resolve(config.output.templates)
         if not user.is_dir():
-            raise RenderError(f"templates folder {user} does not exist")
+            raise RenderError(f"templates folder {user} does not exist: create it, or fix output.templates")
         dirs.append(user)
     dirs.append(default_templates_dir())
     return dirs
@@ -239,11 +243,12 @@ def render_page(
         env.filters.update(extra_filters or {})
         return env.get_template(name).render(variables)
     except jinja2.TemplateSyntaxError as exc:
-        raise RenderError(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}") from exc
+        raise RenderError(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}; {FIX}") from exc
     except jinja2.TemplateNotFound as exc:
-        raise RenderError(f"template not found: {exc.name}") from exc
+        raise RenderError(f"template not found: {exc.name}; fix the name in the template that uses it, "
+                          "or remove that override from output.templates") from exc
     except jinja2.TemplateError as exc:
-        raise RenderError(f"template {name}: {_one_line(exc)}") from exc
+        raise RenderError(f"template {name}: {_one_line(exc)}; {FIX}") from exc
 
 
 def render_html(brief: Brief, config: Config) -> str:

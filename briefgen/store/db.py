@@ -33,13 +33,17 @@ class Database:
 
     def migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            # A new store: one line, not one per migration, on a new user's first run.
+            log.info("store %s: created", self.path)
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
                 # Read again under the write lock: two processes opening a new store at
                 # once (two schedulers) would otherwise both run the same migration.
                 if self.conn.execute("PRAGMA user_version").fetchone()[0] >= number:
                     continue
-                log.info("store %s: migrating to version %d", self.path, number)
+                if version:
+                    log.info("store %s: migrating to version %d", self.path, number)
                 for statement in statements(script):
                     self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {number}")

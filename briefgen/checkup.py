@@ -1,0 +1,242 @@
+"""`briefgen check`: what a valid config would do, section by section, and whether it is usable.
+
+A source is unusable when its folder or file is missing or, online, its feed cannot be
+fetched and parsed; the report says so, and the CLI exits with SOURCE_ERROR. An empty
+folder, an unset email password or an unknown template folder are warnings: the brief
+can still be made.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .config import Config, SourceConfig, ThemeConfig
+from .models import SourceHealth
+
+RUNS_SHOWN = 5
+TERMS_SHOWN = 5
+
+
+@dataclass
+class Row:
+    """One line of the report: a name, its status and what it means."""
+
+    name: str
+    status: str  # "ok", "warning", "failed", "off" or "info"
+    detail: str
+
+
+@dataclass
+class Report:
+    """The whole check: sections of rows, in the order they are shown."""
+
+    sections: list[tuple[str, list[Row]]] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Row]:
+        return [r for _, rows in self.sections for r in rows if r.status == "failed"]
+
+    @property
+    def warnings(self) -> list[Row]:
+        return [r for _, rows in self.sections for r in rows if r.status == "warning"]
+
+    def lines(self) -> list[str]:
+        out = []
+        for title, rows in self.sections:
+            out.append(f"{title}:")
+            width = max((len(r.name) for r in rows), default=0)
+            for row in rows:
+                status = "" if row.status == "info" else f"{row.status}: "
+                out.append(f"  {row.name.ljust(width)}  {status}{row.detail}".rstrip())
+        return out
+
+
+def checkup(config: Config, *, offline: bool = False, now: datetime | None = None) -> Report:
+    """Look at every part of a valid config; feeds are fetched once unless `offline`."""
+    now = now or datetime.now(config.tz)
+    report = Report()
+    report.sections.append(("sources", source_rows(config, offline=offline, now=now)))
+    report.sections.append(("themes", [theme_row(t) for t in config.themes]))
+    report.sections.append(("schedule", schedule_rows(config, now)))
+    report.sections.append(("email", email_rows(config)))
+    report.sections.append(("output", output_rows(config)))
+    return report
+
+
+def source_rows(config: Config, *, offline: bool, now: datetime) -> list[Row]:
+    """Each source in config order: files found in a folder, a feed's answer when online."""
+    feeds = [s for s in config.sources if s.enabled and s.url is not None and s.fetch]
+    health = {}
+    if feeds and not offline:
+        # Imported only when there is a feed to probe: HTTP and feed parsing are heavy to load.
+        from . import ingest
+
+        # The report says how each feed did: the fetcher's own line per feed would say it twice.
+        quiet = logging.getLogger(ingest.__name__)
+        level = quiet.level
+        quiet.setLevel(max(level, logging.ERROR))
+        try:
+            result = ingest.ingest(config, ingest.IngestContext(now=now.replace(microsecond=0), progress=False), feeds)
+        finally:
+            quiet.setLevel(level)
+        health = {h.source: h for h in result.health}
+    rows = []
+    for source in config.sources:
+        if not source.enabled:
+            rows.append(Row(source.name, "off", f"{_target(source)} (enabled: false)"))
+        elif source.path is not None:
+            rows.append(_folder_row(source, config))
+        elif not source.fetch:
+            rows.append(Row(source.name, "info", f"{_target(source)}: never fetched (fetch: false); its stored items are used"))
+        elif offline:
+            rows.append(Row(source.name, "info", f"{_target(source)}: not probed (--offline)"))
+        else:
+            h = health.get(source.name)
+            if h is None or h.failed:
+                reason = h.reason if h is not None else "not probed"
+                rows.append(Row(source.name, "failed", f"{_target(source)}: {reason}"))
+            else:
+                took = f" in {h.duration:.1f} s" if h.duration is not None else ""
+                rows.append(Row(source.name, "ok", f"{_target(source)}: reachable, {h.items} item{'s' if h.items != 1 else ''}{took}"))
+    return rows
+
+
+def _target(source: SourceConfig) -> str:
+    return f"feed {source.url}" if source.url is not None else f"files {source.path}"
+
+
+def _folder_row(source: SourceConfig, config: Config) -> Row:
+    from .ingest.files import read_files
+
+    assert source.path is not None
+    target = config.resolve(source.path)
+    if not any(ch in source.path for ch in "*?[") and not target.exists():
+        return Row(source.name, "failed", f"{_target(source)}: {target} does not exist")
+    result = read_files(source, config)
+    bad = [n for n in result.notes if n.reason != "no file matches this path"]
+    count = len(result.articles)
+    if not count and not bad:
+        return Row(source.name, "warning", f"{_target(source)}: no articles yet: put .txt, .md or .html files in {target}")
+    detail = f"{_target(source)}: {count} article{'s' if count != 1 else ''}"
+    if bad:
+        detail += f"; {len(bad)} file{'s' if len(bad) != 1 else ''} skipped ({bad[0].target}: {bad[0].reason})"
+    return Row(source.name, "warning" if bad else "ok", detail)
+
+
+def theme_row(theme: ThemeConfig) -> Row:
+    """A theme's evidence in brief, and a hint when it is unlikely to match much."""
+    terms = [t.split("|")[0] for t, w in sorted(theme.terms.items(), key=lambda kv: -kv[1]) if w > 0]
+    shown = ", ".join(terms[:TERMS_SHOWN]) + (f" (+{len(terms) - TERMS_SHOWN} more)" if len(terms) > TERMS_SHOWN else "")
+    detail = f"{theme.label}: terms {shown or 'none'}; {len(theme.examples)} example{'s' if len(theme.examples) != 1 else ''}; threshold {theme.threshold:g}"
+    hints = []
+    if not theme.examples:
+        hints.append("add example sentences to catch phrasing the terms miss")
+    strongest = max((w for w in theme.terms.values() if w > 0), default=0.0)
+    if strongest < theme.threshold:
+        hints.append(f"no term reaches the threshold alone: a passage needs several terms{' or a close example' if theme.examples else ''}")
+    if hints:
+        detail += " (hint: " + "; ".join(hints) + ")"
+    return Row(theme.key, "info", detail)
+
+
+def next_runs(config: Config, now: datetime, count: int = RUNS_SHOWN) -> list[datetime]:
+    """The scheduler's next `count` fire times after `now`, in the config's time zone."""
+    from .schedule import cron_trigger
+
+    trigger = cron_trigger(config.schedule.cron, config.tz)
+    runs: list[datetime] = []
+    previous = None
+    cursor = now
+    while len(runs) < count:
+        fire = trigger.get_next_fire_time(previous, cursor)
+        if fire is None:
+            break
+        runs.append(fire.astimezone(config.tz))
+        previous, cursor = fire, fire + timedelta(seconds=1)
+    return runs
+
+
+def schedule_rows(config: Config, now: datetime) -> list[Row]:
+    runs = next_runs(config, now)
+    rows = [Row("cron", "info", f"{config.schedule.cron!r} in {config.timezone}; `briefgen schedule` runs it")]
+    rows += [Row("next" if n == 0 else "", "info", f"{fire:%a %Y-%m-%d %H:%M:%S %Z}") for n, fire in enumerate(runs)]
+    return rows
+
+
+def email_rows(config: Config) -> list[Row]:
+    """Email settings; the password only as set or unset, never its value."""
+    email = config.email
+    if email is None:
+        return [Row("email", "info", "not configured: nothing is emailed (add an `email:` section to send briefs)")]
+    rows = [
+        Row("server", "info", f"{email.host}:{email.smtp_port} ({email.security})"),
+        Row("from", "info", email.from_),
+    ]
+    for kind in ("to", "cc", "bcc"):
+        people = getattr(email, kind)
+        if people:
+            rows.append(Row(kind, "info", ", ".join(people)))
+    if email.username and email.password_env:
+        rows.append(Row("login", "info", email.username))
+        if os.environ.get(email.password_env):
+            rows.append(Row("password", "ok", f"set (in ${email.password_env})"))
+        else:
+            rows.append(Row("password", "warning", f"unset: ${email.password_env} must hold it wherever briefgen sends"))
+    else:
+        rows.append(Row("login", "info", "none (the server takes mail without one)"))
+    return rows
+
+
+def output_rows(config: Config) -> list[Row]:
+    rows = [Row("dir", "info", f"{config.resolve(config.output.dir)} ({', '.join(config.output.formats)})")]
+    if config.output.templates:
+        folder = config.resolve(config.output.templates)
+        if folder.is_dir():
+            rows.append(Row("templates", "ok", f"{folder} shadows the shipped templates"))
+        else:
+            rows.append(Row("templates", "failed", f"{folder} does not exist: create it or remove output.templates"))
+    else:
+        rows.append(Row("templates", "info", "the shipped ones"))
+    return rows
+
+
+def health_table(rows: Sequence[SourceHealth], new: bool = True) -> list[str]:
+    """A plain table (it may go to a pipe): source, status, items, new, time, detail."""
+    if not rows:
+        return ["no feed sources enabled"]
+    head = ["source", "status", "items", *(["new"] if new else []), "time", "detail"]
+    table = [head]
+    for row in rows:
+        detail = row.reason or ""
+        if row.stale and row.failing_since:
+            detail += f" (stale: failing since {row.failing_since:%Y-%m-%d})"
+        time_text = f"{row.duration:.1f} s" if row.duration is not None else "-"
+        table.append([row.source, row.status, str(row.items), *([str(row.new_items)] if new else []), time_text, detail])
+    widths = [max(len(r[i]) for r in table) for i in range(len(head) - 1)]
+    lines = []
+    for r in table:
+        # Names and statuses read left-aligned, numbers right-aligned; the detail runs free.
+        cells = [c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r[:-1], widths, strict=True))]
+        lines.append("  ".join([*cells, r[-1]]).rstrip())
+    return lines
+
+
+def verdict(report: Report) -> None:
+    """Raise the one-line error that makes the config unusable, if any: sources first."""
+    from .errors import RenderError, SourceError
+
+    failed = {title: [r for r in rows if r.status == "failed"] for title, rows in report.sections}
+    if failed["sources"]:
+        rows = failed["sources"]
+        names = ", ".join(r.name for r in rows)
+        first = rows[0].detail
+        raise SourceError(
+            f"{len(rows)} source{'s' if len(rows) != 1 else ''} unusable ({names}): {first}; "
+            "fix the path or URL (or check the network), or set `enabled: false`"
+        )
+    if failed["output"]:
+        raise RenderError(f"output.templates: {failed['output'][0].detail}")

@@ -1,0 +1,1 @@
+"""The files `briefgen init` writes into a new project (package data)."""
