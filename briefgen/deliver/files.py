@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import OutputError
@@ -28,9 +29,16 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def write_brief(out_dir: Path, day: str, rendered: dict[str, bytes]) -> list[Path]:
-    """`<out>/<date>/brief-<date>.<ext>` for each rendered format, in a stable order."""
+def write_brief(out_dir: Path, day: str, rendered: dict[str, bytes], missing: Iterable[str] = ()) -> list[Path]:
+    """`<out>/<date>/brief-<date>.<ext>` for each rendered format, in a stable order; an
+    earlier file of a `missing` format (asked for, not made) is removed, not left to
+    contradict the new brief."""
     folder = out_dir / day
+    for fmt in missing:
+        try:
+            (folder / f"brief-{day}.{fmt}").unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot remove the earlier brief-{day}.{fmt}: {exc.strerror or exc}") from None
     written = []
     for fmt in ("json", "md", "html", "pdf"):
         if fmt in rendered:

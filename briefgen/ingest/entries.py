@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime

@@ -17,19 +17,29 @@ import json
 import logging
 import subprocess
 import sys
+import time
 import weakref
 from collections.abc import Sequence
 
 from ..errors import RenderError
 
 log = logging.getLogger(__name__)
+# The worker's warnings come from the PDF module; the parent logs them under its name.
+PDF_LOG = "briefgen.render.pdf"
+WARNING_PREFIX = b"briefgen printer: "
+
+
+class PrintTimeout(RenderError):
+    """The PDF took longer than `output.render_timeout`: the worker was stopped."""
 
 
 class Printer:
     """A printer process waiting for its one page."""
 
-    def __init__(self, proc: subprocess.Popen[bytes]):
+    def __init__(self, proc: subprocess.Popen[bytes], timeout: float | None = None):
         self._proc = proc
+        self.timeout = timeout
+        self._sent: float | None = None
         # A brief that fails before rendering leaves the worker waiting: closing its input ends it.
         self._finalizer = weakref.finalize(self, _stop, proc)
 
@@ -41,6 +51,8 @@ class Printer:
         # Closed here, so the worker sees the end of its input and starts; communicate()
         # in result() must not touch it again.
         self._proc.stdin = None
+        # The time limit runs from here: the worker may still be loading WeasyPrint.
+        self._sent = time.monotonic()
         try:
             # The worker reads all of its input before it prints, so this never blocks for long.
             stdin.write(request)
@@ -54,10 +66,20 @@ class Printer:
 
     def result(self) -> bytes:
         """The PDF bytes of the page sent; RenderError when the worker could not print it."""
+        remaining = None
+        if self.timeout is not None:
+            remaining = max(0.0, self.timeout - (time.monotonic() - (self._sent or time.monotonic())))
         try:
-            out, err = self._proc.communicate()
+            out, err = self._proc.communicate(timeout=remaining)
+        except subprocess.TimeoutExpired:
+            # _stop (the finalizer) kills the worker: a page that lays out forever ends here.
+            assert self.timeout is not None
+            raise PrintTimeout(
+                f"the PDF took longer than {self.timeout:g} s to print (output.render_timeout); stopped"
+            ) from None
         finally:
             self._finalizer()
+        _relay(err)
         status, _, body = out.partition(b"\n")
         if status == b"ok":
             return body
@@ -68,6 +90,14 @@ class Printer:
 
     def close(self) -> None:
         self._finalizer()
+
+
+def _relay(err: bytes) -> None:
+    """The worker's warnings, logged here: a refused fetch is worth knowing in either process."""
+    pdf_log = logging.getLogger(PDF_LOG)
+    for line in err.splitlines():
+        if line.startswith(WARNING_PREFIX):
+            pdf_log.warning("%s", line[len(WARNING_PREFIX):].decode("utf-8", "replace"))
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -82,9 +112,10 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             stream.close()
 
 
-def start(formats: Sequence[str]) -> Printer | None:
-    """A printer for a run that writes a PDF, when a process of its own is worth it; else None."""
-    if "pdf" not in formats or "weasyprint" in sys.modules:
+def start(formats: Sequence[str], timeout: float | None = None) -> Printer | None:
+    """A printer for a run that writes a PDF, when a process of its own is worth it (or, with
+    a `timeout`, needed); else None."""
+    if "pdf" not in formats or ("weasyprint" in sys.modules and timeout is None):
         return None
     try:
         proc = subprocess.Popen(
@@ -92,9 +123,9 @@ def start(formats: Sequence[str]) -> Printer | None:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
     except OSError as exc:
-        log.debug("no printer process (%s): printing in-process", exc)
+        log.warning("no printer process (%s): printing in-process, without a time limit", exc)
         return None
-    return Printer(proc)
+    return Printer(proc, timeout)
 
 
 def _serve() -> int:
@@ -115,5 +146,7 @@ def _serve() -> int:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.ERROR, format="briefgen printer: %(message)s")
+    logging.basicConfig(level=logging.ERROR, format=WARNING_PREFIX.decode() + "%(message)s")
+    # briefgen's own warnings (a refused fetch) go to the parent; WeasyPrint's stay quiet.
+    logging.getLogger("briefgen").setLevel(logging.WARNING)
     sys.exit(_serve())
