@@ -19,6 +19,7 @@ from ..config import Config, SourceConfig
 from ..models import Article, EmbeddedPost, IngestResult, SourceNote
 from . import limits
 from .clean import clean_lines, embedded_posts, infer_title, split_lines
+from .entries import http_link
 from .limits import Limits
 
 if TYPE_CHECKING:
@@ -157,7 +158,8 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> tuple[Article
         title=title,
         text=text,
         path=display,
-        url=str(meta["url"]) if meta.get("url") else html_meta.get("url"),
+        # Only a web address is kept: a javascript: or file: URL is no link to follow.
+        url=http_link(str(meta["url"]) if meta.get("url") else html_meta.get("url")),
         published=published,
         first_seen=first_seen,
         author=author or None,
