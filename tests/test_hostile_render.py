@@ -188,18 +188,10 @@ def slow_brief(tmp_path: Path, **output: object) -> Path:
     return write_config(tmp_path, [{"name": "Wire", "path": "articles"}], output=output)
 
 
-def _printers() -> list[str]:
-    """Command lines of this process's children that are PDF printers."""
-    found = []
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        for pid in (task / "children").read_text().split():
-            try:
-                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
-                continue
-            if "briefgen.render.printer" in cmdline:
-                found.append(cmdline)
-    return found
+def _children() -> set[int]:
+    """This process's child processes (a printer, forked or started, would be one)."""
+    return {int(pid) for task in Path(f"/proc/{os.getpid()}/task").iterdir()
+            for pid in (task / "children").read_text().split()}
 
 
 def _check_no_pdf_but_the_rest(folder: Path) -> None:
@@ -218,9 +210,10 @@ def test_a_pdf_past_the_time_limit_is_stopped_and_the_rest_ships(tmp_path):
     folder = tmp_path / "out" / DAY
     folder.mkdir(parents=True)
     (folder / f"brief-{DAY}.pdf").write_bytes(b"%PDF- an earlier run's")
+    before = _children()
     assert generate(config) == 5
     _check_no_pdf_but_the_rest(folder)
-    assert _printers() == []
+    assert _children() <= before
     # The trap works: the same brief within the default limit has its PDF.
     config.write_text(config.read_text(encoding="utf-8").replace("render_timeout: 0.01", "render_timeout: 120"),
                       encoding="utf-8")
@@ -241,10 +234,23 @@ def test_the_time_limit_from_the_command_line(tmp_path):
     _check_no_pdf_but_the_rest(tmp_path / "out" / DAY)
 
 
-def test_a_printer_past_its_limit_is_killed():
-    worker = printer.start(["pdf"], timeout=0.01)
-    assert worker is not None
+@pytest.mark.parametrize("how", ["forked", "started"])
+def test_a_printer_past_its_limit_is_killed(how):
+    """Forked from this process (WeasyPrint loaded, no other thread) or started afresh."""
+    before = _children()
+    worker = printer.start(["pdf"], timeout=0.01) if how == "forked" else printer._spawn(0.01)  # noqa: SLF001
+    assert type(worker) is (printer.ForkedPrinter if how == "forked" else printer.Printer)
     worker.send("<p>" + "slow " * 100_000 + "</p>", "t", DAY)
+    assert _children() - before  # the printer runs
     with pytest.raises(printer.PrintTimeout, match=r"longer than 0\.01 s"):
         worker.result()
-    assert worker._proc.poll() is not None  # noqa: SLF001 - the process itself is what is checked
+    assert _children() <= before  # and is gone
+
+
+def test_a_forked_printer_prints_and_relays_its_warnings(caplog):
+    worker = printer.start(["pdf"], timeout=120)
+    assert type(worker) is printer.ForkedPrinter
+    with caplog.at_level(logging.WARNING, logger="briefgen.render.pdf"):
+        worker.send('<p>Quixotica</p><img src="file:///etc/passwd">', "t", DAY)
+        assert "Quixotica" in pdf_text(worker.result())
+    assert any("refused to fetch file:///etc/passwd" in r.getMessage() for r in caplog.records)

@@ -11,7 +11,7 @@ from ..errors import RenderError
 if TYPE_CHECKING:
     from ..config import Config
     from ..models import Brief
-    from .printer import Printer
+    from .printer import ForkedPrinter, Printer
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def start_printer(formats: Sequence[str], timeout: float | None = None) -> Printer | None:
+def start_printer(formats: Sequence[str], timeout: float | None = None) -> Printer | ForkedPrinter | None:
     """Start loading the PDF engine in a process of its own, for a run that writes a PDF
     (see `printer`): call it before the slow stages, hand the result to `render`. With a
     `timeout` (seconds) the PDF is always printed in a process that can be stopped."""
@@ -58,7 +58,9 @@ def start_printer(formats: Sequence[str], timeout: float | None = None) -> Print
     return printer.start(formats, timeout)
 
 
-def render(brief: Brief, config: Config, formats: Sequence[str], printer: Printer | None = None) -> Rendered:
+def render(
+    brief: Brief, config: Config, formats: Sequence[str], printer: Printer | ForkedPrinter | None = None
+) -> Rendered:
     """The brief in each of `formats` ("html", "pdf", "json", "md"), as UTF-8 or PDF bytes;
     the PDF by `printer` when one was started, or by one started here when
     `output.render_timeout` sets a limit. A PDF past the limit is left out (in `failed`),
