@@ -91,6 +91,8 @@ def test_hostile_markup_is_text_in_every_format(tmp_path, canary, secret):
         for name, value in element.attrib.items():
             assert not name.lower().startswith("on"), (element.tag, name)
             assert "javascript:" not in value.lower() and canary.base not in value and "expression(" not in value
+    archive = lxml.html.document_fromstring((tmp_path / "out" / "index.html").read_bytes())
+    assert not archive.xpath("//script|//img|//iframe|//object|//link") and len(archive.xpath("//style")) == 1
     data = json.loads(written["json"])
     assert all(s["url"] is None for s in data["sources"])  # javascript: and file: links are no links
     assert not [h for h in data["health"] if h["status"] != "ok"]
