@@ -131,10 +131,13 @@ def test_xml_entities_are_refused_and_reported(tmp_path, canary, secret):
         feeds.routes["/xxe"] = Route(entity_feed(xxe(secret, canary.base), "&file; &web;"))
         feeds.routes["/ok"] = Route(rss([{"guid": "ok", "title": f"Missile launch near {SEEN_MARKS[0]}",
                                           "description": "A missile launch.", "date": "Wed, 17 Jan 2024 01:00:00 GMT"}]))
+        # An external DTD alone declares nothing here, and is never fetched (RSS 0.91 feeds name one).
+        feeds.routes["/dtd"] = Route(entity_feed(f'<!DOCTYPE rss SYSTEM "{canary.base}/rss.dtd">', "Launch with a DTD"))
         config = write_config(tmp_path, [
             {"name": "Laughs", "url": feeds.url("/laughs")},
             {"name": "XXE", "url": feeds.url("/xxe")},
             {"name": "Fine", "url": feeds.url("/ok")},
+            {"name": "DTD", "url": feeds.url("/dtd")},
         ], output={"formats": ["json", "md"]})
         assert generate(config) == 0
         assert generate(config, "--strict") == 4
@@ -145,6 +148,7 @@ def test_xml_entities_are_refused_and_reported(tmp_path, canary, secret):
         assert health[name]["status"] == "failed"
         assert health[name]["reason"].startswith("refused: the feed declares XML entities")
     assert health["Fine"]["status"] == "ok" and SEEN_MARKS[0] in written["md"]
+    assert health["DTD"]["status"] == "ok" and "Launch with a DTD" in written["md"]
     for text in written.values():
         assert SECRET_MARK not in text and PASSWD_MARK not in text and "lollol" not in text
 

@@ -213,7 +213,8 @@ class Converted:
 
 
 def to_article(entry: Entry, source: SourceConfig, now: datetime, caps: Limits | None = None) -> Converted:
-    """The article for an entry, within the caps; None when it says nothing."""
+    """The article for an entry, within the caps (its `article` None when the entry says
+    nothing), and what the caps cut."""
     caps = caps or Limits()
     text, cuts = clean_text(entry.body, entry.html, caps)
     title, long_title = limits.title(limits.raw(entry.title, caps)[0], caps)

@@ -82,7 +82,12 @@ def render(
         # Printing starts now, in its own process, while the other formats render here.
         printer.send(html, brief.title, brief.date.isoformat())
     out = Rendered()
-    _text_formats(out, brief, config, formats, html)
+    try:
+        _text_formats(out, brief, config, formats, html)
+    except BaseException:
+        if printer is not None:
+            printer.close()  # a template that fails here must not leave the printer running
+        raise
     if "pdf" not in formats:
         return out
     log.debug("rendering pdf")
