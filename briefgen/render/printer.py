@@ -204,6 +204,9 @@ def _print_forked(html: str, title: str, day: str, out: int, err: int) -> int:
         except RenderError as exc:
             answer.write(b"error\n" + str(exc).encode("utf-8"))
             return 1
+        except Exception as exc:  # a bug: its last line is what the parent reports
+            warnings.write(f"{type(exc).__name__}: {exc}".splitlines()[0] + "\n")
+            return 1
         answer.write(b"ok\n" + pdf)
         return 0
 
