@@ -211,6 +211,11 @@ def cmd_generate(args: argparse.Namespace, config: Config) -> int:
             return ExitStatus.DELIVERY_ERROR
         if report_deliveries(run.deliveries, day) != ExitStatus.OK:
             return ExitStatus.DELIVERY_ERROR
+    if result is not None and result.unrendered:
+        # At 06:00 a missing PDF must not pass for success, but the rest of the brief is there.
+        for fmt, why in result.unrendered.items():
+            log.error("no %s: %s; the other formats were written", fmt.upper(), why)
+        return ExitStatus.RENDER_ERROR
     if args.strict and result is not None and result.failed_sources:
         names = ", ".join(sorted({n.source for n in result.failed_sources}))
         log.error("--strict: %d source problem(s) (%s); the brief was written: its source notes say why, "

@@ -11,9 +11,9 @@ class ExitStatus(IntEnum):
     OK = 0               # the brief was written (a source may have failed: see its notes)
     ERROR = 1            # unexpected failure (a bug): run again with --debug
     USAGE = 2            # bad command-line arguments (argparse's own code)
-    CONFIG_ERROR = 3     # sources.yaml missing, unparsable or invalid
-    SOURCE_ERROR = 4     # with --strict: a source failed (the brief was still written)
-    RENDER_ERROR = 5     # a template or the PDF engine failed
+    CONFIG_ERROR = 3     # sources.yaml missing, unparsable or invalid; or `init` would overwrite a file
+    SOURCE_ERROR = 4     # with --strict: a source failed (the brief was written); `check`: one is unusable
+    RENDER_ERROR = 5     # a template or the PDF engine failed; or the PDF timed out (the rest was written)
     OUTPUT_ERROR = 6     # the brief could not be written to the output folder
     DELIVERY_ERROR = 7   # the brief was written but email delivery failed
     LOCKED = 8           # another run holds the lock for this brief date

@@ -24,6 +24,9 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     # The archive page and the `latest` link, rebuilt after the brief was written.
     archive: list[Path] = field(default_factory=list)
+    # Requested formats that were not made while the others were (format -> why): a PDF
+    # past `output.render_timeout`.
+    unrendered: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed_sources(self) -> list[SourceNote]:
@@ -62,7 +65,7 @@ def build_brief(
 
     now = now or datetime.now(config.tz).replace(microsecond=0)
     # Render, started early: the PDF engine loads in a process of its own while the rest runs.
-    printer = render.start_printer(formats)
+    printer = render.start_printer(formats, config.output.render_timeout)
     span = brief_window(config, day, window)
     target = out_dir if out_dir is not None else config.resolve(config.output.dir)
     with open_store(config, target) as store:
@@ -104,14 +107,14 @@ def build_brief(
         pause_at("render")
         rendered = render.render(brief, config, formats, printer)
         # Write: into <out>/<date>/, atomically, then remember which articles went in.
-        files = write_brief(target, day.isoformat(), rendered)
+        files = write_brief(target, day.isoformat(), rendered, missing=rendered.failed)
         store.record_brief(day, [a.id for a in articles])
         store.record_counts(brief.record())
         store.record_points(day, {t.key: [p.text for p in t.summary] for t in brief.themes})
     # Archive: <out>/index.html lists every brief, <out>/latest is the newest.
     pause_at("archive")
     archive = write_archive(target, config)
-    return BuildResult(brief, files, archive)
+    return BuildResult(brief, files, archive, dict(rendered.failed))
 
 
 def open_store(config: Config, out_dir: Path | None = None) -> Store:

@@ -204,3 +204,9 @@ def rss(items: list[dict[str, str]], title: str = "Fixture feed") -> bytes:
         parts.append("</item>")
     parts.append("</channel></rss>\n")
     return "".join(parts).encode("utf-8")
+
+
+def with_doctype(feed: bytes, doctype: str) -> bytes:
+    """A feed document with a DOCTYPE (and whatever it declares) after its XML declaration."""
+    declaration, _, rest = feed.partition(b"\n")
+    return declaration + b"\n" + doctype.encode("utf-8") + b"\n" + rest

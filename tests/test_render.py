@@ -273,8 +273,11 @@ def test_pdf_article_text_fetches_nothing(brief, config, server, caplog):
     assert not [r for r in caplog.records if "refused" in r.getMessage()]
 
 
-def test_pdf_engine_failure_is_render_error(brief, config, monkeypatch):
+def test_pdf_engine_failure_is_render_error(tmp_path, brief, monkeypatch):
     import weasyprint
+
+    # No time limit: the PDF is printed in this process, where the engine is patched.
+    config = make_config(tmp_path, render_timeout=None)
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("cairo said no\nwith a traceback-like second line")

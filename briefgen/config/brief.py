@@ -35,6 +35,15 @@ class BriefConfig(Model):
     emerging_min_articles: int = Field(
         2, ge=1, description="Distinct articles an emerging topic must draw on."
     )
+    max_article_chars: int = Field(
+        100_000, ge=1000, description="Longest article text kept, in characters; a longer one is cut, and the cut reported."
+    )
+    max_line_chars: int = Field(
+        10_000, ge=200, description="Longest paragraph kept, in characters; a longer one is cut, and the cut reported."
+    )
+    max_title_chars: int = Field(
+        200, ge=20, le=2000, description="Longest title (and author or source name from content) kept, in characters."
+    )
 
     @field_validator("window")
     @classmethod
@@ -64,6 +73,12 @@ class OutputConfig(Model):
         None,
         max_length=120,
         description="Handling line shown on the title block and every PDF page, e.g. 'Internal — do not forward'.",
+    )
+    render_timeout: float | None = Field(
+        120,
+        gt=0,
+        description="Seconds the PDF may take to lay out and print; past it the PDF is not made (exit code 5) "
+        "and the other formats are written. null: no limit.",
     )
 
     @field_validator("distribution")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import OutputError
@@ -50,8 +51,10 @@ def _sync_folder(folder: Path) -> None:
 FORMATS = ("json", "md", "html", "pdf")
 
 
-def write_brief(out_dir: Path, day: str, rendered: dict[str, bytes]) -> list[Path]:
-    """`<out>/<date>/brief-<date>.<ext>` for each rendered format, in a stable order.
+def write_brief(out_dir: Path, day: str, rendered: dict[str, bytes], missing: Iterable[str] = ()) -> list[Path]:
+    """`<out>/<date>/brief-<date>.<ext>` for each rendered format, in a stable order; an
+    earlier file of a `missing` format (asked for, not made) is removed, not left to
+    contradict the new brief.
 
     Call it holding the date's lock (see `ledger.date_lock`)."""
     folder = out_dir / day
@@ -61,6 +64,11 @@ def write_brief(out_dir: Path, day: str, rendered: dict[str, bytes]) -> list[Pat
         for fmt in FORMATS:
             for stale in folder.glob(f".brief-{day}.{fmt}.*.tmp"):
                 stale.unlink(missing_ok=True)
+    for fmt in missing:
+        try:
+            (folder / f"brief-{day}.{fmt}").unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot remove the earlier brief-{day}.{fmt}: {exc.strerror or exc}") from None
     written = []
     for fmt in FORMATS:
         if fmt in rendered:

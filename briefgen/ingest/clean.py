@@ -6,6 +6,8 @@ import re
 import unicodedata
 from datetime import date, datetime
 
+from .limits import scrub
+
 URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.I)
 # "— TRT World (@trtworld) January 16, 2024": the signature line of an embedded post.
 ATTRIBUTION_RE = re.compile(r"^[\u2014\u2013-]{1,2}\s*[^()]{1,80}\(@\w{1,30}\)")
@@ -24,8 +26,9 @@ TITLE_MAX_CHARS = 120
 
 
 def normalise(text: str) -> str:
-    """NFC, no-break and odd spaces as plain spaces, Windows line ends as \\n."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    """NFC, no-break and odd spaces as plain spaces, Windows line ends as \\n, and no
+    control or bidi characters (see `limits.scrub`)."""
+    text = unicodedata.normalize("NFC", scrub(text)).replace("\r\n", "\n").replace("\r", "\n")
     text = ODD_SPACE_RE.sub(" ", text)
     return INVISIBLE_RE.sub("", text)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,16 +13,23 @@ from urllib.parse import urlsplit
 
 from ..config import SourceConfig
 from ..models import Article
-from .clean import clean_lines, html_to_text, infer_title, looks_like_html, shorten, split_lines
+from . import limits
+from .clean import clean_lines, html_to_text, infer_title, looks_like_html, split_lines
+from .limits import Limits
 
 log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
-TITLE_MAX = 200
+# Longer links are not links anyone follows; they are dropped rather than shown.
+URL_MAX = 2048
 
 
 class NotAFeed(Exception):
     """The response parsed, but holds no feed; the message says so in words."""
+
+
+class RefusedFeed(NotAFeed):
+    """A feed briefgen will not parse at all, for its own safety; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> list[Entry]
 def _parse_xml(body: bytes, headers: Mapping[str, str], url: str) -> list[Entry]:
     import feedparser
 
+    refuse_entities(body)
     response_headers = {k.lower(): v for k, v in headers.items() if k.lower() in ("content-type", "content-language")}
     # The feed's own URL resolves its relative links.
     response_headers["content-location"] = url
@@ -69,6 +76,48 @@ def _parse_xml(body: bytes, headers: Mapping[str, str], url: str) -> list[Entry]
         log.info("%s: feed is not well-formed (%s); using its %d entries",
                  url, _one_line(parsed.get("bozo_exception")), len(parsed.entries))
     return [_entry(e) for e in parsed.entries]
+
+
+class _Prolog(Exception):
+    """The root element began: the DTD, where entities are declared, is behind us."""
+
+
+ENTITY_MARKS = tuple("<!ENTITY".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"))
+
+
+def refuse_entities(body: bytes) -> None:
+    """RefusedFeed when a feed's DTD declares entities: the stuff of billion-laughs
+    expansion and of external entities that read files or make requests (XXE).
+
+    feedparser drops most such declarations itself, but which it keeps is its own business;
+    a feed has no need of them, so none is parsed. Expat reads the prolog (and nothing
+    beyond the root element's start tag); a prolog it cannot read is searched as bytes."""
+    import xml.parsers.expat
+
+    declared: list[str] = []
+
+    def entity(name: str, *args: object) -> None:
+        declared.append(name)
+        raise _Prolog
+
+    def start(name: str, attrs: object) -> None:
+        raise _Prolog
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.EntityDeclHandler = entity
+    parser.StartElementHandler = start
+    # Never fetch an external DTD or entity, whatever the document asks.
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        parser.Parse(body, True)
+    except _Prolog:
+        pass
+    except (xml.parsers.expat.ExpatError, ValueError, LookupError):
+        # Not well-formed before its first element (or in an encoding expat lacks).
+        if any(mark in body for mark in ENTITY_MARKS):
+            declared.append("?")
+    if declared:
+        raise RefusedFeed("refused: the feed declares XML entities (<!ENTITY>), which briefgen never expands")
 
 
 def _real_error(parsed: object) -> bool:
@@ -134,7 +183,7 @@ def _one_line(value: object) -> str:
 
 def http_link(url: str | None) -> str | None:
     """An http(s) URL, else None: a feed may carry javascript:, data: or file: links."""
-    if not url:
+    if not url or len(url) > URL_MAX:
         return None
     try:
         parts = urlsplit(url.strip())
@@ -143,33 +192,54 @@ def http_link(url: str | None) -> str | None:
     return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
-def clean_text(body: str, html: bool) -> str:
-    """Entry text as paragraphs separated by blank lines: no markup, links or headings."""
+def clean_text(body: str, html: bool, caps: Limits | None = None) -> tuple[str, list[str]]:
+    """Entry text as paragraphs separated by blank lines (no markup, links or headings),
+    within the caps; and what had to be cut, in words."""
+    caps = caps or Limits()
+    body, too_long = limits.raw(body, caps)
     text = html_to_text(body) if html else body
-    return "\n\n".join(clean_lines(split_lines(text)))
+    text, why = limits.paragraphs("\n\n".join(clean_lines(split_lines(text))), caps)
+    if too_long and not why:
+        why.append(f"text cut at {caps.text:,} characters")
+    return text, why
 
 
-def to_article(entry: Entry, source: SourceConfig, now: datetime, text: str | None = None) -> Article | None:
-    """The article for an entry (`text` overrides the feed's, e.g. full text); None when empty."""
-    text = clean_text(entry.body, entry.html) if text is None else text
-    title = re.sub(r"\s+", " ", entry.title).strip()
+@dataclass(frozen=True)
+class Converted:
+    """What became of one entry: its article (None when it was empty), and what was cut."""
+
+    article: Article | None
+    cuts: tuple[str, ...] = ()
+
+
+def to_article(entry: Entry, source: SourceConfig, now: datetime, caps: Limits | None = None) -> Converted:
+    """The article for an entry, within the caps (its `article` None when the entry says
+    nothing), and what the caps cut."""
+    caps = caps or Limits()
+    text, cuts = clean_text(entry.body, entry.html, caps)
+    title, long_title = limits.title(limits.raw(entry.title, caps)[0], caps)
+    if long_title:
+        cuts.append(f"a title over {caps.title:,} characters was cut")
     if not title and text:
         title, _ = infer_title(text.split("\n\n")[:1])
+        title = limits.cut(title, caps.title)
     if not title and not text:
-        return None
+        return Converted(None)
     link = http_link(entry.link)
-    guid = entry.guid or link or hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
-    return Article(
+    guid = limits.scrub(entry.guid or "")[:URL_MAX] or link or hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
+    author = limits.title(entry.author, caps)[0] if entry.author else None
+    article = Article(
         id="f" + hashlib.sha1(f"{source.name}\x00{guid}".encode()).hexdigest()[:11],
         source=source.name,
-        title=shorten(title, TITLE_MAX),
+        title=title,
         # A headline-only item still says something: its title is its text.
         text=text or title,
         url=link,
         published=entry.published,
         first_seen=now,
-        author=entry.author,
+        author=author or None,
         window=source.window,
         guid=guid,
         origin=source.name,
     )
+    return Converted(article, tuple(cuts))

@@ -19,6 +19,8 @@ from ..pause import pause_at
 from .entries import NotAFeed, parse_feed, to_article
 from .fetch import ACCEPT_FEEDS, Fetcher, FetchError
 from .fulltext import allowed, page_text
+from .limits import Limits
+from .limits import paragraphs as within_caps
 from .progress import Progress
 
 if TYPE_CHECKING:
@@ -97,10 +99,19 @@ async def _read_all(
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _parse(body: bytes, headers: dict[str, str], url: str, source: SourceConfig, now: datetime) -> tuple[int, list[Article]]:
-    """A feed response's entries as articles (and how many entries there were): run by the parser."""
+def _parse(
+    body: bytes, headers: dict[str, str], url: str, source: SourceConfig, now: datetime, caps: Limits
+) -> tuple[int, list[Article], str | None]:
+    """A feed response's entries as articles, how many entries there were, and what the
+    caps cut (in words, for source health): run by the parser."""
     entries = parse_feed(body, headers, url)
-    return len(entries), [a for a in (to_article(e, source, now) for e in entries) if a is not None]
+    converted = [to_article(e, source, now, caps) for e in entries]
+    articles = [c.article for c in converted if c.article is not None]
+    cut = [c for c in converted if c.cuts]
+    if not cut:
+        return len(entries), articles, None
+    why = "; ".join(dict.fromkeys(w for c in cut for w in c.cuts))
+    return len(entries), articles, f"{len(cut)} item{'s' if len(cut) > 1 else ''} cut to size ({why})"
 
 
 async def _read_one(
@@ -131,13 +142,13 @@ async def _read_one(
         if response.status == 304:
             return _Outcome(health("not modified"))
         loop = asyncio.get_running_loop()
-        entries, articles = await loop.run_in_executor(
-            parser, _parse, response.body, dict(response.headers), response.url, source, context.now
+        entries, articles, cut = await loop.run_in_executor(
+            parser, _parse, response.body, dict(response.headers), response.url, source, context.now, Limits.of(config)
         )
         if source.fulltext:
             articles = await _with_full_text(articles, url, config, context, fetcher, pool)
         state = FeedState(source.name, url, response.headers.get("etag"), response.headers.get("last-modified"))
-        return _Outcome(health("ok", None if entries else "empty feed", items=len(articles)), articles, state)
+        return _Outcome(health("ok", cut if entries else "empty feed", items=len(articles)), articles, state)
     except FetchError as error:
         return _Outcome(health("failed", error.reason))
     except NotAFeed as error:
@@ -158,7 +169,7 @@ async def _with_full_text(
         if not await allowed(article.url, feed_url):
             return article
         text = await page_text(fetcher, article.url, config.feeds.fulltext_timeout, pool, feed_url)
-        return replace(article, text=text) if text else article
+        return replace(article, text=within_caps(text, Limits.of(config))[0]) if text else article
 
     return list(await asyncio.gather(*(upgrade(a) for a in articles)))
 

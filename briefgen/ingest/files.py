@@ -17,7 +17,10 @@ import yaml
 
 from ..config import Config, SourceConfig
 from ..models import Article, EmbeddedPost, IngestResult, SourceNote
+from . import limits
 from .clean import clean_lines, embedded_posts, infer_title, split_lines
+from .entries import http_link
+from .limits import Limits
 
 if TYPE_CHECKING:
     from . import IngestContext
@@ -56,11 +59,14 @@ def read_files(source: SourceConfig, config: Config) -> IngestResult:
         notes.append(SourceNote(source.name, source.path, "no file matches this path"))
     for file in files:
         try:
-            article = read_file(file, source, config)
+            article, cuts = read_file(file, source, config)
         except ArticleError as exc:
             log.warning("%s: %s", file, exc)
             notes.append(SourceNote(source.name, _display(file, config), str(exc)))
             continue
+        if cuts:
+            log.warning("%s: %s", file, "; ".join(cuts))
+            notes.append(SourceNote(source.name, _display(file, config), "cut to size: " + "; ".join(cuts), "warning"))
         articles.append(article)
     return IngestResult(articles, notes)
 
@@ -97,7 +103,9 @@ def article_id(file: Path, config: Config) -> str:
     return "a" + hashlib.sha1(_display(file, config).encode("utf-8")).hexdigest()[:11]
 
 
-def read_file(file: Path, source: SourceConfig, config: Config) -> Article:
+def read_file(file: Path, source: SourceConfig, config: Config) -> tuple[Article, list[str]]:
+    """The article a file holds, within the caps of `limits`, and what had to be cut, in words."""
+    caps = Limits.of(config)
     suffix = file.suffix.lower()
     if suffix not in SUFFIXES:
         raise ArticleError(f"unsupported file type {suffix or '(none)'}: use .txt, .md or .html")
@@ -113,6 +121,7 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> Article:
         raise ArticleError("empty file")
 
     meta, body = _front_matter(text, file)
+    body, too_long = limits.raw(body, caps)
     html_meta: dict[str, Any] = {}
     if suffix in HTML_SUFFIXES:
         body, html_meta = _html_text(body)
@@ -122,32 +131,44 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> Article:
     lines = split_lines(body)
     title = meta.get("title") or html_meta.get("title")
     if title:
-        title = str(title).strip()
+        title, long_title = limits.title(str(title), caps)
     else:
         title, lines = infer_title(lines)
+        long_title = False
     paragraphs = clean_lines(lines)
     if not paragraphs:
         raise ArticleError("no text left after cleaning")
+    text, cuts = limits.paragraphs("\n\n".join(paragraphs), caps)
+    if too_long and not cuts:
+        cuts.append(f"text cut at {caps.text:,} characters")
+    if long_title:
+        cuts.append(f"a title over {caps.title:,} characters was cut")
 
     tz = config.tz
     published = _when(meta.get("published", meta.get("date")), tz, file) or _when(html_meta.get("date"), tz, file)
     first_seen = datetime.fromtimestamp(file.stat().st_mtime, tz).replace(microsecond=0)
     display = _display(file, config)
-    return Article(
+    # Front matter is content too: its names are one line, scrubbed and capped like titles.
+    source_name = limits.title(str(meta["source"]), caps)[0] if meta.get("source") else ""
+    author = meta.get("author") or html_meta.get("author")
+    author = limits.title(str(author), caps)[0] if author else None
+    article = Article(
         id=article_id(file, config),
-        source=str(meta.get("source") or source.name),
+        source=source_name or source.name,
         title=title,
-        text="\n\n".join(paragraphs),
+        text=text,
         path=display,
-        url=str(meta["url"]) if meta.get("url") else html_meta.get("url"),
+        # Only a web address is kept: a javascript: or file: URL is no link to follow.
+        url=http_link(str(meta["url"]) if meta.get("url") else html_meta.get("url")),
         published=published,
         first_seen=first_seen,
-        author=str(meta["author"]) if meta.get("author") else html_meta.get("author"),
+        author=author or None,
         window=source.window,
         guid=display,
         origin=source.name,
-        embeds=tuple(EmbeddedPost(text, when, by) for text, when, by in embedded_posts(lines)),
+        embeds=tuple(EmbeddedPost(post, when, by) for post, when, by in embedded_posts(lines)),
     )
+    return article, cuts
 
 
 def _front_matter(text: str, file: Path) -> tuple[dict[str, Any], str]:

@@ -22,8 +22,9 @@ def looks_like_json(body: bytes, content_type: str) -> bool:
 def parse_json_feed(body: bytes, url: str) -> list[Entry]:
     """The items of a JSON Feed; NotAFeed for JSON that is not one."""
     try:
-        data = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+        # Invalid UTF-8 in one item must not lose the feed: it reads as U+FFFD.
+        data = json.loads(body.decode("utf-8-sig", "replace"))
+    except ValueError:
         raise NotAFeed("not a feed (invalid JSON)") from None
     if not isinstance(data, dict) or not str(data.get("version", "")).startswith(VERSION_PREFIX):
         raise NotAFeed("not a feed (JSON, but not a JSON Feed)")

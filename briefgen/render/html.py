@@ -120,8 +120,9 @@ def environment(config: Config) -> jinja2.Environment:
     """A Jinja2 environment for the brief templates: autoescaped HTML, strict undefined."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(d) for d in template_dirs(config)]),
-        # .html is escaped; .css and .md.j2 are not (CSS and Markdown have their own rules).
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "xml")),
+        # .html is escaped, and so is .css: it is included inside <style>, where a value
+        # holding "</style>" would end the element. .md.j2 is not (Markdown has its own rules).
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "xml", "css")),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
