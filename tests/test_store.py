@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
+import time
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -161,3 +164,44 @@ def test_a_feed_failing_three_days_running_is_stale(tmp_path: Path):
             server.routes["/down"] = Route(rss([{"guid": "d", "title": "Back", "description": "Back again today."}]))
             back = {h.source: h for h in refresh(config, s, now=NOW + timedelta(days=3), progress=False).health}
             assert back["down"].status == "ok" and not back["down"].stale and back["down"].failing_since is None
+
+
+OPENER = """
+import pathlib, sys, time
+from briefgen.store import Store
+store, ready, go = map(pathlib.Path, sys.argv[1:])
+ready.touch()
+while not go.exists():
+    time.sleep(0.0005)
+try:
+    with Store(store) as db:
+        db.conn.execute("PRAGMA user_version").fetchone()
+except Exception as exc:
+    print(repr(exc))
+    sys.exit(1)
+"""
+
+
+def test_processes_opening_a_new_store_at_once_all_get_it(tmp_path: Path):
+    """Two schedulers starting on a new store met "database is locked" while one of them
+    turned it to WAL (SQLite does not wait there); every opener must wait and succeed."""
+    failures = []
+    for round_ in range(8):
+        folder = tmp_path / str(round_)
+        folder.mkdir()
+        procs = [
+            subprocess.Popen([sys.executable, "-c", OPENER, str(folder / "store.db"), str(folder / f"ready{n}"),
+                              str(folder / "go")], stdout=subprocess.PIPE, text=True)
+            for n in range(5)
+        ]
+        while len(list(folder.glob("ready*"))) < len(procs):
+            time.sleep(0.01)
+        (folder / "go").touch()
+        for proc in procs:
+            out, _ = proc.communicate(timeout=120)
+            if proc.returncode:
+                failures.append(out.strip())
+        with Store(folder / "store.db") as db:
+            assert db.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+            assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert not failures, failures

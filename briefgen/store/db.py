@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
@@ -15,6 +16,9 @@ from .migrations import MIGRATIONS, statements
 
 log = logging.getLogger(__name__)
 
+# How long opening the store waits for other processes, as every statement's busy timeout does.
+BUSY_SECONDS = 30.0
+
 
 class Database:
     """A connection to the store; safe to share between threads (one writer at a time)."""
@@ -23,13 +27,32 @@ class Database:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: transactions are explicit (see `transaction`), never implicit.
-        self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        self.conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
         self._lock = threading.RLock()
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA busy_timeout=30000")
+        self._use_wal()
+        self.conn.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.migrate()
+
+    def _use_wal(self) -> None:
+        """Switch the store to write-ahead logging, waiting for others that hold it.
+
+        SQLite answers "database is locked" at once, without its busy handler, to a
+        connection that meets a new store while another process is converting it to WAL
+        (two schedulers, or a scheduler and a manual run, starting on a new store); so
+        this waits by itself, as long as any statement would."""
+        give_up = time.monotonic() + BUSY_SECONDS
+        pause = 0.005
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > give_up:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
 
     def migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
