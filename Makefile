@@ -31,10 +31,11 @@ install: sysdeps $(STAMP)
 sysdeps:
 	@bash scripts/sysdeps.sh
 
-# The browser tests' Chromium. Not needed for briefs, so a failed install only skips those tests.
+# The browser tests' Chromium, and zsh and fish to check the completion scripts. Not needed
+# for briefs, so a failed install only skips those tests.
 test-sysdeps:
-	@bash scripts/sysdeps.sh chromium:chromium chromedriver:chromium-driver \
-	  || echo "sysdeps: chromium could not be installed; the browser tests will be skipped" >&2
+	@bash scripts/sysdeps.sh chromium:chromium chromedriver:chromium-driver zsh:zsh fish:fish \
+	  || echo "sysdeps: chromium, zsh or fish could not be installed; their tests will be skipped" >&2
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
