@@ -11,9 +11,12 @@ import base64
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 FLAGS = (
     "--headless=new",
@@ -122,3 +125,16 @@ class Browser:
             self.driver.quit()
         finally:
             shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def open_browser() -> Iterator[Browser]:
+    """A headless Chromium session for a module's tests (skipped, saying why, without one)."""
+    pytest.importorskip("selenium", reason="selenium is not installed: pip install '.[test]'")
+    binary, driver = find_chromium()
+    if binary is None or driver is None:
+        pytest.skip(f"no {'Chromium' if binary is None else 'chromedriver'}: {INSTALL_HINT}")
+    session = Browser(binary, driver)
+    try:
+        yield session
+    finally:
+        session.close()

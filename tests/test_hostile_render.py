@@ -19,7 +19,7 @@ import pytest
 from briefgen.render import default_templates_dir, printer
 from briefgen.render.pdf import print_pdf
 
-from .browser import INSTALL_HINT, Browser, find_chromium
+from .browser import Browser, open_browser
 from .feedserver import FeedServer, Route
 from .hostile import (
     DAY,
@@ -81,15 +81,7 @@ def test_the_pdf_engine_reads_and_fetches_unless_briefgen_stops_it(canary, secre
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    pytest.importorskip("selenium", reason="selenium is not installed: pip install '.[test]'")
-    binary, driver = find_chromium()
-    if binary is None or driver is None:
-        pytest.skip(f"no {'Chromium' if binary is None else 'chromedriver'}: {INSTALL_HINT}")
-    session = Browser(binary, driver)
-    try:
-        yield session
-    finally:
-        session.close()
+    yield from open_browser()
 
 
 def _wait_for(condition, seconds: float = 10.0) -> bool:

@@ -21,7 +21,7 @@ import yaml
 
 from briefgen.cli import main
 
-from .browser import INSTALL_HINT, Browser, find_chromium
+from .browser import Browser, open_browser
 from .conftest import ROOT, SEEDS, write
 
 pypdf = pytest.importorskip("pypdf")
@@ -187,15 +187,7 @@ def test_pdf_charts_are_vector_with_text(pdf: Path, pages: list[str]):
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    pytest.importorskip("selenium", reason="selenium is not installed: pip install '.[test]'")
-    binary, driver = find_chromium()
-    if binary is None or driver is None:
-        pytest.skip(f"no {'Chromium' if binary is None else 'chromedriver'}: {INSTALL_HINT}")
-    session = Browser(binary, driver)
-    try:
-        yield session
-    finally:
-        session.close()
+    yield from open_browser()
 
 
 VISIBLE = """
