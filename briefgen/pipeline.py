@@ -74,7 +74,10 @@ def build_brief(
         fetched = refresh(config, store, now=now, day=day, offline=offline)
         # Select: from the store, the articles whose date falls in the window (or whose source is always in scope).
         articles = select_articles(stored_articles(config, store, span), span)
-        log.info("%d articles in the %s window ending %s", len(articles), span.label, span.end)
+        # A source's own window wins over the brief's: say so, or "24h" misleads for `window: all`.
+        own = "; ".join(f"{s.name}: {s.window}" for s in config.sources if s.enabled and s.window)
+        log.info("%d articles in the %s window ending %s%s", len(articles), span.label, span.end,
+                 f" (own windows: {own})" if own else "")
         pause_at("analyse")
         # Recall: what the newest earlier brief said, for "What changed".
         previous = changes.previous_brief(target, day, store=store)
