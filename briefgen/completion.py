@@ -156,12 +156,20 @@ def _zsh(tree: Command, prog: str) -> str:
 
 def _fish(tree: Command, prog: str) -> str:
     lines = [f"# fish completion for {prog}; save as ~/.config/fish/completions/{prog}.fish", f"complete -c {prog} -f"]
+    # fish sees words, not paths: `sources check` also "has seen" `check`, so a top-level
+    # command named like a subcommand must rule out the groups that hold its namesake.
+    holders: dict[str, list[str]] = {}
+    for group in tree.children:
+        for child in group.children:
+            holders.setdefault(child.path[-1], []).append(group.path[-1])
     for node in _all(tree):
         if node.path:
             seen = " ".join(node.path)
             condition = f"__fish_seen_subcommand_from {node.path[-1]}"
             if len(node.path) > 1:
                 condition = f"__fish_seen_subcommand_from {node.path[-2]}; and {condition}"
+            elif node.path[-1] in holders:
+                condition += f"; and not __fish_seen_subcommand_from {' '.join(holders[node.path[-1]])}"
         else:
             seen, condition = "", "__fish_use_subcommand"
         for child in node.children:

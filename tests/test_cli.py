@@ -265,6 +265,26 @@ def test_zsh_and_fish_completion_name_every_command(shell: str, capsys):
         assert subprocess.run([*check], input=script, text=True, check=False).returncode == 0
 
 
+
+def test_fish_offers_each_command_its_own_flags(tmp_path: Path, capsys):
+    if not shutil.which("fish"):
+        pytest.skip("fish is not installed (make test installs it)")
+    assert main(["completion", "fish"]) == 0
+    script = tmp_path / "briefgen.fish"
+    script.write_text(capsys.readouterr().out, encoding="utf-8")
+
+    def complete(line: str) -> list[str]:
+        probe = f"source {script}; complete -C '{line}'"
+        out = subprocess.run(["fish", "--no-config", "-c", probe], capture_output=True, text=True, check=True).stdout
+        return [row.split("\t")[0] for row in out.splitlines()]
+
+    assert "--offline" in complete("briefgen check --")
+    assert "--strict" in complete("briefgen generate --")
+    # `sources check` has no --offline: fish must not take it for the top-level `check`.
+    assert "--offline" not in complete("briefgen sources check --")
+    assert "--config" in complete("briefgen sources check --")
+    assert {"import", "check"} <= set(complete("briefgen sources "))
+
 def test_the_scheduler_and_its_runs_log_json_lines(tmp_path: Path):
     config = _project(tmp_path, schedule={"cron": "*/2 * * * * *"}, output={"formats": ["md"]})
     environ = {**os.environ, "PYTHONPATH": str(ROOT)}
