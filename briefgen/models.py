@@ -82,6 +82,22 @@ class SummaryPoint:
     passage_id: str
     score: float
     themes: tuple[str, ...] = ()
+    # The story the point tells (its id), and the passages shown before this one so that
+    # it stands alone ("It fired..." comes with the sentence that names "it").
+    story: str | None = None
+    context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThemeStory:
+    """A story as a theme section shows it: its lead, or only its headline when the bottom
+    line already tells it, then what else it says on the theme."""
+
+    story: str
+    # The bottom-line line (1-based) that tells it, or None when the section gives its lead.
+    bottom_line: int | None
+    lead: SummaryPoint | None
+    points: tuple[SummaryPoint, ...] = ()
 
 
 @dataclass
@@ -92,6 +108,7 @@ class ThemeSection:
     passages: list[Passage]
     # True when every summary point cites state media only: the brief says so.
     state_media_only: bool = False
+    stories: list[ThemeStory] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -106,6 +123,10 @@ class Quote:
     attribution: str | None
     passage_ids: tuple[str, ...]
     source_ids: tuple[str, ...]
+    # The story whose sentence holds it, and whether the body already prints that sentence
+    # (then the brief links to it instead of printing the words again).
+    story: str | None = None
+    printed: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,6 +180,10 @@ class TimelineEvent:
     text: str
     passage_id: str
     source_ids: tuple[str, ...]
+    # As for Quote: the story, and whether its sentence is printed already (in the body, or
+    # by an earlier event of the timeline).
+    story: str | None = None
+    printed: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,6 +224,12 @@ class Changes:
     previous_date: date | None
     themes: list[ThemeChange] = field(default_factory=list)
     quiet: list[QuietTheme] = field(default_factory=list)
+    # Story level (ids of today's stories): new, continuing with an update, continuing
+    # with nothing new; and the previous brief's stories that nothing today continues.
+    new_stories: list[str] = field(default_factory=list)
+    updated_stories: list[str] = field(default_factory=list)
+    unchanged_stories: list[str] = field(default_factory=list)
+    quiet_stories: list[StoryRecord] = field(default_factory=list)
 
     @property
     def first(self) -> bool:
@@ -269,17 +300,65 @@ class IngestResult:
 
 
 @dataclass(frozen=True)
+class StoryLink:
+    """The story of an earlier brief that a story of today's continues."""
+
+    date: date
+    story: str
+    # When the story was first reported (its first brief's date) and today's day of it (1 = first).
+    first_reported: date
+    day: int
+    # True when today brings articles no earlier brief had: an update, not a repeat.
+    updated: bool = True
+
+
+@dataclass(frozen=True)
+class StoryRecord:
+    """A story as an earlier brief told it, read back from the store."""
+
+    date: date
+    id: str
+    rank: int
+    headline: str
+    lead: str
+    article_ids: tuple[str, ...]
+    themes: tuple[str, ...]
+    first_reported: date
+
+
+@dataclass(frozen=True)
 class Story:
-    """Articles that tell the same story (the same wire copy in several outlets)."""
+    """One event, told by one or more articles (the same wire copy, or other words)."""
 
     id: str
     article_ids: tuple[str, ...]
     # Distinct source names that reported it, in citation order.
     sources: tuple[str, ...]
+    # The best article title; for an untitled file, its first sentence.
+    headline: str = ""
+    # The passages of the lead: the first one or two sentences of the most representative
+    # article that are news and stand alone.
+    lead: tuple[str, ...] = ()
+    lead_text: str = ""
+    # The article the headline and lead come from.
+    main_article: str | None = None
+    # Earliest publication date, and earliest moment any of its articles was first seen.
+    published: datetime | None = None
+    first_seen: datetime | None = None
+    themes: tuple[str, ...] = ()
+    # 1 = the day's most important story; None until ranked.
+    rank: int | None = None
+    score: float = 0.0
+    continues: StoryLink | None = None
 
     @property
     def reported_by(self) -> int:
         return len(self.sources)
+
+    @property
+    def stale(self) -> bool:
+        """Seen in an earlier brief and not updated since: not news today."""
+        return self.continues is not None and not self.continues.updated
 
 
 @dataclass(frozen=True)

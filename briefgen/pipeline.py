@@ -17,6 +17,9 @@ from .store import Store, default_path
 
 log = logging.getLogger(__name__)
 
+# How far back a story of an earlier brief may be continued by one of today's.
+STORY_MEMORY = timedelta(days=14)
+
 
 @dataclass
 class BuildResult:
@@ -82,7 +85,9 @@ def build_brief(
         # Recall: what the newest earlier brief said, for "What changed".
         previous = changes.previous_brief(target, day, store=store)
         # Analyse: stories, passages, themes, summaries, bottom line, quotes, entities, timeline, changes.
-        result = analyse.analyse(articles, config, previous=previous, spans=store)
+        # Stories of the briefs of the last STORY_MEMORY days, which today's may continue.
+        earlier_stories = store.earlier_stories(day, day - STORY_MEMORY)
+        result = analyse.analyse(articles, config, previous=previous, spans=store, day=day, window=span, earlier=earlier_stories)
         # History: earlier briefs from the store, for each theme's trend and the trend chart.
         earlier = history.earlier_briefs(target, day, store=store)
         brief = Brief(
@@ -114,6 +119,7 @@ def build_brief(
         store.record_brief(day, [a.id for a in articles])
         store.record_counts(brief.record())
         store.record_points(day, {t.key: [p.text for p in t.summary] for t in brief.themes})
+        store.record_stories(day, brief.stories)
     # Archive: <out>/index.html lists every brief, <out>/latest is the newest.
     pause_at("archive")
     archive = write_archive(target, config)

@@ -43,7 +43,9 @@ def test_json_brief_matches_the_contract_and_is_reproducible(project: Path):
     for source in data["sources"]:
         assert {"id", "name", "title", "url", "path", "published"} <= set(source)
         assert source["name"] == "Seed articles" and source["path"].startswith("seeds/")
-    assert 3 <= len(data["bottom_line"]) <= 5
+    # The bottom line tells distinct stories, one line each: the seeds are two stories.
+    assert [p["story"] for p in data["bottom_line"]] == [s["id"] for s in sorted(data["stories"], key=lambda s: s["rank"])]
+    assert len(data["bottom_line"]) == 2
     for theme in data["themes"]:
         assert theme["summary"], theme["key"]
         assert theme["passages"], theme["key"]

@@ -26,7 +26,9 @@ from briefgen.models import (
     BriefRecord,
     Passage,
     SourceNote,
+    Story,
     SummaryPoint,
+    ThemeStory,
     ThemeCount,
     ThemeMatch,
     ThemeSection,
@@ -78,12 +80,17 @@ def make_brief() -> Brief:
                 [ThemeMatch("missiles", 2.1, ("launch*",)), ThemeMatch("economy", 2.0, ("factory",))]),
         Passage("a3:0:0", "a3", f"# Not a heading {LINK}", 0, 0, []),
     ]
+    second = SummaryPoint(passages[1].text, ("a2", "a1"), "a2:0:0", 2.1, ("missiles",), "s-a2")
+    stories = [
+        Story("s-a1", ("a1",), ("Yonhap",), articles[0].title, ("a1:0:0",), passages[0].text, "a1",
+              themes=("missiles",), rank=1),
+        Story("s-a2", ("a2",), (articles[1].source,), articles[1].title, ("a2:0:0",), passages[1].text, "a2",
+              themes=("missiles",), rank=2),
+    ]
+    # The first story is in the bottom line: its theme section names it; the second is told there.
     missiles = ThemeSection(
-        "missiles",
-        "Missile launches",
-        [SummaryPoint(passages[0].text, ("a1",), "a1:0:0", 4.5, ("missiles",)),
-         SummaryPoint(passages[1].text, ("a2", "a1"), "a2:0:0", 2.1, ("missiles",))],
-        passages[:2],
+        "missiles", "Missile launches", [second], passages[:2],
+        stories=[ThemeStory("s-a1", 1, None), ThemeStory("s-a2", None, second)],
     )
     quiet = ThemeSection("diplomacy", "Diplomacy", [], [])
     return Brief(
@@ -93,11 +100,12 @@ def make_brief() -> Brief:
         generated_at=datetime(2024, 1, 17, 7, 0, tzinfo=SEOUL),
         window=Window("24h", datetime(2024, 1, 16, 0, 0, tzinfo=SEOUL), datetime(2024, 1, 17, 0, 0, tzinfo=SEOUL)),
         articles=articles,
-        bottom_line=[SummaryPoint(passages[0].text, ("a1",), "a1:0:0", 4.5, ("missiles",))],
+        bottom_line=[SummaryPoint(passages[0].text, ("a1",), "a1:0:0", 4.5, ("missiles",), "s-a1")],
         themes=[missiles, quiet],
         other=[passages[2]],
         notes=[SourceNote("Broken feed", "https://feeds.example.org/rss", f"HTTP 500 {SCRIPT}")],
         passages=passages,
+        stories=stories,
     )
 
 
@@ -404,7 +412,7 @@ def test_contents_list_the_sections_in_page_order(brief, config):
 
 def test_theme_sections_open_with_points_and_trend(brief, config):
     page = render_html(brief, config)
-    assert '<strong class="stat-points">2 points</strong> · 2 passages from 2 articles' in page
+    assert '<strong class="stat-points">2 stories</strong> · 2 passages from 2 articles' in page
     assert '<span class="trend trend-none">no earlier brief in 14 days to compare with</span>' in page
     assert 'id="chart-coverage"' in page and 'id="chart-trend"' not in page
 
@@ -415,7 +423,7 @@ def test_theme_sections_open_with_points_and_trend(brief, config):
     page = render_html(brief, config)
     assert '<span class="trend trend-up"><span class="trend-symbol" aria-hidden="true">▲</span> up: 2 vs 1.0 a brief over 3 earlier briefs</span>' in page
     # Diplomacy was in none of the earlier briefs.
-    assert "0 points</strong> · 0 passages from 0 articles" in page
+    assert "0 stories</strong> · 0 passages from 0 articles" in page
     assert 'id="chart-trend"' in page
     assert "▲ up: 2 vs 1.0 a brief over 3 earlier briefs" in render_markdown(brief, config)
 

@@ -278,12 +278,23 @@ def test_second_brief_reports_what_changed(project: Path):
     (project / "seeds/000_f94ec538fc6634e2.txt").unlink()
     second = build_brief(cfg, date(2024, 1, 17), out_dir=out, formats=["json", "md"]).brief
     assert second.changes.previous_date == date(2024, 1, 16)
+    # The seed left is the same story with nothing new: not repeated as news. The deleted
+    # seed's story has gone quiet.
+    kept = first.stories[[s.main_article for s in first.stories].index(second.stories[0].main_article)]
+    assert second.changes.unchanged_stories == [kept.id] and not second.changes.new_stories
+    assert [r.headline for r in second.changes.quiet_stories] == [s.headline for s in first.stories if s.id != kept.id]
+    assert second.stories[0].continues.first_reported == date(2024, 1, 16) and second.bottom_line == []
     drills = next(c for c in second.changes.themes if c.key == "drills")
-    assert drills.new and drills.dropped
+    assert not drills.new and drills.dropped
     data = json.loads((out / "2024-01-17/brief-2024-01-17.json").read_text(encoding="utf-8"))
     assert data["changes"]["previous_date"] == "2024-01-16"
+    assert data["changes"]["stories"]["unchanged"] == [kept.id]
+    assert data["stories"][0]["continues"] == {"date": "2024-01-16", "story": kept.id, "first_reported": "2024-01-16",
+                                                "day": 2, "updated": False}
     md = (out / "2024-01-17/brief-2024-01-17.md").read_text(encoding="utf-8")
-    assert "_Since the brief of 16 Jan 2024:" in md and "- **New** " in md
+    assert "_Since the brief of 16 Jan 2024: 0 new stories, 0 updated, 1 with nothing new, 1 gone quiet._" in md
+    assert f"- **Nothing new** {kept.headline}" in md.replace("\\", "") and "- **Gone quiet** " in md
+    assert "_Nothing new since the last brief._" in md
 
 
 # -- Emerging topics ------------------------------------------------------------------
@@ -358,11 +369,14 @@ def test_json_carries_every_new_section(project: Path):
     build_brief(cfg, date(2024, 1, 17), out_dir=project / "out", formats=["json"])
     data = json.loads((project / "out/2024-01-17/brief-2024-01-17.json").read_text(encoding="utf-8"))
     assert {"quotes", "entities", "timeline", "changes", "emerging"} <= set(data)
-    assert set(data["quotes"][0]) == {"text", "speaker", "speaker_kind", "role", "attribution", "passage_ids", "source_ids"}
+    assert set(data["quotes"][0]) == {"text", "speaker", "speaker_kind", "role", "attribution", "passage_ids", "source_ids",
+                                      "story", "printed"}
     assert set(data["entities"][0]) == {"name", "kind", "mentions", "aliases", "roles", "themes", "passage_ids", "source_ids", "known"}
-    assert set(data["timeline"][0]) == {"date", "end", "status", "expression", "basis", "text", "passage_id", "source_ids"}
+    assert set(data["timeline"][0]) == {"date", "end", "status", "expression", "basis", "text", "passage_id", "source_ids",
+                                        "story", "printed"}
     assert data["timeline"][0]["date"] == "--09-08"
-    assert data["changes"] == {"previous_date": None, "themes": [], "quiet": []}
+    assert data["changes"] == {"previous_date": None, "themes": [], "quiet": [],
+                               "stories": {"new": [], "updated": [], "unchanged": [], "quiet": []}}
     assert set(data["emerging"][0]) == {"terms", "passage_ids", "source_ids", "points"}
     people = {e["name"] for e in data["entities"] if e["kind"] == "person"}
     assert {"Kim Jong-un", "Jo Chol Su", "Sergey Lavrov", "Josep Borrell", "Jake Sullivan", "Choe Son Hui"} <= people
@@ -397,6 +411,7 @@ def test_what_changed_comes_from_the_store_when_the_json_is_gone(project: Path):
     assert second.changes.previous_date == date(2024, 1, 16)
     before = {t.key: [p.text for p in t.summary] for t in first.themes}
     drills = next(c for c in second.changes.themes if c.key == "drills")
-    # Points of the first brief that cite the deleted seed are gone today: counted as dropped.
+    # Points of the first brief that today's summary no longer carries are counted as dropped.
     assert drills.dropped == sum(1 for t in before["drills"] if t not in [p.text for p in next(s for s in second.themes if s.key == "drills").summary])
-    assert drills.new
+    # The story of the deleted seed went quiet; the other, unchanged, is not news today.
+    assert len(second.changes.quiet_stories) == 1 and len(second.changes.unchanged_stories) == 1

@@ -39,7 +39,9 @@ TREND = (
 )
 # Sentences the templates write themselves; \d+ and DATE are their only variables.
 TEMPLATE_SENTENCES = [
-    rf"\d+ points? · \d+ passages? from \d+ articles?(?: ·)? {TREND}",
+    rf"\d+ (?:stories|story) · \d+ passages? from \d+ articles?(?: ·)? {TREND}",
+    rf"Since the brief of {DATE}: \d+ new (?:stories|story), \d+ updated, \d+ with nothing new, \d+ gone quiet\.",
+    r"Nothing new since the last brief\.",
     r"Articles and passages per theme in this brief\. A passage is one sentence; it may count under several themes\.",
     r"Passages per theme in each brief of the last \d+ days, on one scale; the dark bar is this brief\.",
     r"Daily brief",
@@ -62,6 +64,12 @@ TEMPLATE_SENTENCES = [
     rf"Generated: {WHEN}",
     LONGDATE,
 ]
+SHORT = r"\d{1,2} [A-Z][a-z]{2}"
+# What a story says of itself: who reported it and since when (storyview.storymeta).
+META = (
+    r"(?:reported by \d+ sources(?: · )?)?"
+    rf"(?:day \d+, first reported {SHORT}|nothing new since {SHORT} \(first reported {SHORT}\))?"
+)
 EVENT_DATE = (
     r"(?:\d{1,2}(?:–\d{1,2})? [A-Z][a-z]{2}(?: \d{4})?(?: – \d{1,2} [A-Z][a-z]{2}(?: \d{4})?)?"
     r"(?: \(year not given\))?|\d{4}|[A-Z][a-z]{2} \d{4}|[A-Z][a-z]+ \(date not known\))"
@@ -86,6 +94,14 @@ class Checker:
         self.roles = {r for e in brief.entities for r in e.roles} | {q.role for q in brief.quotes if q.role}
         self.titles = {_norm(a.title) for a in brief.articles} | {"(untitled)"}
         self.source_names = {_norm(a.source) for a in brief.articles}
+        # A headline is an article's title, or (untitled file) a sentence of it.
+        self.headlines = {_norm(s.headline) for s in brief.stories}
+        by_id = {a.id: a for a in brief.articles}
+        for story in brief.stories:
+            assert _norm(story.headline) in self.titles or any(
+                _norm(story.headline) in self.texts[a] for a in story.article_ids if a in by_id), story.headline
+        if brief.changes:
+            self.headlines |= {_norm(r.headline) for r in brief.changes.quiet_stories}
         self.checked = 0
 
     def verbatim(self, text: str, cites: list[int], where: str) -> None:
@@ -100,6 +116,14 @@ class Checker:
         text = _norm(text)
         assert any(re.fullmatch(p, text) for p in TEMPLATE_SENTENCES), f"{where}: not a template sentence: {text!r}"
         self.checked += 1
+
+    def headline(self, text: str, where: str) -> None:
+        assert _norm(text) in self.headlines, f"{where}: not a story's headline: {text!r}"
+        self.checked += 1
+
+    def meta(self, element: lxml.html.HtmlElement, where: str) -> None:
+        for meta in element.find_class("story-meta"):
+            assert re.fullmatch(META, _norm(meta.text_content())), f"{where}: {meta.text_content()!r}"
 
     def themes_list(self, text: str, where: str) -> None:
         if text != "—":
@@ -149,8 +173,24 @@ def check_html(page: str, checker: Checker) -> None:
             checker.template(text, where)
         elif "toc-list" in parent_cls:
             assert text in headings, f"{where}: {text!r} is not a section"
+        elif "story" in cls:
+            check_story(block, checker, where)
+        elif "story-changes" in parent_cls:
+            tags = [t.text_content() for t in block.find_class("tag")]
+            rest = _text(block, ("cites", "tag"))
+            headline, _, tail = rest.rpartition(": ")
+            if tags == ["New"]:
+                checker.headline(rest, where)
+            elif tags and re.fullmatch(r"Day \d+", tags[0]):
+                checker.headline(headline, where)
+                assert re.fullmatch(rf"first reported {DATE}", tail), f"{where}: {tail!r}"
+            else:
+                checker.headline(headline, where)
+                assert re.fullmatch(rf"last in the brief of {DATE}", tail), f"{where}: {tail!r}"
         elif "quote" in cls:
             checker.verbatim(_text(block.find("q")), cites, where)
+            for link in block.find_class("in-story"):
+                checker.headline(_norm(link.text_content()).removeprefix("in "), where)
             speaker = block.find_class("speaker")[0]
             strong = speaker.find("strong")
             if strong is None:
@@ -165,18 +205,26 @@ def check_html(page: str, checker: Checker) -> None:
         elif "event" in cls:
             when = block.find_class("when")[0].text_content()
             assert re.fullmatch(EVENT_DATE, when), f"{where}: {when!r}"
-            checker.verbatim(_text(block, ("cites", "when")), cites, where)
+            if block.find_class("in-story"):
+                # Its sentence is printed in the body: the event names the story instead.
+                checker.headline(_text(block, ("cites", "when")), where)
+            else:
+                checker.verbatim(_text(block, ("cites", "when")), cites, where)
         elif "points" in parent_cls:
             tags = block.find_class("tag")
             if tags:
                 assert [t.text_content() for t in tags] == ["New"], where
             for reported in block.find_class("reported"):
                 assert re.fullmatch(r"reported by \d+ sources", reported.text_content()), where
-            checker.verbatim(_text(block, ("cites", "tag", "reported")), cites, where)
+            checker.meta(block, where)
+            checker.verbatim(_text(block, ("cites", "tag", "reported", "story-meta")), cites, where)
         elif "quiet" in parent_cls:
-            label, _, rest = text.partition(": ")
-            assert label in checker.theme_labels, where
-            assert re.fullmatch(rf"\d+ points? on {DATE}, none today\.", rest), f"{where}: {rest!r}"
+            label, _, rest = text.rpartition(": ")
+            if label in checker.theme_labels:
+                assert re.fullmatch(rf"\d+ points? on {DATE}, none today\.", rest), f"{where}: {rest!r}"
+            else:
+                checker.headline(label, where)
+                assert re.fullmatch(rf"in the brief of {DATE}, nothing today\.", rest), f"{where}: {rest!r}"
         elif "source-list" in parent_cls:
             number = int(block.get("value"))
             article = checker.brief.articles[number - 1]
@@ -222,6 +270,21 @@ def check_html(page: str, checker: Checker) -> None:
                 assert re.fullmatch(r"\d+\.\d(?:: .+)?", _text(match, ("theme-name",))), where
         else:
             raise AssertionError(f"{where}: a block of unknown shape: {text!r}")
+
+
+def check_story(block: lxml.html.HtmlElement, checker: Checker, where: str) -> None:
+    """A story in a theme section: its headline, then its lead (verbatim, cited), or a
+    reference to where the brief tells it, then who reported it and since when. Its own
+    points are a nested list, read as points."""
+    checker.headline(block.find_class("headline")[0].text_content(), where)
+    checker.meta(block, where)
+    for ref in block.find_class("ref"):
+        text = _norm(ref.text_content())
+        assert re.fullmatch(r"bottom line \d+", text) or text.removeprefix("see ") in checker.theme_labels, f"{where}: {text!r}"
+    for lead in block.find_class("lead"):
+        checker.verbatim(_text(lead), _cites(lead), where)
+    rest = _text(block, ("cites", "points", "story-meta", "ref", "lead", "headline"))
+    assert rest == "", f"{where}: {rest!r}"
 
 
 def check_chart(svg: lxml.html.HtmlElement, checker: Checker) -> None:
@@ -292,8 +355,20 @@ def check_markdown(doc: str, checker: Checker) -> None:
                 assert _unmd(m.group(3)) == source_label(article), where
             assert _norm(_unmd(m.group(4))) in checker.titles, where
             assert _norm(_unmd(m.group(5))) in checker.source_names, where
+        elif m := re.fullmatch(r"\d+\. (.+)", line):
+            # A bottom-line story: its lead, cited, then who reported it and since when.
+            body, cites = _md_cites(_md_meta(m.group(1), where))
+            checker.verbatim(_unmd(body), cites, where)
+        elif line.startswith("  - "):
+            body, cites = _md_cites(line[4:])
+            checker.verbatim(_unmd(body), cites, where)
+        elif m := re.fullmatch(r"- \*\*(.+?)\*\*(.*)", line):
+            check_md_bold_item(m.group(1), m.group(2), checker, where)
         elif line.startswith("- "):
-            body, cites = _md_cites(re.sub(r" _\(reported by \d+ sources\)_$", "", line[2:]))
+            body, cites = _md_cites(_md_meta(line[2:], where))
+            if m := re.fullmatch(r"(.+) \(in “(.+)”\)", body):
+                checker.headline(_unmd(m.group(2)), where)
+                body = m.group(1)
             if m := re.fullmatch(r"“(.+)” — (?:\*\*(.+?)\*\*(?:, (.+))?|_speaker not named_)", body):
                 checker.verbatim(_unmd(m.group(1)), cites, where)
                 if m.group(2):
@@ -337,6 +412,54 @@ def check_markdown(doc: str, checker: Checker) -> None:
                     assert part == "—" or any(part.startswith(label + " ") for label in checker.theme_labels), where
         else:
             raise AssertionError(f"{where}: a line of unknown shape: {line!r}")
+
+
+def _md_meta(text: str, where: str) -> str:
+    """The line without its trailing "_(reported by 2 sources · day 2, ...)_", checked."""
+    m = re.search(r" _\((.+?)\)_$", text)
+    if not m:
+        return text
+    assert re.fullmatch(META, m.group(1)), f"{where}: {m.group(1)!r}"
+    return text[: m.start()]
+
+
+def check_md_bold_item(bold: str, rest: str, checker: Checker, where: str) -> None:
+    """A list item opening in bold: a timeline event, a change, a note, or a story of a theme."""
+    label = _unmd(bold)
+    body, cites = _md_cites(_md_meta(rest, where))
+    body = _unmd(body).strip()
+    if re.fullmatch(EVENT_DATE, label):
+        if m := re.fullmatch(r"see “(.+)”", body):
+            checker.headline(m.group(1), where)
+        else:
+            checker.verbatim(body, cites, where)
+    elif label == "New":
+        checker.headline(body, where)
+    elif re.fullmatch(r"Day \d+", label):
+        headline, _, tail = body.rpartition(": ")
+        checker.headline(headline, where)
+        assert re.fullmatch(rf"first reported {DATE}", tail), f"{where}: {tail!r}"
+    elif label == "Nothing new":
+        headline, _, tail = body.rpartition(": ")
+        checker.headline(headline, where)
+        assert re.fullmatch(rf"last in the brief of {DATE}", tail), f"{where}: {tail!r}"
+    elif label == "Gone quiet":
+        name, _, tail = body.rpartition(": ")
+        if name in checker.theme_labels:
+            assert re.fullmatch(rf"\d+ points? on {DATE}, none today\.", tail), where
+        else:
+            checker.headline(name, where)
+            assert re.fullmatch(rf"in the brief of {DATE}, nothing today\.", tail), where
+    elif label in ("ERROR", "WARNING"):
+        assert any(_norm(body) == _norm(f"{n.source}" + (f" · {n.target}" if n.target else "") + f": {n.reason}")
+                   for n in checker.brief.notes), where
+    else:
+        # A story in a theme section: headline, then its lead or where the brief tells it.
+        checker.headline(label, where)
+        if body.startswith(": "):
+            checker.verbatim(body[2:], cites, where)
+        else:
+            assert body == "" or re.fullmatch(r"\(bottom line \d+\)", body), f"{where}: {body!r}"
 
 
 # -- The briefs checked -----------------------------------------------------------
@@ -466,8 +589,10 @@ def test_the_checker_rejects_words_no_source_wrote(project: Path):
 
     brief = _build(project)
     config = load_config(project / "sources.yaml")
-    point = brief.themes[0].summary[0]
-    brief.themes[0].summary[0] = dataclasses.replace(point, text="Officials say " + point.text)
+    stories = brief.themes[0].stories
+    n, entry = next((n, e) for n, e in enumerate(stories) if e.points)
+    forged = dataclasses.replace(entry.points[0], text="Officials say " + entry.points[0].text)
+    stories[n] = dataclasses.replace(entry, points=(forged, *entry.points[1:]))
     with pytest.raises(AssertionError, match="not verbatim"):
         check_html(render_html(brief, config), Checker(brief))
     with pytest.raises(AssertionError, match="not verbatim"):

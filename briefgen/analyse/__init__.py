@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 
 from ..config import Config
 from ..models import (
@@ -19,12 +20,15 @@ from ..models import (
     PreviousBrief,
     Quote,
     Story,
+    StoryRecord,
     SummaryPoint,
     ThemeSection,
     TimelineEvent,
+    Window,
 )
+from . import body as body_mod
 from . import changes as changes_mod
-from . import emerging, entities, quotes, summarise, themes, timeline
+from . import emerging, entities, events, quotes, storyline, summarise, themes, timeline
 from . import passages as passages_mod
 from . import stories as stories_mod
 
@@ -52,13 +56,18 @@ def analyse(
     config: Config,
     previous: PreviousBrief | None = None,
     spans: passages_mod.SpanCache | None = None,
+    *,
+    day: date | None = None,
+    window: Window | None = None,
+    earlier: Sequence[StoryRecord] = (),
 ) -> Analysis:
     """Everything the brief says, derived from the articles in scope (and the previous brief, if any).
 
     `spans` (the store) keeps where each article's sentences are, so an article seen in an
-    earlier run is not split again."""
+    earlier run is not split again. `earlier`: the stories of earlier briefs, newest first,
+    which today's stories may continue."""
     with _collector_paused():
-        return _analyse(articles, config, previous, spans)
+        return _analyse(articles, config, previous, spans, day, window, earlier)
 
 
 def _analyse(
@@ -66,14 +75,18 @@ def _analyse(
     config: Config,
     previous: PreviousBrief | None,
     spans: passages_mod.SpanCache | None,
+    day: date | None,
+    window: Window | None,
+    earlier: Sequence[StoryRecord],
 ) -> Analysis:
     lap = _Laps()
-    # The same report in several outlets is one story with all its sources.
-    stories = stories_mod.cluster(articles)
-    lap("stories")
     # Split every article into passages, in citation order.
     split = passages_mod.split_all(articles, spans)
     lap("passages")
+    # The same report in several outlets is one story with all its sources; so is one
+    # event told in other words.
+    stories = events.join(stories_mod.cluster(articles), articles, split)
+    lap("stories")
     # The same sentence in several articles is one passage citing all of them.
     prints = {p.id: passages_mod.fingerprint(p.text) for p in split}
     passages, cited = passages_mod.dedupe(split, prints)
@@ -88,19 +101,16 @@ def _analyse(
     vectors = summarise.Vectors.build(passages)
     assignment.finish()
     lap("themes")
-    sections: list[ThemeSection] = []
+    # Stories: headline and lead, themes, the earlier brief's story each continues, rank.
+    stories = storyline.describe(stories, articles, split, day)
+    stories = storyline.link(stories, earlier, day) if day is not None else stories
+    stories = storyline.rank(stories, passages, window, {t.key: t.weight for t in config.themes})
+    lap("stories")
+    # The body: bottom line, theme sections and other developments, no sentence twice.
     labels = {a.id: a.source_type for a in articles}
-    for theme in config.themes:
-        members = [p for p in passages if p.match(theme.key)]
-        points = summarise.select(members, vectors, config.brief.summary_points, theme.key, cited)
-        # A theme told only by state media must say so: the analyst weighs it differently.
-        state_only = bool(points) and all(labels.get(s) == "state media" for p in points for s in p.source_ids)
-        sections.append(ThemeSection(theme.key, theme.label, points, members, state_only))
-    unassigned = [p for p in passages if not p.themes]
+    body = body_mod.compose(stories, passages, split, cited, vectors, config.themes, config.brief, labels, day)
+    sections, other, bottom = body.sections, body.other, body.bottom_line
     by_id = {p.id: p for p in passages}
-    # "Other developments" shows the most central of the passages no theme claimed.
-    other = [by_id[pt.passage_id] for pt in summarise.select(unassigned, vectors, config.brief.other_points, None, cited)]
-    bottom = summarise.bottom_line({s.key: s.summary for s in sections}, by_id, vectors, config.brief.bottom_line)
     lap("summaries")
     # People, organisations, places: the gazetteer's names and capitalised names, aliases merged.
     mentions = entities.recognise(articles, split, config.entities)
@@ -110,16 +120,19 @@ def _analyse(
     said = quotes.select(quotes.extract(articles, split, mentions, kept, cited), found, config.brief.quotes)
     lap("quotes")
     # Dated events, resolved against each article's anchor where it has one.
-    events = timeline.extract(articles, passages, cited, config.brief.timeline_events)
+    events_found = timeline.extract(articles, passages, cited, config.brief.timeline_events)
     lap("timeline")
-    # What changed since the previous brief.
-    change = changes_mod.compare(sections, previous)
+    # Quotes and timeline events whose sentence the body prints link to it instead.
+    said, events_found = body_mod.link_back(said, events_found, body.printed, stories)
+    # What changed since the previous brief: stories new, updated and gone quiet.
+    change = changes_mod.compare(sections, previous, stories, earlier)
     lap("changes")
     # Emerging topics: clusters of the passages no theme claimed.
+    unassigned = [p for p in passages if not p.themes]
     topics = emerging.find(unassigned, cited, config.brief)
     lap("emerging")
     log.debug("analysed %d articles, %d passages: %s", len(articles), len(passages), lap)
-    return Analysis(passages, sections, other, bottom, stories, said, found, events, change, topics, lap.times)
+    return Analysis(passages, sections, other, bottom, stories, said, found, events_found, change, topics, lap.times)
 
 
 @contextmanager

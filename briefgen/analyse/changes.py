@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..history import brief_folders
-from ..models import Changes, PreviousBrief, QuietTheme, ThemeChange, ThemeSection
+from ..models import Changes, PreviousBrief, QuietTheme, Story, StoryRecord, ThemeChange, ThemeSection
 from .passages import fingerprint
 
 if TYPE_CHECKING:
@@ -55,8 +55,13 @@ def _previous_from_files(out_dir: Path, day: date, after: date | None) -> Previo
     return None
 
 
-def compare(sections: Sequence[ThemeSection], previous: PreviousBrief | None) -> Changes:
-    """Today's summaries against the previous brief's."""
+def compare(
+    sections: Sequence[ThemeSection],
+    previous: PreviousBrief | None,
+    stories: Sequence[Story] = (),
+    earlier: Sequence[StoryRecord] = (),
+) -> Changes:
+    """Today's stories and summaries against the previous brief's."""
     if previous is None:
         return Changes(None)
     said = [text for texts in previous.points.values() for text in texts]
@@ -79,7 +84,21 @@ def compare(sections: Sequence[ThemeSection], previous: PreviousBrief | None) ->
     for key, texts in previous.points.items():
         if key not in current and texts:
             changes.quiet.append(QuietTheme(key, previous.labels.get(key, key), len(texts)))
+    _stories(changes, stories, [r for r in earlier if r.date == previous.date])
     return changes
+
+
+def _stories(changes: Changes, stories: Sequence[Story], before: Sequence[StoryRecord]) -> None:
+    """Story level: today's stories new, updated or unchanged; the previous brief's gone quiet."""
+    for story in stories:
+        if story.continues is None:
+            changes.new_stories.append(story.id)
+        elif story.continues.updated:
+            changes.updated_stories.append(story.id)
+        else:
+            changes.unchanged_stories.append(story.id)
+    continued = {s.continues.story for s in stories if s.continues is not None}
+    changes.quiet_stories.extend(r for r in before if r.id not in continued)
 
 
 def _similarity(rows: list[str], columns: list[str]):  # type: ignore[no-untyped-def]

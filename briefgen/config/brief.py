@@ -20,8 +20,13 @@ class BriefConfig(Model):
         None,
         description="Time of day (HH:MM) on the brief date at which the window ends; default end of day.",
     )
-    bottom_line: int = Field(5, ge=1, le=10, description="Most points in the bottom line.")
-    summary_points: int = Field(4, ge=1, le=20, description="Most summary points per theme.")
+    bottom_line: int = Field(5, ge=1, le=10, description="Most stories in the bottom line, one line each.")
+    summary_points: int = Field(
+        4, ge=1, le=20, description="Most sentences a theme section prints: its stories' leads and their other points on the theme."
+    )
+    stories_per_theme: int = Field(
+        6, ge=1, le=50, description="Most stories a theme section lists (a story already in the bottom line is listed by its headline)."
+    )
     other_points: int = Field(5, ge=0, le=50, description="Most points under 'Other developments'.")
     quotes: int = Field(10, ge=0, le=50, description="Most key quotes shown; attributed quotes come first.")
     timeline_events: int = Field(30, ge=0, le=200, description="Most timeline events shown.")

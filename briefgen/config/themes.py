@@ -34,6 +34,10 @@ class ThemeConfig(Model):
         default_factory=list,
         description="Example sentences; similarity to them counts as evidence.",
     )
+    weight: float = Field(
+        1.0, ge=0, le=10,
+        description="How much a story in this theme counts when the day's stories are ranked (1 = as much as any other theme).",
+    )
     example_weight: float = Field(
         3.0, ge=0, description="Score added per unit of cosine similarity to the closest example."
     )

@@ -81,7 +81,7 @@ from .. import history
 from ..config import Config
 from ..errors import RenderError
 from ..models import Article, Brief, ThemeCount, TimelineEvent
-from . import charts, toc
+from . import charts, storyview, toc
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +137,8 @@ def environment(config: Config) -> jinja2.Environment:
         score=score,
         eventdate=eventdate,
         contents=toc.contents,
+        storymeta=storyview.storymeta,
+        words=storyview.words,
     )
     return env
 
@@ -199,6 +201,7 @@ def context(brief: Brief, config: Config) -> dict[str, Any]:
             "passages": config.brief.emerging_min_passages,
             "articles": config.brief.emerging_min_articles,
         },
+        **storyview.story_context(brief),
     }
 
 

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ..models import Brief, Changes, Passage, SourceHealth, SummaryPoint
+from ..models import Brief, Changes, Passage, SourceHealth, Story, SummaryPoint
 
 SCHEMA_VERSION = 1
 
@@ -22,6 +22,8 @@ def _point(point: SummaryPoint, brief: Brief) -> dict[str, Any]:
         "passage_id": point.passage_id,
         "themes": list(point.themes),
         "reported_by": brief.reported_by(point.source_ids),
+        "story": point.story,
+        "context_passage_ids": list(point.context),
     }
 
 
@@ -87,15 +89,21 @@ def to_dict(brief: Brief) -> dict[str, Any]:
                 "summary": [_point(p, brief) for p in s.summary],
                 "state_media_only": s.state_media_only,
                 "passages": [_passage(p, s.key, brief) for p in s.passages],
+                "stories": [
+                    {
+                        "story": t.story,
+                        "bottom_line": t.bottom_line,
+                        "lead": _point(t.lead, brief) if t.lead else None,
+                        "points": [_point(p, brief) for p in t.points],
+                    }
+                    for t in s.stories
+                ],
             }
             for s in brief.themes
         ],
         "other": [_passage(p, None, brief) for p in brief.passages if not p.themes],
         "notes": [{"source": n.source, "target": n.target, "reason": n.reason, "level": n.level} for n in brief.notes],
-        "stories": [
-            {"id": s.id, "source_ids": list(s.article_ids), "sources": list(s.sources), "reported_by": s.reported_by}
-            for s in brief.stories
-        ],
+        "stories": [_story(s) for s in brief.stories],
         "health": [_health(h) for h in brief.health],
         "quotes": [
             {
@@ -106,6 +114,8 @@ def to_dict(brief: Brief) -> dict[str, Any]:
                 "attribution": q.attribution,
                 "passage_ids": list(q.passage_ids),
                 "source_ids": list(q.source_ids),
+                "story": q.story,
+                "printed": q.printed,
             }
             for q in brief.quotes
         ],
@@ -133,6 +143,8 @@ def to_dict(brief: Brief) -> dict[str, Any]:
                 "text": t.text,
                 "passage_id": t.passage_id,
                 "source_ids": list(t.source_ids),
+                "story": t.story,
+                "printed": t.printed,
             }
             for t in brief.timeline
         ],
@@ -165,6 +177,40 @@ def _changes(changes: Changes | None, brief: Brief) -> dict[str, Any] | None:
             for c in changes.themes
         ],
         "quiet": [{"key": q.key, "label": q.label, "previous_points": q.previous_points} for q in changes.quiet],
+        "stories": {
+            "new": list(changes.new_stories),
+            "updated": list(changes.updated_stories),
+            "unchanged": list(changes.unchanged_stories),
+            "quiet": [
+                {"id": r.id, "date": r.date.isoformat(), "headline": r.headline, "first_reported": r.first_reported.isoformat()}
+                for r in changes.quiet_stories
+            ],
+        },
+    }
+
+
+def _story(story: Story) -> dict[str, Any]:
+    link = story.continues
+    return {
+        "id": story.id,
+        "source_ids": list(story.article_ids),
+        "sources": list(story.sources),
+        "reported_by": story.reported_by,
+        "headline": story.headline,
+        "lead": story.lead_text,
+        "lead_passage_ids": list(story.lead),
+        "themes": list(story.themes),
+        "published": _iso(story.published),
+        "first_seen": _iso(story.first_seen),
+        "continues": None if link is None else {
+            "date": link.date.isoformat(),
+            "story": link.story,
+            "first_reported": link.first_reported.isoformat(),
+            "day": link.day,
+            "updated": link.updated,
+        },
+        "rank": story.rank,
+        "score": story.score,
     }
 
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import date
 
-from ..models import BriefRecord, PreviousBrief, ThemeCount
+from ..models import BriefRecord, PreviousBrief, Story, StoryRecord, ThemeCount
 from .db import Database
 
 
@@ -94,3 +94,41 @@ class BriefStore(Database):
         with self._lock:
             rows = self.conn.execute("SELECT article_id FROM brief_articles WHERE brief_date = ? ORDER BY article_id", (day.isoformat(),))
             return [r[0] for r in rows]
+
+    def record_stories(self, day: date, stories: Sequence[Story]) -> None:
+        """The stories the brief for `day` told (a rebuild replaces them)."""
+        rows = []
+        for n, story in enumerate(stories, start=1):
+            first = story.continues.first_reported if story.continues else day
+            rows.append((
+                day.isoformat(), story.id, story.rank or n, story.headline, story.lead_text,
+                json.dumps(list(story.article_ids)), json.dumps(list(story.themes)), first.isoformat(),
+            ))
+        with self.transaction() as db:
+            db.execute("DELETE FROM brief_stories WHERE brief_date = ?", (day.isoformat(),))
+            db.executemany(
+                "INSERT OR REPLACE INTO brief_stories (brief_date, story_id, rank, headline, lead, article_ids, themes, first_reported)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def earlier_stories(self, day: date, first: date) -> list[StoryRecord]:
+        """The stories of the briefs dated in [first, day), newest brief first."""
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT * FROM brief_stories WHERE brief_date >= ? AND brief_date < ? ORDER BY brief_date DESC, rank",
+                (first.isoformat(), day.isoformat()),
+            ).fetchall()
+        return [
+            StoryRecord(
+                date=date.fromisoformat(r["brief_date"]),
+                id=r["story_id"],
+                rank=r["rank"],
+                headline=r["headline"],
+                lead=r["lead"],
+                article_ids=tuple(json.loads(r["article_ids"])),
+                themes=tuple(json.loads(r["themes"])),
+                first_reported=date.fromisoformat(r["first_reported"]),
+            )
+            for r in rows
+        ]

@@ -145,6 +145,21 @@ MIGRATIONS: list[str] = [
         spans TEXT NOT NULL
     );
     """,
+    # 7: the stories each brief told, so that a later brief knows a story it continues
+    # ("day 3, first reported 25 Nov") and which stories went quiet.
+    """
+    CREATE TABLE brief_stories (
+        brief_date     TEXT NOT NULL,
+        story_id       TEXT NOT NULL,
+        rank           INTEGER NOT NULL,
+        headline       TEXT NOT NULL,
+        lead           TEXT NOT NULL,
+        article_ids    TEXT NOT NULL,
+        themes         TEXT NOT NULL,
+        first_reported TEXT NOT NULL,
+        PRIMARY KEY (brief_date, story_id)
+    );
+    """,
 ]
 
 

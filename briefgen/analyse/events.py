@@ -1,0 +1,134 @@
+"""Stories across wordings: articles that report the same event in their own words (two
+outlets on one launch) are one story, joined after the near-duplicate merge.
+
+Each story so far is profiled by what its reporting opens with: the title and first
+passages of its articles, as a TF-IDF vector, and the names and numbers in them. Two
+stories are candidates when they share a name that is not everywhere in the day (an
+inverted index, so no all-pairs comparison: a name in more than COMMON_NAME stories
+proposes no pair); a candidate pair is one event when the two were published close
+together, share at least SHARED_NAMES names or numbers, and their profiles are similar."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from ..models import Article, Passage, Story
+
+# Passages from the top of each article that make its profile: where news writing puts the event.
+PROFILE_PASSAGES = 4
+# Cosine similarity of two profiles from which their stories tell one event.
+SAME_EVENT = 0.3
+# Names and numbers two stories must share to be one event.
+SHARED_NAMES = 2
+# Two reports of one event are published within this of each other (undated ones are not joined).
+SAME_DAY = timedelta(hours=36)
+# A name in more stories than this proposes no pair: it is the day's topic, not an event.
+COMMON_NAME = 40
+
+_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*")
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+# Capitalised words that open sentences or are too general to identify an event.
+_NOT_NAMES = frozenset(
+    "The A An In On At As After Before But And Or If It He She They This That These Those "
+    "We I His Her Its Their Our On Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
+    "January February March April May June July August September October November December "
+    "Mr Mrs Ms Dr Meanwhile However Also While When Where What Who Why How".split()
+)
+
+
+def profile_texts(stories: Sequence[Story], articles: dict[str, Article], passages: dict[str, list[Passage]]) -> list[str]:
+    """Per story, the text it is compared by: each article's title and first passages."""
+    out = []
+    for story in stories:
+        parts = []
+        for article_id in story.article_ids:
+            article = articles[article_id]
+            parts.append(article.title)
+            parts.extend(p.text for p in passages.get(article_id, [])[:PROFILE_PASSAGES])
+        out.append("\n".join(parts))
+    return out
+
+
+def names(text: str) -> set[str]:
+    """The capitalised names and the numbers in a text, folded to lower case."""
+    found = set()
+    for match in _NAME.finditer(text):
+        words = [w for w in match.group(0).split() if w not in _NOT_NAMES]
+        if words:
+            found.add(" ".join(words).casefold())
+    found.update(n.rstrip(".,") for n in _NUMBER.findall(text) if len(n.rstrip(".,")) >= 2)
+    return found
+
+
+def join(stories: Sequence[Story], articles: Sequence[Article], passages: Sequence[Passage]) -> list[Story]:
+    """The stories with those that tell the same event in other words merged, in citation order."""
+    if len(stories) < 2:
+        return list(stories)
+    from .tfidf import WORDS, fit_transform
+
+    by_id = {a.id: a for a in articles}
+    of_article: dict[str, list[Passage]] = defaultdict(list)
+    for passage in passages:
+        of_article[passage.article_id].append(passage)
+    texts = profile_texts(stories, by_id, of_article)
+    try:
+        matrix, _ = fit_transform(texts, WORDS, (1, 1))
+    except ValueError:  # nothing but stop words anywhere
+        return list(stories)
+    keys = [names(text) for text in texts]
+    when = [_published(story, by_id) for story in stories]
+    index: dict[str, list[int]] = defaultdict(list)
+    for n, found in enumerate(keys):
+        for name in found:
+            index[name].append(n)
+    parent = list(range(len(stories)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(stories)):
+        candidates: set[int] = set()
+        for name in keys[i]:
+            posting = index[name]
+            if len(posting) <= COMMON_NAME:
+                candidates.update(j for j in posting if j > i)
+        for j in sorted(candidates):
+            if root(i) == root(j) or not _close(when[i], when[j]):
+                continue
+            if len(keys[i] & keys[j]) < SHARED_NAMES:
+                continue
+            if float((matrix[i] @ matrix[j].T).toarray()[0, 0]) >= SAME_EVENT:
+                parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(stories)):
+        groups[root(i)].append(i)
+    order = {a.id: n for n, a in enumerate(articles)}
+    joined = []
+    for members in sorted(groups.values(), key=min):
+        if len(members) == 1:
+            joined.append(stories[members[0]])
+            continue
+        ids = sorted({a for m in members for a in stories[m].article_ids}, key=order.__getitem__)
+        sources: list[str] = []
+        for article_id in ids:
+            for name in (by_id[article_id].source, *by_id[article_id].also_in):
+                if name not in sources:
+                    sources.append(name)
+        joined.append(Story(f"s-{ids[0]}", tuple(ids), tuple(sources)))
+    return joined
+
+
+def _published(story: Story, articles: dict[str, Article]) -> datetime | None:
+    dates = [articles[a].published for a in story.article_ids if articles[a].published is not None]
+    return min(dates) if dates else None
+
+
+def _close(a: datetime | None, b: datetime | None) -> bool:
+    return a is not None and b is not None and abs(a - b) <= SAME_DAY
+

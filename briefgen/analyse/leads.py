@@ -1,0 +1,113 @@
+"""What a sentence can be shown as: background or news, standing alone or leaning on the
+sentence before it. Stories take their leads from here, and every point of the brief is
+made to stand alone here.
+
+Wire copy puts the news in its first sentence or two; background (definitions, history,
+"has long...", a year far from the brief's) comes lower down, and a sentence that opens
+with "It", "He" or "Meanwhile" needs the one before it to be understood."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from ..models import Passage
+
+# A pronoun or connective at the start: the sentence leans on the one before it.
+_DANGLING = re.compile(
+    r"^[\"“‘']?(?:it|its|it's|he|she|his|her|they|them|their|this|that|these|those|"
+    r"but|and|or|so|yet|also|meanwhile|however|moreover|furthermore|nevertheless|still|"
+    r"then|thus|therefore|instead|besides|likewise|similarly|both|such|"
+    r"the move|the statement|the decision|the remarks|the comments|the incident|the latter|the former|"
+    r"earlier|later|separately|in addition|in response|in turn|as a result|at the same time)\b",
+    re.IGNORECASE,
+)
+# Words that make a sentence background rather than the day's news.
+_BACKGROUND = re.compile(
+    r"\b(?:has|have|had) long\b|\blong[- ](?:standing|running|time)\b|\bhistorically\b|"
+    r"\bfor (?:decades|years|centuries)\b|\bdating back\b|\bhas a long history\b|\bhave a long history\b|"
+    r"\b(?:is|are|was|were) (?:an?|the) (?:annual|yearly|biennial|regular|routine|series|set|"
+    r"longest|largest|oldest|name|term|type|kind|group|member|body|agency|organi[sz]ation|country|state|city)\b|"
+    r"\b(?:is|are) held (?:every|each|annually|twice)\b|\bwas (?:founded|established|created|formed) in\b|"
+    r"\b(?:is|are) known as\b|\brefers to\b|\bis defined as\b",
+    re.IGNORECASE,
+)
+_SINCE_YEAR = re.compile(r"^\W*(?:since|in|by|from|until|between) (?:the )?(1[89]\d\d|20\d\d)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
+# A year this far before the brief's date makes a sentence that leans on it history.
+OLD_YEARS = 2
+
+
+def dangling(text: str) -> bool:
+    """Whether the sentence opens with a pronoun or connective that points back."""
+    return _DANGLING.match(text.lstrip()) is not None
+
+
+def background(text: str, today: date | None = None) -> bool:
+    """Whether the sentence is background: a definition, history, or dated far from `today`."""
+    if _BACKGROUND.search(text):
+        return True
+    if today is None:
+        return False
+    if _SINCE_YEAR.match(text):
+        year = int(_SINCE_YEAR.match(text).group(1))  # type: ignore[union-attr]
+        return year <= today.year - OLD_YEARS
+    years = [int(y) for y in _YEAR.findall(text)]
+    # Every year the sentence names is long past, and it names one: it tells history.
+    return bool(years) and max(years) <= today.year - OLD_YEARS and (
+        "since" in text.casefold() or " in " + str(max(years)) in text
+    )
+
+
+def standalone(passage: Passage, before: Passage | None) -> tuple[Passage, ...] | None:
+    """The passages to show for `passage` so that it stands alone: itself, or its
+    predecessor and itself when it leans on it; None when it cannot stand alone."""
+    if not dangling(passage.text):
+        return (passage,)
+    if before is None or dangling(before.text) or before.article_id != passage.article_id:
+        return None
+    if len(before.text.split()) + len(passage.text.split()) > 75:
+        return None
+    return (before, passage)
+
+
+def news_score(text: str) -> float:
+    """How much a sentence reads as an event being reported: a reporting or action verb in
+    the past or present, a number, a day named."""
+    lowered = text.casefold()
+    score = 0.0
+    if re.search(r"\b(?:said|says|told|announced|reported|confirmed|warned|claimed|stated)\b", lowered):
+        score += 1.0
+    if re.search(r"\b\w+ed\b|\b(?:fired|fires|launched|launches|held|holds|met|meets|began|begins|sent|sends|struck)\b", lowered):
+        score += 1.0
+    if re.search(r"\b(?:on|late|early) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(?:today|yesterday|this week)\b|\brecently\b", lowered):
+        score += 0.75
+    if re.search(r"\d", lowered):
+        score += 0.25
+    return score
+
+
+def choose_lead(passages: Sequence[Passage], headline: str, today: date | None, window: int = 5) -> tuple[Passage, ...]:
+    """The lead of an article: its first sentence that is news, not background, and stands
+    alone (with its predecessor if it leans on it), among the first `window` passages;
+    else the first that is not background anywhere in it; else nothing."""
+    head = _plain(headline)
+    candidates = [p for p in passages if _plain(p.text) != head]
+    by_index = {p.index: p for p in passages}
+    fallback: tuple[Passage, ...] = ()
+    for n, passage in enumerate(candidates):
+        if background(passage.text, today) or len(passage.text.split()) < 8:
+            continue
+        shown = standalone(passage, by_index.get(passage.index - 1))
+        if shown is None or any(background(p.text, today) or _plain(p.text) == head for p in shown):
+            continue
+        if n < window and news_score(passage.text) >= 1.0:
+            return shown
+        if not fallback:
+            fallback = shown
+    return fallback
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
