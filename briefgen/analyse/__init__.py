@@ -103,7 +103,10 @@ def _analyse(
     lap("themes")
     # Stories: headline and lead, themes, the earlier brief's story each continues, rank.
     stories = storyline.describe(stories, articles, split, day)
-    stories = storyline.link(stories, earlier, day) if day is not None else stories
+    if day is not None and earlier:
+        # A continuing story is told by what is new in it: describe it again from those articles.
+        stories = storyline.link(stories, earlier, day)
+        stories = storyline.describe(stories, articles, split, day, storyline.told(earlier))
     stories = storyline.rank(stories, passages, window, {t.key: t.weight for t in config.themes})
     lap("stories")
     # The body: bottom line, theme sections and other developments, no sentence twice.

@@ -20,6 +20,9 @@ from .passages import fingerprint
 
 # Most extra points one story gives a theme section beyond its lead.
 POINTS_PER_STORY = 2
+# Within one story, a sentence this similar to one already printed retells it (another
+# outlet's wording of the lead): it adds nothing.
+RETELLS = 0.3
 
 
 @dataclass
@@ -29,6 +32,8 @@ class Printed:
     texts: set[str] = field(default_factory=set)
     # passage id -> the story whose entry printed it
     passages: dict[str, str | None] = field(default_factory=dict)
+    # story id -> the passages printed for it, in order
+    by_story: dict[str, list[str]] = field(default_factory=dict)
 
     def has(self, shown: Sequence[Passage]) -> bool:
         return any(fingerprint(p.text) in self.texts for p in shown)
@@ -37,6 +42,8 @@ class Printed:
         for passage in shown:
             self.texts.add(fingerprint(passage.text))
             self.passages.setdefault(passage.id, story)
+            if story is not None:
+                self.by_story.setdefault(story, []).append(passage.id)
 
 
 @dataclass
@@ -137,7 +144,7 @@ def compose(
                     if len(extra) >= POINTS_PER_STORY or len(summary) >= brief.summary_points:
                         break
                     shown = alone(by_id[candidate.passage_id])
-                    if shown is None:
+                    if shown is None or _retells(vectors, shown[-1].id, printed.by_story.get(story.id, [])):
                         continue
                     made = point(shown, story, candidate.score)
                     printed.add(shown, story.id)
@@ -162,6 +169,16 @@ def compose(
         printed.add(shown, story.id if story else None)
         other.append(shown[0])
     return Body(bottom, sections, other, printed)
+
+
+def _retells(vectors: summarise.Vectors, passage_id: str, told: Sequence[str]) -> bool:
+    """Whether a passage says again what one of `told` (the same story's printed passages) says."""
+    rows = [vectors.index[t] for t in told if t in vectors.index]
+    row = vectors.index.get(passage_id)
+    if row is None or not rows or vectors.matrix is None:
+        return False
+    sims = (vectors.matrix[rows] @ vectors.matrix[row].T).toarray().ravel()
+    return float(np.max(sims)) >= RETELLS
 
 
 def link_back(

@@ -29,6 +29,7 @@ SAME_DAY = timedelta(hours=36)
 COMMON_NAME = 40
 
 _NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*")
+_POSSESSIVE = re.compile(r"['’]s$")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 # Capitalised words that open sentences or are too general to identify an event.
 _NOT_NAMES = frozenset(
@@ -56,9 +57,12 @@ def names(text: str) -> set[str]:
     """The capitalised names and the numbers in a text, folded to lower case."""
     found = set()
     for match in _NAME.finditer(text):
-        words = [w for w in match.group(0).split() if w not in _NOT_NAMES]
+        words = [_POSSESSIVE.sub("", w) for w in match.group(0).split() if w not in _NOT_NAMES]
         if words:
+            # The whole name and each of its words: "Foreign Minister Sergei Lavrov" and
+            # "Sergei Lavrov" share "sergei" and "lavrov".
             found.add(" ".join(words).casefold())
+            found.update(w.casefold() for w in words if len(w) > 2 and w != "of")
     found.update(n.rstrip(".,") for n in _NUMBER.findall(text) if len(n.rstrip(".,")) >= 2)
     return found
 

@@ -30,8 +30,11 @@ def describe(
     articles: Sequence[Article],
     passages: Sequence[Passage],
     today: date | None,
+    told_before: frozenset[str] = frozenset(),
 ) -> list[Story]:
-    """Each story with its headline, lead, themes and dates filled in."""
+    """Each story with its headline, lead, themes and dates filled in. A story that
+    continues an earlier one takes its headline and lead from the articles that are not
+    in `told_before` (those earlier briefs had), when it has any."""
     by_id = {a.id: a for a in articles}
     of_article: dict[str, list[Passage]] = defaultdict(list)
     for passage in passages:
@@ -39,7 +42,9 @@ def describe(
     out = []
     for story in stories:
         members = [by_id[a] for a in story.article_ids]
-        main = _representative(members, of_article)
+        # A story that continues an earlier brief's is told by what is new in it.
+        fresh = [a for a in members if story.continues is None or a.id not in told_before]
+        main = _representative(fresh or members, of_article)
         headline = _headline(main, of_article[main.id])
         shown = leads.choose_lead(of_article[main.id], headline, today)
         lead_text = " ".join(p.text for p in shown)
@@ -89,6 +94,11 @@ def _headline(article: Article, told: Sequence[Passage]) -> str:
     if title and not re.fullmatch(r"[\w.-]+\.(?:txt|md|markdown|html?)", title):
         return title
     return told[0].text if told else (article.path or article.id)
+
+
+def told(earlier: Sequence[StoryRecord]) -> frozenset[str]:
+    """Every article an earlier brief's story had."""
+    return frozenset(a for r in earlier for a in r.article_ids)
 
 
 def link(stories: Sequence[Story], earlier: Sequence[StoryRecord], today: date) -> list[Story]:

@@ -1,0 +1,232 @@
+"""Stories on a multi-outlet day: three feeds on loopback tell the same events in their own
+words, with background paragraphs mixed in. Each event must be one story with the right
+`reported_by`, led by an event sentence (not background), and the brief must print no
+sentence twice nor any sentence that leans on the one before it."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from briefgen.analyse import leads
+from briefgen.cli import main
+
+from .feedserver import FeedServer, Route, rss
+
+DAY = "2024-03-19"
+
+
+def story(guid: str, title: str, paragraphs: list[str], when: str) -> dict[str, str]:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return {"guid": guid, "title": title, "link": f"https://{guid.split('-')[0]}.example/{guid}", "description": body,
+            "date": f"Mon, 18 Mar 2024 {when} GMT"}
+
+
+OUTLETS = {
+    "Wire A": [
+        story("a-1", "North Korea fires ballistic missiles toward East Sea", [
+            "North Korea fired several short-range ballistic missiles into the East Sea on Monday morning, "
+            "South Korea's Joint Chiefs of Staff said.",
+            "The missiles flew about 300 kilometres before splashing down outside Japan's exclusive economic zone, "
+            "the Joint Chiefs said.",
+            "North Korea has been under United Nations sanctions over its weapons programmes since 2006.",
+        ], "00:40:00"),
+        story("a-2", "Lavrov arrives in Pyongyang for talks", [
+            "Russian Foreign Minister Sergei Lavrov arrived in Pyongyang on Monday for two days of talks with his "
+            "counterpart Choe Son Hui, the Russian Foreign Ministry said.",
+            "He is expected to discuss military cooperation and the war in Ukraine.",
+        ], "03:10:00"),
+        story("a-3", "Freedom Shield drills begin", [
+            "Freedom Shield is an annual exercise that replaced the Key Resolve drills in 2019.",
+            "South Korea and the United States began the 11-day Freedom Shield exercise on Monday, mobilising "
+            "48 aircraft and thousands of troops, the South's military said.",
+        ], "01:00:00"),
+    ],
+    "Broadcaster B": [
+        story("b-1", "Pyongyang launches short-range missiles, Seoul says", [
+            "Seoul's military said Monday that Pyongyang had launched a salvo of short-range ballistic missiles "
+            "off its east coast.",
+            "Japan's Defence Ministry said the missiles came down outside its exclusive economic zone after "
+            "flying roughly 300 kilometres.",
+            "It was the third launch this year.",
+        ], "01:20:00"),
+        story("b-2", "Allies open Freedom Shield exercise", [
+            "US and South Korean forces opened their Freedom Shield exercise on Monday with 48 aircraft taking "
+            "part in combined field training across the peninsula.",
+            "North Korea has long condemned the drills as a rehearsal for invasion.",
+        ], "02:30:00"),
+    ],
+    "Agency C": [
+        story("c-1", "Russian foreign minister visits North Korea", [
+            "Sergei Lavrov landed in Pyongyang on Monday for talks with North Korean Foreign Minister "
+            "Choe Son Hui on expanding military cooperation, Russian state media reported.",
+            "Since 2022, Moscow has drawn ever closer to Pyongyang.",
+        ], "04:00:00"),
+        story("c-2", "Weather agency forecasts typhoon season", [
+            "The Korea Meteorological Administration said on Monday that two or three typhoons are expected to "
+            "reach the peninsula this summer.",
+        ], "05:00:00"),
+    ],
+}
+EVENTS = {
+    "missiles": {"a-1", "b-1"},
+    "lavrov": {"a-2", "c-1"},
+    "drills": {"a-3", "b-2"},
+    "typhoon": {"c-2"},
+}
+
+
+@pytest.fixture
+def day(tmp_path: Path):
+    with FeedServer() as server:
+        sources = []
+        for n, (name, items) in enumerate(OUTLETS.items()):
+            server.routes[f"/{n}.xml"] = Route(rss(items, title=name))
+            sources.append(f"  - {{name: {name}, url: '{server.url(f'/{n}.xml')}'}}\n")
+        config = (Path(__file__).resolve().parents[1] / "sources.yaml").read_text(encoding="utf-8")
+        start = config.index("sources:\n")
+        end = config.index("\nthemes:\n")
+        config = config[:start] + "sources:\n" + "".join(sources) + config[end:]
+        config = re.sub(r"(?m)^  window: .*$", "  window: 48h", config)
+        (tmp_path / "sources.yaml").write_text(config, encoding="utf-8")
+        assert main(["generate", "-q", "--config", str(tmp_path / "sources.yaml"), "--date", DAY,
+                     "--out", str(tmp_path / "out"), "--format", "json,html,md"]) == 0
+    folder = tmp_path / "out" / DAY
+    return (json.loads((folder / f"brief-{DAY}.json").read_text(encoding="utf-8")),
+            (folder / f"brief-{DAY}.html").read_text(encoding="utf-8"))
+
+
+def _guids(data: dict, story: dict) -> set[str]:
+    urls = {s["id"]: s["url"] for s in data["sources"]}
+    return {urls[i].rsplit("/", 1)[-1] for i in story["source_ids"]}
+
+
+def test_each_event_is_one_story_with_its_outlets(day):
+    data, _ = day
+    told = {frozenset(_guids(data, s)): s for s in data["stories"]}
+    assert set(told) == {frozenset(v) for v in EVENTS.values()}
+    by_event = {name: told[frozenset(guids)] for name, guids in EVENTS.items()}
+    assert by_event["missiles"]["sources"] == ["Wire A", "Broadcaster B"] or set(by_event["missiles"]["sources"]) == {"Wire A", "Broadcaster B"}
+    assert {k: v["reported_by"] for k, v in by_event.items()} == {"missiles": 2, "lavrov": 2, "drills": 2, "typhoon": 1}
+    assert by_event["missiles"]["themes"][:1] == ["missiles"] or "missiles" in by_event["missiles"]["themes"]
+    assert "drills" in by_event["drills"]["themes"] and "russia" in by_event["lavrov"]["themes"]
+    assert by_event["typhoon"]["themes"] == []
+
+
+def test_leads_are_events_not_background(day):
+    data, _ = day
+    today = date.fromisoformat(DAY)
+    for story in data["stories"]:
+        assert story["lead"], story["headline"]
+        assert not leads.background(story["lead"], today), story["lead"]
+        assert not leads.dangling(story["lead"]), story["lead"]
+        assert story["headline"] in {i["title"] for items in OUTLETS.values() for i in items}
+    lead = {frozenset(_guids(data, s)): s["lead"] for s in data["stories"]}
+    assert "began the 11-day Freedom Shield exercise" in lead[frozenset(EVENTS["drills"])] or \
+        "opened their Freedom Shield exercise" in lead[frozenset(EVENTS["drills"])]
+    # The bottom line: the themed stories, most corroborated first, never the typhoon.
+    lines = [p["story"] for p in data["bottom_line"]]
+    ranked = {s["id"]: s for s in data["stories"]}
+    assert len(lines) == len(set(lines)) == 3
+    assert all(ranked[s]["reported_by"] == 2 for s in lines)
+
+
+def _body_sentences(page: str) -> list[str]:
+    root = lxml.html.fromstring(page)
+    texts = []
+    for section in ("bottom-line", "theme-missiles", "theme-drills", "theme-russia", "other"):
+        found = root.get_element_by_id(section, None)
+        if found is None:
+            continue
+        for node in found.find_class("points") + found.find_class("lead"):
+            for item in (node.iter("li") if node.tag in ("ul", "ol") else [node]):
+                clone = lxml.html.fromstring(lxml.html.tostring(item))
+                for drop in clone.find_class("cite") + clone.find_class("story-meta") + clone.find_class("reported"):
+                    drop.drop_tree()
+                for nested in clone.findall(".//ul"):
+                    nested.drop_tree()
+                text = " ".join(clone.text_content().split())
+                if text:
+                    texts.append(text)
+    return texts
+
+
+def test_no_sentence_is_printed_twice_and_none_leans_on_another(day):
+    data, page = day
+    printed = _body_sentences(page)
+    assert printed
+    sentences = [s for text in printed for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", text)]
+    assert len(sentences) == len(set(sentences)), [s for s in sentences if sentences.count(s) > 1]
+    for text in printed:
+        assert not leads.dangling(text), text
+    # "It was the third launch this year." leans on its sentence: shown only with it, or not at all.
+    if "It was the third launch this year." in " ".join(printed):
+        assert any(t.endswith("It was the third launch this year.") and len(t) > 40 for t in printed)
+
+
+def test_the_seeds_brief_prints_each_sentence_once_and_each_alone(project: Path):
+    out = project / "out"
+    assert main(["generate", "-q", "--config", str(project / "sources.yaml"), "--date", "2024-01-17",
+                 "--out", str(out), "--format", "json,html"]) == 0
+    page = (out / "2024-01-17/brief-2024-01-17.html").read_text(encoding="utf-8")
+    data = json.loads((out / "2024-01-17/brief-2024-01-17.json").read_text(encoding="utf-8"))
+    printed = _body_sentences(page)
+    assert len(printed) >= 10
+    sentences = [s for text in printed for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", text)]
+    assert len(sentences) == len(set(sentences)), [s for s in sentences if sentences.count(s) > 1]
+    for text in printed:
+        assert not leads.dangling(text), text
+    # "It fired a ballistic missile..." is printed only after the sentence that names "it".
+    joined = " ".join(printed)
+    assert "It fired a ballistic missile" not in joined or \
+        "nuclear deterrent against US manoeuvers in the region. It fired a ballistic missile" in joined
+    # The bottom line: distinct stories, each led by news, not background.
+    stories = [p["story"] for p in data["bottom_line"]]
+    assert stories and len(stories) == len(set(stories))
+    for point in data["bottom_line"]:
+        assert not leads.background(point["text"], date(2024, 1, 17)), point["text"]
+    # Quotes and timeline events whose sentence the body prints link to their story.
+    root = lxml.html.fromstring(page)
+    timeline = root.get_element_by_id("timeline")
+    for event in timeline.find_class("event"):
+        text = " ".join(event.text_content().split())
+        assert not any(s in text for s in sentences if len(s) > 40), text
+    assert timeline.find_class("story-link")
+
+
+@pytest.mark.parametrize("text", [
+    "Freedom Shield is an annual exercise that replaced the Key Resolve drills in 2019.",
+    "North Korea has long condemned the drills as a rehearsal for invasion.",
+    "Since 2001, the two navies have trained together every spring.",
+    "North Korea has been under a UN arms embargo since first testing a nuclear bomb in 2006.",
+    "The UN Security Council adopted Resolution 1718 in 2006.",
+])
+def test_background_is_recognised(text: str):
+    assert leads.background(text, date(2024, 3, 19))
+
+
+@pytest.mark.parametrize("text", [
+    "North Korea fired a ballistic missile into the East Sea on Monday, the Joint Chiefs of Staff said.",
+    "North Korea recently launched its first ballistic missile of 2024 amid hostile rhetoric.",
+    "Lavrov said Russia would continue cooperating closely with Pyongyang.",
+])
+def test_news_is_not_background(text: str):
+    assert not leads.background(text, date(2024, 3, 19))
+
+
+@pytest.mark.parametrize(("text", "leans"), [
+    ("It fired a ballistic missile that flew over Japan.", True),
+    ("Meanwhile, Lavrov insisted on Tuesday that US policy does not promote peace.", True),
+    ("“But we will respond,” he said.", True),
+    ("The move came as Choe departed for Moscow.", True),
+    ("Itochu shares rose 3 percent.", False),
+    ("Hesitant allies met in Seoul.", False),
+    ("North Korea fired a missile.", False),
+])
+def test_dangling_openings(text: str, leans: bool):
+    assert leads.dangling(text) is leans
