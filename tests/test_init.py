@@ -68,13 +68,18 @@ def test_a_new_user_gets_a_brief_on_their_own_themes_following_the_printed_steps
     sources = {s["id"]: s["path"] for s in brief["sources"]}
     assert sorted(sources.values()) == ["articles/climate.txt", "articles/energy.txt"]
     for key, needle in (("climate-policy", "emissions"), ("energy-markets", "Brent crude")):
-        points = themes[key]["summary"]
+        # What a theme tells: its stories' lines in the bottom line, and its own points.
+        listed = {s["story"] for s in themes[key]["stories"]}
+        points = [p for p in brief["bottom_line"] if p["story"] in listed] + themes[key]["summary"]
         assert points, f"{key} has no points"
         assert all(p["source_ids"] for p in points), "every point is cited"
         assert any(needle in p["text"] for p in points)
     # Each theme's points cite the article they come from.
-    assert {sources[i] for p in themes["climate-policy"]["summary"] for i in p["source_ids"]} == {"articles/climate.txt"}
-    assert {sources[i] for p in themes["energy-markets"]["summary"] for i in p["source_ids"]} == {"articles/energy.txt"}
+    stories = {s["id"]: s for s in brief["stories"]}
+    for key, path in (("climate-policy", "articles/climate.txt"), ("energy-markets", "articles/energy.txt")):
+        told = [stories[s["story"]] for s in themes[key]["stories"]]
+        assert {sources[i] for s in told for i in s["source_ids"]} == {path}
+        assert {sources[i] for p in themes[key]["summary"] for i in p["source_ids"]} <= {path}
     html = next(p for p in written if p.suffix == ".html").read_text(encoding="utf-8")
     assert "Climate and Energy Brief" in html and "Energy markets" in html
 

@@ -156,7 +156,7 @@ def test_pdf_title_block_and_running_heads(pages: list[str]):
 def test_pdf_themes_open_with_points_and_trend(pages: list[str]):
     text = _flat("\n".join(pages))
     # Four earlier briefs of the same seeds: every theme is steady against them.
-    assert len(re.findall(r"4 points · \d+ passages from 2 articles ≈ steady: (\d+) vs \1\.0 a brief over 4 earlier briefs", text)) == 3
+    assert len(re.findall(r"2 stories · \d+ passages from 2 articles ≈ steady: (\d+) vs \1\.0 a brief over 4 earlier briefs", text)) == 3
 
 
 def test_pdf_no_heading_ends_a_page(pages: list[str]):
