@@ -95,7 +95,7 @@ def test_twenty_feeds_make_a_themed_brief_that_names_the_broken_ones(world, capl
     names = {s["name"] for s in data["sources"]}
     assert names == {f"Outlet {n:02d}" for n in range(14)}
     for theme in data["themes"]:
-        assert theme["summary"] and theme["passages"], theme["key"]
+        assert theme["stories"] and theme["passages"], theme["key"]
     health = {h["source"]: h for h in data["health"]}
     assert len(health) == 20
     for name, (_, reason) in BROKEN.items():
