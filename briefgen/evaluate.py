@@ -15,19 +15,26 @@ from pathlib import Path
 import yaml
 
 from .analyse import themes as theme_engine
-from .config import ThemeConfig, load_config
+from .config import ScopeConfig, ThemeConfig, load_config
 from .errors import ConfigError, ExitStatus
 from .models import Passage, ThemeMatch
 
 
 @dataclass(frozen=True)
 class Item:
-    """One labelled passage."""
+    """One labelled passage, with the article it comes from when the file gives articles."""
 
     text: str
     themes: frozenset[str]
     trap: bool = False
     note: str | None = None
+    # Which labelled article (its number in the file), its title, and whether the labeller
+    # marked the passage's theme as clear only from its article.
+    article: int | None = None
+    title: str = ""
+    context: bool = False
+    # The labeller's judgement of the article against the brief's scope: in, out or None.
+    scope: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,10 +89,17 @@ class Report:
     traps: int
     themes: dict[str, Scores]
     misses: list[Miss] = field(default_factory=list)
+    # Passages labelled with no theme (distractors: they share words with the themes).
+    distractors: int = 0
 
     @property
     def micro(self) -> Scores:
         return sum(self.themes.values(), Scores())
+
+    @property
+    def distractors_hit(self) -> list[Miss]:
+        """Passages labelled with no theme that were given one."""
+        return [m for m in self.misses if not m.item.themes and m.got]
 
     @property
     def traps_hit(self) -> list[Miss]:
@@ -94,10 +108,14 @@ class Report:
 
 
 def load_labelled(path: str | Path, theme_keys: Sequence[str] | None = None) -> list[Item]:
-    """Read a labelled file: a YAML list of {text, themes, trap?, note?}."""
+    """Read a labelled file: a YAML list of passages {text, themes, trap?, note?}, or of
+    articles {title, passages: [{text, themes, note?, context?}], scope?, url?, ...}, whose
+    passages are judged with their article (its title, its other passages, its scope)."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, list):
-        raise ValueError(f"{path}: expected a list of passages")
+        raise ValueError(f"{path}: expected a list of passages or of articles")
+    if data and all(isinstance(e, dict) and "passages" in e for e in data):
+        return _load_articles(path, data, theme_keys)
     items: list[Item] = []
     problems: list[str] = []
     for n, entry in enumerate(data):
@@ -117,12 +135,54 @@ def load_labelled(path: str | Path, theme_keys: Sequence[str] | None = None) -> 
     return items
 
 
-def score(items: Sequence[Item], themes: Sequence[ThemeConfig], path: str = "<items>") -> Report:
-    """Assign themes to all items at once (the example similarity is fitted on the whole
-    batch, as in a real brief) and compare with the labels."""
-    passages = [Passage(id=f"t{n}", article_id="eval", text=item.text, paragraph=0, index=n) for n, item in enumerate(items)]
-    evidence = theme_engine.score_all(passages, themes)
-    theme_engine.assign(passages, themes)
+ARTICLE_KEYS = {"url", "source", "licence", "title", "scope", "passages", "published", "note", "retrieved_from"}
+PASSAGE_KEYS = {"text", "themes", "note", "context"}
+
+
+def _load_articles(path: str | Path, data: list, theme_keys: Sequence[str] | None) -> list[Item]:
+    items: list[Item] = []
+    problems: list[str] = []
+    for n, article in enumerate(data):
+        extra = set(article) - ARTICLE_KEYS
+        if extra:
+            problems.append(f"[{n}]: unknown key {', '.join(map(repr, sorted(extra)))}")
+        passages = article.get("passages")
+        if not isinstance(passages, list) or not passages:
+            problems.append(f"[{n}].passages: needs a list of passages")
+            continue
+        for k, entry in enumerate(passages):
+            where = f"[{n}].passages[{k}]"
+            if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
+                problems.append(f"{where}: needs a 'text'")
+                continue
+            labels = entry.get("themes") or []
+            unknown = sorted(set(labels) - set(theme_keys)) if theme_keys is not None else []
+            if unknown:
+                problems.append(f"{where}: unknown theme {', '.join(map(repr, unknown))}")
+            if set(entry) - PASSAGE_KEYS:
+                problems.append(f"{where}: unknown key {', '.join(map(repr, sorted(set(entry) - PASSAGE_KEYS)))}")
+            items.append(Item(" ".join(entry["text"].split()), frozenset(labels), False, entry.get("note"), n,
+                              str(article.get("title") or ""), bool(entry.get("context")), article.get("scope")))
+    if problems:
+        raise ValueError(f"{path}: " + "; ".join(problems))
+    return items
+
+
+def score(
+    items: Sequence[Item], themes: Sequence[ThemeConfig], path: str = "<items>", scope: ScopeConfig | None = None
+) -> Report:
+    """Assign themes to all items at once, as in a real brief (the example similarity is
+    fitted on the whole batch; passages of a labelled article are judged with their article:
+    its title, its other passages, the brief's scope), and compare with the labels."""
+    passages = [
+        Passage(id=f"t{n}", article_id=f"a{item.article}" if item.article is not None else f"p{n}", text=item.text,
+                paragraph=n, index=n)
+        for n, item in enumerate(items)
+    ]
+    titles = {f"a{item.article}": item.title for item in items if item.article is not None}
+    articles = theme_engine.Articles(titles, scope)
+    evidence = theme_engine.score_all(passages, themes, articles)
+    theme_engine.assign(passages, themes, articles)
     counts = {t.key: Scores() for t in themes}
     misses: list[Miss] = []
     for item, passage, all_scores in zip(items, passages, evidence, strict=True):
@@ -132,21 +192,23 @@ def score(items: Sequence[Item], themes: Sequence[ThemeConfig], path: str = "<it
             counts[key] += Scores(int(truth and claimed), int(claimed and not truth), int(truth and not claimed))
         if got != item.themes:
             misses.append(Miss(item, got, tuple(all_scores)))
-    return Report(path, len(items), sum(i.trap for i in items), counts, misses)
+    distractors = sum(1 for item in items if not item.themes)
+    return Report(path, len(items), sum(i.trap for i in items), counts, misses, distractors)
 
 
 def evaluate(config_path: str | Path, labelled_path: str | Path) -> Report:
     """Score the themes of a config file against a labelled file."""
     config = load_config(config_path)
     items = load_labelled(labelled_path, [t.key for t in config.themes])
-    return score(items, config.themes, str(labelled_path))
+    return score(items, config.themes, str(labelled_path), config.scope)
 
 
 def format_report(report: Report, verbose: bool = False) -> str:
     """A plain-text table of the figures; with `verbose`, every misclassified passage."""
     hit = report.traps_hit
     lines = [
-        f"{report.path}: {report.passages} passages, {report.traps} traps, {len(hit)} trap(s) given a wrong theme",
+        f"{report.path}: {report.passages} passages, {report.traps} traps, {len(hit)} trap(s) given a wrong theme, "
+        f"{len(report.distractors_hit)} of {report.distractors} distractors (no theme) given one",
         f"  {'theme':<10} {'precision':>9} {'recall':>7} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4}",
     ]
     rows = [*report.themes.items(), ("micro", report.micro)]
@@ -186,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return ExitStatus.USAGE
         if n:
             print()
-        print(format_report(score(items, config.themes, path), args.verbose))
+        print(format_report(score(items, config.themes, path, config.scope), args.verbose))
     return ExitStatus.OK
 
 
