@@ -145,6 +145,12 @@ MIGRATIONS: list[str] = [
         spans TEXT NOT NULL
     );
     """,
+    # 7: how each article's date was had (feed, front matter, HTML metadata, or only the
+    # file's modification time), and a file's modification time, kept apart from `published`.
+    """
+    ALTER TABLE articles ADD COLUMN date_basis TEXT;
+    ALTER TABLE articles ADD COLUMN modified TEXT;
+    """,
 ]
 
 
