@@ -191,7 +191,10 @@ def test_html_sections_and_citations(brief, config):
     assert '<a class="cite" href="#src-1">[1]</a><a class="cite" href="#src-2">[2]</a>' in page
     for n in (1, 2, 3):
         assert f'id="src-{n}"' in page
-    assert "first seen 17 Jan 2024" in page and "undated" in page
+    # Every source has a date, or says why it has none.
+    assert '<span class="src-date">17 Jan 2024</span>' in page
+    assert '<span class="src-date undated">date unknown: the feed gives none (first seen 17 Jan 2024)</span>' in page
+    assert '<span class="src-date undated">date unknown: the file gives none</span>' in page
     assert "missile, ballistic" in page
     # A theme missing from the brief's sections shows under its key.
     assert '<span class="theme-name">economy</span> 2.0: factory' in page

@@ -22,9 +22,9 @@ Template context (the same for HTML and Markdown):
 - `theme_labels`: `{theme key: label}` for the themes of the brief.
 - `sources`: one entry per article in citation order, each with `number` (its [n]),
   `article`, `url` (the article URL only when it is http(s), else None), `location`
-  (the URL or path as plain text, or None), `date_text` ("17 Jan 2024",
-  "first seen 17 Jan 2024" or "undated") and `label` (the source's type and
-  reliability, "wire · B", or None when the config gives neither).
+  (the URL or path as plain text, or None), `date_text` (see `dates.article_date`),
+  `dated` (True when the article has a publication date) and `label` (the source's type
+  and reliability, "wire · B", or None when the config gives neither).
 - `quotes`: `brief.quotes`, each a `models.Quote` (`text` verbatim without its quotation
   marks, `speaker` or None, `role` or None, `attribution`, `source_ids`).
 - `timeline`: `brief.timeline`, each a `models.TimelineEvent` (`start`, `end`, `status`:
@@ -72,7 +72,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import jinja2
 from markupsafe import Markup, escape
@@ -82,6 +81,9 @@ from ..config import Config
 from ..errors import RenderError
 from ..models import Article, Brief, ThemeCount, TimelineEvent
 from . import charts, toc
+from .dates import article_date
+from .dates import local as _local
+from .dates import short as _short
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +168,7 @@ def context(brief: Brief, config: Config) -> dict[str, Any]:
                 "url": http_url(a.url),
                 "location": a.url or a.path,
                 "date_text": article_date(a, brief.timezone),
+                "dated": a.published is not None,
                 "label": source_label(a),
             }
             for n, a in enumerate(brief.articles, start=1)
@@ -361,24 +364,6 @@ def window_text(brief: Brief) -> str:
     start = _local(window.start, brief.timezone)
     end = _local(window.end, brief.timezone)
     return f"{window.label} · {start:%d %b %Y %H:%M} – {end:%d %b %Y %H:%M} {end.tzname()}"
-
-
-def article_date(article: Article, timezone: str) -> str:
-    if article.published:
-        return _short(_local(article.published, timezone))
-    if article.first_seen:
-        return "first seen " + _short(_local(article.first_seen, timezone))
-    return "undated"
-
-
-def _local(moment: datetime, timezone: str) -> datetime:
-    # A naive datetime is taken to be in the brief's zone, never the machine's.
-    tz = ZoneInfo(timezone)
-    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
-
-
-def _short(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
 
 
 def _one_line(exc: BaseException) -> str:
