@@ -234,7 +234,9 @@ def check_html(page: str, checker: Checker) -> None:
             assert _norm(block.find_class("src-title")[0].text_content()) in checker.titles, where
             source, _, when = block.find_class("src-meta")[0].text_content().partition(" · ")
             assert _norm(source) in checker.source_names, where
-            assert re.fullmatch(rf"(?:first seen )?{DATE}|undated", when), f"{where}: {when!r}"
+            # A date, or "date unknown" and how the date was guessed or why there is none.
+            assert re.fullmatch(rf"{DATE}(?: \(from HTML metadata\))?|date unknown \(file modified {DATE}\)"
+                                rf"|date unknown: the (?:file|feed) gives none(?: \(first seen {DATE}\))?", when), f"{where}: {when!r}"
             url = block.find_class("src-url")
             assert not url or url[0].text_content() in (article.url, article.path), where
         elif "note" in cls:

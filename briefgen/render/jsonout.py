@@ -73,6 +73,8 @@ def to_dict(brief: Brief) -> dict[str, Any]:
                 "url": a.url,
                 "path": a.path,
                 "published": _iso(a.published),
+                "date_basis": a.date_basis,
+                "modified": _iso(a.modified),
                 "author": a.author,
                 "story": story.id if (story := brief.story_of(a.id)) else None,
                 "also_in": list(a.also_in),

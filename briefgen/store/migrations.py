@@ -160,6 +160,12 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (brief_date, story_id)
     );
     """,
+    # 8: how each article's date was had (feed, front matter, HTML metadata, or only the
+    # file's modification time), and a file's modification time, kept apart from `published`.
+    """
+    ALTER TABLE articles ADD COLUMN date_basis TEXT;
+    ALTER TABLE articles ADD COLUMN modified TEXT;
+    """,
 ]
 
 
