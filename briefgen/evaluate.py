@@ -180,7 +180,8 @@ def score(
         for n, item in enumerate(items)
     ]
     titles = {f"a{item.article}": item.title for item in items if item.article is not None}
-    articles = theme_engine.Articles(titles, scope)
+    # Scope is judged per article: a file of lone passages has none to judge.
+    articles = theme_engine.Articles(titles, scope if titles else None)
     evidence = theme_engine.score_all(passages, themes, articles)
     theme_engine.assign(passages, themes, articles)
     counts = {t.key: Scores() for t in themes}

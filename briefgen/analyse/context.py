@@ -16,14 +16,20 @@ from dataclasses import dataclass, field
 
 from ..config import ScopeConfig
 from ..models import Passage
+from .leads import dangling
 
 # Share of an article's passages that pass a theme on their own evidence from which the
 # article is wholly about it (a third: a lead and one more in a short report).
 FULL_SHARE = 1 / 3
 # How much of the context weight the article (title, share) and a neighbour give.
 ARTICLE_PART, NEIGHBOUR_PART = 0.75, 0.5
-# An article argues against a theme when this share of its passages carry only evidence against.
+# An article argues against a theme when this share of its passages carry only evidence
+# against; a passage there with some evidence of its own loses this part of the weight.
 AGAINST_SHARE = 0.3
+AGAINST_PART = 0.5
+# The article helps only a passage with this share of the threshold from its own evidence:
+# context tips a close call, it does not make one out of a single weak word.
+MIN_OWN = 0.6
 # The scope is judged on the title and the first passages (the lead) ...
 LEAD_PASSAGES = 3
 
@@ -95,6 +101,14 @@ def out_of_scope(passages: Sequence[Passage], articles: Articles) -> set[str]:
     return {a for a, told in texts.items() if not scope.judge(articles.titles.get(a, ""), told)}
 
 
+# "It is critical to...": an "it" that points at nothing before it.
+_EXPLETIVE = re.compile(r"^\W*it\s+(?:is|was|has been|remains|would be|will be)\s+\w+\s+(?:to|that)\b", re.IGNORECASE)
+
+
+def _points_back(text: str) -> bool:
+    return dangling(text) and not _EXPLETIVE.match(text)
+
+
 def adjust(
     passages: Sequence[Passage],
     own: list[list[Own]],
@@ -126,9 +140,15 @@ def adjust(
                 if weight == 0 or mine.vetoed:
                     continue
                 if against and mine.positive:
-                    out[r][column] = (-weight, (f"article: against {-weight:+.1f}",))
+                    out[r][column] = (-AGAINST_PART * weight, (f"article: against {-AGAINST_PART * weight:+.1f}",))
                     continue
-                if not mine.positive:
+                if not mine.positive and k > 0 and passing[k - 1] and not mine.negative and _points_back(passages[r].text):
+                    # "It reinforces the alliance..." after a sentence about a drill is about
+                    # that drill: a sentence that opens by pointing back carries its theme.
+                    carried = max(0.0, threshold - mine.score)
+                    out[r][column] = (carried, (f"article: continues the sentence before {carried:+.1f}",))
+                    continue
+                if not mine.positive or mine.score < MIN_OWN * threshold:
                     continue
                 neighbour = any(0 <= j < len(rows) and j != k and passing[j] for j in (k - 1, k + 1))
                 part = min(1.0, ARTICLE_PART * affinity + NEIGHBOUR_PART * neighbour) * weight
