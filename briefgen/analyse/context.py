@@ -148,7 +148,8 @@ def adjust(
                     carried = max(0.0, threshold - mine.score)
                     out[r][column] = (carried, (f"article: continues the sentence before {carried:+.1f}",))
                     continue
-                if not mine.positive or mine.score < MIN_OWN * threshold:
+                # Context tips a close call; a passage that passes alone needs none of it.
+                if not mine.positive or mine.score < MIN_OWN * threshold or passing[k]:
                     continue
                 neighbour = any(0 <= j < len(rows) and j != k and passing[j] for j in (k - 1, k + 1))
                 part = min(1.0, ARTICLE_PART * affinity + NEIGHBOUR_PART * neighbour) * weight

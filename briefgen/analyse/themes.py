@@ -299,7 +299,10 @@ class _Scoring:
         required = [m.requires for m in self.models]
         rows: list[list[tuple[ThemeMatch, bool]]] = []
         for row, passage in enumerate(self.passages):
-            words = tokens(passage.text) if any(required) else []
+            # An all-of group may be met by the passage or by its article's title ("Houthis
+            # attack a tanker": "the attack" in its report is an attack on a ship).
+            title = self.articles.titles.get(passage.article_id, "") if any(required) else ""
+            words = tokens(f"{passage.text} {title}") if any(required) else []
             stemmed = [_stem(w) for w in words]
             outside = passage.article_id in self.out_of_scope
             matches: list[tuple[ThemeMatch, bool]] = []
