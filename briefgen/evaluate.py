@@ -1,6 +1,7 @@
 """Scores theme assignment against hand-labelled passages: per-theme precision, recall
 and F1, their micro-average, and the passages it got wrong.
 
+    briefgen themes test [--config sources.yaml] [--summary] [--min-f1 F] FILE...
     python -m briefgen.evaluate [--config sources.yaml] [--verbose] FILE...
 """
 
@@ -11,12 +12,13 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import yaml
 
 from .analyse import themes as theme_engine
-from .config import ScopeConfig, ThemeConfig, load_config
-from .errors import ConfigError, ExitStatus
+from .config import Config, ScopeConfig, ThemeConfig, load_config
+from .errors import ConfigError, ExitStatus, LabelsError
 from .models import Passage, ThemeMatch
 
 
@@ -131,8 +133,18 @@ def load_labelled(path: str | Path, theme_keys: Sequence[str] | None = None) -> 
             problems.append(f"[{n}]: unknown key {', '.join(map(repr, sorted(extra)))}")
         items.append(Item(entry["text"], frozenset(labels), bool(entry.get("trap", False)), entry.get("note")))
     if problems:
-        raise ValueError(f"{path}: " + "; ".join(problems))
+        raise ValueError(_problems(path, problems, theme_keys))
     return items
+
+
+def _problems(path: str | Path, problems: list[str], theme_keys: Sequence[str] | None) -> str:
+    """One line: the first problems by their place in the file, and how many more."""
+    text = f"{path}: " + "; ".join(problems[:3])
+    if len(problems) > 3:
+        text += f"; and {len(problems) - 3} more"
+    if theme_keys is not None and any("unknown theme" in p for p in problems):
+        text += f" (the config's themes: {', '.join(theme_keys)})"
+    return text
 
 
 ARTICLE_KEYS = {"url", "source", "licence", "title", "scope", "passages", "published", "note", "retrieved_from"}
@@ -164,7 +176,7 @@ def _load_articles(path: str | Path, data: list, theme_keys: Sequence[str] | Non
             items.append(Item(" ".join(entry["text"].split()), frozenset(labels), False, entry.get("note"), n,
                               str(article.get("title") or ""), bool(entry.get("context")), article.get("scope")))
     if problems:
-        raise ValueError(f"{path}: " + "; ".join(problems))
+        raise ValueError(_problems(path, problems, theme_keys))
     return items
 
 
@@ -227,6 +239,32 @@ def format_report(report: Report, verbose: bool = False) -> str:
             if miss.item.note:
                 lines.append(f"      note: {miss.item.note}")
     return "\n".join(lines)
+
+
+def run_files(config: Config, files: Sequence[str | Path], *, verbose: bool = True, min_f1: float | None = None,
+              out: TextIO | None = None) -> int:
+    """`briefgen themes test`: score the config's themes on each labelled file and print the
+    reports; BELOW_TARGET when a file's micro-F1 is under `min_f1`. Raises LabelsError."""
+    out = out or sys.stdout
+    keys = [t.key for t in config.themes]
+    status = ExitStatus.OK
+    for n, path in enumerate(files):
+        try:
+            items = load_labelled(path, keys)
+        except OSError as exc:
+            raise LabelsError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+        except yaml.YAMLError as exc:
+            raise LabelsError(f"{path}: not YAML: {' '.join(str(exc).split())}") from None
+        except ValueError as exc:
+            raise LabelsError(" ".join(str(exc).split())) from None
+        report = score(items, config.themes, str(path), config.scope)
+        if n:
+            print(file=out)
+        print(format_report(report, verbose), file=out)
+        if min_f1 is not None and report.micro.f1 < min_f1:
+            print(f"{path}: micro-F1 {report.micro.f1:.3f} is below the target {min_f1:.3f}", file=out)
+            status = ExitStatus.BELOW_TARGET
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:

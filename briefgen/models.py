@@ -437,6 +437,9 @@ class Brief:
     timeline: list[TimelineEvent] = field(default_factory=list)
     changes: Changes | None = None
     emerging: list[EmergingTopic] = field(default_factory=list)
+    # The config's scope (its label), and the articles it left out of every theme.
+    scope: str | None = None
+    out_of_scope: list[str] = field(default_factory=list)
 
     def theme_counts(self) -> list[ThemeCount]:
         """Points, passages and distinct articles per theme, in theme order."""

@@ -151,6 +151,7 @@ def to_dict(brief: Brief) -> dict[str, Any]:
             for t in brief.timeline
         ],
         "changes": _changes(brief.changes, brief),
+        "scope": None if brief.scope is None else {"label": brief.scope, "left_out": list(brief.out_of_scope)},
         "emerging": [
             {
                 "terms": list(t.terms),
