@@ -14,8 +14,8 @@ from .base import Model
 
 ADDRESS_RE = re.compile(r"^[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+$")
 DURATION_RE = re.compile(r"^(\d+)\s*([smh]?)$")
-SUBJECT_FIELDS = ("title", "date", "longdate", "first_point")
-DEFAULT_SUBJECT = "{title} · {date} · {first_point}"
+SUBJECT_FIELDS = ("title", "date", "longdate", "headline", "first_point")
+DEFAULT_SUBJECT = "{title} · {date} · {headline}"
 
 
 class ScheduleConfig(Model):
@@ -100,7 +100,8 @@ class EmailConfig(Model):
     bcc: list[str] = Field(default_factory=list, description="Recipients not shown to the others.")
     subject: str = Field(
         DEFAULT_SUBJECT,
-        description="Subject template with {title}, {date} (YYYY-MM-DD), {longdate} and {first_point} (the first bottom-line point).",
+        description="Subject template with {title}, {date} (YYYY-MM-DD), {longdate}, {headline} (the top story's "
+        "headline) and {first_point} (the first bottom-line point). The subject is cut at a word to 78 characters.",
     )
     max_attachment_mb: float = Field(
         5, ge=0, description="A PDF larger than this is not attached; the message says where it is."
