@@ -120,7 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--date", type=_date, help="brief date, YYYY-MM-DD (default: today in the config's time zone)")
     gen.add_argument("--out", type=Path, help="output folder (default: output.dir of the config)")
     gen.add_argument("--format", type=_formats, help=f"comma-separated formats (default: output.formats; any of {','.join(FORMATS)})")
-    gen.add_argument("--window", type=_window, help="time window: all, 24h, 7d... (default: brief.window)")
+    gen.add_argument("--window", type=_window,
+                     help="a fixed time window: all, 24h, 7d... (default: brief.window, else since the previous brief)")
     gen.add_argument("--strict", action="store_true", help="exit with code 4 when any source failed (the brief is still written)")
     gen.add_argument("--offline", action="store_true", help="fetch no feed: use only what the store holds")
     gen.add_argument("--email", action="store_true", help="then email it to the recipients of the config's email section")

@@ -284,16 +284,34 @@ class Story:
 
 @dataclass(frozen=True)
 class Window:
-    """The time span a brief covers; `start` is None for `all`."""
+    """The time span a brief covers, and how it was decided; `start` is None for `all`."""
 
     label: str
     start: datetime | None
     end: datetime
+    # How `start` was decided: "previous brief" (where it ended), "first brief" (none
+    # before: one day back), "brief.window" or "--window" (a fixed length), "all".
+    basis: str = "brief.window"
+    # How `end` was decided: "schedule", "brief.cutoff", "current time" or "end of day".
+    cutoff_basis: str = "end of day"
+    # The span in words, from the brief date's point of view: "since yesterday 06:00 KST".
+    description: str = ""
+    # The brief this one follows on from, when `basis` is "previous brief".
+    previous: date | None = None
+    # Late arrivals: an article dated from `late_from` up to `start` (the previous brief's
+    # window) that no other brief carried came in after that brief was made, so it is in this one.
+    late_from: datetime | None = None
 
     def contains(self, moment: datetime | None) -> bool:
         if moment is None:
             return False
         return (self.start is None or moment >= self.start) and moment < self.end
+
+    def arrived_late(self, moment: datetime | None) -> bool:
+        """Whether a date falls in the span late arrivals may come from (before `start`)."""
+        if moment is None or self.late_from is None or self.start is None:
+            return False
+        return self.late_from <= moment < self.start
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from .config import FORMATS, Config
@@ -14,6 +13,7 @@ from .errors import BriefgenError, DeliveryError
 from .models import Article, Brief, Delivery, SourceHealth, SourceNote, Window
 from .pause import pause_at
 from .store import Store, default_path
+from .window import brief_window, candidates, select_articles, source_start
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +56,11 @@ def build_brief(
     window: str | None = None,
     now: datetime | None = None,
     offline: bool = False,
+    scheduled: bool = False,
 ) -> BuildResult:
-    """Ingest, store, select, analyse, render and write the brief for `day`."""
+    """Ingest, store, select, analyse, render and write the brief for `day`.
+
+    `scheduled`: the scheduler's run, whose window ends when the schedule fires on `day`."""
     from . import analyse, history, render
     from .analyse import changes
     from .deliver.archive import write_archive
@@ -66,18 +69,21 @@ def build_brief(
     now = now or datetime.now(config.tz).replace(microsecond=0)
     # Render, started early: the PDF engine loads in a process of its own while the rest runs.
     printer = render.start_printer(formats, config.output.render_timeout)
-    span = brief_window(config, day, window)
     target = out_dir if out_dir is not None else config.resolve(config.output.dir)
     with open_store(config, target) as store:
+        # Window: from where the previous brief ended (or a fixed length) to the cut-off.
+        span = brief_window(config, day, store, now=now, override=window, scheduled=scheduled)
         # Ingest and store: every enabled source, feeds only for what changed; failures
         # become notes and source health, never exceptions.
         fetched = refresh(config, store, now=now, day=day, offline=offline)
-        # Select: from the store, the articles whose date falls in the window (or whose source is always in scope).
-        articles = select_articles(stored_articles(config, store, span), span)
+        # Select: from the store, the articles whose date falls in the window (or whose source is
+        # always in scope); following on from the previous brief, every one no other brief carried.
+        stored = stored_articles(config, store, span, until=max(span.end, now) + timedelta(seconds=1))
+        articles = select_articles(stored, span, store.briefed_elsewhere(candidates(stored, span), day))
         # A source's own window wins over the brief's: say so, or "24h" misleads for `window: all`.
         own = "; ".join(f"{s.name}: {s.window}" for s in config.sources if s.enabled and s.window)
-        log.info("%d articles in the %s window ending %s%s", len(articles), span.label, span.end,
-                 f" (own windows: {own})" if own else "")
+        log.info("%d articles in the %s window (%s) ending %s%s", len(articles), span.label, span.description,
+                 span.end, f" (own windows: {own})" if own else "")
         pause_at("analyse")
         # Recall: what the newest earlier brief said, for "What changed".
         previous = changes.previous_brief(target, day, store=store)
@@ -112,6 +118,7 @@ def build_brief(
         # Write: into <out>/<date>/, atomically, then remember which articles went in.
         files = write_brief(target, day.isoformat(), rendered, missing=rendered.failed)
         store.record_brief(day, [a.id for a in articles])
+        store.record_window(day, span)
         store.record_counts(brief.record())
         store.record_points(day, {t.key: [p.text for p in t.summary] for t in brief.themes})
     # Archive: <out>/index.html lists every brief, <out>/latest is the newest.
@@ -136,56 +143,22 @@ def refresh(
     return FetchResult(health, ingested.notes)
 
 
-def stored_articles(config: Config, store: Store, span: Window) -> list[Article]:
-    """The stored articles of every enabled source that may fall in `span`, each carrying its source's window and labels."""
+def stored_articles(config: Config, store: Store, span: Window, until: datetime | None = None) -> list[Article]:
+    """The stored articles of every enabled source that may fall in `span`, each carrying its source's window and labels.
+
+    `until`: the latest date to read, past the window's end (undated items first seen since)."""
     articles = []
     for source in config.sources:
         if not source.enabled:
             continue
-        label = source.window or span.label
-        start = None if label == "all" else span.end - parse_duration(label)
-        for article in store.load_articles(source.name, start, span.end, config.tz):
+        start = source_start(source.window, span)
+        for article in store.load_articles(source.name, start, until or span.end, config.tz):
             # A local file is its own truth: once deleted, it leaves the brief, even under `window: all`.
             if source.path is not None and article.path and not config.resolve(article.path).exists():
                 continue
             # The source's window and labels come from the config, never from what was stored.
             articles.append(replace(article, window=source.window, source_type=source.type, reliability=source.reliability))
     return articles
-
-
-def brief_window(config: Config, day: date, override: str | None = None) -> Window:
-    """The span a brief for `day` covers, ending at the cut-off on `day` (default: its end)."""
-    label = override or config.brief.window
-    cutoff = config.brief.cutoff
-    if cutoff is None:
-        end = datetime.combine(day + timedelta(days=1), time(0), config.tz)
-    else:
-        end = datetime.combine(day, cutoff, config.tz)
-    return Window(label, None if label == "all" else end - parse_duration(label), end)
-
-
-def parse_duration(label: str) -> timedelta:
-    match = re.fullmatch(r"(\d+)([hd])", label)
-    if not match:
-        raise ValueError(f"not a window: {label!r}")
-    amount = int(match.group(1))
-    return timedelta(hours=amount) if match.group(2) == "h" else timedelta(days=amount)
-
-
-def select_articles(articles: Sequence[Article], span: Window) -> list[Article]:
-    """Articles in scope, in citation order: dated ones oldest first, then undated, by title.
-
-    A source's own `window` is more specific than the brief's and wins over it."""
-    chosen = []
-    for article in articles:
-        label = article.window or span.label
-        if label == "all":
-            chosen.append(article)
-            continue
-        start = span.end - parse_duration(label)
-        if article.date is not None and start <= article.date < span.end:
-            chosen.append(article)
-    return sorted(chosen, key=lambda a: (a.published is None, a.published or span.end, a.title.casefold(), a.id))
 
 
 def check_sources(config: Config, *, progress: bool = True) -> list[SourceHealth]:
@@ -243,6 +216,8 @@ def run_brief(
     email: bool = False,
     wait: float = 0.0,
     skip_done: bool = False,
+    scheduled: bool = False,
+    now: datetime | None = None,
 ) -> RunResult:
     """build_brief under the date's lock, recorded in the run ledger, then emailed when asked.
 
@@ -272,7 +247,8 @@ def run_brief(
             if last is not None and last.status == "running":
                 log.warning("the last run for %s (%s) never finished; running it again", day, last.owner)
             with ledger.recording(db, day) as files:
-                build = build_brief(config, day, out_dir=out_dir, formats=formats, window=window, offline=offline)
+                build = build_brief(config, day, out_dir=out_dir, formats=formats, window=window, offline=offline,
+                                    scheduled=scheduled, now=now)
                 files.extend(build.files)
             log.info("brief for %s written: %d files in %s", day, len(build.files), target / day.isoformat())
             result = RunResult(day, build.files, build)

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ..models import Brief, Changes, Passage, SourceHealth, SummaryPoint
+from ..models import Brief, Changes, Passage, SourceHealth, SummaryPoint, Window
 
 SCHEMA_VERSION = 1
 
@@ -53,6 +53,19 @@ def _health(row: SourceHealth) -> dict[str, Any]:
     }
 
 
+def _window(window: Window) -> dict[str, Any]:
+    return {
+        "label": window.label,
+        "start": _iso(window.start),
+        "end": _iso(window.end),
+        "description": window.description,
+        "basis": window.basis,
+        "cutoff_basis": window.cutoff_basis,
+        "previous": window.previous.isoformat() if window.previous else None,
+        "late_from": _iso(window.late_from),
+    }
+
+
 def to_dict(brief: Brief) -> dict[str, Any]:
     """The brief as plain data; key order is part of what makes runs diff cleanly."""
     return {
@@ -61,7 +74,7 @@ def to_dict(brief: Brief) -> dict[str, Any]:
         "title": brief.title,
         "timezone": brief.timezone,
         "generated_at": _iso(brief.generated_at),
-        "window": {"label": brief.window.label, "start": _iso(brief.window.start), "end": _iso(brief.window.end)},
+        "window": _window(brief.window),
         "sources": [
             {
                 "id": a.id,
