@@ -25,7 +25,8 @@ from .models import Delivery
 log = logging.getLogger("briefgen")
 
 EPILOG = """exit codes: 0 ok, 1 unexpected error, 2 usage, 3 config error, 4 source failed (--strict),
-5 render error, 6 output error, 7 delivery error, 8 locked, 130 interrupted"""
+5 render error, 6 output error, 7 delivery error, 8 locked, 9 no articles (sources failed),
+130 interrupted"""
 
 
 def _date(value: str) -> date:
@@ -212,6 +213,10 @@ def cmd_generate(args: argparse.Namespace, config: Config) -> int:
             return ExitStatus.DELIVERY_ERROR
         if report_deliveries(run.deliveries, day) != ExitStatus.OK:
             return ExitStatus.DELIVERY_ERROR
+    if run.no_articles is not None:
+        # The brief is written and says so at its top; a script must still see that it is empty.
+        log.error("%s; the brief was written", run.no_articles)
+        return ExitStatus.NO_ARTICLES
     if result is not None and result.unrendered:
         # At 06:00 a missing PDF must not pass for success, but the rest of the brief is there.
         for fmt, why in result.unrendered.items():

@@ -241,6 +241,9 @@ class SourceHealth:
     # Failing on every run for `feeds.stale_days` days running, since `failing_since`.
     stale: bool = False
     failing_since: datetime | None = None
+    # The date of the newest item the store holds from this source: a feed that answers
+    # but whose items are all older than the window is dead news, not a quiet day.
+    newest: datetime | None = None
 
     @property
     def failed(self) -> bool:
@@ -314,6 +317,30 @@ class Window:
         return self.late_from <= moment < self.start
 
 
+# Why a brief has the articles it has (`Coverage.status`).
+COVERAGE_OK = "ok"
+# No article, and the sources were read: nothing happened in the window.
+COVERAGE_QUIET = "quiet"
+# No article because every source that could have given one failed or is missing.
+COVERAGE_FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Whether the brief has articles and, when it has none, whether the day was quiet or the sources failed."""
+
+    status: str = COVERAGE_OK
+    # Sources read without a problem in this run, and those that failed or are missing.
+    read: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+    # What the top of the brief says when it is empty (None when it is not).
+    notice: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.status != COVERAGE_OK
+
+
 @dataclass(frozen=True)
 class ThemeCount:
     """How much of one brief a theme took: for charts, trends and the archive."""
@@ -362,6 +389,7 @@ class Brief:
     timeline: list[TimelineEvent] = field(default_factory=list)
     changes: Changes | None = None
     emerging: list[EmergingTopic] = field(default_factory=list)
+    coverage: Coverage = field(default_factory=Coverage)
 
     def theme_counts(self) -> list[ThemeCount]:
         """Points, passages and distinct articles per theme, in theme order."""

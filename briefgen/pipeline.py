@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from .config import FORMATS, Config
-from .errors import BriefgenError, DeliveryError
-from .models import Article, Brief, Delivery, SourceHealth, SourceNote, Window
+from .errors import BriefgenError, DeliveryError, NoArticlesError
+from .models import COVERAGE_FAILED, Article, Brief, Delivery, SourceHealth, SourceNote, Window
 from .pause import pause_at
 from .store import Store, default_path
 from .window import brief_window, candidates, select_articles, source_start
@@ -41,6 +41,8 @@ class FetchResult:
 
     health: list[SourceHealth]
     notes: list[SourceNote]
+    # How many articles each path source gave: one that gave none and has errors is missing.
+    read: dict[str, int] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[SourceHealth]:
@@ -61,7 +63,7 @@ def build_brief(
     """Ingest, store, select, analyse, render and write the brief for `day`.
 
     `scheduled`: the scheduler's run, whose window ends when the schedule fires on `day`."""
-    from . import analyse, history, render
+    from . import analyse, coverage, history, render
     from .analyse import changes
     from .deliver.archive import write_archive
     from .deliver.files import write_brief
@@ -80,6 +82,10 @@ def build_brief(
         # always in scope); following on from the previous brief, every one no other brief carried.
         stored = stored_articles(config, store, span, until=max(span.end, now) + timedelta(seconds=1))
         articles = select_articles(stored, span, store.briefed_elsewhere(candidates(stored, span), day))
+        # Coverage: an empty brief says whether the day was quiet or the sources failed.
+        covered = coverage.coverage(config, articles, fetched.health, fetched.notes, fetched.read)
+        newest = {h.source: store.newest_article(h.source, config.tz) for h in fetched.health}
+        health = coverage.dated_out(fetched.health, articles, span, newest)
         # A source's own window wins over the brief's: say so, or "24h" misleads for `window: all`.
         own = "; ".join(f"{s.name}: {s.window}" for s in config.sources if s.enabled and s.window)
         log.info("%d articles in the %s window (%s) ending %s%s", len(articles), span.label, span.description,
@@ -105,12 +111,13 @@ def build_brief(
             passages=result.passages,
             history=earlier,
             stories=result.stories,
-            health=fetched.health,
+            health=health,
             quotes=result.quotes,
             entities=result.entities,
             timeline=result.timeline,
             changes=result.changes,
             emerging=result.emerging,
+            coverage=covered,
         )
         # Render: every requested format, in memory.
         pause_at("render")
@@ -140,7 +147,11 @@ def refresh(
 
     ingested = ingest.ingest(config, ingest.IngestContext(now=now, store=store, offline=offline, progress=progress))
     health = store.save_run(ingested, config, now, day)
-    return FetchResult(health, ingested.notes)
+    read: dict[str, int] = {}
+    for article in ingested.articles:
+        origin = article.origin or article.source
+        read[origin] = read.get(origin, 0) + 1
+    return FetchResult(health, ingested.notes, read)
 
 
 def stored_articles(config: Config, store: Store, span: Window, until: datetime | None = None) -> list[Article]:
@@ -199,6 +210,8 @@ class RunResult:
     build: BuildResult | None = None
     deliveries: list[Delivery] = field(default_factory=list)
     delivery_error: BriefgenError | None = None
+    # The brief was written but has no article because its sources failed or are missing.
+    no_articles: NoArticlesError | None = None
 
     @property
     def undelivered(self) -> list[Delivery]:
@@ -223,7 +236,9 @@ def run_brief(
 
     The CLI's `generate` and the scheduler both come through here, so two of them can
     never write the same date's brief at once. `skip_done` (the scheduler) leaves a
-    brief the ledger has as done alone; delivery still sends what it has not yet sent."""
+    brief the ledger has as done alone; delivery still sends what it has not yet sent.
+    A brief with no article because its sources failed is recorded as failed (the scheduler
+    tries again) and is not emailed unless `email.send_empty`."""
     from . import ledger
     from .deliver.email import email_config, send_brief
 
@@ -246,13 +261,23 @@ def run_brief(
         else:
             if last is not None and last.status == "running":
                 log.warning("the last run for %s (%s) never finished; running it again", day, last.owner)
-            with ledger.recording(db, day) as files:
-                build = build_brief(config, day, out_dir=out_dir, formats=formats, window=window, offline=offline,
-                                    scheduled=scheduled, now=now)
-                files.extend(build.files)
+            empty = None
+            try:
+                with ledger.recording(db, day) as files:
+                    build = build_brief(config, day, out_dir=out_dir, formats=formats, window=window, offline=offline,
+                                        scheduled=scheduled, now=now)
+                    files.extend(build.files)
+                    if build.brief.coverage.status == COVERAGE_FAILED:
+                        # Written, and recorded as failed with the reason: a retry may find the sources back.
+                        raise NoArticlesError(build.brief.coverage.notice or "no articles: the sources failed")
+            except NoArticlesError as exc:
+                empty = exc
             log.info("brief for %s written: %d files in %s", day, len(build.files), target / day.isoformat())
-            result = RunResult(day, build.files, build)
-        if email:
+            result = RunResult(day, build.files, build, no_articles=empty)
+        if email and result.no_articles is not None and not email_config(config).send_empty:
+            log.warning("the brief for %s has no articles because its sources failed: not emailed "
+                        "(email.send_empty: true sends such briefs too)", day)
+        elif email:
             # Whatever happens to delivery, the brief is already written and recorded.
             try:
                 result.deliveries = send_brief(config, day, db, target / day.isoformat())

@@ -349,6 +349,9 @@ def scheduled_run(config: Config, day: date, *, wait: float = 0.0, now: datetime
         if result.delivery_error is not None:
             log.error("delivery of %s failed: %s", day, result.delivery_error)
         return ExitStatus.DELIVERY_ERROR
+    if result.no_articles is not None:
+        log.error("the brief for %s has no articles: %s", day, result.no_articles)
+        return ExitStatus.NO_ARTICLES
     return ExitStatus.OK
 
 

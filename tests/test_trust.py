@@ -62,6 +62,9 @@ TEMPLATE_SENTENCES = [
     r"No articles in this window\.",
     r"No passages\.",
     rf"Window: (?:all dates|{WINDOW})",
+    # The notice at the top of a brief with no article.
+    r"A quiet day: \d+ sources? read \(.+\), none with an article in this window\.",
+    r"No articles: .+\. This brief is empty because its sources failed or are missing, not because nothing happened\.",
     r"Coverage: \d+ sources? · \d+ articles? · \d+ passages?",
     rf"Generated: {WHEN}",
     LONGDATE,

@@ -1,11 +1,13 @@
-"""The window: scheduled briefs tile time (every article in exactly one brief), and `check`
-warns of gaps. Feeds on loopback, a fake clock passed in; no sleeping, no wall-clock thresholds."""
+"""The window: scheduled briefs tile time (every article in exactly one brief), and an empty
+brief says why: a quiet day ships, failed sources do not. Feeds and mail on loopback, a
+fake clock passed in; no sleeping, no wall-clock thresholds."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +22,7 @@ from briefgen.pipeline import open_store, refresh, run_brief
 from briefgen.schedule import scheduled_run
 
 from .feedserver import FeedServer, Route, rss
+from .mailserver import Inbox, add_email, smtp_server
 
 SEOUL = ZoneInfo("Asia/Seoul")
 THEMES = [{"key": "missiles", "label": "Missiles", "terms": {"missile": 2, "launch*|fired": 1}}]
@@ -133,7 +136,7 @@ def test_three_scheduled_days_brief_every_article_exactly_once(tmp_path: Path):
 
     # Made again the next morning, the 17th keeps its window and its articles: the 18th's are not taken.
     rerun = run_brief(config, days[1], formats=["json", "md"], now=kst(18, 9, 30))
-    assert rerun.build is not None
+    assert rerun.build is not None and rerun.no_articles is None
     again = brief_json(config, days[1])
     assert again["window"] == second and guids(again) == guids(briefs[days[1]])
     markdown = (config.resolve("out") / "2024-01-17/brief-2024-01-17.md").read_text(encoding="utf-8")
@@ -164,6 +167,82 @@ def test_generate_without_a_schedule_cuts_off_now_and_the_next_starts_there(tmp_
     assert main(["generate", "-q", "-c", str(config_path), "--date", "2024-01-18", "--window", "7d", "--format", "json"]) == 0
     fixed = brief_json(config, date(2024, 1, 18))["window"]
     assert fixed["basis"] == "--window" and fixed["label"] == "7d"
+
+
+# -- empty briefs ----------------------------------------------------------------------------
+
+
+def _ledger(config: Config, day: date) -> str:
+    with sqlite3.connect(config.resolve("out/.briefgen/briefgen.sqlite3")) as conn:
+        return conn.execute("SELECT status FROM runs WHERE brief_date = ?", (day.isoformat(),)).fetchone()[0]
+
+
+def test_failed_sources_make_an_empty_brief_that_says_so_and_is_not_emailed(tmp_path: Path, capsys):
+    day = date(2024, 1, 17)
+    inbox = Inbox()
+    with FeedServer() as server, smtp_server(inbox) as port:
+        server.routes["/down.xml"] = Route(b"", fail_first=99, fail_status=503)
+        path = project(tmp_path, [{"name": "Down wire", "url": server.url("/down.xml")},
+                                  {"name": "Desk", "path": "desk/"}], output={"formats": ["json", "md", "html"]})
+        add_email(path, port)
+        config = load_config(path)
+        assert scheduled_run(config, day, now=kst(17, 6, 0, 5)) == ExitStatus.NO_ARTICLES
+        assert inbox.messages == []
+        assert _ledger(config, day) == "failed"  # so the scheduler tries again
+
+        data = brief_json(config, day)
+        assert data["coverage"]["status"] == "failed" and data["coverage"]["failed"] == ["Down wire", "Desk"]
+        notice = data["coverage"]["notice"]
+        assert notice.startswith("No articles: Down wire (HTTP 503); Desk (desk/: no file matches this path).")
+        folder = config.resolve("out") / day.isoformat()
+        markdown = (folder / f"brief-{day}.md").read_text(encoding="utf-8")
+        assert markdown.startswith("> No articles: Down wire (HTTP 503)")
+        html = (folder / f"brief-{day}.html").read_text(encoding="utf-8")
+        top = html.split('<main class="page">', 1)[1].lstrip()
+        assert top.startswith('<p class="coverage-notice coverage-failed" role="alert">No articles: ')
+
+        # `generate --email` (cron) gives the brief a code of its own, and sends nothing either.
+        capsys.readouterr()
+        assert main(["generate", "-c", str(path), "--date", day.isoformat(), "--email"]) == ExitStatus.NO_ARTICLES == 9
+        assert "No articles: Down wire (HTTP 503)" in capsys.readouterr().err
+        assert inbox.messages == []
+
+        # email.send_empty: true sends it, and the run still says it failed.
+        add_email(path, port, send_empty=True)
+        config = load_config(path)
+        assert scheduled_run(config, day, now=kst(17, 6, 15)) == ExitStatus.NO_ARTICLES
+        assert sorted(m.rcpt_tos[0] for m in inbox.messages) == ["alice@example.org", "bob@example.org", "carol@example.org"]
+        assert inbox.messages[0].message["Subject"] == f"Test Brief · {day}"
+
+
+def test_a_quiet_day_from_healthy_sources_ships_and_says_so(tmp_path: Path):
+    day = date(2024, 1, 17)
+    inbox = Inbox()
+    old = [Item(f"old{n}", kst(2, 9, month=3, year=2018) - timedelta(days=n), kst(15, 0)) for n in range(55)]
+    with FeedServer() as server, smtp_server(inbox) as port:
+        wire = Wire(server, old)
+        wire.at(kst(17, 6))
+        path = project(tmp_path, [{"name": "Archive", "url": wire.url}], output={"formats": ["json", "md", "html"]})
+        add_email(path, port)
+        config = load_config(path)
+        assert scheduled_run(config, day, now=kst(17, 6, 0, 5)) == ExitStatus.OK
+    assert len(inbox.messages) == 3
+    assert inbox.messages[0].message["Subject"] == f"Test Brief · {day}"
+    assert _ledger(config, day) == "done"
+    data = brief_json(config, day)
+    assert data["sources"] == []
+    assert data["coverage"] == {
+        "status": "quiet", "notice": "A quiet day: 1 source read (Archive), none with an article in this window.",
+        "read": ["Archive"], "failed": [],
+    }
+    # The feed answers, so it is not failing; but nothing it has is news.
+    (health,) = data["health"]
+    assert health["status"] == "ok"
+    assert health["reason"] == "55 items, newest 2018-03-02: all older than this window"
+    assert health["newest"] == "2018-03-02T09:00:00+09:00"
+    markdown = (config.resolve("out") / day.isoformat() / f"brief-{day}.md").read_text(encoding="utf-8")
+    assert markdown.startswith("> A quiet day: 1 source read (Archive)")
+    assert "| Archive | ok: 55 items, newest 2018-03-02: all older than this window |" in markdown
 
 
 # -- check -----------------------------------------------------------------------------------

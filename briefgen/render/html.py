@@ -21,6 +21,9 @@ Template context (the same for HTML and Markdown):
   2024 06:00 – 17 Jan 2024 06:00 KST · 2 late arrivals" (the count only when there are
   any: articles dated before the start that came in after the previous brief was made), or
   "all dates" when the window has no start. `brief.window.description` is its first part.
+- `brief.coverage`: `status` ("ok", "quiet" or "failed": no article because the sources
+  failed or are missing), `notice` (what the top of an empty brief says, else None),
+  `read` and `failed` (source names). `base.html` and `brief.md.j2` show the notice first.
 - `theme_labels`: `{theme key: label}` for the themes of the brief.
 - `sources`: one entry per article in citation order, each with `number` (its [n]),
   `article`, `url` (the article URL only when it is http(s), else None), `location`

@@ -50,6 +50,7 @@ def _health(row: SourceHealth) -> dict[str, Any]:
         "duration": row.duration,
         "stale": row.stale,
         "failing_since": _iso(row.failing_since),
+        "newest": _iso(row.newest),
     }
 
 
@@ -75,6 +76,12 @@ def to_dict(brief: Brief) -> dict[str, Any]:
         "timezone": brief.timezone,
         "generated_at": _iso(brief.generated_at),
         "window": _window(brief.window),
+        "coverage": {
+            "status": brief.coverage.status,
+            "notice": brief.coverage.notice,
+            "read": list(brief.coverage.read),
+            "failed": list(brief.coverage.failed),
+        },
         "sources": [
             {
                 "id": a.id,
