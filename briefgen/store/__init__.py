@@ -2,7 +2,7 @@
 
 Created and migrated by the program: each entry of MIGRATIONS runs once, in order,
 and PRAGMA user_version records how far a database has come. Each table's queries live
-in the module named after what it holds (`articles`, `briefs`, `feeds`); the run ledger
+in the module named after what it holds (`articles`, `briefs`, `feeds`, `windows`); the run ledger
 and the outbox keep theirs in `briefgen.ledger` and `briefgen.deliver.outbox`.
 """
 
@@ -15,6 +15,7 @@ from .articles import TRACKING_PARAM_RE, canonical_url, content_hash
 from .briefs import BriefStore
 from .feeds import FeedStore
 from .migrations import MIGRATIONS
+from .windows import WindowStore
 
 __all__ = ["MIGRATIONS", "TRACKING_PARAM_RE", "Store", "canonical_url", "content_hash", "default_path"]
 
@@ -28,5 +29,5 @@ def default_path(config: Config, out_dir: Path | None = None) -> Path:
     return base / ".briefgen" / "briefgen.sqlite3"
 
 
-class Store(FeedStore, BriefStore):
+class Store(FeedStore, BriefStore, WindowStore):
     """A connection to the store; safe to share between threads (one writer at a time)."""

@@ -166,6 +166,17 @@ MIGRATIONS: list[str] = [
     ALTER TABLE articles ADD COLUMN date_basis TEXT;
     ALTER TABLE articles ADD COLUMN modified TEXT;
     """,
+    # 9: the span each brief covered, so that the next one starts where it ended: briefs
+    # tile time with no gap and no overlap. `start` is NULL for a brief of `all` dates.
+    """
+    CREATE TABLE brief_windows (
+        brief_date TEXT PRIMARY KEY,
+        label      TEXT NOT NULL,
+        start      TEXT,
+        end        TEXT NOT NULL,
+        basis      TEXT NOT NULL
+    );
+    """,
 ]
 
 
