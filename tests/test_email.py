@@ -62,11 +62,11 @@ def test_received_message_is_text_then_html_then_the_pdf(project: Path):
         assert msg["Cc"] == "bob@example.org"
         assert b"carol@example.org" not in received.data and "Bcc" not in msg
         head = f"Korean Peninsula Daily Brief · {DAY} · "
-        point = brief["bottom_line"][0]["text"]
+        top = brief["bottom_line"][0]["story"]
+        point = next(s["headline"] for s in brief["stories"] if s["id"] == top)
         assert msg["Subject"].startswith(head)
         shown = msg["Subject"].removeprefix(head)
-        # The top story's headline (here the first bottom-line point), the whole subject cut
-        # at a word to 78 characters.
+        # The top story's headline, the whole subject cut at a word to 78 characters.
         assert len(msg["Subject"]) <= 78
         assert shown == point or (shown.endswith("…") and point.startswith(shown.removesuffix("…"))
                                   and point[len(shown) - 1] in " ,;:")
