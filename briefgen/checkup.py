@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from .config import Config, SourceConfig, ThemeConfig
+from .lint import lint
 from .models import SourceHealth
 
 RUNS_SHOWN = 5
@@ -138,12 +139,11 @@ def theme_row(theme: ThemeConfig) -> Row:
     strongest = max((w for w in theme.terms.values() if w > 0), default=0.0)
     if strongest < theme.threshold:
         hints.append(f"no term reaches the threshold alone: a passage needs several terms{' or a close example' if theme.examples else ''}")
-    from .analyse.lint import lint
-
     found = lint(theme)
-    hints += found.notes
     if hints:
         detail += " (hint: " + "; ".join(hints) + ")"
+    for note in found.notes:
+        detail += f"; {note}"
     if found.never:
         # Rules that can never matter are mistakes, not style: they are warnings.
         return Row(theme.key, "warning", detail + "; " + "; ".join(found.never))

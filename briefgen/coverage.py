@@ -13,7 +13,16 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from .config import Config
-from .models import COVERAGE_FAILED, COVERAGE_OK, COVERAGE_QUIET, Article, Coverage, SourceHealth, SourceNote, Window
+from .models import (
+    COVERAGE_FAILED,
+    COVERAGE_OK,
+    COVERAGE_QUIET,
+    Article,
+    Coverage,
+    SourceHealth,
+    SourceNote,
+    Window,
+)
 
 # Sources named in a notice before the rest are counted ("and 12 more"): source health lists them all.
 NAMED = 5

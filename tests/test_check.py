@@ -142,3 +142,5 @@ def test_a_theme_unlikely_to_match_gets_a_hint():
                            "needs several terms)")
     strong = theme_row(ThemeConfig(key="oil", label="Oil", terms={"crude": 2}, examples=["Brent crude rose."]))
     assert "hint" not in strong.detail
+    # A term that decides alone is named, not a fault.
+    assert strong.detail.endswith("; decide alone, one mention is enough: 'crude (2)'") and strong.status == "info"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from briefgen.analyse import themes as engine
-from briefgen.analyse.lint import lint
 from briefgen.cli import main
 from briefgen.config import ScopeConfig, ThemeConfig
+from briefgen.lint import lint
 from briefgen.models import Passage
 
 from .conftest import DEFAULT_CONFIG, write

@@ -29,10 +29,10 @@ from briefgen.models import (
     SourceNote,
     Story,
     SummaryPoint,
-    ThemeStory,
     ThemeCount,
     ThemeMatch,
     ThemeSection,
+    ThemeStory,
     Window,
 )
 from briefgen.render import render

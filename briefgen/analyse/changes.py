@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..history import brief_folders
-from ..models import Changes, PreviousBrief, QuietTheme, Story, StoryRecord, ThemeChange, ThemeSection
+from ..models import (
+    Changes,
+    PreviousBrief,
+    QuietTheme,
+    Story,
+    StoryRecord,
+    ThemeChange,
+    ThemeSection,
+)
 from .passages import fingerprint
 
 if TYPE_CHECKING:

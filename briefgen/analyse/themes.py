@@ -7,138 +7,32 @@ ending ('launch*'); 'a|b|c' lists alternatives that count once, which is how a c
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ..config import ThemeConfig
 from ..models import Passage, ThemeMatch
+from ..rules import (
+    KEEP_PLURAL,
+    _found,
+    _longest_first,
+    _may_share_a_word,
+    _Pattern,
+    _stem,
+    _Term,
+    _total,
+    _unique,
+    tokens,
+)
 from .context import Articles, Own
 
-TOKEN_RE = re.compile(r"[a-z0-9]+")
-POSSESSIVE_RE = re.compile(r"'s\b")
+__all__ = ["KEEP_PLURAL", "Articles", "Assignment", "ThemeModel", "_Pattern", "_Term", "_stem", "assign", "begin", "score_all", "tokens"]
+
 # Similarity to an example below this is noise from shared function words and names.
 EXAMPLE_FLOOR = 0.12
 # Index entries of `requires` groups: REQUIRED - n for group n (vetoes are -1 - n, terms n).
 REQUIRED = -1_000_000
 # From this many passages, term evidence is computed on worker processes (see forking).
 PARALLEL_PASSAGES = 5000
-
-
-# Plurals that are other words than their singular ('arms' are weapons, an 'arm' is not;
-# 'talks' are negotiations): folding them would turn one noun into another.
-KEEP_PLURAL = frozenset(
-    "arms news means goods customs series species ties forces talks works remains savings quarters headquarters "
-    "glasses affairs troops grounds".split()
-)
-
-
-def _stem(token: str) -> str:
-    """Light plural folding, enough for 'missiles'/'missile' without merging 'drilling'
-    into 'drill', nor a plural into another word ('arms' stays 'arms')."""
-    if token in KEEP_PLURAL:
-        return token
-    if len(token) > 4 and token.endswith("ies"):
-        return token[:-3] + "y"
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    return token
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-case word tokens; hyphens split words, possessive 's is dropped."""
-    text = text.casefold().replace("\u2019", "'")
-    text = POSSESSIVE_RE.sub("", text)
-    return TOKEN_RE.findall(text)
-
-
-@dataclass(frozen=True)
-class _Pattern:
-    """One word or phrase; a trailing * lets its last word match any ending."""
-
-    text: str
-    parts: tuple[str, ...]
-    prefix: bool
-
-    @classmethod
-    def parse(cls, text: str) -> _Pattern:
-        prefix = text.rstrip().endswith("*")
-        parts = tuple(tokens(text.rstrip("* ")))
-        if not prefix:
-            parts = tuple(_stem(p) for p in parts)
-        return cls(text.strip(), parts, prefix)
-
-    def _at(self, raw: list[str], stemmed: list[str], i: int) -> bool:
-        """Whether the term starts at word `i`: every word but the last exactly, the last by
-        prefix when the term ends in *."""
-        n = len(self.parts)
-        if i + n > len(raw):
-            return False
-        if self.prefix:
-            return all(stemmed[i + k] == _stem(self.parts[k]) for k in range(n - 1)) and raw[i + n - 1].startswith(self.parts[-1])
-        return stemmed[i : i + n] == list(self.parts)
-
-    def found_in(self, raw: list[str], stemmed: list[str]) -> bool:
-        return bool(self.parts) and any(self._at(raw, stemmed, i) for i in range(len(raw)))
-
-    def spans(self, raw: list[str], stemmed: list[str], positions: dict[str, list[int]] | None = None) -> list[tuple[int, int]]:
-        """Every (start, end) word span where the pattern matches."""
-        if not self.parts:
-            return []
-        n = len(self.parts)
-        if self.prefix and n == 1:
-            return [(i, i + 1) for i, word in enumerate(raw) if word.startswith(self.parts[0])]
-        if positions is None:
-            starts: Sequence[int] = range(len(raw))
-        else:
-            starts = positions.get(_stem(self.parts[0]) if self.prefix else self.parts[0], ())
-        return [(i, i + n) for i in starts if self._at(raw, stemmed, i)]
-
-    def found_at(self, raw: list[str], stemmed: list[str], positions: dict[str, list[int]]) -> bool:
-        """`found_in`, looking only where the first word occurs (`positions`: stemmed word -> indices)."""
-        if not self.parts:
-            return False
-        if self.prefix and len(self.parts) == 1:
-            return any(word.startswith(self.parts[0]) for word in raw)
-        first = _stem(self.parts[0]) if self.prefix else self.parts[0]
-        return any(self._at(raw, stemmed, i) for i in positions.get(first, ()))
-
-
-@dataclass(frozen=True)
-class _Term:
-    """A weighted term: alternatives separated by '|' are one piece of evidence, so
-    'Russia', 'Moscow' and 'Kremlin' in one sentence count once, not three times."""
-
-    text: str
-    alternatives: tuple[_Pattern, ...]
-    weight: float
-
-    @classmethod
-    def parse(cls, text: str, weight: float) -> _Term:
-        alternatives = tuple(_Pattern.parse(a) for a in text.split("|") if a.strip())
-        return cls(text.strip(), alternatives, weight)
-
-    @property
-    def key(self) -> tuple[tuple[tuple[str, ...], bool], ...]:
-        return tuple(sorted((a.parts, a.prefix) for a in self.alternatives))
-
-    def found(self, raw: list[str], stemmed: list[str]) -> str | None:
-        """The first alternative found in the passage, if any."""
-        return next((a.text for a in self.alternatives if a.found_in(raw, stemmed)), None)
-
-    def found_in(self, raw: list[str], stemmed: list[str]) -> bool:
-        return self.found(raw, stemmed) is not None
-
-
-def _unique(terms: list[_Term]) -> list[_Term]:
-    """Terms that differ only in a plural ('missile', 'missiles') fold to one, which would
-    otherwise count one word twice; the first keeps its place, with the larger weight."""
-    kept: dict[tuple[tuple[tuple[str, ...], bool], ...], _Term] = {}
-    for term in terms:
-        seen = kept.get(term.key)
-        if seen is None or abs(term.weight) > abs(seen.weight):
-            kept[term.key] = term if seen is None else _Term(seen.text, seen.alternatives, term.weight)
-    return list(kept.values())
 
 
 class ThemeModel:
@@ -188,66 +82,6 @@ class ThemeModel:
             # No two of the terms found can share a word: nothing to resolve.
             return _total([(term, hit) for _, term, hit, _ in hits])
         return _longest_first([(term, hit, which) for _, term, hit, which in hits], raw, stemmed, positions)
-
-
-def _may_share_a_word(a: _Term, b: _Term) -> bool:
-    """Whether some word could be matched by an alternative of each term."""
-    def words(term: _Term) -> list[tuple[str, bool]]:
-        return [(_stem(w) if p.prefix and k < len(p.parts) - 1 else w, p.prefix and k == len(p.parts) - 1)
-                for p in term.alternatives for k, w in enumerate(p.parts)]
-
-    for w1, prefix1 in words(a):
-        for w2, prefix2 in words(b):
-            if w1 == w2 or (prefix1 and w2.startswith(w1)) or (prefix2 and w1.startswith(w2)):
-                return True
-    return False
-
-
-def _longest_first(
-    terms: list[tuple[_Term, str | None, set[int] | None]], raw: list[str], stemmed: list[str],
-    positions: dict[str, list[int]] | None,
-) -> tuple[float, list[str], bool]:
-    """Add up the terms found, longest match first: a term found only inside the words of a
-    longer term already counted ('strike*' inside 'carrier strike group') does not count
-    again, so a phrase and its words never add up twice."""
-    hits = [(order, term, hit, which) for order, (term, hit, which) in enumerate(terms) if hit is not None]
-    if len(hits) < 2:
-        # Nothing to overlap with: the common case, without looking for spans.
-        return _total([(term, hit) for _, term, hit, _ in hits])
-    found = []
-    for order, term, hit, which in hits:
-        spans = [span for k, a in enumerate(term.alternatives) if which is None or k in which
-                 for span in a.spans(raw, stemmed, positions)]
-        longest = max((end - start for start, end in spans), default=0)
-        found.append((-longest, order, term, hit, spans))
-    found.sort(key=lambda f: (f[0], f[1]))
-    taken: list[tuple[int, int]] = []
-    counted: list[tuple[int, _Term, str]] = []
-    for _, order, term, hit, spans in found:
-        free = [s for s in spans if not any(s[0] < t[1] and t[0] < s[1] for t in taken)]
-        if spans and not free:
-            continue
-        taken.extend(free)
-        counted.append((order, term, hit))
-    # Reported, and added up, in the configured order: explanations read like the config.
-    return _total([(term, hit) for _, term, hit in sorted(counted, key=lambda c: c[0])])
-
-
-def _total(counted: list[tuple[_Term, str]]) -> tuple[float, list[str], bool]:
-    score = 0.0
-    matched: list[str] = []
-    for term, hit in counted:
-        score += term.weight
-        matched.append(hit if term.weight >= 0 else f"{hit} ({term.weight:+g})")
-    return score, matched, False
-
-
-def _found(term: _Term, which: set[int], raw: list[str], stemmed: list[str], positions: dict[str, list[int]]) -> str | None:
-    """`term.found`, testing only the alternatives in `which`, in their order."""
-    for k, alternative in enumerate(term.alternatives):
-        if k in which and alternative.found_at(raw, stemmed, positions):
-            return alternative.text
-    return None
 
 
 def score_all(passages: Sequence[Passage], themes: Sequence[ThemeConfig], articles: Articles | None = None) -> list[list[ThemeMatch]]:

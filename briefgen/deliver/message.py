@@ -13,11 +13,11 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..config import EmailConfig

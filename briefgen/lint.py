@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..config import ThemeConfig
-from .themes import _Term, tokens
+from .config import ThemeConfig
+from .rules import _Term, tokens
 
 # How many terms a line names before "and N more".
 SHOWN = 4
