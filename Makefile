@@ -13,8 +13,12 @@ brief: install
 test: install test-sysdeps
 	$(BIN)/python -m pytest
 
+# Theme accuracy (docs/themes.md): the default themes on their sets, the Red Sea example on its own.
 eval: install
-	$(BIN)/python -m briefgen.evaluate --config $(CONFIG) tests/data/labelled.yaml tests/data/heldout.yaml
+	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/labelled.yaml tests/data/heldout.yaml \
+	  tests/data/realtext/korea-dev.yaml tests/data/realtext/korea-heldout.yaml
+	$(BIN)/briefgen themes test --summary --config docs/examples/red-sea.yaml \
+	  tests/data/realtext/redsea-dev.yaml tests/data/realtext/redsea-heldout.yaml
 
 # The five speed figures against baselines taken in the same run, medians of 5 runs
 # (docs/performance.md): about 5 minutes; results in benchmarks/results/latest.json.

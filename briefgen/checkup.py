@@ -138,8 +138,15 @@ def theme_row(theme: ThemeConfig) -> Row:
     strongest = max((w for w in theme.terms.values() if w > 0), default=0.0)
     if strongest < theme.threshold:
         hints.append(f"no term reaches the threshold alone: a passage needs several terms{' or a close example' if theme.examples else ''}")
+    from .analyse.lint import lint
+
+    found = lint(theme)
+    hints += found.notes
     if hints:
         detail += " (hint: " + "; ".join(hints) + ")"
+    if found.never:
+        # Rules that can never matter are mistakes, not style: they are warnings.
+        return Row(theme.key, "warning", detail + "; " + "; ".join(found.never))
     return Row(theme.key, "info", detail)
 
 

@@ -25,7 +25,8 @@ from .models import Delivery
 log = logging.getLogger("briefgen")
 
 EPILOG = """exit codes: 0 ok, 1 unexpected error, 2 usage, 3 config error, 4 source failed (--strict),
-5 render error, 6 output error, 7 delivery error, 8 locked, 130 interrupted"""
+5 render error, 6 output error, 7 delivery error, 8 locked, 12 labelled file unusable,
+13 below --min-f1, 130 interrupted"""
 
 
 def _date(value: str) -> date:
@@ -160,6 +161,20 @@ def build_parser() -> argparse.ArgumentParser:
                       help="if another run holds this date, wait this long for it (default: exit with code 8)")
     send.set_defaults(run=cmd_send)
 
+    themes = sub.add_parser("themes", help="measure the themes on labelled passages",
+                            description="Measure the configured themes against passages or articles you labelled.")
+    themes_sub = themes.add_subparsers(dest="themes_command", metavar="ACTION")
+    themes_sub.required = True
+    scoring = themes_sub.add_parser("test", parents=[common], help="precision, recall and F1 per theme on labelled files",
+                                    description="Score the config's themes on labelled YAML files (a list of passages "
+                                                "{text, themes}, or of articles {title, passages}: docs/themes.md): "
+                                                "precision, recall and F1 per theme, then every miss and false hit "
+                                                "with its evidence. Exit 12 for a file that cannot be used, 13 below --min-f1.")
+    scoring.add_argument("files", nargs="+", type=Path, metavar="LABELLED", help="labelled YAML files")
+    scoring.add_argument("--summary", action="store_true", help="only the figures, not every miss")
+    scoring.add_argument("--min-f1", type=float, metavar="F1", help="exit 13 when a file's micro-F1 is below this")
+    scoring.set_defaults(run=cmd_themes_test)
+
     sched = sub.add_parser("schedule", parents=[common], help="run in the foreground, making the brief on schedule",
                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
                            description="Make (and email) the brief at schedule.cron until stopped by SIGTERM or "
@@ -289,6 +304,12 @@ def cmd_send(args: argparse.Namespace, config: Config) -> int:
     return report_deliveries([d for d in outcome if isinstance(d, Delivery)], day)
 
 
+def cmd_themes_test(args: argparse.Namespace, config: Config) -> int:
+    from .evaluate import run_files
+
+    return run_files(config, args.files, verbose=not args.summary, min_f1=args.min_f1)
+
+
 def cmd_schedule(args: argparse.Namespace, config: Config) -> int:
     from .schedule import Daemon
 
@@ -357,7 +378,7 @@ def cmd_completion(args: argparse.Namespace, config: Config | None) -> int:
 
 
 NEEDS_CONFIG: set[Callable[..., int]] = {cmd_generate, cmd_check, cmd_fetch, cmd_sources_check, cmd_send,
-                                         cmd_schedule, cmd_list, cmd_feedback}
+                                         cmd_schedule, cmd_list, cmd_themes_test, cmd_feedback}
 
 
 def _terminated(signum: int, frame: object) -> None:

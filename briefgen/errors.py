@@ -17,6 +17,8 @@ class ExitStatus(IntEnum):
     OUTPUT_ERROR = 6     # the brief could not be written to the output folder
     DELIVERY_ERROR = 7   # the brief was written but email delivery failed
     LOCKED = 8           # another run holds the lock for this brief date
+    LABELS_ERROR = 12    # `themes test`: a labelled file is missing, unparsable or names an unknown theme
+    BELOW_TARGET = 13    # `themes test --min-f1`: a file's micro-F1 is below the target
     INTERRUPTED = 130    # stopped by SIGINT/SIGTERM
 
 
@@ -69,3 +71,9 @@ class DeliveryError(BriefgenError):
 
 class LockedError(BriefgenError):
     status = ExitStatus.LOCKED
+
+
+class LabelsError(BriefgenError):
+    """A labelled file for `themes test` cannot be used; the message names the file and the entry."""
+
+    status = ExitStatus.LABELS_ERROR

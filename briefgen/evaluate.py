@@ -1,6 +1,7 @@
 """Scores theme assignment against hand-labelled passages: per-theme precision, recall
 and F1, their micro-average, and the passages it got wrong.
 
+    briefgen themes test [--config sources.yaml] [--summary] [--min-f1 F] FILE...
     python -m briefgen.evaluate [--config sources.yaml] [--verbose] FILE...
 """
 
@@ -11,23 +12,31 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import yaml
 
 from .analyse import themes as theme_engine
-from .config import ThemeConfig, load_config
-from .errors import ConfigError, ExitStatus
+from .config import Config, ScopeConfig, ThemeConfig, load_config
+from .errors import ConfigError, ExitStatus, LabelsError
 from .models import Passage, ThemeMatch
 
 
 @dataclass(frozen=True)
 class Item:
-    """One labelled passage."""
+    """One labelled passage, with the article it comes from when the file gives articles."""
 
     text: str
     themes: frozenset[str]
     trap: bool = False
     note: str | None = None
+    # Which labelled article (its number in the file), its title, and whether the labeller
+    # marked the passage's theme as clear only from its article.
+    article: int | None = None
+    title: str = ""
+    context: bool = False
+    # The labeller's judgement of the article against the brief's scope: in, out or None.
+    scope: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,10 +91,17 @@ class Report:
     traps: int
     themes: dict[str, Scores]
     misses: list[Miss] = field(default_factory=list)
+    # Passages labelled with no theme (distractors: they share words with the themes).
+    distractors: int = 0
 
     @property
     def micro(self) -> Scores:
         return sum(self.themes.values(), Scores())
+
+    @property
+    def distractors_hit(self) -> list[Miss]:
+        """Passages labelled with no theme that were given one."""
+        return [m for m in self.misses if not m.item.themes and m.got]
 
     @property
     def traps_hit(self) -> list[Miss]:
@@ -94,10 +110,14 @@ class Report:
 
 
 def load_labelled(path: str | Path, theme_keys: Sequence[str] | None = None) -> list[Item]:
-    """Read a labelled file: a YAML list of {text, themes, trap?, note?}."""
+    """Read a labelled file: a YAML list of passages {text, themes, trap?, note?}, or of
+    articles {title, passages: [{text, themes, note?, context?}], scope?, url?, ...}, whose
+    passages are judged with their article (its title, its other passages, its scope)."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, list):
-        raise ValueError(f"{path}: expected a list of passages")
+        raise ValueError(f"{path}: expected a list of passages or of articles")
+    if data and all(isinstance(e, dict) and "passages" in e for e in data):
+        return _load_articles(path, data, theme_keys)
     items: list[Item] = []
     problems: list[str] = []
     for n, entry in enumerate(data):
@@ -113,16 +133,69 @@ def load_labelled(path: str | Path, theme_keys: Sequence[str] | None = None) -> 
             problems.append(f"[{n}]: unknown key {', '.join(map(repr, sorted(extra)))}")
         items.append(Item(entry["text"], frozenset(labels), bool(entry.get("trap", False)), entry.get("note")))
     if problems:
-        raise ValueError(f"{path}: " + "; ".join(problems))
+        raise ValueError(_problems(path, problems, theme_keys))
     return items
 
 
-def score(items: Sequence[Item], themes: Sequence[ThemeConfig], path: str = "<items>") -> Report:
-    """Assign themes to all items at once (the example similarity is fitted on the whole
-    batch, as in a real brief) and compare with the labels."""
-    passages = [Passage(id=f"t{n}", article_id="eval", text=item.text, paragraph=0, index=n) for n, item in enumerate(items)]
-    evidence = theme_engine.score_all(passages, themes)
-    theme_engine.assign(passages, themes)
+def _problems(path: str | Path, problems: list[str], theme_keys: Sequence[str] | None) -> str:
+    """One line: the first problems by their place in the file, and how many more."""
+    text = f"{path}: " + "; ".join(problems[:3])
+    if len(problems) > 3:
+        text += f"; and {len(problems) - 3} more"
+    if theme_keys is not None and any("unknown theme" in p for p in problems):
+        text += f" (the config's themes: {', '.join(theme_keys)})"
+    return text
+
+
+ARTICLE_KEYS = {"url", "source", "licence", "title", "scope", "passages", "published", "note", "retrieved_from"}
+PASSAGE_KEYS = {"text", "themes", "note", "context"}
+
+
+def _load_articles(path: str | Path, data: list, theme_keys: Sequence[str] | None) -> list[Item]:
+    items: list[Item] = []
+    problems: list[str] = []
+    for n, article in enumerate(data):
+        extra = set(article) - ARTICLE_KEYS
+        if extra:
+            problems.append(f"[{n}]: unknown key {', '.join(map(repr, sorted(extra)))}")
+        passages = article.get("passages")
+        if not isinstance(passages, list) or not passages:
+            problems.append(f"[{n}].passages: needs a list of passages")
+            continue
+        for k, entry in enumerate(passages):
+            where = f"[{n}].passages[{k}]"
+            if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
+                problems.append(f"{where}: needs a 'text'")
+                continue
+            labels = entry.get("themes") or []
+            unknown = sorted(set(labels) - set(theme_keys)) if theme_keys is not None else []
+            if unknown:
+                problems.append(f"{where}: unknown theme {', '.join(map(repr, unknown))}")
+            if set(entry) - PASSAGE_KEYS:
+                problems.append(f"{where}: unknown key {', '.join(map(repr, sorted(set(entry) - PASSAGE_KEYS)))}")
+            items.append(Item(" ".join(entry["text"].split()), frozenset(labels), False, entry.get("note"), n,
+                              str(article.get("title") or ""), bool(entry.get("context")), article.get("scope")))
+    if problems:
+        raise ValueError(_problems(path, problems, theme_keys))
+    return items
+
+
+def score(
+    items: Sequence[Item], themes: Sequence[ThemeConfig], path: str = "<items>", scope: ScopeConfig | None = None
+) -> Report:
+    """Assign themes to all items at once, as in a real brief (the example similarity is
+    fitted on the whole batch; passages of a labelled article are judged with their article:
+    its title, its other passages, the brief's scope), and compare with the labels."""
+    passages = [
+        Passage(id=f"t{n}", article_id=f"a{item.article}" if item.article is not None else f"p{n}", text=item.text,
+                paragraph=n, index=n)
+        for n, item in enumerate(items)
+    ]
+    titles = {f"a{item.article}": item.title for item in items if item.article is not None}
+    # Scope is judged per article: a file of lone passages has none to judge.
+    articles = theme_engine.Articles(titles, scope if titles else None)
+    evidence = theme_engine.score_all(passages, themes, articles)
+    theme_engine.assign(passages, themes, articles)
     counts = {t.key: Scores() for t in themes}
     misses: list[Miss] = []
     for item, passage, all_scores in zip(items, passages, evidence, strict=True):
@@ -132,21 +205,23 @@ def score(items: Sequence[Item], themes: Sequence[ThemeConfig], path: str = "<it
             counts[key] += Scores(int(truth and claimed), int(claimed and not truth), int(truth and not claimed))
         if got != item.themes:
             misses.append(Miss(item, got, tuple(all_scores)))
-    return Report(path, len(items), sum(i.trap for i in items), counts, misses)
+    distractors = sum(1 for item in items if not item.themes)
+    return Report(path, len(items), sum(i.trap for i in items), counts, misses, distractors)
 
 
 def evaluate(config_path: str | Path, labelled_path: str | Path) -> Report:
     """Score the themes of a config file against a labelled file."""
     config = load_config(config_path)
     items = load_labelled(labelled_path, [t.key for t in config.themes])
-    return score(items, config.themes, str(labelled_path))
+    return score(items, config.themes, str(labelled_path), config.scope)
 
 
 def format_report(report: Report, verbose: bool = False) -> str:
     """A plain-text table of the figures; with `verbose`, every misclassified passage."""
     hit = report.traps_hit
     lines = [
-        f"{report.path}: {report.passages} passages, {report.traps} traps, {len(hit)} trap(s) given a wrong theme",
+        f"{report.path}: {report.passages} passages, {report.traps} traps, {len(hit)} trap(s) given a wrong theme, "
+        f"{len(report.distractors_hit)} of {report.distractors} distractors (no theme) given one",
         f"  {'theme':<10} {'precision':>9} {'recall':>7} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4}",
     ]
     rows = [*report.themes.items(), ("micro", report.micro)]
@@ -164,6 +239,32 @@ def format_report(report: Report, verbose: bool = False) -> str:
             if miss.item.note:
                 lines.append(f"      note: {miss.item.note}")
     return "\n".join(lines)
+
+
+def run_files(config: Config, files: Sequence[str | Path], *, verbose: bool = True, min_f1: float | None = None,
+              out: TextIO | None = None) -> int:
+    """`briefgen themes test`: score the config's themes on each labelled file and print the
+    reports; BELOW_TARGET when a file's micro-F1 is under `min_f1`. Raises LabelsError."""
+    out = out or sys.stdout
+    keys = [t.key for t in config.themes]
+    status = ExitStatus.OK
+    for n, path in enumerate(files):
+        try:
+            items = load_labelled(path, keys)
+        except OSError as exc:
+            raise LabelsError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+        except yaml.YAMLError as exc:
+            raise LabelsError(f"{path}: not YAML: {' '.join(str(exc).split())}") from None
+        except ValueError as exc:
+            raise LabelsError(" ".join(str(exc).split())) from None
+        report = score(items, config.themes, str(path), config.scope)
+        if n:
+            print(file=out)
+        print(format_report(report, verbose), file=out)
+        if min_f1 is not None and report.micro.f1 < min_f1:
+            print(f"{path}: micro-F1 {report.micro.f1:.3f} is below the target {min_f1:.3f}", file=out)
+            status = ExitStatus.BELOW_TARGET
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -186,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return ExitStatus.USAGE
         if n:
             print()
-        print(format_report(score(items, config.themes, path), args.verbose))
+        print(format_report(score(items, config.themes, path, config.scope), args.verbose))
     return ExitStatus.OK
 
 

@@ -6,6 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+# How an article's date was had (`Article.date_basis`), in the words the brief shows.
+DATE_FEED = "feed"
+DATE_FRONT_MATTER = "front matter"
+DATE_HTML_METADATA = "html metadata"
+# No publication date: only the file's modification time is known (`Article.modified`).
+DATE_FILE_MODIFIED = "file modified"
+
 
 @dataclass(frozen=True)
 class EmbeddedPost:
@@ -42,6 +49,13 @@ class Article:
     reliability: str | None = None
     # Embedded posts keep the date their (removed) signature line carried: a dated anchor.
     embeds: tuple[EmbeddedPost, ...] = ()
+    # Where `published` came from (DATE_FEED, DATE_FRONT_MATTER, DATE_HTML_METADATA), or
+    # DATE_FILE_MODIFIED when a file gives no date; None when nothing dates the article.
+    date_basis: str | None = None
+    # A local file's modification time. Kept apart from `published` on purpose: touching a
+    # file does not date its story, so the timeline never anchors on it; the sources list
+    # shows it, marked as such.
+    modified: datetime | None = None
 
     @property
     def date(self) -> datetime | None:
@@ -445,6 +459,9 @@ class Brief:
     timeline: list[TimelineEvent] = field(default_factory=list)
     changes: Changes | None = None
     emerging: list[EmergingTopic] = field(default_factory=list)
+    # The config's scope (its label), and the articles it left out of every theme.
+    scope: str | None = None
+    out_of_scope: list[str] = field(default_factory=list)
 
     def theme_counts(self) -> list[ThemeCount]:
         """Points, passages and distinct articles per theme, in theme order."""

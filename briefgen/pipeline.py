@@ -113,6 +113,8 @@ def build_brief(
             timeline=result.timeline,
             changes=result.changes,
             emerging=result.emerging,
+            scope=config.scope.label if config.scope else None,
+            out_of_scope=result.out_of_scope,
         )
         # Render: every requested format, in memory.
         pause_at("render")

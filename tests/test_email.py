@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from briefgen.cli import main
 from briefgen.config import parse_config
@@ -243,6 +244,32 @@ def test_dry_run_writes_eml_files_beside_the_brief_and_sends_nothing(project: Pa
         "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "application/pdf"
     ]
     assert _outbox(project) == {}
+
+
+@pytest.mark.parametrize("appendix", ["html", "pdf"])
+def test_the_text_part_never_carries_the_appendix(project: Path, capsys, appendix: str):
+    """Whatever output.appendix says: the HTML part has it collapsed, the PDF only when asked."""
+    from email import message_from_bytes, policy
+
+    config = project / "sources.yaml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data.setdefault("output", {})["appendix"] = appendix
+    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    add_email(config, free_port())
+    assert _run(project, "generate") == 0
+    capsys.readouterr()
+    assert _run(project, "send", "--dry-run") == 0
+    eml = Path(capsys.readouterr().out.split()[0])
+    msg = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    text, html, pdf = (p for p in msg.walk() if not p.is_multipart())
+    plain = text.get_content()
+    assert "Appendix" not in plain and "theme assignments" not in plain
+    # The text still lists every source, with how its date is known.
+    assert plain.count("Seed articles, date unknown (file modified ") == 2
+    page = html.get_content()
+    assert re.search(r"<details[^>]*>\s*<summary[^>]*><h2[^>]*>Appendix: theme assignments</h2></summary>", page)
+    printed = subprocess.run(["pdftotext", "-", "-"], input=pdf.get_content(), capture_output=True, check=True).stdout
+    assert (b"Appendix: theme assignments" in printed) == (appendix == "pdf")
 
 
 def test_send_without_a_brief_says_how_to_make_it(project: Path, capsys):

@@ -292,6 +292,47 @@ def test_fulltext_uses_the_page_for_new_items_and_falls_back_to_the_summary(tmp_
         assert len(server.hits_for("/page")) == pages_fetched == 1
 
 
+def test_an_item_is_dated_by_its_feed_else_by_its_page_metadata_else_not_at_all(tmp_path, server):
+    def page(head: str) -> bytes:
+        return (f"<html><head><title>Page</title>{head}</head><body><article><h1>Page</h1>"
+                + "".join(f"<p>Paragraph {n} of the page says the launch of 2023-03-05 was a missile test.</p>" for n in range(4))
+                + "</article></body></html>").encode()
+
+    published = '<meta property="article:published_time" content="2024-01-16T20:00:00+09:00">'
+    server.routes.update({
+        "/dated-page": Route(page(published), headers={"Content-Type": "text/html"}),
+        "/meta-page": Route(page(published), headers={"Content-Type": "text/html"}),
+        "/2023/03/05/bare-page": Route(page('<link rel="canonical" href="https://news.example/2023/03/05/bare">'),
+                                        headers={"Content-Type": "text/html"}),
+    })
+    def items(feed: str) -> list[dict[str, str]]:
+        # Links and titles of their own per feed: the store would take one feed's items for the other's.
+        return [
+            {**ITEM, "guid": "dated", "title": f"{feed}: dated", "link": server.url(f"/dated-page?{feed}")},
+            {"guid": "meta", "title": f"{feed}: dated by its page", "link": server.url(f"/meta-page?{feed}"), "description": STORY},
+            {"guid": "bare", "title": f"{feed}: undated", "link": server.url(f"/2023/03/05/bare-page?{feed}"), "description": STORY},
+        ]
+
+    server.routes.update({"/plain": Route(rss(items("plain"))), "/full": Route(rss(items("full")))})
+    config = parse_config({"timezone": "Asia/Seoul", "themes": THEMES, "feeds": FAST, "sources": [
+        {"name": "plain", "url": server.url("/plain")}, {"name": "full", "url": server.url("/full"), "fulltext": True}]},
+        base_dir=tmp_path)
+    with open_store(config, tmp_path / "out") as store:
+        refresh(config, store, now=NOW, progress=False)
+        dates = {a.title: (a.published, a.date_basis)
+                 for name in ("plain", "full") for a in store.load_articles(name, None, NOW, SEOUL)}
+    feed_date = (datetime(2024, 1, 17, 1, 0, tzinfo=ZoneInfo("UTC")), "feed")
+    assert dates == {
+        "plain: dated": feed_date, "plain: dated by its page": (None, None), "plain: undated": (None, None),
+        # The feed's own date wins over its page's; a page only dates an item its feed does not.
+        "full: dated": feed_date,
+        "full: dated by its page": (datetime(2024, 1, 16, 20, 0, tzinfo=SEOUL), "html metadata"),
+        # Nor does the date in its text, or in its link, make one.
+        "full: undated": (None, None),
+    }
+    assert len(server.hits_for("/2023/03/05/bare-page?full")) == 1 and not server.hits_for("/2023/03/05/bare-page?plain")
+
+
 def test_a_public_feed_cannot_point_fulltext_at_the_private_network():
     """Address checks only: literal IPs, so nothing is resolved or contacted."""
     import asyncio

@@ -8,6 +8,7 @@ from briefgen.config import load_config
 from briefgen.ingest import ingest
 
 from .conftest import write
+from .feedserver import FeedServer
 
 CONFIG = """
 title: Test brief
@@ -121,3 +122,62 @@ def test_first_seen_is_the_file_time_in_the_config_zone(tmp_path: Path):
     assert article.published is None
     assert article.date == datetime.fromtimestamp(stamp).astimezone(article.first_seen.tzinfo)
     assert str(article.first_seen.tzinfo) == "Asia/Seoul"
+
+
+def test_each_file_says_how_its_date_was_had(tmp_path: Path):
+    """Front matter and HTML metadata date an article; a file's time only marks it as modified."""
+    write(tmp_path / "articles/front.md", """
+        ---
+        title: Launch over the East Sea
+        date: 2024-01-14T09:30:00
+        ---
+        North Korea fired a ballistic missile into the sea on Sunday, officials said.
+        """)
+    write(tmp_path / "articles/meta.html", """
+        <html><head><title>Drills resume</title>
+        <meta property="article:published_time" content="2024-01-15T08:00:00+09:00"></head>
+        <body><article><h1>Drills resume</h1>
+        <p>South Korea and the United States resumed joint military drills near the border on Monday.</p>
+        <p>The exercises involve live-fire training and thousands of troops from both countries.</p>
+        </article></body></html>
+        """)
+    # Dates in the text and in the canonical link are not the page's publication date.
+    write(tmp_path / "articles/bare.html", """
+        <html><head><title>Talks stall</title>
+        <link rel="canonical" href="https://news.example/2023/03/05/talks.html"></head>
+        <body><article><h1>Talks stall</h1>
+        <p>The meeting of 2023-03-05 was cancelled, officials said, and no new date was set for the talks.</p>
+        <p>Envoys from both sides said they would keep in touch through the liaison office at Panmunjom.</p>
+        </article></body></html>
+        """)
+    write(tmp_path / "articles/plain.txt", "North Korea fired a missile. It flew over Japan.\n")
+    stamp = datetime(2026, 11, 27, 10, 0).timestamp()
+    for name in ("meta.html", "bare.html", "plain.txt", "front.md"):
+        os.utime(tmp_path / "articles" / name, (stamp, stamp))
+    by_name = {Path(a.path).name: a for a in _ingest(tmp_path).articles}
+    touched = datetime.fromtimestamp(stamp).astimezone(by_name["plain.txt"].modified.tzinfo)
+
+    front, meta, bare, plain = (by_name[n] for n in ("front.md", "meta.html", "bare.html", "plain.txt"))
+    assert (front.published.isoformat(), front.date_basis) == ("2024-01-14T09:30:00+09:00", "front matter")
+    assert (meta.published.isoformat(), meta.date_basis) == ("2024-01-15T08:00:00+09:00", "html metadata")
+    for undated in (bare, plain):
+        assert undated.published is None and undated.date_basis == "file modified"
+        assert undated.modified == touched
+    # Every file keeps its modification time apart, dated or not.
+    assert front.modified == meta.modified == touched
+
+
+def test_dating_an_html_file_fetches_nothing(tmp_path: Path):
+    """htmldate downloads a string that looks like a URL; briefgen never hands it one."""
+    with FeedServer() as server:
+        write(tmp_path / "articles/link.html", server.url("/bare-url") + "\n")
+        write(tmp_path / "articles/page.html", f"""
+            <html><head><link rel="canonical" href="{server.url('/2024/01/16/canonical')}">
+            <meta http-equiv="refresh" content="0; url={server.url('/refresh')}"></head>
+            <body><p>North Korea fired a missile on Monday, officials said, and Japan protested at once.</p>
+            <img src="{server.url('/img/2024-01-16.png')}"></body></html>
+            """)
+        result = _ingest(tmp_path)
+        assert server.hits == []
+    dates = {Path(a.path).name: (a.published, a.date_basis) for a in result.articles}
+    assert dates["page.html"] == (None, "file modified")

@@ -16,10 +16,11 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import lxml.html
 import pytest
 
 from briefgen.config import parse_config
-from briefgen.errors import RenderError
+from briefgen.errors import ConfigError, RenderError
 from briefgen.models import (
     Article,
     Brief,
@@ -199,7 +200,10 @@ def test_html_sections_and_citations(brief, config):
     assert '<a class="cite" href="#src-1">[1]</a><a class="cite" href="#src-2">[2]</a>' in page
     for n in (1, 2, 3):
         assert f'id="src-{n}"' in page
-    assert "first seen 17 Jan 2024" in page and "undated" in page
+    # Every source has a date, or says why it has none.
+    assert '<span class="src-date">17 Jan 2024</span>' in page
+    assert '<span class="src-date undated">date unknown: the feed gives none (first seen 17 Jan 2024)</span>' in page
+    assert '<span class="src-date undated">date unknown: the file gives none</span>' in page
     assert "missile, ballistic" in page
     # A theme missing from the brief's sections shows under its key.
     assert '<span class="theme-name">economy</span> 2.0: factory' in page
@@ -350,8 +354,10 @@ def test_markdown(brief, config):
     text = render_markdown(brief, config)
     assert text.startswith("# Korea Daily Brief\n")
     for heading in ("Bottom line", "Missile launches", "Diplomacy", "Other developments",
-                    "Source notes", "Sources", "Appendix: theme assignments"):
+                    "Source notes", "Sources"):
         assert f"\n## {heading}\n" in text
+    # The Markdown is the email's text: never the appendix, whatever output.appendix says.
+    assert "Appendix" not in text
     assert "[1][2]" in text
     assert "1. **김정은 visits 평양 factory** — Yonhap, 17 Jan 2024" in text
     assert "<https://example.org/news/" in text
@@ -487,3 +493,85 @@ def test_long_urls_wrap_inside_the_page(brief, config):
     # A4 with 17 mm side margins: nothing may pass the right margin.
     assert right <= width - 17 / 25.4 * 72 + 1, f"text reaches x={right:.0f} of {width:.0f}"
     assert "end" in pdf_text(data).replace("\n", "")
+
+
+# -- The appendix: where output.appendix puts it ----------------------------------------
+
+
+def pdftotext(data: bytes) -> str:
+    """The PDF's text as poppler lays it out (contents lines keep their dotted leaders)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext not found: install poppler-utils (scripts/sysdeps.sh does)")
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+
+
+def contents_of_pdf(text: str) -> list[str]:
+    """The headings the PDF's contents list ("Sources ........ 3")."""
+    return [m.group(1).strip() for m in re.finditer(r"^\s*(\S[^.\n]*?)\s*\.{3,}\s*\d+\s*$", text, re.M)]
+
+
+def appendix_rows(page: str) -> list[list[str]]:
+    """The appendix table of an HTML page, cell by cell, as a reader sees it."""
+    root = lxml.html.fromstring(page)
+    return [[" ".join(td.text_content().split()) for td in tr.iter("td")]
+            for tr in root.xpath('//section[@id="appendix"]//table[@class="assignments"]/tbody/tr')]
+
+
+EXPECTED_ROWS = [
+    ["a1:0:0", "[1]", "North Korea fired a ballistic missile toward the East Sea.", "Missile launches 4.5: missile, ballistic"],
+    ["a2:0:0", "[2]", f"Officials said {SCRIPT} and {IMG} were seen.", "Missile launches 2.1: launch* economy 2.0: factory"],
+    ["a3:0:0", "[3]", f"# Not a heading {LINK}", "—"],
+]
+
+
+def test_by_default_the_appendix_is_collapsed_in_the_html_and_not_in_the_pdf(brief, config):
+    out = render(brief, config, ["html", "pdf", "md", "json"])
+    page = out["html"].decode("utf-8")
+    root = lxml.html.fromstring(page)
+    [details] = root.xpath('//section[@id="appendix"]/details')
+    # Collapsed, and opened by the reader without JavaScript: a <details> with its heading as <summary>.
+    assert details.get("open") is None and "<script" not in page
+    assert details[0].tag == "summary" and details[0].text_content().strip() == "Appendix: theme assignments"
+    assert appendix_rows(page) == EXPECTED_ROWS
+    assert '<a href="#appendix">Appendix: theme assignments</a>' in page
+
+    text = pdftotext(out["pdf"])
+    assert "Sources" in contents_of_pdf(text) and "Appendix: theme assignments" not in contents_of_pdf(text)
+    for absent in ("Appendix", "theme assignments", "a1:0:0", "missile, ballistic", "Themes (score"):
+        assert absent not in text, absent
+    assert "Appendix" not in out["md"].decode("utf-8")
+    # The JSON keeps every assignment and its evidence whatever output.appendix says.
+    missiles = json.loads(out["json"])["themes"][0]
+    assert [(p["id"], p["score"], p["matched"]) for p in missiles["passages"]] == [
+        ("a1:0:0", 4.5, ["missile", "ballistic"]), ("a2:0:0", 2.1, ["launch*"])]
+
+
+def test_appendix_pdf_puts_it_back_in_the_pdf_and_its_contents(tmp_path, brief):
+    config = make_config(tmp_path, appendix="pdf")
+    out = render(brief, config, ["html", "pdf", "md"])
+    text = pdftotext(out["pdf"])
+    listed = contents_of_pdf(text)
+    assert listed[-2:] == ["Sources", "Appendix: theme assignments"]
+    flat = " ".join(text.split())
+    for present in ("PASSAGE SRC EXCERPT THEMES (SCORE: MATCHED TERMS)", "a1:0:0 [1] North Korea fired a ballistic missile",
+                    "Missile launches 4.5: missile, ballistic", "economy 2.0: factory"):
+        assert present in flat, present
+    # In the PDF it is a plain section, not a collapsed one; the HTML page keeps it collapsed.
+    page = out["html"].decode("utf-8")
+    assert appendix_rows(page) == EXPECTED_ROWS and '<details class="appendix-details">' in page
+    assert "Appendix" not in out["md"].decode("utf-8")
+
+
+def test_appendix_none_leaves_it_to_the_json(tmp_path, brief):
+    config = make_config(tmp_path, appendix="none")
+    out = render(brief, config, ["html", "pdf", "json"])
+    page = out["html"].decode("utf-8")
+    assert 'id="appendix"' not in page and "Appendix:" not in page
+    assert "Appendix" not in pdftotext(out["pdf"])
+    assert json.loads(out["json"])["themes"][0]["passages"][0]["matched"] == ["missile", "ballistic"]
+
+
+def test_appendix_setting_is_checked(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        make_config(tmp_path, appendix="paper")
+    assert any(p.startswith("output.appendix:") for p in info.value.problems), info.value.problems

@@ -19,6 +19,7 @@ from briefgen.config import parse_config
 from briefgen.models import Article
 from briefgen.pipeline import build_brief, open_store, refresh
 from briefgen.store import MIGRATIONS, Store, canonical_url
+from briefgen.store.articles import content_hash
 
 from .feedserver import FeedServer, Route, rss
 
@@ -94,6 +95,49 @@ def test_a_version_1_store_is_migrated_in_place(tmp_path: Path):
         assert s.conn.execute("SELECT status FROM runs").fetchone()[0] == "done"
         s.save_articles([article(1)], NOW)
         assert s.count_articles() == 1
+
+
+def test_how_an_article_was_dated_is_stored_with_it(store):
+    touched = datetime(2026, 11, 27, 10, 0, tzinfo=SEOUL)
+    dated = article(1, date_basis="feed")
+    undated_file = article(2, published=None, date_basis="file modified", modified=touched, path="in/2.txt", url=None)
+    store.save_articles([dated, undated_file], NOW)
+    one, two = store.load_articles("Wire", None, NOW, SEOUL)
+    assert (one.published, one.date_basis, one.modified) == (dated.published, "feed", None)
+    assert (two.published, two.date_basis, two.modified) == (None, "file modified", touched)
+    # An edit that drops the date keeps the stored one, and how it was had.
+    store.save_articles([article(1, published=None, date_basis=None, text="North Korea fired two missiles.")], NOW)
+    one, _ = store.load_articles("Wire", None, NOW, SEOUL)
+    assert (one.published, one.date_basis, one.text) == (dated.published, "feed", "North Korea fired two missiles.")
+    # A file touched since: the same text, a new modification time.
+    store.save_articles([replace(undated_file, modified=touched + timedelta(days=1))], NOW)
+    _, two = store.load_articles("Wire", None, NOW, SEOUL)
+    assert two.modified == touched + timedelta(days=1) and two.date_basis == "file modified"
+
+
+def test_articles_stored_before_migration_7_are_dated_on_the_next_read(tmp_path: Path):
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript(";".join(MIGRATIONS[:6]) + "; PRAGMA user_version = 6;")
+    stamp = NOW.astimezone(UTC).isoformat()
+    conn.execute(
+        "INSERT INTO articles (id, source, guid, url, title, path, published, first_seen, text, content_hash, origin)"
+        " VALUES ('f1', 'Wire', 'g1', NULL, 'Story 1', 'in/1.txt', NULL, ?, 'North Korea fired a missile.', ?, 'Wire')",
+        (stamp, digest := content_hash("Story 1", "North Korea fired a missile.")),
+    )
+    conn.execute("INSERT INTO article_sightings VALUES ('Wire', 'g1', 'f1', 'Wire', ?)", (stamp,))
+    conn.commit()
+    conn.close()
+    with Store(path) as s:
+        [old] = s.load_articles("Wire", None, NOW, SEOUL)
+        assert (old.date_basis, old.modified) == (None, None)
+        # The file read again, unchanged: its row learns how it is dated, and nothing else changes.
+        again = article(1, title="Story 1", text="North Korea fired a missile.", published=None, url=None, path="in/1.txt",
+                        date_basis="file modified", modified=NOW - timedelta(days=3), first_seen=NOW - timedelta(days=3))
+        assert s.save_articles([again], NOW + timedelta(days=1)) == {}
+        [row] = s.load_articles("Wire", None, NOW, SEOUL)
+        assert (row.date_basis, row.modified, row.first_seen) == ("file modified", NOW - timedelta(days=3), NOW)
+        assert tuple(s.conn.execute("SELECT updated, content_hash FROM articles").fetchone()) == (None, digest)
 
 
 def test_the_window_ends_at_the_cutoff_in_the_config_zone(tmp_path: Path):

@@ -166,7 +166,9 @@ def check_html(page: str, checker: Checker) -> None:
         cites = _cites(block)
         text = _text(block)
         if block.tag in ("dt", "dd"):
-            assert text in ("Window", "Coverage", "Generated") or re.fullmatch(
+            scope = f"{checker.brief.scope} · {len(checker.brief.out_of_scope)} article" + \
+                f"{'s' if len(checker.brief.out_of_scope) != 1 else ''} outside it, in no theme"
+            assert text in ("Window", "Coverage", "Generated", "Scope", scope) or re.fullmatch(
                 rf"all dates|\d+[hd] · .+|\d+ sources? · \d+ articles? · \d+ passages?|{WHEN}", text
             ), f"{where}: {text!r}"
         elif block.tag == "p":
@@ -234,7 +236,9 @@ def check_html(page: str, checker: Checker) -> None:
             assert _norm(block.find_class("src-title")[0].text_content()) in checker.titles, where
             source, _, when = block.find_class("src-meta")[0].text_content().partition(" · ")
             assert _norm(source) in checker.source_names, where
-            assert re.fullmatch(rf"(?:first seen )?{DATE}|undated", when), f"{where}: {when!r}"
+            # A date, or "date unknown" and how the date was guessed or why there is none.
+            assert re.fullmatch(rf"{DATE}(?: \(from HTML metadata\))?|date unknown \(file modified {DATE}\)"
+                                rf"|date unknown: the (?:file|feed) gives none(?: \(first seen {DATE}\))?", when), f"{where}: {when!r}"
             url = block.find_class("src-url")
             assert not url or url[0].text_content() in (article.url, article.path), where
         elif "note" in cls:
@@ -347,6 +351,8 @@ def check_markdown(doc: str, checker: Checker) -> None:
             checker.template(_unmd(m.group(1)), where)
         elif m := re.fullmatch(r"> (.+)", line):
             checker.template(m.group(1), where)
+        elif m := re.fullmatch(r"- Scope: (.+) · \d+ articles? outside it, in no theme", line):
+            assert _unmd(m.group(1)) == checker.brief.scope, where
         elif m := re.fullmatch(r"- (Window|Coverage|Generated): .+", line):
             checker.template(line[2:], where)
         elif m := re.fullmatch(r"(\d+)\. (?:\\\[(\d+) · (.+?)\\\] )?\*\*(.+)\*\* — (.+), (.+?)\\?", line):

@@ -49,6 +49,8 @@ class Analysis:
     timeline: list[TimelineEvent] = field(default_factory=list)
     changes: Changes | None = None
     emerging: list[EmergingTopic] = field(default_factory=list)
+    # Articles the scope left out: they reach no theme.
+    out_of_scope: list[str] = field(default_factory=list)
     # Seconds spent in each stage, for `--debug` and the benchmarks.
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -100,7 +102,9 @@ def _analyse(
     kept = _kept(split, passages, prints)
     lap("dedupe")
     # Multi-label theme assignment, with the evidence kept for the appendix.
-    assignment = themes.begin(passages, config.themes)
+    # Each passage is judged with its article (title, neighbours) and the brief's scope.
+    titles = {a.id: a.title for a in articles}
+    assignment = themes.begin(passages, config.themes, themes.Articles(titles, config.scope))
     # One TF-IDF space for the day serves centrality and redundancy checks (built while
     # workers, if any, match theme terms).
     vectors = summarise.Vectors.build(passages)
@@ -142,7 +146,8 @@ def _analyse(
     topics = emerging.find(unassigned, cited, config.brief)
     lap("emerging")
     log.debug("analysed %d articles, %d passages: %s", len(articles), len(passages), lap)
-    return Analysis(passages, sections, other, bottom, stories, said, found, events_found, change, topics, lap.times)
+    left_out = [a.id for a in articles if a.id in assignment.out_of_scope]
+    return Analysis(passages, sections, other, bottom, stories, said, found, events_found, change, topics, left_out, lap.times)
 
 
 @contextmanager

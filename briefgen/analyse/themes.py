@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..config import ThemeConfig
 from ..models import Passage, ThemeMatch
+from .context import Articles, Own
 
 TOKEN_RE = re.compile(r"[a-z0-9]+")
 POSSESSIVE_RE = re.compile(r"'s\b")
@@ -22,8 +23,19 @@ EXAMPLE_FLOOR = 0.12
 PARALLEL_PASSAGES = 5000
 
 
+# Plurals that are other words than their singular ('arms' are weapons, an 'arm' is not;
+# 'talks' are negotiations): folding them would turn one noun into another.
+KEEP_PLURAL = frozenset(
+    "arms news means goods customs series species ties forces talks works remains savings quarters headquarters "
+    "glasses affairs troops grounds".split()
+)
+
+
 def _stem(token: str) -> str:
-    """Light plural folding, enough for 'missiles'/'missile' without merging 'drilling' into 'drill'."""
+    """Light plural folding, enough for 'missiles'/'missile' without merging 'drilling'
+    into 'drill', nor a plural into another word ('arms' stays 'arms')."""
+    if token in KEEP_PLURAL:
+        return token
     if len(token) > 4 and token.endswith("ies"):
         return token[:-3] + "y"
     if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
@@ -66,6 +78,19 @@ class _Pattern:
 
     def found_in(self, raw: list[str], stemmed: list[str]) -> bool:
         return bool(self.parts) and any(self._at(raw, stemmed, i) for i in range(len(raw)))
+
+    def spans(self, raw: list[str], stemmed: list[str], positions: dict[str, list[int]] | None = None) -> list[tuple[int, int]]:
+        """Every (start, end) word span where the pattern matches."""
+        if not self.parts:
+            return []
+        n = len(self.parts)
+        if self.prefix and n == 1:
+            return [(i, i + 1) for i, word in enumerate(raw) if word.startswith(self.parts[0])]
+        if positions is None:
+            starts: Sequence[int] = range(len(raw))
+        else:
+            starts = positions.get(_stem(self.parts[0]) if self.prefix else self.parts[0], ())
+        return [(i, i + n) for i in starts if self._at(raw, stemmed, i)]
 
     def found_at(self, raw: list[str], stemmed: list[str], positions: dict[str, list[int]]) -> bool:
         """`found_in`, looking only where the first word occurs (`positions`: stemmed word -> indices)."""
@@ -122,6 +147,7 @@ class ThemeModel:
         self.threshold = theme.threshold
         self.terms = _unique([_Term.parse(t, w) for t, w in theme.terms.items()])
         self.vetoes = [_Term.parse(t, 1.0) for t in theme.exclude]
+        self.requires = [_Term.parse(t, 1.0) for t in theme.requires]
         self.examples = list(theme.examples)
         self.example_weight = theme.example_weight
 
@@ -149,13 +175,38 @@ class ThemeModel:
                 (self.terms[n], _found(self.terms[n], candidates[n], raw, stemmed, positions))
                 for n in sorted(c for c in candidates if c >= 0)
             ]
-        score = 0.0
-        matched: list[str] = []
-        for term, hit in terms:
-            if hit is not None:
-                score += term.weight
-                matched.append(hit if term.weight >= 0 else f"{hit} ({term.weight:+g})")
-        return score, matched, False
+        return _longest_first(terms, raw, stemmed, positions)
+
+
+def _longest_first(
+    terms: list[tuple[_Term, str | None]], raw: list[str], stemmed: list[str], positions: dict[str, list[int]] | None
+) -> tuple[float, list[str], bool]:
+    """Add up the terms found, longest match first: a term found only inside the words of a
+    longer term already counted ('strike*' inside 'carrier strike group') does not count
+    again, so a phrase and its words never add up twice."""
+    found = []
+    for order, (term, hit) in enumerate(terms):
+        if hit is None:
+            continue
+        spans = [span for a in term.alternatives for span in a.spans(raw, stemmed, positions)]
+        longest = max((end - start for start, end in spans), default=0)
+        found.append((-longest, order, term, hit, spans))
+    found.sort(key=lambda f: (f[0], f[1]))
+    taken: list[tuple[int, int]] = []
+    counted: list[tuple[int, _Term, str]] = []
+    for _, order, term, hit, spans in found:
+        free = [s for s in spans if not any(s[0] < t[1] and t[0] < s[1] for t in taken)]
+        if spans and not free:
+            continue
+        taken.extend(free)
+        counted.append((order, term, hit))
+    score = 0.0
+    matched: list[str] = []
+    # Reported, and added up, in the configured order: explanations read like the config.
+    for _, term, hit in sorted(counted, key=lambda c: c[0]):
+        score += term.weight
+        matched.append(hit if term.weight >= 0 else f"{hit} ({term.weight:+g})")
+    return score, matched, False
 
 
 def _found(term: _Term, which: set[int], raw: list[str], stemmed: list[str], positions: dict[str, list[int]]) -> str | None:
@@ -166,66 +217,106 @@ def _found(term: _Term, which: set[int], raw: list[str], stemmed: list[str], pos
     return None
 
 
-def score_all(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> list[list[ThemeMatch]]:
+def score_all(passages: Sequence[Passage], themes: Sequence[ThemeConfig], articles: Articles | None = None) -> list[list[ThemeMatch]]:
     """Every theme's score and evidence for every passage, whether or not it reaches the
     threshold (a vetoed theme scores 0): what `assign` decides on, kept for explanations."""
-    return [[match for match, _ in row] for row in _score(passages, themes)]
+    return [[match for match, _ in row] for row in _Scoring(passages, themes, articles).rows()]
 
 
-def assign(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> None:
-    """Set `passage.themes` for every passage: each theme whose evidence reaches its threshold."""
-    begin(passages, themes).finish()
+def assign(passages: Sequence[Passage], themes: Sequence[ThemeConfig], articles: Articles | None = None) -> set[str]:
+    """Set `passage.themes` for every passage: each theme whose evidence reaches its
+    threshold; returns the ids of the articles the scope left out."""
+    assignment = begin(passages, themes, articles)
+    assignment.finish()
+    return assignment.out_of_scope
 
 
 class Assignment:
     """A theme assignment begun (`begin`): term matching may be running on worker
     processes while the caller does other work; `finish` sets `passage.themes`."""
 
-    def __init__(self, passages: Sequence[Passage], themes: Sequence[ThemeConfig]):
+    def __init__(self, passages: Sequence[Passage], themes: Sequence[ThemeConfig], articles: Articles | None):
         self._passages = passages
-        self._scoring = _Scoring(passages, themes)
+        self._scoring = _Scoring(passages, themes, articles)
+        self.out_of_scope: set[str] = set()
 
     def finish(self) -> None:
         for passage, row in zip(self._passages, self._scoring.rows(), strict=True):
             passage.themes = [match for match, passed in row if passed]
+        self.out_of_scope = self._scoring.out_of_scope
 
 
-def begin(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> Assignment:
-    """Start assigning themes; call `finish()` on the result before reading `passage.themes`."""
-    return Assignment(passages, themes)
-
-
-def _score(passages: Sequence[Passage], themes: Sequence[ThemeConfig]) -> list[list[tuple[ThemeMatch, bool]]]:
-    return _Scoring(passages, themes).rows()
+def begin(passages: Sequence[Passage], themes: Sequence[ThemeConfig], articles: Articles | None = None) -> Assignment:
+    """Start assigning themes; call `finish()` on the result before reading `passage.themes`.
+    With `articles` (titles, scope), each passage is judged with its article."""
+    return Assignment(passages, themes, articles)
 
 
 class _Scoring:
     """Every theme's evidence for every passage: term evidence (on workers for many
     passages: a pure function of each text) and similarity to the examples (here,
-    meanwhile: it needs the whole day's TF-IDF)."""
+    meanwhile: it needs the whole day's TF-IDF); then what each passage's article adds."""
 
-    def __init__(self, passages: Sequence[Passage], themes: Sequence[ThemeConfig]):
+    def __init__(self, passages: Sequence[Passage], themes: Sequence[ThemeConfig], articles: Articles | None):
         from .. import forking
 
+        self.passages = passages
+        self.themes = themes
         self.models = [ThemeModel(t) for t in themes]
-        texts = [p.text for p in passages]
+        self.articles = articles or Articles()
+        # Titles are scored like passages: a title about the theme is the article's best evidence.
+        self.title_ids = [a for a in dict.fromkeys(p.article_id for p in passages) if self.articles.titles.get(a, "").strip()]
+        texts = [p.text for p in passages] + [self.articles.titles[a] for a in self.title_ids]
         self._pending = forking.Chunks(_term_evidence, texts, self.models, minimum=PARALLEL_PASSAGES)
         self._similarity = _example_similarity(texts, self.models)
+        self.out_of_scope: set[str] = set()
+
+    def _own(self, found: list[tuple[float, list[str], bool]], row: int) -> list[Own]:
+        out = []
+        for column, model in enumerate(self.models):
+            score, matched, vetoed = found[column]
+            matched = list(matched)
+            positive = any(not m.endswith(")") and not m.startswith("not:") for m in matched)
+            negative = any(m.endswith(")") for m in matched)
+            if not vetoed and self._similarity is not None:
+                sim = float(self._similarity[row][column])
+                if sim >= EXAMPLE_FLOOR:
+                    score += model.example_weight * sim
+                    matched.append(f"~example {sim:.2f}")
+            out.append(Own(score, tuple(matched), vetoed, positive, negative))
+        return out
 
     def rows(self) -> list[list[tuple[ThemeMatch, bool]]]:
-        models, similarity = self.models, self._similarity
+        from .context import adjust, out_of_scope
+
         evidence = self._pending.results()
+        own = [self._own(found, row) for row, found in enumerate(evidence)]
+        n = len(self.passages)
+        titles = {a: own[n + k] for k, a in enumerate(self.title_ids)}
+        own = own[:n]
+        self.out_of_scope = out_of_scope(self.passages, self.articles)
+        added = adjust(self.passages, own, titles, [m.threshold for m in self.models], [t.context for t in self.themes])
+        required = [m.requires for m in self.models]
         rows: list[list[tuple[ThemeMatch, bool]]] = []
-        for row, found in enumerate(evidence):
+        for row, passage in enumerate(self.passages):
+            # An all-of group may be met by the passage or by its article's title ("Houthis
+            # attack a tanker": "the attack" in its report is an attack on a ship).
+            title = self.articles.titles.get(passage.article_id, "") if any(required) else ""
+            words = tokens(f"{passage.text} {title}") if any(required) else []
+            stemmed = [_stem(w) for w in words]
+            outside = passage.article_id in self.out_of_scope
             matches: list[tuple[ThemeMatch, bool]] = []
-            for column, model in enumerate(models):
-                score, matched, vetoed = found[column]
-                if not vetoed and similarity is not None:
-                    sim = float(similarity[row][column])
-                    if sim >= EXAMPLE_FLOOR:
-                        score += model.example_weight * sim
-                        matched.append(f"~example {sim:.2f}")
-                passed = not vetoed and score >= model.threshold
+            for column, model in enumerate(self.models):
+                mine = own[row][column]
+                part, why = added[row][column]
+                score = mine.score + part
+                matched = list(mine.matched) + list(why)
+                missing = [r.text for r in model.requires if r.found(words, stemmed) is None]
+                if missing:
+                    matched.append("requires: " + "; ".join(missing))
+                if outside:
+                    matched.append("out of scope")
+                passed = not mine.vetoed and not missing and not outside and score >= model.threshold
                 matches.append((ThemeMatch(model.key, round(score, 3), tuple(matched)), passed))
             rows.append(matches)
         return rows

@@ -26,7 +26,7 @@ from .delivery import (
     ScheduleConfig,
 )
 from .sources import SIZE_RE, SIZE_UNITS, SOURCE_TYPES, FeedsConfig, SourceConfig, parse_size
-from .themes import ENTITY_KINDS, KEY_RE, EntityConfig, ThemeConfig
+from .themes import ENTITY_KINDS, KEY_RE, EntityConfig, ScopeConfig, ThemeConfig
 
 __all__ = [
     "ADDRESS_RE",
@@ -49,6 +49,7 @@ __all__ = [
     "OutputConfig",
     "ScheduleConfig",
     "SourceConfig",
+    "ScopeConfig",
     "ThemeConfig",
     "json_schema",
     "load_config",
@@ -64,6 +65,9 @@ class Config(Model):
     timezone: str = Field("UTC", description="IANA time zone that defines 'today' and the window.")
     sources: list[SourceConfig] = Field(min_length=1, description="Inputs of the brief.")
     themes: list[ThemeConfig] = Field(min_length=1, description="Themes the brief is organised by.")
+    scope: ScopeConfig | None = Field(
+        None, description="What the brief is about as a whole; articles outside it reach no theme. None: every article."
+    )
     entities: list[EntityConfig] = Field(
         default_factory=list, description="Gazetteer of people, organisations, places and countries."
     )

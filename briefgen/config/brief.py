@@ -79,6 +79,12 @@ class OutputConfig(Model):
         max_length=120,
         description="Handling line shown on the title block and every PDF page, e.g. 'Internal — do not forward'.",
     )
+    appendix: Literal["html", "pdf", "none"] = Field(
+        "html",
+        description="Where the appendix of theme assignments goes besides the JSON: 'html' (the HTML page, "
+        "collapsed), 'pdf' (the HTML page and the PDF), 'none' (the JSON only). The Markdown, and so the "
+        "email's text, never carries it.",
+    )
     render_timeout: float | None = Field(
         120,
         gt=0,

@@ -30,6 +30,21 @@ class ThemeConfig(Model):
         default_factory=list,
         description="Words or phrases that veto the theme for a passage (e.g. 'oil drilling').",
     )
+    requires: list[str] = Field(
+        default_factory=list,
+        description=(
+            "All-of groups: each entry ('ship|vessel|tanker') must be found in the passage "
+            "or its article's title for the theme to be assigned, whatever the score."
+        ),
+    )
+    context: float = Field(
+        1.0, ge=0, le=5,
+        description=(
+            "Weight of the article around a passage (its title, its lead, its neighbours): "
+            "up to this much is added to a passage with evidence of its own in an article "
+            "about the theme, and taken from one in an article against it. 0: passages alone."
+        ),
+    )
     examples: list[str] = Field(
         default_factory=list,
         description="Example sentences; similarity to them counts as evidence.",
@@ -63,6 +78,27 @@ class ThemeConfig(Model):
         if not self.terms and not self.examples:
             raise ValueError("a theme needs 'terms' or 'examples'")
         return self
+
+
+class ScopeConfig(Model):
+    """What the brief is about as a whole: an article outside it reaches no theme."""
+
+    label: str = Field(min_length=1, description="What the scope is, in words ('the Korean peninsula'), for the brief and logs.")
+    terms: list[str] = Field(
+        min_length=1,
+        description=(
+            "Names and places that put an article in scope, in any language the brief reads; "
+            "'a|b' alternatives. A term in Hangul or another script without spaces between "
+            "words also matches inside a longer word (북한 in 북한은)."
+        ),
+    )
+    min_share: float = Field(
+        0.15, gt=0, le=1,
+        description=(
+            "An article is in scope when its title or one of its first three passages names "
+            "the scope, or this share of its passages does."
+        ),
+    )
 
 
 class EntityConfig(Model):

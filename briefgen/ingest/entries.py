@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from ..config import SourceConfig
-from ..models import Article
+from ..models import DATE_FEED, Article
 from . import limits
 from .clean import clean_lines, html_to_text, infer_title, looks_like_html, split_lines
 from .limits import Limits
@@ -236,6 +236,7 @@ def to_article(entry: Entry, source: SourceConfig, now: datetime, caps: Limits |
         text=text or title,
         url=link,
         published=entry.published,
+        date_basis=DATE_FEED if entry.published else None,
         first_seen=now,
         author=author or None,
         window=source.window,

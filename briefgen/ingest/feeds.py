@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import forking
 from ..config import Config, SourceConfig
-from ..models import Article, FeedState, IngestResult, SourceHealth
+from ..models import DATE_HTML_METADATA, Article, FeedState, IngestResult, SourceHealth
 from ..pause import pause_at
 from .entries import NotAFeed, parse_feed, to_article
 from .fetch import ACCEPT_FEEDS, Fetcher, FetchError
-from .fulltext import allowed, page_text
+from .fulltext import allowed, read_page
 from .limits import Limits
 from .limits import paragraphs as within_caps
 from .progress import Progress
@@ -161,15 +161,22 @@ async def _read_one(
 async def _with_full_text(
     articles: list[Article], feed_url: str, config: Config, context: IngestContext, fetcher: Fetcher, pool: ThreadPoolExecutor
 ) -> list[Article]:
-    """Articles whose text is their page's, for items new to the store; the rest unchanged."""
+    """Articles whose text is their page's, for items new to the store; the rest unchanged.
+    An item the feed gives no date takes the one its page's metadata declares."""
 
     async def upgrade(article: Article) -> Article:
         if not article.url or (context.store is not None and context.store.knows(article)):
             return article
         if not await allowed(article.url, feed_url):
             return article
-        text = await page_text(fetcher, article.url, config.feeds.fulltext_timeout, pool, feed_url)
-        return replace(article, text=within_caps(text, Limits.of(config))[0]) if text else article
+        page = await read_page(fetcher, article.url, config.feeds.fulltext_timeout, pool, config.tz, feed_url)
+        if page is None:
+            return article
+        if page.text:
+            article = replace(article, text=within_caps(page.text, Limits.of(config))[0])
+        if article.published is None and page.published is not None:
+            article = replace(article, published=page.published, date_basis=DATE_HTML_METADATA)
+        return article
 
     return list(await asyncio.gather(*(upgrade(a) for a in articles)))
 

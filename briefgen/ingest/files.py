@@ -16,11 +16,20 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from ..config import Config, SourceConfig
-from ..models import Article, EmbeddedPost, IngestResult, SourceNote
+from ..models import (
+    DATE_FILE_MODIFIED,
+    DATE_FRONT_MATTER,
+    DATE_HTML_METADATA,
+    Article,
+    EmbeddedPost,
+    IngestResult,
+    SourceNote,
+)
 from . import limits
 from .clean import clean_lines, embedded_posts, infer_title, split_lines
 from .entries import http_link
 from .limits import Limits
+from .pagedate import metadata_date
 
 if TYPE_CHECKING:
     from . import IngestContext
@@ -123,7 +132,9 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> tuple[Article
     meta, body = _front_matter(text, file)
     body, too_long = limits.raw(body, caps)
     html_meta: dict[str, Any] = {}
+    page_date = None
     if suffix in HTML_SUFFIXES:
+        page_date = metadata_date(body, config.tz)
         body, html_meta = _html_text(body)
         if not body.strip():
             raise ArticleError("no article text found in the HTML")
@@ -145,8 +156,13 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> tuple[Article
         cuts.append(f"a title over {caps.title:,} characters was cut")
 
     tz = config.tz
-    published = _when(meta.get("published", meta.get("date")), tz, file) or _when(html_meta.get("date"), tz, file)
-    first_seen = datetime.fromtimestamp(file.stat().st_mtime, tz).replace(microsecond=0)
+    published = _when(meta.get("published", meta.get("date")), tz, file)
+    basis = DATE_FRONT_MATTER if published else None
+    if published is None and page_date is not None:
+        published, basis = page_date, DATE_HTML_METADATA
+    modified = datetime.fromtimestamp(file.stat().st_mtime, tz).replace(microsecond=0)
+    if published is None:
+        basis = DATE_FILE_MODIFIED
     display = _display(file, config)
     # Front matter is content too: its names are one line, scrubbed and capped like titles.
     source_name = limits.title(str(meta["source"]), caps)[0] if meta.get("source") else ""
@@ -161,7 +177,11 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> tuple[Article
         # Only a web address is kept: a javascript: or file: URL is no link to follow.
         url=http_link(str(meta["url"]) if meta.get("url") else html_meta.get("url")),
         published=published,
-        first_seen=first_seen,
+        # The modification time also stands for when the file was first seen, which is
+        # what places an undated file in a brief's window; it never becomes `published`.
+        first_seen=modified,
+        modified=modified,
+        date_basis=basis,
         author=author or None,
         window=source.window,
         guid=display,
@@ -190,7 +210,7 @@ def _front_matter(text: str, file: Path) -> tuple[dict[str, Any], str]:
 
 
 def _when(value: Any, tz: ZoneInfo, file: Path) -> datetime | None:
-    """A front-matter or HTML date; naive values are read in the config's time zone."""
+    """A front-matter date; naive values are read in the config's time zone."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -208,13 +228,18 @@ def _when(value: Any, tz: ZoneInfo, file: Path) -> datetime | None:
 
 
 def _html_text(html: str) -> tuple[str, dict[str, Any]]:
-    """Main text of an HTML page (boilerplate dropped) and its title/date/url metadata."""
+    """Main text of an HTML page (boilerplate dropped) and its title/url/author metadata;
+    its date is `pagedate.metadata_date`'s to find."""
     import trafilatura  # heavy: only for HTML inputs
 
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    doc = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False,
+        # trafilatura looks for a date too, which is not used: the cheap way, no text search.
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
     if doc is None or not (doc.text or "").strip():
         return _plain_html_text(html), {}
-    meta = {"title": doc.title, "date": doc.date, "url": doc.url, "author": doc.author}
+    meta = {"title": doc.title, "url": doc.url, "author": doc.author}
     return doc.text, {k: v for k, v in meta.items() if v}
 
 

@@ -7,21 +7,33 @@ import ipaddress
 import logging
 import socket
 from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
 from .clean import clean_lines, split_lines
 from .fetch import Fetcher, FetchError
+from .pagedate import metadata_date
 
 log = logging.getLogger(__name__)
 
 ACCEPT_PAGES = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 
 
-async def page_text(
-    fetcher: Fetcher, url: str, timeout: float, pool: Executor, feed_url: str | None = None
-) -> str | None:
-    """The article text of the page at `url`, or None (and a log line) if it cannot be had
-    within `timeout` seconds: the caller then keeps the feed's summary."""
+@dataclass(frozen=True)
+class Page:
+    """What an item's web page gave: its article text ('' when none was found) and the
+    publication date its metadata declares (None when it declares none)."""
+
+    text: str
+    published: datetime | None = None
+
+
+async def read_page(
+    fetcher: Fetcher, url: str, timeout: float, pool: Executor, tz: tzinfo, feed_url: str | None = None
+) -> Page | None:
+    """The page at `url` reduced to its article text and date, or None (and a log line) if
+    it cannot be had within `timeout` seconds: the caller then keeps the feed's summary."""
     loop = asyncio.get_running_loop()
     ends = loop.time() + timeout
     try:
@@ -29,16 +41,18 @@ async def page_text(
         guard = (lambda target: allowed(target, feed_url)) if feed_url else None
         response = await fetcher.get(url, {"Accept": ACCEPT_PAGES}, deadline=timeout, retries=0, guard=guard)
         # Extraction runs on a worker thread; past the deadline its result is abandoned.
-        text = await asyncio.wait_for(loop.run_in_executor(pool, extract, response.body), max(ends - loop.time(), 0.01))
+        page = await asyncio.wait_for(
+            loop.run_in_executor(pool, extract_page, response.body, tz), max(ends - loop.time(), 0.01)
+        )
     except FetchError as error:
         log.info("full text of %s: %s; keeping the feed's summary", url, error.reason)
         return None
     except TimeoutError:
         log.info("full text of %s: extraction took over %g s; keeping the feed's summary", url, timeout)
         return None
-    if not text:
+    if not page.text:
         log.info("full text of %s: no article text found; keeping the feed's summary", url)
-    return text or None
+    return page
 
 
 def internal(url: str) -> bool:
@@ -64,6 +78,11 @@ async def allowed(page_url: str, feed_url: str) -> bool:
         log.warning("full text of %s: refused, an internal address linked from the public feed %s", page_url, feed_url)
         return False
     return True
+
+
+def extract_page(html: bytes, tz: tzinfo) -> Page:
+    """A page's article text (`extract`) and the date its metadata declares."""
+    return Page(extract(html), metadata_date(html, tz))
 
 
 def extract(html: bytes) -> str:

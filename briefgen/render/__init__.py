@@ -76,11 +76,13 @@ def render(
     limit = config.output.render_timeout
     if printer is None and "pdf" in formats and limit is not None:
         printer = start_printer(["pdf"], limit)
-    # The PDF is the HTML page printed: render the page once and use it for both.
-    html = _html(brief, config) if {"html", "pdf"} & set(formats) else ""
+    # The PDF is the HTML page printed, from a rendering of its own: `output.appendix`
+    # may put the appendix in the page and not in the PDF (or collapsed in one, open in the other).
+    pages = _pages(brief, config, [m for f, m in (("html", "screen"), ("pdf", "print")) if f in formats])
+    html, printed = pages.get("screen", ""), pages.get("print", "")
     if printer is not None and "pdf" in formats:
         # Printing starts now, in its own process, while the other formats render here.
-        printer.send(html, brief.title, brief.date.isoformat())
+        printer.send(printed, brief.title, brief.date.isoformat())
     out = Rendered()
     try:
         _text_formats(out, brief, config, formats, html)
@@ -98,20 +100,20 @@ def render(
             # Imported here: WeasyPrint loads Pango and fonts, which other formats never need.
             from .pdf import render_pdf
 
-            out["pdf"] = render_pdf(brief, config, html=html)
+            out["pdf"] = render_pdf(brief, config, html=printed)
     except PrintTimeout as exc:
         log.warning("PDF not made: %s; the other formats are written without it", exc)
         out.failed["pdf"] = str(exc)
         # The reader of the HTML, JSON or Markdown learns why there is no PDF beside it.
         brief.notes.append(SourceNote("PDF", f"brief-{brief.date.isoformat()}.pdf", f"not made: {exc}", "warning"))
-        _text_formats(out, brief, config, formats, _html(brief, config) if "html" in formats else "")
+        _text_formats(out, brief, config, formats, _pages(brief, config, ["screen"])["screen"] if "html" in formats else "")
     return Rendered.ordered(out, formats)
 
 
-def _html(brief: Brief, config: Config) -> str:
-    from .html import render_html
+def _pages(brief: Brief, config: Config, media: Sequence[str]) -> dict[str, str]:
+    from .html import render_pages
 
-    return render_html(brief, config)
+    return render_pages(brief, config, media) if media else {}
 
 
 def _text_formats(out: Rendered, brief: Brief, config: Config, formats: Sequence[str], html: str) -> None:

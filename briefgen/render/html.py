@@ -22,9 +22,9 @@ Template context (the same for HTML and Markdown):
 - `theme_labels`: `{theme key: label}` for the themes of the brief.
 - `sources`: one entry per article in citation order, each with `number` (its [n]),
   `article`, `url` (the article URL only when it is http(s), else None), `location`
-  (the URL or path as plain text, or None), `date_text` ("17 Jan 2024",
-  "first seen 17 Jan 2024" or "undated") and `label` (the source's type and
-  reliability, "wire · B", or None when the config gives neither).
+  (the URL or path as plain text, or None), `date_text` (see `dates.article_date`),
+  `dated` (True when the article has a publication date) and `label` (the source's type
+  and reliability, "wire · B", or None when the config gives neither).
 - `quotes`: `brief.quotes`, each a `models.Quote` (`text` verbatim without its quotation
   marks, `speaker` or None, `role` or None, `attribution`, `source_ids`).
 - `timeline`: `brief.timeline`, each a `models.TimelineEvent` (`start`, `end`, `status`:
@@ -41,6 +41,8 @@ Template context (the same for HTML and Markdown):
   `source_ids`, `points`), and `emerging_support` = `{"passages": n, "articles": n}`, the
   support a topic needs (from the config).
 - `distribution`: `output.distribution` (a handling line), or None.
+- `medium`: "screen" (the HTML page), "print" (the page the PDF is printed from) or
+  "text" (the Markdown); `appendix`: how the appendix shows on it (`appendix_mode`).
 - `theme_stats`: `{theme key: {"points", "passages", "articles", "trend"}}`; `trend` is a
   `history.Trend` (`direction` "up"/"down"/"steady"/"new"/"none", `symbol`, `text`)
   against the earlier briefs in `brief.history`.
@@ -72,7 +74,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import jinja2
 from markupsafe import Markup, escape
@@ -82,6 +83,9 @@ from ..config import Config
 from ..errors import RenderError
 from ..models import Article, Brief, ThemeCount, TimelineEvent
 from . import charts, storyview, toc
+from .dates import article_date
+from .dates import local as _local
+from .dates import short as _short
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +151,20 @@ ENTITY_GROUPS = (("person", "People", ("person",)), ("organisation", "Organisati
                  ("place", "Countries and places", ("country", "place")))
 
 
-def context(brief: Brief, config: Config) -> dict[str, Any]:
-    """The variables every brief template sees."""
+def appendix_mode(config: Config, medium: str) -> str | None:
+    """How the appendix shows on a medium: "collapsed" (a <details> the reader opens),
+    "open" (a plain section), or None (left out). Its data are always in the JSON."""
+    where = config.output.appendix
+    if medium == "screen" and where in ("html", "pdf"):
+        return "collapsed"
+    if medium == "print" and where == "pdf":
+        return "open"
+    # Never in the Markdown: it is the email's text, where a table of every passage is noise.
+    return None
+
+
+def context(brief: Brief, config: Config, medium: str = "screen") -> dict[str, Any]:
+    """The variables every brief template sees, rendered for `medium` ("screen", "print", "text")."""
     counts = brief.theme_counts()
     per_kind = config.brief.entities_per_kind
     changes = brief.changes
@@ -168,6 +184,7 @@ def context(brief: Brief, config: Config) -> dict[str, Any]:
                 "url": http_url(a.url),
                 "location": a.url or a.path,
                 "date_text": article_date(a, brief.timezone),
+                "dated": a.published is not None,
                 "label": source_label(a),
             }
             for n, a in enumerate(brief.articles, start=1)
@@ -197,6 +214,8 @@ def context(brief: Brief, config: Config) -> dict[str, Any]:
             "continuing": sum(len(c.continuing) for c in changes.themes) if changes else 0,
         },
         "emerging": brief.emerging,
+        "medium": medium,
+        "appendix": appendix_mode(config, medium),
         "emerging_support": {
             "passages": config.brief.emerging_min_passages,
             "articles": config.brief.emerging_min_articles,
@@ -232,18 +251,20 @@ def trend_chart(brief: Brief, counts: list[ThemeCount]) -> Markup | None:
 
 
 def render_template(
-    name: str, brief: Brief, config: Config, extra_filters: dict[str, Any] | None = None
+    name: str, brief: Brief, config: Config, extra_filters: dict[str, Any] | None = None, medium: str = "screen"
 ) -> str:
-    """Render one template of the brief; template problems become a RenderError."""
-    return render_page(name, context(brief, config), config, extra_filters)
+    """Render one template of the brief for `medium`; template problems become a RenderError."""
+    return render_page(name, context(brief, config, medium), config, extra_filters)
 
 
 def render_page(
-    name: str, variables: dict[str, Any], config: Config, extra_filters: dict[str, Any] | None = None
+    name: str, variables: dict[str, Any], config: Config, extra_filters: dict[str, Any] | None = None,
+    env: jinja2.Environment | None = None,
 ) -> str:
-    """Render any template with the given variables; template problems become a RenderError."""
+    """Render any template with the given variables (in `env`, else a new environment);
+    template problems become a RenderError."""
     try:
-        env = environment(config)
+        env = env or environment(config)
         env.filters.update(extra_filters or {})
         return env.get_template(name).render(variables)
     except jinja2.TemplateSyntaxError as exc:
@@ -255,9 +276,16 @@ def render_page(
         raise RenderError(f"template {name}: {_one_line(exc)}; {FIX}") from exc
 
 
-def render_html(brief: Brief, config: Config) -> str:
-    """The brief as a self-contained HTML page."""
-    return render_template(TEMPLATE, brief, config)
+def render_html(brief: Brief, config: Config, medium: str = "screen") -> str:
+    """The brief as a self-contained HTML page: the page itself ("screen"), or the page the
+    PDF is printed from ("print"), which differ only in what `output.appendix` puts in each."""
+    return render_pages(brief, config, [medium])[medium]
+
+
+def render_pages(brief: Brief, config: Config, media: Iterable[str]) -> dict[str, str]:
+    """The HTML page for each of `media`, from one environment: the templates compile once."""
+    env = environment(config)
+    return {m: render_page(TEMPLATE, context(brief, config, m), config, env=env) for m in media}
 
 
 # -- filters and helpers ---------------------------------------------------------
@@ -364,24 +392,6 @@ def window_text(brief: Brief) -> str:
     start = _local(window.start, brief.timezone)
     end = _local(window.end, brief.timezone)
     return f"{window.label} · {start:%d %b %Y %H:%M} – {end:%d %b %Y %H:%M} {end.tzname()}"
-
-
-def article_date(article: Article, timezone: str) -> str:
-    if article.published:
-        return _short(_local(article.published, timezone))
-    if article.first_seen:
-        return "first seen " + _short(_local(article.first_seen, timezone))
-    return "undated"
-
-
-def _local(moment: datetime, timezone: str) -> datetime:
-    # A naive datetime is taken to be in the brief's zone, never the machine's.
-    tz = ZoneInfo(timezone)
-    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
-
-
-def _short(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
 
 
 def _one_line(exc: BaseException) -> str:

@@ -74,6 +74,8 @@ def to_dict(brief: Brief) -> dict[str, Any]:
                 "url": a.url,
                 "path": a.path,
                 "published": _iso(a.published),
+                "date_basis": a.date_basis,
+                "modified": _iso(a.modified),
                 "author": a.author,
                 "story": story.id if (story := brief.story_of(a.id)) else None,
                 "also_in": list(a.also_in),
@@ -150,6 +152,7 @@ def to_dict(brief: Brief) -> dict[str, Any]:
             for t in brief.timeline
         ],
         "changes": _changes(brief.changes, brief),
+        "scope": None if brief.scope is None else {"label": brief.scope, "left_out": list(brief.out_of_scope)},
         "emerging": [
             {
                 "terms": list(t.terms),

@@ -40,4 +40,4 @@ def md_url(url: str) -> str:
 
 def render_markdown(brief: Brief, config: Config) -> str:
     """The brief as a Markdown document."""
-    return render_template(TEMPLATE, brief, config, extra_filters={"md": md, "md_url": md_url})
+    return render_template(TEMPLATE, brief, config, extra_filters={"md": md, "md_url": md_url}, medium="text")

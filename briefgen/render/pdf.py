@@ -40,7 +40,7 @@ def render_pdf(
     if html is None:
         from .html import render_html
 
-        html = render_html(brief, config)
+        html = render_html(brief, config, "print")
     return print_pdf(html, brief.title, brief.date.isoformat(), url_fetcher)
 
 

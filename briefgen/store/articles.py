@@ -49,6 +49,7 @@ class ArticleStore(Database):
         if row is None:
             row = db.execute("SELECT * FROM articles WHERE content_hash = ? ORDER BY first_seen LIMIT 1", (digest,)).fetchone()
         embeds = _embeds_json(article.embeds)
+        modified = to_stamp(article.modified)
         values = (article.source, article.guid, article.url, canonical, article.title, article.author,
                   article.path, to_stamp(article.published), article.text, digest, embeds)
         if row is None:
@@ -58,22 +59,34 @@ class ArticleStore(Database):
                 article_id = f"{article.id}-{digest[:6]}"
             db.execute(
                 "INSERT INTO articles (source, guid, url, canonical_url, title, author, path, published, text,"
-                " content_hash, embeds, id, origin, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*values, article_id, origin, to_stamp(article.first_seen or now)),
+                " content_hash, embeds, id, origin, first_seen, date_basis, modified)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, article_id, origin, to_stamp(article.first_seen or now), article.date_basis, modified),
             )
-        else:
-            article_id = row["id"]
+        elif row["origin"] == origin:
             # Only the source that published an item may edit it; another feed carrying
             # the same URL or text is a sighting, not a new version.
+            article_id = row["id"]
+            # A stored date is kept when the item no longer gives one, and so is how it was had.
+            basis = article.date_basis if article.published is not None or row["published"] is None else row["date_basis"]
+            dates = (basis, modified or row["modified"])
             # (An article stored before migration 4 gets its embedded posts the same way.)
-            if row["origin"] == origin and (row["content_hash"] != digest or (embeds and row["embeds"] != embeds)):
+            if row["content_hash"] != digest or (embeds and row["embeds"] != embeds):
                 log.debug("article %s changed in %s: updating", article_id, origin)
                 db.execute(
                     "UPDATE articles SET source = ?, guid = ?, url = ?, canonical_url = ?, title = ?, author = ?,"
-                    " path = ?, published = coalesce(?, published), text = ?, content_hash = ?, embeds = ?, updated = ?"
-                    " WHERE id = ?",
-                    (*values, to_stamp(now), article_id),
+                    " path = ?, published = coalesce(?, published), text = ?, content_hash = ?, embeds = ?, updated = ?,"
+                    " date_basis = ?, modified = ? WHERE id = ?",
+                    (*values, to_stamp(now), *dates, article_id),
                 )
+            elif (row["date_basis"], row["modified"]) != dates:
+                # The same text, newly dated: a file touched, or a row stored before migration 7.
+                db.execute(
+                    "UPDATE articles SET published = coalesce(?, published), date_basis = ?, modified = ? WHERE id = ?",
+                    (to_stamp(article.published), *dates, article_id),
+                )
+        else:
+            article_id = row["id"]
         db.execute(
             "INSERT OR IGNORE INTO article_sightings (origin, guid, article_id, source, first_seen) VALUES (?, ?, ?, ?, ?)",
             (origin, guid, article_id, article.source, to_stamp(now)),
@@ -125,6 +138,8 @@ class ArticleStore(Database):
                 origin=row["origin"],
                 also_in=tuple(sorted(others.get(row["id"], ()))),
                 embeds=_embeds(row["embeds"]),
+                date_basis=row["date_basis"],
+                modified=from_stamp(row["modified"], tz),
             )
             for row in rows
         ]

@@ -160,7 +160,13 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (brief_date, story_id)
     );
     """,
-    # 8: the analyst's verdicts on passages (`briefgen feedback`): the sentence itself,
+    # 8: how each article's date was had (feed, front matter, HTML metadata, or only the
+    # file's modification time), and a file's modification time, kept apart from `published`.
+    """
+    ALTER TABLE articles ADD COLUMN date_basis TEXT;
+    ALTER TABLE articles ADD COLUMN modified TEXT;
+    """,
+    # 9: the analyst's verdicts on passages (`briefgen feedback`): the sentence itself,
     # since articles change and leave the window, and one verdict per sentence and theme
     # (its fingerprint: case, punctuation and spacing removed).
     """

@@ -1,0 +1,161 @@
+"""Passages judged with their article: its scope, its title and the theme evidence around
+them. A sentence in an article clearly about a theme needs less evidence of its own
+("observations of the exercise" in a report on a drill); one in an article that argues
+against the theme needs more; an article outside the brief's scope reaches no theme.
+
+The passage's own evidence (terms, examples) is computed first by `themes`; this module
+adds what the article says, and names it: every point it adds or takes shows in the
+passage's evidence as "article: ...", so the appendix tells which part came from where."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..config import ScopeConfig
+from ..models import Passage
+from .leads import dangling
+
+# Share of an article's passages that pass a theme on their own evidence from which the
+# article is wholly about it (a third: a lead and one more in a short report).
+FULL_SHARE = 1 / 3
+# How much of the context weight the article (title, share) and a neighbour give.
+ARTICLE_PART, NEIGHBOUR_PART = 0.75, 0.5
+# An article argues against a theme when this share of its passages carry only evidence
+# against; a passage there with some evidence of its own loses this part of the weight.
+AGAINST_SHARE = 0.3
+AGAINST_PART = 0.5
+# The article helps only a passage with this share of the threshold from its own evidence:
+# context tips a close call, it does not make one out of a single weak word.
+MIN_OWN = 0.6
+# The scope is judged on the title and the first passages (the lead) ...
+LEAD_PASSAGES = 3
+
+
+@dataclass
+class Articles:
+    """What theme assignment knows of the articles around the passages."""
+
+    # article id -> title ("" when none)
+    titles: dict[str, str] = field(default_factory=dict)
+    scope: ScopeConfig | None = None
+
+
+@dataclass(frozen=True)
+class Own:
+    """A passage's own evidence for one theme, before its article is considered."""
+
+    score: float
+    matched: tuple[str, ...]
+    vetoed: bool
+    # Some evidence for the theme (a positive term or an example), not only against it.
+    positive: bool
+    negative: bool
+
+
+class Scope:
+    """Matches a scope's names: words (plurals and a trailing * as in themes) for scripts
+    with spaces, plain substrings for scripts that attach particles (북한 in 북한은)."""
+
+    def __init__(self, config: ScopeConfig):
+        self.config = config
+        words: list[str] = []
+        inner: list[str] = []
+        for entry in config.terms:
+            for alternative in entry.split("|"):
+                alternative = alternative.strip().casefold()
+                if not alternative:
+                    continue
+                if alternative.isascii():
+                    star = alternative.endswith("*")
+                    body = re.escape(alternative.rstrip("*").strip()).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+")
+                    words.append(body + (r"\w*" if star else r"(?:s|es|'s|’s)?") + r"\b")
+                else:
+                    inner.append(re.escape(alternative))
+        parts = [r"\b(?:" + "|".join(words) + ")"] if words else []
+        parts += inner
+        self._pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+    def names(self, text: str) -> bool:
+        return self._pattern is not None and self._pattern.search(text) is not None
+
+    def judge(self, title: str, passages: Sequence[str]) -> bool:
+        """Whether an article is in scope: its title or lead names it, or enough of its passages."""
+        if self.names(title) or any(self.names(t) for t in passages[:LEAD_PASSAGES]):
+            return True
+        if not passages:
+            return False
+        return sum(1 for t in passages if self.names(t)) / len(passages) >= self.config.min_share
+
+
+def out_of_scope(passages: Sequence[Passage], articles: Articles) -> set[str]:
+    """The ids of the articles the scope leaves out (none without a scope)."""
+    if articles.scope is None:
+        return set()
+    scope = Scope(articles.scope)
+    texts: dict[str, list[str]] = defaultdict(list)
+    for passage in passages:
+        texts[passage.article_id].append(passage.text)
+    return {a for a, told in texts.items() if not scope.judge(articles.titles.get(a, ""), told)}
+
+
+# "It is critical to...": an "it" that points at nothing before it.
+_EXPLETIVE = re.compile(r"^\W*it\s+(?:is|was|has been|remains|would be|will be)\s+\w+\s+(?:to|that)\b", re.IGNORECASE)
+
+
+def _points_back(text: str) -> bool:
+    return dangling(text) and not _EXPLETIVE.match(text)
+
+
+def adjust(
+    passages: Sequence[Passage],
+    own: list[list[Own]],
+    titles: dict[str, list[Own]],
+    thresholds: Sequence[float],
+    weights: Sequence[float],
+) -> list[list[tuple[float, tuple[str, ...]]]]:
+    """Per passage and theme: the score with its article's part added, and the evidence
+    that gave that part ("article: title +0.8")."""
+    columns = len(thresholds)
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for row, passage in enumerate(passages):
+        by_article[passage.article_id].append(row)
+    out: list[list[tuple[float, tuple[str, ...]]]] = [[(0.0, ())] * columns for _ in passages]
+    for article, rows in by_article.items():
+        rows.sort(key=lambda r: passages[r].index)
+        title = titles.get(article)
+        for column in range(columns):
+            threshold, weight = thresholds[column], weights[column]
+            passing = [own[r][column].score >= threshold and not own[r][column].vetoed for r in rows]
+            share = sum(passing) / len(rows)
+            title_hit = title is not None and not title[column].vetoed and title[column].score >= threshold
+            affinity = 1.0 if title_hit else min(1.0, share / FULL_SHARE)
+            against_share = sum(1 for r in rows if own[r][column].negative and not own[r][column].positive) / len(rows)
+            title_against = title is not None and title[column].negative and not title[column].positive
+            against = affinity == 0 and (title_against or against_share >= AGAINST_SHARE)
+            for k, r in enumerate(rows):
+                mine = own[r][column]
+                if weight == 0 or mine.vetoed:
+                    continue
+                if against and mine.positive:
+                    out[r][column] = (-AGAINST_PART * weight, (f"article: against {-AGAINST_PART * weight:+.1f}",))
+                    continue
+                if not mine.positive and k > 0 and passing[k - 1] and not mine.negative and _points_back(passages[r].text):
+                    # "It reinforces the alliance..." after a sentence about a drill is about
+                    # that drill: a sentence that opens by pointing back carries its theme.
+                    carried = max(0.0, threshold - mine.score)
+                    out[r][column] = (carried, (f"article: continues the sentence before {carried:+.1f}",))
+                    continue
+                # Context tips a close call; a passage that passes alone needs none of it.
+                if not mine.positive or mine.score < MIN_OWN * threshold or passing[k]:
+                    continue
+                neighbour = any(0 <= j < len(rows) and j != k and passing[j] for j in (k - 1, k + 1))
+                part = min(1.0, ARTICLE_PART * affinity + NEIGHBOUR_PART * neighbour) * weight
+                if part <= 0:
+                    continue
+                why = [w for w, on in (("title", title_hit), (f"{share:.0%} of its passages", affinity > 0 and not title_hit),
+                                       ("neighbour", neighbour)) if on]
+                out[r][column] = (part, (f"article: {', '.join(why)} {part:+.1f}",))
+    return out

@@ -1,0 +1,40 @@
+"""Moments in words, in the brief's time zone; and each source's date as the sources list
+gives it: the date, how it was had when that is not the source's own word, or why none is
+known."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from ..models import DATE_HTML_METADATA, Article
+
+
+def article_date(article: Article, timezone: str) -> str:
+    """"17 Jan 2024", "17 Jan 2024 (from HTML metadata)", "date unknown (file modified
+    27 Nov 2026)", "date unknown: the feed gives none (first seen 17 Jan 2024)"."""
+    if article.published:
+        day = short(local(article.published, timezone))
+        # A feed's or front matter's date is the source's own word; a page's metadata is
+        # read by heuristics, so the reader is told.
+        return f"{day} (from HTML metadata)" if article.date_basis == DATE_HTML_METADATA else day
+    if article.modified:
+        return f"date unknown (file modified {short(local(article.modified, timezone))})"
+    # Files come with a path, feed items without one. A file's first-seen time is its
+    # modification time, not worth repeating as if it were something else.
+    if article.path:
+        return "date unknown: the file gives none"
+    if article.first_seen:
+        return f"date unknown: the feed gives none (first seen {short(local(article.first_seen, timezone))})"
+    return "date unknown: the feed gives none"
+
+
+def local(moment: datetime, timezone: str) -> datetime:
+    """A moment in the brief's zone; a naive one is taken to be in that zone, never the machine's."""
+    tz = ZoneInfo(timezone)
+    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
+
+
+def short(value: date) -> str:
+    """"17 Jan 2024"."""
+    return f"{value.day} {value:%b %Y}"

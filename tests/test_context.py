@@ -1,0 +1,190 @@
+"""Themes on real text: a passage is judged with its article (title, neighbours), the
+brief's scope leaves whole articles out, all-of groups, longest match, plural folding that
+keeps words apart, `check`'s warnings on rules, and `briefgen themes test`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from briefgen.analyse import themes as engine
+from briefgen.analyse.lint import lint
+from briefgen.cli import main
+from briefgen.config import ScopeConfig, ThemeConfig
+from briefgen.models import Passage
+
+from .conftest import DEFAULT_CONFIG, write
+
+DRILLS = ThemeConfig(key="drills", label="Drills", terms={"exercise|drill": 1.25, "military|troops|marines": 1, "joint|combined": 0.75})
+KOREA = ScopeConfig(label="Korea", terms=["korea*|pyongyang|seoul"])
+
+
+def _article(article: str, texts: list[str]) -> list[Passage]:
+    return [Passage(f"{article}-{n}", article, text, n, n) for n, text in enumerate(texts)]
+
+
+def _themes(passages: list[Passage]) -> dict[str, list[str]]:
+    return {p.text: [m.theme for m in p.themes] for p in passages}
+
+
+def test_a_passage_in_an_article_about_the_theme_needs_less_of_its_own():
+    drill = _article("d", [
+        "South Korean and US marines began a combined military exercise on Monday.",
+        "Observers praised the conduct of the exercise in difficult weather.",
+    ])
+    office = _article("o", [
+        "Seoul's new office tower opened to tenants on Monday.",
+        "Observers praised the conduct of the exercise in difficult weather.",
+    ])
+    passages = drill + office
+    titles = {"d": "Allied marines train together in South Korea", "o": "Office tower opens in Seoul"}
+    engine.assign(passages, [DRILLS], engine.Articles(titles, KOREA))
+    assert passages[1].themes and passages[1].themes[0].theme == "drills"
+    # Its evidence says which part came from the passage and which from its article.
+    assert passages[1].themes[0].matched[0] == "exercise" and passages[1].themes[0].matched[-1].startswith("article: ")
+    assert not passages[3].themes
+    # Alone, without its article, the sentence is too weak to reach the theme.
+    alone = _article("x", ["Observers praised the conduct of the exercise in difficult weather."])
+    engine.assign(alone, [DRILLS])
+    assert not alone[0].themes
+
+
+def test_an_article_outside_the_scope_reaches_no_theme():
+    zapad = _article("z", ["Russian and Belarusian troops began the joint Zapad military exercise on Thursday."])
+    korea = _article("k", ["South Korean troops began a joint military exercise near Seoul on Thursday."])
+    passages = zapad + korea
+    left_out = engine.assign(passages, [DRILLS], engine.Articles({"z": "Zapad 2017 begins", "k": "Drills begin"}, KOREA))
+    assert left_out == {"z"}
+    assert not passages[0].themes and passages[1].themes
+    # The evidence says why: the terms matched, the article is out of scope.
+    [match] = engine.score_all(zapad, [DRILLS], engine.Articles({"z": "Zapad 2017 begins"}, KOREA))[0]
+    assert "out of scope" in match.matched and match.score >= DRILLS.threshold
+
+
+def test_scope_reads_hangul_inside_words():
+    scope = ScopeConfig(label="Korea", terms=["korea*", "북한|평양"])
+    passages = _article("h", ["북한은 16일 동해상으로 탄도미사일을 발사했다."])
+    assert engine.assign(passages, [DRILLS], engine.Articles({}, scope)) == set()
+
+
+def test_requires_all_of_groups_from_the_passage_or_its_title():
+    attacks = ThemeConfig(key="attacks", label="Attacks on shipping", terms={"attack*": 1.5, "houthi*": 1},
+                          requires=["ship|vessel*|tanker*"])
+    passages = _article("a", ["Houthi rebels claimed an attack on Eilat."]) + \
+        _article("b", ["Houthi rebels claimed an attack on Eilat."]) + \
+        _article("c", ["Houthi rebels claimed an attack on a tanker."])
+    engine.assign(passages, [attacks], engine.Articles({"b": "Tanker ablaze after strike"}))
+    assert [bool(p.themes) for p in passages] == [False, True, True]
+    [[match]] = engine.score_all(passages[:1], [attacks])
+    assert "requires: ship|vessel*|tanker*" in match.matched
+
+
+def test_the_longest_match_wins_and_counts_once():
+    theme = ThemeConfig(key="t", label="T", terms={"carrier strike group": 1.5, "strike*": 1.5}, threshold=2)
+    group = _article("g", ["A carrier strike group arrived in Busan."])
+    both = _article("s", ["A carrier strike group arrived as strikes hit the port."])
+    engine.assign(group + both, [theme])
+    assert not group[0].themes
+    assert both[0].themes and both[0].themes[0].matched == ("carrier strike group", "strike*")
+
+
+def test_plurals_fold_but_never_into_another_word():
+    theme = ThemeConfig(key="t", label="T", terms={"arms": 2, "missile": 2})
+    passages = _article("p", ["He broke his arm.", "Moscow buys arms.", "Two missiles flew.", "One missile flew."])
+    engine.assign(passages, [theme])
+    assert [bool(p.themes) for p in passages] == [False, True, True, True]
+
+
+def test_check_warns_of_rules_that_can_never_matter():
+    theme = ThemeConfig(key="t", label="T", terms={"미사일": 2, "missile": 1, "missiles": 0.5, "zero": 0, "ship*": 1},
+                        threshold=9)
+    found = lint(theme)
+    text = " ".join(found.never)
+    assert "'미사일' can never match" in text and "'zero' weigh 0" in text
+    assert "'missiles' counts once with 'missile'" in text and "under the threshold 9" in text
+    assert any("'ship*' match every word" in n for n in found.notes)
+    good = ThemeConfig(key="g", label="G", terms={"missile": 2, "launch*": 1})
+    assert lint(good).never == [] and any("decide alone" in n and "'missile (2)'" in n for n in lint(good).notes)
+
+
+def test_check_shows_the_warning(tmp_path: Path, capsys):
+    write(tmp_path / "sources.yaml", """
+        sources: [{name: s, path: a/}]
+        themes:
+          - {key: t, label: T, terms: {"zero": 0, "missile": 2}}
+        """)
+    (tmp_path / "a").mkdir()
+    main(["check", "--offline", "--config", str(tmp_path / "sources.yaml")])
+    out = capsys.readouterr().out
+    assert "warning" in out and "'zero' weigh 0 and can never matter" in out
+
+
+LABELLED = """
+- title: Allied marines train together in South Korea
+  scope: in
+  passages:
+    - text: South Korean and US marines began a combined military exercise on Monday.
+      themes: [drills]
+    - text: Observers praised the conduct of the exercise in difficult weather.
+      themes: [drills]
+      context: true
+- title: Bakery opens in Busan
+  scope: in
+  passages:
+    - text: A bakery opened in Busan, South Korea, on Monday.
+      themes: []
+    - text: Its owner trained for years in a military kitchen.
+      themes: [drills]
+"""
+
+
+def test_themes_test_scores_articles_and_names_every_miss(tmp_path: Path, capsys):
+    config = tmp_path / "sources.yaml"
+    config.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    labelled = write(tmp_path / "labelled.yaml", LABELLED)
+    assert main(["themes", "test", "--config", str(config), str(labelled)]) == 0
+    out = capsys.readouterr().out
+    assert "4 passages" in out and "1 of 1 distractors" not in out
+    assert "drills" in out and "- [-drills] Its owner trained for years in a military kitchen." in out
+    # The figures: TP 2, FN 1 for drills.
+    row = next(line for line in out.splitlines() if line.strip().startswith("drills"))
+    assert row.split()[-3:] == ["2", "0", "1"]
+    assert main(["themes", "test", "--summary", "--min-f1", "0.99", "--config", str(config), str(labelled)]) == 13
+    assert "below the target" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("- title: x\n  passages:\n    - text: a\n      themes: [nope]\n", "[0].passages[0]: unknown theme 'nope'"),
+    ("- title: x\n  passages: []\n", "[0].passages: needs a list of passages"),
+    ("{not: [yaml", "not YAML"),
+])
+def test_themes_test_names_what_is_wrong_in_a_labelled_file(tmp_path: Path, capsys, text: str, says: str):
+    config = tmp_path / "sources.yaml"
+    config.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    labelled = tmp_path / "bad.yaml"
+    labelled.write_text(text, encoding="utf-8")
+    assert main(["themes", "test", "--config", str(config), str(labelled)]) == 12
+    err = capsys.readouterr().err
+    assert says in err and str(labelled) in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_brief_says_how_many_articles_the_scope_left_out(project: Path):
+    write(project / "seeds/zapad.md", """\
+        ---
+        title: Zapad exercise begins in Belarus
+        ---
+        Russian and Belarusian troops began the joint Zapad military exercise on Thursday, the Russian defence ministry said.
+
+        About 12,700 troops take part in the drills near the Polish border.
+        """)
+    out = project / "out"
+    assert main(["generate", "-q", "--config", str(project / "sources.yaml"), "--date", "2024-01-17",
+                 "--out", str(out), "--format", "json,md"]) == 0
+    data = json.loads((out / "2024-01-17/brief-2024-01-17.json").read_text(encoding="utf-8"))
+    zapad = next(s["id"] for s in data["sources"] if s["title"] == "Zapad exercise begins in Belarus")
+    assert data["scope"] == {"label": "the Korean peninsula", "left_out": [zapad]}
+    assert all(p["source_id"] != zapad for t in data["themes"] for p in t["passages"])
+    md = (out / "2024-01-17/brief-2024-01-17.md").read_text(encoding="utf-8")
+    assert "- Scope: the Korean peninsula · 1 article outside it, in no theme" in md
