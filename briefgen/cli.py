@@ -173,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     scoring.add_argument("files", nargs="+", type=Path, metavar="LABELLED", help="labelled YAML files")
     scoring.add_argument("--summary", action="store_true", help="only the figures, not every miss")
     scoring.add_argument("--min-f1", type=float, metavar="F1", help="exit 13 when a file's micro-F1 is below this")
+    scoring.add_argument("--feedback", type=Path, metavar="STORE",
+                         help="apply the verdicts `briefgen feedback` recorded in this store (or a YAML file of them)")
     scoring.set_defaults(run=cmd_themes_test)
 
     sched = sub.add_parser("schedule", parents=[common], help="run in the foreground, making the brief on schedule",
@@ -307,7 +309,7 @@ def cmd_send(args: argparse.Namespace, config: Config) -> int:
 def cmd_themes_test(args: argparse.Namespace, config: Config) -> int:
     from .evaluate import run_files
 
-    return run_files(config, args.files, verbose=not args.summary, min_f1=args.min_f1)
+    return run_files(config, args.files, verbose=not args.summary, min_f1=args.min_f1, feedback=args.feedback)
 
 
 def cmd_schedule(args: argparse.Namespace, config: Config) -> int:

@@ -72,7 +72,7 @@ def record(config: Config, passage_id: str, theme: str, belongs: bool, *,
     chosen = _theme(config, theme)
     with _open(config, out_dir) as store:
         passage, day = find_passage(store, passage_id, day)
-        verdict = Feedback(theme, passage.text, belongs, passage_id=passage_id, brief_date=day,
+        verdict = Feedback(theme, passage.text, belongs, passage_id=passage.id, brief_date=day,
                            recorded=datetime.now(UTC).replace(microsecond=0))
         saved, replaced = store.record_feedback(verdict, fingerprint(passage.text))
     return Recorded(saved, chosen.label, replaced, vetoed(passage.text, chosen) if belongs else None)
@@ -146,13 +146,13 @@ def status(record: Feedback, theme: ThemeConfig | None) -> str:
 def forget(config: Config, number: int, out_dir: Path | None = None) -> Feedback:
     """Forget verdict `number`; UsageError if there is none."""
     path = default_path(config, out_dir)
-    removed = None
+    gone = None
     if path.is_file():
         with Store(path) as store:
-            removed = store.remove_feedback(number)
-    if removed is None:
+            gone = store.remove_feedback(number)
+    if gone is None:
         raise UsageError(f"no feedback #{number} in {path}: `briefgen feedback --list` shows the numbers")
-    return removed
+    return gone
 
 
 def _theme(config: Config, key: str) -> ThemeConfig:
@@ -172,4 +172,5 @@ def _open(config: Config, out_dir: Path | None) -> Store:
 
 
 def removed(record: Feedback) -> str:
+    """The line that confirms a verdict was forgotten."""
     return f"#{record.number} removed: passage {record.passage_id or '-'} is {'' if record.belongs else 'not '}in {record.theme}"

@@ -109,8 +109,8 @@ def _analyse(
     # workers, if any, match theme terms).
     vectors = summarise.Vectors.build(passages)
     assignment.finish()
-    # The analyst's feedback corrects the rules (never an `exclude`), before anything reads the themes.
-    feedback_mod.apply(passages, config.themes, feedback, prints, vectors)
+    # The analyst's feedback corrects the rules (never an `exclude` nor the scope).
+    feedback_mod.apply(passages, config.themes, feedback, prints, vectors, assignment.out_of_scope)
     lap("themes")
     # Stories: headline and lead, themes, the earlier brief's story each continues, rank.
     stories = storyline.describe(stories, articles, split, day)

@@ -2,25 +2,27 @@
 
 A verdict ("this passage is / is not in theme X", `briefgen feedback`) decides its own
 sentence wherever it appears again: the same fingerprint (case, punctuation and spacing
-aside). Other sentences are moved by their nearest verdicts: a passage whose TF-IDF
-cosine similarity (words and word pairs) to a verdict's sentence reaches SIMILAR gets
-evidence for the theme (`is`) or against it (`not`), growing with the similarity, added
-to the score the rules gave it. Each effect is written into the passage's evidence
-(`ThemeMatch.matched`: "feedback: not (exact, #3)", "feedback +1.33: like #3 (is, 0.80)"),
-and a theme taken away, or asked for and refused, is kept in `Passage.overruled`; the
-brief's appendix and its JSON show both. Feedback never overrides an `exclude`: a vetoed
-theme is refused, and says so.
+aside). Other sentences are moved by their nearest verdicts: each passage's TF-IDF cosine
+similarity (words and word pairs, the day's own vectors) to each verdict's sentence; from
+SIMILAR on, a verdict is evidence for the theme (`is`) or against it (`not`), growing with
+the similarity. It adds to the score of a passage the rules put in the theme (which may
+leave it), and puts in one they left out when it reaches the threshold alone (from FULL).
+
+Each effect is written into the passage's evidence (`ThemeMatch.matched`: "feedback: not
+(exact, #3)", "feedback +2.70: like #3 (is, 0.67)"), and a theme taken away, or asked for
+and refused, is kept in `Passage.overruled`: the brief's appendix and its JSON show both.
+Feedback never overrides an `exclude` nor the brief's scope: such a theme is refused, and
+the refusal is shown.
 
 Nearest neighbours rather than a trained classifier: it works from the first verdict
 (a classifier needs verdicts both ways, and many, before it generalises rather than
-learning names), every effect names the verdict behind it, and it needs only the TF-IDF
-code a brief already runs (no scikit-learn at run time).
-"""
+learning names), every effect names the verdict behind it, and it reuses the day's TF-IDF
+(one sparse product; no scikit-learn at run time)"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -51,18 +53,17 @@ class FeedbackSource(Protocol):
 
 
 def load(source: FeedbackSource | str | Path) -> list[Feedback]:
-    """Recorded feedback: from a store, a store's file, or a YAML file listing
-    `{text, theme, verdict: is|not}` (for `python -m briefgen.evaluate --feedback`)."""
+    """Recorded feedback: from a store, a store's file (read only), or a YAML file listing
+    `{text, theme, verdict: is|not}` (for `briefgen themes test --feedback`)."""
     if not isinstance(source, str | Path):
         return source.feedback_records()
     path = Path(source)
     with path.open("rb") as head:
         is_store = head.read(16) == b"SQLite format 3\x00"
     if is_store:
-        from ..store import Store
+        from ..store.feedback import read_feedback
 
-        with Store(path) as store:
-            return store.feedback_records()
+        return read_feedback(path)
     import yaml
 
     return _from_yaml(path, yaml.safe_load(path.read_text(encoding="utf-8")))
@@ -97,12 +98,15 @@ def apply(
     records: Iterable[Feedback],
     prints: Mapping[str, str] | None = None,
     vectors: Vectors | None = None,
+    outside: Collection[str] = (),
 ) -> None:
     """Correct the themes the rules gave `passages` (`passage.themes`) by the feedback
     `records`; what it takes away or refuses goes to `passage.overruled`.
 
     Works on any passages (a brief's, or `themes test`'s), with no store. `prints` (each
-    passage's fingerprint by id) and `vectors` (their TF-IDF): when the caller has them already."""
+    passage's fingerprint by id) and `vectors` (their TF-IDF): when the caller has them
+    already. `outside`: the ids of the articles the scope left out (`themes.assign` returns
+    them), whose passages feedback does not put in a theme either."""
     configs = {t.key: t for t in themes}
     # Records of themes no longer configured are kept in the store and ignored here.
     chosen = [r for r in records if r.theme in configs]
@@ -110,7 +114,7 @@ def apply(
         return
     if prints is None:
         prints = {p.id: fingerprint(p.text) for p in passages}
-    judge = _Judge(themes)
+    judge = _Judge(themes, outside)
     # The same sentence: the newest verdict per theme decides it.
     exact: dict[str, dict[str, Feedback]] = {}
     for record in chosen:
@@ -120,7 +124,7 @@ def apply(
             judge.exact(passage, record)
     # Sentences like a verdict's: evidence from the most similar verdict each way, per theme.
     texts = [r.text for r in chosen]
-    for index, near in sorted(_neighbours(passages, texts, vectors).items()):
+    for index, near in _neighbours(passages, texts, vectors).items():
         passage = passages[index]
         decided = exact.get(prints[passage.id], {})
         closest: dict[str, dict[bool, tuple[float, Feedback]]] = {}
@@ -134,18 +138,16 @@ def apply(
         for theme in themes:
             if theme.key in closest:
                 judge.similar(passage, theme.key, closest[theme.key])
-    judge.settle()
 
 
 class _Judge:
-    """Applies verdicts to passages, theme by theme, writing down why. A passage that may
-    join a theme waits for `settle`, which weighs the rules' evidence for all of them at once."""
+    """Applies verdicts to passages, theme by theme, writing down why."""
 
-    def __init__(self, themes: Sequence[ThemeConfig]):
-        self.themes = list(themes)
+    def __init__(self, themes: Sequence[ThemeConfig], outside: Collection[str]):
         self.configs = {t.key: t for t in themes}
-        # (passage, theme, the verdicts' weight, why; and whether the weight is a floor, not an addition)
-        self.pending: list[tuple[Passage, str, float, str, bool]] = []
+        self.order = {t.key: n for n, t in enumerate(themes)}
+        self.outside = outside
+        self._vetoes: dict[str, theme_engine.ThemeModel] = {}
 
     def exact(self, passage: Passage, record: Feedback) -> None:
         key = record.theme
@@ -158,8 +160,8 @@ class _Judge:
         elif match is not None:
             self._replace(passage, match, ThemeMatch(key, match.score, (*match.matched, note)))
         else:
-            # A verdict on the sentence itself puts it in the theme, at the threshold at least.
-            self.pending.append((passage, key, self.configs[key].threshold, note, True))
+            # The verdict on the sentence itself puts it in the theme, at the threshold.
+            self._join(passage, key, self.configs[key].threshold, note)
 
     def similar(self, passage: Passage, key: str, closest: dict[bool, tuple[float, Feedback]]) -> None:
         threshold = self.configs[key].threshold
@@ -175,38 +177,32 @@ class _Judge:
         note = f"feedback {weight:+.2f}: like {', '.join(parts)}"
         match = passage.match(key)
         if match is not None:
+            # In the theme by the rules: the verdicts' evidence adds to (or takes from) their score.
             moved = ThemeMatch(key, round(match.score + weight, 3), (*match.matched, note))
             if moved.score >= threshold:
                 self._replace(passage, match, moved)
             else:
                 passage.themes.remove(match)
                 passage.overruled.append(moved)
-        elif weight > 0:
-            self.pending.append((passage, key, weight, note, False))
+        elif weight >= threshold:
+            # Left out by the rules (their score below the threshold is not kept): it joins
+            # on the verdicts' evidence alone, from a sentence as close as FULL.
+            self._join(passage, key, weight, note)
 
-    def settle(self) -> None:
-        """Put each waiting passage in its theme when the rules' evidence plus the verdicts'
-        weight reach the threshold and no exclude vetoes it; a vetoed one is refused, and says so."""
-        if not self.pending:
+    def _join(self, passage: Passage, key: str, score: float, note: str) -> None:
+        """Put the passage in the theme, unless its article is out of scope or an exclude
+        vetoes it: then it is refused, and says so."""
+        if passage.article_id in self.outside:
+            passage.overruled.append(ThemeMatch(key, 0.0, ("out of scope", f"{note}, refused")))
             return
-        unique = list({id(p): p for p, *_ in self.pending}.values())
-        # The rules' own scores for these passages, in one batch (what they were below the
-        # threshold by is not kept once themes are assigned).
-        rows = dict(zip(map(id, unique), theme_engine.score_all(unique, self.themes), strict=True))
-        order = {t.key: n for n, t in enumerate(self.themes)}
-        vetoes = {key: _veto_model(self.configs[key]) for key in {key for _, key, *_ in self.pending}}
-        for passage, key, weight, note, floor in self.pending:
-            rules = next(m for m in rows[id(passage)] if m.theme == key)
-            score = max(rules.score, weight) if floor else rules.score + weight
-            if score < self.configs[key].threshold:
-                continue
-            if _veto(vetoes[key], passage.text) is not None:
-                # The exclude wins over the analyst; the appendix says so.
-                passage.overruled.append(ThemeMatch(key, 0.0, (*rules.matched, f"{note}, vetoed by the exclude")))
-                continue
-            passage.themes.append(ThemeMatch(key, round(score, 3), (*rules.matched, note)))
-            passage.themes.sort(key=lambda m: order.get(m.theme, len(order)))
-        self.pending = []
+        if key not in self._vetoes:
+            self._vetoes[key] = _veto_model(self.configs[key])
+        veto = _veto(self._vetoes[key], passage.text)
+        if veto is not None:
+            passage.overruled.append(ThemeMatch(key, 0.0, (f"not: {veto}", f"{note}, vetoed by the exclude")))
+            return
+        passage.themes.append(ThemeMatch(key, round(score, 3), (note,)))
+        passage.themes.sort(key=lambda m: self.order.get(m.theme, len(self.order)))
 
     @staticmethod
     def _replace(passage: Passage, old: ThemeMatch, new: ThemeMatch) -> None:
@@ -243,7 +239,7 @@ def _neighbours(
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    from .tfidf import WORDS, fit_transform, text_terms
+    from .tfidf import WORDS, text_terms
 
     if vectors is None:
         from .summarise import Vectors
@@ -252,7 +248,6 @@ def _neighbours(
     if vectors.matrix is None or vectors.term_hashes is None:
         return {}
     matrix, hashes = vectors.matrix, vectors.term_hashes
-    rows = np.array([vectors.index[p.id] for p in passages])
     documents = matrix.shape[0]  # type: ignore[attr-defined]
     # The day's smooth idf, as fit_transform computed it; a term the day lacks weighs as one
     # in no passage would (it counts towards the sentence's length, matches nothing).
@@ -280,7 +275,7 @@ def _neighbours(
     verdicts = csr_matrix((data, columns, starts), shape=(len(texts), len(hashes)))
     similarity = (matrix @ verdicts.T).tocoo()  # type: ignore[operator]
     near = similarity.data >= SIMILAR
-    passage_of = {int(row): n for n, row in enumerate(rows)}
+    passage_of = {vectors.index[p.id]: n for n, p in enumerate(passages) if p.id in vectors.index}
     out: dict[int, list[tuple[int, float]]] = {}
     for row, column, value in zip(similarity.row[near].tolist(), similarity.col[near].tolist(),
                                   np.minimum(similarity.data[near], 1.0).tolist(), strict=True):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from ..models import Feedback
 from .db import Database, from_stamp, to_stamp
@@ -49,6 +52,16 @@ class FeedbackStore(Database):
             if row is not None:
                 db.execute("DELETE FROM feedback WHERE id = ?", (number,))
         return _record(row) if row is not None else None
+
+
+def read_feedback(path: Path) -> list[Feedback]:
+    """The verdicts in a store file, read only: the store is neither migrated nor changed
+    (one from before feedback existed has none)."""
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        conn.row_factory = sqlite3.Row
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'feedback'").fetchone() is None:
+            return []
+        return [_record(row) for row in conn.execute("SELECT * FROM feedback ORDER BY id")]
 
 
 def _record(row) -> Feedback:  # type: ignore[no-untyped-def]
