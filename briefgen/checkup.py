@@ -12,7 +12,7 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from .config import Config, SourceConfig, ThemeConfig
 from .models import SourceHealth
@@ -171,6 +171,55 @@ def schedule_rows(config: Config, now: datetime) -> list[Row]:
     runs = next_runs(config, now)
     rows = [Row("cron", "info", f"{config.schedule.cron!r} in {config.timezone}; `briefgen schedule` runs it")]
     rows += [Row("next" if n == 0 else "", "info", f"{fire:%a %Y-%m-%d %H:%M:%S %Z}") for n, fire in enumerate(runs)]
+    return rows + window_rows(config, now)
+
+
+def window_rows(config: Config, now: datetime) -> list[Row]:
+    """What each scheduled brief covers, and a warning where the window and the schedule
+    leave a gap (news in no brief), an overlap (news in two) or a delay."""
+    from .window import cutoff, parse_duration
+
+    label = config.brief.window
+    at = f"brief.cutoff {config.brief.cutoff:%H:%M}" if config.brief.cutoff else "the time the schedule fires"
+    if label is None:
+        rows = [Row("window", "info", f"each brief covers everything since the previous brief's cut-off ({at}); "
+                                      "the first covers 24h")]
+    elif label == "all":
+        return [Row("window", "info", "brief.window: all: every brief covers all dates, the articles of the one before too")]
+    else:
+        rows = [Row("window", "info", f"brief.window {label}: each brief covers the {label} before its cut-off ({at})")]
+    # One brief a day: the first fire time of each date, with the window that brief would have.
+    fires: dict[date, datetime] = {}
+    for fire in next_runs(config, now, RUNS_SHOWN + 2):
+        fires.setdefault(fire.date(), fire)
+    briefs = [(fire, cutoff(config, day, fire, scheduled=True)[0]) for day, fire in fires.items()]
+    fire, end = briefs[0] if briefs else (None, None)
+    if fire is not None and end is not None and config.brief.cutoff is not None and end != fire.replace(microsecond=0):
+        span = f"{min(fire, end):%H:%M} to {max(fire, end):%H:%M}"
+        if end > fire:
+            lost = "is never briefed" if label is not None else "comes a day late"
+            rows.append(Row("", "warning", f"brief.cutoff {end:%H:%M} is after the scheduled time {fire:%H:%M}: the brief is "
+                                           f"made before its window ends, and what is published from {span} after it {lost}; "
+                                           "remove brief.cutoff to end each brief when it is made"))
+        else:
+            rows.append(Row("", "warning", f"brief.cutoff {end:%H:%M} is before the scheduled time {fire:%H:%M}: what is "
+                                           f"published from {span} waits for the next day's brief; remove brief.cutoff "
+                                           "to end each brief when it is made"))
+    if label is None:
+        return rows
+    length = parse_duration(label)
+    for (_, first), (later, second) in zip(briefs, briefs[1:], strict=False):
+        start = second - length
+        if start > first:
+            rows.append(Row("", "warning", f"brief.window {label} leaves a gap: what is published from "
+                                           f"{first:%a %H:%M} to {start:%a %H:%M %Z} is in no brief; remove brief.window "
+                                           "so that each brief starts where the previous one ended"))
+            break
+        if start < first:
+            rows.append(Row("", "warning", f"brief.window {label} overlaps: what is published from {start:%a %H:%M} to "
+                                           f"{first:%a %H:%M %Z} is in two briefs (of {first:%a} and {later:%a}); remove "
+                                           "brief.window so that each brief starts where the previous one ended"))
+            break
     return rows
 
 

@@ -25,8 +25,8 @@ from .models import Delivery
 log = logging.getLogger("briefgen")
 
 EPILOG = """exit codes: 0 ok, 1 unexpected error, 2 usage, 3 config error, 4 source failed (--strict),
-5 render error, 6 output error, 7 delivery error, 8 locked, 12 labelled file unusable,
-13 below --min-f1, 130 interrupted"""
+5 render error, 6 output error, 7 delivery error, 8 locked, 9 no articles (sources failed),
+12 labelled file unusable, 13 below --min-f1, 130 interrupted"""
 
 
 def _date(value: str) -> date:
@@ -121,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--date", type=_date, help="brief date, YYYY-MM-DD (default: today in the config's time zone)")
     gen.add_argument("--out", type=Path, help="output folder (default: output.dir of the config)")
     gen.add_argument("--format", type=_formats, help=f"comma-separated formats (default: output.formats; any of {','.join(FORMATS)})")
-    gen.add_argument("--window", type=_window, help="time window: all, 24h, 7d... (default: brief.window)")
+    gen.add_argument("--window", type=_window,
+                     help="a fixed time window: all, 24h, 7d... (default: brief.window, else since the previous brief)")
     gen.add_argument("--strict", action="store_true", help="exit with code 4 when any source failed (the brief is still written)")
     gen.add_argument("--offline", action="store_true", help="fetch no feed: use only what the store holds")
     gen.add_argument("--email", action="store_true", help="then email it to the recipients of the config's email section")
@@ -242,6 +243,10 @@ def cmd_generate(args: argparse.Namespace, config: Config) -> int:
             return ExitStatus.DELIVERY_ERROR
         if report_deliveries(run.deliveries, day) != ExitStatus.OK:
             return ExitStatus.DELIVERY_ERROR
+    if run.no_articles is not None:
+        # The brief is written and says so at its top; a script must still see that it is empty.
+        log.error("%s; the brief was written", run.no_articles)
+        return ExitStatus.NO_ARTICLES
     if result is not None and result.unrendered:
         # At 06:00 a missing PDF must not pass for success, but the rest of the brief is there.
         for fmt, why in result.unrendered.items():

@@ -17,6 +17,7 @@ class ExitStatus(IntEnum):
     OUTPUT_ERROR = 6     # the brief could not be written to the output folder
     DELIVERY_ERROR = 7   # the brief was written but email delivery failed
     LOCKED = 8           # another run holds the lock for this brief date
+    NO_ARTICLES = 9      # no article in the window because the sources failed or are missing (the brief was written, saying so; not emailed unless email.send_empty)
     LABELS_ERROR = 12    # `themes test`: a labelled file is missing, unparsable or names an unknown theme
     BELOW_TARGET = 13    # `themes test --min-f1`: a file's micro-F1 is below the target
     INTERRUPTED = 130    # stopped by SIGINT/SIGTERM
@@ -71,6 +72,12 @@ class DeliveryError(BriefgenError):
 
 class LockedError(BriefgenError):
     status = ExitStatus.LOCKED
+
+
+class NoArticlesError(BriefgenError):
+    """The brief is empty because its sources failed or are missing, not because the day was quiet."""
+
+    status = ExitStatus.NO_ARTICLES
 
 
 class LabelsError(BriefgenError):

@@ -308,6 +308,9 @@ class SourceHealth:
     # Failing on every run for `feeds.stale_days` days running, since `failing_since`.
     stale: bool = False
     failing_since: datetime | None = None
+    # The date of the newest item the store holds from this source: a feed that answers
+    # but whose items are all older than the window is dead news, not a quiet day.
+    newest: datetime | None = None
 
     @property
     def failed(self) -> bool:
@@ -399,16 +402,58 @@ class Story:
 
 @dataclass(frozen=True)
 class Window:
-    """The time span a brief covers; `start` is None for `all`."""
+    """The time span a brief covers, and how it was decided; `start` is None for `all`."""
 
     label: str
     start: datetime | None
     end: datetime
+    # How `start` was decided: "previous brief" (where it ended), "first brief" (none
+    # before: one day back), "brief.window" or "--window" (a fixed length), "all".
+    basis: str = "brief.window"
+    # How `end` was decided: "schedule", "brief.cutoff", "current time" or "end of day".
+    cutoff_basis: str = "end of day"
+    # The span in words, from the brief date's point of view: "since yesterday 06:00 KST".
+    description: str = ""
+    # The brief this one follows on from, when `basis` is "previous brief".
+    previous: date | None = None
+    # Late arrivals: an article dated from `late_from` up to `start` (the previous brief's
+    # window) that no other brief carried came in after that brief was made, so it is in this one.
+    late_from: datetime | None = None
 
     def contains(self, moment: datetime | None) -> bool:
         if moment is None:
             return False
         return (self.start is None or moment >= self.start) and moment < self.end
+
+    def arrived_late(self, moment: datetime | None) -> bool:
+        """Whether a date falls in the span late arrivals may come from (before `start`)."""
+        if moment is None or self.late_from is None or self.start is None:
+            return False
+        return self.late_from <= moment < self.start
+
+
+# Why a brief has the articles it has (`Coverage.status`).
+COVERAGE_OK = "ok"
+# No article, and the sources were read: nothing happened in the window.
+COVERAGE_QUIET = "quiet"
+# No article because every source that could have given one failed or is missing.
+COVERAGE_FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Whether the brief has articles and, when it has none, whether the day was quiet or the sources failed."""
+
+    status: str = COVERAGE_OK
+    # Sources read without a problem in this run, and those that failed or are missing.
+    read: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+    # What the top of the brief says when it is empty (None when it is not).
+    notice: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.status != COVERAGE_OK
 
 
 @dataclass(frozen=True)
@@ -459,6 +504,7 @@ class Brief:
     timeline: list[TimelineEvent] = field(default_factory=list)
     changes: Changes | None = None
     emerging: list[EmergingTopic] = field(default_factory=list)
+    coverage: Coverage = field(default_factory=Coverage)
     # The config's scope (its label), and the articles it left out of every theme.
     scope: str | None = None
     out_of_scope: list[str] = field(default_factory=list)

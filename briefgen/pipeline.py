@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from .config import FORMATS, Config
-from .errors import BriefgenError, DeliveryError
-from .models import Article, Brief, Delivery, SourceHealth, SourceNote, Window
+from .errors import BriefgenError, DeliveryError, NoArticlesError
+from .models import COVERAGE_FAILED, Article, Brief, Delivery, SourceHealth, SourceNote, Window
 from .pause import pause_at
 from .store import Store, default_path
+from .window import brief_window, candidates, select_articles, source_start
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,8 @@ class FetchResult:
 
     health: list[SourceHealth]
     notes: list[SourceNote]
+    # How many articles each path source gave: one that gave none and has errors is missing.
+    read: dict[str, int] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[SourceHealth]:
@@ -59,9 +61,12 @@ def build_brief(
     window: str | None = None,
     now: datetime | None = None,
     offline: bool = False,
+    scheduled: bool = False,
 ) -> BuildResult:
-    """Ingest, store, select, analyse, render and write the brief for `day`."""
-    from . import analyse, history, render
+    """Ingest, store, select, analyse, render and write the brief for `day`.
+
+    `scheduled`: the scheduler's run, whose window ends when the schedule fires on `day`."""
+    from . import analyse, coverage, history, render
     from .analyse import changes
     from .deliver.archive import write_archive
     from .deliver.files import write_brief
@@ -69,18 +74,25 @@ def build_brief(
     now = now or datetime.now(config.tz).replace(microsecond=0)
     # Render, started early: the PDF engine loads in a process of its own while the rest runs.
     printer = render.start_printer(formats, config.output.render_timeout)
-    span = brief_window(config, day, window)
     target = out_dir if out_dir is not None else config.resolve(config.output.dir)
     with open_store(config, target) as store:
+        # Window: from where the previous brief ended (or a fixed length) to the cut-off.
+        span = brief_window(config, day, store, now=now, override=window, scheduled=scheduled)
         # Ingest and store: every enabled source, feeds only for what changed; failures
         # become notes and source health, never exceptions.
         fetched = refresh(config, store, now=now, day=day, offline=offline)
-        # Select: from the store, the articles whose date falls in the window (or whose source is always in scope).
-        articles = select_articles(stored_articles(config, store, span), span)
+        # Select: from the store, the articles whose date falls in the window (or whose source is
+        # always in scope); following on from the previous brief, every one no other brief carried.
+        stored = stored_articles(config, store, span, until=max(span.end, now) + timedelta(seconds=1))
+        articles = select_articles(stored, span, store.briefed_elsewhere(candidates(stored, span), day))
+        # Coverage: an empty brief says whether the day was quiet or the sources failed.
+        covered = coverage.coverage(config, articles, fetched.health, fetched.notes, fetched.read)
+        newest = {h.source: store.newest_article(h.source, config.tz) for h in fetched.health}
+        health = coverage.dated_out(fetched.health, articles, span, newest)
         # A source's own window wins over the brief's: say so, or "24h" misleads for `window: all`.
         own = "; ".join(f"{s.name}: {s.window}" for s in config.sources if s.enabled and s.window)
-        log.info("%d articles in the %s window ending %s%s", len(articles), span.label, span.end,
-                 f" (own windows: {own})" if own else "")
+        log.info("%d articles in the %s window (%s) ending %s%s", len(articles), span.label, span.description,
+                 span.end, f" (own windows: {own})" if own else "")
         pause_at("analyse")
         # Recall: what the newest earlier brief said, for "What changed".
         previous = changes.previous_brief(target, day, store=store)
@@ -107,7 +119,7 @@ def build_brief(
             passages=result.passages,
             history=earlier,
             stories=result.stories,
-            health=fetched.health,
+            health=health,
             quotes=result.quotes,
             entities=result.entities,
             timeline=result.timeline,
@@ -115,6 +127,7 @@ def build_brief(
             emerging=result.emerging,
             scope=config.scope.label if config.scope else None,
             out_of_scope=result.out_of_scope,
+            coverage=covered,
         )
         # Render: every requested format, in memory.
         pause_at("render")
@@ -122,6 +135,7 @@ def build_brief(
         # Write: into <out>/<date>/, atomically, then remember which articles went in.
         files = write_brief(target, day.isoformat(), rendered, missing=rendered.failed)
         store.record_brief(day, [a.id for a in articles])
+        store.record_window(day, span)
         store.record_counts(brief.record())
         store.record_points(day, {t.key: [p.text for p in t.summary] for t in brief.themes})
         store.record_stories(day, brief.stories)
@@ -144,59 +158,29 @@ def refresh(
 
     ingested = ingest.ingest(config, ingest.IngestContext(now=now, store=store, offline=offline, progress=progress))
     health = store.save_run(ingested, config, now, day)
-    return FetchResult(health, ingested.notes)
+    read: dict[str, int] = {}
+    for article in ingested.articles:
+        origin = article.origin or article.source
+        read[origin] = read.get(origin, 0) + 1
+    return FetchResult(health, ingested.notes, read)
 
 
-def stored_articles(config: Config, store: Store, span: Window) -> list[Article]:
-    """The stored articles of every enabled source that may fall in `span`, each carrying its source's window and labels."""
+def stored_articles(config: Config, store: Store, span: Window, until: datetime | None = None) -> list[Article]:
+    """The stored articles of every enabled source that may fall in `span`, each carrying its source's window and labels.
+
+    `until`: the latest date to read, past the window's end (undated items first seen since)."""
     articles = []
     for source in config.sources:
         if not source.enabled:
             continue
-        label = source.window or span.label
-        start = None if label == "all" else span.end - parse_duration(label)
-        for article in store.load_articles(source.name, start, span.end, config.tz):
+        start = source_start(source.window, span)
+        for article in store.load_articles(source.name, start, until or span.end, config.tz):
             # A local file is its own truth: once deleted, it leaves the brief, even under `window: all`.
             if source.path is not None and article.path and not config.resolve(article.path).exists():
                 continue
             # The source's window and labels come from the config, never from what was stored.
             articles.append(replace(article, window=source.window, source_type=source.type, reliability=source.reliability))
     return articles
-
-
-def brief_window(config: Config, day: date, override: str | None = None) -> Window:
-    """The span a brief for `day` covers, ending at the cut-off on `day` (default: its end)."""
-    label = override or config.brief.window
-    cutoff = config.brief.cutoff
-    if cutoff is None:
-        end = datetime.combine(day + timedelta(days=1), time(0), config.tz)
-    else:
-        end = datetime.combine(day, cutoff, config.tz)
-    return Window(label, None if label == "all" else end - parse_duration(label), end)
-
-
-def parse_duration(label: str) -> timedelta:
-    match = re.fullmatch(r"(\d+)([hd])", label)
-    if not match:
-        raise ValueError(f"not a window: {label!r}")
-    amount = int(match.group(1))
-    return timedelta(hours=amount) if match.group(2) == "h" else timedelta(days=amount)
-
-
-def select_articles(articles: Sequence[Article], span: Window) -> list[Article]:
-    """Articles in scope, in citation order: dated ones oldest first, then undated, by title.
-
-    A source's own `window` is more specific than the brief's and wins over it."""
-    chosen = []
-    for article in articles:
-        label = article.window or span.label
-        if label == "all":
-            chosen.append(article)
-            continue
-        start = span.end - parse_duration(label)
-        if article.date is not None and start <= article.date < span.end:
-            chosen.append(article)
-    return sorted(chosen, key=lambda a: (a.published is None, a.published or span.end, a.title.casefold(), a.id))
 
 
 def check_sources(config: Config, *, progress: bool = True) -> list[SourceHealth]:
@@ -237,6 +221,8 @@ class RunResult:
     build: BuildResult | None = None
     deliveries: list[Delivery] = field(default_factory=list)
     delivery_error: BriefgenError | None = None
+    # The brief was written but has no article because its sources failed or are missing.
+    no_articles: NoArticlesError | None = None
 
     @property
     def undelivered(self) -> list[Delivery]:
@@ -254,12 +240,16 @@ def run_brief(
     email: bool = False,
     wait: float = 0.0,
     skip_done: bool = False,
+    scheduled: bool = False,
+    now: datetime | None = None,
 ) -> RunResult:
     """build_brief under the date's lock, recorded in the run ledger, then emailed when asked.
 
     The CLI's `generate` and the scheduler both come through here, so two of them can
     never write the same date's brief at once. `skip_done` (the scheduler) leaves a
-    brief the ledger has as done alone; delivery still sends what it has not yet sent."""
+    brief the ledger has as done alone; delivery still sends what it has not yet sent.
+    A brief with no article because its sources failed is recorded as failed (the scheduler
+    tries again) and is not emailed unless `email.send_empty`."""
     from . import ledger
     from .deliver.email import email_config, send_brief
 
@@ -282,12 +272,23 @@ def run_brief(
         else:
             if last is not None and last.status == "running":
                 log.warning("the last run for %s (%s) never finished; running it again", day, last.owner)
-            with ledger.recording(db, day) as files:
-                build = build_brief(config, day, out_dir=out_dir, formats=formats, window=window, offline=offline)
-                files.extend(build.files)
+            empty = None
+            try:
+                with ledger.recording(db, day) as files:
+                    build = build_brief(config, day, out_dir=out_dir, formats=formats, window=window, offline=offline,
+                                        scheduled=scheduled, now=now)
+                    files.extend(build.files)
+                    if build.brief.coverage.status == COVERAGE_FAILED:
+                        # Written, and recorded as failed with the reason: a retry may find the sources back.
+                        raise NoArticlesError(build.brief.coverage.notice or "no articles: the sources failed")
+            except NoArticlesError as exc:
+                empty = exc
             log.info("brief for %s written: %d files in %s", day, len(build.files), target / day.isoformat())
-            result = RunResult(day, build.files, build)
-        if email:
+            result = RunResult(day, build.files, build, no_articles=empty)
+        if email and result.no_articles is not None and not email_config(config).send_empty:
+            log.warning("the brief for %s has no articles because its sources failed: not emailed "
+                        "(email.send_empty: true sends such briefs too)", day)
+        elif email:
             # Whatever happens to delivery, the brief is already written and recorded.
             try:
                 result.deliveries = send_brief(config, day, db, target / day.isoformat())

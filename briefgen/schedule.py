@@ -294,9 +294,7 @@ def _end(child: Any) -> None:
 
 
 def _child(config: Config, day: date, deadline: int, level: int, log_format: str = "text") -> None:
-    """One run, in its own process: run_brief with a deadline; the exit code says how it went."""
-    from .pipeline import run_brief
-
+    """One run, in its own process: `scheduled_run` with a deadline; the exit code says how it went."""
     debug = level <= logging.DEBUG
     if log_format == "json":
         from . import logs
@@ -317,31 +315,44 @@ def _child(config: Config, day: date, deadline: int, level: int, log_format: str
     signal.signal(signal.SIGALRM, overdue)
     signal.setitimer(signal.ITIMER_REAL, deadline)
     try:
-        result = run_brief(
-            config, day, formats=config.output.formats, email=config.email is not None,
-            wait=deadline, skip_done=True,
-        )
+        code = scheduled_run(config, day, wait=deadline)
     except KeyboardInterrupt:
         log.warning("the run for %s was stopped", day)
-        sys.exit(ExitStatus.INTERRUPTED)
+        code = ExitStatus.INTERRUPTED
     except DeadlineExceeded:
         log.error("the run for %s went past its deadline of %d s and was stopped", day, deadline)
-        sys.exit(ExitStatus.INTERRUPTED)
-    except BriefgenError as exc:
-        log.error("the brief for %s failed: %s", day, exc)
-        sys.exit(exc.status)
-    except Exception:
-        log.exception("the brief for %s failed", day)
-        sys.exit(ExitStatus.ERROR)
+        code = ExitStatus.INTERRUPTED
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+    sys.exit(code)
+
+
+def scheduled_run(config: Config, day: date, *, wait: float = 0.0, now: datetime | None = None) -> int:
+    """Make the brief for `day` as the scheduler does (its window ends when the schedule fires
+    on `day`) and email it; return the exit code. `now` is the clock, for tests."""
+    from .pipeline import run_brief
+
+    try:
+        result = run_brief(
+            config, day, formats=config.output.formats, email=config.email is not None,
+            wait=wait, skip_done=True, scheduled=True, now=now,
+        )
+    except BriefgenError as exc:
+        log.error("the brief for %s failed: %s", day, exc)
+        return exc.status
+    except Exception:
+        log.exception("the brief for %s failed", day)
+        return ExitStatus.ERROR
     if result.delivery_error is not None or result.undelivered:
         for delivery in result.undelivered:
             log.error("not delivered to %s: %s: %s", delivery.recipient, delivery.status, delivery.error)
         if result.delivery_error is not None:
             log.error("delivery of %s failed: %s", day, result.delivery_error)
-        sys.exit(ExitStatus.DELIVERY_ERROR)
-    sys.exit(ExitStatus.OK)
+        return ExitStatus.DELIVERY_ERROR
+    if result.no_articles is not None:
+        log.error("the brief for %s has no articles: %s", day, result.no_articles)
+        return ExitStatus.NO_ARTICLES
+    return ExitStatus.OK
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

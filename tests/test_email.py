@@ -9,6 +9,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -61,11 +62,14 @@ def test_received_message_is_text_then_html_then_the_pdf(project: Path):
         assert msg["Cc"] == "bob@example.org"
         assert b"carol@example.org" not in received.data and "Bcc" not in msg
         head = f"Korean Peninsula Daily Brief · {DAY} · "
-        point = brief["bottom_line"][0]["text"]
+        top = brief["bottom_line"][0]["story"]
+        point = next(s["headline"] for s in brief["stories"] if s["id"] == top)
         assert msg["Subject"].startswith(head)
         shown = msg["Subject"].removeprefix(head)
-        # The first bottom-line point, cut at 120 characters.
-        assert shown == point if len(point) <= 120 else (len(shown) <= 120 and point.startswith(shown.removesuffix("…")))
+        # The top story's headline, the whole subject cut at a word to 78 characters.
+        assert len(msg["Subject"]) <= 78
+        assert shown == point or (shown.endswith("…") and point.startswith(shown.removesuffix("…"))
+                                  and point[len(shown) - 1] in " ,;:")
         assert msg["Message-ID"] == outbox[recipient]["message_id"]
         assert msg["Auto-Submitted"] == "auto-generated"
         assert msg["Date"]
@@ -322,6 +326,35 @@ def test_the_password_never_appears_in_output_logs_or_files(project: Path):
         assert form not in shown and form not in stored
         assert form.encode() not in files
     assert b"".join(m.data for m in inbox.messages).count(PASSWORD.encode()) == 0
+
+
+HEADLINE = ("North Korea fires a new solid-fuel intercontinental ballistic missile into the East Sea "
+            "as allied warships gather for drills")
+
+
+@pytest.mark.parametrize(("brief", "expected"), [
+    # A brief whose bottom line names its stories: the headline of the story it opens with.
+    ({"title": "Test Brief", "bottom_line": [{"text": "A long first sentence.", "story": "s2"}],
+      "stories": [{"id": "s1", "headline": "Not this one"}, {"id": "s2", "headline": HEADLINE}]},
+     "Test Brief · 2024-01-17 · North Korea fires a new solid-fuel intercontinental…"),
+    # Without stories: the first bottom-line point.
+    ({"title": "Test Brief", "bottom_line": [{"text": HEADLINE}]},
+     "Test Brief · 2024-01-17 · North Korea fires a new solid-fuel intercontinental…"),
+    # Without a bottom line: the title and the date.
+    ({"title": "Test Brief", "bottom_line": []}, "Test Brief · 2024-01-17"),
+])
+def test_the_subject_is_at_most_78_characters_cut_at_a_word(project: Path, brief: dict, expected: str):
+    add_email(project / "sources.yaml", free_port())
+    folder = _folder(project)
+    folder.mkdir(parents=True)
+    (folder / f"brief-{DAY}.json").write_text(json.dumps(brief), encoding="utf-8")
+    for ext in ("md", "html"):
+        (folder / f"brief-{DAY}.{ext}").write_text("<p>brief</p>\n", encoding="utf-8")
+    assert _run(project, "send", "-q", "--dry-run") == 0
+    eml = next(folder.glob("*.eml"))
+    subject = str(message_from_bytes(eml.read_bytes(), policy=policy.default)["Subject"])
+    assert subject == expected
+    assert len(subject) <= 78
 
 
 @pytest.mark.parametrize("command", ["send", "schedule"])

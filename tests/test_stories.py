@@ -80,4 +80,4 @@ def test_a_story_is_told_once_and_its_points_say_who_reported_it(tmp_path: Path)
     assert [s["story"] for s in data["sources"]] == ["s-w1", "s-w1", "s-w1", "s-w4"]
     assert data["health"] == [{"source": "Broken <feed>", "target": "http://127.0.0.1:9/rss", "status": "failed",
                                "reason": "HTTP 503", "items": 0, "new_items": 0, "duration": 0.2, "stale": True,
-                               "failing_since": "2024-01-15T06:00:00+09:00"}]
+                               "failing_since": "2024-01-15T06:00:00+09:00", "newest": None}]

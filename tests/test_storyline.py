@@ -92,7 +92,8 @@ def day(tmp_path: Path):
         start = config.index("sources:\n")
         end = config.index("\nthemes:\n")
         config = config[:start] + "sources:\n" + "".join(sources) + config[end:]
-        config = re.sub(r"(?m)^  window: .*$", "  window: 48h", config)
+        # A fixed window: the day's items whatever the brief's cut-off.
+        config = re.sub(r"(?m)^  window: .*\n", "", config).replace("\nbrief:\n", "\nbrief:\n  window: 48h\n")
         (tmp_path / "sources.yaml").write_text(config, encoding="utf-8")
         assert main(["generate", "-q", "--config", str(tmp_path / "sources.yaml"), "--date", DAY,
                      "--out", str(tmp_path / "out"), "--format", "json,html,md"]) == 0

@@ -32,6 +32,10 @@ DAY = date(2024, 1, 17)
 DATE = r"\d{1,2} [A-Z][a-z]{2} \d{4}"
 LONGDATE = r"[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}"
 WHEN = rf"{DATE} \d\d:\d\d [A-Z+\-0-9]+"
+# The window in words ("since yesterday 06:00 KST"), then its length and its bounds.
+MOMENT = rf"(?:(?:today|yesterday|tomorrow|[A-Z][a-z]+day|{DATE}) \d\d:\d\d|midnight)"
+WINDOW = (rf"(?:since {MOMENT}(?: until {MOMENT})? [A-Z+\-0-9]+ · )?\d+(?:[hd]|h\d\dm|m) · "
+          rf"{DATE} \d\d:\d\d – {DATE} \d\d:\d\d [A-Z]+(?: · \d+ late arrivals?)?")
 # A theme's trend against earlier briefs (history.trend), after its symbol.
 TREND = (
     r"(?:[▲▼≈] )?(?:no earlier brief in \d+ days to compare with|quiet, as in the \d+ earlier briefs?"
@@ -59,7 +63,10 @@ TEMPLATE_SENTENCES = [
     r"No group of passages outside the themes has enough support \(\d+ passages from \d+ articles\)\.",
     r"No articles in this window\.",
     r"No passages\.",
-    rf"Window: (?:all dates|\d+[hd] · {DATE} \d\d:\d\d – {DATE} \d\d:\d\d [A-Z]+)",
+    rf"Window: (?:all dates|{WINDOW})",
+    # The notice at the top of a brief with no article.
+    r"A quiet day: \d+ sources? read \(.+\), none with an article in this window\.",
+    r"No articles: .+\. This brief is empty because its sources failed or are missing, not because nothing happened\.",
     r"Coverage: \d+ sources? · \d+ articles? · \d+ passages?",
     rf"Generated: {WHEN}",
     LONGDATE,
@@ -169,7 +176,7 @@ def check_html(page: str, checker: Checker) -> None:
             scope = f"{checker.brief.scope} · {len(checker.brief.out_of_scope)} article" + \
                 f"{'s' if len(checker.brief.out_of_scope) != 1 else ''} outside it, in no theme"
             assert text in ("Window", "Coverage", "Generated", "Scope", scope) or re.fullmatch(
-                rf"all dates|\d+[hd] · .+|\d+ sources? · \d+ articles? · \d+ passages?|{WHEN}", text
+                rf"all dates|{WINDOW}|\d+ sources? · \d+ articles? · \d+ passages?|{WHEN}", text
             ), f"{where}: {text!r}"
         elif block.tag == "p":
             checker.template(text, where)

@@ -53,6 +53,8 @@ class Own:
     # Some evidence for the theme (a positive term or an example), not only against it.
     positive: bool
     negative: bool
+    # The `requires` groups (by index) the text lacks.
+    missing: tuple[int, ...] = ()
 
 
 class Scope:

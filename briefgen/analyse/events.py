@@ -11,9 +11,11 @@ together, share at least SHARED_NAMES names or numbers, and their profiles are s
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+
+import numpy as np
 
 from ..models import Article, Passage, Story
 
@@ -88,6 +90,23 @@ def join(stories: Sequence[Story], articles: Sequence[Article], passages: Sequen
     for n, found in enumerate(keys):
         for name in found:
             index[name].append(n)
+    # Candidate pairs: stories sharing SHARED_NAMES names that are not everywhere, published
+    # close together. Counting through the index (each posting at most COMMON_NAME long)
+    # keeps this near-linear.
+    firsts: list[int] = []
+    seconds: list[int] = []
+    for i in range(len(stories)):
+        if when[i] is None:
+            continue
+        shared: Counter[int] = Counter()
+        for name in keys[i]:
+            posting = index[name]
+            if len(posting) <= COMMON_NAME:
+                shared.update(j for j in posting if j > i)
+        for j, count in shared.items():
+            if count >= SHARED_NAMES and _close(when[i], when[j]):
+                firsts.append(i)
+                seconds.append(j)
     parent = list(range(len(stories)))
 
     def root(i: int) -> int:
@@ -96,19 +115,27 @@ def join(stories: Sequence[Story], articles: Sequence[Article], passages: Sequen
             i = parent[i]
         return i
 
-    for i in range(len(stories)):
-        candidates: set[int] = set()
-        for name in keys[i]:
-            posting = index[name]
-            if len(posting) <= COMMON_NAME:
-                candidates.update(j for j in posting if j > i)
-        for j in sorted(candidates):
-            if root(i) == root(j) or not _close(when[i], when[j]):
+    if firsts:
+        rows_i, rows_j = np.array(firsts), np.array(seconds)
+        # Every candidate pair's cosine at once (rows are unit length).
+        sims = np.asarray(matrix[rows_i].multiply(matrix[rows_j]).sum(axis=1)).ravel()
+        cache: dict[tuple[int, int], float] = {}
+
+        def similar(a: int, b: int) -> bool:
+            key = (min(a, b), max(a, b))
+            if key not in cache:
+                cache[key] = float(matrix[a].multiply(matrix[b]).sum())
+            return cache[key] >= SAME_EVENT
+
+        for k in np.lexsort((rows_j, rows_i)):
+            if sims[k] < SAME_EVENT:
                 continue
-            if len(keys[i] & keys[j]) < SHARED_NAMES:
-                continue
-            if float((matrix[i] @ matrix[j].T).toarray()[0, 0]) >= SAME_EVENT:
-                parent[root(j)] = root(i)
+            i, j = int(rows_i[k]), int(rows_j[k])
+            a, b = root(i), root(j)
+            # The pair, and the stories that lead their groups, must be alike: a chain of
+            # each-a-little-like-the-next never makes one story of a whole day.
+            if a != b and (a == i or similar(a, j)) and (b == j or similar(i, b)):
+                parent[b] = a
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(stories)):
         groups[root(i)].append(i)

@@ -19,6 +19,8 @@ TOKEN_RE = re.compile(r"[a-z0-9]+")
 POSSESSIVE_RE = re.compile(r"'s\b")
 # Similarity to an example below this is noise from shared function words and names.
 EXAMPLE_FLOOR = 0.12
+# Index entries of `requires` groups: REQUIRED - n for group n (vetoes are -1 - n, terms n).
+REQUIRED = -1_000_000
 # From this many passages, term evidence is computed on worker processes (see forking).
 PARALLEL_PASSAGES = 5000
 
@@ -148,6 +150,12 @@ class ThemeModel:
         self.terms = _unique([_Term.parse(t, w) for t, w in theme.terms.items()])
         self.vetoes = [_Term.parse(t, 1.0) for t in theme.exclude]
         self.requires = [_Term.parse(t, 1.0) for t in theme.requires]
+        # Pairs of terms (by index) that could ever match the same word: only for those is
+        # the longest match looked for.
+        self.overlapping = {
+            frozenset((i, j)) for i in range(len(self.terms)) for j in range(i + 1, len(self.terms))
+            if _may_share_a_word(self.terms[i], self.terms[j])
+        }
         self.examples = list(theme.examples)
         self.example_weight = theme.example_weight
 
@@ -164,7 +172,7 @@ class ThemeModel:
                 hit = veto.found(raw, stemmed)
                 if hit is not None:
                     return 0.0, [f"not: {hit}"], True
-            terms = [(term, term.found(raw, stemmed)) for term in self.terms]
+            terms = [(n, term, term.found(raw, stemmed), None) for n, term in enumerate(self.terms)]
         else:
             for n, veto in enumerate(self.vetoes):
                 if -1 - n in candidates:
@@ -172,23 +180,44 @@ class ThemeModel:
                     if hit is not None:
                         return 0.0, [f"not: {hit}"], True
             terms = [
-                (self.terms[n], _found(self.terms[n], candidates[n], raw, stemmed, positions))
-                for n in sorted(c for c in candidates if c >= 0)
+                (n, self.terms[n], _found(self.terms[n], candidates[n], raw, stemmed, positions), candidates[n])
+                for n in sorted(c for c in candidates if 0 <= c)
             ]
-        return _longest_first(terms, raw, stemmed, positions)
+        hits = [t for t in terms if t[2] is not None]
+        if not any(frozenset((a[0], b[0])) in self.overlapping for k, a in enumerate(hits) for b in hits[k + 1:]):
+            # No two of the terms found can share a word: nothing to resolve.
+            return _total([(term, hit) for _, term, hit, _ in hits])
+        return _longest_first([(term, hit, which) for _, term, hit, which in hits], raw, stemmed, positions)
+
+
+def _may_share_a_word(a: _Term, b: _Term) -> bool:
+    """Whether some word could be matched by an alternative of each term."""
+    def words(term: _Term) -> list[tuple[str, bool]]:
+        return [(_stem(w) if p.prefix and k < len(p.parts) - 1 else w, p.prefix and k == len(p.parts) - 1)
+                for p in term.alternatives for k, w in enumerate(p.parts)]
+
+    for w1, prefix1 in words(a):
+        for w2, prefix2 in words(b):
+            if w1 == w2 or (prefix1 and w2.startswith(w1)) or (prefix2 and w1.startswith(w2)):
+                return True
+    return False
 
 
 def _longest_first(
-    terms: list[tuple[_Term, str | None]], raw: list[str], stemmed: list[str], positions: dict[str, list[int]] | None
+    terms: list[tuple[_Term, str | None, set[int] | None]], raw: list[str], stemmed: list[str],
+    positions: dict[str, list[int]] | None,
 ) -> tuple[float, list[str], bool]:
     """Add up the terms found, longest match first: a term found only inside the words of a
     longer term already counted ('strike*' inside 'carrier strike group') does not count
     again, so a phrase and its words never add up twice."""
+    hits = [(order, term, hit, which) for order, (term, hit, which) in enumerate(terms) if hit is not None]
+    if len(hits) < 2:
+        # Nothing to overlap with: the common case, without looking for spans.
+        return _total([(term, hit) for _, term, hit, _ in hits])
     found = []
-    for order, (term, hit) in enumerate(terms):
-        if hit is None:
-            continue
-        spans = [span for a in term.alternatives for span in a.spans(raw, stemmed, positions)]
+    for order, term, hit, which in hits:
+        spans = [span for k, a in enumerate(term.alternatives) if which is None or k in which
+                 for span in a.spans(raw, stemmed, positions)]
         longest = max((end - start for start, end in spans), default=0)
         found.append((-longest, order, term, hit, spans))
     found.sort(key=lambda f: (f[0], f[1]))
@@ -200,10 +229,14 @@ def _longest_first(
             continue
         taken.extend(free)
         counted.append((order, term, hit))
+    # Reported, and added up, in the configured order: explanations read like the config.
+    return _total([(term, hit) for _, term, hit in sorted(counted, key=lambda c: c[0])])
+
+
+def _total(counted: list[tuple[_Term, str]]) -> tuple[float, list[str], bool]:
     score = 0.0
     matched: list[str] = []
-    # Reported, and added up, in the configured order: explanations read like the config.
-    for _, term, hit in sorted(counted, key=lambda c: c[0]):
+    for term, hit in counted:
         score += term.weight
         matched.append(hit if term.weight >= 0 else f"{hit} ({term.weight:+g})")
     return score, matched, False
@@ -271,47 +304,44 @@ class _Scoring:
         self._similarity = _example_similarity(texts, self.models)
         self.out_of_scope: set[str] = set()
 
-    def _own(self, found: list[tuple[float, list[str], bool]], row: int) -> list[Own]:
+    def _own(self, found: list[tuple[float, list[str], bool, tuple[int, ...]]], sims: list[float] | None) -> list[Own]:
         out = []
         for column, model in enumerate(self.models):
-            score, matched, vetoed = found[column]
-            matched = list(matched)
-            positive = any(not m.endswith(")") and not m.startswith("not:") for m in matched)
-            negative = any(m.endswith(")") for m in matched)
-            if not vetoed and self._similarity is not None:
-                sim = float(self._similarity[row][column])
-                if sim >= EXAMPLE_FLOOR:
-                    score += model.example_weight * sim
-                    matched.append(f"~example {sim:.2f}")
-            out.append(Own(score, tuple(matched), vetoed, positive, negative))
+            score, matched, vetoed, missing = found[column]
+            # Negative evidence is reported with its weight: "satellite (-1)".
+            negative = any(m[-1] == ")" for m in matched)
+            positive = any(m[-1] != ")" for m in matched) and not vetoed
+            if not vetoed and sims is not None and sims[column] >= EXAMPLE_FLOOR:
+                score += model.example_weight * sims[column]
+                matched = [*matched, f"~example {sims[column]:.2f}"]
+            out.append(Own(score, tuple(matched), vetoed, positive, negative, missing))
         return out
 
     def rows(self) -> list[list[tuple[ThemeMatch, bool]]]:
         from .context import adjust, out_of_scope
 
         evidence = self._pending.results()
-        own = [self._own(found, row) for row, found in enumerate(evidence)]
+        sims = self._similarity.tolist() if self._similarity is not None else None
+        own = [self._own(found, sims[row] if sims is not None else None) for row, found in enumerate(evidence)]
         n = len(self.passages)
         titles = {a: own[n + k] for k, a in enumerate(self.title_ids)}
         own = own[:n]
         self.out_of_scope = out_of_scope(self.passages, self.articles)
         added = adjust(self.passages, own, titles, [m.threshold for m in self.models], [t.context for t in self.themes])
-        required = [m.requires for m in self.models]
         rows: list[list[tuple[ThemeMatch, bool]]] = []
         for row, passage in enumerate(self.passages):
-            # An all-of group may be met by the passage or by its article's title ("Houthis
-            # attack a tanker": "the attack" in its report is an attack on a ship).
-            title = self.articles.titles.get(passage.article_id, "") if any(required) else ""
-            words = tokens(f"{passage.text} {title}") if any(required) else []
-            stemmed = [_stem(w) for w in words]
             outside = passage.article_id in self.out_of_scope
+            title = titles.get(passage.article_id)
             matches: list[tuple[ThemeMatch, bool]] = []
             for column, model in enumerate(self.models):
                 mine = own[row][column]
                 part, why = added[row][column]
                 score = mine.score + part
                 matched = list(mine.matched) + list(why)
-                missing = [r.text for r in model.requires if r.found(words, stemmed) is None]
+                # An all-of group may be met by the passage or by its article's title ("Houthis
+                # attack a tanker": "the attack" in its report is an attack on a ship).
+                missing = [model.requires[n].text for n in mine.missing
+                           if title is None or n in title[column].missing]
                 if missing:
                     matched.append("requires: " + "; ".join(missing))
                 if outside:
@@ -322,7 +352,7 @@ class _Scoring:
         return rows
 
 
-def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel]) -> list[list[tuple[float, list[str], bool]]]:
+def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel]) -> list[list[tuple[float, list[str], bool, tuple[int, ...]]]]:
     """Per text and theme: the terms' score, the terms matched and whether a veto fired."""
     index = _TermIndex(models)
     out = []
@@ -333,7 +363,16 @@ def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel]) -> list[l
         positions: dict[str, list[int]] = {}
         for i, stem in enumerate(stemmed):
             positions.setdefault(stem, []).append(i)
-        out.append([model.evidence(raw, stemmed, candidates[column], positions) for column, model in enumerate(models)])
+        row = []
+        for column, model in enumerate(models):
+            found = model.evidence(raw, stemmed, candidates[column], positions)
+            # Which all-of groups the text lacks (by their place in `requires`).
+            missing = tuple(
+                n for n, group in enumerate(model.requires)
+                if _found(group, candidates[column].get(REQUIRED - n, set()), raw, stemmed, positions) is None
+            )
+            row.append((*found, missing))
+        out.append(row)
     return out
 
 
@@ -354,8 +393,9 @@ class _TermIndex:
         self._memo: dict[str, tuple[tuple[int, int, int], ...]] = {}
         self._size = len(models)
         for column, model in enumerate(models):
-            # Vetoes are entries -1 - n; terms are n: one index serves both.
+            # Vetoes are entries -1 - n, all-of groups REQUIRED - n, terms n: one index serves all.
             entries = [(-1 - n, veto) for n, veto in enumerate(model.vetoes)] + list(enumerate(model.terms))
+            entries += [(REQUIRED - n, group) for n, group in enumerate(model.requires)]
             for n, term in entries:
                 for k, pattern in enumerate(term.alternatives):
                     if not pattern.parts:

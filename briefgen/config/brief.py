@@ -15,10 +15,17 @@ FORMATS = ("html", "pdf", "json", "md")
 class BriefConfig(Model):
     """What goes into a brief."""
 
-    window: str = Field("24h", description="Default time window: 'all', '24h', '7d'...")
+    window: str | None = Field(
+        None,
+        description="A fixed time window ending at the cut-off: 'all', '24h', '7d'... Unset (the default), each "
+        "brief covers everything since the previous brief's cut-off, so briefs tile time with no gap and no "
+        "overlap (the first brief covers 24h).",
+    )
     cutoff: time | None = Field(
         None,
-        description="Time of day (HH:MM) on the brief date at which the window ends; default end of day.",
+        description="Time of day (HH:MM) on the brief date at which the window ends. Default: the time "
+        "`schedule.cron` fires on the brief date; without a `schedule` section, `generate` cuts off at the "
+        "current time (the end of the day for an earlier date).",
     )
     bottom_line: int = Field(5, ge=1, le=10, description="Most stories in the bottom line, one line each.")
     summary_points: int = Field(
@@ -52,8 +59,8 @@ class BriefConfig(Model):
 
     @field_validator("window")
     @classmethod
-    def _window(cls, value: str) -> str:
-        return check_window(value) or value
+    def _window(cls, value: str | None) -> str | None:
+        return check_window(value)
 
     @field_validator("cutoff", mode="before")
     @classmethod

@@ -14,8 +14,8 @@ from .base import Model
 
 ADDRESS_RE = re.compile(r"^[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+$")
 DURATION_RE = re.compile(r"^(\d+)\s*([smh]?)$")
-SUBJECT_FIELDS = ("title", "date", "longdate", "first_point")
-DEFAULT_SUBJECT = "{title} · {date} · {first_point}"
+SUBJECT_FIELDS = ("title", "date", "longdate", "headline", "first_point")
+DEFAULT_SUBJECT = "{title} · {date} · {headline}"
 
 
 class ScheduleConfig(Model):
@@ -100,7 +100,14 @@ class EmailConfig(Model):
     bcc: list[str] = Field(default_factory=list, description="Recipients not shown to the others.")
     subject: str = Field(
         DEFAULT_SUBJECT,
-        description="Subject template with {title}, {date} (YYYY-MM-DD), {longdate} and {first_point} (the first bottom-line point).",
+        description="Subject template with {title}, {date} (YYYY-MM-DD), {longdate}, {headline} (the top story's "
+        "headline) and {first_point} (the first bottom-line point). The subject is cut at a word to 78 characters.",
+    )
+    send_empty: bool = Field(
+        False,
+        description="Email a brief that has no article because its sources failed or are missing (it says so at "
+        "the top). By default such a brief is written but not sent, and `generate` exits with code 9. "
+        "A quiet day's brief, from sources that worked, is always sent.",
     )
     max_attachment_mb: float = Field(
         5, ge=0, description="A PDF larger than this is not attached; the message says where it is."

@@ -13,6 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -26,7 +27,8 @@ from ..errors import DeliveryError
 # honour a stylesheet's max-width on an image unless it sits on the image itself.
 EMAIL_CSS = "img { max-width: 100% !important; height: auto !important; }"
 MB = 1024 * 1024
-FIRST_POINT_CHARS = 120
+# RFC 5322's recommended line length: a subject this short is never folded, and phones show most of it.
+SUBJECT_CHARS = 78
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class BriefFiles:
     text: str
     html: str
     pdf: Path | None
+    # The top story's headline (the first bottom-line point's, when the brief names no story).
+    headline: str = ""
 
 
 def load(folder: Path, day: date) -> BriefFiles:
@@ -66,7 +70,25 @@ def load(folder: Path, day: date) -> BriefFiles:
         text=text,
         html=html,
         pdf=pdf if pdf.is_file() else None,
+        headline=top_headline(data),
     )
+
+
+def top_headline(data: dict[str, Any]) -> str:
+    """The headline of the story the bottom line opens with, from a brief's JSON.
+
+    A brief whose bottom line names its stories (`bottom_line[].story`, `stories[].headline`)
+    gives that story's headline; one that does not gives its first point; an empty one, ""."""
+    points = data.get("bottom_line") or []
+    if not points or not isinstance(points[0], dict):
+        return ""
+    first = points[0]
+    story = first.get("story")
+    if story is not None:
+        for entry in data.get("stories") or []:
+            if isinstance(entry, dict) and entry.get("id") == story and entry.get("headline"):
+                return " ".join(str(entry["headline"]).split())
+    return " ".join(str(first.get("text") or "").split())
 
 
 def new_message_id(config: EmailConfig, day: date) -> str:
@@ -76,19 +98,43 @@ def new_message_id(config: EmailConfig, day: date) -> str:
     return f"<briefgen.{day.isoformat()}.{secrets.token_hex(8)}@{domain}>"
 
 
-def subject(config: EmailConfig, brief: BriefFiles) -> str:
-    point = " ".join(brief.first_point.split())
-    if len(point) > FIRST_POINT_CHARS:
-        point = point[: FIRST_POINT_CHARS - 1].rstrip() + "…"
+def subject(config: EmailConfig, brief: BriefFiles, limit: int = SUBJECT_CHARS) -> str:
+    """The subject line from its template, at most `limit` characters: the headline gives way
+    first, cut at a word; only a title too long by itself is cut too."""
     day = brief.day
-    text = config.subject.format(
-        title=brief.title,
-        date=day.isoformat(),
-        longdate=f"{day:%A} {day.day} {day:%B %Y}",
-        first_point=point,
-    )
-    # A header is one line whatever the template or the brief put in it.
-    return " ".join(text.split())
+    values = {"title": brief.title, "date": day.isoformat(), "longdate": f"{day:%A} {day.day} {day:%B %Y}"}
+
+    def fill(headline: str, point: str) -> str:
+        text = config.subject.format(**values, headline=headline, first_point=point)
+        # A header is one line whatever the template or the brief put in it; with no headline
+        # ("title · date · "), the separator it leaves goes too.
+        return " ".join(text.split()).rstrip(" ·|:–—-")
+
+    headline, point = " ".join(brief.headline.split()), " ".join(brief.first_point.split())
+    text = fill(headline, point)
+    if len(text) <= limit:
+        return text
+    # What the template puts around the headline (and first point) is fixed: they share the rest.
+    used = sum(f"{{{name}}}" in config.subject for name in ("headline", "first_point"))
+    spare = limit - (len(fill("x", "x")) - used)
+    if used and spare // used > 1:
+        text = fill(cut_at_word(headline, spare // used), cut_at_word(point, spare // used))
+    return cut_at_word(text, limit)
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut at the end of a word and marked with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    if limit < 2:
+        return ""
+    head = text[: limit - 1]
+    # Cut where a word ends: at the last space, unless that leaves almost nothing (one long word).
+    space = head.rfind(" ")
+    if text[limit - 1] != " " and space >= limit // 2:
+        head = head[:space]
+    return head.rstrip(" ,;:·–—-") + "…"
 
 
 def compose(config: EmailConfig, brief: BriefFiles, message_id: str, when: datetime) -> EmailMessage:

@@ -17,8 +17,13 @@ Template context (the same for HTML and Markdown):
   (or stories) of those articles: a point shows "reported by N sources" when N > 1.
 - `counts`: `{"sources": n, "articles": n, "passages": n}`; sources are distinct
   `article.source` names, passages are `brief.passages`.
-- `window_text`: the time window in words, e.g. "24h · 16 Jan 2024 00:00 – 17 Jan 2024
-  00:00 KST", or "all dates" when the window has no start.
+- `window_text`: the time window in words, e.g. "since yesterday 06:00 KST · 24h · 16 Jan
+  2024 06:00 – 17 Jan 2024 06:00 KST · 2 late arrivals" (the count only when there are
+  any: articles dated before the start that came in after the previous brief was made), or
+  "all dates" when the window has no start. `brief.window.description` is its first part.
+- `brief.coverage`: `status` ("ok", "quiet" or "failed": no article because the sources
+  failed or are missing), `notice` (what the top of an empty brief says, else None),
+  `read` and `failed` (source names). `base.html` and `brief.md.j2` show the notice first.
 - `theme_labels`: `{theme key: label}` for the themes of the brief.
 - `sources`: one entry per article in citation order, each with `number` (its [n]),
   `article`, `url` (the article URL only when it is http(s), else None), `location`
@@ -391,7 +396,11 @@ def window_text(brief: Brief) -> str:
         return "all dates"
     start = _local(window.start, brief.timezone)
     end = _local(window.end, brief.timezone)
-    return f"{window.label} · {start:%d %b %Y %H:%M} – {end:%d %b %Y %H:%M} {end.tzname()}"
+    parts = [window.description, window.label, f"{start:%d %b %Y %H:%M} – {end:%d %b %Y %H:%M} {end.tzname()}"]
+    late = sum(1 for a in brief.articles if a.window is None and window.arrived_late(a.date))
+    if late:
+        parts.append(f"{late} late arrival{'s' if late != 1 else ''}")
+    return " · ".join(p for p in parts if p)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ..models import Brief, Changes, Passage, SourceHealth, Story, SummaryPoint
+from ..models import Brief, Changes, Passage, SourceHealth, Story, SummaryPoint, Window
 
 SCHEMA_VERSION = 1
 
@@ -53,6 +53,20 @@ def _health(row: SourceHealth) -> dict[str, Any]:
         "duration": row.duration,
         "stale": row.stale,
         "failing_since": _iso(row.failing_since),
+        "newest": _iso(row.newest),
+    }
+
+
+def _window(window: Window) -> dict[str, Any]:
+    return {
+        "label": window.label,
+        "start": _iso(window.start),
+        "end": _iso(window.end),
+        "description": window.description,
+        "basis": window.basis,
+        "cutoff_basis": window.cutoff_basis,
+        "previous": window.previous.isoformat() if window.previous else None,
+        "late_from": _iso(window.late_from),
     }
 
 
@@ -64,7 +78,13 @@ def to_dict(brief: Brief) -> dict[str, Any]:
         "title": brief.title,
         "timezone": brief.timezone,
         "generated_at": _iso(brief.generated_at),
-        "window": {"label": brief.window.label, "start": _iso(brief.window.start), "end": _iso(brief.window.end)},
+        "window": _window(brief.window),
+        "coverage": {
+            "status": brief.coverage.status,
+            "notice": brief.coverage.notice,
+            "read": list(brief.coverage.read),
+            "failed": list(brief.coverage.failed),
+        },
         "sources": [
             {
                 "id": a.id,

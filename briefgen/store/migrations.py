@@ -166,7 +166,18 @@ MIGRATIONS: list[str] = [
     ALTER TABLE articles ADD COLUMN date_basis TEXT;
     ALTER TABLE articles ADD COLUMN modified TEXT;
     """,
-    # 9: the analyst's verdicts on passages (`briefgen feedback`): the sentence itself,
+    # 9: the span each brief covered, so that the next one starts where it ended: briefs
+    # tile time with no gap and no overlap. `start` is NULL for a brief of `all` dates.
+    """
+    CREATE TABLE brief_windows (
+        brief_date TEXT PRIMARY KEY,
+        label      TEXT NOT NULL,
+        start      TEXT,
+        end        TEXT NOT NULL,
+        basis      TEXT NOT NULL
+    );
+    """,
+    # 10: the analyst's verdicts on passages (`briefgen feedback`): the sentence itself,
     # since articles change and leave the window, and one verdict per sentence and theme
     # (its fingerprint: case, punctuation and spacing removed).
     """
