@@ -10,7 +10,7 @@ class ExitStatus(IntEnum):
 
     OK = 0               # the brief was written (a source may have failed: see its notes)
     ERROR = 1            # unexpected failure (a bug): run again with --debug
-    USAGE = 2            # bad command-line arguments (argparse's own code)
+    USAGE = 2            # bad command-line arguments (argparse's own code); or one naming nothing there is (`feedback`: a passage id, theme key or number)
     CONFIG_ERROR = 3     # sources.yaml missing, unparsable or invalid; or `init` would overwrite a file
     SOURCE_ERROR = 4     # with --strict: a source failed (the brief was written); `check`: one is unusable
     RENDER_ERROR = 5     # a template or the PDF engine failed; or the PDF timed out (the rest was written)
@@ -46,6 +46,12 @@ class ConfigError(BriefgenError):
             message = f"{source}: {count} problems" + (f"; {hint}" if hint else "")
             message += "".join(f"\n  {p}" for p in problems)
         super().__init__(message)
+
+
+class UsageError(BriefgenError):
+    """An argument names something that does not exist: a passage id, a theme key."""
+
+    status = ExitStatus.USAGE
 
 
 class SourceError(BriefgenError):

@@ -1,8 +1,8 @@
 """Scores theme assignment against hand-labelled passages: per-theme precision, recall
 and F1, their micro-average, and the passages it got wrong.
 
-    briefgen themes test [--config sources.yaml] [--summary] [--min-f1 F] FILE...
-    python -m briefgen.evaluate [--config sources.yaml] [--verbose] FILE...
+    briefgen themes test [--config sources.yaml] [--summary] [--min-f1 F] [--feedback STORE] FILE...
+    python -m briefgen.evaluate [--config sources.yaml] [--verbose] [--feedback STORE] FILE...
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from typing import TextIO
 
 import yaml
 
+from .analyse import feedback as feedback_mod
 from .analyse import themes as theme_engine
 from .config import Config, ScopeConfig, ThemeConfig, load_config
-from .errors import ConfigError, ExitStatus, LabelsError
-from .models import Passage, ThemeMatch
+from .errors import ConfigError, ExitStatus, LabelsError, UsageError
+from .models import Feedback, Passage, ThemeMatch
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,8 @@ def _load_articles(path: str | Path, data: list, theme_keys: Sequence[str] | Non
 
 
 def score(
-    items: Sequence[Item], themes: Sequence[ThemeConfig], path: str = "<items>", scope: ScopeConfig | None = None
+    items: Sequence[Item], themes: Sequence[ThemeConfig], path: str = "<items>", scope: ScopeConfig | None = None,
+    feedback: Sequence[Feedback] = (),
 ) -> Report:
     """Assign themes to all items at once, as in a real brief (the example similarity is
     fitted on the whole batch; passages of a labelled article are judged with their article:
@@ -195,7 +197,9 @@ def score(
     # Scope is judged per article: a file of lone passages has none to judge.
     articles = theme_engine.Articles(titles, scope if titles else None)
     evidence = theme_engine.score_all(passages, themes, articles)
-    theme_engine.assign(passages, themes, articles)
+    outside = theme_engine.assign(passages, themes, articles)
+    # The analyst's verdicts, if given, correct the rules as in a brief (analyse.feedback).
+    feedback_mod.apply(passages, themes, feedback, outside=outside)
     counts = {t.key: Scores() for t in themes}
     misses: list[Miss] = []
     for item, passage, all_scores in zip(items, passages, evidence, strict=True):
@@ -204,7 +208,9 @@ def score(
             truth, claimed = key in item.themes, key in got
             counts[key] += Scores(int(truth and claimed), int(claimed and not truth), int(truth and not claimed))
         if got != item.themes:
-            misses.append(Miss(item, got, tuple(all_scores)))
+            # The rules' evidence, and for a theme feedback changed, what it did.
+            shown = {m.theme: m for m in all_scores} | {m.theme: m for m in (*passage.themes, *passage.overruled)}
+            misses.append(Miss(item, got, tuple(shown.values())))
     distractors = sum(1 for item in items if not item.themes)
     return Report(path, len(items), sum(i.trap for i in items), counts, misses, distractors)
 
@@ -242,12 +248,16 @@ def format_report(report: Report, verbose: bool = False) -> str:
 
 
 def run_files(config: Config, files: Sequence[str | Path], *, verbose: bool = True, min_f1: float | None = None,
-              out: TextIO | None = None) -> int:
+              out: TextIO | None = None, feedback: str | Path | None = None) -> int:
     """`briefgen themes test`: score the config's themes on each labelled file and print the
-    reports; BELOW_TARGET when a file's micro-F1 is under `min_f1`. Raises LabelsError."""
+    reports; BELOW_TARGET when a file's micro-F1 is under `min_f1`. Raises LabelsError.
+    `feedback`: a store (or YAML file) whose verdicts are applied as a brief applies them."""
     out = out or sys.stdout
     keys = [t.key for t in config.themes]
     status = ExitStatus.OK
+    verdicts = load_feedback(feedback) if feedback is not None else []
+    if feedback is not None:
+        print(f"{feedback}: {len(verdicts)} verdict(s) of feedback applied", file=out)
     for n, path in enumerate(files):
         try:
             items = load_labelled(path, keys)
@@ -257,7 +267,7 @@ def run_files(config: Config, files: Sequence[str | Path], *, verbose: bool = Tr
             raise LabelsError(f"{path}: not YAML: {' '.join(str(exc).split())}") from None
         except ValueError as exc:
             raise LabelsError(" ".join(str(exc).split())) from None
-        report = score(items, config.themes, str(path), config.scope)
+        report = score(items, config.themes, str(path), config.scope, verdicts)
         if n:
             print(file=out)
         print(format_report(report, verbose), file=out)
@@ -267,11 +277,24 @@ def run_files(config: Config, files: Sequence[str | Path], *, verbose: bool = Tr
     return status
 
 
+def load_feedback(path: str | Path) -> list[Feedback]:
+    """The verdicts in a store, or in a YAML list of {text, theme, verdict: is|not}; UsageError if unusable."""
+    import sqlite3
+
+    try:
+        return feedback_mod.load(path)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    except (ValueError, yaml.YAMLError, sqlite3.DatabaseError) as exc:
+        raise UsageError(f"{path}: no feedback: {' '.join(str(exc).split())}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m briefgen.evaluate", description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="+", metavar="FILE", help="labelled YAML files to score")
     parser.add_argument("--config", default="sources.yaml", help="config whose themes are scored (default: sources.yaml)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misclassified passages and their evidence")
+    parser.add_argument("--feedback", metavar="FILE_OR_STORE", help="apply the verdicts of this store (or YAML file)")
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
@@ -279,6 +302,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return ExitStatus.CONFIG_ERROR
     keys = [t.key for t in config.themes]
+    try:
+        verdicts = load_feedback(args.feedback) if args.feedback else []
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return ExitStatus.USAGE
     for n, path in enumerate(args.files):
         try:
             items = load_labelled(path, keys)
@@ -287,7 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return ExitStatus.USAGE
         if n:
             print()
-        print(format_report(score(items, config.themes, path, config.scope), args.verbose))
+        print(format_report(score(items, config.themes, path, config.scope, verdicts), args.verbose))
     return ExitStatus.OK
 
 

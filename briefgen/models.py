@@ -82,9 +82,31 @@ class Passage:
     paragraph: int
     index: int
     themes: list[ThemeMatch] = field(default_factory=list)
+    # Themes argued for and then refused, with the evidence: one the rules gave that the
+    # analyst's feedback took away, or one feedback asked for that an `exclude` vetoed.
+    overruled: list[ThemeMatch] = field(default_factory=list)
 
     def match(self, theme: str) -> ThemeMatch | None:
         return next((m for m in self.themes if m.theme == theme), None)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """An analyst's verdict that a passage is, or is not, in a theme (`briefgen feedback`)."""
+
+    theme: str
+    text: str
+    belongs: bool
+    # The store's number for it (what `feedback --list` shows and `--remove` takes), and
+    # where it came from: the passage id as the brief printed it, the brief's date, when.
+    number: int | None = None
+    passage_id: str | None = None
+    brief_date: date | None = None
+    recorded: datetime | None = None
+
+    @property
+    def verdict(self) -> str:
+        return "is" if self.belongs else "not"
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,10 @@ def build_brief(
         # Analyse: stories, passages, themes, summaries, bottom line, quotes, entities, timeline, changes.
         # Stories of the briefs of the last STORY_MEMORY days, which today's may continue.
         earlier_stories = store.earlier_stories(day, day - STORY_MEMORY)
-        result = analyse.analyse(articles, config, previous=previous, spans=store, day=day, window=span, earlier=earlier_stories)
+        # The analyst's verdicts on passages (`briefgen feedback`), which correct theme assignment.
+        verdicts = store.feedback_records()
+        result = analyse.analyse(articles, config, previous=previous, spans=store, day=day, window=span, earlier=earlier_stories,
+                                 feedback=verdicts)
         # History: earlier briefs from the store, for each theme's trend and the trend chart.
         earlier = history.earlier_briefs(target, day, store=store)
         brief = Brief(

@@ -16,6 +16,7 @@ from ..models import (
     Changes,
     EmergingTopic,
     Entity,
+    Feedback,
     Passage,
     PreviousBrief,
     Quote,
@@ -29,6 +30,7 @@ from ..models import (
 from . import body as body_mod
 from . import changes as changes_mod
 from . import emerging, entities, events, quotes, storyline, summarise, themes, timeline
+from . import feedback as feedback_mod
 from . import passages as passages_mod
 from . import stories as stories_mod
 
@@ -62,14 +64,16 @@ def analyse(
     day: date | None = None,
     window: Window | None = None,
     earlier: Sequence[StoryRecord] = (),
+    feedback: Sequence[Feedback] = (),
 ) -> Analysis:
     """Everything the brief says, derived from the articles in scope (and the previous brief, if any).
 
     `spans` (the store) keeps where each article's sentences are, so an article seen in an
     earlier run is not split again. `earlier`: the stories of earlier briefs, newest first,
-    which today's stories may continue."""
+    which today's stories may continue. `feedback`: the analyst's verdicts on passages,
+    which correct the theme rules (see analyse.feedback)."""
     with _collector_paused():
-        return _analyse(articles, config, previous, spans, day, window, earlier)
+        return _analyse(articles, config, previous, spans, day, window, earlier, feedback)
 
 
 def _analyse(
@@ -80,6 +84,7 @@ def _analyse(
     day: date | None,
     window: Window | None,
     earlier: Sequence[StoryRecord],
+    feedback: Sequence[Feedback] = (),
 ) -> Analysis:
     lap = _Laps()
     # Split every article into passages, in citation order.
@@ -104,6 +109,8 @@ def _analyse(
     # workers, if any, match theme terms).
     vectors = summarise.Vectors.build(passages)
     assignment.finish()
+    # The analyst's feedback corrects the rules (never an `exclude` nor the scope).
+    feedback_mod.apply(passages, config.themes, feedback, prints, vectors, assignment.out_of_scope)
     lap("themes")
     # Stories: headline and lead, themes, the earlier brief's story each continues, rank.
     stories = storyline.describe(stories, articles, split, day)

@@ -23,6 +23,10 @@ class Vectors:
 
     index: dict[str, int]
     matrix: object  # scipy sparse matrix, L2-normalised rows
+    # The hashes of the columns' terms (words and word pairs), in column order: enough to
+    # place another text in the day's space (analyse.feedback), at 8 bytes a term where the
+    # terms themselves would keep a string each.
+    term_hashes: np.ndarray | None = None
 
     @classmethod
     def build(cls, passages: Sequence[Passage]) -> Vectors:
@@ -32,10 +36,10 @@ class Vectors:
         if not passages:
             return cls(index, None)
         try:
-            matrix, _ = fit_transform([p.text for p in passages], WORDS, (1, 2))
+            matrix, terms = fit_transform([p.text for p in passages], WORDS, (1, 2))
         except ValueError:  # only stop words in the whole day: no vocabulary
-            matrix = None
-        return cls(index, matrix)
+            return cls(index, None)
+        return cls(index, matrix, np.fromiter(map(hash, terms), dtype=np.int64, count=len(terms)))
 
     def similarity(self, passages: Sequence[Passage]) -> np.ndarray:
         """Pairwise cosine similarity: for small sets only (it is quadratic)."""

@@ -120,6 +120,12 @@ def fit_transform(
     return matrix, np.array(terms, dtype=object)
 
 
+def text_terms(text: str, token_pattern: str = WORDS, ngram_range: tuple[int, int] = (1, 1)) -> list[str]:
+    """The terms `fit_transform` counts in one text, with their repeats, in its order."""
+    tokens = [t for t in re.findall(token_pattern, text.lower()) if t not in ENGLISH_STOP_WORDS]
+    return _ngrams(tokens, *ngram_range)
+
+
 def _ngrams(tokens: list[str], low: int, high: int) -> list[str]:
     """scikit-learn's _word_ngrams: unigrams first (when wanted), then each longer n."""
     if high == 1:

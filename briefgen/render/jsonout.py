@@ -38,6 +38,7 @@ def _passage(passage: Passage, theme: str | None, brief: Brief) -> dict[str, Any
         "themes": [m.theme for m in passage.themes],
         "paragraph": passage.paragraph,
         "reported_by": brief.reported_by(passage.article_id),
+        "overruled": [{"theme": m.theme, "score": m.score, "matched": list(m.matched)} for m in passage.overruled],
     }
 
 

@@ -2,8 +2,9 @@
 
 Created and migrated by the program: each entry of MIGRATIONS runs once, in order,
 and PRAGMA user_version records how far a database has come. Each table's queries live
-in the module named after what it holds (`articles`, `briefs`, `feeds`, `windows`); the run ledger
-and the outbox keep theirs in `briefgen.ledger` and `briefgen.deliver.outbox`.
+in the module named after what it holds (`articles`, `briefs`, `feeds`, `windows`,
+`feedback`); the run ledger and the outbox keep theirs in `briefgen.ledger` and
+`briefgen.deliver.outbox`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from ..config import Config
 from .articles import TRACKING_PARAM_RE, canonical_url, content_hash
 from .briefs import BriefStore
+from .feedback import FeedbackStore
 from .feeds import FeedStore
 from .migrations import MIGRATIONS
 from .windows import WindowStore
@@ -29,5 +31,5 @@ def default_path(config: Config, out_dir: Path | None = None) -> Path:
     return base / ".briefgen" / "briefgen.sqlite3"
 
 
-class Store(FeedStore, BriefStore, WindowStore):
+class Store(FeedStore, BriefStore, WindowStore, FeedbackStore):
     """A connection to the store; safe to share between threads (one writer at a time)."""

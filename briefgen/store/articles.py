@@ -167,6 +167,12 @@ class ArticleStore(Database):
                 [(key, json.dumps(value, separators=(",", ":"))) for key, value in spans.items()],
             )
 
+    def article_text(self, article_id: str) -> str | None:
+        """An article's stored text (the newest version), or None when no article has that id."""
+        with self._lock:
+            row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row is not None else None
+
     def count_articles(self) -> int:
         with self._lock:
             return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])

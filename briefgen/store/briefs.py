@@ -132,3 +132,15 @@ class BriefStore(Database):
             )
             for r in rows
         ]
+
+    def has_brief(self, day: date) -> bool:
+        with self._lock:
+            return self.conn.execute("SELECT 1 FROM briefs WHERE brief_date = ?", (day.isoformat(),)).fetchone() is not None
+
+    def briefs_with(self, article_id: str) -> list[date]:
+        """The dates of the briefs an article went into, newest first."""
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT brief_date FROM brief_articles WHERE article_id = ? ORDER BY brief_date DESC", (article_id,)
+            ).fetchall()
+        return [date.fromisoformat(r[0]) for r in rows]

@@ -177,6 +177,22 @@ MIGRATIONS: list[str] = [
         basis      TEXT NOT NULL
     );
     """,
+    # 10: the analyst's verdicts on passages (`briefgen feedback`): the sentence itself,
+    # since articles change and leave the window, and one verdict per sentence and theme
+    # (its fingerprint: case, punctuation and spacing removed).
+    """
+    CREATE TABLE feedback (
+        id          INTEGER PRIMARY KEY,
+        theme       TEXT NOT NULL,
+        verdict     TEXT NOT NULL CHECK (verdict IN ('is', 'not')),
+        text        TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        passage_id  TEXT,
+        brief_date  TEXT,
+        recorded    TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX feedback_sentence ON feedback(theme, fingerprint);
+    """,
 ]
 
 
