@@ -9,14 +9,15 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from . import __version__, logs
 from .checkup import health_table
+from .cliargs import Parser, _count, _date, _formats, _seconds, _window
 from .completion import SHELLS, script
-from .config import FORMATS, WINDOW_RE, Config, json_schema, load_config
+from .config import FORMATS, Config, json_schema, load_config
 from .deliver.report import report_deliveries
 from .errors import BriefgenError, ExitStatus
 from .logs import FORMATS as LOG_FORMATS
@@ -27,50 +28,6 @@ log = logging.getLogger("briefgen")
 EPILOG = """exit codes: 0 ok, 1 unexpected error, 2 usage, 3 config error, 4 source failed (--strict),
 5 render error, 6 output error, 7 delivery error, 8 locked, 9 no articles (sources failed),
 12 labelled file unusable, 13 below --min-f1, 130 interrupted"""
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2024-01-17") from None
-
-
-def _formats(value: str) -> list[str]:
-    chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
-        raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or '(none)'}: choose from {','.join(FORMATS)}")
-    return list(dict.fromkeys(chosen))
-
-
-def _window(value: str) -> str:
-    if not WINDOW_RE.match(value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a window: use all, 24h, 7d...")
-    return value
-
-
-def _seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1
-    if seconds < 0:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds")
-    return seconds
-
-
-def _count(value: str) -> int:
-    if not value.isdigit():
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of days")
-    return int(value)
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse, with a usage error in one line that says where help is."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(ExitStatus.USAGE, f"{self.prog}: error: {message}; see `{self.prog} --help`\n")
 
 
 def _logging_options(parser: argparse.ArgumentParser, suppress: bool) -> None:

@@ -1,0 +1,63 @@
+"""How the sources fared: notes, health, feed state, and what one ingest produced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .articles import Article
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    """A source or file that was skipped or degraded, and why, in words."""
+
+    source: str
+    target: str
+    reason: str
+    level: str = "error"
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """How one source fared in one run, in words a reader can act on."""
+
+    source: str
+    target: str
+    # "ok", "not modified" (HTTP 304), "failed", or "offline" (only stored items used).
+    status: str
+    reason: str | None = None
+    items: int = 0
+    new_items: int = 0
+    duration: float | None = None
+    # Failing on every run for `feeds.stale_days` days running, since `failing_since`.
+    stale: bool = False
+    failing_since: datetime | None = None
+    # The date of the newest item the store holds from this source: a feed that answers
+    # but whose items are all older than the window is dead news, not a quiet day.
+    newest: datetime | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the store remembers of a feed between runs, for conditional requests."""
+
+    source: str
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class IngestResult:
+    """What one source, or the whole ingest stage, produced."""
+
+    articles: list[Article] = field(default_factory=list)
+    notes: list[SourceNote] = field(default_factory=list)
+    health: list[SourceHealth] = field(default_factory=list)
+    # Validators of feeds fetched this run, saved once their items are stored.
+    feeds: list[FeedState] = field(default_factory=list)
