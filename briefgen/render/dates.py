@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from ..models import DATE_HTML_METADATA, Article
+from ..models import DATE_HTML_METADATA, Article, TimelineEvent
 
 
 def article_date(article: Article, timezone: str) -> str:
@@ -38,3 +38,26 @@ def local(moment: datetime, timezone: str) -> datetime:
 def short(value: date) -> str:
     """"17 Jan 2024"."""
     return f"{value.day} {value:%b %Y}"
+
+
+def eventdate(event: TimelineEvent) -> str:
+    """When a timeline event happened, in words, saying what the text does not give."""
+    start, end = event.start, event.end
+    if start is None:
+        return f"{event.expression.split()[-1]} (date not known)"
+    if start.month is None:
+        return str(start.year)
+    month = f"{_MONTH_ABBR[start.month - 1]}"
+    if start.day is None:
+        text = f"{month} {start.year}"
+    elif end is None:
+        text = f"{start.day} {month}" + (f" {start.year}" if start.year else "")
+    elif (end.month, end.year) == (start.month, start.year):
+        text = f"{start.day}\u2013{end.day} {month}" + (f" {start.year}" if start.year else "")
+    else:
+        head = f"{start.day} {month}" + (f" {start.year}" if start.year != end.year and start.year else "")
+        text = f"{head} \u2013 {end.day} {_MONTH_ABBR[(end.month or 1) - 1]}" + (f" {end.year}" if end.year else "")
+    return text + (" (year not given)" if start.year is None else "")
+
+
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -86,9 +86,9 @@ from markupsafe import Markup, escape
 from .. import history
 from ..config import Config
 from ..errors import RenderError
-from ..models import Article, Brief, ThemeCount, TimelineEvent
+from ..models import Article, Brief, ThemeCount
 from . import charts, storyview, toc
-from .dates import article_date
+from .dates import article_date, eventdate
 from .dates import local as _local
 from .dates import short as _short
 
@@ -361,29 +361,6 @@ def http_url(url: str | None) -> str | None:
     except ValueError:
         return None
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
-
-
-def eventdate(event: TimelineEvent) -> str:
-    """When a timeline event happened, in words, saying what the text does not give."""
-    start, end = event.start, event.end
-    if start is None:
-        return f"{event.expression.split()[-1]} (date not known)"
-    if start.month is None:
-        return str(start.year)
-    month = f"{_MONTH_ABBR[start.month - 1]}"
-    if start.day is None:
-        text = f"{month} {start.year}"
-    elif end is None:
-        text = f"{start.day} {month}" + (f" {start.year}" if start.year else "")
-    elif (end.month, end.year) == (start.month, start.year):
-        text = f"{start.day}\u2013{end.day} {month}" + (f" {start.year}" if start.year else "")
-    else:
-        head = f"{start.day} {month}" + (f" {start.year}" if start.year != end.year and start.year else "")
-        text = f"{head} \u2013 {end.day} {_MONTH_ABBR[(end.month or 1) - 1]}" + (f" {end.year}" if end.year else "")
-    return text + (" (year not given)" if start.year is None else "")
-
-
-_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def score(value: float) -> str:
