@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import lxml.html
@@ -231,3 +231,18 @@ def test_news_is_not_background(text: str):
 ])
 def test_dangling_openings(text: str, leans: bool):
     assert leads.dangling(text) is leans
+
+
+def test_story_joining_compares_candidates_not_all_pairs():
+    from datetime import datetime, timedelta
+
+    from briefgen.analyse import events
+
+    # 3,000 reports of one day that all name North Korea and Seoul (the day's topic), and
+    # pairs that share a rarer name of their own: only those pairs are compared.
+    n = 3000
+    keys = [{"north korea", "north", "korea", "seoul", f"official{k // 2}", f"town{k // 2}"} for k in range(n)]
+    when = [datetime(2024, 1, 17, tzinfo=UTC) + timedelta(minutes=k % 600) for k in range(n)]
+    firsts, seconds = events.candidates(keys, when)
+    assert len(firsts) == n // 2
+    assert set(zip(firsts, seconds, strict=True)) == {(k, k + 1) for k in range(0, n, 2)}

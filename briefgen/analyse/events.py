@@ -86,27 +86,7 @@ def join(stories: Sequence[Story], articles: Sequence[Article], passages: Sequen
         return list(stories)
     keys = [names(text) for text in texts]
     when = [_published(story, by_id) for story in stories]
-    index: dict[str, list[int]] = defaultdict(list)
-    for n, found in enumerate(keys):
-        for name in found:
-            index[name].append(n)
-    # Candidate pairs: stories sharing SHARED_NAMES names that are not everywhere, published
-    # close together. Counting through the index (each posting at most COMMON_NAME long)
-    # keeps this near-linear.
-    firsts: list[int] = []
-    seconds: list[int] = []
-    for i in range(len(stories)):
-        if when[i] is None:
-            continue
-        shared: Counter[int] = Counter()
-        for name in keys[i]:
-            posting = index[name]
-            if len(posting) <= COMMON_NAME:
-                shared.update(j for j in posting if j > i)
-        for j, count in shared.items():
-            if count >= SHARED_NAMES and _close(when[i], when[j]):
-                firsts.append(i)
-                seconds.append(j)
+    firsts, seconds = candidates(keys, when)
     parent = list(range(len(stories)))
 
     def root(i: int) -> int:
@@ -153,6 +133,31 @@ def join(stories: Sequence[Story], articles: Sequence[Article], passages: Sequen
                     sources.append(name)
         joined.append(Story(f"s-{ids[0]}", tuple(ids), tuple(sources)))
     return joined
+
+
+def candidates(keys: Sequence[set[str]], when: Sequence[datetime | None]) -> tuple[list[int], list[int]]:
+    """The pairs of stories worth comparing: sharing SHARED_NAMES names that are not
+    everywhere, published close together. Counting through an index of names (each
+    posting at most COMMON_NAME long) keeps this near-linear: never all pairs."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for n, found in enumerate(keys):
+        for name in found:
+            index[name].append(n)
+    firsts: list[int] = []
+    seconds: list[int] = []
+    for i in range(len(keys)):
+        if when[i] is None:
+            continue
+        shared: Counter[int] = Counter()
+        for name in keys[i]:
+            posting = index[name]
+            if len(posting) <= COMMON_NAME:
+                shared.update(j for j in posting if j > i)
+        for j, count in shared.items():
+            if count >= SHARED_NAMES and _close(when[i], when[j]):
+                firsts.append(i)
+                seconds.append(j)
+    return firsts, seconds
 
 
 def _published(story: Story, articles: dict[str, Article]) -> datetime | None:
