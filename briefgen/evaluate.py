@@ -122,20 +122,26 @@ def load_labelled(path: str | Path, theme_keys: Sequence[str] | None = None) -> 
     items: list[Item] = []
     problems: list[str] = []
     for n, entry in enumerate(data):
-        if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
-            problems.append(f"[{n}]: needs a 'text'")
+        if not _passage_ok(entry, f"[{n}]", theme_keys, {"text", "themes", "trap", "note"}, problems):
             continue
         labels = entry.get("themes") or []
-        unknown = sorted(set(labels) - set(theme_keys)) if theme_keys is not None else []
-        if unknown:
-            problems.append(f"[{n}]: unknown theme {', '.join(map(repr, unknown))}")
-        extra = set(entry) - {"text", "themes", "trap", "note"}
-        if extra:
-            problems.append(f"[{n}]: unknown key {', '.join(map(repr, sorted(extra)))}")
         items.append(Item(entry["text"], frozenset(labels), bool(entry.get("trap", False)), entry.get("note")))
     if problems:
         raise ValueError(_problems(path, problems, theme_keys))
     return items
+
+
+def _passage_ok(entry: object, where: str, theme_keys: Sequence[str] | None, keys: set[str], problems: list[str]) -> bool:
+    """Whether a labelled passage can be scored; what is wrong with it goes to `problems`."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
+        problems.append(f"{where}: needs a 'text'")
+        return False
+    unknown = sorted(set(entry.get("themes") or []) - set(theme_keys)) if theme_keys is not None else []
+    if unknown:
+        problems.append(f"{where}: unknown theme {', '.join(map(repr, unknown))}")
+    if set(entry) - keys:
+        problems.append(f"{where}: unknown key {', '.join(map(repr, sorted(set(entry) - keys)))}")
+    return True
 
 
 def _problems(path: str | Path, problems: list[str], theme_keys: Sequence[str] | None) -> str:
@@ -164,16 +170,9 @@ def _load_articles(path: str | Path, data: list, theme_keys: Sequence[str] | Non
             problems.append(f"[{n}].passages: needs a list of passages")
             continue
         for k, entry in enumerate(passages):
-            where = f"[{n}].passages[{k}]"
-            if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
-                problems.append(f"{where}: needs a 'text'")
+            if not _passage_ok(entry, f"[{n}].passages[{k}]", theme_keys, PASSAGE_KEYS, problems):
                 continue
             labels = entry.get("themes") or []
-            unknown = sorted(set(labels) - set(theme_keys)) if theme_keys is not None else []
-            if unknown:
-                problems.append(f"{where}: unknown theme {', '.join(map(repr, unknown))}")
-            if set(entry) - PASSAGE_KEYS:
-                problems.append(f"{where}: unknown key {', '.join(map(repr, sorted(set(entry) - PASSAGE_KEYS)))}")
             items.append(Item(" ".join(entry["text"].split()), frozenset(labels), False, entry.get("note"), n,
                               str(article.get("title") or ""), bool(entry.get("context")), article.get("scope")))
     if problems:
