@@ -13,9 +13,11 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..config import ScopeConfig
 from ..models import Passage
+from ..rules import _Pattern, _stem, tokens
 from .leads import dangling
 
 # Share of an article's passages that pass a theme on their own evidence from which the
@@ -43,9 +45,9 @@ class Articles:
     scope: ScopeConfig | None = None
 
 
-@dataclass(frozen=True)
-class Own:
-    """A passage's own evidence for one theme, before its article is considered."""
+class Own(NamedTuple):
+    """A passage's own evidence for one theme, before its article is considered (a tuple:
+    one is made for every passage and theme of the day)."""
 
     score: float
     matched: tuple[str, ...]
@@ -58,30 +60,47 @@ class Own:
 
 
 class Scope:
-    """Matches a scope's names: words (plurals and a trailing * as in themes) for scripts
-    with spaces, plain substrings for scripts that attach particles (북한 in 북한은)."""
+    """Matches a scope's names: words as theme terms match them (plurals fold, a trailing *
+    takes any ending) for scripts with spaces, plain substrings for scripts that attach
+    particles to words (북한 in 북한은). Words are looked up by their first word, not
+    searched for one by one."""
 
     def __init__(self, config: ScopeConfig):
         self.config = config
-        words: list[str] = []
-        inner: list[str] = []
+        self._first: dict[str, list[_Pattern]] = defaultdict(list)
+        self._prefixes: list[str] = []
+        self._inner: list[str] = []
         for entry in config.terms:
             for alternative in entry.split("|"):
-                alternative = alternative.strip().casefold()
+                alternative = alternative.strip()
                 if not alternative:
                     continue
-                if alternative.isascii():
-                    star = alternative.endswith("*")
-                    body = re.escape(alternative.rstrip("*").strip()).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+")
-                    words.append(body + (r"\w*" if star else r"(?:s|es|'s|’s)?") + r"\b")
+                if not alternative.isascii():
+                    self._inner.append(alternative.casefold())
+                    continue
+                pattern = _Pattern.parse(alternative)
+                if not pattern.parts:
+                    continue
+                if pattern.prefix and len(pattern.parts) == 1:
+                    self._prefixes.append(pattern.parts[0])
                 else:
-                    inner.append(re.escape(alternative))
-        parts = [r"\b(?:" + "|".join(words) + ")"] if words else []
-        parts += inner
-        self._pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+                    self._first[_stem(pattern.parts[0]) if pattern.prefix else pattern.parts[0]].append(pattern)
+        self._prefixes_tuple = tuple(self._prefixes)
 
     def names(self, text: str) -> bool:
-        return self._pattern is not None and self._pattern.search(text) is not None
+        if self._inner:
+            folded = text.casefold()
+            if any(term in folded for term in self._inner):
+                return True
+        raw = tokens(text)
+        stemmed = [_stem(t) for t in raw]
+        for i, stem in enumerate(stemmed):
+            for pattern in self._first.get(stem, ()):
+                if pattern._at(raw, stemmed, i):
+                    return True
+            if self._prefixes_tuple and raw[i].startswith(self._prefixes_tuple):
+                return True
+        return False
 
     def judge(self, title: str, passages: Sequence[str]) -> bool:
         """Whether an article is in scope: its title or lead names it, or enough of its passages."""
@@ -90,7 +109,6 @@ class Scope:
         if not passages:
             return False
         return sum(1 for t in passages if self.names(t)) / len(passages) >= self.config.min_share
-
 
 def out_of_scope(passages: Sequence[Passage], articles: Articles) -> set[str]:
     """The ids of the articles the scope leaves out (none without a scope)."""

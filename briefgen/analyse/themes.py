@@ -135,7 +135,8 @@ class _Scoring:
         self.title_ids = [a for a in dict.fromkeys(p.article_id for p in passages) if self.articles.titles.get(a, "").strip()]
         texts = [p.text for p in passages] + [self.articles.titles[a] for a in self.title_ids]
         self._pending = forking.Chunks(_term_evidence, texts, self.models, minimum=PARALLEL_PASSAGES)
-        self._similarity = _example_similarity(texts, self.models)
+        # Titles are short and their terms say enough: examples are compared with passages only.
+        self._similarity = _example_similarity(texts[: len(passages)], self.models)
         self.out_of_scope: set[str] = set()
 
     def _own(self, found: list[tuple[float, list[str], bool, tuple[int, ...]]], sims: list[float] | None) -> list[Own]:
@@ -156,8 +157,8 @@ class _Scoring:
 
         evidence = self._pending.results()
         sims = self._similarity.tolist() if self._similarity is not None else None
-        own = [self._own(found, sims[row] if sims is not None else None) for row, found in enumerate(evidence)]
         n = len(self.passages)
+        own = [self._own(found, sims[row] if sims is not None and row < n else None) for row, found in enumerate(evidence)]
         titles = {a: own[n + k] for k, a in enumerate(self.title_ids)}
         own = own[:n]
         self.out_of_scope = out_of_scope(self.passages, self.articles)
@@ -170,6 +171,11 @@ class _Scoring:
             for column, model in enumerate(self.models):
                 mine = own[row][column]
                 part, why = added[row][column]
+                if not why and not mine.missing and not outside:
+                    # The common case: the passage's own evidence is the whole story.
+                    passed = not mine.vetoed and mine.score >= model.threshold
+                    matches.append((ThemeMatch(model.key, round(mine.score, 3), mine.matched), passed))
+                    continue
                 score = mine.score + part
                 matched = list(mine.matched) + list(why)
                 # An all-of group may be met by the passage or by its article's title ("Houthis
