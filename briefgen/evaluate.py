@@ -224,14 +224,16 @@ def evaluate(config_path: str | Path, labelled_path: str | Path) -> Report:
 def format_report(report: Report, verbose: bool = False) -> str:
     """A plain-text table of the figures; with `verbose`, every misclassified passage."""
     hit = report.traps_hit
+    # The theme column as wide as the longest key ("shipping_attacks"), at least 10.
+    width = max([10, *(len(k) for k in report.themes)])
     lines = [
         f"{report.path}: {report.passages} passages, {report.traps} traps, {len(hit)} trap(s) given a wrong theme, "
         f"{len(report.distractors_hit)} of {report.distractors} distractors (no theme) given one",
-        f"  {'theme':<10} {'precision':>9} {'recall':>7} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4}",
+        f"  {'theme':<{width}} {'precision':>9} {'recall':>7} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4}",
     ]
     rows = [*report.themes.items(), ("micro", report.micro)]
     for key, s in rows:
-        lines.append(f"  {key:<10} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.tp:>4} {s.fp:>4} {s.fn:>4}")
+        lines.append(f"  {key:<{width}} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.tp:>4} {s.fp:>4} {s.fn:>4}")
     if verbose and report.misses:
         lines.append(f"  misclassified ({len(report.misses)}):")
         for miss in report.misses:
