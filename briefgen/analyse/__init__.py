@@ -117,7 +117,9 @@ def _analyse(
     if day is not None and earlier:
         # A continuing story is told by what is new in it: describe it again from those articles.
         stories = storyline.link(stories, earlier, day)
-        stories = storyline.describe(stories, articles, split, day, storyline.told(earlier))
+        continuing = [s for s in stories if s.continues is not None]
+        again = {s.id: s for s in storyline.describe(continuing, articles, split, day, storyline.told(earlier))}
+        stories = [again.get(s.id, s) for s in stories]
     stories = storyline.rank(stories, passages, window, {t.key: t.weight for t in config.themes})
     lap("stories")
     # The body: bottom line, theme sections and other developments, no sentence twice.

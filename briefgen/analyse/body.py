@@ -93,7 +93,7 @@ def compose(
     # Bottom line: the day's most important stories, distinct, each by its lead.
     bottom: list[SummaryPoint] = []
     in_bottom: dict[str, int] = {}
-    lead_rows: list[int] = []
+    leads_shown: list[str] = []
     for story in stories:
         if len(bottom) >= brief.bottom_line:
             break
@@ -102,13 +102,9 @@ def compose(
         shown = [by_id[pid] for pid in story.lead if pid in by_id]
         if not shown or printed.has(shown):
             continue
-        row = vectors.index.get(shown[-1].id)
-        if row is not None and vectors.matrix is not None and lead_rows:
-            sims = (vectors.matrix[lead_rows] @ vectors.matrix[row].T).toarray().ravel()
-            if float(np.max(sims)) >= summarise.REDUNDANT:
-                continue
-        if row is not None:
-            lead_rows.append(row)
+        if _closest(vectors, shown[-1].id, leads_shown) >= summarise.REDUNDANT:
+            continue
+        leads_shown.append(shown[-1].id)
         bottom.append(point(shown, story, story.score, story.article_ids))
         printed.add(shown, story.id)
         in_bottom[story.id] = len(bottom)
@@ -144,7 +140,7 @@ def compose(
                     if len(extra) >= POINTS_PER_STORY or len(summary) >= brief.summary_points:
                         break
                     shown = alone(by_id[candidate.passage_id])
-                    if shown is None or _retells(vectors, shown[-1].id, printed.by_story.get(story.id, [])):
+                    if shown is None or _closest(vectors, shown[-1].id, printed.by_story.get(story.id, [])) >= RETELLS:
                         continue
                     made = point(shown, story, candidate.score)
                     printed.add(shown, story.id)
@@ -171,14 +167,13 @@ def compose(
     return Body(bottom, sections, other, printed)
 
 
-def _retells(vectors: summarise.Vectors, passage_id: str, told: Sequence[str]) -> bool:
-    """Whether a passage says again what one of `told` (the same story's printed passages) says."""
-    rows = [vectors.index[t] for t in told if t in vectors.index]
+def _closest(vectors: summarise.Vectors, passage_id: str, others: Sequence[str]) -> float:
+    """The passage's highest TF-IDF similarity to any of `others` (0 when there is none to compare)."""
+    rows = [vectors.index[t] for t in others if t in vectors.index]
     row = vectors.index.get(passage_id)
     if row is None or not rows or vectors.matrix is None:
-        return False
-    sims = (vectors.matrix[rows] @ vectors.matrix[row].T).toarray().ravel()
-    return float(np.max(sims)) >= RETELLS
+        return 0.0
+    return float(np.max((vectors.matrix[rows] @ vectors.matrix[row].T).toarray()))
 
 
 def link_back(

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from ..models import Passage
+from .passages import fingerprint
 
 # A pronoun or connective at the start: the sentence leans on the one before it.
 _DANGLING = re.compile(
@@ -92,22 +93,18 @@ def choose_lead(passages: Sequence[Passage], headline: str, today: date | None, 
     """The lead of an article: its first sentence that is news, not background, and stands
     alone (with its predecessor if it leans on it), among the first `window` passages;
     else the first that is not background anywhere in it; else nothing."""
-    head = _plain(headline)
-    candidates = [p for p in passages if _plain(p.text) != head]
+    head = fingerprint(headline)
+    candidates = [p for p in passages if fingerprint(p.text) != head]
     by_index = {p.index: p for p in passages}
     fallback: tuple[Passage, ...] = ()
     for n, passage in enumerate(candidates):
         if background(passage.text, today) or len(passage.text.split()) < 8:
             continue
         shown = standalone(passage, by_index.get(passage.index - 1))
-        if shown is None or any(background(p.text, today) or _plain(p.text) == head for p in shown):
+        if shown is None or any(background(p.text, today) or fingerprint(p.text) == head for p in shown):
             continue
         if n < window and news_score(passage.text) >= 1.0:
             return shown
         if not fallback:
             fallback = shown
     return fallback
-
-
-def _plain(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))

@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from ..models import Article, Passage, Story, StoryLink, StoryRecord, Window
 from . import leads
+from .passages import fingerprint
 
 # A story has a theme when its lead does, or when this many of its passages do.
 THEME_PASSAGES = 2
@@ -54,8 +55,8 @@ def describe(
             for match in passage.themes:
                 counts[match.theme] += 1
         # The headline and lead say what a story is about; so does enough of the rest.
-        head = _plain(headline)
-        lead_themes = {m.theme for p in told if p in shown or _plain(p.text) == head for m in p.themes}
+        head = fingerprint(headline)
+        lead_themes = {m.theme for p in told if p in shown or fingerprint(p.text) == head for m in p.themes}
         enough = min(THEME_PASSAGES, len(told))
         themes = tuple(k for k in counts if k in lead_themes or counts[k] >= enough)
         published = [a.published for a in members if a.published is not None]
@@ -73,10 +74,6 @@ def describe(
             )
         )
     return out
-
-
-def _plain(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _representative(members: Sequence[Article], of_article: dict[str, list[Passage]]) -> Article:
