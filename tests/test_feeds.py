@@ -178,6 +178,17 @@ def test_no_more_than_per_host_requests_at_once(tmp_path, server):
     assert server.max_in_flight == 1
 
 
+def test_a_feed_waiting_for_its_host_is_not_timed_out_for_waiting(tmp_path, server):
+    """The deadline is one feed's own time: four feeds on one host, taken one at a time,
+    each well within the deadline, all arrive though the last waits longer than it."""
+    for n in range(4):
+        server.routes[f"/queued{n}"] = Route(rss([{**ITEM, "guid": f"q{n}"}]), delay=0.25)
+    routes = {f"queued{n}": f"/queued{n}" for n in range(4)}
+    health = health_of(run(make_config(tmp_path, server, routes, per_host=1, deadline=0.7, read_timeout=0.6)))
+    assert {name: (h.status, h.reason) for name, h in health.items()} == {name: ("ok", None) for name in routes}
+    assert server.max_in_flight == 1
+
+
 def test_bozo_feed_with_entries_is_used_and_an_empty_feed_is_not_a_failure(tmp_path, server):
     bozo = rss([ITEM]).replace(b"<title>Missile launch</title>", b"<title>Missile &amp launch &nbsp;</title>")
     server.routes.update({

@@ -79,7 +79,10 @@ class FeedsConfig(Model):
     connect_timeout: float = Field(10, gt=0, description="Seconds to wait for a connection.")
     read_timeout: float = Field(20, gt=0, description="Seconds to wait for the next bytes of a response.")
     deadline: float = Field(
-        60, gt=0, description="Seconds one feed may take in all, retries and waits included."
+        60, gt=0, description=(
+            "Seconds one feed may take in all, retries and waits included, counted from its first "
+            "request: time queued behind other feeds of the same host does not count."
+        ),
     )
     max_size: int = Field(
         5 * 1024**2, gt=0, description="Largest response accepted (after decompression): bytes, or '5 MB'."

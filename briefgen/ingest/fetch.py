@@ -80,6 +80,20 @@ def retry_after(value: str | None, now: datetime | None = None) -> float | None:
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+class _Clock:
+    """A fetch's deadline, started when its first request gets a slot: a feed queued
+    behind others on a busy host has not begun, and must not time out for waiting."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, timer: asyncio.Timeout, seconds: float) -> None:
+        self._loop, self._timer, self._seconds = loop, timer, seconds
+        self.ends = loop.time() + seconds
+
+    def start(self) -> None:
+        if self._timer.when() is None:
+            self.ends = self._loop.time() + self._seconds
+            self._timer.reschedule(self.ends)
+
+
 class Fetcher:
     """An HTTP client shared by every fetch of a run, with global and per-host limits."""
 
@@ -131,15 +145,15 @@ class Fetcher:
         `guard` is asked before each redirect is followed; False stops the fetch."""
         deadline = deadline if deadline is not None else self.settings.deadline
         loop = asyncio.get_running_loop()
-        ends = loop.time() + deadline
         try:
-            async with asyncio.timeout(deadline):
-                return await self._attempts(url, dict(headers or {}), ends, retries, guard)
+            async with asyncio.timeout(None) as timer:
+                clock = _Clock(loop, timer, deadline)
+                return await self._attempts(url, dict(headers or {}), clock, retries, guard)
         except TimeoutError:
             raise FetchError(f"timed out after {deadline:g} s (the whole fetch)") from None
 
     async def _attempts(
-        self, url: str, headers: dict[str, str], ends: float, retries: int | None,
+        self, url: str, headers: dict[str, str], clock: _Clock, retries: int | None,
         guard: Callable[[str], Awaitable[bool]] | None,
     ) -> Response:
         settings = self.settings
@@ -147,26 +161,29 @@ class Fetcher:
         loop = asyncio.get_running_loop()
         for attempt in range(1, attempts + 1):
             try:
-                return await self._follow(url, headers, guard)
+                return await self._follow(url, headers, guard, clock)
             except FetchError as error:
                 if not error.retry or attempt == attempts:
                     raise
                 wait = error.wait if error.wait is not None else settings.backoff * 2 ** (attempt - 1)
                 if error.wait is not None and error.wait > settings.retry_after_max:
                     raise FetchError(f"{error.reason} (asked to retry after {error.wait:g} s)") from None
-                if loop.time() + wait >= ends:
+                if loop.time() + wait >= clock.ends:
                     # Waiting would outlast the deadline: the server's answer is the reason.
                     raise
                 log.info("%s: %s; retrying in %g s (attempt %d of %d)", url, error.reason, wait, attempt + 1, attempts)
                 await asyncio.sleep(wait)
         raise AssertionError("unreachable")
 
-    async def _follow(self, url: str, headers: dict[str, str], guard: Callable[[str], Awaitable[bool]] | None) -> Response:
+    async def _follow(
+        self, url: str, headers: dict[str, str], guard: Callable[[str], Awaitable[bool]] | None, clock: _Clock,
+    ) -> Response:
         """One attempt: the request and its redirects, hop by hop."""
         seen = [url]
         current = url
         for _hop in range(self.settings.max_redirects + 1):
             async with self._slot(current):
+                clock.start()
                 response = await self._request(current, headers)
             if response.status in REDIRECTS:
                 location = response.headers.get("location")
