@@ -32,6 +32,9 @@ AGAINST_PART = 0.5
 # The article helps only a passage with this share of the threshold from its own evidence:
 # context tips a close call, it does not make one out of a single weak word.
 MIN_OWN = 0.6
+# ... unless the article is plainly about the theme (its title and a third of its
+# passages): there any evidence of the passage's own is enough.
+MIN_OWN_STRONG = 0.4
 # The scope is judged on the title and the first passages (the lead) ...
 LEAD_PASSAGES = 3
 
@@ -169,7 +172,8 @@ def adjust(
                     out[r][column] = (carried, (f"article: continues the sentence before {carried:+.1f}",))
                     continue
                 # Context tips a close call; a passage that passes alone needs none of it.
-                if not mine.positive or mine.score < MIN_OWN * threshold or passing[k]:
+                floor = MIN_OWN_STRONG if title_hit and share >= FULL_SHARE else MIN_OWN
+                if not mine.positive or mine.score < floor * threshold or passing[k]:
                     continue
                 neighbour = any(0 <= j < len(rows) and j != k and passing[j] for j in (k - 1, k + 1))
                 part = min(1.0, ARTICLE_PART * affinity + NEIGHBOUR_PART * neighbour) * weight
