@@ -181,6 +181,8 @@ def _total(counted: list[tuple[_Term, str]]) -> tuple[float, list[str], bool]:
 def _found(term: _Term, which: set[int], raw: list[str], stemmed: list[str], positions: dict[str, list[int]]) -> str | None:
     """`term.found`, testing only the alternatives in `which`, in their order."""
     for k, alternative in enumerate(term.alternatives):
-        if k in which and alternative.found_at(raw, stemmed, positions):
+        # `which` comes from the words the passage has: a one-word alternative there is
+        # already found; only a phrase needs its other words checked.
+        if k in which and (len(alternative.parts) == 1 or alternative.found_at(raw, stemmed, positions)):
             return alternative.text
     return None

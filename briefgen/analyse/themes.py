@@ -68,17 +68,22 @@ class ThemeModel:
                     return 0.0, [f"not: {hit}"], True
             terms = [(n, term, term.found(raw, stemmed), None) for n, term in enumerate(self.terms)]
         else:
-            for n, veto in enumerate(self.vetoes):
-                if -1 - n in candidates:
-                    hit = _found(veto, candidates[-1 - n], raw, stemmed, positions)
-                    if hit is not None:
-                        return 0.0, [f"not: {hit}"], True
+            if not candidates:
+                # Most passages have no word of most themes.
+                return 0.0, [], False
+            # Vetoes are keys -1 - n, all-of groups far below them: the vetoes in configured order.
+            for c in sorted((c for c in candidates if REQUIRED < c < 0), reverse=True):
+                hit = _found(self.vetoes[-1 - c], candidates[c], raw, stemmed, positions)
+                if hit is not None:
+                    return 0.0, [f"not: {hit}"], True
             terms = [
                 (n, self.terms[n], _found(self.terms[n], candidates[n], raw, stemmed, positions), candidates[n])
                 for n in sorted(c for c in candidates if 0 <= c)
             ]
         hits = [t for t in terms if t[2] is not None]
-        if not any(frozenset((a[0], b[0])) in self.overlapping for k, a in enumerate(hits) for b in hits[k + 1:]):
+        if len(hits) < 2 or not any(
+            frozenset((a[0], b[0])) in self.overlapping for k, a in enumerate(hits) for b in hits[k + 1:]
+        ):
             # No two of the terms found can share a word: nothing to resolve.
             return _total([(term, hit) for _, term, hit, _ in hits])
         return _longest_first([(term, hit, which) for _, term, hit, which in hits], raw, stemmed, positions)
