@@ -154,7 +154,11 @@ def _problems(path: str | Path, problems: list[str], theme_keys: Sequence[str] |
     return text
 
 
-ARTICLE_KEYS = {"url", "source", "licence", "title", "scope", "passages", "published", "note", "retrieved_from"}
+# `language` (e.g. ko) records the article's language so Korean passages can be told apart;
+# scoring does not read it.
+ARTICLE_KEYS = {
+    "url", "source", "licence", "title", "scope", "passages", "published", "note", "retrieved_from", "language",
+}
 PASSAGE_KEYS = {"text", "themes", "note", "context"}
 
 
