@@ -16,9 +16,9 @@ test: install test-sysdeps
 # Theme accuracy (docs/themes.md): the default themes on their sets, the Red Sea example on its own.
 eval: install
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/labelled.yaml tests/data/heldout.yaml \
-	  tests/data/realtext/korea-dev.yaml tests/data/realtext/korea-heldout.yaml
+	  tests/data/realtext/korea-dev.yaml tests/data/realtext/korea-heldout.yaml tests/data/realtext/korea-heldout2.yaml
 	$(BIN)/briefgen themes test --summary --config docs/examples/red-sea.yaml \
-	  tests/data/realtext/redsea-dev.yaml tests/data/realtext/redsea-heldout.yaml
+	  tests/data/realtext/redsea-dev.yaml tests/data/realtext/redsea-heldout.yaml tests/data/realtext/redsea-heldout2.yaml
 
 # The five speed figures against baselines taken in the same run, medians of 5 runs
 # (docs/performance.md): about 5 minutes; results in benchmarks/results/latest.json.
