@@ -292,7 +292,7 @@ def test_the_scheduler_and_its_runs_log_json_lines(tmp_path: Path):
                               cwd=tmp_path, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         # The catch-up on start makes today's brief in a child process at once.
-        for _ in range(300):
+        for _ in range(1200):
             if list((tmp_path / "out").glob("*/brief-*.md")):
                 break
             time.sleep(0.1)
