@@ -152,7 +152,7 @@ def theme_row(theme: ThemeConfig) -> Row:
 
 def next_runs(config: Config, now: datetime, count: int = RUNS_SHOWN) -> list[datetime]:
     """The scheduler's next `count` fire times after `now`, in the config's time zone."""
-    from .schedule import cron_trigger
+    from .config.cron import cron_trigger
 
     trigger = cron_trigger(config.schedule.cron, config.tz)
     runs: list[datetime] = []

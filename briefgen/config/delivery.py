@@ -11,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from .base import Model
+from .cron import cron_trigger
 
 ADDRESS_RE = re.compile(r"^[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+$")
 DURATION_RE = re.compile(r"^(\d+)\s*([smh]?)$")
@@ -48,9 +49,6 @@ class ScheduleConfig(Model):
     @field_validator("cron")
     @classmethod
     def _cron(cls, value: str) -> str:
-        # Imported here: briefgen.schedule imports the config at its top.
-        from ..schedule import cron_trigger
-
         cron_trigger(value, "UTC")
         return value
 
