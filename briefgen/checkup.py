@@ -242,6 +242,8 @@ def email_rows(config: Config) -> list[Row]:
             rows.append(Row("password", "ok", f"set (in ${email.password_env})"))
         else:
             rows.append(Row("password", "warning", f"unset: ${email.password_env} must hold it wherever briefgen sends"))
+        if email.cleartext:
+            rows.append(Row("security", "warning", email.cleartext))
     else:
         rows.append(Row("login", "info", "none (the server takes mail without one)"))
     return rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -13,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__, logs
+from . import __version__, logs, redact
 from .checkup import health_table
 from .cliargs import Parser, _count, _date, _formats, _seconds, _window
 from .completion import SHELLS, script
@@ -370,9 +371,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = _on_sigterm(_terminated)
     try:
         config = load_config(args.config) if args.run in NEEDS_CONFIG else None
+        if config is not None and config.email is not None and config.email.password_env:
+            # Whichever command this is, no line it prints shows the SMTP password.
+            redact.register(os.environ.get(config.email.password_env))
         return int(args.run(args, config))
     except BriefgenError as exc:
         if debug:
+            logs.scrub_tracebacks()
             raise
         logs.error_line(str(exc), args.log_format)
         return int(exc.status)
@@ -381,6 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitStatus.INTERRUPTED)
     except Exception as exc:  # a bug: one line unless --debug
         if debug:
+            logs.scrub_tracebacks()
             raise
         logs.error_line(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
                         args.log_format)

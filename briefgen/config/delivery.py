@@ -171,5 +171,13 @@ class EmailConfig(Model):
         return [parseaddr(r)[1] for r in (*self.to, *self.cc, *self.bcc)]
 
     @property
+    def cleartext(self) -> str | None:
+        """What to warn about when a login goes over a connection without TLS, else None."""
+        if self.security != "none" or not self.username:
+            return None
+        return (f"email.security is none: the password for {self.username} goes to {self.host}:{self.smtp_port} "
+                "in clear, readable by anyone on the way; use starttls or ssl")
+
+    @property
     def smtp_port(self) -> int:
         return self.port or {"starttls": 587, "ssl": 465, "none": 25}[self.security]

@@ -9,7 +9,6 @@ when needed, and scrubbed from every error that is recorded or shown.
 
 from __future__ import annotations
 
-import base64
 import logging
 import os
 import re
@@ -25,6 +24,8 @@ from ..config import Config, EmailConfig
 from ..errors import ConfigError, DeliveryError
 from ..models import Delivery
 from ..pause import pause_at
+from ..redact import register as register_secret
+from ..redact import scrub
 from ..store import Store
 from . import message, outbox
 from .files import atomic_write
@@ -78,6 +79,8 @@ def send_brief(
     if not todo:
         return rows
     pause_at("send")
+    if settings.cleartext:
+        log.warning("%s", settings.cleartext)
     client = _Client(config, settings, _password(settings))
     try:
         for delivery in todo:
@@ -156,6 +159,8 @@ def _password(settings: EmailConfig) -> str | None:
             f"email.password_env: the environment variable {settings.password_env} is not set "
             "(it must hold the SMTP password)"
         )
+    # From here on every log line, error and stored reason has it scrubbed.
+    register_secret(value)
     return value
 
 
@@ -166,7 +171,6 @@ class _Client:
         self.settings = settings
         self.ca_file = config.resolve(settings.ca_file) if settings.ca_file else None
         self._password = password
-        self._secrets = _secrets(settings.username, password)
         self.smtp: smtplib.SMTP | None = None
         self.unreachable: str | None = None
 
@@ -279,18 +283,8 @@ class _Client:
         self.smtp = None
 
     def _say(self, text: str) -> str:
-        """`text` with the password, and the forms AUTH sends it in, blotted out."""
-        for secret in self._secrets:
-            text = text.replace(secret, "[password]")
-        return text
-
-
-def _secrets(username: str | None, password: str | None) -> list[str]:
-    if not password:
-        return []
-    forms = [password, f"\0{username or ''}\0{password}", f"{username or ''}\0{username or ''}\0{password}"]
-    encoded = [base64.b64encode(f.encode()).decode() for f in forms]
-    return sorted({password, *encoded}, key=len, reverse=True)
+        """`text` with the password blotted out, in every form a server may echo it."""
+        return scrub(text, self._password)
 
 
 def _stuffed(data: bytes) -> bytes:
@@ -303,12 +297,14 @@ def _stuffed(data: bytes) -> bytes:
 
 
 def _text(reply: bytes | str) -> str:
+    """A server's reply on one line, the password scrubbed first: collapsing its lines
+    could otherwise join a password split across them into one the scrub misses."""
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
-    return " ".join(text.split())
+    return " ".join(scrub(text).split())
 
 
 def _describe(exc: BaseException) -> str:
-    return str(exc) or type(exc).__name__
+    return scrub(str(exc)) or type(exc).__name__
 
 
 def _quietly_close(smtp: smtplib.SMTP | None) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
 from ..models import Delivery
+from ..redact import scrub
 from ..store import Store
 
 UNSENT = ("pending", "failed", "refused")
@@ -52,7 +53,7 @@ def save(db: Store, delivery: Delivery) -> None:
             (
                 delivery.status,
                 delivery.attempts,
-                delivery.error,
+                scrub(delivery.error) if delivery.error else None,
                 delivery.sent_at.isoformat() if delivery.sent_at else None,
                 delivery.date.isoformat(),
                 delivery.recipient,
