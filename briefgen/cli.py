@@ -115,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("--date", type=_date, help="brief date, YYYY-MM-DD (default: today in the config's time zone)")
     send.add_argument("--out", type=Path, help="output folder the brief was written to (default: output.dir of the config)")
     send.add_argument("--force", action="store_true", help="send again to every recipient, sent or not (same Message-IDs)")
+    send.add_argument("--recipient", action="append", metavar="ADDRESS",
+                      help="only this recipient of the config (repeatable); with --force, send it to them alone again")
     send.add_argument("--dry-run", action="store_true", help="write each message as an .eml file beside the brief; send nothing")
     send.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS",
                       help="if another run holds this date, wait this long for it (default: exit with code 8)")
@@ -199,7 +201,7 @@ def cmd_generate(args: argparse.Namespace, config: Config) -> int:
         if run.delivery_error is not None:
             log.error("%s; the brief was written", run.delivery_error)
             return ExitStatus.DELIVERY_ERROR
-        if report_deliveries(run.deliveries, day) != ExitStatus.OK:
+        if report_deliveries(run.deliveries, day, config, out) != ExitStatus.OK:
             return ExitStatus.DELIVERY_ERROR
     if run.no_articles is not None:
         # The brief is written and says so at its top; a script must still see that it is empty.
@@ -261,12 +263,13 @@ def cmd_send(args: argparse.Namespace, config: Config) -> int:
     from .pipeline import email_brief
 
     day = args.date or datetime.now(config.tz).date()
-    outcome = email_brief(config, day, out_dir=args.out, force=args.force, dry_run=args.dry_run, wait=args.wait)
+    outcome = email_brief(config, day, out_dir=args.out, force=args.force, dry_run=args.dry_run, wait=args.wait,
+                          only=args.recipient or ())
     if args.dry_run:
         for path in outcome:
             print(path)
         return ExitStatus.OK
-    return report_deliveries([d for d in outcome if isinstance(d, Delivery)], day)
+    return report_deliveries([d for d in outcome if isinstance(d, Delivery)], day, config, args.out)
 
 
 def cmd_themes_test(args: argparse.Namespace, config: Config) -> int:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -291,10 +292,27 @@ def run_brief(
         elif email:
             # Whatever happens to delivery, the brief is already written and recorded.
             try:
-                result.deliveries = send_brief(config, day, db, target / day.isoformat())
+                with outbox_store(config, db, day, wait) as mail_db:
+                    result.deliveries = send_brief(config, day, mail_db, target / day.isoformat())
             except DeliveryError as exc:
                 result.delivery_error = exc
     return result
+
+
+@contextmanager
+def outbox_store(config: Config, db: Store, day: date, wait: float = 0.0) -> Iterator[Store]:
+    """The store whose outbox says who has had the brief for `day`: always the configured
+    one (`store:`, else the one in `output.dir`), whatever folder this run writes to, so that
+    a brief written again elsewhere (`--out`) is not mailed again to those who have it.
+    Its date lock is held too: a run writing to the configured folder may be sending."""
+    from . import ledger
+
+    home = default_path(config)
+    if home.resolve() == db.path.resolve():
+        yield db
+        return
+    with Store(home) as own, ledger.date_lock(own, day, wait):
+        yield own
 
 
 def _has(files: Sequence[str], formats: Sequence[str]) -> bool:
@@ -310,6 +328,7 @@ def email_brief(
     force: bool = False,
     dry_run: bool = False,
     wait: float = 0.0,
+    only: Sequence[str] = (),
 ) -> list[Delivery] | list[Path]:
     """Email the already written brief for `day`: deliveries, or with `dry_run` the .eml files."""
     from . import ledger
@@ -318,7 +337,8 @@ def email_brief(
     folder = (out_dir if out_dir is not None else config.resolve(config.output.dir)) / day.isoformat()
     with Store(default_path(config, out_dir)) as db:
         if dry_run:
-            return write_eml(config, day, db, folder)
+            with outbox_store(config, db, day, wait) as mail_db:
+                return write_eml(config, day, mail_db, folder)
         # The date's lock: a scheduler sending the same brief at this moment is waited for.
-        with ledger.date_lock(db, day, wait):
-            return send_brief(config, day, db, folder, force=force)
+        with ledger.date_lock(db, day, wait), outbox_store(config, db, day, wait) as mail_db:
+            return send_brief(config, day, mail_db, folder, force=force, only=only)

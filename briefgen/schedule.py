@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import shlex
 import signal
 import sys
 import threading
@@ -26,6 +27,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from .config import Config
 from .config.cron import cron_trigger
+from .deliver.report import send_command
 from .errors import BriefgenError, ExitStatus
 
 log = logging.getLogger(__name__)
@@ -198,8 +200,8 @@ class Daemon:
         if number > retries:
             log.error(
                 "giving up on the brief for %s after %d attempt(s); make it with "
-                "`briefgen generate --date %s --email` or send it with `briefgen send --date %s`",
-                day, number, day, day,
+                "`%s` or send it with `%s`",
+                day, number, _generate_command(self.config, day), send_command(self.config, day),
             )
             return
         if self.scheduler is None:
@@ -307,6 +309,9 @@ def scheduled_run(config: Config, day: date, *, wait: float = 0.0, now: datetime
     if result.delivery_error is not None or result.undelivered:
         for delivery in result.undelivered:
             log.error("not delivered to %s: %s: %s", delivery.recipient, delivery.status, delivery.error)
+            if delivery.status == "ambiguous":
+                log.error("%s may have it: ask them, and if it did not arrive, `%s` sends it to them alone",
+                          delivery.recipient, send_command(config, day, force=True, recipients=[delivery.recipient]))
         if result.delivery_error is not None:
             log.error("delivery of %s failed: %s", day, result.delivery_error)
         return ExitStatus.DELIVERY_ERROR
@@ -314,6 +319,11 @@ def scheduled_run(config: Config, day: date, *, wait: float = 0.0, now: datetime
         log.error("the brief for %s has no articles: %s", day, result.no_articles)
         return ExitStatus.NO_ARTICLES
     return ExitStatus.OK
+
+
+def _generate_command(config: Config, day: date) -> str:
+    config_args = ["--config", str(config.path)] if config.path is not None else []
+    return shlex.join(["briefgen", "generate", *config_args, "--date", day.isoformat(), "--email"])
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -83,6 +83,8 @@ class Config(Model):
 
     # Where the file was read from: relative paths in it are relative to this folder.
     base_dir: Path = Field(default=Path("."), exclude=True)
+    # The file itself, for the commands a message suggests (None: not read from a file).
+    path: Path | None = Field(default=None, exclude=True)
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
@@ -150,15 +152,15 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(str(path), [f"{where}: YAML syntax error: {problem}"], FIX_ONE) from None
     except yaml.YAMLError as exc:
         raise ConfigError(str(path), [f"YAML error: {exc}"], FIX_ONE) from None
-    return parse_config(data, source=str(path), base_dir=path.resolve().parent)
+    return parse_config(data, source=str(path), base_dir=path.resolve().parent, path=path)
 
 
-def parse_config(data: Any, source: str = "<config>", base_dir: Path | None = None) -> Config:
+def parse_config(data: Any, source: str = "<config>", base_dir: Path | None = None, path: Path | None = None) -> Config:
     if not isinstance(data, dict):
         raise ConfigError(source, ["the file must be a mapping of keys (title, sources, themes...)"],
                           "`briefgen init` writes a commented example")
     try:
-        return Config.model_validate({**data, "base_dir": base_dir or Path(".")})
+        return Config.model_validate({**data, "base_dir": base_dir or Path("."), "path": path})
     except ValidationError as exc:
         problems = [_describe(err) for err in exc.errors()]
         raise ConfigError(source, problems, FIX_ONE if len(problems) == 1 else FIX_MANY) from None
@@ -211,4 +213,5 @@ def json_schema() -> dict[str, Any]:
     """The published schema of sources.yaml."""
     schema = Config.model_json_schema()
     schema.get("properties", {}).pop("base_dir", None)
+    schema.get("properties", {}).pop("path", None)
     return schema
