@@ -16,7 +16,7 @@ from typing import Any
 
 from . import __version__, logs, redact
 from .checkup import health_table
-from .cliargs import Parser, _count, _date, _formats, _seconds, _window
+from .cliargs import Parser, _count, _date, _formats, _fraction, _number, _seconds, _window
 from .completion import SHELLS, script
 from .config import FORMATS, Config, json_schema, load_config
 from .deliver.report import report_deliveries
@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "with its evidence. Exit 12 for a file that cannot be used, 13 below --min-f1.")
     scoring.add_argument("files", nargs="+", type=Path, metavar="LABELLED", help="labelled YAML files")
     scoring.add_argument("--summary", action="store_true", help="only the figures, not every miss")
-    scoring.add_argument("--min-f1", type=float, metavar="F1", help="exit 13 when a file's micro-F1 is below this")
+    scoring.add_argument("--min-f1", type=_fraction, metavar="F1", help="exit 13 when a file's micro-F1 is below this")
     scoring.add_argument("--feedback", type=Path, metavar="STORE",
                          help="apply the verdicts `briefgen feedback` recorded in this store (or a YAML file of them)")
     scoring.set_defaults(run=cmd_themes_test)
@@ -171,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--is", dest="verdict", action="store_const", const="is", help="the passage is in the theme")
     action.add_argument("--not", dest="verdict", action="store_const", const="not", help="the passage is not in the theme")
     action.add_argument("--list", action="store_true", help="list the verdicts kept, and whether each applies")
-    action.add_argument("--remove", type=int, metavar="N", help="forget verdict number N (as --list numbers them)")
+    action.add_argument("--remove", type=_number, metavar="N", help="forget verdict number N (as --list numbers them)")
     fb.add_argument("--date", type=_date, help="date of the brief the id is from (default: the newest with its article)")
     fb.add_argument("--out", type=Path, help="output folder whose store to use (default: output.dir of the config)")
     fb.set_defaults(run=cmd_feedback)

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import ConfigError
-from .base import WINDOW_RE, Model
+from .base import WINDOW_RE, Model, window_problem
 from .brief import FORMATS, BriefConfig, OutputConfig
 from .delivery import (
     ADDRESS_RE,
@@ -27,6 +27,7 @@ from .delivery import (
 )
 from .sources import SIZE_RE, SIZE_UNITS, SOURCE_TYPES, FeedsConfig, SourceConfig, parse_size
 from .themes import ENTITY_KINDS, KEY_RE, EntityConfig, ScopeConfig, ThemeConfig
+from .yamlfile import YamlProblem, load_yaml
 
 __all__ = [
     "ADDRESS_RE",
@@ -55,6 +56,7 @@ __all__ = [
     "load_config",
     "parse_config",
     "parse_size",
+    "window_problem",
 ]
 
 
@@ -144,7 +146,9 @@ def load_config(path: str | Path) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), [f"cannot read: {exc}"], "check the file's permissions and encoding (UTF-8)") from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        raise ConfigError(str(path), [str(exc)], FIX_ONE) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
@@ -177,6 +181,8 @@ def _describe(err: dict[str, Any]) -> str:
         hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         suffix = f" (did you mean '{hint[0]}'?)" if hint else f" (known keys: {', '.join(known)})"
         return f"{path}: unknown key{suffix}"
+    if kind in ("int_parsing_size", "finite_number"):
+        return f"{path}: not a number that can be used (too large, infinite or NaN)"
     message = err["msg"].removeprefix("Value error, ")
     return f"{path}: {message}" if path else message
 

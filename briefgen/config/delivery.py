@@ -10,11 +10,11 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from .base import Model
+from .base import Model, shown
 from .cron import cron_trigger
 
 ADDRESS_RE = re.compile(r"^[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+$")
-DURATION_RE = re.compile(r"^(\d+)\s*([smh]?)$")
+DURATION_RE = re.compile(r"^(\d{1,12})\s*([smh]?)$")
 SUBJECT_FIELDS = ("title", "date", "longdate", "headline", "first_point")
 DEFAULT_SUBJECT = "{title} · {date} · {headline}"
 
@@ -58,7 +58,7 @@ class ScheduleConfig(Model):
         if isinstance(value, str):
             match = DURATION_RE.match(value.strip())
             if not match:
-                raise ValueError(f"{value!r} is not a duration: use seconds, or '30m', '2h'")
+                raise ValueError(f"{shown(value)} is not a duration: use seconds, or '30m', '2h'")
             return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
         return value
 
