@@ -28,7 +28,7 @@ log = logging.getLogger("briefgen")
 
 EPILOG = """exit codes: 0 ok, 1 unexpected error, 2 usage, 3 config error, 4 source failed (--strict),
 5 render error, 6 output error, 7 delivery error, 8 locked, 9 no articles (sources failed),
-12 labelled file unusable, 13 below --min-f1, 130 interrupted"""
+10 output folder not briefgen's, 12 labelled file unusable, 13 below --min-f1, 130 interrupted"""
 
 
 def _logging_options(parser: argparse.ArgumentParser, suppress: bool) -> None:

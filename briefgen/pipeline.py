@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from .config import FORMATS, Config
-from .errors import BriefgenError, DeliveryError, NoArticlesError
+from .errors import BriefgenError, DeliveryError, NoArticlesError, UsageError
 from .models import COVERAGE_FAILED, Article, Brief, Delivery, SourceHealth, SourceNote, Window
 from .pause import pause_at
 from .store import Store, default_path
@@ -76,6 +76,7 @@ def build_brief(
     # Render, started early: the PDF engine loads in a process of its own while the rest runs.
     printer = render.start_printer(formats, config.output.render_timeout)
     target = out_dir if out_dir is not None else config.resolve(config.output.dir)
+    check_output(config, out_dir)
     with open_store(config, target) as store:
         # Window: from where the previous brief ended (or a fixed length) to the cut-off.
         span = brief_window(config, day, store, now=now, override=window, scheduled=scheduled)
@@ -144,6 +145,19 @@ def build_brief(
     pause_at("archive")
     archive = write_archive(target, config)
     return BuildResult(brief, files, archive, dict(rendered.failed))
+
+
+def check_output(config: Config, out_dir: Path | None) -> None:
+    """Stop before anything is written when the output folder cannot be briefgen's: inside a
+    source folder (the config's own output.dir is checked with the config), or holding
+    files briefgen did not write."""
+    from .deliver.outdir import claim
+
+    if out_dir is not None:
+        problem = config.output_problem(out_dir)
+        if problem:
+            raise UsageError(f"--out: {problem}")
+    claim(out_dir if out_dir is not None else config.resolve(config.output.dir))
 
 
 def open_store(config: Config, out_dir: Path | None = None) -> Store:
@@ -259,6 +273,7 @@ def run_brief(
         email_config(config)  # no email settings: say so before making the brief
         formats = list(dict.fromkeys([*formats, *EMAIL_FORMATS]))
     asked = datetime.now(UTC).replace(microsecond=0)
+    check_output(config, out_dir)
     with Store(default_path(config, out_dir)) as db, ledger.date_lock(db, day, wait) as held:
         last = held.last
         done = last is not None and last.status == "done"

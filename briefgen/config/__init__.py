@@ -7,6 +7,7 @@ holds the whole file's model, reads it and describes every problem by path.
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -120,6 +121,26 @@ class Config(Model):
             raise ValueError("; ".join(problems))
         return self
 
+    @model_validator(mode="after")
+    def _output_outside_sources(self) -> Config:
+        problem = self.output_problem(self.resolve(self.output.dir))
+        if problem:
+            raise ValueError(f"output.dir: {problem}")
+        return self
+
+    def output_problem(self, out_dir: Path) -> str | None:
+        """Why `out_dir` cannot hold briefs, or None: inside a source folder, every brief
+        written there would be read back as an article of the next one."""
+        out = Path(os.path.abspath(out_dir))
+        for n, source in enumerate(self.sources):
+            if source.path is None:
+                continue
+            root = _folder_of(self.resolve(source.path))
+            if root is not None and out.is_relative_to(root):
+                return (f"{out_dir} is inside the folder of sources[{n}] ({source.path}): every brief written "
+                        "there would be read back as an article; choose an output folder outside it")
+        return None
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -128,6 +149,15 @@ class Config(Model):
         """A path from the config, made absolute against the config file's folder."""
         path = Path(relative).expanduser()
         return path if path.is_absolute() else self.base_dir / path
+
+
+def _folder_of(path: Path) -> Path | None:
+    """The folder a file source reads (a glob's fixed part), or None for a single file."""
+    parts = path.parts
+    fixed = next((i for i, part in enumerate(parts) if any(c in part for c in "*?[")), None)
+    if fixed is not None:
+        return Path(os.path.abspath(Path(*parts[:fixed])))
+    return Path(os.path.abspath(path)) if path.is_dir() or not path.suffix else None
 
 
 # What to do about a config problem, said after it (one problem) or after the count (several).
