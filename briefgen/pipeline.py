@@ -326,7 +326,10 @@ def outbox_store(config: Config, db: Store, day: date, wait: float = 0.0) -> Ite
     if home.resolve() == db.path.resolve():
         yield db
         return
+    from .deliver.outbox import adopt
+
     with Store(home) as own, ledger.date_lock(own, day, wait):
+        adopt(own, db, day)
         yield own
 
 

@@ -280,6 +280,29 @@ def test_generate_email_into_another_folder_mails_no_one_twice(project: Path, tm
     assert {r["status"] for r in _outbox(project).values()} == {"sent"}
 
 
+def test_an_older_versions_outbox_in_another_folder_still_counts(project: Path, tmp_path: Path):
+    # Before the outbox was always the configured store's, `--out elsewhere` kept it in
+    # elsewhere's store: those rows are taken over, not ignored.
+    config = project / "sources.yaml"
+    elsewhere = tmp_path / "elsewhere"
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        add_email(config, port)
+        assert _run(project, "generate", "--email", "--out", str(elsewhere)) == 0
+        home = project / "out/.briefgen/briefgen.sqlite3"
+        with sqlite3.connect(home) as conn, sqlite3.connect(elsewhere / ".briefgen/briefgen.sqlite3") as old:
+            rows = conn.execute("SELECT brief_date, recipient, message_id, status, attempts, last_error, sent_at"
+                                " FROM outbox").fetchall()
+            old.executemany("INSERT INTO outbox (brief_date, recipient, message_id, status, attempts, last_error,"
+                            " sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            conn.execute("DELETE FROM outbox")
+        assert _run(project, "send", "--out", str(elsewhere)) == 0
+        assert _run(project, "generate", "--email", "--out", str(elsewhere)) == 0
+        assert _run(project, "generate", "--email") == 0
+    assert len(inbox.messages) == 3
+    assert {r["status"] for r in _outbox(project).values()} == {"sent"}
+
+
 def test_the_command_suggested_after_an_ambiguous_delivery_resolves_it(project: Path, tmp_path: Path, caplog,
                                                                         capsys):
     import shlex
