@@ -22,7 +22,9 @@ MARK = "[password]"
 # What may fall between two characters of an echoed secret: whitespace, a line break
 # with the code and enhanced status an SMTP reply starts each of its lines with, and
 # the escaped forms of line breaks (a repr, a JSON string).
-_GAP = r"(?:\n(?:\d{3}[ -])?(?:[245]\.\d{1,3}\.\d{1,3} )?|\s|\\[rnt])*"
+# Each alternative matches what no other does (a newline only through the first, the space
+# after a status through the second), so a long run of gaps cannot backtrack exponentially.
+_GAP = r"(?:\n(?:\d{3}[ -])?(?:[245]\.\d{1,3}\.\d{1,3})?|[^\S\n]|\\[rnt])*"
 # Base64 cores shorter than this would blot out ordinary words.
 _MIN_CORE = 4
 
