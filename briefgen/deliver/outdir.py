@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import ForeignOutputError
-from .files import atomic_write
+from ..errors import ForeignOutputError, OutputError
 
 MARKER = ".briefgen-output"
 MARKER_TEXT = (
@@ -42,7 +41,13 @@ def claim(out_dir: Path) -> None:
             f"such a folder; choose a new or empty output folder (output.dir or --out), or move those files "
             f"away (if the folder is briefgen's after all, create {marker} in it)"
         )
-    atomic_write(marker, MARKER_TEXT.encode("utf-8"))
+    # Not atomic_write: a torn marker is still a marker, and the brief's own first write is
+    # where a crash test stops a run.
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        marker.write_text(MARKER_TEXT, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {marker}: {exc.strerror or exc}") from None
 
 
 def strangers(out_dir: Path) -> list[str]:
