@@ -73,10 +73,10 @@ def build_brief(
     from .deliver.files import write_brief
 
     now = now or datetime.now(config.tz).replace(microsecond=0)
+    check_output(config, out_dir)
     # Render, started early: the PDF engine loads in a process of its own while the rest runs.
     printer = render.start_printer(formats, config.output.render_timeout)
     target = out_dir if out_dir is not None else config.resolve(config.output.dir)
-    check_output(config, out_dir)
     with open_store(config, target) as store:
         # Window: from where the previous brief ended (or a fixed length) to the cut-off.
         span = brief_window(config, day, store, now=now, override=window, scheduled=scheduled)
