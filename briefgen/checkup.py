@@ -152,7 +152,7 @@ def theme_row(theme: ThemeConfig) -> Row:
 
 def next_runs(config: Config, now: datetime, count: int = RUNS_SHOWN) -> list[datetime]:
     """The scheduler's next `count` fire times after `now`, in the config's time zone."""
-    from .schedule import cron_trigger
+    from .config.cron import cron_trigger
 
     trigger = cron_trigger(config.schedule.cron, config.tz)
     runs: list[datetime] = []
@@ -242,6 +242,8 @@ def email_rows(config: Config) -> list[Row]:
             rows.append(Row("password", "ok", f"set (in ${email.password_env})"))
         else:
             rows.append(Row("password", "warning", f"unset: ${email.password_env} must hold it wherever briefgen sends"))
+        if email.cleartext:
+            rows.append(Row("security", "warning", email.cleartext))
     else:
         rows.append(Row("login", "info", "none (the server takes mail without one)"))
     return rows

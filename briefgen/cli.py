@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -13,9 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__, logs
+from . import __version__, logs, redact
 from .checkup import health_table
-from .cliargs import Parser, _count, _date, _formats, _seconds, _window
+from .cliargs import Parser, _count, _date, _formats, _fraction, _number, _seconds, _window
 from .completion import SHELLS, script
 from .config import FORMATS, Config, json_schema, load_config
 from .deliver.report import report_deliveries
@@ -27,7 +28,7 @@ log = logging.getLogger("briefgen")
 
 EPILOG = """exit codes: 0 ok, 1 unexpected error, 2 usage, 3 config error, 4 source failed (--strict),
 5 render error, 6 output error, 7 delivery error, 8 locked, 9 no articles (sources failed),
-12 labelled file unusable, 13 below --min-f1, 130 interrupted"""
+10 output folder not briefgen's, 12 labelled file unusable, 13 below --min-f1, 130 interrupted"""
 
 
 def _logging_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -114,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("--date", type=_date, help="brief date, YYYY-MM-DD (default: today in the config's time zone)")
     send.add_argument("--out", type=Path, help="output folder the brief was written to (default: output.dir of the config)")
     send.add_argument("--force", action="store_true", help="send again to every recipient, sent or not (same Message-IDs)")
+    send.add_argument("--recipient", action="append", metavar="ADDRESS",
+                      help="only this recipient of the config (repeatable); with --force, send it to them alone again")
     send.add_argument("--dry-run", action="store_true", help="write each message as an .eml file beside the brief; send nothing")
     send.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS",
                       help="if another run holds this date, wait this long for it (default: exit with code 8)")
@@ -130,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "with its evidence. Exit 12 for a file that cannot be used, 13 below --min-f1.")
     scoring.add_argument("files", nargs="+", type=Path, metavar="LABELLED", help="labelled YAML files")
     scoring.add_argument("--summary", action="store_true", help="only the figures, not every miss")
-    scoring.add_argument("--min-f1", type=float, metavar="F1", help="exit 13 when a file's micro-F1 is below this")
+    scoring.add_argument("--min-f1", type=_fraction, metavar="F1", help="exit 13 when a file's micro-F1 is below this")
     scoring.add_argument("--feedback", type=Path, metavar="STORE",
                          help="apply the verdicts `briefgen feedback` recorded in this store (or a YAML file of them)")
     scoring.set_defaults(run=cmd_themes_test)
@@ -168,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--is", dest="verdict", action="store_const", const="is", help="the passage is in the theme")
     action.add_argument("--not", dest="verdict", action="store_const", const="not", help="the passage is not in the theme")
     action.add_argument("--list", action="store_true", help="list the verdicts kept, and whether each applies")
-    action.add_argument("--remove", type=int, metavar="N", help="forget verdict number N (as --list numbers them)")
+    action.add_argument("--remove", type=_number, metavar="N", help="forget verdict number N (as --list numbers them)")
     fb.add_argument("--date", type=_date, help="date of the brief the id is from (default: the newest with its article)")
     fb.add_argument("--out", type=Path, help="output folder whose store to use (default: output.dir of the config)")
     fb.set_defaults(run=cmd_feedback)
@@ -198,7 +201,7 @@ def cmd_generate(args: argparse.Namespace, config: Config) -> int:
         if run.delivery_error is not None:
             log.error("%s; the brief was written", run.delivery_error)
             return ExitStatus.DELIVERY_ERROR
-        if report_deliveries(run.deliveries, day) != ExitStatus.OK:
+        if report_deliveries(run.deliveries, day, config, out) != ExitStatus.OK:
             return ExitStatus.DELIVERY_ERROR
     if run.no_articles is not None:
         # The brief is written and says so at its top; a script must still see that it is empty.
@@ -260,12 +263,13 @@ def cmd_send(args: argparse.Namespace, config: Config) -> int:
     from .pipeline import email_brief
 
     day = args.date or datetime.now(config.tz).date()
-    outcome = email_brief(config, day, out_dir=args.out, force=args.force, dry_run=args.dry_run, wait=args.wait)
+    outcome = email_brief(config, day, out_dir=args.out, force=args.force, dry_run=args.dry_run, wait=args.wait,
+                          only=args.recipient or ())
     if args.dry_run:
         for path in outcome:
             print(path)
         return ExitStatus.OK
-    return report_deliveries([d for d in outcome if isinstance(d, Delivery)], day)
+    return report_deliveries([d for d in outcome if isinstance(d, Delivery)], day, config, args.out)
 
 
 def cmd_themes_test(args: argparse.Namespace, config: Config) -> int:
@@ -370,9 +374,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = _on_sigterm(_terminated)
     try:
         config = load_config(args.config) if args.run in NEEDS_CONFIG else None
+        if config is not None and config.email is not None and config.email.password_env:
+            # Whichever command this is, no line it prints shows the SMTP password.
+            redact.register(os.environ.get(config.email.password_env))
         return int(args.run(args, config))
     except BriefgenError as exc:
         if debug:
+            logs.scrub_tracebacks()
             raise
         logs.error_line(str(exc), args.log_format)
         return int(exc.status)
@@ -381,6 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitStatus.INTERRUPTED)
     except Exception as exc:  # a bug: one line unless --debug
         if debug:
+            logs.scrub_tracebacks()
             raise
         logs.error_line(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
                         args.log_format)

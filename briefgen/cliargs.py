@@ -6,15 +6,26 @@ import argparse
 from datetime import date
 from typing import NoReturn
 
-from .config import FORMATS, WINDOW_RE
+from .config import FORMATS, window_problem
+from .config.base import shown
 from .errors import ExitStatus
+
+# Brief dates a brief can be made for: its window and history reach days to a year around
+# the date, and the calendar (and timestamps) end at year 9999 on one side, year 1 on the other.
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(9000, 12, 31)
+# Seconds to wait, counts, numbers: past this they are mistakes, and sleeps overflow.
+MAX_NUMBER = 10**9
 
 
 def _date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2024-01-17") from None
+        raise argparse.ArgumentTypeError(f"{shown(value)} is not a date like 2024-01-17") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"{shown(value)} is outside the dates a brief can have ({FIRST_DATE} to {LAST_DATE})")
+    return day
 
 
 def _formats(value: str) -> list[str]:
@@ -26,8 +37,9 @@ def _formats(value: str) -> list[str]:
 
 
 def _window(value: str) -> str:
-    if not WINDOW_RE.match(value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a window: use all, 24h, 7d...")
+    problem = window_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
     return value
 
 
@@ -36,15 +48,33 @@ def _seconds(value: str) -> float:
         seconds = float(value)
     except ValueError:
         seconds = -1
-    if seconds < 0:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds")
+    # `not <=` also refuses NaN, which compares false with everything.
+    if not 0 <= seconds <= MAX_NUMBER:
+        raise argparse.ArgumentTypeError(f"{shown(value)} is not a number of seconds from 0 to {MAX_NUMBER:,}")
     return seconds
 
 
 def _count(value: str) -> int:
-    if not value.isdigit():
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of days")
+    # A digit count before int(): a 5,000-digit string is refused, not converted.
+    if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) > 36500:
+        raise argparse.ArgumentTypeError(f"{shown(value)} is not a number of days from 0 to 36500")
     return int(value)
+
+
+def _number(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+        raise argparse.ArgumentTypeError(f"{shown(value)} is not a number from 0 to 999999999")
+    return int(value)
+
+
+def _fraction(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"{shown(value)} is not a number from 0 to 1")
+    return number
 
 
 class Parser(argparse.ArgumentParser):

@@ -18,6 +18,7 @@ class ExitStatus(IntEnum):
     DELIVERY_ERROR = 7   # the brief was written but email delivery failed
     LOCKED = 8           # another run holds the lock for this brief date
     NO_ARTICLES = 9      # no article in the window because the sources failed or are missing (the brief was written, saying so; not emailed unless email.send_empty)
+    FOREIGN_OUTPUT = 10  # the output folder holds files briefgen did not write: nothing was written there
     LABELS_ERROR = 12    # `themes test`: a labelled file is missing, unparsable or names an unknown theme
     BELOW_TARGET = 13    # `themes test --min-f1`: a file's micro-F1 is below the target
     INTERRUPTED = 130    # stopped by SIGINT/SIGTERM
@@ -64,6 +65,12 @@ class RenderError(BriefgenError):
 
 class OutputError(BriefgenError):
     status = ExitStatus.OUTPUT_ERROR
+
+
+class ForeignOutputError(OutputError):
+    """The output folder is not briefgen's (no marker, files it did not write): it is left alone."""
+
+    status = ExitStatus.FOREIGN_OUTPUT
 
 
 class DeliveryError(BriefgenError):

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .errors import LockedError
 from .models import Run
+from .redact import scrub
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ def _finish(db: Store, day: date, status: str, files: list[Path], error: str | N
     with db.transaction() as conn:
         conn.execute(
             "UPDATE runs SET status = ?, files = ?, finished = ?, error = ? WHERE brief_date = ?",
-            (status, json.dumps([str(f) for f in files]), _now(), error, day.isoformat()),
+            (status, json.dumps([str(f) for f in files]), _now(), scrub(error) if error else error, day.isoformat()),
         )
 
 

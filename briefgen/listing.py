@@ -56,7 +56,8 @@ def list_briefs(config: Config, out_dir: Path | None = None) -> list[Listed]:
 
     out = out_dir if out_dir is not None else config.resolve(config.output.dir)
     found = entries(out)
-    outbox = _outbox(default_path(config, out_dir))
+    # The configured store's outbox says who was emailed, whatever folder is listed (docs/email.md).
+    outbox = _outbox(default_path(config))
     listed = []
     for entry in found:
         sent, total = outbox.get(entry.date.isoformat(), (0, 0))

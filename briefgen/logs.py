@@ -7,8 +7,11 @@ import json
 import logging
 import os
 import sys
+import traceback
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import Any, TextIO
+
+from .redact import scrub
 
 # Library chatter (fontTools, weasyprint) is noise unless --debug asks for everything.
 NOISY = ("fontTools", "weasyprint", "trafilatura", "htmldate", "httpx", "httpcore")
@@ -39,7 +42,8 @@ class TextFormatter(logging.Formatter):
         self.detail = detail
 
     def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
+        # Secrets go first, before anything else touches the text.
+        message = scrub(record.getMessage())
         if self.detail:
             head = f"{paint(record.levelname, record.levelname, self.colour)} {record.name}: "
         elif record.levelno >= logging.WARNING:
@@ -48,7 +52,7 @@ class TextFormatter(logging.Formatter):
             head = "briefgen: "
         text = head + message
         if record.exc_info and self.detail:
-            text += "\n" + self.formatException(record.exc_info)
+            text += "\n" + scrub(self.formatException(record.exc_info))
         return text
 
 
@@ -60,10 +64,10 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": scrub(record.getMessage()),
         }
         if record.exc_info:
-            entry["traceback"] = self.formatException(record.exc_info)
+            entry["traceback"] = scrub(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
 
 
@@ -108,9 +112,18 @@ def setup(*, verbose: bool = False, quiet: bool = False, debug: bool = False, fm
 def error_line(message: str, fmt: str = "text", stream: TextIO | None = None) -> None:
     """The one line a failed command ends with: `briefgen: error: ...`, or a JSON object."""
     stream = stream or sys.stderr
+    message = scrub(message)
     if fmt == "json":
         entry = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "level": "error",
                  "logger": "briefgen", "message": message}
         print(json.dumps(entry, ensure_ascii=False), file=stream)
     else:
         print("briefgen: " + paint("error", "ERROR", use_colour(stream)) + ": " + message, file=stream)
+
+
+def scrub_tracebacks() -> None:
+    """--debug lets an exception go up to Python's own printer: it too prints no secret."""
+    def hook(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+        sys.stderr.write(scrub("".join(traceback.format_exception(kind, value, tb))))
+
+    sys.excepthook = hook

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from .config import FORMATS, Config
-from .errors import BriefgenError, DeliveryError, NoArticlesError
+from .errors import BriefgenError, DeliveryError, NoArticlesError, UsageError
 from .models import COVERAGE_FAILED, Article, Brief, Delivery, SourceHealth, SourceNote, Window
 from .pause import pause_at
 from .store import Store, default_path
@@ -72,6 +73,7 @@ def build_brief(
     from .deliver.files import write_brief
 
     now = now or datetime.now(config.tz).replace(microsecond=0)
+    check_output(config, out_dir)
     # Render, started early: the PDF engine loads in a process of its own while the rest runs.
     printer = render.start_printer(formats, config.output.render_timeout)
     target = out_dir if out_dir is not None else config.resolve(config.output.dir)
@@ -143,6 +145,19 @@ def build_brief(
     pause_at("archive")
     archive = write_archive(target, config)
     return BuildResult(brief, files, archive, dict(rendered.failed))
+
+
+def check_output(config: Config, out_dir: Path | None) -> None:
+    """Stop before anything is written when the output folder cannot be briefgen's: inside a
+    source folder (the config's own output.dir is checked with the config), or holding
+    files briefgen did not write."""
+    from .deliver.outdir import claim
+
+    if out_dir is not None:
+        problem = config.output_problem(out_dir)
+        if problem:
+            raise UsageError(f"--out: {problem}")
+    claim(out_dir if out_dir is not None else config.resolve(config.output.dir))
 
 
 def open_store(config: Config, out_dir: Path | None = None) -> Store:
@@ -258,6 +273,7 @@ def run_brief(
         email_config(config)  # no email settings: say so before making the brief
         formats = list(dict.fromkeys([*formats, *EMAIL_FORMATS]))
     asked = datetime.now(UTC).replace(microsecond=0)
+    check_output(config, out_dir)
     with Store(default_path(config, out_dir)) as db, ledger.date_lock(db, day, wait) as held:
         last = held.last
         done = last is not None and last.status == "done"
@@ -291,10 +307,30 @@ def run_brief(
         elif email:
             # Whatever happens to delivery, the brief is already written and recorded.
             try:
-                result.deliveries = send_brief(config, day, db, target / day.isoformat())
+                with outbox_store(config, db, day, wait) as mail_db:
+                    result.deliveries = send_brief(config, day, mail_db, target / day.isoformat())
             except DeliveryError as exc:
                 result.delivery_error = exc
     return result
+
+
+@contextmanager
+def outbox_store(config: Config, db: Store, day: date, wait: float = 0.0) -> Iterator[Store]:
+    """The store whose outbox says who has had the brief for `day`: always the configured
+    one (`store:`, else the one in `output.dir`), whatever folder this run writes to, so that
+    a brief written again elsewhere (`--out`) is not mailed again to those who have it.
+    Its date lock is held too: a run writing to the configured folder may be sending."""
+    from . import ledger
+
+    home = default_path(config)
+    if home.resolve() == db.path.resolve():
+        yield db
+        return
+    from .deliver.outbox import adopt
+
+    with Store(home) as own, ledger.date_lock(own, day, wait):
+        adopt(own, db, day)
+        yield own
 
 
 def _has(files: Sequence[str], formats: Sequence[str]) -> bool:
@@ -310,6 +346,7 @@ def email_brief(
     force: bool = False,
     dry_run: bool = False,
     wait: float = 0.0,
+    only: Sequence[str] = (),
 ) -> list[Delivery] | list[Path]:
     """Email the already written brief for `day`: deliveries, or with `dry_run` the .eml files."""
     from . import ledger
@@ -318,7 +355,8 @@ def email_brief(
     folder = (out_dir if out_dir is not None else config.resolve(config.output.dir)) / day.isoformat()
     with Store(default_path(config, out_dir)) as db:
         if dry_run:
-            return write_eml(config, day, db, folder)
+            with outbox_store(config, db, day, wait) as mail_db:
+                return write_eml(config, day, mail_db, folder)
         # The date's lock: a scheduler sending the same brief at this moment is waited for.
-        with ledger.date_lock(db, day, wait):
-            return send_brief(config, day, db, folder, force=force)
+        with ledger.date_lock(db, day, wait), outbox_store(config, db, day, wait) as mail_db:
+            return send_brief(config, day, mail_db, folder, force=force, only=only)

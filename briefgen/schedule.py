@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import re
+import shlex
 import signal
 import sys
 import threading
@@ -26,6 +26,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from .config import Config
+from .config.cron import cron_trigger
+from .deliver.report import send_command
 from .errors import BriefgenError, ExitStatus
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,6 @@ log = logging.getLogger(__name__)
 KILL_GRACE = 10.0  # seconds a stopped or overdue run gets to finish cleanly before it is killed
 LOOKBACK_DAYS = 30  # how far back missed days are looked for and reported
 BACKFILL_LIMIT_DAYS = 366
-WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
 class DeadlineExceeded(BaseException):
@@ -41,44 +42,6 @@ class DeadlineExceeded(BaseException):
 
     A BaseException, like KeyboardInterrupt, so that code catching a failing source's
     Exception cannot swallow it and carry on."""
-
-
-def cron_trigger(expr: str, tz: tzinfo | str) -> CronTrigger:
-    """A trigger for a crontab line: 5 fields, or 6 with seconds first."""
-    fields = expr.split()
-    if len(fields) == 5:
-        fields = ["0", *fields]
-    if len(fields) != 6:
-        raise ValueError(
-            f"{expr!r} is not a cron line: give 5 fields (minute hour day month weekday), "
-            "or 6 with seconds first"
-        )
-    second, minute, hour, day, month, weekday = fields
-    try:
-        return CronTrigger(
-            second=second, minute=minute, hour=hour, day=day, month=month,
-            day_of_week=_weekdays(weekday), timezone=tz,
-        )
-    except ValueError as exc:
-        raise ValueError(f"{expr!r} is not a cron line: {exc}") from None
-
-
-def _weekdays(spec: str) -> str:
-    """Crontab weekdays (0 and 7 are Sunday) as names: APScheduler 3 counts 0 as Monday."""
-    if spec == "*" or re.search(r"[a-z]", spec, re.I):
-        return spec
-    days: set[int] = set()
-    for item in spec.split(","):
-        match = re.fullmatch(r"(\*|(\d+)(?:-(\d+))?)(?:/(\d+))?", item)
-        if not match:
-            raise ValueError(f"weekday {item!r} is not valid")
-        _, first, last, step = match.groups()
-        low = 0 if first is None else int(first)
-        high = 6 if first is None else int(last if last is not None else (7 if step else first))
-        if not (0 <= low <= high <= 7) or (step is not None and int(step) < 1):
-            raise ValueError(f"weekday {item!r} is not valid (0-7, 0 and 7 being Sunday)")
-        days.update(d % 7 for d in range(low, high + 1, int(step or 1)))
-    return ",".join(WEEKDAYS[d] for d in sorted(days))
 
 
 def scheduled_on(trigger: CronTrigger, day: date, tz: tzinfo) -> datetime | None:
@@ -237,8 +200,8 @@ class Daemon:
         if number > retries:
             log.error(
                 "giving up on the brief for %s after %d attempt(s); make it with "
-                "`briefgen generate --date %s --email` or send it with `briefgen send --date %s`",
-                day, number, day, day,
+                "`%s` or send it with `%s`",
+                day, number, _generate_command(self.config, day), send_command(self.config, day),
             )
             return
         if self.scheduler is None:
@@ -346,6 +309,9 @@ def scheduled_run(config: Config, day: date, *, wait: float = 0.0, now: datetime
     if result.delivery_error is not None or result.undelivered:
         for delivery in result.undelivered:
             log.error("not delivered to %s: %s: %s", delivery.recipient, delivery.status, delivery.error)
+            if delivery.status == "ambiguous":
+                log.error("%s may have it: ask them, and if it did not arrive, `%s` sends it to them alone",
+                          delivery.recipient, send_command(config, day, force=True, recipients=[delivery.recipient]))
         if result.delivery_error is not None:
             log.error("delivery of %s failed: %s", day, result.delivery_error)
         return ExitStatus.DELIVERY_ERROR
@@ -353,6 +319,11 @@ def scheduled_run(config: Config, day: date, *, wait: float = 0.0, now: datetime
         log.error("the brief for %s has no articles: %s", day, result.no_articles)
         return ExitStatus.NO_ARTICLES
     return ExitStatus.OK
+
+
+def _generate_command(config: Config, day: date) -> str:
+    config_args = ["--config", str(config.path)] if config.path is not None else []
+    return shlex.join(["briefgen", "generate", *config_args, "--date", day.isoformat(), "--email"])
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -93,7 +93,8 @@ def cutoff(config: Config, day: date, now: datetime, scheduled: bool = False) ->
 
 def schedule_time(config: Config, day: date) -> datetime:
     """When `schedule.cron` fires on `day`; on a day it skips (weekends), at the time it fires next."""
-    from .schedule import cron_trigger, scheduled_on
+    from .config.cron import cron_trigger
+    from .schedule import scheduled_on
 
     tz = config.tz
     trigger = cron_trigger(config.schedule.cron, tz)

@@ -75,8 +75,10 @@ def test_latest_is_a_copy_where_symlinks_fail(project: Path, monkeypatch: pytest
     # Once symlinks work again, the copy gives way to a link, and no temporary is left behind.
     _generate(project, out, "2024-01-17")
     assert latest.is_symlink() and os.readlink(latest) == "2024-01-17"
-    # (.briefgen holds the store, which lives in the output folder by default.)
-    assert sorted(p.name for p in out.iterdir() if p.name != ".briefgen") == ["2024-01-16", "2024-01-17", "index.html", "latest"]
+    # (.briefgen holds the store, which lives in the output folder by default; .briefgen-output
+    # marks the folder as briefgen's.)
+    assert sorted(p.name for p in out.iterdir() if p.name not in (".briefgen", ".briefgen-output")) == [
+        "2024-01-16", "2024-01-17", "index.html", "latest"]
 
 
 def test_index_escapes_what_briefs_say(tmp_path: Path):
@@ -111,3 +113,111 @@ def test_archive_template_can_be_overridden(project: Path):
     out = project / "out"
     _generate(project, out, "2024-01-17")
     assert (out / "index.html").read_text(encoding="utf-8") == "<ul><li>2024-01-17 3</li></ul>\n"
+
+
+# --- Whose the output folder is ------------------------------------------------------------
+
+
+def _snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every entry under `folder`: a file's bytes, a link's target, a folder as such."""
+    found: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        key = str(path.relative_to(folder))
+        found[key] = os.readlink(path) if path.is_symlink() else path.read_bytes() if path.is_file() else "dir"
+    return found
+
+
+def _run(project: Path, out: Path, capsys, day: str = "2024-01-17") -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["generate", "-q", "--config", str(project / "sources.yaml"), "--date", day,
+                 "--out", str(out), "--format", "json,html"])
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("theirs", [
+    {"index.html": "<h1>My home page</h1>"},
+    {"latest/notes.txt": "my notes"},
+    {"photos/cat.jpg": "meow"},
+    {"2024-01-17/thesis.docx": "chapter 1"},
+    {"2024-01-16/brief-2024-01-16.html": "ok", "2024-01-16/draft.txt": "mine"},
+    {"README": "mine"},
+], ids=["index", "latest-folder", "other-folder", "in-a-dated-folder", "beside-a-brief", "file"])
+def test_a_folder_holding_files_briefgen_did_not_write_is_left_exactly_as_it_was(project: Path, tmp_path: Path,
+                                                                                capsys, theirs: dict[str, str]):
+    out = tmp_path / "mine"
+    for name, text in theirs.items():
+        write(out / name, text)
+    before = _snapshot(out)
+    code, err = _run(project, out, capsys)
+    assert code == 10, err
+    assert err.count("\n") == 1 and f"{out} holds files briefgen did not write" in err, err
+    assert "choose a new or empty output folder" in err
+    assert _snapshot(out) == before
+
+
+def test_a_latest_link_to_something_else_is_not_briefgens(project: Path, tmp_path: Path, capsys):
+    out = tmp_path / "mine"
+    write(out / "docs/a.txt", "mine")
+    os.symlink("docs", out / "latest")
+    # Only the link would be a stranger if docs/ were not: take docs/ away from the picture.
+    (out / "docs/a.txt").unlink()
+    (out / "docs").rmdir()
+    code, err = _run(project, out, capsys)
+    assert code == 10 and "(latest)" in err, err
+
+
+def test_an_older_versions_output_folder_without_a_marker_keeps_working(project: Path, tmp_path: Path, capsys):
+    out = tmp_path / "out"
+    assert _run(project, out, capsys, "2024-01-16") == (0, "")
+    marker = out / ".briefgen-output"
+    assert marker.is_file()
+    # As an older briefgen left it: no marker, and leftovers of a killed archive update.
+    marker.unlink()
+    write(out / f".index.html.{os.getpid()}.tmp", "half")
+    write(out / "2024-01-16" / f"brief-2024-01-16.{'alice@example.org'}.eml", "From: x\n")
+    code, err = _run(project, out, capsys)
+    assert code == 0, err
+    assert marker.is_file()
+    assert _entries(out / "index.html") == ["2024-01-17", "2024-01-16"]
+    assert os.readlink(out / "latest") == "2024-01-17"
+
+
+def test_with_the_marker_index_and_latest_are_replaced(project: Path, tmp_path: Path, capsys):
+    out = tmp_path / "out"
+    write(out / ".briefgen-output", "")
+    write(out / "index.html", "an index someone edited")
+    write(out / "latest/old.html", "a copy from a machine without symlinks")
+    assert _run(project, out, capsys) == (0, "")
+    assert _entries(out / "index.html") == ["2024-01-17"]
+    assert os.readlink(out / "latest") == "2024-01-17"
+
+
+def test_an_empty_or_missing_folder_becomes_briefgens(project: Path, tmp_path: Path, capsys):
+    for out in (tmp_path / "new" / "deeper", tmp_path / "empty"):
+        (tmp_path / "empty").mkdir(exist_ok=True)
+        assert _run(project, out, capsys) == (0, "")
+        assert (out / ".briefgen-output").is_file() and (out / "index.html").is_file()
+
+
+def test_an_output_folder_inside_a_source_folder_is_refused_by_check_and_generate(project: Path, capsys):
+    import yaml
+
+    config = project / "sources.yaml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    folder = data["sources"][0]["path"]
+    for inside in (f"{folder.rstrip('/')}/out", folder):
+        data["output"] = {**data.get("output", {}), "dir": inside}
+        config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        for argv in (["check", "--offline"], ["generate", "--date", "2024-01-17"]):
+            capsys.readouterr()
+            assert main([*argv, "--config", str(config)]) == 3
+            err = capsys.readouterr().err
+            assert f"output.dir: {project / inside} is inside the folder of sources[0] ({folder})" in err, err
+    # The config's own folder is fine; --out into the sources is a usage error.
+    data["output"]["dir"] = "out"
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["generate", "--config", str(config), "--date", "2024-01-17",
+                 "--out", str(project / folder / "briefs")]) == 2
+    assert "--out: " in capsys.readouterr().err
+    assert not (project / folder / "briefs").exists()

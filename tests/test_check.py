@@ -73,6 +73,20 @@ def test_the_report_shows_sources_themes_schedule_and_email(tmp_path: Path, caps
     assert PASSWORD not in out + err
 
 
+def test_a_password_over_a_connection_without_tls_is_a_warning(tmp_path: Path, capsys):
+    email = {"host": "127.0.0.1", "port": 2525, "from": "b@example.org", "to": ["a@example.org"],
+             "username": "bot", "password_env": "BRIEFGEN_TEST_PASSWORD"}
+    code, out, err = _check(_project(tmp_path, email={**email, "security": "none"}), capsys)
+    assert code == 0, err
+    assert "security  warning: email.security is none: the password for bot goes to 127.0.0.1:2525 in clear" in out
+    # With TLS, or without a login, there is nothing to warn about.
+    for changed in ({**email, "security": "starttls"}, {k: v for k, v in email.items() if "pass" not in k and k != "username"}
+                    | {"security": "none"}):
+        code, out, err = _check(_project(tmp_path / str(len(changed)), email=changed), capsys)
+        assert code == 0, err
+        assert "in clear" not in out
+
+
 def test_next_runs_are_in_the_config_time_zone(tmp_path: Path):
     config = load_config(_project(tmp_path, schedule={"cron": "30 6 * * mon-fri"}))
     friday = datetime(2024, 1, 19, 7, 0, tzinfo=ZoneInfo("Asia/Seoul"))

@@ -123,7 +123,7 @@ MISTAKES = [
      r"--strict: 1 source\(s\) failed \(Gone\); the table says why, `briefgen check` probes them again"),
     (_smtp_refused, ExitStatus.DELIVERY_ERROR,
      r"not delivered to 1 of 1 recipients: cannot connect to 127\.0\.0\.1:\d+: .*refused; the brief is written: "
-     r"check the email settings and the server, then `briefgen send --date \d{4}-\d\d-\d\d`"),
+     r"check the email settings and the server, then `briefgen send --config \S+ --date \d{4}-\d\d-\d\d`"),
     (_init_over_a_project, ExitStatus.CONFIG_ERROR,
      r"\S+: sources\.yaml, sources\.schema\.json, templates/README\.md already exist: "
      r"briefgen init never overwrites a file; choose a new folder"),
@@ -304,3 +304,42 @@ def test_the_scheduler_and_its_runs_log_json_lines(tmp_path: Path):
     loggers = {e["logger"] for e in entries}
     assert "briefgen.schedule" in loggers  # the daemon
     assert any(e["logger"] == "briefgen.pipeline" and "written" in e["message"] for e in entries)  # its child
+
+
+HUGE = "9" * 5000
+# Every date or number option, with values that parse (as a float, a date) but cannot be used.
+UNUSABLE = [
+    (["generate"], "--date", ["9999-12-31", "0001-01-01", "9000-12-32"]),
+    (["send"], "--date", ["9999-12-31", "0001-01-01"]),
+    (["feedback", "--list"], "--date", ["9999-12-31"]),
+    (["generate"], "--wait", ["inf", "nan", "1e400", "-1", HUGE]),
+    (["send"], "--wait", ["inf", "nan"]),
+    (["generate"], "--window", ["99999999999d", HUGE + "h", "876001h"]),
+    (["schedule"], "--backfill", [HUGE, "99999999999", "36501"]),
+    (["themes", "test", "x.yaml"], "--min-f1", ["nan", "inf", "2", "-0.5"]),
+    (["feedback"], "--remove", [HUGE, "10000000000000000000000000000", "-1"]),
+]
+
+
+@pytest.mark.parametrize("command, option, values", UNUSABLE, ids=[f"{c[0]}{o}" for c, o, _ in UNUSABLE])
+def test_an_unusable_date_or_number_option_is_a_usage_error_naming_it(command: list[str], option: str,
+                                                                      values: list[str], tmp_path: Path, capsys):
+    config = str(_project(tmp_path))
+    for value in values:
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as info:
+            main([*command, "--config", config, f"{option}={value}"])
+        err = capsys.readouterr().err
+        assert info.value.code == ExitStatus.USAGE, err
+        assert f"argument {option}" in err and "Error" not in err and err.count("\n") == 1, err
+        assert len(err) < 300, err
+
+
+def test_the_first_and_last_dates_a_brief_can_have_work(tmp_path: Path, capsys):
+    from briefgen.cliargs import FIRST_DATE, LAST_DATE
+
+    config = str(_project(tmp_path))
+    for day in (FIRST_DATE, LAST_DATE):
+        assert main(["generate", "-q", "--config", config, "--date", day.isoformat(), "--format", "json,md",
+                     "--window", "36500d"]) == 0, capsys.readouterr().err
+        assert (tmp_path / "out" / day.isoformat() / f"brief-{day}.json").is_file()

@@ -230,6 +230,116 @@ def test_a_connection_lost_after_the_data_is_ambiguous_and_not_sent_again(projec
     assert resent[0].message["Message-ID"] == inbox.messages[0].message["Message-ID"]
 
 
+def test_a_forced_resend_that_fails_leaves_whoever_had_the_brief_as_sent(project: Path, caplog):
+    config = project / "sources.yaml"
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        add_email(config, port, retries=0)
+        assert _run(project, "generate", "--email") == 0
+    sent = _outbox(project)
+    # Every way a resend can fail: nobody listening, a refused recipient, the line cut after the data.
+    add_email(config, free_port(), retries=0)
+    assert _run(project, "send", "--force") == 7
+    trouble = Inbox(refuse={"bob@example.org": "550 5.1.1 gone"}, drop_after_data=1)
+    with smtp_server(trouble) as port:
+        add_email(config, port, retries=0)
+        caplog.clear()
+        assert _run(project, "send", "--force") == 7
+        assert "alice@example.org: had the brief already" in caplog.text
+        assert "bob@example.org: had the brief already" in caplog.text
+    after = _outbox(project)
+    assert {r["status"] for r in after.values()} == {"sent"}
+    # Their sending time stays the first one's (carol had it again: hers is the new one).
+    for who in ("alice@example.org", "bob@example.org"):
+        assert after[who]["sent_at"] == sent[who]["sent_at"]
+    # So a plain send afterwards mails nobody.
+    later = Inbox()
+    with smtp_server(later) as port:
+        add_email(config, port, retries=0)
+        assert _run(project, "send") == 0
+    assert later.messages == [] and len(inbox.messages) == 3 and len(trouble.messages) == 2
+
+
+def test_generate_email_into_another_folder_mails_no_one_twice(project: Path, tmp_path: Path, capsys):
+    config = project / "sources.yaml"
+    elsewhere = tmp_path / "elsewhere"
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        add_email(config, port)
+        # First written and mailed from another folder, then from the config's own, then a third.
+        assert _run(project, "generate", "--email", "--out", str(elsewhere)) == 0
+        assert len(inbox.messages) == 3
+        capsys.readouterr()
+        assert _run(project, "generate", "--email") == 0
+        assert _run(project, "generate", "--email", "--out", str(tmp_path / "third")) == 0
+        assert _run(project, "send", "--out", str(elsewhere)) == 0
+        assert capsys.readouterr().out.count("already sent") == 9
+    assert len(inbox.messages) == 3
+    assert (elsewhere / DAY / f"brief-{DAY}.html").is_file() and (tmp_path / "third" / DAY).is_dir()
+    # The outbox is the configured store's, whatever the folder.
+    assert {r["status"] for r in _outbox(project).values()} == {"sent"}
+
+
+def test_an_older_versions_outbox_in_another_folder_still_counts(project: Path, tmp_path: Path):
+    # Before the outbox was always the configured store's, `--out elsewhere` kept it in
+    # elsewhere's store: those rows are taken over, not ignored.
+    config = project / "sources.yaml"
+    elsewhere = tmp_path / "elsewhere"
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        add_email(config, port)
+        assert _run(project, "generate", "--email", "--out", str(elsewhere)) == 0
+        home = project / "out/.briefgen/briefgen.sqlite3"
+        with sqlite3.connect(home) as conn, sqlite3.connect(elsewhere / ".briefgen/briefgen.sqlite3") as old:
+            rows = conn.execute("SELECT brief_date, recipient, message_id, status, attempts, last_error, sent_at"
+                                " FROM outbox").fetchall()
+            old.executemany("INSERT INTO outbox (brief_date, recipient, message_id, status, attempts, last_error,"
+                            " sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            conn.execute("DELETE FROM outbox")
+        assert _run(project, "send", "--out", str(elsewhere)) == 0
+        assert _run(project, "generate", "--email", "--out", str(elsewhere)) == 0
+        assert _run(project, "generate", "--email") == 0
+    assert len(inbox.messages) == 3
+    assert {r["status"] for r in _outbox(project).values()} == {"sent"}
+
+
+def test_the_command_suggested_after_an_ambiguous_delivery_resolves_it(project: Path, tmp_path: Path, caplog,
+                                                                        capsys):
+    import shlex
+
+    elsewhere = tmp_path / "elsewhere"
+    inbox = Inbox(drop_after_data=1)
+    with smtp_server(inbox) as port:
+        add_email(project / "sources.yaml", port)
+        caplog.clear()
+        assert _run(project, "generate", "--email", "--out", str(elsewhere)) == 7
+        assert len(inbox.messages) == 3
+        commands = re.findall(r"`(briefgen send [^`]*)`", caplog.text)
+        assert commands, caplog.text
+        # Only alice is in doubt; no line tells to run a plain send, which would do nothing for her.
+        assert all("--force" in c and "--recipient alice@example.org" in c for c in commands), commands
+        argv = shlex.split(commands[0])[1:]
+        assert argv[argv.index("--out") + 1] == str(elsewhere)
+        assert main(argv) == 0
+    assert [m.rcpt_tos for m in inbox.messages[3:]] == [["alice@example.org"]]
+    assert inbox.messages[3].message["Message-ID"] == inbox.messages[0].message["Message-ID"]
+    assert {r["status"] for r in _outbox(project).values()} == {"sent"}
+    assert main(["send", "--config", str(project / "sources.yaml"), "--date", DAY, "--recipient", "zed@example.org"]) == 2
+    assert "--recipient zed@example.org: not a recipient of this config" in capsys.readouterr().err
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_login_without_tls_is_warned_about_when_sending(project: Path, monkeypatch, caplog):
+    monkeypatch.setenv("BRIEFGEN_TEST_SMTP_PASSWORD", PASSWORD)
+    inbox = Inbox()
+    with smtp_server(inbox, auth_required=True, auth_require_tls=False, authenticator=Authenticator("bot", PASSWORD)) as port:
+        add_email(project / "sources.yaml", port, username="bot", password_env="BRIEFGEN_TEST_SMTP_PASSWORD")
+        assert _run(project, "generate", "--email") == 0
+    assert len(inbox.messages) == 3
+    assert f"email.security is none: the password for bot goes to 127.0.0.1:{port} in clear" in caplog.text
+    assert PASSWORD not in caplog.text
+
+
 def test_dry_run_writes_eml_files_beside_the_brief_and_sends_nothing(project: Path, capsys):
     inbox = Inbox()
     with smtp_server(inbox) as port:

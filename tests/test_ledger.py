@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from briefgen import ledger
 from briefgen.cli import main
@@ -111,7 +112,10 @@ def test_a_killed_run_does_not_block_the_next_and_is_run_again(project: Path, ca
 
 def test_a_failed_run_is_recorded_with_its_reason(project: Path):
     config_path = project / "sources.yaml"
-    config_path.write_text(config_path.read_text(encoding="utf-8") + "output:\n  templates: no-such-folder\n", encoding="utf-8")
+    # (Set in place: a second `output:` key would be an error of its own now.)
+    data = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    data["output"] = {**(data.get("output") or {}), "templates": "no-such-folder"}
+    config_path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     assert main(["generate", "--config", str(config_path), "--date", DAY.isoformat(), "--format", "html"]) == 5
     with _store(project) as db:
         run = ledger.get(db, DAY)

@@ -7,6 +7,7 @@ holds the whole file's model, reads it and describes every problem by path.
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import ConfigError
-from .base import WINDOW_RE, Model
+from .base import WINDOW_RE, Model, window_problem
 from .brief import FORMATS, BriefConfig, OutputConfig
 from .delivery import (
     ADDRESS_RE,
@@ -27,6 +28,7 @@ from .delivery import (
 )
 from .sources import SIZE_RE, SIZE_UNITS, SOURCE_TYPES, FeedsConfig, SourceConfig, parse_size
 from .themes import ENTITY_KINDS, KEY_RE, EntityConfig, ScopeConfig, ThemeConfig
+from .yamlfile import YamlProblem, load_yaml
 
 __all__ = [
     "ADDRESS_RE",
@@ -55,6 +57,7 @@ __all__ = [
     "load_config",
     "parse_config",
     "parse_size",
+    "window_problem",
 ]
 
 
@@ -83,6 +86,8 @@ class Config(Model):
 
     # Where the file was read from: relative paths in it are relative to this folder.
     base_dir: Path = Field(default=Path("."), exclude=True)
+    # The file itself, for the commands a message suggests (None: not read from a file).
+    path: Path | None = Field(default=None, exclude=True)
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
@@ -116,6 +121,26 @@ class Config(Model):
             raise ValueError("; ".join(problems))
         return self
 
+    @model_validator(mode="after")
+    def _output_outside_sources(self) -> Config:
+        problem = self.output_problem(self.resolve(self.output.dir))
+        if problem:
+            raise ValueError(f"output.dir: {problem}")
+        return self
+
+    def output_problem(self, out_dir: Path) -> str | None:
+        """Why `out_dir` cannot hold briefs, or None: inside a source folder, every brief
+        written there would be read back as an article of the next one."""
+        out = Path(os.path.abspath(out_dir))
+        for n, source in enumerate(self.sources):
+            if source.path is None:
+                continue
+            root = _folder_of(self.resolve(source.path))
+            if root is not None and out.is_relative_to(root):
+                return (f"{out_dir} is inside the folder of sources[{n}] ({source.path}): every brief written "
+                        "there would be read back as an article; choose an output folder outside it")
+        return None
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -124,6 +149,15 @@ class Config(Model):
         """A path from the config, made absolute against the config file's folder."""
         path = Path(relative).expanduser()
         return path if path.is_absolute() else self.base_dir / path
+
+
+def _folder_of(path: Path) -> Path | None:
+    """The folder a file source reads (a glob's fixed part), or None for a single file."""
+    parts = path.parts
+    fixed = next((i for i, part in enumerate(parts) if any(c in part for c in "*?[")), None)
+    if fixed is not None:
+        return Path(os.path.abspath(Path(*parts[:fixed])))
+    return Path(os.path.abspath(path)) if path.is_dir() or not path.suffix else None
 
 
 # What to do about a config problem, said after it (one problem) or after the count (several).
@@ -142,7 +176,9 @@ def load_config(path: str | Path) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), [f"cannot read: {exc}"], "check the file's permissions and encoding (UTF-8)") from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        raise ConfigError(str(path), [str(exc)], FIX_ONE) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
@@ -150,15 +186,15 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(str(path), [f"{where}: YAML syntax error: {problem}"], FIX_ONE) from None
     except yaml.YAMLError as exc:
         raise ConfigError(str(path), [f"YAML error: {exc}"], FIX_ONE) from None
-    return parse_config(data, source=str(path), base_dir=path.resolve().parent)
+    return parse_config(data, source=str(path), base_dir=path.resolve().parent, path=path)
 
 
-def parse_config(data: Any, source: str = "<config>", base_dir: Path | None = None) -> Config:
+def parse_config(data: Any, source: str = "<config>", base_dir: Path | None = None, path: Path | None = None) -> Config:
     if not isinstance(data, dict):
         raise ConfigError(source, ["the file must be a mapping of keys (title, sources, themes...)"],
                           "`briefgen init` writes a commented example")
     try:
-        return Config.model_validate({**data, "base_dir": base_dir or Path(".")})
+        return Config.model_validate({**data, "base_dir": base_dir or Path("."), "path": path})
     except ValidationError as exc:
         problems = [_describe(err) for err in exc.errors()]
         raise ConfigError(source, problems, FIX_ONE if len(problems) == 1 else FIX_MANY) from None
@@ -175,6 +211,8 @@ def _describe(err: dict[str, Any]) -> str:
         hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         suffix = f" (did you mean '{hint[0]}'?)" if hint else f" (known keys: {', '.join(known)})"
         return f"{path}: unknown key{suffix}"
+    if kind in ("int_parsing_size", "finite_number"):
+        return f"{path}: not a number that can be used (too large, infinite or NaN)"
     message = err["msg"].removeprefix("Value error, ")
     return f"{path}: {message}" if path else message
 
@@ -211,4 +249,5 @@ def json_schema() -> dict[str, Any]:
     """The published schema of sources.yaml."""
     schema = Config.model_json_schema()
     schema.get("properties", {}).pop("base_dir", None)
+    schema.get("properties", {}).pop("path", None)
     return schema

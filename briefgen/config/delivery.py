@@ -10,10 +10,11 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from .base import Model
+from .base import Model, shown
+from .cron import cron_trigger
 
 ADDRESS_RE = re.compile(r"^[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+$")
-DURATION_RE = re.compile(r"^(\d+)\s*([smh]?)$")
+DURATION_RE = re.compile(r"^(\d{1,12})\s*([smh]?)$")
 SUBJECT_FIELDS = ("title", "date", "longdate", "headline", "first_point")
 DEFAULT_SUBJECT = "{title} · {date} · {headline}"
 
@@ -48,9 +49,6 @@ class ScheduleConfig(Model):
     @field_validator("cron")
     @classmethod
     def _cron(cls, value: str) -> str:
-        # Imported here: briefgen.schedule imports the config at its top.
-        from ..schedule import cron_trigger
-
         cron_trigger(value, "UTC")
         return value
 
@@ -60,7 +58,7 @@ class ScheduleConfig(Model):
         if isinstance(value, str):
             match = DURATION_RE.match(value.strip())
             if not match:
-                raise ValueError(f"{value!r} is not a duration: use seconds, or '30m', '2h'")
+                raise ValueError(f"{shown(value)} is not a duration: use seconds, or '30m', '2h'")
             return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
         return value
 
@@ -171,6 +169,14 @@ class EmailConfig(Model):
     def recipients(self) -> list[str]:
         """Every envelope recipient's bare address: to, then cc, then bcc."""
         return [parseaddr(r)[1] for r in (*self.to, *self.cc, *self.bcc)]
+
+    @property
+    def cleartext(self) -> str | None:
+        """What to warn about when a login goes over a connection without TLS, else None."""
+        if self.security != "none" or not self.username:
+            return None
+        return (f"email.security is none: the password for {self.username} goes to {self.host}:{self.smtp_port} "
+                "in clear, readable by anyone on the way; use starttls or ssl")
 
     @property
     def smtp_port(self) -> int:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import Model, check_window
+from .base import MAX_NUMBER, Model, check_window, shown
 
 SOURCE_TYPES = ("wire", "newspaper", "state media", "government", "think tank", "social")
 SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)i?[bB]?\s*$")
@@ -68,8 +69,12 @@ def parse_size(value: Any) -> Any:
     if isinstance(value, str):
         match = SIZE_RE.match(value)
         if not match:
-            raise ValueError(f"{value!r} is not a size: use bytes or e.g. '5 MB', '512 KB'")
-        return int(float(match.group(1)) * SIZE_UNITS[match.group(2).lower()])
+            raise ValueError(f"{shown(value)} is not a size: use bytes or e.g. '5 MB', '512 KB'")
+        size = float(match.group(1)) * SIZE_UNITS[match.group(2).lower()]
+        # '1e400 MB' is a float too: infinite, and int() of it would overflow.
+        if not math.isfinite(size) or size > MAX_NUMBER:
+            raise ValueError(f"{shown(value)} is too large to be used: at most {MAX_NUMBER:,} bytes")
+        return int(size)
     return value
 
 
@@ -103,7 +108,7 @@ class FeedsConfig(Model):
         15, gt=0, description="Seconds to fetch and extract one page for 'fulltext: true' sources."
     )
     stale_days: int = Field(
-        3, ge=1, description="A feed failing on every run for this many days running is flagged stale."
+        3, ge=1, le=36500, description="A feed failing on every run for this many days running is flagged stale."
     )
 
     @field_validator("max_size", mode="before")

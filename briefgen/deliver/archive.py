@@ -19,6 +19,7 @@ from ..errors import OutputError
 from ..history import brief_folders, read_record
 from ..models import BriefRecord
 from .files import atomic_write
+from .outdir import claim
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ def render_index(found: list[ArchiveEntry], config: Config) -> str:
 
 def write_archive(out_dir: Path, config: Config) -> list[Path]:
     """Write `<out>/index.html` and point `<out>/latest` at the newest brief; return both paths."""
+    # Never someone else's index.html or latest/ (the run checked already; this is the last word).
+    claim(out_dir)
     _clear_leftovers(out_dir)
     found = entries(out_dir)
     index = out_dir / INDEX

@@ -9,22 +9,23 @@ when needed, and scrubbed from every error that is recorded or shown.
 
 from __future__ import annotations
 
-import base64
 import logging
 import os
 import re
 import smtplib
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from email.utils import parseaddr
 from pathlib import Path
 
 from ..config import Config, EmailConfig
-from ..errors import ConfigError, DeliveryError
+from ..errors import ConfigError, DeliveryError, UsageError
 from ..models import Delivery
 from ..pause import pause_at
+from ..redact import register as register_secret
+from ..redact import scrub
 from ..store import Store
 from . import message, outbox
 from .files import atomic_write
@@ -65,12 +66,20 @@ def send_brief(
     folder: Path,
     *,
     force: bool = False,
+    only: Sequence[str] = (),
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[Delivery]:
-    """Send the brief in `folder` to every recipient not yet sent it (all of them with `force`)."""
+    """Send the brief in `folder` to every recipient not yet sent it (all of them with `force`);
+    `only` narrows that to some recipients.
+
+    `db` is the store that holds the outbox: the configured one (see `pipeline.outbox_store`),
+    whatever folder the brief was written to, so the promise of one message per recipient
+    holds for the brief date across every output folder."""
     settings = email_config(config)
+    wanted = _only(settings, only)
     brief = message.load(folder, day)
     rows = outbox.entries(db, day, settings.recipients, lambda _: message.new_message_id(settings, day))
+    rows = [d for d in rows if wanted is None or d.recipient.lower() in wanted]
     todo = [d for d in rows if force or d.status in outbox.UNSENT]
     for delivery in rows:
         if not (force or delivery.status in outbox.UNSENT):
@@ -78,6 +87,8 @@ def send_brief(
     if not todo:
         return rows
     pause_at("send")
+    if settings.cleartext:
+        log.warning("%s", settings.cleartext)
     client = _Client(config, settings, _password(settings))
     try:
         for delivery in todo:
@@ -86,6 +97,19 @@ def send_brief(
     finally:
         client.close()
     return rows
+
+
+def _only(settings: EmailConfig, only: Sequence[str]) -> set[str] | None:
+    """The bare addresses `--recipient` names, each checked against the config's recipients."""
+    if not only:
+        return None
+    known = {r.lower() for r in settings.recipients}
+    wanted = {parseaddr(r)[1].lower() or r.lower() for r in only}
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise UsageError(f"--recipient {unknown[0]}: not a recipient of this config (email.to, cc or bcc: "
+                         f"{', '.join(settings.recipients)})")
+    return wanted
 
 
 def write_eml(config: Config, day: date, db: Store, folder: Path) -> list[Path]:
@@ -107,14 +131,17 @@ def _deliver(
     client: _Client, db: Store, settings: EmailConfig, delivery: Delivery, data: bytes, sleep: Callable[[float], None]
 ) -> None:
     delivery.tried = True
+    # A forced resend to someone who has the brief: whatever happens to it, they have it.
+    had = (delivery.sent_at, delivery.error) if delivery.status == "sent" else None
     sender = parseaddr(settings.from_)[1]
+    mark_sending = (lambda: None) if had else (lambda: _save(db, delivery, "sending"))
     for attempt in range(settings.retries + 1):
         if client.unreachable:
             delivery.status, delivery.error = "failed", client.unreachable
             break
         delivery.attempts += 1
         try:
-            client.send(sender, delivery.recipient, data, before_data=lambda: _save(db, delivery, "sending"))
+            client.send(sender, delivery.recipient, data, before_data=mark_sending)
         except _Retry as exc:
             delivery.status, delivery.error = "failed", str(exc)
             if attempt < settings.retries:
@@ -135,7 +162,12 @@ def _deliver(
             delivery.status, delivery.error, delivery.sent_at = "sent", None, outbox.now()
             log.info("sent %s to %s", delivery.message_id, delivery.recipient)
         break
-    if delivery.status != "sent":
+    if had is not None and delivery.status != "sent":
+        log.warning("%s: sending again failed (%s: %s); it stays sent, as it was on %s",
+                    delivery.recipient, delivery.status, delivery.error, had[0])
+        delivery.resend_error = f"{delivery.status}: {delivery.error}"
+        delivery.status, delivery.sent_at, delivery.error = "sent", had[0], had[1]
+    elif delivery.status != "sent":
         # A warning: the caller (send, generate --email, the scheduler) reports what was not delivered.
         log.warning("%s: %s: %s", delivery.recipient, delivery.status, delivery.error)
     outbox.save(db, delivery)
@@ -156,6 +188,8 @@ def _password(settings: EmailConfig) -> str | None:
             f"email.password_env: the environment variable {settings.password_env} is not set "
             "(it must hold the SMTP password)"
         )
+    # From here on every log line, error and stored reason has it scrubbed.
+    register_secret(value)
     return value
 
 
@@ -166,7 +200,6 @@ class _Client:
         self.settings = settings
         self.ca_file = config.resolve(settings.ca_file) if settings.ca_file else None
         self._password = password
-        self._secrets = _secrets(settings.username, password)
         self.smtp: smtplib.SMTP | None = None
         self.unreachable: str | None = None
 
@@ -279,18 +312,8 @@ class _Client:
         self.smtp = None
 
     def _say(self, text: str) -> str:
-        """`text` with the password, and the forms AUTH sends it in, blotted out."""
-        for secret in self._secrets:
-            text = text.replace(secret, "[password]")
-        return text
-
-
-def _secrets(username: str | None, password: str | None) -> list[str]:
-    if not password:
-        return []
-    forms = [password, f"\0{username or ''}\0{password}", f"{username or ''}\0{username or ''}\0{password}"]
-    encoded = [base64.b64encode(f.encode()).decode() for f in forms]
-    return sorted({password, *encoded}, key=len, reverse=True)
+        """`text` with the password blotted out, in every form a server may echo it."""
+        return scrub(text, self._password)
 
 
 def _stuffed(data: bytes) -> bytes:
@@ -303,12 +326,14 @@ def _stuffed(data: bytes) -> bytes:
 
 
 def _text(reply: bytes | str) -> str:
+    """A server's reply on one line, the password scrubbed first: collapsing its lines
+    could otherwise join a password split across them into one the scrub misses."""
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
-    return " ".join(text.split())
+    return " ".join(scrub(text).split())
 
 
 def _describe(exc: BaseException) -> str:
-    return str(exc) or type(exc).__name__
+    return scrub(str(exc)) or type(exc).__name__
 
 
 def _quietly_close(smtp: smtplib.SMTP | None) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
 from ..models import Delivery
+from ..redact import scrub
 from ..store import Store
 
 UNSENT = ("pending", "failed", "refused")
@@ -37,6 +38,27 @@ def entries(db: Store, day: date, recipients: Sequence[str], make_id: Callable[[
     return [found[r] for r in recipients]
 
 
+def adopt(db: Store, other: Store, day: date) -> None:
+    """Take into `db` what `other`'s outbox knows of `day`: a store that was used for email
+    before the configured one always was (a run with --out, by an older version) may hold
+    the only record that someone has the brief, or may have it."""
+    rows = [d for d in peek(other, day) if d.status not in UNSENT]
+    if not rows:
+        return
+    with db.transaction() as conn:
+        for d in rows:
+            status = "ambiguous" if d.status == "sending" else d.status
+            conn.execute(
+                "INSERT INTO outbox (brief_date, recipient, message_id, status, attempts, last_error, sent_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (brief_date, recipient) DO UPDATE SET"
+                " status = excluded.status, message_id = excluded.message_id, attempts = excluded.attempts,"
+                " last_error = excluded.last_error, sent_at = excluded.sent_at"
+                " WHERE outbox.status IN ('pending', 'failed', 'refused')",
+                (day.isoformat(), d.recipient, d.message_id, status, d.attempts, d.error,
+                 d.sent_at.isoformat() if d.sent_at else None),
+            )
+
+
 def peek(db: Store, day: date) -> list[Delivery]:
     """Every row of `day`, without creating any."""
     rows = db.conn.execute("SELECT * FROM outbox WHERE brief_date = ? ORDER BY rowid", (day.isoformat(),))
@@ -52,7 +74,7 @@ def save(db: Store, delivery: Delivery) -> None:
             (
                 delivery.status,
                 delivery.attempts,
-                delivery.error,
+                scrub(delivery.error) if delivery.error else None,
                 delivery.sent_at.isoformat() if delivery.sent_at else None,
                 delivery.date.isoformat(),
                 delivery.recipient,

@@ -253,3 +253,5 @@ class Delivery:
     sent_at: datetime | None = None
     # True when this call tried to send it; False when it was left as it was (sent, ambiguous).
     tried: bool = False
+    # A forced resend to someone who already had it, that failed: why (the row stays `sent`).
+    resend_error: str | None = None
