@@ -21,7 +21,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/rss+xml; charset=utf-8"})
     etag: str | None = None
     last_modified: str | None = None
-    encoding: str | None = None          # "gzip" or "deflate": compress the body and say so
+    encoding: str | None = None          # "gzip", "deflate", "br" or a stack ("gzip, br"): compress the body and say so
     raw_encoding: bool = False           # the body is already compressed: only send the header
     stall: float = 0.0                   # seconds of silence after the headers, before the body
     trickle: float = 0.0                 # seconds between single bytes of the body
@@ -146,7 +146,7 @@ class FeedServer:
                 out = {**route.headers, **validators}
                 if route.encoding:
                     if not route.raw_encoding:
-                        body = gzip.compress(body) if route.encoding == "gzip" else zlib.compress(body)
+                        body = pack(body, route.encoding)
                     out["Content-Encoding"] = route.encoding
                 self._send(route.status, out, body, headers, route)
 
@@ -187,6 +187,22 @@ class FeedServer:
                 pass
 
         return Handler
+
+
+def pack(body: bytes, encoding: str) -> bytes:
+    """`body` compressed with each encoding of a Content-Encoding header, in the order listed."""
+    for name in (n.strip() for n in encoding.split(",")):
+        if name == "gzip":
+            body = gzip.compress(body, compresslevel=9)
+        elif name == "deflate":
+            body = zlib.compress(body, 9)
+        elif name == "br":
+            import brotli
+
+            body = brotli.compress(body, quality=5)
+        else:
+            raise ValueError(f"the feed server cannot pack {name!r}")
+    return body
 
 
 def rss(items: list[dict[str, str]], title: str = "Fixture feed") -> bytes:

@@ -12,8 +12,7 @@ import errno
 import logging
 import socket
 import ssl
-import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ import httpx
 
 from .. import __version__
 from ..config import FeedsConfig
+from .inflate import InflateError, Unpacker, accepted, human_size
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +54,6 @@ class Response:
     status: int
     headers: httpx.Headers
     body: bytes
-
-
-def human_size(size: float) -> str:
-    """12582912 -> '12 MB'; sizes in binary units, as `feeds.max_size` reads them."""
-    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
-        if size >= factor:
-            return f"{size / factor:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{int(size)} bytes"
 
 
 def retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -111,7 +103,7 @@ class Fetcher:
             # Redirects are followed here, hop by hop, to count them, spot loops and keep
             # each hop inside the per-host limit.
             follow_redirects=False,
-            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": accepted()},
             limits=httpx.Limits(max_connections=s.concurrency, max_keepalive_connections=s.concurrency),
             transport=self._transport,
         )
@@ -237,75 +229,30 @@ class Fetcher:
 
 
 async def _read(response: httpx.Response, limit: int) -> bytes:
-    """The decompressed body, or FetchError as soon as it passes `limit` bytes."""
+    """The decoded body, or FetchError as soon as it (or any layer of its encoding) passes `limit` bytes."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise FetchError(f"too large: {human_size(int(declared))} > {human_size(limit)}")
     chunks: list[bytes] = []
     size = 0
-
-    def take(piece: bytes) -> None:
-        nonlocal size
-        size += len(piece)
-        if size > limit:
-            raise FetchError(f"too large: over {human_size(limit)}")
-        chunks.append(piece)
-
-    encoding = response.headers.get("content-encoding", "").strip().lower()
-    if encoding not in ZLIB_ENCODINGS:
-        async for chunk in response.aiter_bytes():
-            take(chunk)
-        return b"".join(chunks)
-    # Counted after decompression, so a small gzip bomb is caught too; and decompressed
-    # here, never more than the room left at a time: httpx would unpack each network chunk
-    # whole, and 64 KB of a bomb is 64 MB.
-    inflate = Inflater(encoding)
-    async for chunk in response.aiter_raw():
-        for piece in inflate.feed(chunk, limit - size + 1):
-            take(piece)
-    for piece in inflate.flush(limit - size + 1):
-        take(piece)
+    try:
+        # Raw bytes, unpacked here a bounded piece at a time and counted after decoding,
+        # whatever the encoding or stack of encodings (see `inflate`).
+        unpack = Unpacker(response.headers.get("content-encoding", ""), limit)
+        async for chunk in response.aiter_raw():
+            for piece in unpack.feed(chunk):
+                size += len(piece)
+                if size > limit:
+                    raise FetchError(f"too large: over {human_size(limit)}")
+                chunks.append(piece)
+        for piece in unpack.flush():
+            size += len(piece)
+            if size > limit:
+                raise FetchError(f"too large: over {human_size(limit)}")
+            chunks.append(piece)
+    except InflateError as error:
+        raise FetchError(str(error)) from None
     return b"".join(chunks)
-
-
-# The encodings the fetcher asks for (Accept-Encoding), decompressed by `Inflater`.
-ZLIB_ENCODINGS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
-
-
-class Inflater:
-    """gzip or deflate, decompressed `room` bytes at a time, however much the input would make."""
-
-    def __init__(self, encoding: str):
-        self.wbits = ZLIB_ENCODINGS[encoding]
-        self.deflate = encoding == "deflate"
-        self._z = zlib.decompressobj(self.wbits)
-        self._started = False
-
-    def feed(self, data: bytes, room: int) -> Iterator[bytes]:
-        try:
-            if not self._started and data:
-                self._started = True
-                try:
-                    out = self._z.decompress(data, room)
-                except zlib.error:
-                    if not self.deflate:
-                        raise
-                    # "deflate" in the wild is as often raw deflate as the zlib format.
-                    self._z = zlib.decompressobj(-zlib.MAX_WBITS)
-                    out = self._z.decompress(data, room)
-            else:
-                out = self._z.decompress(data, room)
-            yield out
-            while self._z.unconsumed_tail:
-                yield self._z.decompress(self._z.unconsumed_tail, room)
-        except zlib.error:
-            raise FetchError("could not decompress the response") from None
-
-    def flush(self, room: int) -> Iterator[bytes]:
-        try:
-            yield self._z.flush(room) if room > 0 else b""
-        except zlib.error:
-            raise FetchError("could not decompress the response") from None
 
 
 def _cause(exc: BaseException) -> str:
