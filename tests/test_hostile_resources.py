@@ -107,3 +107,39 @@ def test_bombs_are_named_in_source_health_and_the_brief_is_made(tmp_path: Path, 
         assert (health[f"Bomb {encoding}"]["status"], health[f"Bomb {encoding}"]["reason"]) == (
             "failed", "too large: over 1 MB")
     assert (health["Zstd"]["status"], health["Zstd"]["reason"]) == ("failed", "unsupported Content-Encoding: zstd")
+
+
+def _laughs(levels: int = 9) -> str:
+    """A "billion laughs": nine lines of YAML whose aliases stand for 9**9 strings."""
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, levels):
+        lines.append(f"l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_billion_laughs_config_is_refused_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    from briefgen.cli import main
+
+    config = write_config(tmp_path, [{"name": "Files", "path": "articles"}])
+    config.write_text(config.read_text(encoding="utf-8") + _laughs(), encoding="utf-8")
+    assert main(["check", "--config", str(config)]) == 3
+    err = capsys.readouterr().err
+    assert str(config) in err and "billion laughs" in err and "line " in err
+
+
+def test_a_billion_laughs_in_front_matter_skips_that_file_only(tmp_path: Path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "bomb.md").write_text("---\ntitle: Boom\n" + _laughs() + "---\nA missile launch was reported.\n",
+                                      encoding="utf-8")
+    (articles / "self.md").write_text("---\ntitle: &t [*t]\n---\nA missile launch was reported.\n", encoding="utf-8")
+    (articles / "fine.md").write_text("---\ntitle: Launch report\n---\nNorth Korea fired a missile on Wednesday.\n",
+                                      encoding="utf-8")
+    config = write_config(tmp_path, [{"name": "Files", "path": "articles"}],
+                          output={"dir": str(tmp_path / "out"), "formats": ["json"]})
+    assert generate(config) == 0
+    brief = json.loads((tmp_path / "out" / DAY / f"brief-{DAY}.json").read_text(encoding="utf-8"))
+    notes = {Path(n["target"]).name: n["reason"] for n in brief["notes"]}
+    assert "billion laughs" in notes["bomb.md"] and "front matter line" in notes["bomb.md"]
+    assert "alias refers to the node that holds it" in notes["self.md"]
+    assert "Launch report" in [s["title"] for s in brief["sources"]]

@@ -27,6 +27,7 @@ from .delivery import (
 )
 from .sources import SIZE_RE, SIZE_UNITS, SOURCE_TYPES, FeedsConfig, SourceConfig, parse_size
 from .themes import ENTITY_KINDS, KEY_RE, EntityConfig, ScopeConfig, ThemeConfig
+from .yamlload import AliasBomb, safe_load
 
 __all__ = [
     "ADDRESS_RE",
@@ -142,12 +143,13 @@ def load_config(path: str | Path) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), [f"cannot read: {exc}"], "check the file's permissions and encoding (UTF-8)") from None
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
         problem = exc.problem or exc.context or "syntax error"
-        raise ConfigError(str(path), [f"{where}: YAML syntax error: {problem}"], FIX_ONE) from None
+        what = problem if isinstance(exc, AliasBomb) else f"YAML syntax error: {problem}"
+        raise ConfigError(str(path), [f"{where}: {what}"], FIX_ONE) from None
     except yaml.YAMLError as exc:
         raise ConfigError(str(path), [f"YAML error: {exc}"], FIX_ONE) from None
     return parse_config(data, source=str(path), base_dir=path.resolve().parent)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from ..config import Config, SourceConfig
+from ..config.yamlload import AliasBomb, safe_load
 from ..models import (
     DATE_FILE_MODIFIED,
     DATE_FRONT_MATTER,
@@ -196,11 +197,12 @@ def _front_matter(text: str, file: Path) -> tuple[dict[str, Any], str]:
     if not match:
         return {}, text
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 2}" if mark else ""
-        raise ArticleError(f"front matter{where}: YAML syntax error") from None
+        what = exc.problem if isinstance(exc, AliasBomb) else "YAML syntax error"
+        raise ArticleError(f"front matter{where}: {what}") from None
     if not isinstance(meta, dict):
         raise ArticleError("front matter must be a mapping (title:, date:, url:...)")
     unknown = sorted(set(map(str, meta)) - FRONT_MATTER_KEYS)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..config import Config, load_config, parse_config
+from ..config.yamlload import safe_load
 from ..errors import ConfigError
 
 SOURCES_KEY_RE = re.compile(r"^sources:[ \t]*(?:#.*)?$", re.M)
@@ -121,7 +122,7 @@ def _insert_sources(text: str, feeds: list[OpmlFeed], origin: str, where: str) -
 
 def _validate(text: str, config: Config, where: str) -> None:
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(where, [f"adding the feeds would break the file's YAML ({exc}); nothing was changed"]) from None
     try:
