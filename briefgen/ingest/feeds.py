@@ -104,14 +104,15 @@ def _parse(
 ) -> tuple[int, list[Article], str | None]:
     """A feed response's entries as articles, how many entries there were, and what the
     caps cut (in words, for source health): run by the parser."""
-    entries = parse_feed(body, headers, url)
+    notes: list[str] = []
+    entries = parse_feed(body, headers, url, notes)
     converted = [to_article(e, source, now, caps) for e in entries]
     articles = [c.article for c in converted if c.article is not None]
     cut = [c for c in converted if c.cuts]
-    if not cut:
-        return len(entries), articles, None
-    why = "; ".join(dict.fromkeys(w for c in cut for w in c.cuts))
-    return len(entries), articles, f"{len(cut)} item{'s' if len(cut) > 1 else ''} cut to size ({why})"
+    if cut:
+        why = "; ".join(dict.fromkeys(w for c in cut for w in c.cuts))
+        notes.append(f"{len(cut)} item{'s' if len(cut) > 1 else ''} cut to size ({why})")
+    return len(entries), articles, "; ".join(notes) or None
 
 
 async def _read_one(
