@@ -10,6 +10,8 @@ import sys
 from datetime import UTC, datetime
 from typing import TextIO
 
+from .sanitise import printable, redact_urls
+
 # Library chatter (fontTools, weasyprint) is noise unless --debug asks for everything.
 NOISY = ("fontTools", "weasyprint", "trafilatura", "htmldate", "httpx", "httpcore")
 FORMATS = ("text", "json")
@@ -30,6 +32,18 @@ def paint(text: str, level: str, colour: bool) -> str:
     return f"\033[{COLOURS[level]}m{text}\033[0m" if colour else text
 
 
+def safe_message(record: logging.LogRecord) -> str:
+    """A record's message as one line with nothing from content that could act on a
+    terminal or forge a line, and every URL without credentials or query (the HTTP
+    libraries' own request lines included)."""
+    return redact_urls(printable(record.getMessage()))
+
+
+def safe_traceback(text: str) -> str:
+    """A traceback keeps its lines; what content put in its messages is escaped."""
+    return redact_urls(printable(text, lines=True))
+
+
 class TextFormatter(logging.Formatter):
     """`briefgen: message`; warnings and errors say so, `detail` adds level and logger."""
 
@@ -39,7 +53,7 @@ class TextFormatter(logging.Formatter):
         self.detail = detail
 
     def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
+        message = safe_message(record)
         if self.detail:
             head = f"{paint(record.levelname, record.levelname, self.colour)} {record.name}: "
         elif record.levelno >= logging.WARNING:
@@ -48,7 +62,7 @@ class TextFormatter(logging.Formatter):
             head = "briefgen: "
         text = head + message
         if record.exc_info and self.detail:
-            text += "\n" + self.formatException(record.exc_info)
+            text += "\n" + safe_traceback(self.formatException(record.exc_info))
         return text
 
 
@@ -60,10 +74,10 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": safe_message(record),
         }
         if record.exc_info:
-            entry["traceback"] = self.formatException(record.exc_info)
+            entry["traceback"] = safe_traceback(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
 
 
@@ -108,6 +122,7 @@ def setup(*, verbose: bool = False, quiet: bool = False, debug: bool = False, fm
 def error_line(message: str, fmt: str = "text", stream: TextIO | None = None) -> None:
     """The one line a failed command ends with: `briefgen: error: ...`, or a JSON object."""
     stream = stream or sys.stderr
+    message = redact_urls(printable(message, lines=True))
     if fmt == "json":
         entry = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "level": "error",
                  "logger": "briefgen", "message": message}

@@ -100,3 +100,88 @@ def test_a_feed_in_another_declared_charset_is_not_repaired():
     notes: list[str] = []
     (entry,) = parse_feed(feed, {"content-type": "application/rss+xml"}, "http://127.0.0.1/feed", notes)
     assert entry.title == "Le café « Séoul » a fermé" and notes == []
+
+
+# What a terminal obeys: set its title (OSC), clear the screen (CSI, 7- and 8-bit), ring,
+# and a line end followed by a line that looks like briefgen's own.
+TERMINAL = "\x1b]0;pwned\x07\x1b[2J\x9b2J\x1bc"
+FORGED = "\nbriefgen: error: FORGED LINE"
+# Text that reads otherwise than it is: bidi overrides, isolates and marks, zero-width and tags.
+HIDDEN = "\u202e\u2067\u200f\u061c\u200b\u2060\ufeff\U000e0041\U000e007f"
+EVIL = TERMINAL + FORGED + HIDDEN
+
+
+def _hostile_json_feed() -> bytes:
+    item = {"id": f"id-{EVIL}", "title": f"Missile {EVIL} launch", "url": f"https://evil.example/a{EVIL}b",
+            "content_text": f"North Korea fired a missile.{TERMINAL}{HIDDEN} The military said so.",
+            "authors": [{"name": f"Wire {EVIL}"}], "date_published": "2024-01-17T01:00:00Z"}
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "evil", "items": [item]}).encode()
+
+
+def _assert_clean(text: str, where: str) -> None:
+    for char in TERMINAL + HIDDEN:
+        if char not in "]0;pwned[2Jc":
+            assert char not in text, f"{where} holds {char!r}"
+
+
+def test_nothing_from_content_acts_on_a_terminal_or_forges_a_log_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    # A file named to attack the terminal, and empty, so its name is logged with a warning.
+    (folder / f"bad{TERMINAL}{HIDDEN}.md").write_text("", encoding="utf-8")
+    (folder / "ok.md").write_text(f"---\ntitle: 'Launch {HIDDEN} report'\nsource: \"Wire{HIDDEN}\"\n---\n"
+                                  "North Korea fired a missile on Wednesday.\n", encoding="utf-8")
+    with FeedServer() as server:
+        server.routes["/evil.json"] = Route(_hostile_json_feed(), headers={"Content-Type": "application/feed+json"})
+        location = server.url(f"/x{TERMINAL}{FORGED}")
+        server.routes["/moved"] = Route(status=302, headers={"Location": location})
+        config = write_config(tmp_path, [
+            {"name": "Files", "path": "articles"},
+            {"name": "Evil", "url": server.url("/evil.json")},
+            {"name": "Moved", "url": server.url("/moved")},
+        ], output={"dir": str(tmp_path / "out"), "formats": ["json", "html", "md"]})
+        from briefgen.cli import main
+
+        capsys.readouterr()
+        main(["generate", "--config", str(config), "--date", DAY, "--verbose"])
+        main(["fetch", "--config", str(config)])
+        captured = capsys.readouterr()
+    for name, text in (("stderr", captured.err), ("stdout", captured.out)):
+        _assert_clean(text, name)
+        assert not [line for line in text.splitlines() if "FORGED" in line and line.startswith("briefgen: error")]
+    written = outputs(tmp_path / "out" / DAY)
+    for fmt, text in written.items():
+        _assert_clean(text, fmt)
+    brief = json.loads(written["json"])
+    (evil,) = [s for s in brief["sources"] if s["name"] == "Evil"]
+    assert evil["title"] == "Missile ]0;pwned[2J2Jc briefgen: error: FORGED LINE launch"
+    assert evil["url"].startswith("https://evil.example/a") and " " not in evil["url"]
+
+
+
+@pytest.mark.parametrize("flags", [["--debug"], ["--verbose", "--log-format", "json"]], ids=["debug", "verbose-json"])
+def test_logs_never_show_credentials_or_tokens_of_a_feed_url(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             flags: list[str]):
+    from briefgen.cli import main
+
+    with FeedServer() as server:
+        # One 503 first: the retry is logged with the feed's URL, and httpx logs each request.
+        server.routes["/feed"] = Route(rss([{"guid": "a", "title": "Missile launch", "description": "A launch.",
+                                             "date": DATE}]), fail_first=1)
+        server.routes["/gone"] = Route(b"no", status=404)
+        secret_url = server.url("/feed?token=SECRETTOKEN42&x=1").replace("http://", "http://reader:hunter2pw@")
+        config = write_config(tmp_path, [
+            {"name": "Private", "url": secret_url},
+            {"name": "Gone", "url": server.url("/gone?apikey=SECRETKEY77")},
+        ], feeds={"retries": 1, "backoff": 0.01, "deadline": 20},
+            output={"dir": str(tmp_path / "out"), "formats": ["json"]})
+        capsys.readouterr()
+        main(["generate", "--config", str(config), "--date", DAY, *flags])
+        main(["sources", "check", "--config", str(config), *flags])
+        captured = capsys.readouterr()
+        assert [h.status for h in server.hits_for("/feed?token=SECRETTOKEN42&x=1")][:2] == [503, 200]
+    for text in (captured.err, captured.out):
+        for secret in ("hunter2pw", "SECRETTOKEN42", "SECRETKEY77", "reader:"):
+            assert secret not in text
+    # The URL is still named, as far as it is no secret.
+    assert f"http://127.0.0.1:{secret_url.split(':')[3].split('/')[0]}/feed?\u2026" in captured.err

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from ..config import SourceConfig
 from ..models import DATE_FEED, Article
+from ..sanitise import one_line
 from . import limits
 from .clean import clean_lines, html_to_text, infer_title, looks_like_html, split_lines
 from .limits import Limits
@@ -162,13 +163,16 @@ def _one_line(value: object) -> str:
 
 def http_link(url: str | None) -> str | None:
     """An http(s) URL, else None: a feed may carry javascript:, data: or file: links."""
+    # Hidden characters dropped, spaces (sloppy feeds) encoded: nothing invisible or
+    # line-breaking reaches an href, a JSON url or a log line.
+    url = "%20".join(one_line(url or "").split(" "))
     if not url or len(url) > URL_MAX:
         return None
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
     except ValueError:
         return None
-    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def clean_text(body: str, html: bool, caps: Limits | None = None) -> tuple[str, list[str]]:

@@ -16,6 +16,7 @@ from .. import forking
 from ..config import Config, SourceConfig
 from ..models import DATE_HTML_METADATA, Article, FeedState, IngestResult, SourceHealth
 from ..pause import pause_at
+from ..sanitise import one_line
 from .entries import NotAFeed, parse_feed, to_article
 from .fetch import ACCEPT_FEEDS, Fetcher, FetchError
 from .fulltext import allowed, read_page
@@ -124,6 +125,8 @@ async def _read_one(
     started = time.perf_counter()
 
     def health(status: str, reason: str | None = None, items: int = 0) -> SourceHealth:
+        # A reason may quote a server (a redirect's target, an error's words): one clean line.
+        reason = one_line(reason) if reason else reason
         return SourceHealth(source.name, url, status, reason, items=items,
                             duration=round(time.perf_counter() - started, 2))
 

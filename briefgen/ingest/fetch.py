@@ -22,6 +22,7 @@ import httpx
 
 from .. import __version__
 from ..config import FeedsConfig
+from ..sanitise import url_for_log
 from .inflate import InflateError, Unpacker, accepted, human_size
 
 log = logging.getLogger(__name__)
@@ -187,7 +188,7 @@ class Fetcher:
                 if target in seen:
                     raise FetchError("redirect loop")
                 if guard is not None and not await guard(target):
-                    raise FetchError(f"redirected to a refused address: {target}")
+                    raise FetchError(f"redirected to a refused address: {url_for_log(target)}")
                 seen.append(target)
                 current = target
                 continue
