@@ -88,6 +88,12 @@ class FeedsConfig(Model):
         5 * 1024**2, gt=0, description="Largest response accepted (after decompression): bytes, or '5 MB'."
     )
     max_redirects: int = Field(5, ge=0, le=20, description="Redirects followed before giving up.")
+    max_items: int = Field(
+        500, ge=1, le=100_000, description=(
+            "Most items taken from one feed in one run: the newest are kept, the rest dropped and "
+            "the count said in source health. Bounds what a feed of 10,000 items costs every later stage."
+        ),
+    )
     retries: int = Field(
         2, ge=0, le=10, description="Extra attempts after a timeout, HTTP 429 or HTTP 5xx."
     )

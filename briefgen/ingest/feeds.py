@@ -17,7 +17,7 @@ from ..config import Config, SourceConfig
 from ..models import DATE_HTML_METADATA, Article, FeedState, IngestResult, SourceHealth
 from ..pause import pause_at
 from ..sanitise import one_line
-from .entries import NotAFeed, parse_feed, to_article
+from .entries import Entry, NotAFeed, parse_feed, to_article
 from .fetch import ACCEPT_FEEDS, Fetcher, FetchError
 from .fulltext import allowed, read_page
 from .limits import Limits
@@ -101,19 +101,36 @@ async def _read_all(
 
 
 def _parse(
-    body: bytes, headers: dict[str, str], url: str, source: SourceConfig, now: datetime, caps: Limits
+    body: bytes, headers: dict[str, str], url: str, source: SourceConfig, now: datetime, caps: Limits,
+    max_items: int,
 ) -> tuple[int, list[Article], str | None]:
     """A feed response's entries as articles, how many entries there were, and what the
     caps cut (in words, for source health): run by the parser."""
     notes: list[str] = []
     entries = parse_feed(body, headers, url, notes)
+    total = len(entries)
+    if total > max_items:
+        entries = newest(entries, max_items)
+        notes.append(f"{total - max_items:,} of {total:,} items dropped: only the newest {max_items:,} "
+                     "are taken (feeds.max_items)")
     converted = [to_article(e, source, now, caps) for e in entries]
     articles = [c.article for c in converted if c.article is not None]
     cut = [c for c in converted if c.cuts]
     if cut:
         why = "; ".join(dict.fromkeys(w for c in cut for w in c.cuts))
         notes.append(f"{len(cut)} item{'s' if len(cut) > 1 else ''} cut to size ({why})")
-    return len(entries), articles, "; ".join(notes) or None
+    return total, articles, "; ".join(notes) or None
+
+
+def newest(entries: list[Entry], count: int) -> list[Entry]:
+    """The `count` newest entries, in feed order; undated ones rank below dated ones, and
+    among themselves as the feed lists them (feeds put the newest first)."""
+    def age(n: int) -> tuple[bool, float, int]:
+        published = entries[n].published
+        return published is None, -published.timestamp() if published else 0.0, n
+
+    keep = sorted(sorted(range(len(entries)), key=age)[:count])
+    return [entries[n] for n in keep]
 
 
 async def _read_one(
@@ -147,7 +164,8 @@ async def _read_one(
             return _Outcome(health("not modified"))
         loop = asyncio.get_running_loop()
         entries, articles, cut = await loop.run_in_executor(
-            parser, _parse, response.body, dict(response.headers), response.url, source, context.now, Limits.of(config)
+            parser, _parse, response.body, dict(response.headers), response.url, source, context.now, Limits.of(config),
+            config.feeds.max_items,
         )
         if source.fulltext:
             articles = await _with_full_text(articles, url, config, context, fetcher, pool)
