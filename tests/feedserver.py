@@ -10,6 +10,7 @@ import threading
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
 
@@ -123,6 +124,10 @@ class FeedServer:
 
             def _answer(self) -> None:
                 route = server.routes.get(self.path.split("?", 1)[0])
+                if route is None and self.path.startswith("http://"):
+                    # A request for an absolute URL: this server is acting as a proxy. Routes
+                    # may be keyed by the whole URL (another "host"), else by its path.
+                    route = server.routes.get(urlsplit(self.path).path)
                 headers = {k: v for k, v in self.headers.items()}
                 if route is None:
                     return self._send(404, {"Content-Type": "text/plain"}, b"not found", headers)

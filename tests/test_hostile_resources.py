@@ -143,3 +143,29 @@ def test_a_billion_laughs_in_front_matter_skips_that_file_only(tmp_path: Path):
     assert "billion laughs" in notes["bomb.md"] and "front matter line" in notes["bomb.md"]
     assert "alias refers to the node that holds it" in notes["self.md"]
     assert "Launch report" in [s["title"] for s in brief["sources"]]
+
+
+def test_a_feed_of_ten_thousand_items_makes_a_whole_brief(tmp_path: Path):
+    """At the defaults: the newest `feeds.max_items` are taken, the drop is said, and every
+    stage after ingest sees only those, so the PDF is made too."""
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    start = datetime(2024, 1, 17, 0, 0, tzinfo=UTC)
+    items = [{"guid": f"g{n}", "title": f"Launch note {n}", "link": f"https://x.example/{n}",
+              "description": f"<p>Short item {n} on a missile launch.</p>",
+              "date": format_datetime(start + timedelta(seconds=n), usegmt=True)} for n in range(10_000)]
+    with FeedServer() as server:
+        server.routes["/many"] = Route(rss(items))
+        config = write_config(tmp_path, [{"name": "Firehose", "url": server.url("/many")}],
+                              feeds={"retries": 0, "deadline": 30, "max_size": "10 MB"},
+                              output={"dir": str(tmp_path / "out"), "formats": ["json", "pdf"]})
+        assert generate(config) == 0
+    folder = tmp_path / "out" / DAY
+    brief = json.loads((folder / f"brief-{DAY}.json").read_text(encoding="utf-8"))
+    (row,) = brief["health"]
+    assert (row["status"], row["items"]) == ("ok", 500)
+    assert row["reason"] == "9,500 of 10,000 items dropped: only the newest 500 are taken (feeds.max_items)"
+    titles = {s["title"] for s in brief["sources"]}
+    assert "Launch note 9999" in titles and "Launch note 9499" not in titles
+    assert (folder / f"brief-{DAY}.pdf").read_bytes().startswith(b"%PDF")

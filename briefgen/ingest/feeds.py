@@ -158,7 +158,8 @@ async def _read_one(
                 headers["If-None-Match"] = stored.etag
             if stored.last_modified:
                 headers["If-Modified-Since"] = stored.last_modified
-        response = await fetcher.get(url, headers)
+        # A public feed's redirects are held to the rule its items' links are: never inward.
+        response = await fetcher.get(url, headers, guard=lambda target: allowed(target, url, "redirect to"))
         pause_at("fetch")
         if response.status == 304:
             return _Outcome(health("not modified"))
