@@ -7,6 +7,7 @@ import gzip
 import http.server
 import re
 import threading
+import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,8 @@ class Hit:
     path: str
     headers: dict[str, str]
     status: int
+    # When the answer began (time.monotonic(), after any `delay`): orders hits across servers.
+    at: float = field(default_factory=time.monotonic)
 
 
 class FeedServer:

@@ -88,3 +88,51 @@ def test_behind_a_proxy_a_host_our_resolver_cannot_find_counts_as_internal(monke
     monkeypatch.setenv("NO_PROXY", "corp.invalid")
     assert not proxied(wiki) and not internal(wiki)
     assert internal("http://localhost:8080/") and internal("http://db.localhost/")
+
+
+def _feed(n: int, title: str) -> Route:
+    return Route(rss([{"guid": f"{title}-{n}", "title": f"{title} launch {n}", "description": "A missile launch.",
+                       "date": DATE}]))
+
+
+def test_a_slow_host_does_not_hold_up_the_others(tmp_path: Path):
+    """Even with `per_host` as large as `concurrency`, a slow host leaves a slot for the rest:
+    every feed of the fast host is answered before the slow host's first answer."""
+    with FeedServer() as slow, FeedServer() as fast:
+        sources = []
+        for n in range(3):
+            slow.routes[f"/s{n}"] = _feed(n, "Slow")
+            slow.routes[f"/s{n}"].delay = 1.0
+            sources.append({"name": f"Slow {n}", "url": slow.url(f"/s{n}")})
+        for n in range(3):
+            fast.routes[f"/f{n}"] = _feed(n, "Fast")
+            sources.append({"name": f"Fast {n}", "url": fast.url(f"/f{n}")})
+        config = write_config(tmp_path, sources, feeds={"retries": 0, "deadline": 30, "concurrency": 2, "per_host": 2},
+                              output={"dir": str(tmp_path / "out"), "formats": ["json"]})
+        assert generate(config) == 0
+    first_slow = min(h.at for h in slow.hits)
+    assert len(fast.hits) == 3 and all(h.at < first_slow for h in fast.hits)
+    brief = json.loads(outputs(tmp_path / "out" / DAY)["json"])
+    assert {h["status"] for h in brief["health"]} == {"ok"}
+
+
+def test_a_feed_the_run_never_asked_for_says_so(tmp_path: Path):
+    """`feeds.run_deadline` passes while one slow feed is in flight and two wait for the
+    same host: the first timed out, the others were not requested; the fast host is fine."""
+    with FeedServer() as slow, FeedServer() as fast:
+        for n in range(3):
+            slow.routes[f"/s{n}"] = _feed(n, "Slow")
+            slow.routes[f"/s{n}"].delay = 5.0
+        fast.routes["/f"] = _feed(0, "Fast")
+        config = write_config(tmp_path, [*({"name": f"Slow {n}", "url": slow.url(f"/s{n}")} for n in range(3)),
+                                         {"name": "Fast", "url": fast.url("/f")}],
+                              feeds={"retries": 0, "deadline": 30, "per_host": 1, "run_deadline": 1},
+                              output={"dir": str(tmp_path / "out"), "formats": ["json"]})
+        assert generate(config) == 0
+    brief = json.loads(outputs(tmp_path / "out" / DAY)["json"])
+    health = {h["source"]: (h["status"], h["reason"]) for h in brief["health"]}
+    why = "the run's feed deadline of 1 s (feeds.run_deadline) passed"
+    assert health["Fast"] == ("ok", None)
+    assert health["Slow 0"] == ("failed", f"timed out: {why}")
+    assert health["Slow 1"] == health["Slow 2"] == ("failed", f"not requested: {why} while it waited for its host")
+    assert len(slow.hits) <= 1

@@ -104,7 +104,19 @@ class FeedsConfig(Model):
         60, ge=0, description="Longest Retry-After wait honoured; a longer one fails the feed for this run."
     )
     concurrency: int = Field(16, ge=1, le=256, description="Requests in flight at once, over all hosts.")
-    per_host: int = Field(2, ge=1, le=16, description="Requests in flight at once to one host.")
+    per_host: int = Field(
+        2, ge=1, le=16, description=(
+            "Requests in flight at once to one host; never all of `concurrency` (at most one less), "
+            "so a slow host cannot hold up the others."
+        ),
+    )
+    run_deadline: float | None = Field(
+        None, gt=0, description=(
+            "Seconds all feeds of a run may take together. When they pass, a feed still waiting "
+            "for its host is reported 'not requested', one in flight as timed out; the brief is "
+            "made from the rest. null: no limit (each feed still has `deadline`)."
+        ),
+    )
     fulltext_timeout: float = Field(
         15, gt=0, description="Seconds to fetch and extract one page for 'fulltext: true' sources."
     )

@@ -95,9 +95,32 @@ async def _read_all(
                     progress.done(outcome.health)
                     return outcome
 
-                return list(await asyncio.gather(*(one(s) for s in sources)))
+                tasks = [asyncio.ensure_future(one(s)) for s in sources]
+                limit = config.feeds.run_deadline
+                _, late = await asyncio.wait(tasks, timeout=limit) if tasks else (set(), set())
+                for task in late:
+                    task.cancel()
+                await asyncio.gather(*late, return_exceptions=True)
+                outcomes = []
+                for source, task in zip(sources, tasks, strict=True):
+                    if task.cancelled():
+                        outcome = _Outcome(_late(source, fetcher, limit or 0))
+                        progress.done(outcome.health)
+                        outcomes.append(outcome)
+                    else:
+                        outcomes.append(task.result())
+                return outcomes
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _late(source: SourceConfig, fetcher: Fetcher, limit: float) -> SourceHealth:
+    """The health of a feed the run's `feeds.run_deadline` stopped: in flight, or never asked."""
+    url = source.url or ""
+    why = f"the run's feed deadline of {limit:g} s (feeds.run_deadline) passed"
+    if url in fetcher.requested:
+        return SourceHealth(source.name, url, "failed", f"timed out: {why}")
+    return SourceHealth(source.name, url, "failed", f"not requested: {why} while it waited for its host")
 
 
 def _parse(

@@ -96,6 +96,10 @@ class Fetcher:
         self._client: httpx.AsyncClient | None = None
         self._all = asyncio.Semaphore(settings.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        # One host never holds every slot: a slow one would stall all the others behind it.
+        self._per_host = min(settings.per_host, max(1, settings.concurrency - 1))
+        # The URLs whose first request got its slots (the rest are still queued, or were never asked).
+        self.requested: set[str] = set()
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -119,7 +123,7 @@ class Fetcher:
         """At most `per_host` requests to one host and `concurrency` in all, at any moment."""
         parts = urlsplit(url)
         host = f"{parts.hostname}:{parts.port or ''}"
-        per_host = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
+        per_host = self._hosts.setdefault(host, asyncio.Semaphore(self._per_host))
         # The host slot first: a request waiting for its host must not hold a global slot.
         async with per_host, self._all:
             yield
@@ -177,6 +181,7 @@ class Fetcher:
         for _hop in range(self.settings.max_redirects + 1):
             async with self._slot(current):
                 clock.start()
+                self.requested.add(url)
                 response = await self._request(current, headers)
             if response.status in REDIRECTS:
                 location = response.headers.get("location")
