@@ -53,7 +53,9 @@ class Report:
             width = max((len(r.name) for r in rows), default=0)
             for row in rows:
                 status = "" if row.status == "info" else f"{row.status}: "
-                out.append(f"  {row.name.ljust(width)}  {status}{row.detail}".rstrip())
+                # A detail may quote a server or a file name: escaped, URLs without secrets.
+                detail = redact_urls(printable(row.detail))
+                out.append(f"  {printable(row.name).ljust(width)}  {status}{detail}".rstrip())
         return out
 
 

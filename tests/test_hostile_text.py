@@ -145,6 +145,8 @@ def test_nothing_from_content_acts_on_a_terminal_or_forges_a_log_line(tmp_path: 
         capsys.readouterr()
         main(["generate", "--config", str(config), "--date", DAY, "--verbose"])
         main(["fetch", "--config", str(config)])
+        main(["check", "--config", str(config)])
+        main(["sources", "check", "--config", str(config)])
         captured = capsys.readouterr()
     for name, text in (("stderr", captured.err), ("stdout", captured.out)):
         _assert_clean(text, name)
