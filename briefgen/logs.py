@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import Any, TextIO
 
 from .sanitise import printable, redact_urls
 
@@ -42,6 +42,18 @@ def safe_message(record: logging.LogRecord) -> str:
 def safe_traceback(text: str) -> str:
     """A traceback keeps its lines; what content put in its messages is escaped."""
     return redact_urls(printable(text, lines=True))
+
+
+class SafeFormatter(logging.Formatter):
+    """A plain %-style format whose message and traceback are made safe as ours are (for
+    the scheduler's run processes and the PDF printer, which keep their own formats)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        record.message = safe_message(record)
+        return super().formatMessage(record)
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's name
+        return safe_traceback(super().formatException(ei))
 
 
 class TextFormatter(logging.Formatter):

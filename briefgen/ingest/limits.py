@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..sanitise import one_line, scrub
+from ..sanitise import UNSAFE_RE, one_line, scrub
 
-__all__ = ["Limits", "cut", "paragraphs", "raw", "scrub", "title"]
+__all__ = ["UNSAFE_RE", "Limits", "cut", "paragraphs", "raw", "scrub", "title"]
 
 if TYPE_CHECKING:
     from ..config import Config
