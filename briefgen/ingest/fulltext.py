@@ -72,6 +72,20 @@ def internal(url: str) -> bool:
     return any(not ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in infos)
 
 
+async def _internal(url: str) -> bool:
+    """`internal`, on a worker thread only when a name must be resolved: an address or a
+    special name is judged at once, so a redirect hop never queues behind lookups."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    try:
+        ipaddress.ip_address(host)
+        literal = True
+    except ValueError:
+        literal = not host or host in ("localhost", "invalid") or host.endswith((".localhost", ".invalid"))
+    if literal:
+        return internal(url)
+    return await asyncio.get_running_loop().run_in_executor(None, internal, url)
+
+
 def proxied(url: str) -> bool:
     """Whether the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY) sends `url`
     through a proxy, as httpx reads it."""
@@ -88,10 +102,7 @@ async def allowed(page_url: str, feed_url: str, what: str = "full text of") -> b
     """A public feed may not point briefgen at the private network: an item link (or the
     feed's own redirect) to an internal address is followed only when the feed itself is
     internal (a company feed)."""
-    loop = asyncio.get_running_loop()
-    page, feed = await asyncio.gather(
-        loop.run_in_executor(None, internal, page_url), loop.run_in_executor(None, internal, feed_url)
-    )
+    page, feed = await asyncio.gather(_internal(page_url), _internal(feed_url))
     if page and not feed:
         log.warning("%s %s: refused, an internal address reached from the public feed %s", what, page_url, feed_url)
         return False
