@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from .config import Config, SourceConfig, ThemeConfig
 from .lint import lint
 from .models import SourceHealth
+from .sanitise import printable, redact_urls
 
 RUNS_SHOWN = 5
 TERMS_SHOWN = 5
@@ -52,7 +53,9 @@ class Report:
             width = max((len(r.name) for r in rows), default=0)
             for row in rows:
                 status = "" if row.status == "info" else f"{row.status}: "
-                out.append(f"  {row.name.ljust(width)}  {status}{row.detail}".rstrip())
+                # A detail may quote a server or a file name: escaped, URLs without secrets.
+                detail = redact_urls(printable(row.detail))
+                out.append(f"  {printable(row.name).ljust(width)}  {status}{detail}".rstrip())
         return out
 
 
@@ -273,7 +276,8 @@ def health_table(rows: Sequence[SourceHealth], new: bool = True) -> list[str]:
         if row.stale and row.failing_since:
             detail += f" (stale: failing since {row.failing_since:%Y-%m-%d})"
         time_text = f"{row.duration:.1f} s" if row.duration is not None else "-"
-        table.append([row.source, row.status, str(row.items), *([str(row.new_items)] if new else []), time_text, detail])
+        detail = redact_urls(printable(detail))
+        table.append([printable(row.source), row.status, str(row.items), *([str(row.new_items)] if new else []), time_text, detail])
     widths = [max(len(r[i]) for r in table) for i in range(len(head) - 1)]
     lines = []
     for r in table:

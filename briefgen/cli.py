@@ -23,6 +23,7 @@ from .deliver.report import report_deliveries
 from .errors import BriefgenError, ExitStatus
 from .logs import FORMATS as LOG_FORMATS
 from .models import Delivery
+from .sanitise import printable, url_for_log
 
 log = logging.getLogger("briefgen")
 
@@ -245,7 +246,7 @@ def cmd_sources_import(args: argparse.Namespace, config: Config | None) -> int:
 
     added, skipped = import_opml(args.config, args.opml)
     for feed in added:
-        print(f"added {feed.name}: {feed.url}")
+        print(printable(f"added {feed.name}: {url_for_log(feed.url)}"))
     print(f"{args.config}: {len(added)} feed{'s' if len(added) != 1 else ''} added, "
           f"{len(skipped)} already there")
     return ExitStatus.OK

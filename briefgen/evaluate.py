@@ -19,6 +19,7 @@ import yaml
 from .analyse import feedback as feedback_mod
 from .analyse import themes as theme_engine
 from .config import Config, ScopeConfig, ThemeConfig, load_config
+from .config.yamlload import safe_load
 from .errors import ConfigError, ExitStatus, LabelsError, UsageError
 from .models import Feedback, Passage, ThemeMatch
 
@@ -114,7 +115,7 @@ def load_labelled(path: str | Path, theme_keys: Sequence[str] | None = None) -> 
     """Read a labelled file: a YAML list of passages {text, themes, trap?, note?}, or of
     articles {title, passages: [{text, themes, note?, context?}], scope?, url?, ...}, whose
     passages are judged with their article (its title, its other passages, its scope)."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, list):
         raise ValueError(f"{path}: expected a list of passages or of articles")
     if data and all(isinstance(e, dict) and "passages" in e for e in data):

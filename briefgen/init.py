@@ -90,9 +90,9 @@ def init_project(root: Path, timezone: str | None = None) -> Project:
         raise ConfigError("--timezone", [f"{timezone!r} is not an IANA time zone (e.g. 'Europe/Paris', 'UTC')"])
     text = config_text(timezone)
     # The skeleton must always be a valid config: checked before anything is written.
-    import yaml
+    from .config.yamlload import safe_load
 
-    parse_config(yaml.safe_load(text), source=CONFIG, base_dir=root)
+    parse_config(safe_load(text), source=CONFIG, base_dir=root)
     skeleton = resources.files("briefgen.skeleton")
     files = {
         root / CONFIG: text,

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from .redact import scrub
+from .sanitise import printable, redact_urls
 
 # Library chatter (fontTools, weasyprint) is noise unless --debug asks for everything.
 NOISY = ("fontTools", "weasyprint", "trafilatura", "htmldate", "httpx", "httpcore")
@@ -33,6 +34,30 @@ def paint(text: str, level: str, colour: bool) -> str:
     return f"\033[{COLOURS[level]}m{text}\033[0m" if colour else text
 
 
+def safe_message(record: logging.LogRecord) -> str:
+    """A record's message as one line with nothing from content that could act on a
+    terminal or forge a line, and every URL without credentials or query (the HTTP
+    libraries' own request lines included)."""
+    return redact_urls(printable(scrub(record.getMessage())))
+
+
+def safe_traceback(text: str) -> str:
+    """A traceback keeps its lines; what content put in its messages is escaped."""
+    return redact_urls(printable(scrub(text), lines=True))
+
+
+class SafeFormatter(logging.Formatter):
+    """A plain %-style format whose message and traceback are made safe as ours are (for
+    the scheduler's run processes and the PDF printer, which keep their own formats)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        record.message = safe_message(record)
+        return super().formatMessage(record)
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's name
+        return safe_traceback(super().formatException(ei))
+
+
 class TextFormatter(logging.Formatter):
     """`briefgen: message`; warnings and errors say so, `detail` adds level and logger."""
 
@@ -42,8 +67,7 @@ class TextFormatter(logging.Formatter):
         self.detail = detail
 
     def format(self, record: logging.LogRecord) -> str:
-        # Secrets go first, before anything else touches the text.
-        message = scrub(record.getMessage())
+        message = safe_message(record)
         if self.detail:
             head = f"{paint(record.levelname, record.levelname, self.colour)} {record.name}: "
         elif record.levelno >= logging.WARNING:
@@ -52,7 +76,7 @@ class TextFormatter(logging.Formatter):
             head = "briefgen: "
         text = head + message
         if record.exc_info and self.detail:
-            text += "\n" + scrub(self.formatException(record.exc_info))
+            text += "\n" + safe_traceback(self.formatException(record.exc_info))
         return text
 
 
@@ -64,10 +88,10 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": scrub(record.getMessage()),
+            "message": safe_message(record),
         }
         if record.exc_info:
-            entry["traceback"] = scrub(self.formatException(record.exc_info))
+            entry["traceback"] = safe_traceback(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
 
 
@@ -112,7 +136,7 @@ def setup(*, verbose: bool = False, quiet: bool = False, debug: bool = False, fm
 def error_line(message: str, fmt: str = "text", stream: TextIO | None = None) -> None:
     """The one line a failed command ends with: `briefgen: error: ...`, or a JSON object."""
     stream = stream or sys.stderr
-    message = scrub(message)
+    message = redact_urls(printable(scrub(message), lines=True))
     if fmt == "json":
         entry = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "level": "error",
                  "logger": "briefgen", "message": message}

@@ -263,10 +263,14 @@ def _child(config: Config, day: date, deadline: int, level: int, log_format: str
         from . import logs
 
         logs.setup(debug=debug, quiet=level >= logging.ERROR, fmt="json")
-    logging.basicConfig(
-        level=level,
-        format="%(levelname)s %(name)s[%(process)d]: %(message)s" if debug else "briefgen[%(process)d]: %(message)s",
-    )
+    fmt = "%(levelname)s %(name)s[%(process)d]: %(message)s" if debug else "briefgen[%(process)d]: %(message)s"
+    from .logs import SafeFormatter
+
+    logging.basicConfig(level=level, format=fmt)
+    for handler in logging.getLogger().handlers:
+        if not getattr(handler, "_briefgen", False):
+            # Content reaches these lines too: escaped, URLs without secrets, like the CLI's.
+            handler.setFormatter(SafeFormatter(fmt))
     if not debug:
         for noisy in ("fontTools", "weasyprint", "trafilatura", "htmldate"):
             logging.getLogger(noisy).setLevel(logging.ERROR)

@@ -7,9 +7,11 @@ import gzip
 import http.server
 import re
 import threading
+import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
 
@@ -21,7 +23,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/rss+xml; charset=utf-8"})
     etag: str | None = None
     last_modified: str | None = None
-    encoding: str | None = None          # "gzip" or "deflate": compress the body and say so
+    encoding: str | None = None          # "gzip", "deflate", "br" or a stack ("gzip, br"): compress the body and say so
     raw_encoding: bool = False           # the body is already compressed: only send the header
     stall: float = 0.0                   # seconds of silence after the headers, before the body
     trickle: float = 0.0                 # seconds between single bytes of the body
@@ -45,6 +47,8 @@ class Hit:
     path: str
     headers: dict[str, str]
     status: int
+    # When the answer began (time.monotonic(), after any `delay`): orders hits across servers.
+    at: float = field(default_factory=time.monotonic)
 
 
 class FeedServer:
@@ -123,6 +127,10 @@ class FeedServer:
 
             def _answer(self) -> None:
                 route = server.routes.get(self.path.split("?", 1)[0])
+                if route is None and self.path.startswith("http://"):
+                    # A request for an absolute URL: this server is acting as a proxy. Routes
+                    # may be keyed by the whole URL (another "host"), else by its path.
+                    route = server.routes.get(urlsplit(self.path).path)
                 headers = {k: v for k, v in self.headers.items()}
                 if route is None:
                     return self._send(404, {"Content-Type": "text/plain"}, b"not found", headers)
@@ -146,7 +154,7 @@ class FeedServer:
                 out = {**route.headers, **validators}
                 if route.encoding:
                     if not route.raw_encoding:
-                        body = gzip.compress(body) if route.encoding == "gzip" else zlib.compress(body)
+                        body = pack(body, route.encoding)
                     out["Content-Encoding"] = route.encoding
                 self._send(route.status, out, body, headers, route)
 
@@ -187,6 +195,22 @@ class FeedServer:
                 pass
 
         return Handler
+
+
+def pack(body: bytes, encoding: str) -> bytes:
+    """`body` compressed with each encoding of a Content-Encoding header, in the order listed."""
+    for name in (n.strip() for n in encoding.split(",")):
+        if name == "gzip":
+            body = gzip.compress(body, compresslevel=9)
+        elif name == "deflate":
+            body = zlib.compress(body, 9)
+        elif name == "br":
+            import brotli
+
+            body = brotli.compress(body, quality=5)
+        else:
+            raise ValueError(f"the feed server cannot pack {name!r}")
+    return body
 
 
 def rss(items: list[dict[str, str]], title: str = "Fixture feed") -> bytes:

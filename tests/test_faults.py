@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from briefgen.cli import main
-from briefgen.ingest.fetch import Inflater
+from briefgen.ingest.inflate import Inflater
 
 from .feedserver import FeedServer, Route, rss
 from .mailserver import free_port

@@ -64,9 +64,9 @@ def load(source: FeedbackSource | str | Path) -> list[Feedback]:
         from ..store.feedback import read_feedback
 
         return read_feedback(path)
-    import yaml
+    from ..config.yamlload import safe_load
 
-    return _from_yaml(path, yaml.safe_load(path.read_text(encoding="utf-8")))
+    return _from_yaml(path, safe_load(path.read_text(encoding="utf-8")))
 
 
 def _from_yaml(path: Path, data: Any) -> list[Feedback]:

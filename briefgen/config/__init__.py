@@ -29,6 +29,7 @@ from .delivery import (
 from .sources import SIZE_RE, SIZE_UNITS, SOURCE_TYPES, FeedsConfig, SourceConfig, parse_size
 from .themes import ENTITY_KINDS, KEY_RE, EntityConfig, ScopeConfig, ThemeConfig
 from .yamlfile import YamlProblem, load_yaml
+from .yamlload import AliasBomb
 
 __all__ = [
     "ADDRESS_RE",
@@ -183,7 +184,8 @@ def load_config(path: str | Path) -> Config:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
         problem = exc.problem or exc.context or "syntax error"
-        raise ConfigError(str(path), [f"{where}: YAML syntax error: {problem}"], FIX_ONE) from None
+        what = problem if isinstance(exc, AliasBomb) else f"YAML syntax error: {problem}"
+        raise ConfigError(str(path), [f"{where}: {what}"], FIX_ONE) from None
     except yaml.YAMLError as exc:
         raise ConfigError(str(path), [f"YAML error: {exc}"], FIX_ONE) from None
     return parse_config(data, source=str(path), base_dir=path.resolve().parent, path=path)

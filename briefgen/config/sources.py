@@ -93,6 +93,12 @@ class FeedsConfig(Model):
         5 * 1024**2, gt=0, description="Largest response accepted (after decompression): bytes, or '5 MB'."
     )
     max_redirects: int = Field(5, ge=0, le=20, description="Redirects followed before giving up.")
+    max_items: int = Field(
+        500, ge=1, le=100_000, description=(
+            "Most items taken from one feed in one run: the newest are kept, the rest dropped and "
+            "the count said in source health. Bounds what a feed of 10,000 items costs every later stage."
+        ),
+    )
     retries: int = Field(
         2, ge=0, le=10, description="Extra attempts after a timeout, HTTP 429 or HTTP 5xx."
     )
@@ -103,7 +109,19 @@ class FeedsConfig(Model):
         60, ge=0, description="Longest Retry-After wait honoured; a longer one fails the feed for this run."
     )
     concurrency: int = Field(16, ge=1, le=256, description="Requests in flight at once, over all hosts.")
-    per_host: int = Field(2, ge=1, le=16, description="Requests in flight at once to one host.")
+    per_host: int = Field(
+        2, ge=1, le=16, description=(
+            "Requests in flight at once to one host; never all of `concurrency` (at most one less), "
+            "so a slow host cannot hold up the others."
+        ),
+    )
+    run_deadline: float | None = Field(
+        None, gt=0, description=(
+            "Seconds all feeds of a run may take together. When they pass, a feed still waiting "
+            "for its host is reported 'not requested', one in flight as timed out; the brief is "
+            "made from the rest. null: no limit (each feed still has `deadline`)."
+        ),
+    )
     fulltext_timeout: float = Field(
         15, gt=0, description="Seconds to fetch and extract one page for 'fulltext: true' sources."
     )

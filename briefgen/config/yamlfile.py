@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from .yamlload import BoundedLoader
+
 MERGE = "tag:yaml.org,2002:merge"
 
 
@@ -23,8 +25,9 @@ class YamlProblem(Exception):
         self.line = line
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, strict about duplicate keys and impossible integers."""
+class _Loader(BoundedLoader):
+    """PyYAML's safe loader, bounded against alias bombs (yamlload), strict about
+    duplicate keys and impossible integers."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         # Before merges (`<<`) are flattened in: a key a merge brings may be overridden on purpose.
@@ -53,4 +56,7 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 def load_yaml(text: str) -> Any:
     """The document in `text`; raises YamlProblem, or yaml.YAMLError for a syntax error."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise yaml.YAMLError("nested too deeply to read") from None

@@ -27,7 +27,7 @@ TITLE_MAX_CHARS = 120
 
 def normalise(text: str) -> str:
     """NFC, no-break and odd spaces as plain spaces, Windows line ends as \\n, and no
-    control or bidi characters (see `limits.scrub`)."""
+    control or bidi characters (see `sanitise.scrub`)."""
     text = unicodedata.normalize("NFC", scrub(text)).replace("\r\n", "\n").replace("\r", "\n")
     text = ODD_SPACE_RE.sub(" ", text)
     return INVISIBLE_RE.sub("", text)

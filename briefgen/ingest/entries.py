@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from ..config import SourceConfig
 from ..models import DATE_FEED, Article
+from ..sanitise import one_line
 from . import limits
 from .clean import clean_lines, html_to_text, infer_title, looks_like_html, split_lines
 from .limits import Limits
@@ -45,8 +46,9 @@ class Entry:
     author: str | None = None
 
 
-def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> list[Entry]:
-    """The entries of a feed response; NotAFeed when it is not a feed."""
+def parse_feed(body: bytes, headers: Mapping[str, str], url: str, notes: list[str] | None = None) -> list[Entry]:
+    """The entries of a feed response; NotAFeed when it is not a feed. What had to be
+    repaired to read it is added to `notes`, in words."""
     from .jsonfeed import looks_like_json, parse_json_feed
 
     content_type = headers.get("content-type", "")
@@ -55,14 +57,20 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> list[Entry]
         raise NotAFeed("not a feed (empty response)")
     if looks_like_json(body, content_type):
         return parse_json_feed(body, url)
-    return _parse_xml(body, headers, url)
+    return _parse_xml(body, headers, url, notes if notes is not None else [])
 
 
-def _parse_xml(body: bytes, headers: Mapping[str, str], url: str) -> list[Entry]:
+def _parse_xml(body: bytes, headers: Mapping[str, str], url: str, notes: list[str]) -> list[Entry]:
     import feedparser
 
-    refuse_entities(body)
+    from .xmltext import repair_utf8
+
     response_headers = {k.lower(): v for k, v in headers.items() if k.lower() in ("content-type", "content-language")}
+    refuse_entities(body, response_headers)
+    body, repaired = repair_utf8(body, response_headers)
+    if repaired:
+        # Else feedparser reads the whole feed as windows-1252, and every non-Latin item is mojibake.
+        notes.append(f"{repaired} invalid UTF-8 sequence{'s' if repaired > 1 else ''} replaced with U+FFFD")
     # The feed's own URL resolves its relative links.
     response_headers["content-location"] = url
     # A stream, never a str or bytes: feedparser treats a string as a URL or a file name to open.
@@ -78,46 +86,18 @@ def _parse_xml(body: bytes, headers: Mapping[str, str], url: str) -> list[Entry]
     return [_entry(e) for e in parsed.entries]
 
 
-class _Prolog(Exception):
-    """The root element began: the DTD, where entities are declared, is behind us."""
+def refuse_entities(body: bytes, headers: Mapping[str, str] | None = None) -> None:
+    """RefusedFeed when a feed's DTD declares entities, in whatever charset it is written:
+    the stuff of billion-laughs expansion and of external entities that read files or make
+    requests (XXE). feedparser drops most such declarations itself, but which it keeps is
+    its own business; a feed has no need of them, so none is parsed."""
+    from .xmltext import EntityDeclared
+    from .xmltext import refuse_entities as check
 
-
-ENTITY_MARKS = tuple("<!ENTITY".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"))
-
-
-def refuse_entities(body: bytes) -> None:
-    """RefusedFeed when a feed's DTD declares entities: the stuff of billion-laughs
-    expansion and of external entities that read files or make requests (XXE).
-
-    feedparser drops most such declarations itself, but which it keeps is its own business;
-    a feed has no need of them, so none is parsed. Expat reads the prolog (and nothing
-    beyond the root element's start tag); a prolog it cannot read is searched as bytes."""
-    import xml.parsers.expat
-
-    declared: list[str] = []
-
-    def entity(name: str, *args: object) -> None:
-        declared.append(name)
-        raise _Prolog
-
-    def start(name: str, attrs: object) -> None:
-        raise _Prolog
-
-    parser = xml.parsers.expat.ParserCreate()
-    parser.EntityDeclHandler = entity
-    parser.StartElementHandler = start
-    # Never fetch an external DTD or entity, whatever the document asks.
-    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
     try:
-        parser.Parse(body, True)
-    except _Prolog:
-        pass
-    except (xml.parsers.expat.ExpatError, ValueError, LookupError):
-        # Not well-formed before its first element (or in an encoding expat lacks).
-        if any(mark in body for mark in ENTITY_MARKS):
-            declared.append("?")
-    if declared:
-        raise RefusedFeed("refused: the feed declares XML entities (<!ENTITY>), which briefgen never expands")
+        check(body, headers)
+    except EntityDeclared:
+        raise RefusedFeed("refused: the feed declares XML entities (<!ENTITY>), which briefgen never expands") from None
 
 
 def _real_error(parsed: object) -> bool:
@@ -183,13 +163,16 @@ def _one_line(value: object) -> str:
 
 def http_link(url: str | None) -> str | None:
     """An http(s) URL, else None: a feed may carry javascript:, data: or file: links."""
+    # Hidden characters dropped, spaces (sloppy feeds) encoded: nothing invisible or
+    # line-breaking reaches an href, a JSON url or a log line.
+    url = "%20".join(one_line(url or "").split(" "))
     if not url or len(url) > URL_MAX:
         return None
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
     except ValueError:
         return None
-    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def clean_text(body: str, html: bool, caps: Limits | None = None) -> tuple[str, list[str]]:

@@ -16,7 +16,8 @@ from .. import forking
 from ..config import Config, SourceConfig
 from ..models import DATE_HTML_METADATA, Article, FeedState, IngestResult, SourceHealth
 from ..pause import pause_at
-from .entries import NotAFeed, parse_feed, to_article
+from ..sanitise import one_line
+from .entries import Entry, NotAFeed, parse_feed, to_article
 from .fetch import ACCEPT_FEEDS, Fetcher, FetchError
 from .fulltext import allowed, read_page
 from .limits import Limits
@@ -94,24 +95,65 @@ async def _read_all(
                     progress.done(outcome.health)
                     return outcome
 
-                return list(await asyncio.gather(*(one(s) for s in sources)))
+                tasks = [asyncio.ensure_future(one(s)) for s in sources]
+                limit = config.feeds.run_deadline
+                _, late = await asyncio.wait(tasks, timeout=limit) if tasks else (set(), set())
+                for task in late:
+                    task.cancel()
+                await asyncio.gather(*late, return_exceptions=True)
+                outcomes = []
+                for source, task in zip(sources, tasks, strict=True):
+                    if task.cancelled():
+                        outcome = _Outcome(_late(source, fetcher, limit or 0))
+                        progress.done(outcome.health)
+                        outcomes.append(outcome)
+                    else:
+                        outcomes.append(task.result())
+                return outcomes
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _late(source: SourceConfig, fetcher: Fetcher, limit: float) -> SourceHealth:
+    """The health of a feed the run's `feeds.run_deadline` stopped: in flight, or never asked."""
+    url = source.url or ""
+    why = f"the run's feed deadline of {limit:g} s (feeds.run_deadline) passed"
+    if url in fetcher.requested:
+        return SourceHealth(source.name, url, "failed", f"timed out: {why}")
+    return SourceHealth(source.name, url, "failed", f"not requested: {why} while it waited for its host")
+
+
 def _parse(
-    body: bytes, headers: dict[str, str], url: str, source: SourceConfig, now: datetime, caps: Limits
+    body: bytes, headers: dict[str, str], url: str, source: SourceConfig, now: datetime, caps: Limits,
+    max_items: int,
 ) -> tuple[int, list[Article], str | None]:
     """A feed response's entries as articles, how many entries there were, and what the
     caps cut (in words, for source health): run by the parser."""
-    entries = parse_feed(body, headers, url)
+    notes: list[str] = []
+    entries = parse_feed(body, headers, url, notes)
+    total = len(entries)
+    if total > max_items:
+        entries = newest(entries, max_items)
+        notes.append(f"{total - max_items:,} of {total:,} items dropped: only the newest {max_items:,} "
+                     "are taken (feeds.max_items)")
     converted = [to_article(e, source, now, caps) for e in entries]
     articles = [c.article for c in converted if c.article is not None]
     cut = [c for c in converted if c.cuts]
-    if not cut:
-        return len(entries), articles, None
-    why = "; ".join(dict.fromkeys(w for c in cut for w in c.cuts))
-    return len(entries), articles, f"{len(cut)} item{'s' if len(cut) > 1 else ''} cut to size ({why})"
+    if cut:
+        why = "; ".join(dict.fromkeys(w for c in cut for w in c.cuts))
+        notes.append(f"{len(cut)} item{'s' if len(cut) > 1 else ''} cut to size ({why})")
+    return total, articles, "; ".join(notes) or None
+
+
+def newest(entries: list[Entry], count: int) -> list[Entry]:
+    """The `count` newest entries, in feed order; undated ones rank below dated ones, and
+    among themselves as the feed lists them (feeds put the newest first)."""
+    def age(n: int) -> tuple[bool, float, int]:
+        published = entries[n].published
+        return published is None, -published.timestamp() if published else 0.0, n
+
+    keep = sorted(sorted(range(len(entries)), key=age)[:count])
+    return [entries[n] for n in keep]
 
 
 async def _read_one(
@@ -123,6 +165,8 @@ async def _read_one(
     started = time.perf_counter()
 
     def health(status: str, reason: str | None = None, items: int = 0) -> SourceHealth:
+        # A reason may quote a server (a redirect's target, an error's words): one clean line.
+        reason = one_line(reason) if reason else reason
         return SourceHealth(source.name, url, status, reason, items=items,
                             duration=round(time.perf_counter() - started, 2))
 
@@ -137,13 +181,15 @@ async def _read_one(
                 headers["If-None-Match"] = stored.etag
             if stored.last_modified:
                 headers["If-Modified-Since"] = stored.last_modified
-        response = await fetcher.get(url, headers)
+        # A public feed's redirects are held to the rule its items' links are: never inward.
+        response = await fetcher.get(url, headers, guard=lambda target: allowed(target, url, "redirect to"))
         pause_at("fetch")
         if response.status == 304:
             return _Outcome(health("not modified"))
         loop = asyncio.get_running_loop()
         entries, articles, cut = await loop.run_in_executor(
-            parser, _parse, response.body, dict(response.headers), response.url, source, context.now, Limits.of(config)
+            parser, _parse, response.body, dict(response.headers), response.url, source, context.now, Limits.of(config),
+            config.feeds.max_items,
         )
         if source.fulltext:
             articles = await _with_full_text(articles, url, config, context, fetcher, pool)

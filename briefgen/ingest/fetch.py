@@ -12,8 +12,7 @@ import errno
 import logging
 import socket
 import ssl
-import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +22,8 @@ import httpx
 
 from .. import __version__
 from ..config import FeedsConfig
+from ..sanitise import url_for_log
+from .inflate import InflateError, Unpacker, accepted, human_size
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +55,6 @@ class Response:
     status: int
     headers: httpx.Headers
     body: bytes
-
-
-def human_size(size: float) -> str:
-    """12582912 -> '12 MB'; sizes in binary units, as `feeds.max_size` reads them."""
-    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
-        if size >= factor:
-            return f"{size / factor:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{int(size)} bytes"
 
 
 def retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -103,6 +96,10 @@ class Fetcher:
         self._client: httpx.AsyncClient | None = None
         self._all = asyncio.Semaphore(settings.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        # One host never holds every slot: a slow one would stall all the others behind it.
+        self._per_host = min(settings.per_host, max(1, settings.concurrency - 1))
+        # The URLs whose first request got its slots (the rest are still queued, or were never asked).
+        self.requested: set[str] = set()
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -111,7 +108,7 @@ class Fetcher:
             # Redirects are followed here, hop by hop, to count them, spot loops and keep
             # each hop inside the per-host limit.
             follow_redirects=False,
-            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": accepted()},
             limits=httpx.Limits(max_connections=s.concurrency, max_keepalive_connections=s.concurrency),
             transport=self._transport,
         )
@@ -126,7 +123,7 @@ class Fetcher:
         """At most `per_host` requests to one host and `concurrency` in all, at any moment."""
         parts = urlsplit(url)
         host = f"{parts.hostname}:{parts.port or ''}"
-        per_host = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
+        per_host = self._hosts.setdefault(host, asyncio.Semaphore(self._per_host))
         # The host slot first: a request waiting for its host must not hold a global slot.
         async with per_host, self._all:
             yield
@@ -184,6 +181,7 @@ class Fetcher:
         for _hop in range(self.settings.max_redirects + 1):
             async with self._slot(current):
                 clock.start()
+                self.requested.add(url)
                 response = await self._request(current, headers)
             if response.status in REDIRECTS:
                 location = response.headers.get("location")
@@ -195,7 +193,7 @@ class Fetcher:
                 if target in seen:
                     raise FetchError("redirect loop")
                 if guard is not None and not await guard(target):
-                    raise FetchError(f"redirected to a refused address: {target}")
+                    raise FetchError(f"redirected to a refused address: {url_for_log(target)}")
                 seen.append(target)
                 current = target
                 continue
@@ -237,75 +235,30 @@ class Fetcher:
 
 
 async def _read(response: httpx.Response, limit: int) -> bytes:
-    """The decompressed body, or FetchError as soon as it passes `limit` bytes."""
+    """The decoded body, or FetchError as soon as it (or any layer of its encoding) passes `limit` bytes."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise FetchError(f"too large: {human_size(int(declared))} > {human_size(limit)}")
     chunks: list[bytes] = []
     size = 0
-
-    def take(piece: bytes) -> None:
-        nonlocal size
-        size += len(piece)
-        if size > limit:
-            raise FetchError(f"too large: over {human_size(limit)}")
-        chunks.append(piece)
-
-    encoding = response.headers.get("content-encoding", "").strip().lower()
-    if encoding not in ZLIB_ENCODINGS:
-        async for chunk in response.aiter_bytes():
-            take(chunk)
-        return b"".join(chunks)
-    # Counted after decompression, so a small gzip bomb is caught too; and decompressed
-    # here, never more than the room left at a time: httpx would unpack each network chunk
-    # whole, and 64 KB of a bomb is 64 MB.
-    inflate = Inflater(encoding)
-    async for chunk in response.aiter_raw():
-        for piece in inflate.feed(chunk, limit - size + 1):
-            take(piece)
-    for piece in inflate.flush(limit - size + 1):
-        take(piece)
+    try:
+        # Raw bytes, unpacked here a bounded piece at a time and counted after decoding,
+        # whatever the encoding or stack of encodings (see `inflate`).
+        unpack = Unpacker(response.headers.get("content-encoding", ""), limit)
+        async for chunk in response.aiter_raw():
+            for piece in unpack.feed(chunk):
+                size += len(piece)
+                if size > limit:
+                    raise FetchError(f"too large: over {human_size(limit)}")
+                chunks.append(piece)
+        for piece in unpack.flush():
+            size += len(piece)
+            if size > limit:
+                raise FetchError(f"too large: over {human_size(limit)}")
+            chunks.append(piece)
+    except InflateError as error:
+        raise FetchError(str(error)) from None
     return b"".join(chunks)
-
-
-# The encodings the fetcher asks for (Accept-Encoding), decompressed by `Inflater`.
-ZLIB_ENCODINGS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
-
-
-class Inflater:
-    """gzip or deflate, decompressed `room` bytes at a time, however much the input would make."""
-
-    def __init__(self, encoding: str):
-        self.wbits = ZLIB_ENCODINGS[encoding]
-        self.deflate = encoding == "deflate"
-        self._z = zlib.decompressobj(self.wbits)
-        self._started = False
-
-    def feed(self, data: bytes, room: int) -> Iterator[bytes]:
-        try:
-            if not self._started and data:
-                self._started = True
-                try:
-                    out = self._z.decompress(data, room)
-                except zlib.error:
-                    if not self.deflate:
-                        raise
-                    # "deflate" in the wild is as often raw deflate as the zlib format.
-                    self._z = zlib.decompressobj(-zlib.MAX_WBITS)
-                    out = self._z.decompress(data, room)
-            else:
-                out = self._z.decompress(data, room)
-            yield out
-            while self._z.unconsumed_tail:
-                yield self._z.decompress(self._z.unconsumed_tail, room)
-        except zlib.error:
-            raise FetchError("could not decompress the response") from None
-
-    def flush(self, room: int) -> Iterator[bytes]:
-        try:
-            yield self._z.flush(room) if room > 0 else b""
-        except zlib.error:
-            raise FetchError("could not decompress the response") from None
 
 
 def _cause(exc: BaseException) -> str:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from ..config import Config, SourceConfig
+from ..config.yamlload import AliasBomb, safe_load
 from ..models import (
     DATE_FILE_MODIFIED,
     DATE_FRONT_MATTER,
@@ -25,6 +26,7 @@ from ..models import (
     IngestResult,
     SourceNote,
 )
+from ..sanitise import printable
 from . import limits
 from .clean import clean_lines, embedded_posts, infer_title, split_lines
 from .entries import http_link
@@ -71,11 +73,11 @@ def read_files(source: SourceConfig, config: Config) -> IngestResult:
             article, cuts = read_file(file, source, config)
         except ArticleError as exc:
             log.warning("%s: %s", file, exc)
-            notes.append(SourceNote(source.name, _display(file, config), str(exc)))
+            notes.append(SourceNote(source.name, shown(file, config), str(exc)))
             continue
         if cuts:
             log.warning("%s: %s", file, "; ".join(cuts))
-            notes.append(SourceNote(source.name, _display(file, config), "cut to size: " + "; ".join(cuts), "warning"))
+            notes.append(SourceNote(source.name, shown(file, config), "cut to size: " + "; ".join(cuts), "warning"))
         articles.append(article)
     return IngestResult(articles, notes)
 
@@ -105,6 +107,12 @@ def _display(file: Path, config: Config) -> str:
         return Path(os.path.abspath(file)).relative_to(config.base_dir.resolve()).as_posix()
     except ValueError:
         return str(file)
+
+
+def shown(file: Path, config: Config) -> str:
+    """A file's name as a brief shows it: anyone may name a file, so what a terminal or a
+    reader would not see (an escape sequence, a bidi override) is shown as an escape."""
+    return printable(_display(file, config))
 
 
 def article_id(file: Path, config: Config) -> str:
@@ -163,7 +171,7 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> tuple[Article
     modified = datetime.fromtimestamp(file.stat().st_mtime, tz).replace(microsecond=0)
     if published is None:
         basis = DATE_FILE_MODIFIED
-    display = _display(file, config)
+    display = shown(file, config)
     # Front matter is content too: its names are one line, scrubbed and capped like titles.
     source_name = limits.title(str(meta["source"]), caps)[0] if meta.get("source") else ""
     author = meta.get("author") or html_meta.get("author")
@@ -196,11 +204,12 @@ def _front_matter(text: str, file: Path) -> tuple[dict[str, Any], str]:
     if not match:
         return {}, text
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 2}" if mark else ""
-        raise ArticleError(f"front matter{where}: YAML syntax error") from None
+        what = exc.problem if isinstance(exc, AliasBomb) else "YAML syntax error"
+        raise ArticleError(f"front matter{where}: {what}") from None
     if not isinstance(meta, dict):
         raise ArticleError("front matter must be a mapping (title:, date:, url:...)")
     unknown = sorted(set(map(str, meta)) - FRONT_MATTER_KEYS)

@@ -56,26 +56,55 @@ async def read_page(
 
 
 def internal(url: str) -> bool:
-    """Whether a URL's host is (or resolves to) a loopback, private, link-local or reserved address."""
-    host = urlsplit(url).hostname
-    if not host:
-        return True
+    """Whether a URL's host is (or resolves to) a loopback, private, link-local or reserved
+    address; behind a proxy, also a host our resolver does not know (the proxy may)."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        return True  # RFC 6761: loopback, whatever a resolver says
     try:
+        if host == "invalid" or host.endswith(".invalid"):
+            raise OSError("RFC 6761: never resolves")  # and is never asked of a resolver
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):
-        return False  # unresolvable: the fetch itself will fail and say so
+        # Unresolvable: fetched directly, it fails and says so; through a proxy, the proxy
+        # resolves it, perhaps to its own network, so it counts as internal.
+        return proxied(url)
     return any(not ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in infos)
 
 
-async def allowed(page_url: str, feed_url: str) -> bool:
-    """A public feed may not point briefgen at the private network: an item link to an
-    internal address is followed only when the feed itself is internal (a company feed)."""
-    loop = asyncio.get_running_loop()
-    page, feed = await asyncio.gather(
-        loop.run_in_executor(None, internal, page_url), loop.run_in_executor(None, internal, feed_url)
-    )
+async def _internal(url: str) -> bool:
+    """`internal`, on a worker thread only when a name must be resolved: an address or a
+    special name is judged at once, so a redirect hop never queues behind lookups."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    try:
+        ipaddress.ip_address(host)
+        literal = True
+    except ValueError:
+        literal = not host or host in ("localhost", "invalid") or host.endswith((".localhost", ".invalid"))
+    if literal:
+        return internal(url)
+    return await asyncio.get_running_loop().run_in_executor(None, internal, url)
+
+
+def proxied(url: str) -> bool:
+    """Whether the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY) sends `url`
+    through a proxy, as httpx reads it."""
+    import urllib.request
+
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies_environment()
+    if not (proxies.get(parts.scheme.lower()) or proxies.get("all")):
+        return False
+    return not urllib.request.proxy_bypass_environment(parts.netloc, proxies)
+
+
+async def allowed(page_url: str, feed_url: str, what: str = "full text of") -> bool:
+    """A public feed may not point briefgen at the private network: an item link (or the
+    feed's own redirect) to an internal address is followed only when the feed itself is
+    internal (a company feed)."""
+    page, feed = await asyncio.gather(_internal(page_url), _internal(feed_url))
     if page and not feed:
-        log.warning("full text of %s: refused, an internal address linked from the public feed %s", page_url, feed_url)
+        log.warning("%s %s: refused, an internal address reached from the public feed %s", what, page_url, feed_url)
         return False
     return True
 

@@ -4,21 +4,21 @@ Feeds are written by strangers and local files are copied from anywhere: a 5 MB 
 paragraph of a million characters or a 10,000-character title must not stall analysis or
 swamp the brief. Each is cut to `brief.max_article_chars`, `brief.max_line_chars` and
 `brief.max_title_chars`, and every cut is reported (source health, source notes).
-NUL and other control characters, and the bidi controls that can make text read
-differently from what it says (U+202A-U+202E, U+2066-U+2069), are dropped everywhere.
+Control, bidi, zero-width and tag characters are dropped everywhere (`briefgen.sanitise`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from ..sanitise import UNSAFE_RE, one_line, scrub
+
+__all__ = ["UNSAFE_RE", "Limits", "cut", "paragraphs", "raw", "scrub", "title"]
 
 if TYPE_CHECKING:
     from ..config import Config
 
-# C0 controls but tab, line feed and carriage return; DEL; bidi embeddings, overrides and isolates.
-UNSAFE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 # Raw markup may be much longer than the text it holds, but not without end: what lies
 # beyond this many times the text cap is never parsed.
 RAW_FACTOR = 10
@@ -39,11 +39,6 @@ class Limits:
         return cls(brief.max_article_chars, brief.max_line_chars, brief.max_title_chars)
 
 
-def scrub(text: str) -> str:
-    """`text` without control characters (tab and line ends kept) and bidi controls."""
-    return UNSAFE_RE.sub("", text)
-
-
 def raw(text: str, limits: Limits) -> tuple[str, bool]:
     """Raw text or markup cut before it is parsed, and whether it was."""
     most = limits.text * RAW_FACTOR
@@ -61,8 +56,8 @@ def cut(text: str, limit: int) -> str:
 
 def title(text: str, limits: Limits) -> tuple[str, bool]:
     """A title on one line, scrubbed and cut to `limits.title`; and whether it was cut."""
-    one_line = " ".join(scrub(text).split())
-    return cut(one_line, limits.title), len(one_line) > limits.title
+    line = one_line(text)
+    return cut(line, limits.title), len(line) > limits.title
 
 
 def paragraphs(text: str, limits: Limits) -> tuple[str, list[str]]:

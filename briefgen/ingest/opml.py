@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..config import Config, load_config, parse_config
+from ..config.yamlload import safe_load
 from ..errors import ConfigError
+from ..sanitise import one_line
 
 SOURCES_KEY_RE = re.compile(r"^sources:[ \t]*(?:#.*)?$", re.M)
 TOP_LEVEL_RE = re.compile(r"^[^\s#\-]")
@@ -50,7 +52,8 @@ def read_opml(path: Path) -> list[OpmlFeed]:
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc or url in seen:
             continue
         seen.add(url)
-        name = re.sub(r"\s+", " ", attrs.get("title") or attrs.get("text") or "").strip() or parts.netloc
+        # An OPML file is someone else's: its names become config lines and log lines.
+        name = one_line(attrs.get("title") or attrs.get("text") or "") or parts.netloc
         feeds.append(OpmlFeed(name, url))
     return feeds
 
@@ -121,7 +124,7 @@ def _insert_sources(text: str, feeds: list[OpmlFeed], origin: str, where: str) -
 
 def _validate(text: str, config: Config, where: str) -> None:
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(where, [f"adding the feeds would break the file's YAML ({exc}); nothing was changed"]) from None
     try:

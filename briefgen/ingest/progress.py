@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any
 
 from ..models import SourceHealth
+from ..sanitise import printable, redact_urls
 
 log = logging.getLogger("briefgen.ingest.feeds")
 
@@ -54,10 +55,11 @@ class Progress:
 
     def done(self, health: SourceHealth) -> None:
         if self._bar is not None:
-            self._bar.update(self._task, advance=1, description=health.source[:40])
+            self._bar.update(self._task, advance=1, description=printable(health.source[:40]))
             if health.failed:
                 # Failures stay visible above the bar; successes only move it.
-                self._bar.console.print(f"briefgen: {health.source}: {describe(health)}", highlight=False, markup=False)
+                line = redact_urls(printable(f"{health.source}: {describe(health)}"))
+                self._bar.console.print(f"briefgen: {line}", highlight=False, markup=False)
             return
         level = logging.WARNING if health.failed else logging.INFO
         log.log(level, "%s: %s", health.source, describe(health))

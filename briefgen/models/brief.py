@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from .articles import Article, Passage
 from .findings import (
@@ -203,14 +204,31 @@ class Brief:
         """The 1-based number under which an article appears in the source list."""
         return self._numbers()[article_id]
 
+    def _indexed(self, name: str, build: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+        """A lookup built once from the list field `name`: templates ask per citation, and
+        a scan per question made a brief of thousands of items quadratic. Rebuilt when
+        the list is replaced or changes length (stages fill a brief before rendering)."""
+        cache: dict[str, tuple[tuple[int, int], dict[str, Any]]] = self.__dict__.setdefault("_indexes", {})
+        items = getattr(self, name)
+        key = (id(items), len(items))
+        hit = cache.get(name)
+        if hit is None or hit[0] != key:
+            hit = cache[name] = (key, build(items))
+        return hit[1]
+
     def _numbers(self) -> dict[str, int]:
-        return {a.id: n for n, a in enumerate(self.articles, start=1)}
+        return self._indexed("articles", lambda articles: {a.id: n for n, a in enumerate(articles, start=1)})
 
     def article(self, article_id: str) -> Article:
-        return next(a for a in self.articles if a.id == article_id)
+        found = self._numbers().get(article_id)
+        if found is None:
+            raise StopIteration(article_id)
+        return self.articles[found - 1]
 
     def story_of(self, article_id: str) -> Story | None:
-        return next((s for s in self.stories if article_id in s.article_ids), None)
+        stories = self._indexed("stories", lambda stories: {
+            i: s for s in reversed(stories) for i in s.article_ids})
+        return stories.get(article_id)
 
     def reported_by(self, article_ids: str | Iterable[str]) -> int:
         """How many distinct sources reported the story (or stories) these articles belong to."""
@@ -221,7 +239,8 @@ class Brief:
             if story is not None:
                 names.update(story.sources)
             else:
-                known = next((a for a in self.articles if a.id == article_id), None)
+                number = self._numbers().get(article_id)
+                known = self.articles[number - 1] if number is not None else None
                 if known is not None:
                     names.update((known.source, *known.also_in))
         return len(names)

@@ -31,6 +31,7 @@ import weakref
 from collections.abc import Sequence
 
 from ..errors import RenderError
+from ..logs import SafeFormatter
 
 log = logging.getLogger(__name__)
 # The worker's warnings come from the PDF module; the parent logs them under its name.
@@ -195,7 +196,8 @@ def _print_forked(html: str, title: str, day: str, out: int, err: int) -> int:
 
     with os.fdopen(err, "w", encoding="utf-8") as warnings, os.fdopen(out, "wb") as answer:
         handler = logging.StreamHandler(warnings)
-        handler.setFormatter(logging.Formatter(WARNING_PREFIX.decode() + "%(message)s"))
+        # One line per warning, whatever a refused URL holds: the parent reads lines.
+        handler.setFormatter(SafeFormatter(WARNING_PREFIX.decode() + "%(message)s"))
         handler.addFilter(lambda record: record.name.startswith("briefgen") and record.levelno >= logging.WARNING)
         # The parent's handlers (a terminal, a log file) are not the child's to write to.
         logging.getLogger().handlers = [handler]

@@ -1,0 +1,189 @@
+"""Text that reaches a terminal, a log or a link: charsets that hide entity declarations,
+UTF-8 with a bad byte, control and bidi characters, and credentials in feed URLs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .feedserver import FeedServer, Route, rss
+from .hostile import DAY, generate, outputs, write_config
+
+KOREAN_TITLE = "북한, 동해상으로 탄도미사일 발사"
+KOREAN_TEXT = "합동참모본부는 북한이 수요일 오전 탄도미사일을 발사했다고 밝혔다."
+DATE = "Wed, 17 Jan 2024 01:00:00 GMT"
+
+
+def _entity_doc(encoding: str) -> bytes:
+    """An RSS feed declaring an entity, written in `encoding` from its declaration on."""
+    text = (f'<?xml version="1.0" encoding="{encoding}"?>\n<!DOCTYPE rss [<!ENTITY boom "Missile launch boom">]>\n'
+            '<rss version="2.0"><channel><title>t</title><link>http://127.0.0.1/</link><description>d</description>'
+            f"<item><guid>e1</guid><title>&boom; {encoding}</title><description>A missile launch.</description>"
+            f"<pubDate>{DATE}</pubDate></item></channel></rss>\n")
+    return text.encode(encoding)
+
+
+ENCODINGS = ["utf-8", "utf-16", "utf-16-be", "utf-32", "utf-7", "cp037", "cp500"]
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_entity_declarations_are_refused_in_any_charset(encoding: str):
+    from briefgen.ingest.entries import RefusedFeed, parse_feed
+
+    for content_type in ("application/xml", "application/rss+xml", "text/xml"):
+        with pytest.raises(RefusedFeed):
+            parse_feed(_entity_doc(encoding), {"content-type": content_type}, "http://127.0.0.1/feed")
+
+
+def test_entity_feeds_fail_in_source_health_whatever_their_charset(tmp_path: Path):
+    with FeedServer() as server:
+        server.routes["/ok"] = Route(rss([{"guid": "ok", "title": "Missile launch", "description": "A launch.",
+                                           "date": DATE}]))
+        sources = [{"name": "Fine", "url": server.url("/ok")}]
+        for encoding in ENCODINGS:
+            server.routes[f"/{encoding}"] = Route(_entity_doc(encoding), headers={"Content-Type": "application/xml"})
+            sources.append({"name": f"Entities {encoding}", "url": server.url(f"/{encoding}")})
+        config = write_config(tmp_path, sources, output={"dir": str(tmp_path / "out"), "formats": ["json"]})
+        assert generate(config) == 0
+    brief = json.loads(outputs(tmp_path / "out" / DAY)["json"])
+    for row in brief["health"][1:]:
+        assert row["status"] == "failed", row
+        assert row["reason"].startswith("refused: the feed declares XML entities"), row
+    assert "boom" not in json.dumps(brief)
+
+
+def test_an_article_about_entities_is_not_refused():
+    from briefgen.ingest.entries import parse_feed
+
+    feed = rss([{"guid": "x", "title": "How &lt;!ENTITY&gt; works", "description": "<p>Write <!ENTITY x> in a DTD.</p>"}])
+    (entry,) = parse_feed(feed, {"content-type": "application/rss+xml"}, "http://127.0.0.1/feed")
+    assert "ENTITY" in entry.body
+
+
+def _bad_byte_feed() -> bytes:
+    """A UTF-8 feed of Korean items, with one invalid byte in the second item only."""
+    feed = rss([
+        {"guid": "ko-1", "title": KOREAN_TITLE, "link": "https://ko.example/1", "description": f"<p>{KOREAN_TEXT}</p>",
+         "date": DATE},
+        {"guid": "ko-2", "title": "합참, 추가 발사 가능성 경고 BADBYTE", "link": "https://ko.example/2",
+         "description": f"<p>{KOREAN_TEXT} 군은 경계를 강화했다.</p>", "date": DATE},
+    ])
+    return feed.replace(b"BADBYTE", b"\xff")
+
+
+@pytest.mark.parametrize("content_type", ["application/rss+xml; charset=utf-8", "application/rss+xml", "text/xml"])
+def test_one_bad_byte_does_not_turn_a_utf8_feed_into_mojibake(tmp_path: Path, content_type: str):
+    with FeedServer() as server:
+        server.routes["/ko"] = Route(_bad_byte_feed(), headers={"Content-Type": content_type})
+        config = write_config(tmp_path, [{"name": "Yonhap", "url": server.url("/ko")}],
+                              output={"dir": str(tmp_path / "out"), "formats": ["json", "md"]})
+        assert generate(config) == 0
+    written = outputs(tmp_path / "out" / DAY)
+    brief = json.loads(written["json"])
+    titles = [s["title"] for s in brief["sources"]]
+    assert KOREAN_TITLE in titles and "합참, 추가 발사 가능성 경고 \ufffd" in titles
+    assert KOREAN_TEXT in written["md"]
+    # No trace of the whole feed read as windows-1252 or latin-2.
+    assert "ë" not in written["md"] and "ě" not in written["md"]
+    (row,) = brief["health"]
+    assert row["status"] == "ok" and row["items"] == 2
+    assert row["reason"] == "1 invalid UTF-8 sequence replaced with U+FFFD"
+
+
+def test_a_feed_in_another_declared_charset_is_not_repaired():
+    from briefgen.ingest.entries import parse_feed
+
+    feed = rss([{"guid": "fr", "title": "Le café « Séoul » a fermé"}]).replace(b'encoding="utf-8"', b'encoding="iso-8859-1"')
+    feed = feed.decode("utf-8").encode("iso-8859-1")
+    notes: list[str] = []
+    (entry,) = parse_feed(feed, {"content-type": "application/rss+xml"}, "http://127.0.0.1/feed", notes)
+    assert entry.title == "Le café « Séoul » a fermé" and notes == []
+
+
+# What a terminal obeys: set its title (OSC), clear the screen (CSI, 7- and 8-bit), ring,
+# and a line end followed by a line that looks like briefgen's own.
+TERMINAL = "\x1b]0;pwned\x07\x1b[2J\x9b2J\x1bc"
+FORGED = "\nbriefgen: error: FORGED LINE"
+# Text that reads otherwise than it is: bidi overrides, isolates and marks, zero-width and tags.
+HIDDEN = "\u202e\u2067\u200f\u061c\u200b\u2060\ufeff\U000e0041\U000e007f"
+EVIL = TERMINAL + FORGED + HIDDEN
+
+
+def _hostile_json_feed() -> bytes:
+    item = {"id": f"id-{EVIL}", "title": f"Missile {EVIL} launch", "url": f"https://evil.example/a{EVIL}b",
+            "content_text": f"North Korea fired a missile.{TERMINAL}{HIDDEN} The military said so.",
+            "authors": [{"name": f"Wire {EVIL}"}], "date_published": "2024-01-17T01:00:00Z"}
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "evil", "items": [item]}).encode()
+
+
+def _assert_clean(text: str, where: str) -> None:
+    for char in TERMINAL + HIDDEN:
+        if char not in "]0;pwned[2Jc":
+            assert char not in text, f"{where} holds {char!r}"
+
+
+def test_nothing_from_content_acts_on_a_terminal_or_forges_a_log_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    # A file named to attack the terminal, and empty, so its name is logged with a warning.
+    (folder / f"bad{TERMINAL}{HIDDEN}.md").write_text("", encoding="utf-8")
+    (folder / "ok.md").write_text(f"---\ntitle: 'Launch {HIDDEN} report'\nsource: \"Wire{HIDDEN}\"\n---\n"
+                                  "North Korea fired a missile on Wednesday.\n", encoding="utf-8")
+    with FeedServer() as server:
+        server.routes["/evil.json"] = Route(_hostile_json_feed(), headers={"Content-Type": "application/feed+json"})
+        location = server.url(f"/x{TERMINAL}{FORGED}")
+        server.routes["/moved"] = Route(status=302, headers={"Location": location})
+        config = write_config(tmp_path, [
+            {"name": "Files", "path": "articles"},
+            {"name": "Evil", "url": server.url("/evil.json")},
+            {"name": "Moved", "url": server.url("/moved")},
+        ], output={"dir": str(tmp_path / "out"), "formats": ["json", "html", "md"]})
+        from briefgen.cli import main
+
+        capsys.readouterr()
+        main(["generate", "--config", str(config), "--date", DAY, "--verbose"])
+        main(["fetch", "--config", str(config)])
+        main(["check", "--config", str(config)])
+        main(["sources", "check", "--config", str(config)])
+        captured = capsys.readouterr()
+    for name, text in (("stderr", captured.err), ("stdout", captured.out)):
+        _assert_clean(text, name)
+        assert not [line for line in text.splitlines() if "FORGED" in line and line.startswith("briefgen: error")]
+    written = outputs(tmp_path / "out" / DAY)
+    for fmt, text in written.items():
+        _assert_clean(text, fmt)
+    brief = json.loads(written["json"])
+    (evil,) = [s for s in brief["sources"] if s["name"] == "Evil"]
+    assert evil["title"] == "Missile ]0;pwned[2J2Jc briefgen: error: FORGED LINE launch"
+    assert evil["url"].startswith("https://evil.example/a") and " " not in evil["url"]
+
+
+
+@pytest.mark.parametrize("flags", [["--debug"], ["--verbose", "--log-format", "json"]], ids=["debug", "verbose-json"])
+def test_logs_never_show_credentials_or_tokens_of_a_feed_url(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             flags: list[str]):
+    from briefgen.cli import main
+
+    with FeedServer() as server:
+        # One 503 first: the retry is logged with the feed's URL, and httpx logs each request.
+        server.routes["/feed"] = Route(rss([{"guid": "a", "title": "Missile launch", "description": "A launch.",
+                                             "date": DATE}]), fail_first=1)
+        server.routes["/gone"] = Route(b"no", status=404)
+        secret_url = server.url("/feed?token=SECRETTOKEN42&x=1").replace("http://", "http://reader:hunter2pw@")
+        config = write_config(tmp_path, [
+            {"name": "Private", "url": secret_url},
+            {"name": "Gone", "url": server.url("/gone?apikey=SECRETKEY77")},
+        ], feeds={"retries": 1, "backoff": 0.01, "deadline": 20},
+            output={"dir": str(tmp_path / "out"), "formats": ["json"]})
+        capsys.readouterr()
+        main(["generate", "--config", str(config), "--date", DAY, *flags])
+        main(["sources", "check", "--config", str(config), *flags])
+        captured = capsys.readouterr()
+        assert [h.status for h in server.hits_for("/feed?token=SECRETTOKEN42&x=1")][:2] == [503, 200]
+    for text in (captured.err, captured.out):
+        for secret in ("hunter2pw", "SECRETTOKEN42", "SECRETKEY77", "reader:"):
+            assert secret not in text
+    # The URL is still named, as far as it is no secret.
+    assert f"http://127.0.0.1:{secret_url.split(':')[3].split('/')[0]}/feed?\u2026" in captured.err
