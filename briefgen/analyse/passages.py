@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
+from .. import language
 from ..models import Article, Passage
 from .sentences import sentence_spans
 
@@ -48,10 +49,12 @@ def spans(text: str) -> list[Span]:
 def passages_at(article: Article, where: Sequence[Span]) -> list[Passage]:
     """The passages of one article at the given spans, numbered in reading order; verbatim by construction."""
     paragraphs = article.text.split("\n\n")
-    return [
-        Passage(id=f"{article.id}-{index + 1}", article_id=article.id, text=paragraphs[p][start:end], paragraph=p, index=index)
-        for index, (p, start, end) in enumerate(where)
-    ]
+    out = []
+    for index, (p, start, end) in enumerate(where):
+        text = paragraphs[p][start:end]
+        out.append(Passage(id=f"{article.id}-{index + 1}", article_id=article.id, text=text, paragraph=p, index=index,
+                           language=language.of_passage(text, article.language)))
+    return out
 
 
 def split(article: Article) -> list[Passage]:
