@@ -25,8 +25,9 @@ def has_hangul(text: str) -> bool:
 
 def detect(text: str) -> str | None:
     """"ko" or "en" by the share of Hangul among the text's letters; None without letters."""
-    if text.isascii():
-        return ENGLISH if any(c.isalpha() for c in text) else None
+    if not has_hangul(text):
+        # The common case, decided without counting: Latin letters are English here.
+        return ENGLISH if any(c.isascii() and c.isalpha() for c in text) else None
     hangul = len(HANGUL_RE.findall(text))
     letters = len(_LETTER_RE.findall(text))
     if not letters:

@@ -18,7 +18,7 @@ WORD_RE = re.compile(r"\w+")
 
 
 # Bump when sentence splitting changes: cached spans of an older splitter are then ignored.
-SPLITTER = "1"
+SPLITTER = "2"
 # (paragraph number, start, end) of each passage in its paragraph.
 Span = tuple[int, int, int]
 
@@ -40,8 +40,14 @@ def spans(text: str) -> list[Span]:
     """Where the passages of a text are: sentences of MIN_WORDS words or more, in reading order."""
     out: list[Span] = []
     for p_index, paragraph in enumerate(text.split("\n\n")):
-        for start, end in sentence_spans(paragraph):
-            if len(WORD_RE.findall(paragraph, start, end)) >= MIN_WORDS:
+        split, least = sentence_spans, MIN_WORDS
+        if language.has_hangul(paragraph) and language.detect(paragraph) == language.KOREAN:
+            # Korean sentences end and quote by Korean rules, and say more in fewer words.
+            from . import korean
+
+            split, least = korean.sentence_spans, korean.MIN_WORDS
+        for start, end in split(paragraph):
+            if len(WORD_RE.findall(paragraph, start, end)) >= least:
                 out.append((p_index, start, end))
     return out
 

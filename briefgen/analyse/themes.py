@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..config import ThemeConfig
+from ..language import has_hangul
 from ..models import Passage, ThemeMatch
 from ..rules import (
     KEEP_PLURAL,
@@ -192,12 +193,19 @@ class _Scoring:
         return rows
 
 
+def korean_words(text: str) -> list[str]:
+    """Korean text's words as themes match them: its morphemes (loads the analyser)."""
+    from .korean import words
+
+    return words(text)
+
+
 def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel]) -> list[list[tuple[float, list[str], bool, tuple[int, ...]]]]:
     """Per text and theme: the terms' score, the terms matched and whether a veto fired."""
     index = _TermIndex(models)
     out = []
     for text in texts:
-        raw = tokens(text)
+        raw = korean_words(text) if has_hangul(text) else tokens(text)
         stemmed = [index.stem(t) for t in raw]
         candidates = index.candidates(raw)
         positions: dict[str, list[int]] = {}
