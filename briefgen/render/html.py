@@ -28,8 +28,9 @@ Template context (the same for HTML and Markdown):
 - `sources`: one entry per article in citation order, each with `number` (its [n]),
   `article`, `url` (the article URL only when it is http(s), else None), `location`
   (the URL or path as plain text, or None), `date_text` (see `dates.article_date`),
-  `dated` (True when the article has a publication date) and `label` (the source's type
-  and reliability, "wire · B", or None when the config gives neither).
+  `dated` (True when the article has a publication date), `label` (the source's type
+  and reliability, "wire · B", or None when the config gives neither), `language` (its
+  ISO 639-1 code when not English, shown as a tag: "ko"; else None) and `language_name`.
 - `quotes`: `brief.quotes`, each a `models.Quote` (`text` verbatim without its quotation
   marks, `speaker` or None, `role` or None, `attribution`, `source_ids`).
 - `timeline`: `brief.timeline`, each a `models.TimelineEvent` (`start`, `end`, `status`:
@@ -67,6 +68,8 @@ Filters:
 - `http_url`: a URL if it is http(s), else None (only such URLs may go in an href).
 - `score`: a theme score with one decimal.
 - `contents`: rendered HTML -> its sections (`id`, `title`) for a table of contents.
+- `lang`: source text -> itself, in HTML wrapped in `<span lang="ko">` when it is Korean
+  (`langattr`: the attribute alone, ` lang="ko"`, for an element's own tag).
 - `md` (Markdown only): text escaped so it cannot break the Markdown structure.
 """
 
@@ -86,6 +89,7 @@ from markupsafe import Markup, escape
 from .. import history
 from ..config import Config
 from ..errors import RenderError
+from ..language import ENGLISH, KOREAN, detect, has_hangul
 from ..models import Article, Brief, ThemeCount
 from . import charts, storyview, toc
 from .dates import article_date, eventdate
@@ -148,6 +152,8 @@ def environment(config: Config) -> jinja2.Environment:
         contents=toc.contents,
         storymeta=storyview.storymeta,
         words=storyview.words,
+        lang=lang,
+        langattr=langattr,
     )
     return env
 
@@ -191,6 +197,9 @@ def context(brief: Brief, config: Config, medium: str = "screen") -> dict[str, A
                 "date_text": article_date(a, brief.timezone),
                 "dated": a.published is not None,
                 "label": source_label(a),
+                # Tagged when not in the brief's own language (English).
+                "language": a.language if a.language not in (None, ENGLISH) else None,
+                "language_name": LANGUAGE_NAMES.get(a.language or "", a.language),
             }
             for n, a in enumerate(brief.articles, start=1)
         ],
@@ -314,6 +323,25 @@ def _cite_link(number: int, article: Article) -> str:
     grade = f'<sup class="grade">{escape(article.reliability)}</sup>' if article.reliability else ""
     tip = escape(f"{article.source} · {label}")
     return f'<a class="cite" href="#src-{number}" title="{tip}">[{number}{grade}]</a>'
+
+
+LANGUAGE_NAMES = {"ko": "Korean", "en": "English"}
+
+
+@jinja2.pass_eval_context
+def lang(eval_ctx: jinja2.nodes.EvalContext, text: str) -> str:
+    """Text from a source, marked lang="ko" in HTML when it is Korean (line breaking, fonts,
+    screen readers); unchanged elsewhere."""
+    if not eval_ctx.autoescape:
+        return text
+    if has_hangul(text) and detect(text) == KOREAN:
+        return Markup(f'<span lang="ko">{escape(text)}</span>')
+    return escape(text)
+
+
+def langattr(text: str) -> str:
+    """' lang="ko"' for an element holding Korean text, else nothing."""
+    return Markup(' lang="ko"') if has_hangul(text) and detect(text) == KOREAN else Markup("")
 
 
 def source_label(article: Article) -> str | None:
