@@ -328,15 +328,21 @@ def _cite_link(number: int, article: Article) -> str:
 LANGUAGE_NAMES = {"ko": "Korean", "en": "English"}
 
 
-@jinja2.pass_eval_context
-def lang(eval_ctx: jinja2.nodes.EvalContext, text: str) -> str:
+@jinja2.pass_context
+def lang(ctx: jinja2.runtime.Context, text: str) -> str:
     """Text from a source, marked lang="ko" in HTML when it is Korean (line breaking, fonts,
     screen readers); unchanged elsewhere."""
-    if not eval_ctx.autoescape:
+    if not ctx.eval_ctx.autoescape:
         return text
-    if has_hangul(text) and detect(text) == KOREAN:
-        return Markup(f'<span lang="ko">{escape(text)}</span>')
-    return escape(text)
+    if not (has_hangul(text) and detect(text) == KOREAN):
+        return escape(text)
+    if ctx.get("medium") == "print":
+        # WeasyPrint (70) does not implement `word-break: keep-all` and would break a Korean
+        # word between any two syllables: on the page the PDF is printed from, each word
+        # is kept whole by `white-space: nowrap` (.ko-word) and lines break at spaces.
+        words = [Markup(f'<span class="ko-word">{escape(w)}</span>') if has_hangul(w) else escape(w) for w in text.split(" ")]
+        return Markup(f'<span lang="ko">{Markup(" ").join(words)}</span>')
+    return Markup(f'<span lang="ko">{escape(text)}</span>')
 
 
 def langattr(text: str) -> str:
