@@ -13,6 +13,7 @@ ENGLISH = "en"
 # Hangul syllables, jamo and compatibility jamo.
 HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
+_LATIN_RE = re.compile(r"[A-Za-z]")
 # A text is Korean from this share of its letters in Hangul: a Korean sentence quoting an
 # English name ("ICBM", "Kim Yo Jong") stays Korean, an English one quoting 북한 stays English.
 KOREAN_SHARE = 0.3
@@ -27,7 +28,7 @@ def detect(text: str) -> str | None:
     """"ko" or "en" by the share of Hangul among the text's letters; None without letters."""
     if not has_hangul(text):
         # The common case, decided without counting: Latin letters are English here.
-        return ENGLISH if any(c.isascii() and c.isalpha() for c in text) else None
+        return ENGLISH if _LATIN_RE.search(text) else None
     hangul = len(HANGUL_RE.findall(text))
     letters = len(_LETTER_RE.findall(text))
     if not letters:

@@ -20,8 +20,12 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import warnings
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
+
+from ..language import has_hangul
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +51,23 @@ def analyser() -> Any:
                 from kiwipiepy import Kiwi
 
                 log.debug("loading the Korean analyser (kiwipiepy)")
-                _kiwi = Kiwi()
+                # One thread (num_workers=0): no pool of its own, so a process that has
+                # loaded it may still fork workers, which share the loaded model.
+                with warnings.catch_warnings():
+                    # Kiwi warns that 0 meant "all cores" before 0.21; one thread is meant.
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    kiwi = Kiwi(num_workers=0)
+                # Its first analysis loads the rest of the model: done here, once.
+                kiwi.tokenize("북한이 미사일을 발사했다.")
+                _kiwi = kiwi
     return _kiwi
+
+
+def prepare(texts: Iterable[str]) -> None:
+    """Load the analyser now when any of `texts` has Hangul: before worker processes are
+    forked, so that they share one loaded model instead of each loading its own."""
+    if any(has_hangul(t) for t in texts):
+        analyser()
 
 
 def sentence_spans(paragraph: str) -> list[tuple[int, int]]:

@@ -75,6 +75,11 @@ def split_all(articles: Sequence[Article], cache: SpanCache | None = None) -> li
     keys = [key(a) for a in articles] if cache is not None else []
     known = cache.load_spans(keys) if cache is not None else {}
     todo = [n for n in range(len(articles)) if cache is None or keys[n] not in known]
+    if len(todo) >= PARALLEL_ARTICLES:
+        # Korean text is split by an analyser that workers had better inherit than each load.
+        from . import korean
+
+        korean.prepare(articles[n].text for n in todo)
     # Splitting is a pure function of each text: many texts are shared out.
     found = forking.map_chunks(_spans_of, [articles[n].text for n in todo], minimum=PARALLEL_ARTICLES)
     new = dict(zip(todo, found, strict=True))

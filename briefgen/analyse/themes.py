@@ -135,6 +135,11 @@ class _Scoring:
         # Titles are scored like passages: a title about the theme is the article's best evidence.
         self.title_ids = [a for a in dict.fromkeys(p.article_id for p in passages) if self.articles.titles.get(a, "").strip()]
         texts = [p.text for p in passages] + [self.articles.titles[a] for a in self.title_ids]
+        if len(texts) >= PARALLEL_PASSAGES:
+            # Workers inherit the Korean analyser loaded here rather than each loading it.
+            from .korean import prepare
+
+            prepare(texts)
         self._pending = forking.Chunks(_term_evidence, texts, self.models, minimum=PARALLEL_PASSAGES)
         # Titles are short and their terms say enough: examples are compared with passages only.
         self._similarity = _example_similarity(texts[: len(passages)], self.models)
