@@ -13,12 +13,11 @@ brief: install
 test: install test-sysdeps
 	$(BIN)/python -m pytest
 
-# Theme accuracy (docs/themes.md): the default themes on their sets, the Red Sea example on its own.
+# Theme accuracy (docs/themes.md): the default themes on their sets, the Korean-language sets
+# apart (their held-out part where it has been added), the Red Sea example on its own.
 eval: install
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/labelled.yaml tests/data/heldout.yaml \
 	  tests/data/realtext/korea-dev.yaml tests/data/realtext/korea-heldout.yaml
-	# Korean passages apart (issue #17): the Korean-language sets, their figures on their own
-	# (the held-out part only where it has been added).
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/realtext/korea-ko-dev.yaml \
 	  $(wildcard tests/data/realtext/korea-ko-heldout.yaml)
 	$(BIN)/briefgen themes test --summary --config docs/examples/red-sea.yaml \
