@@ -54,6 +54,8 @@ def pairs(
     close: Callable[[datetime | None, datetime | None], bool],
 ) -> list[tuple[int, int]]:
     """(i, j) of the stories in different languages that state the same names, numbers and dates."""
+    if len({a.language for a in articles.values()} - {None}) < 2:
+        return []  # a day in one language: nothing to compare
     languages = [language_of(s, articles) for s in stories]
     if len({lang for lang in languages if lang}) < 2:
         return []

@@ -55,11 +55,15 @@ def spans(text: str) -> list[Span]:
 def passages_at(article: Article, where: Sequence[Span]) -> list[Passage]:
     """The passages of one article at the given spans, numbered in reading order; verbatim by construction."""
     paragraphs = article.text.split("\n\n")
+    # Only an article with Hangul can mix languages: the others' passages are in the
+    # article's language, told once (passages are many: a scan each would show in the time).
+    mixed = language.has_hangul(article.text)
+    same = article.language or (None if mixed else language.detect(article.text))
     out = []
     for index, (p, start, end) in enumerate(where):
         text = paragraphs[p][start:end]
         out.append(Passage(id=f"{article.id}-{index + 1}", article_id=article.id, text=text, paragraph=p, index=index,
-                           language=language.of_passage(text, article.language)))
+                           language=language.of_passage(text, article.language) if mixed else same))
     return out
 
 
@@ -79,7 +83,7 @@ def split_all(articles: Sequence[Article], cache: SpanCache | None = None) -> li
         # Korean text is split by an analyser that workers had better inherit than each load.
         from . import korean
 
-        korean.prepare(articles[n].text for n in todo)
+        korean.prepare(articles[n].text for n in todo if articles[n].language != language.ENGLISH)
     # Splitting is a pure function of each text: many texts are shared out.
     found = forking.map_chunks(_spans_of, [articles[n].text for n in todo], minimum=PARALLEL_ARTICLES)
     new = dict(zip(todo, found, strict=True))

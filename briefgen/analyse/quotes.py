@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..language import KOREAN, detect, has_hangul
+from ..language import ENGLISH, KOREAN, detect, has_hangul
 from ..models import Article, Entity, Passage, Quote
 from . import hangul
 from .entities import Mention
@@ -100,7 +100,7 @@ def extract(
         roles = _roles(sorted((p for ps in by_article[article.id].values() for p in ps), key=lambda p: p.index), mentions)
         for number, paragraph in enumerate(paragraphs):
             sentences = _place(paragraph, by_article[article.id].get(number, []), mentions)
-            if has_hangul(paragraph) and detect(paragraph) == KOREAN:
+            if article.language != ENGLISH and has_hangul(paragraph) and detect(paragraph) == KOREAN:
                 # Korean quotes its speakers by its own conventions (see hangul).
                 for quote in _korean(sentences, kept, cited, article.id, roles):
                     _keep(found, quote)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..config import ThemeConfig
-from ..language import has_hangul
+from ..language import KOREAN, has_hangul
 from ..models import Passage, ThemeMatch
 from ..rules import (
     KEEP_PLURAL,
@@ -139,7 +139,7 @@ class _Scoring:
             # Workers inherit the Korean analyser loaded here rather than each loading it.
             from .korean import prepare
 
-            prepare(texts)
+            prepare(p.text for p in passages if p.language == KOREAN)
         self._pending = forking.Chunks(_term_evidence, texts, self.models, minimum=PARALLEL_PASSAGES)
         # Titles are short and their terms say enough: examples are compared with passages only.
         self._similarity = _example_similarity(texts[: len(passages)], self.models)
