@@ -4,6 +4,8 @@ Korean and an English report of one event. The Korean text here is written for t
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,6 +24,7 @@ from briefgen.store import Store
 
 from .conftest import DEFAULT_CONFIG, write
 from .feedserver import FeedServer, Route, rss
+from .mailserver import Inbox, add_email, smtp_server
 
 CONFIG = load_config(DEFAULT_CONFIG)
 
@@ -227,7 +230,11 @@ def mixed(tmp_path: Path):
         ]
         path = tmp_path / "sources.yaml"
         path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-        assert main(["generate", "-c", str(path), "--date", "2024-01-17", "--out", str(tmp_path / "out")]) == 0
+        inbox = Inbox()
+        with smtp_server(inbox) as port:
+            add_email(path, port)
+            assert main(["generate", "-c", str(path), "--date", "2024-01-17", "--out", str(tmp_path / "out"), "--email"]) == 0
+        (tmp_path / "out/2024-01-17/received.eml").write_bytes(inbox.messages[0].data)
         yield tmp_path / "out/2024-01-17"
 
 
@@ -263,6 +270,10 @@ def test_a_mixed_korean_and_english_brief(mixed: Path):
     assert '<span lang="ko">한미 연합 해상훈련 시작</span>' in html
     assert '<span class="src-lang" title="written in Korean">ko</span>' in html
     assert '<q lang="ko">' in html
+    # The email's HTML part declares it too.
+    message = email.message_from_bytes((mixed / "received.eml").read_bytes(), policy=email.policy.default)
+    part = message.get_body(("html",)).get_content()
+    assert 'lang="ko"' in part and "한미 연합 해상훈련 시작</span>" in part
 
 
 def test_the_pdf_keeps_korean_words_whole(mixed: Path):

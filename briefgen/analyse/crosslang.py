@@ -15,10 +15,14 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..config import EntityConfig
 from ..language import KOREAN, has_hangul
 from ..models import Article, Passage, Story
+
+if TYPE_CHECKING:
+    from .entities import Gazetteer
 
 # Gazetteer names two reports must share (North Korea and Russia; Kim Jong-un and KCNA).
 SHARED_NAMES = 2
@@ -90,18 +94,17 @@ def agree(a: Facts, b: Facts) -> bool:
 
 
 def _facts(story: Story, text: str, language: str | None, articles: dict[str, Article],
-           passages: dict[str, list[Passage]], gazetteer: object) -> Facts:
+           passages: dict[str, list[Passage]], gazetteer: Gazetteer) -> Facts:
     from . import hangul
+    from .events import PROFILE_PASSAGES
     from .timeline import _dates, anchor
 
-    names = frozenset(m.name.casefold() for m in gazetteer.find(text) if m.known)  # type: ignore[attr-defined]
+    names = frozenset(m.name.casefold() for m in gazetteer.find(text) if m.known)
     dates: set[str] = set()
     numbers: set[str] = set()
     for article_id in story.article_ids:
         article = articles[article_id]
         where = anchor(article)
-        from .events import PROFILE_PASSAGES
-
         for passage in [article.title, *(p.text for p in passages.get(article_id, [])[:PROFILE_PASSAGES])]:
             spans = []
             if has_hangul(passage):

@@ -72,14 +72,14 @@ class Gazetteer:
         # Hangul aliases take particles (러시아를): found by their own pattern, in Korean text only.
         self.hangul = hangul.gazetteer_regex(list(alias_of))
 
-    def find(self, text: str, hangul: bool = True) -> list[Mention]:
-        """The gazetteer's names in a text; `hangul=False` when it is known to have none."""
+    def find(self, text: str, with_hangul: bool = True) -> list[Mention]:
+        """The gazetteer's names in a text; `with_hangul=False` when it is known to have no Hangul."""
         found: list[Mention] = []
         if self.regex is not None:
             for m in self.regex.finditer(text):
                 name = self._fold[fold(m.group(0))]
                 found.append(Mention(m.start(), m.end(), m.group(0), name, self.kinds[name], known=True))
-        if self.hangul is not None and hangul and has_hangul(text):
+        if self.hangul is not None and with_hangul and has_hangul(text):
             seen = {f.start for f in found}
             for start, end in hangul.aliases_in(text, self.hangul):
                 if start in seen:
@@ -118,7 +118,7 @@ class Recogniser:
         per: list[list[Mention]] = []
         candidates: dict[str, _Candidate] = {}
         for i, passage in enumerate(passages):
-            known = self.gazetteer.find(passage.text, hangul=passage.language != ENGLISH)
+            known = self.gazetteer.find(passage.text, with_hangul=passage.language != ENGLISH)
             per.append(list(known))
             found = self._names(passage.text, known)
             if passage.language == KOREAN:

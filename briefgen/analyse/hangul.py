@@ -20,9 +20,9 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ..language import has_hangul
+from ..models import PartialDate
 
 if TYPE_CHECKING:
-    from ..models import PartialDate
     from .entities import Mention
     from .timeline import Anchor
 
@@ -155,15 +155,13 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 def dates(text: str, where: Anchor) -> list[tuple[int, str, PartialDate | None, PartialDate | None, str, str | None]]:
     """(offset, expression, start, end, status, basis) of each Korean date in `text`."""
-    from ..models import PartialDate
-
     taken: list[tuple[int, int]] = []
     found = []
     for kind_, pattern in DATE_PATTERNS:
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
-            parsed = _parse(kind_, m.groupdict(), where, PartialDate)
+            parsed = _parse(kind_, m.groupdict(), where)
             if parsed is None:
                 continue
             taken.append((m.start(), m.end()))
@@ -171,7 +169,10 @@ def dates(text: str, where: Anchor) -> list[tuple[int, str, PartialDate | None, 
     return sorted(found, key=lambda f: f[0])
 
 
-def _parse(kind_: str, g: dict[str, str | None], where: Anchor, PartialDate):  # type: ignore[no-untyped-def]
+def _parse(
+    kind_: str, g: dict[str, str | None], where: Anchor
+) -> tuple[PartialDate | None, PartialDate | None, str, str | None] | None:
+    """(start, end, status, basis) of one Korean date expression's match, or None when it is no date."""
     if kind_ in ("ymd", "md", "ym"):
         month = int(g["m"] or 0)
         day = int(g["d"]) if g.get("d") else None

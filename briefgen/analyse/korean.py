@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..language import has_hangul
+from ..rules import TOKEN_RE
 
 log = logging.getLogger(__name__)
 
@@ -127,8 +128,6 @@ def morphemes(text: str) -> tuple[tuple[str, str, int, int], ...]:
 def words(text: str) -> list[str]:
     """What themes match in Korean text: content morphemes, lower-cased; a verb or
     adjective stem in its dictionary form (쏘 -> 쏘다), Latin words as `rules.tokens` has them."""
-    from ..rules import TOKEN_RE
-
     out: list[str] = []
     for form, tag, _, _ in morphemes(text):
         base = tag.split("-", 1)[0]  # irregular stems are tagged VV-R, VA-I...
