@@ -13,10 +13,13 @@ brief: install
 test: install test-sysdeps
 	$(BIN)/python -m pytest
 
-# Theme accuracy (docs/themes.md): the default themes on their sets, the Red Sea example on its own.
+# Theme accuracy (docs/themes.md): the default themes on their sets, the Korean-language sets
+# apart (their held-out part where it has been added), the Red Sea example on its own.
 eval: install
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/labelled.yaml tests/data/heldout.yaml \
 	  tests/data/realtext/korea-dev.yaml tests/data/realtext/korea-heldout.yaml tests/data/realtext/korea-heldout2.yaml
+	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/realtext/korea-ko-dev.yaml \
+	  tests/data/realtext/korea-ko-heldout.yaml
 	$(BIN)/briefgen themes test --summary --config docs/examples/red-sea.yaml \
 	  tests/data/realtext/redsea-dev.yaml tests/data/realtext/redsea-heldout.yaml tests/data/realtext/redsea-heldout2.yaml
 

@@ -6,6 +6,7 @@ baseline measured in the same run, medians of RUNS runs, written to benchmarks/r
     fetch        100 feeds behind 200 ms each (ingest + store)        vs  a sequential fetch-then-feedparser loop
     incremental  a second run over unchanged feeds (all 304)          vs  the first run's ingest + store
     growth       analyse() over 10,000 items                          vs  analyse() over 1,000 items
+    korean       split, dedupe, themes, summaries over 10,000 Korean items  vs  feedparser parsing them
 
 Run from the repository root (pysbd ships a top-level package also named `benchmarks`;
 the current directory comes first on sys.path, so this one is found).
@@ -141,6 +142,24 @@ def analysis_figures(runs: int, items: int, feeds: int) -> tuple[Figure, Figure]
     return analysis, growth
 
 
+def korean_figure(runs: int, items: int, feeds: int) -> Figure:
+    """The analysis figure on Korean items (benchmarks/korean.py): every sentence goes
+    through the Korean analyser (kiwipiepy), whose one-off load is reported apart."""
+    figure = Figure("korean", f"passage split + dedupe + theme assignment + summaries, {items:,} Korean items",
+                    "feedparser.parse of the same items (RSS)", target="reported (no target yet)", limit=float("inf"))
+    for n in range(runs):
+        parsed = child("feedparser", items, feeds, 7, "ko")
+        big = child("analysis", items, feeds, 7, "ko")
+        figure.base.append(float(parsed["seconds"]))
+        figure.ours.append(float(big["core"]))
+        print(f"  korean run {n + 1}: {items:,} items {big['core']:.2f} s core, {big['seconds']:.2f} s whole "
+              f"({big['maxrss_mb']} MB, analyser load {big['analyser_load']} s); feedparser {parsed['seconds']:.2f} s", flush=True)
+        print(f"    stages: {big['stages']}", flush=True)
+        figure.extra = {"peak_rss_mb_korean": big["maxrss_mb"], "analyser_load_s": big["analyser_load"],
+                        "passages": big["passages"], "whole_analyse": big["seconds"], "stages_last_run": big["stages"]}
+    return figure
+
+
 def _config(urls: list[str], path: Path) -> Path:
     """A config with one feed source per URL; the themes and entities of the repository's."""
     import yaml
@@ -209,11 +228,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     # Five: on a shared two-core machine one run in three can meet a neighbour's burst.
     parser.add_argument("--runs", type=int, default=5, help="runs per figure; the median counts (default 5)")
-    parser.add_argument("--only", help="comma-separated figures: render,analysis,fetch (fetch includes incremental)")
+    parser.add_argument("--only", help="comma-separated figures: render,analysis,fetch,korean (fetch includes incremental)")
     parser.add_argument("--items", type=int, default=10_000, help="items for analysis (default 10,000)")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"results file (default {RESULTS.relative_to(ROOT)})")
     args = parser.parse_args(argv)
-    chosen = set((args.only or "render,analysis,fetch").split(","))
+    chosen = set((args.only or "render,analysis,fetch,korean").split(","))
     figures: list[Figure] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as tmp:
@@ -228,7 +247,11 @@ def main(argv: list[str] | None = None) -> int:
             print("fetch and incremental", flush=True)
             figures.extend(fetch_figures(args.runs, work, feeds=100, items=2000, latency=0.2,
                                          big_feeds=200, big_items=args.items))
-    order = ["render", "analysis", "fetch", "incremental", "growth"]
+        if "korean" in chosen:
+            print("korean", flush=True)
+            # Once: it has no target yet, and 10,000 Korean items take minutes.
+            figures.append(korean_figure(1, args.items, 200))
+    order = ["render", "analysis", "fetch", "incremental", "growth", "korean"]
     figures.sort(key=lambda f: order.index(f.name))
     print()
     print(table(figures))

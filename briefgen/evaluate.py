@@ -21,6 +21,8 @@ from .analyse import themes as theme_engine
 from .config import Config, ScopeConfig, ThemeConfig, load_config
 from .config.yamlload import safe_load
 from .errors import ConfigError, ExitStatus, LabelsError, UsageError
+from .language import KOREAN
+from .language import detect as detect_language
 from .models import Feedback, Passage, ThemeMatch
 
 
@@ -95,6 +97,8 @@ class Report:
     misses: list[Miss] = field(default_factory=list)
     # Passages labelled with no theme (distractors: they share words with the themes).
     distractors: int = 0
+    # Micro counts per passage language (by script: ko, en), so Korean figures show apart.
+    languages: dict[str, Scores] = field(default_factory=dict)
 
     @property
     def micro(self) -> Scores:
@@ -194,7 +198,7 @@ def score(
     its title, its other passages, the brief's scope), and compare with the labels."""
     passages = [
         Passage(id=f"t{n}", article_id=f"a{item.article}" if item.article is not None else f"p{n}", text=item.text,
-                paragraph=n, index=n)
+                paragraph=n, index=n, language=detect_language(item.text))
         for n, item in enumerate(items)
     ]
     titles = {f"a{item.article}": item.title for item in items if item.article is not None}
@@ -205,18 +209,22 @@ def score(
     # The analyst's verdicts, if given, correct the rules as in a brief (analyse.feedback).
     feedback_mod.apply(passages, themes, feedback, outside=outside)
     counts = {t.key: Scores() for t in themes}
+    languages: dict[str, Scores] = {}
     misses: list[Miss] = []
     for item, passage, all_scores in zip(items, passages, evidence, strict=True):
         got = frozenset(m.theme for m in passage.themes)
         for key in counts:
             truth, claimed = key in item.themes, key in got
-            counts[key] += Scores(int(truth and claimed), int(claimed and not truth), int(truth and not claimed))
+            one = Scores(int(truth and claimed), int(claimed and not truth), int(truth and not claimed))
+            counts[key] += one
+            language = passage.language or "none"
+            languages[language] = languages.get(language, Scores()) + one
         if got != item.themes:
             # The rules' evidence, and for a theme feedback changed, what it did.
             shown = {m.theme: m for m in all_scores} | {m.theme: m for m in (*passage.themes, *passage.overruled)}
             misses.append(Miss(item, got, tuple(shown.values())))
     distractors = sum(1 for item in items if not item.themes)
-    return Report(path, len(items), sum(i.trap for i in items), counts, misses, distractors)
+    return Report(path, len(items), sum(i.trap for i in items), counts, misses, distractors, languages)
 
 
 def evaluate(config_path: str | Path, labelled_path: str | Path) -> Report:
@@ -237,6 +245,9 @@ def format_report(report: Report, verbose: bool = False) -> str:
         f"  {'theme':<{width}} {'precision':>9} {'recall':>7} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4}",
     ]
     rows = [*report.themes.items(), ("micro", report.micro)]
+    if KOREAN in report.languages:
+        # Korean passages are read by other means (morphemes): their figures shown apart.
+        rows += [(f"micro {lang}", s) for lang, s in sorted(report.languages.items())]
     for key, s in rows:
         lines.append(f"  {key:<{width}} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.tp:>4} {s.fp:>4} {s.fn:>4}")
     if verbose and report.misses:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .config import ThemeConfig
-from .rules import _Term, tokens
+from .rules import _Term, term_tokens
 
 # How many terms a line names before "and N more".
 SHOWN = 4
@@ -33,10 +33,10 @@ def lint(theme: ThemeConfig) -> Findings:
     found = Findings()
     parsed = [(_Term.parse(text, weight), text, weight) for text, weight in theme.terms.items()]
     unreadable = [text for term, text, _ in parsed for a in term.alternatives if not a.parts]
-    unreadable += [text for text in [*theme.exclude, *theme.requires] if not tokens(text.replace("|", " "))]
+    unreadable += [text for text in [*theme.exclude, *theme.requires] if not term_tokens(text.replace("|", " "))]
     if unreadable:
-        found.never.append(f"{_names(unreadable)} can never match: theme terms are read as words of a-z and 0-9 "
-                           "(for other scripts, use the scope or examples)")
+        found.never.append(f"{_names(unreadable)} can never match: theme terms are read as words of a-z and 0-9, or "
+                           "Hangul (for other scripts, use the scope or examples)")
     zero = [text for _, text, weight in parsed if weight == 0]
     if zero:
         found.never.append(f"{_names(zero)} weigh 0 and can never matter")

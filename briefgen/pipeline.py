@@ -194,7 +194,8 @@ def stored_articles(config: Config, store: Store, span: Window, until: datetime 
             if source.path is not None and article.path and not config.resolve(article.path).exists():
                 continue
             # The source's window and labels come from the config, never from what was stored.
-            articles.append(replace(article, window=source.window, source_type=source.type, reliability=source.reliability))
+            articles.append(replace(article, window=source.window, source_type=source.type, reliability=source.reliability,
+                                    language=source.language or article.language))
     return articles
 
 

@@ -9,6 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 TOKEN_RE = re.compile(r"[a-z0-9]+")
+# Terms take Hangul words too, so that Korean terms parse (Korean text itself is matched on
+# its morphemes: see analyse/korean.py). A separate pattern: the alternation would cost
+# English text a fifth more time.
+_HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
+_TOKEN_HANGUL_RE = re.compile(r"[a-z0-9]+|[\uac00-\ud7a3]+")
 POSSESSIVE_RE = re.compile(r"'s\b")
 # Plurals that are other words than their singular ('arms' are weapons, an 'arm' is not;
 # 'talks' are negotiations): folding them would turn one noun into another.
@@ -37,6 +42,14 @@ def tokens(text: str) -> list[str]:
     return TOKEN_RE.findall(text)
 
 
+def term_tokens(text: str) -> list[str]:
+    """`tokens` of a term as written in the config: Hangul words too (미사일, 정상 회담)."""
+    if text.isascii() or not _HANGUL_RE.search(text):
+        return tokens(text)
+    text = POSSESSIVE_RE.sub("", text.casefold().replace("\u2019", "'"))
+    return _TOKEN_HANGUL_RE.findall(text)
+
+
 @dataclass(frozen=True)
 class _Pattern:
     """One word or phrase; a trailing * lets its last word match any ending."""
@@ -48,7 +61,7 @@ class _Pattern:
     @classmethod
     def parse(cls, text: str) -> _Pattern:
         prefix = text.rstrip().endswith("*")
-        parts = tuple(tokens(text.rstrip("* ")))
+        parts = tuple(term_tokens(text.rstrip("* ")))
         if not prefix:
             parts = tuple(_stem(p) for p in parts)
         return cls(text.strip(), parts, prefix)

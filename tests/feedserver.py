@@ -213,10 +213,11 @@ def pack(body: bytes, encoding: str) -> bytes:
     return body
 
 
-def rss(items: list[dict[str, str]], title: str = "Fixture feed") -> bytes:
+def rss(items: list[dict[str, str]], title: str = "Fixture feed", encoding: str = "utf-8") -> bytes:
     """An RSS 2.0 document; each item may give guid, title, link, description (HTML), date
-    (RFC 822). Values are put in as they are: escape them in the fixture if need be."""
-    parts = [f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>{title}</title>'
+    (RFC 822). Values are put in as they are: escape them in the fixture if need be.
+    `encoding` is declared and used (a Korean feed in "euc-kr")."""
+    parts = [f'<?xml version="1.0" encoding="{encoding}"?>\n<rss version="2.0"><channel><title>{title}</title>'
              "<link>http://127.0.0.1/</link><description>fixture</description>"]
     for item in items:
         parts.append("<item>")
@@ -227,7 +228,7 @@ def rss(items: list[dict[str, str]], title: str = "Fixture feed") -> bytes:
             parts.append(f"<description><![CDATA[{item['description']}]]></description>")
         parts.append("</item>")
     parts.append("</channel></rss>\n")
-    return "".join(parts).encode("utf-8")
+    return "".join(parts).encode(encoding)
 
 
 def with_doctype(feed: bytes, doctype: str) -> bytes:

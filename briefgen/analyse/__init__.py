@@ -92,7 +92,7 @@ def _analyse(
     lap("passages")
     # The same report in several outlets is one story with all its sources; so is one
     # event told in other words.
-    stories = events.join(stories_mod.cluster(articles), articles, split)
+    stories = events.join(stories_mod.cluster(articles), articles, split, config.entities)
     lap("stories")
     # The same sentence in several articles is one passage citing all of them.
     prints = {p.id: passages_mod.fingerprint(p.text) for p in split}

@@ -15,7 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..config import EntityConfig
+from ..language import ENGLISH, KOREAN, has_hangul
 from ..models import Article, Entity, Passage
+from . import hangul
 from .names import (
     APOS,
     HASHTAG_RE,
@@ -67,13 +69,23 @@ class Gazetteer:
         ]
         self.regex = re.compile(rf"(?<![\w#@])(?:{'|'.join(patterns)})(?!\w)") if patterns else None
         self._fold = {fold(a): n for a, n in alias_of.items()}
+        # Hangul aliases take particles (러시아를): found by their own pattern, in Korean text only.
+        self.hangul = hangul.gazetteer_regex(list(alias_of))
 
-    def find(self, text: str) -> list[Mention]:
+    def find(self, text: str, with_hangul: bool = True) -> list[Mention]:
+        """The gazetteer's names in a text; `with_hangul=False` when it is known to have no Hangul."""
         found: list[Mention] = []
         if self.regex is not None:
             for m in self.regex.finditer(text):
                 name = self._fold[fold(m.group(0))]
                 found.append(Mention(m.start(), m.end(), m.group(0), name, self.kinds[name], known=True))
+        if self.hangul is not None and with_hangul and has_hangul(text):
+            seen = {f.start for f in found}
+            for start, end in hangul.aliases_in(text, self.hangul):
+                if start in seen:
+                    continue
+                name = self.alias_of[text[start:end]]
+                found.append(Mention(start, end, text[start:end], name, self.kinds[name], known=True))
         # Hashtags run a name together: "#KimJongUn", "#NorthKorea".
         for m in HASHTAG_RE.finditer(text):
             name = self.compact.get(m.group(1).casefold())
@@ -106,15 +118,20 @@ class Recogniser:
         per: list[list[Mention]] = []
         candidates: dict[str, _Candidate] = {}
         for i, passage in enumerate(passages):
-            known = self.gazetteer.find(passage.text)
+            known = self.gazetteer.find(passage.text, with_hangul=passage.language != ENGLISH)
             per.append(list(known))
-            for start, end, kind in self._names(passage.text, known):
+            found = self._names(passage.text, known)
+            if passage.language == KOREAN:
+                # Korean names are not capitalised: the analyser's proper nouns stand in.
+                found += hangul.names(passage.text, [(k.start, k.end) for k in known] + [(s, e) for s, e, _ in found])
+            for start, end, kind in found:
                 surface = passage.text[start:end]
                 name = " ".join(surface.split())
                 if name in self.gazetteer.alias_of:
                     continue
                 candidate = candidates.setdefault(fold(name), _Candidate(name, kind))
-                role = role_before(passage.text, start) or role_after(passage.text, end)
+                role = role_before(passage.text, start) or role_after(passage.text, end) or (
+                    hangul.role(passage.text, end) if passage.language == KOREAN else None)
                 mention = Mention(start, end, surface, candidate.name, kind, role)
                 candidate.mentions.append((i, mention))
                 if candidate.kind is None and (role or speaks(passage.text, start, end)):
@@ -137,7 +154,7 @@ class Recogniser:
         for i, passage in enumerate(passages):
             per[i] = [
                 m if m.role or m.kind != "person" else Mention(m.start, m.end, m.surface, m.name, m.kind,
-                                                               role_before(passage.text, m.start) or role_after(passage.text, m.end), m.known)
+                                                               _role(passage, m), m.known)
                 for m in per[i]
             ]
         return per
@@ -207,6 +224,14 @@ class Recogniser:
                 if piece:
                     out.append(piece)
         return out
+
+
+def _role(passage: Passage, m: Mention) -> str | None:
+    """The role the words around a mention give it ("Foreign Minister", 대통령)."""
+    found = role_before(passage.text, m.start) or role_after(passage.text, m.end)
+    if found is None and passage.language == KOREAN:
+        found = hangul.role(passage.text, m.end)
+    return found
 
 
 def _short_names(persons: Iterable[str]) -> dict[str, str]:

@@ -17,7 +17,9 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from ..config import EntityConfig
 from ..models import Article, Passage, Story
+from . import crosslang
 
 # Passages from the top of each article that make its profile: where news writing puts the event.
 PROFILE_PASSAGES = 4
@@ -69,8 +71,11 @@ def names(text: str) -> set[str]:
     return found
 
 
-def join(stories: Sequence[Story], articles: Sequence[Article], passages: Sequence[Passage]) -> list[Story]:
-    """The stories with those that tell the same event in other words merged, in citation order."""
+def join(
+    stories: Sequence[Story], articles: Sequence[Article], passages: Sequence[Passage], entities: Sequence[EntityConfig] = ()
+) -> list[Story]:
+    """The stories with those that tell the same event in other words merged, in citation order;
+    with the gazetteer (`entities`), also those that tell it in another language (crosslang)."""
     if len(stories) < 2:
         return list(stories)
     from .tfidf import WORDS, fit_transform
@@ -116,6 +121,11 @@ def join(stories: Sequence[Story], articles: Sequence[Article], passages: Sequen
             # each-a-little-like-the-next never makes one story of a whole day.
             if a != b and (a == i or similar(a, j)) and (b == j or similar(i, b)):
                 parent[b] = a
+    if entities:
+        for i, j in crosslang.pairs(stories, texts, by_id, of_article, when, entities, _close):
+            a, b = root(i), root(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(stories)):
         groups[root(i)].append(i)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
+from .. import language
 from ..models import Article, Passage
 from .sentences import sentence_spans
 
@@ -17,7 +18,7 @@ WORD_RE = re.compile(r"\w+")
 
 
 # Bump when sentence splitting changes: cached spans of an older splitter are then ignored.
-SPLITTER = "1"
+SPLITTER = "2"
 # (paragraph number, start, end) of each passage in its paragraph.
 Span = tuple[int, int, int]
 
@@ -39,8 +40,14 @@ def spans(text: str) -> list[Span]:
     """Where the passages of a text are: sentences of MIN_WORDS words or more, in reading order."""
     out: list[Span] = []
     for p_index, paragraph in enumerate(text.split("\n\n")):
-        for start, end in sentence_spans(paragraph):
-            if len(WORD_RE.findall(paragraph, start, end)) >= MIN_WORDS:
+        split, least = sentence_spans, MIN_WORDS
+        if language.has_hangul(paragraph) and language.detect(paragraph) == language.KOREAN:
+            # Korean sentences end and quote by Korean rules, and say more in fewer words.
+            from . import korean
+
+            split, least = korean.sentence_spans, korean.MIN_WORDS
+        for start, end in split(paragraph):
+            if len(WORD_RE.findall(paragraph, start, end)) >= least:
                 out.append((p_index, start, end))
     return out
 
@@ -48,10 +55,16 @@ def spans(text: str) -> list[Span]:
 def passages_at(article: Article, where: Sequence[Span]) -> list[Passage]:
     """The passages of one article at the given spans, numbered in reading order; verbatim by construction."""
     paragraphs = article.text.split("\n\n")
-    return [
-        Passage(id=f"{article.id}-{index + 1}", article_id=article.id, text=paragraphs[p][start:end], paragraph=p, index=index)
-        for index, (p, start, end) in enumerate(where)
-    ]
+    # Only an article with Hangul can mix languages: the others' passages are in the
+    # article's language, told once (passages are many: a scan each would show in the time).
+    mixed = language.has_hangul(article.text)
+    same = article.language or (None if mixed else language.detect(article.text))
+    out = []
+    for index, (p, start, end) in enumerate(where):
+        text = paragraphs[p][start:end]
+        out.append(Passage(id=f"{article.id}-{index + 1}", article_id=article.id, text=text, paragraph=p, index=index,
+                           language=language.of_passage(text, article.language) if mixed else same))
+    return out
 
 
 def split(article: Article) -> list[Passage]:
@@ -66,6 +79,11 @@ def split_all(articles: Sequence[Article], cache: SpanCache | None = None) -> li
     keys = [key(a) for a in articles] if cache is not None else []
     known = cache.load_spans(keys) if cache is not None else {}
     todo = [n for n in range(len(articles)) if cache is None or keys[n] not in known]
+    if len(todo) >= PARALLEL_ARTICLES:
+        # Korean text is split by an analyser that workers had better inherit than each load.
+        from . import korean
+
+        korean.prepare(articles[n].text for n in todo if articles[n].language != language.ENGLISH)
     # Splitting is a pure function of each text: many texts are shared out.
     found = forking.map_chunks(_spans_of, [articles[n].text for n in todo], minimum=PARALLEL_ARTICLES)
     new = dict(zip(todo, found, strict=True))

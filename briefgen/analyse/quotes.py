@@ -13,7 +13,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..language import ENGLISH, KOREAN, detect, has_hangul
 from ..models import Article, Entity, Passage, Quote
+from . import hangul
 from .entities import Mention
 from .names import SPEECH_FILLERS, SPEECH_VERBS, fold
 
@@ -98,6 +100,12 @@ def extract(
         roles = _roles(sorted((p for ps in by_article[article.id].values() for p in ps), key=lambda p: p.index), mentions)
         for number, paragraph in enumerate(paragraphs):
             sentences = _place(paragraph, by_article[article.id].get(number, []), mentions)
+            if article.language != ENGLISH and has_hangul(paragraph) and detect(paragraph) == KOREAN:
+                # Korean quotes its speakers by its own conventions (see hangul).
+                for quote in _korean(sentences, kept, cited, article.id, roles):
+                    _keep(found, quote)
+                history, last_speaker = [], None
+                continue
             spans = quotations(paragraph)
             for start, end in spans:
                 text = paragraph[start:end].rstrip(" ,")
@@ -115,21 +123,44 @@ def extract(
                 sources = tuple(dict.fromkeys(a for pid in ids for a in cited.get(pid, (article.id,))))
                 name, kind, attribution = speaker if speaker else (None, None, None)
                 role = roles.get(name) if name else None
-                quote = Quote(text, name, kind, role, attribution, ids, sources)
-                key = fold(text)
-                if key in found:
-                    # The same words in two articles: one quote citing both, attributed if either says.
-                    old = found[key]
-                    merged = tuple(dict.fromkeys(old.source_ids + sources))
-                    found[key] = Quote(old.text, old.speaker or name, old.speaker_kind or kind, old.role or role,
-                                       old.attribution or attribution, old.passage_ids, merged)
-                else:
-                    found[key] = quote
+                _keep(found, Quote(text, name, kind, role, attribution, ids, sources))
                 last_speaker = (name, kind) if name and kind else None
             history = (history + sentences)[-PRONOUN_REACH:]
             if not spans:
                 last_speaker = None if sentences else last_speaker
     return list(found.values())
+
+
+def _keep(found: dict[str, Quote], quote: Quote) -> None:
+    """Add a quote; the same words in two articles are one quote citing both, attributed if either says."""
+    key = fold(quote.text)
+    old = found.get(key)
+    if old is None:
+        found[key] = quote
+        return
+    merged = tuple(dict.fromkeys(old.source_ids + quote.source_ids))
+    found[key] = Quote(old.text, old.speaker or quote.speaker, old.speaker_kind or quote.speaker_kind, old.role or quote.role,
+                       old.attribution or quote.attribution, old.passage_ids, merged)
+
+
+def _korean(
+    sentences: Sequence[_Sentence], kept: dict[str, str | None], cited: dict[str, tuple[str, ...]], article_id: str,
+    roles: dict[str, str],
+) -> list[Quote]:
+    """The quotes of a Korean paragraph, each with the speaker its sentence names."""
+    out = []
+    for sentence in sentences:
+        text = sentence.passage.text
+        for start, end, words, attribution in hangul.quotations(text):
+            pid = kept.get(sentence.passage.id, sentence.passage.id)
+            if not pid:
+                continue
+            who = hangul.speaker(text, start, end, attribution, sentence.mentions)
+            name = who.name if who else None
+            kind = (who.kind or "other") if who else None
+            role = (who.role or roles.get(who.name)) if who else None
+            out.append(Quote(words, name, kind, role, attribution, (pid,), cited.get(pid, (article_id,))))
+    return out
 
 
 def _roles(passages: Sequence[Passage], mentions: dict[str, list[Mention]]) -> dict[str, str]:

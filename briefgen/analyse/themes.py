@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..config import ThemeConfig
+from ..language import KOREAN, has_hangul
 from ..models import Passage, ThemeMatch
 from ..rules import (
     KEEP_PLURAL,
@@ -139,6 +140,11 @@ class _Scoring:
         # Titles are scored like passages: a title about the theme is the article's best evidence.
         self.title_ids = [a for a in dict.fromkeys(p.article_id for p in passages) if self.articles.titles.get(a, "").strip()]
         texts = [p.text for p in passages] + [self.articles.titles[a] for a in self.title_ids]
+        if len(texts) >= PARALLEL_PASSAGES:
+            # Workers inherit the Korean analyser loaded here rather than each loading it.
+            from .korean import prepare
+
+            prepare(p.text for p in passages if p.language == KOREAN)
         self._pending = forking.Chunks(_term_evidence, texts, self.models, minimum=PARALLEL_PASSAGES)
         # Titles are short and their terms say enough: examples are compared with passages only.
         self._similarity = _example_similarity(texts[: len(passages)], self.models)
@@ -197,12 +203,19 @@ class _Scoring:
         return rows
 
 
+def korean_words(text: str) -> list[str]:
+    """Korean text's words as themes match them: its morphemes (loads the analyser)."""
+    from .korean import words
+
+    return words(text)
+
+
 def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel]) -> list[list[tuple[float, list[str], bool, tuple[int, ...]]]]:
     """Per text and theme: the terms' score, the terms matched and whether a veto fired."""
     index = _TermIndex(models)
     out = []
     for text in texts:
-        raw = tokens(text)
+        raw = korean_words(text) if has_hangul(text) else tokens(text)
         stemmed = [index.stem(t) for t in raw]
         candidates = index.candidates(raw)
         positions: dict[str, list[int]] = {}

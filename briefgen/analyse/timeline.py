@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..language import KOREAN
 from ..models import Article, EmbeddedPost, PartialDate, Passage, TimelineEvent
+from . import hangul
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -223,6 +225,9 @@ def extract(
         for expression, start, end, status, basis in _dates(passage.text, where):
             at = passage.text.find(expression)
             found.append((at, expression, start, end, status, basis))
+        if passage.language == KOREAN:
+            # 2024년 1월 16일, 지난 16일, 이날: Korean dates, resolved against the same anchor.
+            found.extend(hangul.dates(passage.text, where))
         for post in article.embeds:
             # The post's own date, from the signature line ingest took out of the text.
             if passage.text in post.text:

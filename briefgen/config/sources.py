@@ -39,6 +39,10 @@ class SourceConfig(Model):
         None,
         description="Source reliability as analysts grade it: A (reliable) to E (unreliable), F (cannot be judged).",
     )
+    language: Literal["en", "ko"] | None = Field(
+        None,
+        description="The language its articles are written in ('en', 'ko'); unset, each article's is told by its script.",
+    )
 
     @field_validator("window")
     @classmethod

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..config import Config, SourceConfig
-from ..models import IngestResult, SourceHealth, SourceNote
+from ..language import detect as detect_language
+from ..models import Article, IngestResult, SourceHealth, SourceNote
 from .files import read_sources
 
 if TYPE_CHECKING:
@@ -88,12 +89,20 @@ def ingest(config: Config, context: IngestContext | None = None, sources: Sequen
                 else:
                     result.notes.append(SourceNote(source.name, target, f"failed: {exc}"))
             continue
+        declared = {s.name: s.language for s in members}
         for article in part.articles:
             # The same file reached through two overlapping globs is one article.
             if article.id not in seen:
                 seen.add(article.id)
-                result.articles.append(article)
+                result.articles.append(_with_language(article, declared.get(article.origin or article.source)))
         result.notes.extend(part.notes)
         result.health.extend(part.health)
         result.feeds.extend(part.feeds)
     return result
+
+
+def _with_language(article: Article, declared: str | None) -> Article:
+    """The article with its language: the source's declared one, else its script's."""
+    if article.language is not None and declared is None:
+        return article
+    return replace(article, language=declared or detect_language(f"{article.title}\n{article.text}"))

@@ -54,6 +54,9 @@ class Article:
     # file does not date its story, so the timeline never anchors on it; the sources list
     # shows it, marked as such.
     modified: datetime | None = None
+    # ISO 639-1 code: the source's declared `language`, else told by the text's script
+    # (briefgen.language); None when nothing tells.
+    language: str | None = None
 
     @property
     def date(self) -> datetime | None:
@@ -83,6 +86,8 @@ class Passage:
     # Themes argued for and then refused, with the evidence: one the rules gave that the
     # analyst's feedback took away, or one feedback asked for that an `exclude` vetoed.
     overruled: list[ThemeMatch] = field(default_factory=list)
+    # Its own script's language, else its article's: articles may mix languages.
+    language: str | None = None
 
     def match(self, theme: str) -> ThemeMatch | None:
         return next((m for m in self.themes if m.theme == theme), None)

@@ -28,8 +28,9 @@ Template context (the same for HTML and Markdown):
 - `sources`: one entry per article in citation order, each with `number` (its [n]),
   `article`, `url` (the article URL only when it is http(s), else None), `location`
   (the URL or path as plain text, or None), `date_text` (see `dates.article_date`),
-  `dated` (True when the article has a publication date) and `label` (the source's type
-  and reliability, "wire · B", or None when the config gives neither).
+  `dated` (True when the article has a publication date), `label` (the source's type
+  and reliability, "wire · B", or None when the config gives neither), `language` (its
+  ISO 639-1 code when not English, shown as a tag: "ko"; else None) and `language_name`.
 - `quotes`: `brief.quotes`, each a `models.Quote` (`text` verbatim without its quotation
   marks, `speaker` or None, `role` or None, `attribution`, `source_ids`).
 - `timeline`: `brief.timeline`, each a `models.TimelineEvent` (`start`, `end`, `status`:
@@ -67,6 +68,8 @@ Filters:
 - `http_url`: a URL if it is http(s), else None (only such URLs may go in an href).
 - `score`: a theme score with one decimal.
 - `contents`: rendered HTML -> its sections (`id`, `title`) for a table of contents.
+- `lang`: source text -> itself, in HTML wrapped in `<span lang="ko">` when it is Korean
+  (`langattr`: the attribute alone, ` lang="ko"`, for an element's own tag).
 - `md` (Markdown only): text escaped so it cannot break the Markdown structure.
 """
 
@@ -86,11 +89,13 @@ from markupsafe import Markup, escape
 from .. import history
 from ..config import Config
 from ..errors import RenderError
+from ..language import ENGLISH
 from ..models import Article, Brief, ThemeCount
 from . import charts, storyview, toc
 from .dates import article_date, eventdate
 from .dates import local as _local
 from .dates import short as _short
+from .langtag import LANGUAGE_NAMES, lang, langattr
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +153,8 @@ def environment(config: Config) -> jinja2.Environment:
         contents=toc.contents,
         storymeta=storyview.storymeta,
         words=storyview.words,
+        lang=lang,
+        langattr=langattr,
     )
     return env
 
@@ -191,6 +198,9 @@ def context(brief: Brief, config: Config, medium: str = "screen") -> dict[str, A
                 "date_text": article_date(a, brief.timezone),
                 "dated": a.published is not None,
                 "label": source_label(a),
+                # Tagged when not in the brief's own language (English).
+                "language": a.language if a.language not in (None, ENGLISH) else None,
+                "language_name": LANGUAGE_NAMES.get(a.language or "", a.language),
             }
             for n, a in enumerate(brief.articles, start=1)
         ],

@@ -37,6 +37,7 @@ def _passage(passage: Passage, theme: str | None, brief: Brief) -> dict[str, Any
         "matched": list(match.matched) if match else [],
         "themes": [m.theme for m in passage.themes],
         "paragraph": passage.paragraph,
+        "language": passage.language,
         "reported_by": brief.reported_by(passage.article_id),
         "overruled": [{"theme": m.theme, "score": m.score, "matched": list(m.matched)} for m in passage.overruled],
     }
@@ -101,6 +102,7 @@ def to_dict(brief: Brief) -> dict[str, Any]:
                 "also_in": list(a.also_in),
                 "type": a.source_type,
                 "reliability": a.reliability,
+                "language": a.language,
             }
             for n, a in enumerate(brief.articles, start=1)
         ],

@@ -59,9 +59,10 @@ class ArticleStore(Database):
                 article_id = f"{article.id}-{digest[:6]}"
             db.execute(
                 "INSERT INTO articles (source, guid, url, canonical_url, title, author, path, published, text,"
-                " content_hash, embeds, id, origin, first_seen, date_basis, modified)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*values, article_id, origin, to_stamp(article.first_seen or now), article.date_basis, modified),
+                " content_hash, embeds, id, origin, first_seen, date_basis, modified, language)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, article_id, origin, to_stamp(article.first_seen or now), article.date_basis, modified,
+                 article.language),
             )
         elif row["origin"] == origin:
             # Only the source that published an item may edit it; another feed carrying
@@ -85,6 +86,9 @@ class ArticleStore(Database):
                     "UPDATE articles SET published = coalesce(?, published), date_basis = ?, modified = ? WHERE id = ?",
                     (to_stamp(article.published), *dates, article_id),
                 )
+            if article.language is not None and row["language"] != article.language:
+                # A row stored before the language column, or a source newly declaring one.
+                db.execute("UPDATE articles SET language = ? WHERE id = ?", (article.language, article_id))
         else:
             article_id = row["id"]
         db.execute(
@@ -140,6 +144,7 @@ class ArticleStore(Database):
                 embeds=_embeds(row["embeds"]),
                 date_basis=row["date_basis"],
                 modified=from_stamp(row["modified"], tz),
+                language=row["language"],
             )
             for row in rows
         ]

@@ -193,6 +193,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE UNIQUE INDEX feedback_sentence ON feedback(theme, fingerprint);
     """,
+    # korean: each article's language (ISO 639-1: the source's declared one, else told by
+    # its script), NULL for articles stored before it and texts with no letters.
+    """
+    ALTER TABLE articles ADD COLUMN language TEXT;
+    """,
 ]
 
 

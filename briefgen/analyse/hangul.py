@@ -1,0 +1,229 @@
+"""Korean reporting by its conventions: names with their particles, quotations with their
+speakers, and dates, read from the text without translation.
+
+- Names: a gazetteer alias written in Hangul is found with a particle attached (러시아를,
+  김정은은); a proper noun the analyser tags (NNP) is a name even when no alias lists it,
+  a person when a title follows it (푸틴 대통령), an organisation by its last syllables.
+- Quotations: “...”, "...", 「...」 and 『...』 followed by a quoting ending (-라고, -고) and
+  a verb of speech (말했다, 밝혔다...). The speaker is the name between the quotation and
+  the verb ("...”라고 김 위원장이 말했다"), else the subject before the quotation
+  ("합참은 “...”고 밝혔다"); nothing is guessed beyond the sentence.
+- Dates: 2024년 1월 16일 (explicit), 1월 16일 (year from the article's date), 16일 and
+  지난 16일 (the latest 16th up to the article's date: Korean news names the day of the
+  month alone), 이날 and 오늘 (the article's date), 어제 (the day before)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from ..language import has_hangul
+from ..models import PartialDate
+
+if TYPE_CHECKING:
+    from .entities import Mention
+    from .timeline import Anchor
+
+HANGUL = "\uac00-\ud7a3"
+# Titles after a name make it a person's (푸틴 대통령, 김여정 부부장).
+PERSON_TITLES = (
+    "대통령", "위원장", "국무위원장", "총비서", "부부장", "장관", "차관", "총리", "외무상", "외상", "대변인", "대사",
+    "의원", "대표", "국방상", "사령관", "의장", "주석", "씨", "부위원장", "총장", "특사", "비서", "본부장",
+)
+ORG_ENDINGS = ("부", "청", "처", "원", "회", "당", "군", "통신", "신문", "방송", "본부", "사령부", "위원회", "연합", "기구", "대학", "은행")
+SPEECH_VERBS = (
+    "말했", "밝혔", "강조했", "전했", "주장했", "덧붙였", "보도했", "지적했", "설명했", "발표했", "경고했", "비난했",
+    "말한", "밝힌", "언급했", "촉구했", "평가했", "규탄했", "선언했", "보고했",
+)
+_QUOTE_PAIRS = {"\u201c": "\u201d", '"': '"', "\u300c": "\u300d", "\u300e": "\u300f"}
+_QUOTE_RE = re.compile("\u201c[^\u201d]+\u201d|\"[^\"]+\"|\u300c[^\u300d]+\u300d|\u300e[^\u300f]+\u300f")
+# The quoting ending right after the closing mark: "...다"라고, "...다"고, "...다"며.
+_QUOTING_RE = re.compile(rf"^(?:이?라고|고|며|면서|이라며|라며)(?![{HANGUL}])")
+_VERB_RE = re.compile("(?:" + "|".join(SPEECH_VERBS) + ")")
+# A quotation of fewer words is a term in quotation marks ("핵 무력"), not a statement.
+MIN_QUOTE_WORDS = 3
+
+
+def gazetteer_regex(aliases: Sequence[str]) -> re.Pattern[str] | None:
+    """Hangul aliases, longest first, found at the start of a word whatever particle follows."""
+    hangul = sorted((a for a in aliases if has_hangul(a)), key=lambda a: (-len(a), a))
+    if not hangul:
+        return None
+    return re.compile(rf"(?<![{HANGUL}\w])(?:{'|'.join(re.escape(a) for a in hangul)})")
+
+
+def aliases_in(text: str, regex: re.Pattern[str]) -> list[tuple[int, int]]:
+    """(start, end) of each alias the regex finds that is whole morphemes: 러시아 in 러시아를
+    (러시아 + 를), not 한국 in 한국은행 (the Bank of Korea, one proper noun)."""
+    from .korean import morphemes
+
+    hits = list(regex.finditer(text))
+    if not hits:
+        return []
+    parts = morphemes(text)
+    starts = {p[2] for p in parts}
+    ends = {p[3] for p in parts}
+    return [(m.start(), m.end()) for m in hits if m.start() in starts and m.end() in ends]
+
+
+def names(text: str, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str | None]]:
+    """(start, end, kind or None) of the proper nouns the analyser finds, outside `taken` spans."""
+    from .korean import proper_nouns
+
+    out: list[tuple[int, int, str | None]] = []
+    for start, end in proper_nouns(text):
+        if any(s < end and start < e for s, e in taken) or end - start < 2:
+            continue
+        out.append((start, end, kind(text, start, end)))
+    return out
+
+
+def kind(text: str, start: int, end: int) -> str | None:
+    """A Korean name's kind from the words after it (a title) or its last syllables."""
+    if role(text, end) is not None:
+        return "person"
+    if text[start:end].endswith(ORG_ENDINGS):
+        return "organisation"
+    return None
+
+
+_TITLE_RE = re.compile(
+    rf"\s?(?P<role>(?:[{HANGUL}]+\s)?(?:" + "|".join(sorted(PERSON_TITLES, key=len, reverse=True)) + rf"))(?=[^{HANGUL}]|은|는|이|가|을|를|의|에|과|와|도|$)"
+)
+
+
+def role(text: str, end: int) -> str | None:
+    """The title right after a name, with the word before it (신원식 국방부 장관 -> 국방부 장관)."""
+    m = _TITLE_RE.match(text, end)
+    return m.group("role") if m else None
+
+
+def quotations(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, words inside, attribution) of each quotation reported with a verb of speech."""
+    out = []
+    for m in _QUOTE_RE.finditer(text):
+        inside = m.group(0)[1:-1].strip()
+        if len(inside.split()) < MIN_QUOTE_WORDS:
+            continue
+        rest = text[m.end():]
+        quoting = _QUOTING_RE.match(rest)
+        if not quoting:
+            continue
+        verb = _VERB_RE.search(rest, quoting.end())
+        # The verb must close the same clause: no other sentence end between.
+        if verb is None or re.search(r"[.?!]", rest[: verb.start()]):
+            continue
+        attribution = rest[: verb.end() + 1].strip()
+        out.append((m.start(), m.end(), inside, attribution))
+    return out
+
+
+def speaker(text: str, start: int, end: int, attribution: str, mentions: Sequence[Mention]) -> Mention | None:
+    """Who said the quotation at [start, end): a name between it and its verb, else the
+    sentence's subject before it (a name with a subject or topic particle)."""
+    stop = end + len(attribution) + 2
+    between = [m for m in mentions if end <= m.start < stop and m.kind in ("person", "organisation", "country", None)]
+    if between:
+        return between[0]
+    before = [m for m in mentions if m.end <= start and _SUBJECT_RE.match(text, m.end, start)]
+    return before[-1] if before else None
+
+
+# A subject or topic particle on the name, or on one of the two words after it (a title:
+# 신원식 국방부 장관은).
+_SUBJECT_RE = re.compile(rf"(?:\s+[{HANGUL}]+?){{0,2}}?(?:은|는|이|가|측은|측이)(?=\s)")
+
+
+# -- dates -------------------------------------------------------------------------
+
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])"
+_MONTH = r"(?:1[0-2]|0?[1-9])"
+# A day count is not a date: 11일간, 3일째, 7일 동안.
+_NOT_DURATION = r"(?!\s*(?:간|째|동안|만에|이내|전|후|마다))"
+DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("ymd", re.compile(rf"(?<!\d)(?P<y>(?:19|20)\d\d)년\s*(?P<m>{_MONTH})월\s*(?P<d>{_DAY})일{_NOT_DURATION}")),
+    ("md", re.compile(rf"(?<!\d)(?P<m>{_MONTH})월\s*(?P<d>{_DAY})일{_NOT_DURATION}")),
+    ("ym", re.compile(rf"(?<!\d)(?P<y>(?:19|20)\d\d)년\s*(?P<m>{_MONTH})월")),
+    ("d", re.compile(rf"(?:(?P<rel>지난|오는)\s*)?(?<![\d월])(?P<d>{_DAY})일{_NOT_DURATION}(?![{HANGUL}])|"
+                     rf"(?:(?P<rel2>지난|오는)\s*)?(?<![\d월])(?P<d2>{_DAY})일(?=[은는이에도부까]|\s*(?:오전|오후|새벽|밤|낮|저녁))")),
+    ("today", re.compile(rf"(?<![{HANGUL}])(?:이날|오늘(?!날))")),
+    ("yesterday", re.compile(rf"(?<![{HANGUL}])어제")),
+]
+
+
+def dates(text: str, where: Anchor) -> list[tuple[int, str, PartialDate | None, PartialDate | None, str, str | None]]:
+    """(offset, expression, start, end, status, basis) of each Korean date in `text`."""
+    taken: list[tuple[int, int]] = []
+    found = []
+    for kind_, pattern in DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            parsed = _parse(kind_, m.groupdict(), where)
+            if parsed is None:
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), m.group(0).strip(), *parsed))
+    return sorted(found, key=lambda f: f[0])
+
+
+def _parse(
+    kind_: str, g: dict[str, str | None], where: Anchor
+) -> tuple[PartialDate | None, PartialDate | None, str, str | None] | None:
+    """(start, end, status, basis) of one Korean date expression's match, or None when it is no date."""
+    if kind_ in ("ymd", "md", "ym"):
+        month = int(g["m"] or 0)
+        day = int(g["d"]) if g.get("d") else None
+        year = int(g["y"]) if g.get("y") else None
+        try:
+            date(year or 2000, month, day or 1)
+        except ValueError:
+            return None
+        if year is not None:
+            return PartialDate(year, month, day), None, "explicit", None
+        if where.day is None:
+            return PartialDate(None, month, day), None, "year-unknown", "the article gives no year"
+        candidates = [y for y in (where.day.year - 1, where.day.year, where.day.year + 1) if _valid(y, month, day or 1)]
+        year = min(candidates, key=lambda y: abs((date(y, month, day or 1) - where.day).days))
+        return PartialDate(year, month, day), None, "inferred", f"year from {where.basis}"
+    if where.day is None or not where.published:
+        return None, None, "unresolved", "the article's date is not known"
+    today = where.day
+    if kind_ == "today":
+        return PartialDate(today.year, today.month, today.day), None, "inferred", where.basis
+    if kind_ == "yesterday":
+        day = today - timedelta(days=1)
+        return PartialDate(day.year, day.month, day.day), None, "inferred", f"the day before {where.basis}"
+    number = int(g.get("d") or g.get("d2") or 0)
+    ahead = (g.get("rel") or g.get("rel2")) == "오는"
+    found = _nearest_day(today, number, ahead)
+    if found is None:
+        return None
+    which = "the next" if ahead else "the latest"
+    return PartialDate(found.year, found.month, found.day), None, "inferred", f"{which} day {number} from {where.basis}"
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _nearest_day(today: date, number: int, ahead: bool) -> date | None:
+    """The latest day `number` of a month up to `today` (or the next one from it)."""
+    year, month = today.year, today.month
+    for _ in range(3):
+        if _valid(year, month, number):
+            candidate = date(year, month, number)
+            if (candidate >= today) if ahead else (candidate <= today):
+                return candidate
+        month += 1 if ahead else -1
+        if month == 0:
+            year, month = year - 1, 12
+        elif month == 13:
+            year, month = year + 1, 1
+    return None

@@ -1,0 +1,300 @@
+"""Korean-language sources (#17): language by script, Korean sentences, themes on morphemes,
+Hangul names merged with their English forms, Korean quotes and dates, and one story from a
+Korean and an English report of one event. The Korean text here is written for the tests."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from briefgen import language
+from briefgen.analyse import entities, korean, quotes, timeline
+from briefgen.analyse import passages as passages_mod
+from briefgen.analyse.themes import assign
+from briefgen.cli import main
+from briefgen.config import load_config
+from briefgen.models import Article, Passage
+from briefgen.store import Store
+
+from .conftest import DEFAULT_CONFIG, write
+from .feedserver import FeedServer, Route, rss
+from .mailserver import Inbox, add_email, smtp_server
+
+CONFIG = load_config(DEFAULT_CONFIG)
+
+
+def korean_article(text: str, published: datetime | None = datetime(2024, 1, 16, 3, tzinfo=UTC), n: int = 1) -> Article:
+    return Article(id=f"k{n}", source="연합뉴스", title="", text=text, published=published, language="ko")
+
+
+def passage(text: str, n: int = 0) -> Passage:
+    return Passage(id=f"p{n}", article_id=f"a{n}", text=text, paragraph=0, index=0, language=language.detect(text))
+
+
+# -- language -----------------------------------------------------------------------
+
+
+def test_language_is_told_by_script():
+    assert language.detect("북한이 탄도미사일을 발사했다.") == "ko"
+    # A Korean sentence quoting English names stays Korean; an English one quoting Hangul stays English.
+    assert language.detect("북한은 ICBM 'Hwasong-18'을 발사했다고 KCNA가 보도했다.") == "ko"
+    assert language.detect("The North calls the launch 발사 in its own media reports.") == "en"
+    assert language.detect("1,000 — 2024") is None
+    # A passage is its own script's language, else its article's.
+    assert language.of_passage("North Korea fired a missile.", "ko") == "en"
+    assert language.of_passage("(1) 2024.", "ko") == "ko"
+
+
+def test_the_store_keeps_each_articles_language(tmp_path: Path):
+    now = datetime(2024, 1, 17, 1, tzinfo=UTC)
+    article = korean_article("북한이 미사일을 쐈다고 합참이 밝혔다.")
+    with Store(tmp_path / "s.sqlite3") as store:
+        store.save_articles([Article(**{**article.__dict__, "origin": "연합뉴스", "guid": "g1"})], now)
+        (loaded,) = store.load_articles("연합뉴스", None, now, UTC)
+    assert loaded.language == "ko"
+
+
+# -- sentences ------------------------------------------------------------------------
+
+
+def test_korean_sentences_end_by_korean_rules_and_keep_quotations_whole():
+    paragraph = (
+        "신원식 국방부 장관은 이날 \"북한의 도발에 단호하게 대응하겠다. 우리 군은 준비돼 있다\"고 강조했다. "
+        "「우리는 적의 어떤 도발도 용납하지 않을 것」이라고 김정은 국무위원장이 말했다. 한미 연합훈련은 다음 주까지 이어진다."
+    )
+    sentences = [paragraph[s:e] for s, e in korean.sentence_spans(paragraph)]
+    assert sentences == [
+        "신원식 국방부 장관은 이날 \"북한의 도발에 단호하게 대응하겠다. 우리 군은 준비돼 있다\"고 강조했다.",
+        "「우리는 적의 어떤 도발도 용납하지 않을 것」이라고 김정은 국무위원장이 말했다.",
+        "한미 연합훈련은 다음 주까지 이어진다.",
+    ]
+    # The article's passages: Korean paragraphs by Korean rules, English ones as before.
+    article = korean_article(paragraph + "\n\nThe U.S. Forces Korea said the drills were defensive. They end on Friday.")
+    found = passages_mod.split(article)
+    assert [p.language for p in found] == ["ko", "ko", "ko", "en", "en"]
+    assert found[3].text == "The U.S. Forces Korea said the drills were defensive."
+
+
+# -- themes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("북한이 16일 동해상으로 탄도미사일을 발사했다고 합동참모본부가 밝혔다.", "missiles"),
+        ("합참은 북한이 오전 평양 일대에서 미사일 1발을 쐈다고 말했다.", "missiles"),
+        ("한미 연합훈련이 이날 시작돼 11일간 이어진다.", "drills"),
+        ("한국과 미국 해군은 동해에서 항공모함이 참가한 연합 해상훈련을 벌였다.", "drills"),
+        ("김정은 국무위원장은 러시아를 방문해 푸틴 대통령과 정상회담을 했다.", "russia"),
+        ("북한이 러시아에 포탄을 공급하고 있다고 국가정보원이 밝혔다.", "russia"),
+    ],
+)
+def test_korean_passages_reach_their_theme_through_their_morphemes(text: str, theme: str):
+    (found,) = [passage(text)]
+    assign([found], CONFIG.themes)
+    assert [m.theme for m in found.themes] == [theme], found.themes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "러시아 발레단이 서울에서 공연을 열었다.",  # Russia in the arts
+        "학교에서 지진 대피 훈련이 실시됐다.",  # a civil drill
+        "북한과 중국이 무역 협력을 강화하기로 합의했다.",  # cooperation without Russia named
+        "석유 시추 장비를 실은 선박이 동해로 출항했다.",  # drilling for oil
+    ],
+)
+def test_korean_passages_off_the_themes_stay_off(text: str):
+    found = passage(text)
+    assign([found], CONFIG.themes)
+    assert found.themes == []
+
+
+def test_english_text_never_reaches_the_korean_analyser():
+    words = korean.morphemes.cache_info().currsize
+    found = passage("North Korea fired a ballistic missile into the sea, the South's military said.")
+    assign([found], CONFIG.themes)
+    assert [m.theme for m in found.themes] == ["missiles"]
+    assert korean.morphemes.cache_info().currsize == words
+
+
+# -- names, quotes, dates ------------------------------------------------------------
+
+
+TEXT = (
+    "합동참모본부는 북한이 16일 오전 동해상으로 탄도미사일 2발을 발사했다고 밝혔다. "
+    "합참은 “북한의 명백한 도발 행위를 강력히 규탄한다”고 말했다.\n\n"
+    "신원식 국방부 장관은 이날 국회에서 \"북한의 도발에 단호하고 압도적으로 대응하겠다\"고 강조했다. "
+    "「우리는 적의 어떤 도발도 용납하지 않을 것」이라고 김정은 국무위원장이 말했다고 조선중앙통신이 보도했다.\n\n"
+    "한국은행은 이번 발사가 금융시장에 미칠 영향을 점검했다. 북한은 지난 14일에도 미사일을 쐈고, 2023년 12월 18일에는 대륙간탄도미사일을 발사했다."
+)
+
+
+@pytest.fixture(scope="module")
+def analysed():
+    article = korean_article(TEXT)
+    found = passages_mod.split(article)
+    mentions = entities.recognise([article], found, CONFIG.entities)
+    return article, found, mentions
+
+
+def test_hangul_names_are_merged_with_their_english_forms(analysed):
+    _, found, mentions = analysed
+    kept = {p.id: p.id for p in found}
+    by_name = {e.name: e for e in entities.collect(mentions, kept, {p.id: p for p in found}, {})}
+    assert set(by_name["Kim Jong-un"].aliases) == {"김정은"} and by_name["Kim Jong-un"].kind == "person"
+    assert by_name["Kim Jong-un"].roles == ("국무위원장",)
+    assert by_name["Joint Chiefs of Staff"].aliases == ("합동참모본부", "합참")
+    assert by_name["KCNA"].aliases == ("조선중앙통신",)
+    # A name the gazetteer does not know, from the analyser's proper-noun tag and its title.
+    assert by_name["신원식"].kind == "person" and by_name["신원식"].roles == ("국방부 장관",)
+    # 한국 inside 한국은행 (the Bank of Korea) is not South Korea.
+    assert "South Korea" not in by_name and "한국은행" in by_name
+
+
+def test_korean_quotes_are_found_with_their_speakers(analysed):
+    article, found, mentions = analysed
+    said = {q.text: q for q in quotes.extract([article], found, mentions, {p.id: p.id for p in found}, {})}
+    assert said["북한의 명백한 도발 행위를 강력히 규탄한다"].speaker == "Joint Chiefs of Staff"
+    assert said["북한의 도발에 단호하고 압도적으로 대응하겠다"].speaker == "신원식"
+    kim = said["우리는 적의 어떤 도발도 용납하지 않을 것"]
+    assert (kim.speaker, kim.role, kim.attribution) == ("Kim Jong-un", "국무위원장", "이라고 김정은 국무위원장이 말했다")
+
+
+def test_korean_dates_resolve_against_the_articles_date(analysed):
+    article, found, _ = analysed
+    events = {(e.expression, e.start.iso() if e.start else None, e.status) for e in timeline.extract([article], found, {}, 20)}
+    assert events >= {
+        ("16일", "2024-01-16", "inferred"),  # the day of the month: the latest 16th
+        ("이날", "2024-01-16", "inferred"),  # "this day": the article's own
+        ("지난 14일", "2024-01-14", "inferred"),
+        ("2023년 12월 18일", "2023-12-18", "explicit"),
+    }
+
+
+def test_a_day_of_the_month_reaches_back_into_the_previous_month():
+    article = korean_article("북한은 지난 28일 순항미사일 여러 발을 서해상으로 발사했다고 합참이 밝혔다.")
+    (event,) = timeline.extract([article], passages_mod.split(article), {}, 5)
+    assert (event.start.iso(), event.basis) == ("2023-12-28", "the latest day 28 from the article's date, 2024-01-16")
+    assert date(2024, 1, 16) == article.published.date()
+
+
+# -- a mixed brief, end to end ----------------------------------------------------------
+
+
+MISSILE_KO = ("합동참모본부는 북한이 17일 오전 평양 일대에서 동해상으로 탄도미사일 2발을 발사했다고 밝혔다. "
+              "미사일은 약 1,000㎞를 비행한 뒤 동해상에 떨어졌다.")
+MISSILE_EN = ("North Korea fired two ballistic missiles into the East Sea on Wednesday, South Korea's Joint Chiefs of Staff said. "
+              "The missiles flew about 1,000 kilometres before falling into the sea.")
+DRILLS_KO = ("한국과 미국 해군은 이날 동해 공해상에서 미국 해군의 핵추진 항공모함과 이지스 구축함, 잠수함과 해상초계기 등 "
+             "수십 척의 함정과 항공기가 참가한 대규모 연합 해상훈련을 시작했으며 훈련은 북한의 잇따른 탄도미사일 도발에 대응해 "
+             "연합 방위태세를 점검하고 대잠수함전과 방공전 능력을 높이기 위한 것이라고 해군이 밝혔다.")
+QUOTE_KO = ("「우리는 적의 어떤 도발도 용납하지 않을 것」이라고 김정은 국무위원장이 말했다고 조선중앙통신이 보도했다. "
+            "북한은 지난 14일에도 미사일을 쐈다.")
+RUSSIA_KO = ("김정은 국무위원장은 러시아를 방문해 블라디미르 푸틴 대통령과 정상회담을 했다. "
+             "두 정상은 군사 협력을 강화하기로 합의했다고 조선중앙통신이 전했다.")
+
+
+def item(guid: str, title: str, text: str, hour: int) -> dict[str, str]:
+    return {"guid": guid, "title": title, "link": f"https://news.example/{guid}", "description": f"<p>{text}</p>",
+            "date": f"Wed, 17 Jan 2024 0{hour}:00:00 GMT"}
+
+
+@pytest.fixture
+def mixed(tmp_path: Path):
+    """Korean and English sources: a file, UTF-8 and EUC-KR feeds with and without a charset header."""
+    write(tmp_path / "korean/summit.md", f"---\ntitle: 김정은, 러시아 방문\ndate: 2024-01-17T08:00:00\n---\n{RUSSIA_KO}\n")
+    with FeedServer() as server:
+        routes = {
+            "/yonhap.xml": Route(rss([item("y1", "북한, 동해상으로 탄도미사일 2발 발사", MISSILE_KO, 1)])),
+            "/kbs.xml": Route(rss([item("k1", "한미 연합 해상훈련 시작", DRILLS_KO, 2)], encoding="euc-kr"),
+                              headers={"Content-Type": "application/rss+xml; charset=euc-kr"}),
+            "/kcna.xml": Route(rss([item("n1", "김정은 위원장 발언", QUOTE_KO, 3)], encoding="euc-kr"),
+                               headers={"Content-Type": "application/rss+xml"}),
+            "/wire.xml": Route(rss([item("w1", "North Korea fires two ballistic missiles", MISSILE_EN, 1)])),
+        }
+        server.routes.update(routes)
+        config = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+        config["sources"] = [
+            {"name": "조선중앙통신 요약", "path": "korean/"},
+            {"name": "연합뉴스", "url": server.url("/yonhap.xml")},
+            {"name": "KBS", "url": server.url("/kbs.xml"), "language": "ko"},
+            {"name": "KCNA digest", "url": server.url("/kcna.xml")},
+            {"name": "Wire", "url": server.url("/wire.xml")},
+        ]
+        path = tmp_path / "sources.yaml"
+        path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        inbox = Inbox()
+        with smtp_server(inbox) as port:
+            add_email(path, port)
+            assert main(["generate", "-c", str(path), "--date", "2024-01-17", "--out", str(tmp_path / "out"), "--email"]) == 0
+        (tmp_path / "out/2024-01-17/received.eml").write_bytes(inbox.messages[0].data)
+        yield tmp_path / "out/2024-01-17"
+
+
+def test_a_mixed_korean_and_english_brief(mixed: Path):
+    data = json.loads((mixed / "brief-2024-01-17.json").read_text(encoding="utf-8"))
+    languages = {s["name"]: s["language"] for s in data["sources"]}
+    assert languages == {"조선중앙통신 요약": "ko", "연합뉴스": "ko", "KBS": "ko", "KCNA digest": "ko", "Wire": "en"}
+    # EUC-KR feeds, with and without a charset header, read as the Korean they are.
+    titles = {s["title"] for s in data["sources"]}
+    assert {"한미 연합 해상훈련 시작", "김정은 위원장 발언"} <= titles
+
+    themes = {t["key"]: t["passages"] for t in data["themes"]}
+    assert any(p["text"].startswith("합동참모본부는 북한이 17일") and p["language"] == "ko" for p in themes["missiles"])
+    assert any(p["language"] == "en" for p in themes["missiles"])
+    assert any(p["text"] == DRILLS_KO for p in themes["drills"])
+    assert any(p["text"].startswith("김정은 국무위원장은 러시아를 방문해") for p in themes["russia"])
+
+    names = {e["name"]: e for e in data["entities"]}
+    assert "김정은" in names["Kim Jong-un"]["aliases"]
+    assert {"북한", "North Korea"} <= set(names["North Korea"]["aliases"])
+    assert {"합동참모본부", "Joint Chiefs of Staff"} <= set(names["Joint Chiefs of Staff"]["aliases"])
+
+    kim = [q for q in data["quotes"] if q["text"] == "우리는 적의 어떤 도발도 용납하지 않을 것"]
+    assert kim and kim[0]["speaker"] == "Kim Jong-un"
+    dated = {(t["expression"], t["date"]) for t in data["timeline"]}
+    assert {("17일", "2024-01-17"), ("지난 14일", "2024-01-14"), ("이날", "2024-01-17")} <= dated
+
+    # The Korean and the English report of the launch are one story with both sources.
+    (launch,) = [s for s in data["stories"] if "Wire" in s["sources"]]
+    assert set(launch["sources"]) == {"연합뉴스", "Wire"}
+
+    html = (mixed / "brief-2024-01-17.html").read_text(encoding="utf-8")
+    assert '<span lang="ko">한미 연합 해상훈련 시작</span>' in html
+    assert '<span class="src-lang" title="written in Korean">ko</span>' in html
+    assert '<q lang="ko">' in html
+    # The email's HTML part declares it too.
+    message = email.message_from_bytes((mixed / "received.eml").read_bytes(), policy=email.policy.default)
+    part = message.get_body(("html",)).get_content()
+    assert 'lang="ko"' in part and "한미 연합 해상훈련 시작</span>" in part
+
+
+def test_the_pdf_keeps_korean_words_whole(mixed: Path):
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(mixed / "brief-2024-01-17.pdf")
+    # Layout mode keeps the PDF's own lines (plain extraction joins a wrapped paragraph).
+    text = "\n".join(page.extract_text(extraction_mode="layout") for page in reader.pages)
+    assert "합동참모본부는" in text and "한미 연합 해상훈련 시작" in text
+    assert not any(DRILLS_KO in line for line in text.splitlines()), "the long sentence must wrap for this test to mean anything"
+    # Every Korean line of the PDF starts and ends with a whole word (어절) of the Korean the
+    # brief prints: a line broken inside a word would end with a piece of one.
+    data = json.loads((mixed / "brief-2024-01-17.json").read_text(encoding="utf-8"))
+    printed = [s[k] for s in data["sources"] for k in ("title", "name")] + [p["text"] for t in data["themes"] for p in t["passages"]]
+    printed += [p["text"] for p in data["other"]] + [a for e in data["entities"] for a in e["aliases"] + e["roles"]]
+    printed += [q["text"] for q in data["quotes"]] + [t["text"] for t in data["timeline"]] + [s["headline"] for s in data["stories"]]
+    whole = {_bare(w) for t in printed for w in t.split()}
+    edges = [_bare(w) for line in text.splitlines() if language.has_hangul(line) for w in (line.split()[0], line.split()[-1])]
+    korean_edges = [w for w in edges if language.has_hangul(w)]
+    assert len(korean_edges) > 10
+    assert [w for w in korean_edges if w not in whole] == []
+
+
+def _bare(word: str) -> str:
+    return word.strip("“”\"「」.,()[]·…:;0123456789—–-")
