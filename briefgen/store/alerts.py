@@ -41,12 +41,14 @@ class AlertStore(Database):
             saved = db.execute("SELECT * FROM alerts WHERE id = ?", (number,)).fetchone()
         return _record(saved)
 
-    def finish_alert(self, number: int, *, sent: bool, error: str | None = None, now: datetime | None = None) -> None:
-        """After a send: `sent`, or `failed` with the reason (retried by the next attempt)."""
+    def finish_alert(self, number: int, *, status: str, error: str | None = None, now: datetime | None = None) -> None:
+        """After a send: `sent`; `failed` with the reason (retried by the next poll); or
+        `unknown` (it may have been delivered: never sent again)."""
+        sent = status == "sent"
         with self.transaction() as db:
             db.execute(
                 "UPDATE alerts SET status = ?, attempts = attempts + 1, last_error = ?, sent_at = ? WHERE id = ?",
-                ("sent" if sent else "failed", error, to_stamp(now or datetime.now(UTC)) if sent else None, number))
+                (status, error, to_stamp(now or datetime.now(UTC)) if sent else None, number))
 
     def orphaned_alerts(self) -> list[AlertRecord]:
         """Alerts left `sending` by a run that stopped between send and record: now `unknown`."""
