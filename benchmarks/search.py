@@ -87,12 +87,12 @@ def measure(path: Path, out: Path, runs: int) -> dict[str, object]:
             query = SearchQuery(text=str(spec["text"]), theme=spec.get("theme"), source=spec.get("source"),  # type: ignore[arg-type]
                                 start=start, end=last if start else None)
 
-            def ours() -> int:
+            def ours(query: SearchQuery = query) -> int:
                 data = search(archive, query)
                 template.render(**data, path="/search")
                 return int(data["total"])  # type: ignore[call-overload]
 
-            def base() -> int:
+            def base(words: str = words) -> int:
                 return len(bare.bare_search(words))
 
             ours(), base()  # warm the page cache and the template
