@@ -68,7 +68,10 @@ class Guard:
 
     def csrf_ok(self, request: Request, given: str | None) -> bool:
         origin = request.headers.get("origin")
-        if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host", ""):
+        # Behind a reverse proxy the browser's origin is the proxy's name (X-Forwarded-Host);
+        # a cross-site form cannot set that header, so it cannot make the two agree.
+        ours = {request.headers.get("host", ""), request.headers.get("x-forwarded-host", "")} - {""}
+        if origin and urlsplit(origin).netloc not in ours:
             return False
         return bool(given) and hmac.compare_digest(given or "", self.csrf_token())
 
