@@ -55,6 +55,27 @@ def watch(config: Config, *, once: bool = False, out_dir: object = None, stop: t
                 return sent
 
 
+def watch_job(config: Config) -> Callable[[], None]:
+    """The scheduler's flash-alert job: one poll per call, its errors logged, never raised."""
+    started = threading.Event()
+
+    def job() -> None:
+        from .pipeline import open_store
+
+        try:
+            with open_store(config) as store:
+                if not started.is_set():
+                    started.set()
+                    for orphan in store.orphaned_alerts():
+                        log.warning("alert %s of %s to %s may have been sent by a run that stopped: not sent again",
+                                    orphan.id, orphan.rule, orphan.channel)
+                poll(config, store, datetime.now(config.tz).replace(microsecond=0))
+        except Exception as exc:  # the scheduler carries on: the next poll tries again
+            log.error("flash alerts: poll failed: %s: %s", type(exc).__name__, exc)
+
+    return job
+
+
 def poll(config: Config, store: Store, now: datetime) -> PollResult:
     """One round: fetch, group into stories, alert on every rule."""
     from . import analyse

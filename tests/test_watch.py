@@ -256,3 +256,33 @@ def test_bad_rules_are_named_by_path(tmp_path, rule, problem):
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert problem in str(caught.value)
+
+
+@pytest.mark.slow
+def test_the_scheduler_polls_for_alerts_between_briefs(world):
+    data = yaml.safe_load(world.config_path.read_text(encoding="utf-8"))
+    # A brief on the first of another month: none is due now, only the alert polls run.
+    data["schedule"] = {"cron": f"0 6 1 {NOW.month % 12 + 1} *"}
+    data["watch"]["interval"] = 1
+    world.config_path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    world.publish("wire", [missile("wire")])
+    log = world.config_path.parent / "schedule.log"
+    with log.open("wb") as out:
+        daemon = subprocess.Popen([sys.executable, "-m", "briefgen", "schedule", "--config", str(world.config_path)],
+                                  cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        give_up = time.monotonic() + 60
+        while not world.hook.delivered() and time.monotonic() < give_up and daemon.poll() is None:
+            time.sleep(0.1)
+        world.publish("herald", [missile("herald")])  # the next polls see it: the corroborated rule alerts
+        while len(world.hook.delivered()) < 2 and time.monotonic() < give_up and daemon.poll() is None:
+            time.sleep(0.1)
+        time.sleep(2.5)  # more polls: nothing is sent again
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(timeout=60) == 0, log.read_text(encoding="utf-8")
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+            daemon.wait()
+    assert [t.split(" · ")[:2] for t in texts(world.hook)] == [["Alert", "launches"], ["Alert", "corroborated"]]
+    assert len(world.inbox.to("desk@example.org")) == 1
