@@ -126,6 +126,9 @@ def test_story_theme_and_entity_pages(web):
     assert sum(m["articles"] for m in entity["mentions"]) >= 3
     assert any(t["key"] == "russia" for t in entity["themes"])
     assert js(web, "/themes")["themes"] and js(web, "/entities")["entities"]
+    # A gazetteer entity no article names yet has a page, empty; any other name is a 404.
+    quiet = js(web, "/entities/Xi Jinping")
+    assert quiet["mentions"] == [] and quiet["stories"] == []
 
 
 def test_pages_and_files_of_a_brief(web):
@@ -161,6 +164,11 @@ def test_status_codes(web, method, url, status):
 def test_only_loopback_host_names_are_answered_without_a_token(web):
     answer = web.get("/", headers={"Host": "attacker.example"})
     assert answer.status_code == 400
+    assert js(web, "/", status=200)["briefs"]
+    for host in ("localhost", "127.0.0.1:1", "[::1]:8080"):
+        assert web.get("/", headers={"Host": host}).status_code == 200
+    refused = web.get("/?format=json", headers={"Host": "attacker.example"})
+    assert refused.json() == {"status": 400, "error": "this archive answers only to 127.0.0.1 or localhost"}
 
 
 def test_a_non_loopback_address_needs_a_token(world):
@@ -173,6 +181,7 @@ def test_a_non_loopback_address_needs_a_token(world):
 def test_the_token(world):
     with serving(world.config, world.out, "--token", TOKEN) as base, httpx.Client(base_url=base, timeout=10) as web:
         assert web.get("/").status_code == 401
+        assert web.get("/?format=json").json()["status"] == 401
         assert web.get("/", headers={"Authorization": "Bearer wrong-token-wrong-token"}).status_code == 401
         assert web.get("/search?q=Lavrov", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
         # Any host name is answered with the token: it may sit on a network.

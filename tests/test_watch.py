@@ -145,11 +145,13 @@ def test_one_alert_per_story_and_rule_and_one_update_as_it_grows(world):
                         ("lavrov", 1, "webhook", "sent"), ("corroborated", 1, "webhook", "sent")}
     # The next brief marks the stories that alerted.
     config = world.config()
-    result = build_brief(config, NOW.date(), formats=["json"], now=NOW + timedelta(minutes=1))
+    result = build_brief(config, NOW.date(), formats=["json", "html"], now=NOW + timedelta(minutes=1))
     data = json.loads(next(p for p in result.files if p.suffix == ".json").read_text(encoding="utf-8"))
     alerted = {s["headline"]: s["alerted"] for s in data["stories"]}
     assert alerted["North Korea fires ballistic missile"] == ["corroborated", "launches"]
     assert alerted["Lavrov visits Pyongyang"] == ["lavrov"]
+    page = next(p for p in result.files if p.suffix == ".html").read_text(encoding="utf-8")
+    assert "flash alert: corroborated, launches" in page
 
 
 def test_quiet_hours_hold_alerts_until_they_end(tmp_path):

@@ -27,7 +27,7 @@ from ..errors import BriefgenError
 from ..models import MARK_END, MARK_START, SearchQuery
 from ..store import Store, default_path
 from . import pages
-from .guard import Guard
+from .guard import Guard, wants_json
 from .pages import Archive, NotFound
 
 FILE_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "md": "text/markdown; charset=utf-8",
@@ -183,13 +183,6 @@ def record_feedback(config: Config, out_dir: Path, form: dict[str, str]) -> list
         done.append({"number": r.number, "theme": r.theme, "verdict": r.verdict, "passage_id": r.passage_id,
                      "text": r.text, "brief_date": r.brief_date, "warning": kept.warning})
     return done
-
-
-def wants_json(request: Request) -> bool:
-    if request.query_params.get("format") == "json":
-        return True
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
 
 
 def marked(text: str) -> Markup:

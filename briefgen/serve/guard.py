@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode, urlsplit
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from ..errors import UsageError
 
@@ -93,11 +93,11 @@ class Guard:
     async def _check(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         host = urlsplit("//" + request.headers.get("host", "")).hostname or ""
         if self.token is None and not is_loopback(host):
-            return PlainTextResponse("400 this archive answers only to 127.0.0.1 or localhost\n", status_code=400)
+            return refusal(request, 400, "this archive answers only to 127.0.0.1 or localhost")
         offered = request.query_params.get("token")
         if self.token is not None and offered is not None:
             if not hmac.compare_digest(offered.encode(), self.token.encode()):
-                return _unauthorised()
+                return _unauthorised(request)
             # The token moves into a cookie, and out of the address bar, history and logs of links.
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
             target = request.url.path + (f"?{urlencode(rest)}" if rest else "")
@@ -105,11 +105,25 @@ class Guard:
             redirect.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict", path="/")
             return redirect
         if not self._authorised(request):
-            return _unauthorised()
+            return _unauthorised(request)
         return await call_next(request)
 
 
-def _unauthorised() -> Response:
-    return PlainTextResponse(
-        "401 this archive needs its access token: open it once with ?token=TOKEN, or send "
-        "`Authorization: Bearer TOKEN`\n", status_code=401, headers={"WWW-Authenticate": "Bearer"})
+def wants_json(request: Request) -> bool:
+    """Whether to answer with a page's JSON twin: `?format=json`, or JSON accepted and HTML not."""
+    if request.query_params.get("format") == "json":
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def refusal(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """A refused request, said in one line (or as JSON, like every page's twin)."""
+    if wants_json(request):
+        return JSONResponse({"status": status, "error": message}, status_code=status, headers=headers)
+    return PlainTextResponse(f"{status} {message}\n", status_code=status, headers=headers)
+
+
+def _unauthorised(request: Request) -> Response:
+    return refusal(request, 401, "this archive needs its access token: open it once with ?token=TOKEN, or send "
+                   "`Authorization: Bearer TOKEN`", headers={"WWW-Authenticate": "Bearer"})

@@ -146,7 +146,8 @@ def entity(archive: Archive, name: str) -> dict[str, Any]:
     with archive.store() as store:
         mentions = store.mentions_by_day(names, archive.config.tz)
         stories = store.stories_naming(names)
-    if not mentions and not stories:
+    known = any(name == e.name or name in e.aliases for e in archive.config.entities)
+    if not mentions and not stories and not known:
         raise NotFound(f"no stored article names {name!r}")
     themes_seen: dict[str, int] = {}
     for *_, keys in stories:
