@@ -101,3 +101,33 @@ def test_the_token_in_a_browser(browser, world):
         assert _texts(browser, ".hit mark")
         d.find_element(*_by(".serve-nav a[href='/themes']")).click()
         assert d.find_element(*_by("h1")).text == "Themes"
+
+
+def test_feedback_from_the_brief_page_in_a_browser(browser, world, tmp_path):
+    import shutil
+
+    # A copy of the archive: the verdict recorded here must not reach the other tests' store.
+    out = tmp_path / "out"
+    shutil.copytree(world.out, out, symlinks=True)
+    d = browser.driver
+    with serving(world.config, out, "--feedback") as base:
+        d.get(f"{base}/briefs/{DAY1}")
+        d.find_element(*_by(".serve-nav a[href$='/feedback']")).click()
+        assert d.current_url == f"{base}/briefs/{DAY1}/feedback"
+        first = d.find_element(*_by("#feedback-missiles li"))
+        passage = first.get_attribute("id").removeprefix("passage-")
+        first.find_element(*_by("button[value=not]")).click()
+        assert "recorded=1" in d.current_url
+        kept = _texts(browser, "#feedback-kept li")
+        assert len(kept) == 1 and kept[0].startswith("#1 not missiles")
+        # The same form on another site's page, which cannot know the form token, is refused.
+        evil = tmp_path / "evil.html"
+        evil.write_text(f"""<form method="post" action="{base}/feedback">
+<input type="hidden" name="passage" value="{passage}"><input type="hidden" name="theme" value="missiles">
+<input type="hidden" name="verdict" value="is"><input type="hidden" name="date" value="{DAY1}">
+<input type="hidden" name="csrf" value="guess"><button id="go">Win a prize</button></form>""", encoding="utf-8")
+        d.get(evil.as_uri())
+        d.find_element(*_by("#go")).click()
+        assert "feedback refused" in browser.js("return document.body.innerText")
+        d.get(f"{base}/briefs/{DAY1}/feedback")
+        assert len(_texts(browser, "#feedback-kept li")) == 1

@@ -30,7 +30,8 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; for
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # The archive's own forms carry their origin; links out to sources carry nothing.
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
 }
@@ -71,7 +72,8 @@ class Guard:
         # Behind a reverse proxy the browser's origin is the proxy's name (X-Forwarded-Host);
         # a cross-site form cannot set that header, so it cannot make the two agree.
         ours = {request.headers.get("host", ""), request.headers.get("x-forwarded-host", "")} - {""}
-        if origin and urlsplit(origin).netloc not in ours:
+        # ("null": a page with no origin to give, e.g. under a strict referrer policy: the token decides.)
+        if origin and origin != "null" and urlsplit(origin).netloc not in ours:
             return False
         return bool(given) and hmac.compare_digest(given or "", self.csrf_token())
 
