@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from .config import AlertRule, Config
 from .deliver.alerts import AlertMessage, send_alert
@@ -34,7 +35,7 @@ class PollResult:
     held: list[str] = field(default_factory=list)  # rules in quiet hours or at their rate limit
 
 
-def watch(config: Config, *, once: bool = False, out_dir: object = None, stop: threading.Event | None = None,
+def watch(config: Config, *, once: bool = False, out_dir: Path | None = None, stop: threading.Event | None = None,
           clock: Callable[[], datetime] | None = None) -> int:
     """Poll until stopped (or once); returns how many alerts were sent."""
     from .pipeline import open_store
@@ -44,7 +45,7 @@ def watch(config: Config, *, once: bool = False, out_dir: object = None, stop: t
     if not config.alerts:
         log.warning("no rules under `alerts:` in the config: watch fetches, and alerts on nothing")
     sent = 0
-    with open_store(config, out_dir) as store:  # type: ignore[arg-type]
+    with open_store(config, out_dir) as store:
         for orphan in store.orphaned_alerts():
             log.warning("alert %s of %s (%s) to %s may have been sent by a run that stopped: not sent again",
                         orphan.id, orphan.rule, orphan.headline[:60], orphan.channel)
