@@ -214,6 +214,20 @@ def test_a_webhook_down_for_a_whole_poll_is_sent_by_the_next(tmp_path):
         assert [a.status for a in world.alerts()] == ["sent"]
 
 
+def test_a_webhook_that_took_the_alert_and_never_answered_is_not_sent_again(tmp_path):
+    inbox = Inbox()
+    with FeedServer() as feeds, Receiver(hang_first=1) as hook, smtp_server(inbox) as port:
+        world = make_world(tmp_path, feeds, hook, inbox, port,
+                           alerts=[{"name": "launches", "theme": "missiles", "webhook": hook.url}], timeout=0.5)
+        world.publish("wire", [missile("wire")])
+        world.poll()
+        assert [(a.status, a.attempts) for a in world.alerts()] == [("unknown", 1)]
+        assert "may have been delivered" in (world.alerts()[0].last_error or "")
+        world.poll()
+        world.poll(NOW + timedelta(hours=2))
+        assert len(hook.posts) == 1
+
+
 def test_no_second_send_after_a_crash_between_send_and_record(world):
     world.publish("wire", [missile("wire")])
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BRIEFGEN_TEST_PAUSE_AT": "alerted"}

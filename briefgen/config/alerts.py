@@ -85,5 +85,6 @@ class WatchConfig(Model):
                           json_schema_extra={"type": ["integer", "string"]})
     retries: int = Field(4, ge=0, le=10, description="Further attempts at a webhook or email that failed, in the same poll.")
     backoff: float = Field(2.0, gt=0, description="Seconds before the first retry; each next waits twice as long.")
+    timeout: float = Field(15.0, gt=0, description="Seconds a webhook may take to answer; after that it may have been delivered, and is not sent again.")
 
     _durations = field_validator("interval", "lookback", mode="before")(_seconds)

@@ -23,9 +23,6 @@ from .email import _Ambiguous, _Client, _Failed, _password, _Refused, _Retry
 
 log = logging.getLogger(__name__)
 
-WEBHOOK_TIMEOUT = 15.0
-
-
 @dataclass(frozen=True)
 class AlertMessage:
     rule: str
@@ -60,7 +57,7 @@ def send_alert(config: Config, channel: str, message: AlertMessage, *, sleep: Ca
         try:
             before_send()
             if channel == "webhook":
-                _post(_rule(config, message.rule).webhook or "", message)
+                _post(_rule(config, message.rule).webhook or "", message, settings.timeout)
             else:
                 _email(config, channel.removeprefix("email:"), message)
         except _Maybe as exc:
@@ -81,9 +78,9 @@ def _rule(config: Config, name: str):  # type: ignore[no-untyped-def]
     return next(r for r in config.alerts if r.name == name)
 
 
-def _post(url: str, message: AlertMessage) -> None:
+def _post(url: str, message: AlertMessage, timeout: float) -> None:
     try:
-        answer = httpx.post(url, json={"text": message.text}, timeout=WEBHOOK_TIMEOUT, follow_redirects=False,
+        answer = httpx.post(url, json={"text": message.text}, timeout=timeout, follow_redirects=False,
                             headers={"X-Briefgen-Alert": str(message.alert_id)})
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
         raise _Again(f"cannot connect: {exc}") from None
