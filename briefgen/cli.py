@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__, logs, redact
+from . import __version__, cliserve, logs, redact
 from .checkup import health_table
 from .cliargs import Parser, _count, _date, _formats, _fraction, _number, _seconds, _window
 from .completion import SHELLS, script
@@ -176,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     fb.add_argument("--date", type=_date, help="date of the brief the id is from (default: the newest with its article)")
     fb.add_argument("--out", type=Path, help="output folder whose store to use (default: output.dir of the config)")
     fb.set_defaults(run=cmd_feedback)
+
+    cliserve.add_commands(sub, common)
 
     completion = sub.add_parser("completion", help="print a shell completion script",
                                 description="Print the completion script for bash, zsh or fish, e.g. "
@@ -347,7 +349,8 @@ def cmd_completion(args: argparse.Namespace, config: Config | None) -> int:
 
 
 NEEDS_CONFIG: set[Callable[..., int]] = {cmd_generate, cmd_check, cmd_fetch, cmd_sources_check, cmd_send,
-                                         cmd_schedule, cmd_list, cmd_themes_test, cmd_feedback}
+                                         cmd_schedule, cmd_list, cmd_themes_test, cmd_feedback,
+                                         cliserve.cmd_serve, cliserve.cmd_watch}
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -9,7 +9,8 @@ Stages, in the order a run meets them: `fetch` (a feed's response is in, nothing
 `analyse` (sources stored, before analysis), `render`, `write` (a brief file's bytes are on
 disk under a temporary name, not yet renamed), `archive`, `send` (the outbox rows exist,
 no mail sent), `data` (a message's data is on its way), `sent` (the server took a message,
-the outbox does not know yet).
+the outbox does not know yet); and for `briefgen watch`, `alerted` (an alert went out, its
+row does not say so yet).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import os
 import sys
 import time
 
-STAGES = ("fetch", "analyse", "render", "write", "archive", "send", "data", "sent")
+STAGES = ("fetch", "analyse", "render", "write", "archive", "send", "data", "sent", "alerted")
 
 
 def pause_at(stage: str) -> None:

@@ -11,7 +11,16 @@ from pathlib import Path
 
 from .config import FORMATS, Config
 from .errors import BriefgenError, DeliveryError, NoArticlesError, UsageError
-from .models import COVERAGE_FAILED, Article, Brief, Delivery, SourceHealth, SourceNote, Window
+from .models import (
+    COVERAGE_FAILED,
+    Article,
+    Brief,
+    Delivery,
+    SourceHealth,
+    SourceNote,
+    Story,
+    Window,
+)
 from .pause import pause_at
 from .store import Store, default_path
 from .window import brief_window, candidates, select_articles, source_start
@@ -105,6 +114,8 @@ def build_brief(
         verdicts = store.feedback_records()
         result = analyse.analyse(articles, config, previous=previous, spans=store, day=day, window=span, earlier=earlier_stories,
                                  feedback=verdicts)
+        # Alerts: the stories `briefgen watch` alerted on since, marked as such.
+        stories = alerted_stories(store, result.stories)
         # History: earlier briefs from the store, for each theme's trend and the trend chart.
         earlier = history.earlier_briefs(target, day, store=store)
         brief = Brief(
@@ -120,7 +131,7 @@ def build_brief(
             notes=fetched.notes,
             passages=result.passages,
             history=earlier,
-            stories=result.stories,
+            stories=stories,
             health=health,
             quotes=result.quotes,
             entities=result.entities,
@@ -158,6 +169,12 @@ def check_output(config: Config, out_dir: Path | None) -> None:
         if problem:
             raise UsageError(f"--out: {problem}")
     claim(out_dir if out_dir is not None else config.resolve(config.output.dir))
+
+
+def alerted_stories(store: Store, stories: Sequence[Story]) -> list[Story]:
+    """The stories, each with the names of the alert rules that alerted on any of its articles."""
+    rules = store.alerted_rules(a for s in stories for a in s.article_ids)
+    return [replace(s, alerted=tuple(sorted({r for a in s.article_ids for r in rules.get(a, ())}))) for s in stories]
 
 
 def open_store(config: Config, out_dir: Path | None = None) -> Store:

@@ -126,7 +126,8 @@ class Daemon:
         scheduler = BackgroundScheduler(
             timezone=self.tz,
             # One worker: the cron job and the catch-up queue behind each other, never overlap.
-            executors={"default": ThreadPoolExecutor(1)},
+            # Flash alerts (`alerts:`) poll on a worker of their own: a brief never waits for one.
+            executors={"default": ThreadPoolExecutor(1), "watch": ThreadPoolExecutor(1)},
             # A late run still runs (APScheduler's default grace of 1 s would drop the day),
             # and a backlog of fire times runs once.
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
@@ -134,6 +135,11 @@ class Daemon:
         self.scheduler = scheduler
         try:
             job = scheduler.add_job(self._scheduled, self.trigger, id="brief", name="daily brief")
+            if self.config.alerts:
+                from .watch import watch_job
+
+                scheduler.add_job(watch_job(self.config), "interval", seconds=self.config.watch.interval, id="watch",
+                                  name="flash alerts", executor="watch", next_run_time=datetime.now(self.tz))
             scheduler.start()
             self._catch_up_on_start(scheduler, job.next_run_time)
             log.info("scheduler started (%s, %s); next brief at %s",

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import ConfigError
+from .alerts import AlertRule, WatchConfig
 from .base import WINDOW_RE, Model, window_problem
 from .brief import FORMATS, BriefConfig, OutputConfig
 from .delivery import (
@@ -43,6 +44,7 @@ __all__ = [
     "SOURCE_TYPES",
     "SUBJECT_FIELDS",
     "WINDOW_RE",
+    "AlertRule",
     "BriefConfig",
     "Config",
     "ConfigError",
@@ -54,6 +56,7 @@ __all__ = [
     "SourceConfig",
     "ScopeConfig",
     "ThemeConfig",
+    "WatchConfig",
     "json_schema",
     "load_config",
     "parse_config",
@@ -84,6 +87,8 @@ class Config(Model):
     )
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig, description="When `briefgen schedule` makes the brief, and how long a run may take.")
     email: EmailConfig | None = Field(None, description="SMTP delivery; without it nothing is emailed.")
+    alerts: list[AlertRule] = Field(default_factory=list, description="Flash alerts between briefs (`briefgen watch`): one rule each.")
+    watch: WatchConfig = Field(default_factory=WatchConfig, description="How `briefgen watch` polls and retries.")
 
     # Where the file was read from: relative paths in it are relative to this folder.
     base_dir: Path = Field(default=Path("."), exclude=True)
@@ -106,6 +111,7 @@ class Config(Model):
         for what, keys in (
             ("themes", [t.key for t in self.themes]),
             ("sources", [s.name for s in self.sources]),
+            ("alerts", [a.name for a in self.alerts]),
         ):
             dupes = sorted({k for k in keys if keys.count(k) > 1})
             if dupes:
@@ -118,6 +124,9 @@ class Config(Model):
                 if alias in owner and owner[alias] != entity.name:
                     problems.append(f"entities[{n}]: {alias!r} already names {owner[alias]!r}")
                 owner.setdefault(alias, entity.name)
+        keys = {t.key for t in self.themes}
+        problems += [f"alerts[{n}].theme: no theme {rule.theme!r} (the themes are {', '.join(sorted(keys))})"
+                     for n, rule in enumerate(self.alerts) if rule.theme is not None and rule.theme not in keys]
         if problems:
             raise ValueError("; ".join(problems))
         return self

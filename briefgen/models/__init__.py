@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+from .archive import (
+    MARK_END,
+    MARK_START,
+    AlertRecord,
+    SearchHit,
+    SearchPage,
+    SearchQuery,
+    StoredArticle,
+    ThemeDay,
+    Timeline,
+)
 from .articles import (
     DATE_FEED,
     DATE_FILE_MODIFIED,
@@ -45,6 +56,15 @@ from .findings import (
 from .sources import FeedState, IngestResult, SourceHealth, SourceNote
 
 __all__ = [
+    "MARK_END",
+    "MARK_START",
+    "AlertRecord",
+    "SearchHit",
+    "SearchPage",
+    "SearchQuery",
+    "StoredArticle",
+    "ThemeDay",
+    "Timeline",
     "Article",
     "Brief",
     "BriefRecord",

@@ -183,6 +183,8 @@ class Story:
     rank: int | None = None
     score: float = 0.0
     continues: StoryLink | None = None
+    # The alert rules (`briefgen watch`) that alerted on any of its articles before the brief.
+    alerted: tuple[str, ...] = ()
 
     @property
     def reported_by(self) -> int:

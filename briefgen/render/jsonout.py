@@ -237,6 +237,7 @@ def _story(story: Story) -> dict[str, Any]:
         },
         "rank": story.rank,
         "score": story.score,
+        "alerted": list(story.alerted),
     }
 
 

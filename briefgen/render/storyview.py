@@ -46,7 +46,8 @@ def story_context(brief: Brief) -> dict[str, Any]:
 
 
 def storymeta(story: Story) -> str:
-    """Who reported a story and since when, in words: "3 outlets · day 3, first reported 25 Nov"."""
+    """Who reported a story and since when, in words: "3 outlets · day 3, first reported 25 Nov";
+    "flash alert: launches" when a watch rule alerted on it."""
     parts = []
     if story.reported_by > 1:
         parts.append(f"reported by {story.reported_by} sources")
@@ -57,6 +58,8 @@ def storymeta(story: Story) -> str:
             parts.append(f"day {link.day}, first reported {first}")
         else:
             parts.append(f"nothing new since {link.date.day} {link.date:%b} (first reported {first})")
+    if story.alerted:
+        parts.append(f"flash alert: {', '.join(story.alerted)}")
     return " · ".join(parts)
 
 

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..models import Article, EmbeddedPost
 from .db import Database, from_stamp, to_stamp
+from .search import index_article
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class ArticleStore(Database):
                 (*values, article_id, origin, to_stamp(article.first_seen or now), article.date_basis, modified,
                  article.language),
             )
+            index_article(db, article_id, article.title, article.text)
         elif row["origin"] == origin:
             # Only the source that published an item may edit it; another feed carrying
             # the same URL or text is a sighting, not a new version.
@@ -80,6 +82,7 @@ class ArticleStore(Database):
                     " date_basis = ?, modified = ? WHERE id = ?",
                     (*values, to_stamp(now), *dates, article_id),
                 )
+                index_article(db, article_id, article.title, article.text)
             elif (row["date_basis"], row["modified"]) != dates:
                 # The same text, newly dated: a file touched, or a row stored before migration 7.
                 db.execute(

@@ -8,6 +8,7 @@ from datetime import date
 
 from ..models import BriefRecord, PreviousBrief, Story, StoryRecord, ThemeCount
 from .db import Database
+from .search import index_brief, index_story_articles
 
 
 class BriefStore(Database):
@@ -111,6 +112,9 @@ class BriefStore(Database):
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
+            # The search index: the brief's text is complete once its stories are recorded (the last step).
+            index_story_articles(db, day, [(s.id, s.article_ids) for s in stories])
+            index_brief(db, day)
 
     def earlier_stories(self, day: date, first: date) -> list[StoryRecord]:
         """The stories of the briefs dated in [first, day), newest brief first."""

@@ -198,6 +198,65 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE articles ADD COLUMN language TEXT;
     """,
+    # serve: full-text search over every article and brief (SQLite FTS5; a document's
+    # row in search_docs gives its FTS rowid, stable under VACUUM), and the articles of each
+    # told story as rows, for the archive's story pages and the search's filters. Back-filled.
+    """
+    CREATE TABLE search_docs (
+        id   INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('article', 'brief')),
+        ref  TEXT NOT NULL,
+        UNIQUE (kind, ref)
+    );
+    CREATE VIRTUAL TABLE search_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
+    INSERT INTO search_docs (kind, ref) SELECT 'article', id FROM articles ORDER BY rowid;
+    INSERT INTO search_docs (kind, ref) SELECT 'brief', brief_date FROM briefs ORDER BY brief_date;
+    INSERT INTO search_fts (rowid, title, body)
+        SELECT d.id, a.title, a.text FROM search_docs d JOIN articles a ON a.id = d.ref WHERE d.kind = 'article';
+    INSERT INTO search_fts (rowid, title, body)
+        SELECT d.id, b.title,
+               coalesce((SELECT group_concat(value, ' ') FROM json_each(b.bottom_line)), '') || ' ' ||
+               coalesce((SELECT group_concat(p.text, ' ') FROM brief_points p WHERE p.brief_date = b.brief_date), '') || ' ' ||
+               coalesce((SELECT group_concat(s.headline || ' ' || s.lead, ' ') FROM brief_stories s WHERE s.brief_date = b.brief_date), '')
+        FROM search_docs d JOIN briefs b ON b.brief_date = d.ref WHERE d.kind = 'brief';
+    CREATE TABLE story_articles (
+        brief_date TEXT NOT NULL,
+        story_id   TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        PRIMARY KEY (brief_date, story_id, article_id)
+    );
+    CREATE INDEX story_articles_article ON story_articles(article_id);
+    INSERT OR IGNORE INTO story_articles (brief_date, story_id, article_id)
+        SELECT s.brief_date, s.story_id, j.value FROM brief_stories s, json_each(s.article_ids) j;
+    """,
+    # serve: flash alerts (`briefgen watch`): one row per rule, story, level (1: first
+    # alert, 2: its one update) and channel, written before the send (status `sending`), so
+    # a crash between send and record is never followed by a second send.
+    """
+    CREATE TABLE alerts (
+        id          INTEGER PRIMARY KEY,
+        rule        TEXT NOT NULL,
+        story_key   TEXT NOT NULL,
+        level       INTEGER NOT NULL,
+        channel     TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed', 'unknown')),
+        reported_by INTEGER NOT NULL,
+        headline    TEXT NOT NULL,
+        article_ids TEXT NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT,
+        created     TEXT NOT NULL,
+        sent_at     TEXT,
+        UNIQUE (rule, story_key, level, channel)
+    );
+    CREATE INDEX alerts_created ON alerts(rule, created);
+    CREATE TABLE alert_articles (
+        alert_id   INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        PRIMARY KEY (alert_id, article_id)
+    );
+    CREATE INDEX alert_articles_article ON alert_articles(article_id);
+    """,
 ]
 
 

@@ -1,0 +1,136 @@
+"""`python -m benchmarks.search`: the archive's search over a year of briefs, against a bare
+FTS5 query on the same store.
+
+The store holds a year of synthetic news (benchmarks.corpus: 100 items a day over 50 feeds)
+and a brief a day (20 stories each, recorded as `briefgen generate` records them). Ours is
+what `GET /search` does for a request, short of HTTP: the query with its filters, the total,
+highlights, the citations (briefs and stories of each hit), and the page rendered from its
+template. The baseline is the FTS5 query alone: MATCH, bm25 order, a snippet, 20 rows. The
+issue's target: ours under 10x the baseline. Results: benchmarks/results/search-latest.json.
+Run from the repository root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from briefgen.config import load_config
+from briefgen.models import Article, BriefRecord, SearchQuery, Story, ThemeCount
+
+from .corpus import END, generate
+
+ROOT = Path(__file__).resolve().parents[1]
+# Words, then words with filters, as an analyst asks them.
+QUERIES = (
+    ({"text": "Lavrov"}, "Lavrov"),
+    ({"text": "Hwasong-18 ICBM"}, "Hwasong-18 ICBM"),
+    ({"text": "joint military exercises"}, "joint military exercises"),
+    ({"text": "missile", "theme": "missiles", "days": 30}, "missile"),
+    ({"text": "Pyongyang", "source": "Feed 3"}, "Pyongyang"),
+)
+
+
+def build(path: Path, days: int, per_day: int, feeds: int) -> None:
+    """A store with `days` days of articles and one brief a day."""
+    from briefgen.store import Store
+
+    items = generate(days * per_day, feeds, days=days, seed=11)
+    articles = [Article(id=f"b{n:011x}", source=f"Feed {i.feed}", title=i.title, text=i.text, url=i.link,
+                        published=i.published, first_seen=i.published, guid=i.guid, origin=f"Feed {i.feed}")
+                for n, i in enumerate(items)]
+    by_day: dict[date, list[Article]] = {}
+    for article in articles:
+        assert article.published is not None
+        by_day.setdefault(article.published.date() + timedelta(days=1), []).append(article)
+    with Store(path) as store:
+        for first in range(0, len(articles), 2000):
+            store.save_articles(articles[first : first + 2000], END)
+        for day, todays in sorted(by_day.items()):
+            stories = [Story(id=f"s-{a.id}", article_ids=(a.id,), sources=(a.source,), headline=a.title,
+                             lead_text=a.text.split(". ")[0], themes=(("missiles", "drills", "russia")[n % 3],), rank=n + 1)
+                       for n, a in enumerate(todays[:20])]
+            store.record_brief(day, [a.id for a in todays])
+            store.record_counts(BriefRecord(day, "Benchmark brief", tuple(s.lead_text for s in stories[:5]),
+                                            tuple(ThemeCount(k, k.title(), 3, 10, 5) for k in ("missiles", "drills", "russia")),
+                                            len(todays), feeds))
+            store.record_points(day, {"missiles": [s.lead_text for s in stories[:3]]})
+            store.record_stories(day, stories)
+
+
+def measure(path: Path, out: Path, runs: int) -> dict[str, object]:
+    from briefgen.serve.app import create_app, marked
+    from briefgen.serve.pages import Archive, search
+    from briefgen.store import Store
+
+    config = load_config(ROOT / "sources.yaml")
+    config = config.model_copy(update={"store": str(path)})
+    app = create_app(config, out)
+    archive: Archive = app.state.archive
+    from briefgen.render.html import environment
+
+    env = environment(config)
+    env.filters.update(marked=marked, moment=lambda v: f"{v:%d %b %Y %H:%M}")
+    env.globals.update(feedback_enabled=False, csrf="")
+    template = env.get_template("serve-search.html")
+    last = END.date()
+    rows = []
+    with Store(path) as bare:
+        for spec, words in QUERIES:
+            start = last - timedelta(days=spec["days"]) if "days" in spec else None  # type: ignore[operator]
+            query = SearchQuery(text=str(spec["text"]), theme=spec.get("theme"), source=spec.get("source"),  # type: ignore[arg-type]
+                                start=start, end=last if start else None)
+
+            def ours(query: SearchQuery = query) -> int:
+                data = search(archive, query)
+                template.render(**data, path="/search")
+                return int(data["total"])  # type: ignore[call-overload]
+
+            def base(words: str = words) -> int:
+                return len(bare.bare_search(words))
+
+            ours(), base()  # warm the page cache and the template
+            times: dict[str, list[float]] = {"ours": [], "base": []}
+            for _ in range(runs):
+                for name, work in (("ours", ours), ("base", base)):
+                    began = time.perf_counter()
+                    work()
+                    times[name].append(time.perf_counter() - began)
+            o, b = statistics.median(times["ours"]), statistics.median(times["base"])
+            rows.append({"query": spec, "hits": ours(), "ours_ms": round(o * 1000, 2), "base_ms": round(b * 1000, 2),
+                         "ratio": round(o / b, 2)})
+    return {"rows": rows, "worst_ratio": max(r["ratio"] for r in rows), "target": 10}  # type: ignore[type-var]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.search", description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--per-day", type=int, default=100)
+    parser.add_argument("--feeds", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="briefgen-bench-search-") as tmp:
+        path = Path(tmp) / "store.sqlite3"
+        began = time.perf_counter()
+        build(path, args.days, args.per_day, args.feeds)
+        built = time.perf_counter() - began
+        result = measure(path, Path(tmp) / "out", args.runs)
+    result |= {"days": args.days, "articles": args.days * args.per_day, "build_s": round(built, 1), "runs": args.runs}
+    for row in result["rows"]:  # type: ignore[attr-defined]
+        print(f"{json.dumps(row['query']):60} {row['hits']:>6} hits  ours {row['ours_ms']:>8} ms  "
+              f"bare FTS {row['base_ms']:>7} ms  x{row['ratio']}")
+    print(f"worst ratio x{result['worst_ratio']} (target: under x10); {result['articles']} articles, "
+          f"{result['days']} briefs")
+    target = ROOT / "benchmarks" / "results" / "search-latest.json"
+    target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0 if float(result["worst_ratio"]) < 10 else 1  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,265 @@
+"""Full-text search over every stored article and brief (SQLite FTS5), and the archive's reads.
+
+The index is kept in step by the writers (`index_article` when an article is saved or
+changes, `index_brief` when a brief's stories are recorded); the migration that made it
+back-filled the stores that existed before. Every SQL statement of the archive lives
+here, so another store (PostgreSQL's full-text search) has one module to port.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from ..models import SearchHit, SearchPage, SearchQuery, StoredArticle, ThemeDay, Timeline
+from ..models.archive import MARK_END, MARK_START
+from .db import Database, from_stamp, to_stamp
+
+# A brief's searchable text: its bottom line, theme points, and stories' headlines and leads.
+BRIEF_BODY = (
+    "coalesce((SELECT group_concat(value, ' ') FROM json_each(b.bottom_line)), '') || ' ' ||"
+    " coalesce((SELECT group_concat(p.text, ' ') FROM brief_points p WHERE p.brief_date = b.brief_date), '') || ' ' ||"
+    " coalesce((SELECT group_concat(s.headline || ' ' || s.lead, ' ') FROM brief_stories s"
+    " WHERE s.brief_date = b.brief_date), '')"
+)
+# How many words an excerpt shows around the matches.
+EXCERPT_WORDS = 32
+# How far a story page follows a story through the briefs that shared its articles.
+STORY_HOPS = 60
+
+
+def _doc_id(db: sqlite3.Connection, kind: str, ref: str) -> int:
+    db.execute("INSERT OR IGNORE INTO search_docs (kind, ref) VALUES (?, ?)", (kind, ref))
+    return int(db.execute("SELECT id FROM search_docs WHERE kind = ? AND ref = ?", (kind, ref)).fetchone()[0])
+
+
+def index_article(db: sqlite3.Connection, article_id: str, title: str, text: str) -> None:
+    """Put an article's newest title and text into the index (inside the caller's transaction)."""
+    doc = _doc_id(db, "article", article_id)
+    db.execute("DELETE FROM search_fts WHERE rowid = ?", (doc,))
+    db.execute("INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)", (doc, title, text))
+
+
+def index_brief(db: sqlite3.Connection, day: date) -> None:
+    """Put what the brief for `day` said into the index (a rebuild replaces it)."""
+    doc = _doc_id(db, "brief", day.isoformat())
+    db.execute("DELETE FROM search_fts WHERE rowid = ?", (doc,))
+    db.execute(f"INSERT INTO search_fts (rowid, title, body) SELECT ?, b.title, {BRIEF_BODY} FROM briefs b"
+               " WHERE b.brief_date = ?", (doc, day.isoformat()))
+
+
+def index_story_articles(db: sqlite3.Connection, day: date, stories: Sequence[tuple[str, Sequence[str]]]) -> None:
+    """The articles of each story the brief for `day` told, as rows (a rebuild replaces them)."""
+    db.execute("DELETE FROM story_articles WHERE brief_date = ?", (day.isoformat(),))
+    db.executemany("INSERT OR IGNORE INTO story_articles (brief_date, story_id, article_id) VALUES (?, ?, ?)",
+                   [(day.isoformat(), story, article) for story, articles in stories for article in articles])
+
+
+def match_expression(text: str) -> str:
+    """A user's words as an FTS5 query every word of which must match: "quoted phrases"
+    stay phrases, a trailing * makes a prefix, and nothing else is syntax (no error to make)."""
+    terms = []
+    for phrase, word in re.findall(r'"([^"]*)"?|(\S+)', text):
+        words = re.findall(r"\w+", phrase or word)
+        if not words:
+            continue
+        if phrase:
+            terms.append('"' + " ".join(words) + '"')
+        else:
+            terms.extend(f'"{w}"' for w in words)
+            if word.endswith("*"):
+                terms[-1] += "*"
+    return " AND ".join(terms)
+
+
+def any_of(names: Sequence[str]) -> str:
+    """An FTS5 expression matching any of these names, each as a phrase."""
+    phrases = ['"' + " ".join(re.findall(r"\w+", n)) + '"' for n in names if re.findall(r"\w+", n)]
+    return "(" + " OR ".join(phrases) + ")" if phrases else ""
+
+
+class SearchStore(Database):
+    """The archive's reads: search, stories across days, themes over time, articles."""
+
+    def search(self, query: SearchQuery, tz: tzinfo) -> SearchPage:
+        """The articles and briefs matching `query`, best first (bm25, titles weighing more)."""
+        expression = match_expression(query.text)
+        if query.entity_names:
+            names = any_of(query.entity_names)
+            expression = f"({expression}) AND {names}" if expression else names
+        if not expression:
+            return SearchPage([], 0)
+        where, params = ["search_fts MATCH :q"], {"q": expression}
+        if query.start is not None:
+            where.append("((d.kind = 'brief' AND d.ref >= :day_from) OR coalesce(a.published, a.first_seen) >= :from)")
+            params |= {"day_from": query.start.isoformat(), "from": _stamp(query.start, tz)}
+        if query.end is not None:
+            where.append("((d.kind = 'brief' AND d.ref <= :day_to) OR coalesce(a.published, a.first_seen) < :to)")
+            params |= {"day_to": query.end.isoformat(), "to": _stamp(query.end + timedelta(days=1), tz)}
+        if query.source:
+            where.append("(a.origin = :source OR a.source = :source)")
+            params["source"] = query.source
+        if query.theme:
+            # Theme keys are [a-z0-9_-] (config.KEY_RE): safe inside the JSON pattern.
+            where.append(
+                "((d.kind = 'brief' AND d.ref IN (SELECT brief_date FROM brief_themes WHERE key = :theme AND passages > 0))"
+                " OR a.id IN (SELECT sa.article_id FROM story_articles sa JOIN brief_stories s"
+                " ON s.brief_date = sa.brief_date AND s.story_id = sa.story_id WHERE s.themes LIKE :theme_json))")
+            params |= {"theme": query.theme, "theme_json": f'%"{query.theme}"%'}
+        joins = ("FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
+                 " LEFT JOIN articles a ON d.kind = 'article' AND a.id = d.ref")
+        clause = " AND ".join(where)
+        with self._lock:
+            total = int(self.conn.execute(f"SELECT count(*) {joins} WHERE {clause}", params).fetchone()[0])
+            rows = self.conn.execute(
+                f"SELECT d.kind, d.ref, highlight(search_fts, 0, '{MARK_START}', '{MARK_END}') AS title,"
+                f" snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', {EXCERPT_WORDS}) AS excerpt,"
+                " a.source, a.url, coalesce(a.published, a.first_seen) AS moment"
+                f" {joins} WHERE {clause} ORDER BY bm25(search_fts, 4.0, 1.0), d.id DESC LIMIT :limit OFFSET :offset",
+                params | {"limit": query.limit, "offset": query.offset},
+            ).fetchall()
+            ids = [r["ref"] for r in rows if r["kind"] == "article"]
+            briefs = self._briefs_of(ids)
+            stories = self._stories_of(ids)
+        hits = [
+            SearchHit(
+                kind=r["kind"], ref=r["ref"], title=r["title"], excerpt=r["excerpt"], source=r["source"], url=r["url"],
+                moment=from_stamp(r["moment"], tz),
+                briefs=tuple(briefs.get(r["ref"], ())), stories=tuple(stories.get(r["ref"], ())),
+            )
+            for r in rows
+        ]
+        return SearchPage(hits, total)
+
+    def bare_search(self, text: str, limit: int = 20) -> list[tuple[int, str]]:
+        """The FTS query alone, best first: the benchmark's baseline for `search`."""
+        with self._lock:
+            return [(r[0], r[1]) for r in self.conn.execute(
+                "SELECT rowid, snippet(search_fts, 1, '[', ']', ' … ', 32) FROM search_fts WHERE search_fts MATCH ?"
+                " ORDER BY bm25(search_fts, 4.0, 1.0) LIMIT ?", (match_expression(text), limit))]
+
+    def _briefs_of(self, ids: Sequence[str]) -> dict[str, list[date]]:
+        found: dict[str, list[date]] = {}
+        marks = ",".join("?" * len(ids))
+        for article, day in self.conn.execute(
+            f"SELECT article_id, brief_date FROM brief_articles WHERE article_id IN ({marks}) ORDER BY brief_date DESC", ids
+        ):
+            found.setdefault(article, []).append(date.fromisoformat(day))
+        return found
+
+    def _stories_of(self, ids: Sequence[str]) -> dict[str, list[tuple[date, str]]]:
+        found: dict[str, list[tuple[date, str]]] = {}
+        marks = ",".join("?" * len(ids))
+        for article, day, story in self.conn.execute(
+            f"SELECT article_id, brief_date, story_id FROM story_articles WHERE article_id IN ({marks})"
+            " ORDER BY brief_date DESC", ids
+        ):
+            found.setdefault(article, []).append((date.fromisoformat(day), story))
+        return found
+
+    def stored_articles(self, ids: Sequence[str], tz: tzinfo) -> list[StoredArticle]:
+        """These articles (those still stored), oldest first."""
+        rows: list[sqlite3.Row] = []
+        with self._lock:
+            for first in range(0, len(ids), 500):
+                chunk = list(ids[first : first + 500])
+                rows += self.conn.execute(
+                    "SELECT id, source, title, url, published, first_seen FROM articles"
+                    f" WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        found = [StoredArticle(r["id"], r["source"], r["title"], r["url"], from_stamp(r["published"], tz),
+                               from_stamp(r["first_seen"], tz)) for r in rows]
+        return sorted(found, key=lambda a: (to_stamp(a.published or a.first_seen) or "", a.id))
+
+    def story_timeline(self, day: date, story_id: str) -> Timeline | None:
+        """The story told in the brief for `day` as `story_id`, followed through every brief
+        that told a story sharing an article with it; None when there is no such story."""
+        with self._lock:
+            seen: set[tuple[str, str]] = set()
+            todo = [(day.isoformat(), story_id)]
+            articles: dict[str, None] = {}
+            while todo and len(seen) < STORY_HOPS:
+                key = todo.pop()
+                if key in seen:
+                    continue
+                seen.add(key)
+                mine = [r[0] for r in self.conn.execute(
+                    "SELECT article_id FROM story_articles WHERE brief_date = ? AND story_id = ?", key)]
+                fresh = [a for a in mine if a not in articles]
+                articles.update(dict.fromkeys(mine))
+                if fresh:
+                    marks = ",".join("?" * len(fresh))
+                    todo += [(r[0], r[1]) for r in self.conn.execute(
+                        f"SELECT DISTINCT brief_date, story_id FROM story_articles WHERE article_id IN ({marks})", fresh)]
+            rows = [self.conn.execute("SELECT * FROM brief_stories WHERE brief_date = ? AND story_id = ?", key).fetchone()
+                    for key in sorted(seen)]
+        rows = [r for r in rows if r is not None]
+        if not rows:
+            return None
+        themes: dict[str, None] = {}
+        for r in rows:
+            themes.update(dict.fromkeys(json.loads(r["themes"])))
+        newest = rows[-1]
+        return Timeline(
+            days=[(date.fromisoformat(r["brief_date"]), r["story_id"], r["headline"], int(r["rank"])) for r in rows],
+            article_ids=list(articles), themes=list(themes), lead=newest["lead"],
+        )
+
+    def theme_days(self, key: str) -> list[ThemeDay]:
+        """A theme's numbers in every brief that had it, oldest first."""
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT brief_date, points, passages, articles FROM brief_themes WHERE key = ? ORDER BY brief_date", (key,)
+            ).fetchall()
+        return [ThemeDay(date.fromisoformat(r[0]), r[1], r[2], r[3]) for r in rows]
+
+    def theme_stories(self, key: str, limit: int = 20) -> list[tuple[date, str, str, int]]:
+        """The latest stories filed under a theme: (brief date, story id, headline, rank)."""
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT brief_date, story_id, headline, rank FROM brief_stories WHERE themes LIKE ?"
+                " ORDER BY brief_date DESC, rank LIMIT ?", (f'%"{key}"%', limit)).fetchall()
+        return [(date.fromisoformat(r[0]), r[1], r[2], int(r[3])) for r in rows]
+
+    def mentions_by_day(self, names: Sequence[str], tz: tzinfo, limit: int = 400) -> list[tuple[date, int]]:
+        """How many stored articles named any of `names`, per day (of publication, else first
+        sight, in `tz`), oldest first; the newest `limit` days."""
+        expression = any_of(names)
+        if not expression:
+            return []
+        counts: dict[date, int] = {}
+        with self._lock:
+            for (moment,) in self.conn.execute(
+                "SELECT coalesce(a.published, a.first_seen) FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
+                " JOIN articles a ON a.id = d.ref WHERE d.kind = 'article' AND search_fts MATCH ?", (expression,)
+            ):
+                stamp = from_stamp(moment, tz)
+                if stamp is not None:
+                    counts[stamp.date()] = counts.get(stamp.date(), 0) + 1
+        return sorted(counts.items())[-limit:]
+
+    def stories_naming(self, names: Sequence[str], limit: int = 20) -> list[tuple[date, str, str, int, tuple[str, ...]]]:
+        """The latest stories whose articles name any of `names`: (date, id, headline, rank, themes)."""
+        expression = any_of(names)
+        if not expression:
+            return []
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT DISTINCT s.brief_date, s.story_id, s.headline, s.rank, s.themes FROM search_fts"
+                " JOIN search_docs d ON d.id = search_fts.rowid JOIN story_articles sa ON sa.article_id = d.ref"
+                " JOIN brief_stories s ON s.brief_date = sa.brief_date AND s.story_id = sa.story_id"
+                " WHERE d.kind = 'article' AND search_fts MATCH ? ORDER BY s.brief_date DESC, s.rank LIMIT ?",
+                (expression, limit)).fetchall()
+        return [(date.fromisoformat(r[0]), r[1], r[2], int(r[3]), tuple(json.loads(r[4]))) for r in rows]
+
+    def source_names(self) -> list[str]:
+        """Every source that has an article stored, for the search's source filter."""
+        with self._lock:
+            return [r[0] for r in self.conn.execute("SELECT DISTINCT origin FROM articles WHERE origin IS NOT NULL ORDER BY 1")]
+
+
+def _stamp(day: date, tz: tzinfo) -> str | None:
+    """The start of `day` in `tz`, as stored moments are written."""
+    return to_stamp(datetime.combine(day, time(0), tzinfo=tz))
