@@ -35,11 +35,13 @@ install: sysdeps $(STAMP)
 sysdeps:
 	@bash scripts/sysdeps.sh
 
-# The browser tests' Chromium, and zsh and fish to check the completion scripts. Not needed
-# for briefs, so a failed install only skips those tests.
+# The browser tests' Chromium, zsh and fish to check the completion scripts, and PostgreSQL
+# for the shared store and the worker pool (tests/pg.py starts its own server as the
+# `postgres` user). Not needed for briefs, so a failed install only skips those tests.
 test-sysdeps:
 	@bash scripts/sysdeps.sh chromium:chromium chromedriver:chromium-driver zsh:zsh fish:fish \
-	  || echo "sysdeps: chromium, zsh or fish could not be installed; their tests will be skipped" >&2
+	  '/usr/lib/postgresql/*/bin/initdb:postgresql' \
+	  || echo "sysdeps: chromium, zsh, fish or postgresql could not be installed; their tests will be skipped" >&2
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
