@@ -12,7 +12,8 @@ from .config import FORMATS, Config
 from .errors import BriefgenError, DeliveryError, NoArticlesError
 from .models import COVERAGE_FAILED, Article, Brief, Delivery, SourceHealth, SourceNote, Window
 from .pause import pause_at
-from .store import Store, default_path
+from .store import Store
+from .store import open_store as store_for
 from .window import brief_window, candidates, select_articles, source_start
 
 log = logging.getLogger(__name__)
@@ -146,7 +147,7 @@ def build_brief(
 
 
 def open_store(config: Config, out_dir: Path | None = None) -> Store:
-    return Store(default_path(config, out_dir))
+    return store_for(config, out_dir)
 
 
 def refresh(
@@ -258,7 +259,7 @@ def run_brief(
         email_config(config)  # no email settings: say so before making the brief
         formats = list(dict.fromkeys([*formats, *EMAIL_FORMATS]))
     asked = datetime.now(UTC).replace(microsecond=0)
-    with Store(default_path(config, out_dir)) as db, ledger.date_lock(db, day, wait) as held:
+    with store_for(config, out_dir) as db, ledger.date_lock(db, day, wait) as held:
         last = held.last
         done = last is not None and last.status == "done"
         if done and skip_done:
@@ -316,7 +317,7 @@ def email_brief(
     from .deliver.email import send_brief, write_eml
 
     folder = (out_dir if out_dir is not None else config.resolve(config.output.dir)) / day.isoformat()
-    with Store(default_path(config, out_dir)) as db:
+    with store_for(config, out_dir) as db:
         if dry_run:
             return write_eml(config, day, db, folder)
         # The date's lock: a scheduler sending the same brief at this moment is waited for.

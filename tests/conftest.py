@@ -49,3 +49,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from . import pg
 
     pg.shutdown()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def either_store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with the default SQLite store, then again with BRIEFGEN_STORE naming a
+    new PostgreSQL database: every command (and every child process) uses that."""
+    if request.param == "postgresql":
+        from . import pg
+
+        monkeypatch.setenv("BRIEFGEN_STORE", pg.server().new_database())
+    else:
+        monkeypatch.delenv("BRIEFGEN_STORE", raising=False)
+    return request.param
