@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import FORMATS, Config
 from .errors import BriefgenError, DeliveryError, NoArticlesError
@@ -15,6 +16,9 @@ from .pause import pause_at
 from .store import Store
 from .store import open_store as store_for
 from .window import brief_window, candidates, select_articles, source_start
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +67,12 @@ def build_brief(
     now: datetime | None = None,
     offline: bool = False,
     scheduled: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> BuildResult:
     """Ingest, store, select, analyse, render and write the brief for `day`.
 
-    `scheduled`: the scheduler's run, whose window ends when the schedule fires on `day`."""
+    `scheduled`: the scheduler's run, whose window ends when the schedule fires on `day`.
+    `transport`: where feed requests go instead of the network (a deployment's shared fetches)."""
     from . import analyse, coverage, history, render
     from .analyse import changes
     from .deliver.archive import write_archive
@@ -81,7 +87,7 @@ def build_brief(
         span = brief_window(config, day, store, now=now, override=window, scheduled=scheduled)
         # Ingest and store: every enabled source, feeds only for what changed; failures
         # become notes and source health, never exceptions.
-        fetched = refresh(config, store, now=now, day=day, offline=offline)
+        fetched = refresh(config, store, now=now, day=day, offline=offline, transport=transport)
         # Select: from the store, the articles whose date falls in the window (or whose source is
         # always in scope); following on from the previous brief, every one no other brief carried.
         stored = stored_articles(config, store, span, until=max(span.end, now) + timedelta(seconds=1))
@@ -151,13 +157,15 @@ def open_store(config: Config, out_dir: Path | None = None) -> Store:
 
 
 def refresh(
-    config: Config, store: Store, *, now: datetime, day: date | None = None, offline: bool = False, progress: bool = True
+    config: Config, store: Store, *, now: datetime, day: date | None = None, offline: bool = False, progress: bool = True,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> FetchResult:
     """Ingest every enabled source and store what is new: the brief's first two stages,
     and all of `briefgen fetch`."""
     from . import ingest
 
-    ingested = ingest.ingest(config, ingest.IngestContext(now=now, store=store, offline=offline, progress=progress))
+    context = ingest.IngestContext(now=now, store=store, offline=offline, progress=progress, transport=transport)
+    ingested = ingest.ingest(config, context)
     health = store.save_run(ingested, config, now, day)
     read: dict[str, int] = {}
     for article in ingested.articles:
@@ -243,6 +251,7 @@ def run_brief(
     skip_done: bool = False,
     scheduled: bool = False,
     now: datetime | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> RunResult:
     """build_brief under the date's lock, recorded in the run ledger, then emailed when asked.
 
@@ -277,7 +286,7 @@ def run_brief(
             try:
                 with ledger.recording(db, day) as files:
                     build = build_brief(config, day, out_dir=out_dir, formats=formats, window=window, offline=offline,
-                                        scheduled=scheduled, now=now)
+                                        scheduled=scheduled, now=now, transport=transport)
                     files.extend(build.files)
                     if build.brief.coverage.status == COVERAGE_FAILED:
                         # Written, and recorded as failed with the reason: a retry may find the sources back.

@@ -16,7 +16,7 @@ import re
 import smtplib
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from email.utils import parseaddr
 from pathlib import Path
@@ -66,11 +66,16 @@ def send_brief(
     *,
     force: bool = False,
     sleep: Callable[[float], None] = time.sleep,
+    only: Sequence[str] | None = None,
 ) -> list[Delivery]:
-    """Send the brief in `folder` to every recipient not yet sent it (all of them with `force`)."""
+    """Send the brief in `folder` to every recipient not yet sent it (all of them with `force`).
+
+    `only`: just these recipients (a deployment sends to each in a task of its own)."""
     settings = email_config(config)
     brief = message.load(folder, day)
     rows = outbox.entries(db, day, settings.recipients, lambda _: message.new_message_id(settings, day))
+    if only is not None:
+        rows = [d for d in rows if d.recipient in only]
     todo = [d for d in rows if force or d.status in outbox.UNSENT]
     for delivery in rows:
         if not (force or delivery.status in outbox.UNSENT):
