@@ -183,9 +183,31 @@ def translate(sql: str) -> Statement:
             return Statement(f"{text} ON CONFLICT ({conflict}) DO NOTHING")
         update = ", ".join(f"{_quote(c)} = EXCLUDED.{_quote(c)}" for c in rest)
         return Statement(f"{text} ON CONFLICT ({conflict}) DO UPDATE SET {update}")
+    if table is not None and re.search(r"\bDO\s+UPDATE\s+SET\b", text, re.I):
+        return Statement(_qualify_updates(text, table))
     if table is not None and table.serial and "RETURNING" not in text.upper() and "ON CONFLICT" not in text.upper():
         return Statement(f"{text} RETURNING {table.serial}", returning=table.serial)
     return Statement(text)
+
+
+def _qualify_updates(text: str, table: Table) -> str:
+    """Columns named bare on the right of `DO UPDATE SET col = ...` qualified by their table:
+    SQLite reads them as the existing row's, PostgreSQL finds them ambiguous with EXCLUDED's."""
+    match = re.search(r"\bDO\s+UPDATE\s+SET\b", text, re.I)
+    assert match is not None
+    head, tail = text[: match.end()], text[match.end():]
+    where = re.search(r"\bWHERE\b", tail, re.I)
+    body, rest = (tail[: where.start()], tail[where.start():]) if where else (tail, "")
+    columns = "|".join(re.escape(c) for c in sorted(table.columns, key=len, reverse=True))
+    bare = re.compile(rf"(?<![.\w\"])\b({columns})\b(?!\s*\()")
+    parts = []
+    for assignment in _split_top(body):
+        target, _, value = assignment.partition("=")
+        pieces = _STRING_RE.split(value)
+        for n in range(0, len(pieces), 2):
+            pieces[n] = bare.sub(rf"{table.name}.\1", pieces[n])
+        parts.append(f"{target}={''.join(pieces)}")
+    return head + ",".join(parts) + rest
 
 
 def ddl(script: str) -> list[str]:
