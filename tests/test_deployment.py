@@ -9,12 +9,10 @@ from pathlib import Path
 import pytest
 
 from briefgen.deploy.settings import load_deployment
-from briefgen.deploy.shared import connect, fetch_counts
 from briefgen.store import Store
 
 from .deployment import Workers, brief_config, briefgen, serve_feeds, wait_until, write_deployment
 from .feedserver import FeedServer
-from .mailserver import Inbox, smtp_server
 
 TODAY = datetime.now(UTC).date().isoformat()
 
