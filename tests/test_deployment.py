@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from briefgen.deploy.settings import load_deployment
+from briefgen.deploy.shared import connect, fetch_counts
 from briefgen.store import Store
 
 from .deployment import Workers, brief_config, briefgen, serve_feeds, wait_until, write_deployment
 from .feedserver import FeedServer
+from .mailserver import Inbox, smtp_server
 
 TODAY = datetime.now(UTC).date().isoformat()
 
@@ -47,3 +49,57 @@ def test_two_briefs_sharing_a_feed_one_worker(tmp_path: Path, pg_url: str):
         assert sorted(h.path for h in feeds.hits) == ["/feed0.xml", "/feed1.xml", "/feed2.xml"]
         status = json.loads(briefgen("status", "--deployment", str(deployment), "--format", "json").stdout)
         assert [b["last_status"] for b in status["briefs"]] == ["done", "done"]
+
+
+def _feeds_of(n: int) -> list[int]:
+    """Brief n's feeds: five of its own and two shared with other briefs."""
+    return sorted({5 * n + k for k in range(5)} | {(7 * n) % 100, (7 * n + 13) % 100})
+
+
+def _built(logs: str, name: str) -> int:
+    return logs.count(f": {name} {TODAY}: built in")
+
+
+@pytest.mark.slow
+def test_three_workers_twenty_briefs_a_hundred_feeds_everything_once(tmp_path: Path, pg_url: str):
+    inbox = Inbox()
+    with FeedServer() as feeds, smtp_server(inbox) as port:
+        urls = serve_feeds(feeds, 100)
+        mailed = {f"b{n:02d}" for n in range(0, 20, 5)}
+        briefs = {}
+        for n in range(20):
+            name = f"b{n:02d}"
+            chosen = [urls[i] for i in _feeds_of(n)]
+            briefs[name] = brief_config(name, chosen, email_port=port if name in mailed else None,
+                                        recipients=[f"{name}-1@example.org", f"{name}-2@example.org"])
+        deployment = write_deployment(tmp_path, pg_url, briefs)
+        with Workers(deployment, tmp_path) as workers:
+            workers.start(3)
+            briefgen("run", "--deployment", str(deployment))
+            wait_until(lambda: set(_done(deployment).values()) == {"done"}, 240, "twenty briefs", workers.logs)
+            wait_until(lambda: len(inbox.messages) >= 2 * len(mailed), 120, "the emails", workers.logs)
+            status = json.loads(briefgen("status", "--deployment", str(deployment), "--format", "json").stdout)
+            # Nothing left behind in the queue once the deliveries are done.
+            wait_until(lambda: not any(
+                q.get("todo") or q.get("doing") for q in json.loads(
+                    briefgen("status", "--deployment", str(deployment), "--format", "json").stdout)["queue"].values()),
+                60, "an empty queue", workers.logs)
+        logs = workers.logs()
+    # Each brief made once, by one of the three workers, with its own feeds' items.
+    for name in briefs:
+        assert _built(logs, name) == 1, name
+        made = json.loads((tmp_path / "out" / name / TODAY / f"brief-{TODAY}.json").read_text())
+        assert made["title"] == f"Brief {name}"
+    # Each feed URL fetched once for the cycle, however many briefs use it.
+    used = {i for n in range(20) for i in _feeds_of(n)}
+    paths = [h.path for h in feeds.hits]
+    assert sorted(paths) == sorted(f"/feed{i}.xml" for i in used)
+    with connect(pg_url, "deployment") as conn:
+        assert set(fetch_counts(conn).values()) == {1}
+    # Each recipient mailed once.
+    received = sorted(r for m in inbox.messages for r in m.rcpt_tos)
+    assert received == sorted(f"{name}-{k}@example.org" for name in mailed for k in (1, 2))
+    # The work was shared: more than one worker built briefs.
+    assert sum(1 for p in tmp_path.glob("worker-*.log") if "built in" in p.read_text()) >= 2
+    assert status["failed_jobs"] == 0 and len(status["workers"]) == 3
+    assert [b["name"] for b in status["briefs"]] == sorted(briefs)

@@ -146,7 +146,10 @@ def build_once(deployment: Deployment, name: str, day: date, cycle: int, schedul
                        skip_done=True, scheduled=scheduled, transport=StoredTransport(deployment.store, deployment.name))
     if result.no_articles is not None:
         raise NoArticlesError(f"{name} {day}: {result.no_articles}")
-    log.info("%s %s: built in %.1f s", name, day, time.monotonic() - started)
+    if result.build is None:
+        log.info("%s %s: already made, not made again", name, day)
+    else:
+        log.info("%s %s: built in %.1f s", name, day, time.monotonic() - started)
 
 
 def queue_deliveries(app: Any, deployment: Deployment, name: str, day: str) -> None:
