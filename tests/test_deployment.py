@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -103,3 +104,70 @@ def test_three_workers_twenty_briefs_a_hundred_feeds_everything_once(tmp_path: P
     assert sum(1 for p in tmp_path.glob("worker-*.log") if "built in" in p.read_text()) >= 2
     assert status["failed_jobs"] == 0 and len(status["workers"]) == 3
     assert [b["name"] for b in status["briefs"]] == sorted(briefs)
+
+
+def _kill_when_paused(workers: Workers, stage: str, timeout: float = 120) -> None:
+    """Wait until the first worker is paused at `stage`, start a second one, and kill -9 the first."""
+    first = workers.procs[0]
+    log = workers.folder / "worker-0.log"
+    wait_until(lambda: f"paused at {stage}" in log.read_text(errors="replace"), timeout, f"a pause at {stage}",
+               workers.logs)
+    workers.env.pop("BRIEFGEN_TEST_PAUSE_AT", None)
+    workers.start(1)
+    first.send_signal(signal.SIGKILL)
+    first.wait(10)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_build_leaves_the_brief_to_another_made_once(tmp_path: Path, pg_url: str):
+    with FeedServer() as feeds:
+        urls = serve_feeds(feeds, 3)
+        deployment = write_deployment(tmp_path, pg_url, {"solo": brief_config("solo", urls)})
+        with Workers(deployment, tmp_path, env={"BRIEFGEN_TEST_PAUSE_AT": "render"}) as workers:
+            workers.start(1)
+            briefgen("run", "--deployment", str(deployment))
+            _kill_when_paused(workers, "render")
+            wait_until(lambda: _done(deployment) == {"solo": "done"}, 120, "the brief, on the second worker",
+                       workers.logs)
+        logs = workers.logs()
+    assert _built(logs, "solo") == 1
+    assert "built in" not in (tmp_path / "worker-0.log").read_text()
+    folder = tmp_path / "out" / "solo" / TODAY
+    assert sorted(p.name for p in folder.iterdir()) == [f"brief-{TODAY}.json"]
+    # The feeds were fetched once for the cycle: the second worker's build read them from the store.
+    assert sorted(h.path for h in feeds.hits) == ["/feed0.xml", "/feed1.xml", "/feed2.xml"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", ["send", "sent"])
+def test_a_worker_killed_mid_delivery_never_mails_anyone_twice(tmp_path: Path, pg_url: str, stage: str):
+    """Killed before the message went out (`send`): another worker sends it, once. Killed after
+    the server took it but before the outbox knew (`sent`): it is ambiguous, not sent again."""
+    inbox = Inbox()
+    recipients = ["one@example.org", "two@example.org"]
+    with FeedServer() as feeds, smtp_server(inbox) as port:
+        urls = serve_feeds(feeds, 2)
+        deployment = write_deployment(tmp_path, pg_url, {
+            "mailed": brief_config("mailed", urls, email_port=port, recipients=recipients)})
+        with Workers(deployment, tmp_path, env={"BRIEFGEN_TEST_PAUSE_AT": stage}) as workers:
+            workers.start(1)
+            briefgen("run", "--deployment", str(deployment))
+            _kill_when_paused(workers, stage)
+
+            def settled() -> bool:
+                with Store(pg_url, namespace="mailed") as db:
+                    rows = db.conn.execute("SELECT status FROM outbox").fetchall()
+                return len(rows) == 2 and all(r[0] in ("sent", "ambiguous") for r in rows)
+
+            wait_until(settled, 120, "both deliveries settled", workers.logs)
+    with Store(pg_url, namespace="mailed") as db:
+        statuses = {r["recipient"]: r["status"] for r in db.conn.execute("SELECT recipient, status FROM outbox")}
+    got = sorted(r for m in inbox.messages for r in m.rcpt_tos)
+    if stage == "send":
+        assert statuses == dict.fromkeys(recipients, "sent")
+        assert got == recipients
+    else:
+        # The first worker handed a message to the server and died before recording it.
+        assert "ambiguous" in statuses.values()
+        assert len(got) == len(set(got))
+        assert set(got) >= {r for r, s in statuses.items() if s == "ambiguous"}
