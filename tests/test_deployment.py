@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -171,3 +172,55 @@ def test_a_worker_killed_mid_delivery_never_mails_anyone_twice(tmp_path: Path, p
         assert "ambiguous" in statuses.values()
         assert len(got) == len(set(got))
         assert set(got) >= {r for r, s in statuses.items() if s == "ambiguous"}
+
+
+@pytest.mark.slow
+def test_the_database_restarted_during_a_run_workers_reconnect_and_finish(tmp_path: Path, pg_url: str):
+    from . import pg
+
+    with FeedServer() as feeds:
+        # Slow feeds: the restart comes while fetches and builds are under way.
+        urls = serve_feeds(feeds, 12, delay=1.0)
+        briefs = {f"r{n}": brief_config(f"r{n}", urls[3 * n: 3 * n + 6]) for n in range(3)}
+        deployment = write_deployment(tmp_path, pg_url, briefs)
+        with Workers(deployment, tmp_path) as workers:
+            workers.start(2)
+            briefgen("run", "--deployment", str(deployment))
+            wait_until(lambda: len(feeds.hits) >= 1, 60, "the first fetch", workers.logs)
+            pg.server().stop("fast")
+            time.sleep(2)
+            pg.server().start()
+            wait_until(lambda: set(_done(deployment).values()) == {"done"}, 180, "the briefs after the restart",
+                       workers.logs)
+            assert all(p.poll() is None for p in workers.procs), "a worker died with the database"
+        logs = workers.logs()
+    # The restart reached the workers (their pools lost their connections), and they went on.
+    assert "error connecting" in logs or "lost the database" in logs
+    for name in briefs:
+        assert _built(logs, name) == 1, name
+
+
+@pytest.mark.slow
+def test_two_deployments_on_one_database_never_take_each_others_jobs(tmp_path: Path, pg_url: str):
+    with FeedServer() as feeds:
+        urls = serve_feeds(feeds, 2)
+        first = write_deployment(tmp_path / "first", pg_url, {"east": brief_config("east", urls[:1])})
+        second = write_deployment(tmp_path / "second", pg_url, {"west": brief_config("west", urls[1:])})
+        # Each deployment file is named deployment.yaml: its name comes from `name:`.
+        for path, name in ((first, "first"), (second, "second")):
+            path.write_text(path.read_text() + f"name: {name}\n")
+        with Workers(first, tmp_path / "first") as workers:
+            workers.start(1)
+            briefgen("run", "--deployment", str(first))
+            briefgen("run", "--deployment", str(second))
+            wait_until(lambda: _done(first) == {"east": "done"}, 120, "the first deployment's brief", workers.logs)
+            time.sleep(2)
+            # The second deployment's jobs wait for a worker of their own.
+            status = json.loads(briefgen("status", "--deployment", str(second), "--format", "json").stdout)
+            assert status["queue"]["build"].get("todo") == 1 and status["workers"] == []
+            assert _done(second) == {"west": None}
+            with Workers(second, tmp_path / "second") as others:
+                others.start(1)
+                wait_until(lambda: _done(second) == {"west": "done"}, 120, "the second deployment's brief",
+                           others.logs)
+        assert "west" not in workers.logs()
