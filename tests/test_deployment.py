@@ -224,3 +224,15 @@ def test_two_deployments_on_one_database_never_take_each_others_jobs(tmp_path: P
                 wait_until(lambda: _done(second) == {"west": "done"}, 120, "the second deployment's brief",
                            others.logs)
         assert "west" not in workers.logs()
+
+
+def test_every_status_json_field_is_documented():
+    import dataclasses
+    import re
+
+    from briefgen.deploy.status import BriefStatus, Status
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "json.md").read_text(encoding="utf-8")
+    fields = [f.name for cls in (Status, BriefStatus) for f in dataclasses.fields(cls)]
+    missing = [f for f in fields if not re.search(rf"`{f}(\[\])?`", text)]
+    assert len(fields) > 15 and not missing, missing
