@@ -149,6 +149,57 @@ def ensure_fetched(conn: Any, urls: Sequence[str], cycle: int, settings: FeedsCo
     return len(mine)
 
 
+# One HTTP client per worker process and feed settings, on the worker's event loop, and one
+# pool of database connections: a fetch task costs a request, not a client and a connection.
+_fetchers: dict[str, Fetcher] = {}
+_pools: dict[tuple[str, str], Any] = {}
+
+
+def pool(url: str, deployment: str, size: int) -> Any:
+    """This process's pool of connections to the deployment's shared schema."""
+    from psycopg_pool import ConnectionPool
+
+    key = (url, deployment)
+    if key not in _pools:
+        _pools[key] = ConnectionPool(url, min_size=1, max_size=size, open=True, kwargs={
+            "autocommit": True, "options": f"-c search_path={shared_schema(deployment)}",
+            "application_name": f"briefgen deployment {deployment}"[:63]})
+    return _pools[key]
+
+
+async def fetch_one(url: str, deployment: str, feed: str, cycle: int, settings: FeedsConfig, *, size: int,
+                    wait: float = 600.0) -> bool:
+    """A fetch task's work, on the worker's event loop: fetch `feed` for `cycle` unless it was
+    already, or another process is fetching it (then wait for that). Whether this call fetched it."""
+    connections = pool(url, deployment, size)
+    with connections.connection() as conn:
+        if await asyncio.to_thread(_fetched, conn, feed, cycle):
+            return False
+        taken = await asyncio.to_thread(lambda: conn.execute("SELECT pg_try_advisory_lock(%s)", (_key(feed),)).fetchone()[0])
+        if not taken:
+            # Another process has it: the sync path waits for its lock, then checks.
+            await asyncio.to_thread(ensure_fetched, conn, [feed], cycle, settings, wait=wait)
+            return False
+        try:
+            if await asyncio.to_thread(_fetched, conn, feed, cycle):
+                return False
+            validators = await asyncio.to_thread(
+                lambda: conn.execute("SELECT etag, last_modified FROM fetches WHERE url = %s", (feed,)).fetchone())
+            fetcher = await _fetcher(settings)
+            outcome = await _get(fetcher, feed, *(validators or (None, None)))
+            await asyncio.to_thread(_save, conn, feed, cycle, outcome)
+            return True
+        finally:
+            await asyncio.to_thread(conn.execute, "SELECT pg_advisory_unlock(%s)", (_key(feed),))
+
+
+async def _fetcher(settings: FeedsConfig) -> Fetcher:
+    key = settings.model_dump_json()
+    if key not in _fetchers:
+        _fetchers[key] = await Fetcher(settings).__aenter__()
+    return _fetchers[key]
+
+
 def _key(url: str) -> int:
     return lock_key("fetch", url)
 
@@ -173,23 +224,23 @@ async def _fetch_all(conn: Any, urls: Sequence[str], settings: FeedsConfig) -> l
         for row in conn.execute("SELECT url, etag, last_modified FROM fetches WHERE url = ANY(%s)", (list(urls),))
     }
     async with Fetcher(settings) as fetcher:
+        return list(await asyncio.gather(*(_get(fetcher, u, *stored.get(u, (None, None))) for u in urls)))
 
-        async def one(url: str) -> _Outcome:
-            headers = {"Accept": ACCEPT_FEEDS}
-            etag, modified = stored.get(url, (None, None))
-            if etag:
-                headers["If-None-Match"] = etag
-            if modified:
-                headers["If-Modified-Since"] = modified
-            try:
-                response = await fetcher.get(url, headers)
-            except FetchError as error:
-                return _Outcome(reason=error.reason)
-            except Exception as exc:  # noqa: BLE001 - one feed's surprise must not stop the others
-                return _Outcome(reason=f"unexpected error: {type(exc).__name__}: {exc}"[:200])
-            return _Outcome(response.status, dict(response.headers), response.body, response.url)
 
-        return list(await asyncio.gather(*(one(u) for u in urls)))
+async def _get(fetcher: Fetcher, url: str, etag: str | None, modified: str | None) -> _Outcome:
+    """One conditional GET, its outcome kept whatever happens."""
+    headers = {"Accept": ACCEPT_FEEDS}
+    if etag:
+        headers["If-None-Match"] = etag
+    if modified:
+        headers["If-Modified-Since"] = modified
+    try:
+        response = await fetcher.get(url, headers)
+    except FetchError as error:
+        return _Outcome(reason=error.reason)
+    except Exception as exc:  # noqa: BLE001 - one feed's surprise must not stop the others
+        return _Outcome(reason=f"unexpected error: {type(exc).__name__}: {exc}"[:200])
+    return _Outcome(response.status, dict(response.headers), response.body, response.url)
 
 
 def _save(conn: Any, url: str, cycle: int, outcome: _Outcome) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from ..config import Config
 from ..errors import DeliveryError, NoArticlesError
 from .settings import Brief, Deployment
-from .shared import StoredTransport, connect, ensure_fetched, queue_schema, start_cycle
+from .shared import StoredTransport, connect, ensure_fetched, fetch_one, queue_schema, start_cycle
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +51,15 @@ def make_app(deployment: Deployment, *, pool_size: int = 4) -> Any:
                           retry_exceptions={Exception})
 
     @app.task(name=FETCH, queue="fetch", retry=retry)
-    def fetch(url: str, cycle: int) -> None:
-        """Fetch one feed URL for a cycle, for every brief that lists it."""
+    async def fetch(url: str, cycle: int) -> None:
+        """Fetch one feed URL for a cycle, for every brief that lists it (on the worker's own
+        event loop: a worker's fetches wait on the network together)."""
         settings = next((b.config.feeds for b in deployment.briefs if url in feed_urls(b.config)), None)
         if settings is None:
             log.info("%s is in no brief any more: not fetched", url)
             return
-        with connect(deployment.store, deployment.name) as conn:
-            ensure_fetched(conn, [url], cycle, settings, wait=deployment.worker.fetch_wait)
+        await fetch_one(deployment.store, deployment.name, url, cycle, settings,
+                        size=deployment.worker.concurrency + 2, wait=deployment.worker.fetch_wait)
 
     @app.task(name=BUILD, queue="build", retry=retry)
     def build(brief: str, day: str, cycle: int, scheduled: bool = False) -> None:
