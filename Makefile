@@ -20,9 +20,10 @@ eval: install
 	$(BIN)/briefgen themes test --summary --config docs/examples/red-sea.yaml \
 	  tests/data/realtext/redsea-dev.yaml tests/data/realtext/redsea-heldout.yaml
 
-# The five speed figures against baselines taken in the same run, medians of 5 runs
-# (docs/performance.md): about 5 minutes; results in benchmarks/results/latest.json.
-bench: install
+# The speed figures against baselines taken in the same run, medians of 5 runs (3 for the
+# deployment's, which need PostgreSQL: docs/performance.md, docs/deployment.md): about
+# 10 minutes; results in benchmarks/results/latest.json.
+bench: install test-sysdeps
 	$(BIN)/python -m benchmarks
 
 # The configuration and CLI references from the code, and docs/brief.png from the seeds'
