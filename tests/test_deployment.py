@@ -236,3 +236,32 @@ def test_every_status_json_field_is_documented():
     fields = [f.name for cls in (Status, BriefStatus) for f in dataclasses.fields(cls)]
     missing = [f for f in fields if not re.search(rf"`{f}(\[\])?`", text)]
     assert len(fields) > 15 and not missing, missing
+
+
+def test_a_tick_starts_a_cycle_only_in_the_minute_the_brief_is_due():
+    from briefgen.config import parse_config
+    from briefgen.deploy.tasks import fired_in
+
+    config = parse_config({**brief_config("due", ["http://127.0.0.1:9/a.xml"]), "timezone": "Asia/Seoul",
+                           "schedule": {"cron": "0 6 * * *"}})
+    six = datetime(2026, 11, 27, 6, 0, tzinfo=config.tz).timestamp()
+    assert fired_in(config, six - 60, six) == datetime(2026, 11, 27, 6, 0, tzinfo=config.tz)
+    assert fired_in(config, six, six + 60) is None
+    assert fired_in(config, six - 120, six - 60) is None
+
+
+@pytest.mark.slow
+def test_a_scheduled_brief_is_built_once_by_two_workers(tmp_path: Path, pg_url: str):
+    """A brief due every minute: each worker's periodic deferrer offers the same tick, which is
+    queued once; its cycle makes the brief once."""
+    with FeedServer() as feeds:
+        urls = serve_feeds(feeds, 2)
+        deployment = write_deployment(tmp_path, pg_url, {
+            "minutely": {**brief_config("minutely", urls), "schedule": {"cron": "* * * * *"}}})
+        with Workers(deployment, tmp_path) as workers:
+            workers.start(2)
+            wait_until(lambda: _done(deployment) == {"minutely": "done"}, 150, "the scheduled brief", workers.logs)
+            time.sleep(2)
+        logs = workers.logs()
+    assert _built(logs, "minutely") == 1
+    assert sorted(h.path for h in feeds.hits) == ["/feed0.xml", "/feed1.xml"]
