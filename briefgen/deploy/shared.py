@@ -152,6 +152,8 @@ def ensure_fetched(conn: Any, urls: Sequence[str], cycle: int, settings: FeedsCo
 # One HTTP client per worker process and feed settings, on the worker's event loop, and one
 # pool of database connections: a fetch task costs a request, not a client and a connection.
 _fetchers: dict[str, Fetcher] = {}
+# Connections a process keeps to the shared tables (at least; fetch tasks ask for their concurrency).
+POOL_SIZE = 8
 _pools: dict[tuple[str, str], Any] = {}
 
 
@@ -160,6 +162,7 @@ def pool(url: str, deployment: str, size: int) -> Any:
     from psycopg_pool import ConnectionPool
 
     key = (url, deployment)
+    size = max(size, POOL_SIZE)
     if key not in _pools:
         _pools[key] = ConnectionPool(url, min_size=1, max_size=size, open=True, kwargs={
             "autocommit": True, "options": f"-c search_path={shared_schema(deployment)}",
@@ -172,7 +175,9 @@ async def fetch_one(url: str, deployment: str, feed: str, cycle: int, settings: 
     """A fetch task's work, on the worker's event loop: fetch `feed` for `cycle` unless it was
     already, or another process is fetching it (then wait for that). Whether this call fetched it."""
     connections = pool(url, deployment, size)
-    with connections.connection() as conn:
+    # Taken off the event loop: waiting for a free connection must not stop the fetches in flight.
+    conn = await asyncio.to_thread(connections.getconn)
+    try:
         if await asyncio.to_thread(_fetched, conn, feed, cycle):
             return False
         taken = await asyncio.to_thread(lambda: conn.execute("SELECT pg_try_advisory_lock(%s)", (_key(feed),)).fetchone()[0])
@@ -191,6 +196,8 @@ async def fetch_one(url: str, deployment: str, feed: str, cycle: int, settings: 
             return True
         finally:
             await asyncio.to_thread(conn.execute, "SELECT pg_advisory_unlock(%s)", (_key(feed),))
+    finally:
+        connections.putconn(conn)
 
 
 async def _fetcher(settings: FeedsConfig) -> Fetcher:
@@ -269,9 +276,10 @@ class StoredTransport(httpx.AsyncBaseTransport):
     """Answers a brief's feed requests from the shared responses of the cycle; any other
     request (a full-text page) goes out over the network as usual."""
 
-    def __init__(self, url: str, deployment: str):
+    def __init__(self, url: str, deployment: str, size: int = 0):
         self._url = url
         self._deployment = deployment
+        self._size = size
         self._network = httpx.AsyncHTTPTransport()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -296,7 +304,8 @@ class StoredTransport(httpx.AsyncBaseTransport):
         return httpx.Response(status, headers=headers, content=body or b"", request=request)
 
     def _row(self, url: str) -> tuple[Any, ...] | None:
-        with connect(self._url, self._deployment) as conn:
+        # The process's pool: a brief of hundreds of feeds is not hundreds of connections.
+        with pool(self._url, self._deployment, self._size).connection() as conn:
             return conn.execute(  # type: ignore[no-any-return]
                 "SELECT status, headers, body, reason, etag, last_modified FROM fetches WHERE url = %s", (url,)
             ).fetchone()

@@ -144,7 +144,7 @@ def build_once(deployment: Deployment, name: str, day: date, cycle: int, schedul
 
         formats = list(dict.fromkeys([*formats, *EMAIL_FORMATS]))
     result = run_brief(config, day, out_dir=deployment.out_dir(brief), formats=formats, wait=LOCK_WAIT,
-                       skip_done=True, scheduled=scheduled, transport=StoredTransport(deployment.store, deployment.name))
+                       skip_done=True, scheduled=scheduled, transport=StoredTransport(deployment.store, deployment.name, deployment.worker.concurrency + 2))
     if result.no_articles is not None:
         raise NoArticlesError(f"{name} {day}: {result.no_articles}")
     if result.build is None:
