@@ -23,9 +23,10 @@ eval: install
 	$(BIN)/briefgen themes test --summary --config docs/examples/red-sea.yaml \
 	  tests/data/realtext/redsea-dev.yaml tests/data/realtext/redsea-heldout.yaml tests/data/realtext/redsea-heldout2.yaml
 
-# The five speed figures against baselines taken in the same run, medians of 5 runs
-# (docs/performance.md): about 5 minutes; results in benchmarks/results/latest.json.
-bench: install
+# The speed figures against baselines taken in the same run, medians of 5 runs (3 for the
+# deployment's, which need PostgreSQL: docs/performance.md, docs/deployment.md): about
+# 10 minutes; results in benchmarks/results/latest.json.
+bench: install test-sysdeps
 	$(BIN)/python -m benchmarks
 
 # The configuration and CLI references from the code, and docs/brief.png from the seeds'
@@ -38,11 +39,13 @@ install: sysdeps $(STAMP)
 sysdeps:
 	@bash scripts/sysdeps.sh
 
-# The browser tests' Chromium, and zsh and fish to check the completion scripts. Not needed
-# for briefs, so a failed install only skips those tests.
+# The browser tests' Chromium, zsh and fish to check the completion scripts, and PostgreSQL
+# for the shared store and the worker pool (tests/pg.py starts its own server as the
+# `postgres` user). Not needed for briefs, so a failed install only skips those tests.
 test-sysdeps:
 	@bash scripts/sysdeps.sh chromium:chromium chromedriver:chromium-driver zsh:zsh fish:fish \
-	  || echo "sysdeps: chromium, zsh or fish could not be installed; their tests will be skipped" >&2
+	  '/usr/lib/postgresql/*/bin/initdb:postgresql' \
+	  || echo "sysdeps: chromium, zsh, fish or postgresql could not be installed; their tests will be skipped" >&2
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -7,6 +7,8 @@ baseline measured in the same run, medians of RUNS runs, written to benchmarks/r
     incremental  a second run over unchanged feeds (all 304)          vs  the first run's ingest + store
     growth       analyse() over 10,000 items                          vs  analyse() over 1,000 items
     korean       split, dedupe, themes, summaries over 10,000 Korean items  vs  feedparser parsing them
+    workers      1,000 feeds behind 200 ms, 4 deployment workers      vs  the same with 1 worker (benchmarks/deployment.py)
+    sharing      HTTP requests of 50 briefs sharing 200 feeds          vs  1 brief over the same 200 feeds
 
 Run from the repository root (pysbd ships a top-level package also named `benchmarks`;
 the current directory comes first on sys.path, so this one is found).
@@ -48,6 +50,8 @@ class Figure:
     limit: float = 0.0
     # "at most": ratio <= limit passes; "at least": speed-up (base / ours) >= limit passes.
     sense: str = "at most"
+    # What ours and base count: seconds, or requests for the sharing figure.
+    unit: str = "s"
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -219,8 +223,8 @@ def table(figures: list[Figure]) -> str:
     for f in figures:
         ratio = f"{f.ratio:.2f}x" + (" faster" if f.sense == "at least" else "")
         extra = f", peak RSS {f.extra['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in f.extra else ""
-        rows.append(f"| {f.name} | {ratio} | {f.target} | {statistics.median(f.ours):.2f} s{extra} | "
-                    f"{statistics.median(f.base):.2f} s | {'yes' if f.met else 'NO'} |")
+        rows.append(f"| {f.name} | {ratio} | {f.target} | {statistics.median(f.ours):.2f} {f.unit}{extra} | "
+                    f"{statistics.median(f.base):.2f} {f.unit} | {'yes' if f.met else 'NO'} |")
     return "\n".join(rows)
 
 
@@ -228,11 +232,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     # Five: on a shared two-core machine one run in three can meet a neighbour's burst.
     parser.add_argument("--runs", type=int, default=5, help="runs per figure; the median counts (default 5)")
-    parser.add_argument("--only", help="comma-separated figures: render,analysis,fetch,korean (fetch includes incremental)")
+    parser.add_argument("--only", help="comma-separated figures: render,analysis,fetch,korean,deployment "
+                                       "(fetch includes incremental; deployment is workers and sharing, on PostgreSQL)")
     parser.add_argument("--items", type=int, default=10_000, help="items for analysis (default 10,000)")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"results file (default {RESULTS.relative_to(ROOT)})")
     args = parser.parse_args(argv)
-    chosen = set((args.only or "render,analysis,fetch,korean").split(","))
+    chosen = set((args.only or "render,analysis,fetch,korean,deployment").split(","))
     figures: list[Figure] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as tmp:
@@ -251,7 +256,13 @@ def main(argv: list[str] | None = None) -> int:
             print("korean", flush=True)
             # Once: it has no target yet, and 10,000 Korean items take minutes.
             figures.append(korean_figure(1, args.items, 200))
-    order = ["render", "analysis", "fetch", "incremental", "growth", "korean"]
+        if "deployment" in chosen:
+            from .deployment import deployment_figures
+
+            print("deployment workers and sharing", flush=True)
+            # Each run starts worker processes and a cycle of 1,000 feeds: three runs, not five.
+            figures.extend(deployment_figures(min(args.runs, 3), work))
+    order = ["render", "analysis", "fetch", "incremental", "growth", "korean", "workers", "sharing"]
     figures.sort(key=lambda f: order.index(f.name))
     print()
     print(table(figures))

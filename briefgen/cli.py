@@ -17,6 +17,7 @@ from typing import Any
 from . import __version__, cliserve, logs, redact
 from .checkup import health_table
 from .cliargs import Parser, _count, _date, _formats, _fraction, _number, _seconds, _window
+from .clideploy import add_commands as add_deployment_commands
 from .completion import SHELLS, script
 from .config import FORMATS, Config, json_schema, load_config
 from .deliver.report import report_deliveries
@@ -29,7 +30,8 @@ log = logging.getLogger("briefgen")
 
 EPILOG = """exit codes: 0 ok, 1 unexpected error, 2 usage, 3 config error, 4 source failed (--strict),
 5 render error, 6 output error, 7 delivery error, 8 locked, 9 no articles (sources failed),
-10 output folder not briefgen's, 12 labelled file unusable, 13 below --min-f1, 130 interrupted"""
+10 output folder not briefgen's, 12 labelled file unusable, 13 below --min-f1, 14 store unreachable or unusable,
+130 interrupted"""
 
 
 def _logging_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -72,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
                                        "sources (files found, feeds reachable), themes, next scheduled runs and "
                                        "email settings. Exit 0 when usable, 3 when invalid, 4 when a source is not.")
     check.add_argument("--offline", action="store_true", help="do not probe the feeds")
+    check.add_argument("--deployment", "-d", type=Path, metavar="FILE",
+                       help="check a deployment instead: every brief config, and the database (exit 14 when unusable)")
+    check.add_argument("--migrate", action="store_true", help="with --deployment: apply pending migrations first")
     check.set_defaults(run=cmd_check)
 
     gen = sub.add_parser("generate", parents=[common], help="write the brief for a date", epilog=EPILOG,
@@ -85,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--strict", action="store_true", help="exit with code 4 when any source failed (the brief is still written)")
     gen.add_argument("--offline", action="store_true", help="fetch no feed: use only what the store holds")
     gen.add_argument("--email", action="store_true", help="then email it to the recipients of the config's email section")
+    gen.add_argument("--store", metavar="URL",
+                     help="the store: a postgresql:// URL (a deployment's shared store) or a SQLite path; as BRIEFGEN_STORE")
     gen.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS",
                      help="if another run is making this date's brief, wait this long for it (default: exit with code 8)")
     gen.set_defaults(run=cmd_generate)
@@ -184,11 +191,17 @@ def build_parser() -> argparse.ArgumentParser:
                                             "`source <(briefgen completion bash)`.")
     completion.add_argument("shell", choices=SHELLS, help="the shell")
     completion.set_defaults(run=cmd_completion)
+    add_deployment_commands(sub, logging_only)
     return parser
 
 
 def cmd_generate(args: argparse.Namespace, config: Config) -> int:
     from .pipeline import run_brief
+    from .store import STORE_ENV
+
+    if args.store:
+        # The flag wins over the environment and the file: this process only.
+        os.environ[STORE_ENV] = args.store
 
     day = args.date or datetime.now(config.tz).date()
     formats = args.format or config.output.formats
@@ -288,8 +301,14 @@ def cmd_schedule(args: argparse.Namespace, config: Config) -> int:
                   log_format=args.log_format).run()
 
 
-def cmd_check(args: argparse.Namespace, config: Config) -> int:
+def cmd_check(args: argparse.Namespace, config: Config | None) -> int:
     from .checkup import checkup, verdict
+
+    if args.deployment is not None:
+        from .clideploy import cmd_check_deployment
+
+        return cmd_check_deployment(args)
+    assert config is not None
 
     enabled = [s for s in config.sources if s.enabled]
     print(f"{args.config}: ok ({len(enabled)} source{'s' if len(enabled) != 1 else ''} enabled, "
@@ -377,7 +396,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.setup(verbose=args.verbose, quiet=args.quiet, debug=debug, fmt=args.log_format)
     previous = _on_sigterm(_terminated)
     try:
-        config = load_config(args.config) if args.run in NEEDS_CONFIG else None
+        needs = args.run in NEEDS_CONFIG and getattr(args, "deployment", None) is None
+        config = load_config(args.config) if needs else None
         if config is not None and config.email is not None and config.email.password_env:
             # Whichever command this is, no line it prints shows the SMTP password.
             redact.register(os.environ.get(config.email.password_env))

@@ -21,6 +21,7 @@ class ExitStatus(IntEnum):
     FOREIGN_OUTPUT = 10  # the output folder holds files briefgen did not write: nothing was written there
     LABELS_ERROR = 12    # `themes test`: a labelled file is missing, unparsable or names an unknown theme
     BELOW_TARGET = 13    # `themes test --min-f1`: a file's micro-F1 is below the target
+    STORE_ERROR = 14     # the store cannot be reached or used (a PostgreSQL server down, a wrong URL or password)
     INTERRUPTED = 130    # stopped by SIGINT/SIGTERM
 
 
@@ -85,6 +86,12 @@ class NoArticlesError(BriefgenError):
     """The brief is empty because its sources failed or are missing, not because the day was quiet."""
 
     status = ExitStatus.NO_ARTICLES
+
+
+class StoreError(BriefgenError):
+    """The store cannot be reached or used; the message names it, never with its password."""
+
+    status = ExitStatus.STORE_ERROR
 
 
 class LabelsError(BriefgenError):

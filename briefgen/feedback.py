@@ -17,7 +17,7 @@ from .analyse.passages import fingerprint, split
 from .config import Config, ThemeConfig
 from .errors import UsageError
 from .models import Article, Feedback, Passage
-from .store import Store, default_path
+from .store import Store, default_path, exists, open_store
 
 # How much of a sentence a table row shows.
 EXCERPT = 72
@@ -111,8 +111,8 @@ def list_lines(config: Config, out_dir: Path | None = None, theme: str | None = 
         _theme(config, theme)
     path = default_path(config, out_dir)
     records: list[Feedback] = []
-    if path.is_file():
-        with Store(path) as store:
+    if exists(path):
+        with open_store(config, out_dir) as store:
             records = store.feedback_records(theme)
     if not records:
         return [f"no feedback recorded{f' for {theme}' if theme else ''} in {path}: "
@@ -147,8 +147,8 @@ def forget(config: Config, number: int, out_dir: Path | None = None) -> Feedback
     """Forget verdict `number`; UsageError if there is none."""
     path = default_path(config, out_dir)
     gone = None
-    if path.is_file():
-        with Store(path) as store:
+    if exists(path):
+        with open_store(config, out_dir) as store:
             gone = store.remove_feedback(number)
     if gone is None:
         raise UsageError(f"no feedback #{number} in {path}: `briefgen feedback --list` shows the numbers")
@@ -165,10 +165,10 @@ def _theme(config: Config, key: str) -> ThemeConfig:
 
 def _open(config: Config, out_dir: Path | None) -> Store:
     path = default_path(config, out_dir)
-    if not path.is_file():
+    if not exists(path):
         raise UsageError(f"no store at {path}: `briefgen generate` writes a brief (and its store) first; "
                          "give --out for a brief written elsewhere")
-    return Store(path)
+    return open_store(config, out_dir)
 
 
 def removed(record: Feedback) -> str:

@@ -2,7 +2,9 @@
 
 The lock is an OS file lock (`flock`) on `<store folder>/locks/<date>.lock`: the kernel
 drops it when its holder exits, however it exits, so a crashed run never blocks the next
-one. The ledger row says what the last run of a date did (running, done, failed,
+one. On PostgreSQL it is a session advisory lock on the brief's namespace and date, held
+on a connection of its own: the server drops it when that connection ends, however its
+process died, and it holds across machines. The ledger row says what the last run of a date did (running, done, failed,
 interrupted); a row left `running` by a process that died is noticed and run again.
 """
 
@@ -52,6 +54,10 @@ class Held:
 @contextmanager
 def date_lock(db: Store, day: date, wait: float = 0.0) -> Iterator[Held]:
     """Hold the lock for `day`, waiting up to `wait` seconds for it."""
+    if db.dialect == "postgresql":
+        with _advisory_lock(db, day, wait) as held:
+            yield held
+        return
     path = lock_path(db, day)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -79,6 +85,36 @@ def date_lock(db: Store, day: date, wait: float = 0.0) -> Iterator[Held]:
     finally:
         # Closing the descriptor releases the lock.
         os.close(fd)
+
+
+@contextmanager
+def _advisory_lock(db: Store, day: date, wait: float) -> Iterator[Held]:
+    from .store import postgres
+
+    key = postgres.lock_key("date", db.schema, day.isoformat())
+    conn = postgres.Connection(db.url, db.schema, f"briefgen {owner()} {day}")
+    try:
+        give_up = time.monotonic() + wait
+        waiting = False
+        while not conn.run("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:  # type: ignore[index]
+            row = conn.run(
+                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                " WHERE l.locktype = 'advisory' AND l.granted"
+                " AND l.classid::bigint = %s AND l.objid::bigint = %s AND l.objsubid = 1",
+                ((key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF),
+            ).fetchone()
+            holder = (row[0] or "").removeprefix("briefgen ").rsplit(" ", 1)[0] if row else "another process"
+            if not waiting and wait:
+                log.info("the brief for %s is being made by %s; waiting up to %g s for it", day, holder, wait)
+                waiting = True
+            if time.monotonic() >= give_up:
+                hint = f"waited {wait:g} s; try again later" if wait else "try again later, or pass --wait SECONDS"
+                raise LockedError(f"the brief for {day} is being made by {holder}; {hint}")
+            time.sleep(POLL)
+        yield Held(get(db, day), waiting)
+    finally:
+        # Closing the connection releases the lock.
+        conn.close()
 
 
 @contextmanager

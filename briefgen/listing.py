@@ -57,7 +57,8 @@ def list_briefs(config: Config, out_dir: Path | None = None) -> list[Listed]:
     out = out_dir if out_dir is not None else config.resolve(config.output.dir)
     found = entries(out)
     # The configured store's outbox says who was emailed, whatever folder is listed (docs/email.md).
-    outbox = _outbox(default_path(config))
+    target = default_path(config)
+    outbox = _outbox(target) if isinstance(target, Path) else _shared_outbox(config)
     listed = []
     for entry in found:
         sent, total = outbox.get(entry.date.isoformat(), (0, 0))
@@ -89,6 +90,19 @@ def _outbox(path: Path) -> dict[str, tuple[int, int]]:
         # A store from before the outbox existed (or none at all) has sent nothing.
         return {}
     return {day: (int(sent), int(total)) for day, sent, total in rows}
+
+
+def _shared_outbox(config: Config) -> dict[str, tuple[int, int]]:
+    """Per brief date: recipients sent, recipients in all, from a shared (PostgreSQL) store."""
+    from .store import open_store
+
+    with open_store(config) as db:
+        rows = db.conn.execute("SELECT brief_date, status FROM outbox").fetchall()
+    counts: dict[str, tuple[int, int]] = {}
+    for day, status in rows:
+        sent, total = counts.get(day, (0, 0))
+        counts[day] = (sent + (status == "sent"), total + 1)
+    return counts
 
 
 def table(listed: list[Listed], theme_order: list[str]) -> list[str]:

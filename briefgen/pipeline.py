@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import FORMATS, Config
 from .errors import BriefgenError, DeliveryError, NoArticlesError, UsageError
@@ -22,8 +23,12 @@ from .models import (
     Window,
 )
 from .pause import pause_at
-from .store import Store, default_path
+from .store import Store
+from .store import open_store as store_for
 from .window import brief_window, candidates, select_articles, source_start
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +77,12 @@ def build_brief(
     now: datetime | None = None,
     offline: bool = False,
     scheduled: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> BuildResult:
     """Ingest, store, select, analyse, render and write the brief for `day`.
 
-    `scheduled`: the scheduler's run, whose window ends when the schedule fires on `day`."""
+    `scheduled`: the scheduler's run, whose window ends when the schedule fires on `day`.
+    `transport`: where feed requests go instead of the network (a deployment's shared fetches)."""
     from . import analyse, coverage, history, render
     from .analyse import changes
     from .deliver.archive import write_archive
@@ -91,7 +98,7 @@ def build_brief(
         span = brief_window(config, day, store, now=now, override=window, scheduled=scheduled)
         # Ingest and store: every enabled source, feeds only for what changed; failures
         # become notes and source health, never exceptions.
-        fetched = refresh(config, store, now=now, day=day, offline=offline)
+        fetched = refresh(config, store, now=now, day=day, offline=offline, transport=transport)
         # Select: from the store, the articles whose date falls in the window (or whose source is
         # always in scope); following on from the previous brief, every one no other brief carried.
         stored = stored_articles(config, store, span, until=max(span.end, now) + timedelta(seconds=1))
@@ -178,17 +185,19 @@ def alerted_stories(store: Store, stories: Sequence[Story]) -> list[Story]:
 
 
 def open_store(config: Config, out_dir: Path | None = None) -> Store:
-    return Store(default_path(config, out_dir))
+    return store_for(config, out_dir)
 
 
 def refresh(
-    config: Config, store: Store, *, now: datetime, day: date | None = None, offline: bool = False, progress: bool = True
+    config: Config, store: Store, *, now: datetime, day: date | None = None, offline: bool = False, progress: bool = True,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> FetchResult:
     """Ingest every enabled source and store what is new: the brief's first two stages,
     and all of `briefgen fetch`."""
     from . import ingest
 
-    ingested = ingest.ingest(config, ingest.IngestContext(now=now, store=store, offline=offline, progress=progress))
+    context = ingest.IngestContext(now=now, store=store, offline=offline, progress=progress, transport=transport)
+    ingested = ingest.ingest(config, context)
     health = store.save_run(ingested, config, now, day)
     read: dict[str, int] = {}
     for article in ingested.articles:
@@ -275,6 +284,7 @@ def run_brief(
     skip_done: bool = False,
     scheduled: bool = False,
     now: datetime | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> RunResult:
     """build_brief under the date's lock, recorded in the run ledger, then emailed when asked.
 
@@ -292,7 +302,7 @@ def run_brief(
         formats = list(dict.fromkeys([*formats, *EMAIL_FORMATS]))
     asked = datetime.now(UTC).replace(microsecond=0)
     check_output(config, out_dir)
-    with Store(default_path(config, out_dir)) as db, ledger.date_lock(db, day, wait) as held:
+    with store_for(config, out_dir) as db, ledger.date_lock(db, day, wait) as held:
         last = held.last
         done = last is not None and last.status == "done"
         if done and skip_done:
@@ -310,7 +320,7 @@ def run_brief(
             try:
                 with ledger.recording(db, day) as files:
                     build = build_brief(config, day, out_dir=out_dir, formats=formats, window=window, offline=offline,
-                                        scheduled=scheduled, now=now)
+                                        scheduled=scheduled, now=now, transport=transport)
                     files.extend(build.files)
                     if build.brief.coverage.status == COVERAGE_FAILED:
                         # Written, and recorded as failed with the reason: a retry may find the sources back.
@@ -341,7 +351,8 @@ def outbox_store(config: Config, db: Store, day: date, wait: float = 0.0) -> Ite
     from . import ledger
 
     home = default_path(config)
-    if home.resolve() == db.path.resolve():
+    # A shared (PostgreSQL) store is the configuration's whatever the folder: it is `db`.
+    if not isinstance(home, Path) or home.resolve() == db.path.resolve():
         yield db
         return
     from .deliver.outbox import adopt
@@ -371,7 +382,7 @@ def email_brief(
     from .deliver.email import send_brief, write_eml
 
     folder = (out_dir if out_dir is not None else config.resolve(config.output.dir)) / day.isoformat()
-    with Store(default_path(config, out_dir)) as db:
+    with store_for(config, out_dir) as db:
         if dry_run:
             with outbox_store(config, db, day, wait) as mail_db:
                 return write_eml(config, day, mail_db, folder)

@@ -160,9 +160,9 @@ class Daemon:
 
     def _catch_up_on_start(self, scheduler: BackgroundScheduler, next_fire: datetime | None) -> None:
         from . import ledger
-        from .store import Store, default_path
+        from .store import open_store
 
-        with Store(default_path(self.config)) as db:
+        with open_store(self.config) as db:
             runs = ledger.runs(db)
         done = {r.date for r in runs if r.status == "done"}
         todo = plan(
@@ -247,9 +247,9 @@ class Daemon:
 
     def _record_killed(self, day: date, reason: str) -> None:
         from . import ledger
-        from .store import Store, default_path
+        from .store import open_store
 
-        with Store(default_path(self.config)) as db:
+        with open_store(self.config) as db:
             ledger.mark_failed(db, day, reason)
 
 

@@ -3,7 +3,9 @@
 # carry Hangul) and poppler-utils (tests read PDFs back with pdftotext/pdftoppm).
 # Installs what is missing with apt-get when run as root; otherwise says what to install.
 # Extra arguments `command:package` add a package when the command is missing; `make test`
-# passes `chromium:chromium chromedriver:chromium-driver` for the browser tests.
+# passes `chromium:chromium chromedriver:chromium-driver` for the browser tests. A `command`
+# with a slash is a path pattern: `/usr/lib/postgresql/*/bin/initdb:postgresql` installs
+# Debian's PostgreSQL (its programs are off PATH) for the tests of the shared store.
 set -euo pipefail
 
 # `grep >/dev/null`, not `grep -q`: -q stops reading at the first match, the writer dies of
@@ -16,7 +18,12 @@ if ! ldconfig -p 2>/dev/null | grep libpango-1.0 >/dev/null; then need+=(libpang
 # Without HarfBuzz-Subset WeasyPrint embeds whole fonts: megabytes of CJK glyphs per PDF.
 if ! ldconfig -p 2>/dev/null | grep libharfbuzz-subset >/dev/null; then need+=(libharfbuzz-subset0); fi
 for extra in "$@"; do
-  command -v "${extra%%:*}" >/dev/null 2>&1 || need+=("${extra##*:}")
+  what="${extra%%:*}"
+  if [[ "$what" == */* ]]; then
+    compgen -G "$what" >/dev/null || need+=("${extra##*:}")
+  else
+    command -v "$what" >/dev/null 2>&1 || need+=("${extra##*:}")
+  fi
 done
 
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi

@@ -6,7 +6,6 @@ import base64
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 from email import message_from_bytes, policy
@@ -16,9 +15,10 @@ import pytest
 import yaml
 
 from briefgen.cli import main
-from briefgen.config import parse_config
+from briefgen.config import load_config, parse_config
 from briefgen.deliver.message import email_html
 from briefgen.errors import ConfigError
+from briefgen.store import open_store
 
 from .conftest import ROOT
 from .mailserver import Authenticator, Inbox, add_email, free_port, smtp_server, tls_contexts
@@ -33,9 +33,10 @@ def _run(project: Path, *argv: str) -> int:
 
 
 def _outbox(project: Path) -> dict[str, dict]:
-    with sqlite3.connect(project / "out/.briefgen/briefgen.sqlite3") as conn:
-        conn.row_factory = sqlite3.Row
-        return {r["recipient"]: dict(r) for r in conn.execute("SELECT * FROM outbox WHERE brief_date = ?", (DAY,))}
+    """The outbox rows of DAY, from whichever store the project uses (SQLite, or BRIEFGEN_STORE)."""
+    with open_store(load_config(project / "sources.yaml")) as db:
+        rows = db.conn.execute("SELECT * FROM outbox WHERE brief_date = ?", (DAY,)).fetchall()
+    return {r["recipient"]: dict(zip(r.keys(), r, strict=True)) for r in rows}
 
 
 def _folder(project: Path) -> Path:
@@ -96,6 +97,7 @@ def test_received_message_is_text_then_html_then_the_pdf(project: Path):
     assert {r["status"] for r in outbox.values()} == {"sent"}
 
 
+@pytest.mark.usefixtures("either_store")
 def test_send_sends_only_what_was_not_sent_and_force_reuses_the_message_ids(project: Path, capsys):
     inbox = Inbox()
     with smtp_server(inbox) as port:
@@ -166,6 +168,7 @@ def test_an_untrusted_certificate_fails_at_once_and_keeps_the_brief(project: Pat
     assert "alice@example.org: failed" in caplog.text
 
 
+@pytest.mark.usefixtures("either_store")
 def test_smtp_down_then_up_records_the_failure_then_send_delivers_once(project: Path):
     port = free_port()
     add_email(project / "sources.yaml", port)
@@ -206,6 +209,7 @@ def test_refused_recipients_are_reported_by_address(project: Path, caplog):
     assert _outbox(project)["carol@example.org"]["status"] == "refused"
 
 
+@pytest.mark.usefixtures("either_store")
 def test_a_connection_lost_after_the_data_is_ambiguous_and_not_sent_again(project: Path, caplog):
     inbox = Inbox(drop_after_data=1)
     with smtp_server(inbox) as port:
@@ -399,6 +403,7 @@ def test_email_flag_without_email_settings_is_a_config_error(project: Path, caps
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+@pytest.mark.usefixtures("either_store")
 def test_the_password_never_appears_in_output_logs_or_files(project: Path):
     """Wrong password (the server says no), then right: --debug output, the outbox and .eml files."""
     auth = Authenticator("briefbot", "the-right-one")

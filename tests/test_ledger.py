@@ -16,11 +16,14 @@ from briefgen.cli import main
 from briefgen.config import load_config
 from briefgen.errors import LockedError
 from briefgen.pipeline import run_brief
-from briefgen.store import Store, default_path
+from briefgen.store import Store, open_store
 
 from .conftest import ROOT
 
 DAY = date(2024, 1, 17)
+
+# The ledger's guarantees hold on SQLite and on a shared PostgreSQL store alike.
+pytestmark = pytest.mark.usefixtures("either_store")
 
 
 def _generate(project: Path, *extra: str) -> int:
@@ -28,7 +31,7 @@ def _generate(project: Path, *extra: str) -> int:
 
 
 def _store(project: Path) -> Store:
-    return Store(default_path(load_config(project / "sources.yaml")))
+    return open_store(load_config(project / "sources.yaml"))
 
 
 def test_a_run_is_recorded_with_its_files(project: Path):
@@ -62,8 +65,8 @@ def test_a_wait_ends_when_the_lock_is_let_go(project: Path):
             from datetime import date
             from briefgen import ledger
             from briefgen.config import load_config
-            from briefgen.store import Store, default_path
-            with Store(default_path(load_config({str(project / 'sources.yaml')!r}))) as db:
+            from briefgen.store import open_store
+            with open_store(load_config({str(project / 'sources.yaml')!r})) as db:
                 with ledger.date_lock(db, date(2024, 1, 17)):
                     print("held", flush=True)
                     sys.stdin.readline()
@@ -91,8 +94,8 @@ def test_a_killed_run_does_not_block_the_next_and_is_run_again(project: Path, ca
             from datetime import date
             from briefgen import ledger
             from briefgen.config import load_config
-            from briefgen.store import Store, default_path
-            with Store(default_path(load_config({str(project / 'sources.yaml')!r}))) as db:
+            from briefgen.store import open_store
+            with open_store(load_config({str(project / 'sources.yaml')!r})) as db:
                 with ledger.date_lock(db, date(2024, 1, 17)), ledger.recording(db, date(2024, 1, 17)):
                     print("running", flush=True)
                     time.sleep(600)

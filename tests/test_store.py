@@ -39,8 +39,9 @@ def article(n: int, **changes: object) -> Article:
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with Store(tmp_path / "s.sqlite3") as s:
+def store(store_target):
+    """A store on SQLite, then the same tests on PostgreSQL (a real server: tests/pg.py)."""
+    with Store(store_target) as s:
         yield s
 
 

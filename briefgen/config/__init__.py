@@ -68,6 +68,11 @@ __all__ = [
 class Config(Model):
     """The whole of `sources.yaml`."""
 
+    name: str | None = Field(
+        None,
+        min_length=1,
+        description="The brief's name in a deployment: its folder `<output.dir>/<name>/<date>/` and its namespace in a shared store; default the config file's name without extension.",
+    )
     title: str = Field("Daily Brief", min_length=1, description="Title of every brief.")
     timezone: str = Field("UTC", description="IANA time zone that defines 'today' and the window.")
     sources: list[SourceConfig] = Field(min_length=1, description="Inputs of the brief.")
@@ -83,7 +88,7 @@ class Config(Model):
     feeds: FeedsConfig = Field(default_factory=FeedsConfig, description="How feeds are fetched: timeouts, size cap, retries, concurrency.")
     store: str | None = Field(
         None,
-        description="SQLite file (path or sqlite:///path URL) for articles, feed state and runs; default <output.dir>/.briefgen/briefgen.sqlite3.",
+        description="SQLite file (path or sqlite:///path URL) for articles, feed state and runs; default <output.dir>/.briefgen/briefgen.sqlite3. Or a postgresql:// URL: a shared store, the brief in a schema named after `name` (docs/deployment.md). BRIEFGEN_STORE overrides it.",
     )
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig, description="When `briefgen schedule` makes the brief, and how long a run may take.")
     email: EmailConfig | None = Field(None, description="SMTP delivery; without it nothing is emailed.")
@@ -94,6 +99,8 @@ class Config(Model):
     base_dir: Path = Field(default=Path("."), exclude=True)
     # The file itself, for the commands a message suggests (None: not read from a file).
     path: Path | None = Field(default=None, exclude=True)
+    # The file's name without extension: the brief's name when `name:` is not given.
+    file_stem: str = Field(default="", exclude=True)
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
@@ -152,6 +159,11 @@ class Config(Model):
         return None
 
     @property
+    def brief_name(self) -> str:
+        """What the brief is called in a deployment and a shared store."""
+        return self.name or self.file_stem or "brief"
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
@@ -201,11 +213,15 @@ def load_config(path: str | Path) -> Config:
 
 
 def parse_config(data: Any, source: str = "<config>", base_dir: Path | None = None, path: Path | None = None) -> Config:
+    return parse_config(data, source=str(path), base_dir=path.resolve().parent, file_stem=path.stem)
+
+
+def parse_config(data: Any, source: str = "<config>", base_dir: Path | None = None, file_stem: str = "") -> Config:
     if not isinstance(data, dict):
         raise ConfigError(source, ["the file must be a mapping of keys (title, sources, themes...)"],
                           "`briefgen init` writes a commented example")
     try:
-        return Config.model_validate({**data, "base_dir": base_dir or Path("."), "path": path})
+        return Config.model_validate({**data, "base_dir": base_dir or Path("."), "path": path, "file_stem": file_stem})
     except ValidationError as exc:
         problems = [_describe(err) for err in exc.errors()]
         raise ConfigError(source, problems, FIX_ONE if len(problems) == 1 else FIX_MANY) from None
@@ -261,4 +277,5 @@ def json_schema() -> dict[str, Any]:
     schema = Config.model_json_schema()
     schema.get("properties", {}).pop("base_dir", None)
     schema.get("properties", {}).pop("path", None)
+    schema.get("properties", {}).pop("file_stem", None)
     return schema

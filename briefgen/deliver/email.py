@@ -74,7 +74,8 @@ def send_brief(
 
     `db` is the store that holds the outbox: the configured one (see `pipeline.outbox_store`),
     whatever folder the brief was written to, so the promise of one message per recipient
-    holds for the brief date across every output folder."""
+    holds for the brief date across every output folder. A deployment sends to each
+    recipient in a task of its own (`only=[recipient]`)."""
     settings = email_config(config)
     wanted = _only(settings, only)
     brief = message.load(folder, day)

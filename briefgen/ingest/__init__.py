@@ -14,6 +14,8 @@ from ..models import Article, IngestResult, SourceHealth, SourceNote
 from .files import read_sources
 
 if TYPE_CHECKING:
+    import httpx
+
     from ..store import Store
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,8 @@ class IngestContext:
     offline: bool = False
     # A progress bar on an interactive terminal (else log lines).
     progress: bool = True
+    # Where feed requests go instead of the network (a deployment's shared responses); None: the network.
+    transport: httpx.AsyncBaseTransport | None = None
 
 
 # An ingestor reads every enabled source of one kind at once, so it can work on them

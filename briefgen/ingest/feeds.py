@@ -87,7 +87,7 @@ async def _read_all(
     # an abandoned (timed-out) extraction never holds up the end of the run.
     pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="briefgen-parse")
     try:
-        async with Fetcher(config.feeds) as fetcher:
+        async with Fetcher(config.feeds, context.transport) as fetcher:
             with Progress(len(sources), enabled=context.progress) as progress:
 
                 async def one(source: SourceConfig) -> _Outcome:

@@ -1,8 +1,13 @@
-"""The store's connection: opening, migrating, transactions, and how moments are stored."""
+"""The store's connection: opening, migrating, transactions, and how moments are stored.
+
+A store is a SQLite file, or a schema of a PostgreSQL database (`postgresql://...`, see
+`postgres.py`); the queries are the same, written once in SQLite's dialect."""
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import sqlite3
 import threading
 import time
@@ -12,6 +17,8 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Self
 
+from ..errors import StoreError
+from . import postgres
 from .migrations import MIGRATIONS, statements
 
 log = logging.getLogger(__name__)
@@ -23,13 +30,19 @@ BUSY_SECONDS = 30.0
 class Database:
     """A connection to the store; safe to share between threads (one writer at a time)."""
 
-    def __init__(self, path: Path):
+    dialect = "sqlite"
+
+    def __init__(self, path: Path | str, *, namespace: str = "default"):
+        self._lock = threading.RLock()
+        if postgres.is_url(path):
+            self._open_postgres(str(path), namespace)
+            return
         self.path = Path(path)
+        self.where = str(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: transactions are explicit (see `transaction`), never implicit.
         self.conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
-        self._lock = threading.RLock()
         self._use_wal()
         self.conn.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
         self.conn.execute("PRAGMA foreign_keys=ON")
@@ -54,6 +67,53 @@ class Database:
             time.sleep(pause)
             pause = min(pause * 2, 0.2)
 
+    def _open_postgres(self, url: str, namespace: str) -> None:
+        """Connect to the namespace's schema, creating and migrating it under a lock."""
+        self.dialect = "postgresql"
+        self.url = url
+        self.namespace = namespace
+        self.schema = postgres.schema_name(namespace)
+        # Where logs and messages say the store is: never the password.
+        self.where = postgres.redact(url)
+        self._write_key = postgres.lock_key("write", self.schema)
+        try:
+            self.conn = postgres.Connection(url, self.schema, f"briefgen {socket.gethostname()}:{os.getpid()}")  # type: ignore[assignment]
+        except Exception as exc:
+            raise StoreError(f"store {postgres.redact(url)}: cannot connect: {postgres.describe(exc, url)}") from None
+        conn: postgres.Connection = self.conn  # type: ignore[assignment]
+        # Two processes meeting a new database at once: one creates and migrates, the other waits.
+        conn.run("SELECT pg_advisory_lock(%s)", (postgres.lock_key("migrate", self.schema),))
+        try:
+            conn.run(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+            conn.run(f"SET search_path TO {self.schema}")
+            conn.run("CREATE TABLE IF NOT EXISTS briefgen_schema (version INTEGER NOT NULL)")
+            row = conn.run("SELECT version FROM briefgen_schema").fetchone()
+            version = row[0] if row else 0
+            if version == 0:
+                log.info("store %s (%s): created", self.where, namespace)
+                if row is None:
+                    conn.run("INSERT INTO briefgen_schema (version) VALUES (0)")
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                if version:
+                    log.info("store %s (%s): migrating to version %d", self.where, namespace, number)
+                conn.run("BEGIN")
+                try:
+                    for statement in postgres.ddl(script):
+                        conn.run(statement)
+                    conn.run("UPDATE briefgen_schema SET version = %s", (number,))
+                except BaseException:
+                    conn.run("ROLLBACK")
+                    raise
+                conn.run("COMMIT")
+        finally:
+            conn.run("SELECT pg_advisory_unlock(%s)", (postgres.lock_key("migrate", self.schema),))
+
+    def schema_version(self) -> int:
+        """How many migrations this store has had."""
+        if self.dialect == "postgresql":
+            return int(self.conn.execute("SELECT version FROM briefgen_schema").fetchone()[0])
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
     def migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version == 0:
@@ -75,11 +135,19 @@ class Database:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT: takes the write lock up front, so two writers never deadlock."""
         with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
+            if self.dialect == "postgresql":
+                # Writers of one namespace take turns, as BEGIN IMMEDIATE makes them in SQLite.
+                self.conn.execute("BEGIN")
+                self.conn.execute("SELECT pg_advisory_xact_lock(?)", (self._write_key,))
+            else:
+                self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                try:
+                    self.conn.execute("ROLLBACK")
+                except Exception:  # a lost connection has rolled back by itself
+                    pass
                 raise
             self.conn.execute("COMMIT")
 

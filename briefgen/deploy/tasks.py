@@ -1,0 +1,191 @@
+"""The work of a deployment as Procrastinate tasks: one per feed fetch, brief build and email delivery.
+
+The queue delivers each job at least once (a job whose worker died is run again by
+another); the store makes the work happen at most once to completion: a brief is built
+under its date's lock and skipped when the ledger has it done, an email is sent only from
+the outbox's `pending` or `failed`, and a feed is fetched once per cycle (see `shared`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from ..config import Config
+from ..errors import DeliveryError, NoArticlesError
+from .settings import Brief, Deployment
+from .shared import StoredTransport, connect, ensure_fetched, fetch_one, queue_schema, start_cycle
+
+log = logging.getLogger(__name__)
+
+FETCH, BUILD, DELIVER, TICK = "briefgen.fetch", "briefgen.build", "briefgen.deliver", "briefgen.tick"
+QUEUES = ("fetch", "build", "deliver", "tick")
+# How long a build or a delivery waits for its date's lock held by another (a retried job's twin).
+LOCK_WAIT = 900.0
+
+
+def brief_config(deployment: Deployment, brief: Brief) -> Config:
+    """A brief's config as a deployment runs it: on the shared store."""
+    return brief.config.model_copy(update={"store": deployment.store})
+
+
+def feed_urls(config: Config) -> list[str]:
+    return [s.url for s in config.sources if s.enabled and s.url and s.fetch]
+
+
+def make_app(deployment: Deployment, *, pool_size: int = 4) -> Any:
+    """The deployment's Procrastinate app, its tasks registered, its queue in a schema of its own."""
+    import procrastinate
+    from procrastinate import RetryStrategy
+
+    connector = procrastinate.PsycopgConnector(
+        conninfo=deployment.store,
+        kwargs={"options": f"-c search_path={queue_schema(deployment.name)}",
+                "application_name": f"briefgen worker {deployment.name}"[:63]},
+        min_size=1, max_size=pool_size,
+    )
+    app = procrastinate.App(connector=connector)
+    retry = RetryStrategy(max_attempts=deployment.worker.retries + 1, wait=2, exponential_wait=2,
+                          retry_exceptions={Exception})
+
+    @app.task(name=FETCH, queue="fetch", retry=retry)
+    async def fetch(url: str, cycle: int) -> None:
+        """Fetch one feed URL for a cycle, for every brief that lists it (on the worker's own
+        event loop: a worker's fetches wait on the network together)."""
+        settings = next((b.config.feeds for b in deployment.briefs if url in feed_urls(b.config)), None)
+        if settings is None:
+            log.info("%s is in no brief any more: not fetched", url)
+            return
+        await fetch_one(deployment.store, deployment.name, url, cycle, settings,
+                        size=deployment.worker.concurrency + 2, wait=deployment.worker.fetch_wait)
+
+    @app.task(name=BUILD, queue="build", retry=retry)
+    def build(brief: str, day: str, cycle: int, scheduled: bool = False) -> None:
+        """Make one brief for one date, once; then queue its deliveries."""
+        build_once(deployment, brief, date.fromisoformat(day), cycle, scheduled)
+        queue_deliveries(app, deployment, brief, day)
+
+    @app.task(name=DELIVER, queue="deliver", retry=retry)
+    def deliver(brief: str, day: str, recipient: str) -> None:
+        """Email one brief to one recipient, once."""
+        deliver_once(deployment, brief, date.fromisoformat(day), recipient)
+
+    for item in deployment.briefs:
+        # Every brief's schedule is a periodic task: Procrastinate defers each minute's tick
+        # once however many workers run; the tick starts a cycle when the brief's own cron
+        # (in its time zone) fired in that minute.
+        @app.periodic(cron="* * * * *", periodic_id=item.name)
+        @app.task(name=f"{TICK}.{item.name}", queue="tick", queueing_lock=f"tick:{item.name}")
+        def tick(timestamp: int, _name: str = item.name) -> None:
+            fired = fired_in(deployment.brief(_name).config, timestamp - 60, timestamp)
+            if fired is not None:
+                start(app, deployment, [_name], fired, scheduled=True)
+
+    return app
+
+
+def fired_in(config: Config, after: float, until: float) -> datetime | None:
+    """When the brief's schedule fired in (after, until], if it did."""
+    from ..schedule import cron_trigger
+
+    trigger = cron_trigger(config.schedule.cron, config.tz)
+    start = datetime.fromtimestamp(after, config.tz) + timedelta(seconds=1)
+    fire = trigger.get_next_fire_time(None, start)
+    return fire if fire is not None and fire.timestamp() <= until else None
+
+
+def start(app: Any, deployment: Deployment, names: list[str], moment: datetime, *, scheduled: bool = False,
+          day: date | None = None) -> list[str]:
+    """Start a cycle of these briefs at `moment`: every feed URL they use queued for fetching
+    once, then each brief's build. Returns the briefs started (not those already started)."""
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    cycle = int(moment.timestamp())
+    started: list[str] = []
+    urls: dict[str, None] = {}
+    with connect(deployment.store, deployment.name) as conn:
+        for name in names:
+            config = deployment.brief(name).config
+            brief_day = day or moment.astimezone(config.tz).date()
+            if start_cycle(conn, name, cycle, brief_day.isoformat()):
+                started.append(name)
+                urls.update(dict.fromkeys(feed_urls(config)))
+    for url in urls:
+        try:
+            app.configure_task(FETCH, queueing_lock=f"fetch:{url}").defer(url=url, cycle=cycle)
+        except AlreadyEnqueued:
+            pass  # a fetch of the URL is waiting already: it will do for this cycle too
+    for name in started:
+        config = deployment.brief(name).config
+        brief_day = day or moment.astimezone(config.tz).date()
+        try:
+            app.configure_task(BUILD, queueing_lock=f"build:{name}:{brief_day}", priority=-1).defer(
+                brief=name, day=brief_day.isoformat(), cycle=cycle, scheduled=scheduled)
+        except AlreadyEnqueued:
+            pass
+    log.info("cycle %d: %d brief(s), %d feed URL(s) queued", cycle, len(started), len(urls))
+    return started
+
+
+def build_once(deployment: Deployment, name: str, day: date, cycle: int, scheduled: bool) -> None:
+    from ..pipeline import run_brief
+
+    brief = deployment.brief(name)
+    config = brief_config(deployment, brief)
+    started = time.monotonic()
+    # The cycle's feeds: fetched by the fetch tasks, or here for any that nobody has taken.
+    with connect(deployment.store, deployment.name) as conn:
+        ensure_fetched(conn, feed_urls(config), cycle, config.feeds, wait=deployment.worker.fetch_wait)
+    formats = list(config.output.formats)
+    if config.email is not None:
+        from ..pipeline import EMAIL_FORMATS
+
+        formats = list(dict.fromkeys([*formats, *EMAIL_FORMATS]))
+    result = run_brief(config, day, out_dir=deployment.out_dir(brief), formats=formats, wait=LOCK_WAIT,
+                       skip_done=True, scheduled=scheduled, transport=StoredTransport(deployment.store, deployment.name, deployment.worker.concurrency + 2))
+    if result.no_articles is not None:
+        raise NoArticlesError(f"{name} {day}: {result.no_articles}")
+    if result.build is None:
+        log.info("%s %s: already made, not made again", name, day)
+    else:
+        log.info("%s %s: built in %.1f s", name, day, time.monotonic() - started)
+
+
+def queue_deliveries(app: Any, deployment: Deployment, name: str, day: str) -> None:
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    config = deployment.brief(name).config
+    if config.email is None:
+        return
+    for recipient in config.email.recipients:
+        try:
+            app.configure_task(DELIVER, queueing_lock=f"deliver:{name}:{day}:{recipient}").defer(
+                brief=name, day=day, recipient=recipient)
+        except AlreadyEnqueued:
+            pass
+
+
+def deliver_once(deployment: Deployment, name: str, day: date, recipient: str) -> None:
+    from .. import ledger
+    from ..deliver.email import send_brief
+    from ..store import open_store
+
+    brief = deployment.brief(name)
+    config = brief_config(deployment, brief)
+    folder = deployment.out_dir(brief) / day.isoformat()
+    # The date's lock: one sender of a brief at a time, so a recipient's row moves
+    # pending -> sending -> sent under one owner, and a row left `sending` is ambiguous.
+    with open_store(config) as db, ledger.date_lock(db, day, LOCK_WAIT):
+        rows = send_brief(config, day, db, folder, only=[recipient])
+    for row in rows:
+        if row.status in ("failed",):
+            raise DeliveryError(f"{name} {day}: {recipient}: {row.error}")
+        if row.status == "ambiguous":
+            log.warning("%s %s: %s may have had it already (%s): not sent again; `briefgen send --force` would",
+                        name, day, recipient, row.error)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)

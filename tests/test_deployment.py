@@ -1,0 +1,267 @@
+"""A deployment on a real PostgreSQL: many briefs, shared feeds, several worker processes."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from briefgen.deploy.settings import load_deployment
+from briefgen.deploy.shared import connect, fetch_counts
+from briefgen.store import Store
+
+from .deployment import Workers, brief_config, briefgen, serve_feeds, wait_until, write_deployment
+from .feedserver import FeedServer
+from .mailserver import Inbox, smtp_server
+
+TODAY = datetime.now(UTC).date().isoformat()
+
+
+def _done(deployment: Path) -> dict[str, str]:
+    """Each brief's ledger status for today."""
+    loaded = load_deployment(deployment)
+    found = {}
+    for brief in loaded.briefs:
+        with Store(loaded.store, namespace=brief.name) as db:
+            row = db.conn.execute("SELECT status FROM runs WHERE brief_date = ?", (TODAY,)).fetchone()
+        found[brief.name] = row[0] if row else None
+    return found
+
+
+@pytest.mark.slow
+def test_two_briefs_sharing_a_feed_one_worker(tmp_path: Path, pg_url: str):
+    with FeedServer() as feeds:
+        urls = serve_feeds(feeds, 3)
+        deployment = write_deployment(tmp_path, pg_url, {
+            "alpha": brief_config("alpha", urls[:2]),
+            "beta": brief_config("beta", urls[1:]),
+        })
+        briefgen("check", "--deployment", str(deployment), "--migrate")
+        with Workers(deployment, tmp_path) as workers:
+            workers.start(1)
+            briefgen("run", "--deployment", str(deployment))
+            wait_until(lambda: set(_done(deployment).values()) == {"done"}, 120, "both briefs", workers.logs)
+        for name in ("alpha", "beta"):
+            made = json.loads((tmp_path / "out" / name / TODAY / f"brief-{TODAY}.json").read_text())
+            assert made["title"] == f"Brief {name}"
+        assert sorted(h.path for h in feeds.hits) == ["/feed0.xml", "/feed1.xml", "/feed2.xml"]
+        status = json.loads(briefgen("status", "--deployment", str(deployment), "--format", "json").stdout)
+        assert [b["last_status"] for b in status["briefs"]] == ["done", "done"]
+
+
+def _feeds_of(n: int) -> list[int]:
+    """Brief n's feeds: five of its own and two shared with other briefs."""
+    return sorted({5 * n + k for k in range(5)} | {(7 * n) % 100, (7 * n + 13) % 100})
+
+
+def _built(logs: str, name: str) -> int:
+    return logs.count(f": {name} {TODAY}: built in")
+
+
+@pytest.mark.slow
+def test_three_workers_twenty_briefs_a_hundred_feeds_everything_once(tmp_path: Path, pg_url: str):
+    inbox = Inbox()
+    with FeedServer() as feeds, smtp_server(inbox) as port:
+        urls = serve_feeds(feeds, 100)
+        mailed = {f"b{n:02d}" for n in range(0, 20, 5)}
+        briefs = {}
+        for n in range(20):
+            name = f"b{n:02d}"
+            chosen = [urls[i] for i in _feeds_of(n)]
+            briefs[name] = brief_config(name, chosen, email_port=port if name in mailed else None,
+                                        recipients=[f"{name}-1@example.org", f"{name}-2@example.org"])
+        deployment = write_deployment(tmp_path, pg_url, briefs)
+        with Workers(deployment, tmp_path) as workers:
+            workers.start(3)
+            briefgen("run", "--deployment", str(deployment))
+            wait_until(lambda: set(_done(deployment).values()) == {"done"}, 240, "twenty briefs", workers.logs)
+            wait_until(lambda: len(inbox.messages) >= 2 * len(mailed), 120, "the emails", workers.logs)
+            status = json.loads(briefgen("status", "--deployment", str(deployment), "--format", "json").stdout)
+            # Nothing left behind in the queue once the deliveries are done.
+            wait_until(lambda: not any(
+                q.get("todo") or q.get("doing") for q in json.loads(
+                    briefgen("status", "--deployment", str(deployment), "--format", "json").stdout)["queue"].values()),
+                60, "an empty queue", workers.logs)
+        logs = workers.logs()
+    # Each brief made once, by one of the three workers, with its own feeds' items.
+    for name in briefs:
+        assert _built(logs, name) == 1, name
+        made = json.loads((tmp_path / "out" / name / TODAY / f"brief-{TODAY}.json").read_text())
+        assert made["title"] == f"Brief {name}"
+    # Each feed URL fetched once for the cycle, however many briefs use it.
+    used = {i for n in range(20) for i in _feeds_of(n)}
+    paths = [h.path for h in feeds.hits]
+    assert sorted(paths) == sorted(f"/feed{i}.xml" for i in used)
+    with connect(pg_url, "deployment") as conn:
+        assert set(fetch_counts(conn).values()) == {1}
+    # Each recipient mailed once.
+    received = sorted(r for m in inbox.messages for r in m.rcpt_tos)
+    assert received == sorted(f"{name}-{k}@example.org" for name in mailed for k in (1, 2))
+    # The work was shared: more than one worker built briefs.
+    assert sum(1 for p in tmp_path.glob("worker-*.log") if "built in" in p.read_text()) >= 2
+    assert status["failed_jobs"] == 0 and len(status["workers"]) == 3
+    assert [b["name"] for b in status["briefs"]] == sorted(briefs)
+
+
+def _kill_when_paused(workers: Workers, stage: str, timeout: float = 120) -> None:
+    """Wait until the first worker is paused at `stage`, start a second one, and kill -9 the first."""
+    first = workers.procs[0]
+    log = workers.folder / "worker-0.log"
+    wait_until(lambda: f"paused at {stage}" in log.read_text(errors="replace"), timeout, f"a pause at {stage}",
+               workers.logs)
+    workers.env.pop("BRIEFGEN_TEST_PAUSE_AT", None)
+    workers.start(1)
+    first.send_signal(signal.SIGKILL)
+    first.wait(10)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_build_leaves_the_brief_to_another_made_once(tmp_path: Path, pg_url: str):
+    with FeedServer() as feeds:
+        urls = serve_feeds(feeds, 3)
+        deployment = write_deployment(tmp_path, pg_url, {"solo": brief_config("solo", urls)})
+        with Workers(deployment, tmp_path, env={"BRIEFGEN_TEST_PAUSE_AT": "render"}) as workers:
+            workers.start(1)
+            briefgen("run", "--deployment", str(deployment))
+            _kill_when_paused(workers, "render")
+            wait_until(lambda: _done(deployment) == {"solo": "done"}, 120, "the brief, on the second worker",
+                       workers.logs)
+        logs = workers.logs()
+    assert _built(logs, "solo") == 1
+    assert "built in" not in (tmp_path / "worker-0.log").read_text()
+    folder = tmp_path / "out" / "solo" / TODAY
+    assert sorted(p.name for p in folder.iterdir()) == [f"brief-{TODAY}.json"]
+    # The feeds were fetched once for the cycle: the second worker's build read them from the store.
+    assert sorted(h.path for h in feeds.hits) == ["/feed0.xml", "/feed1.xml", "/feed2.xml"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", ["send", "sent"])
+def test_a_worker_killed_mid_delivery_never_mails_anyone_twice(tmp_path: Path, pg_url: str, stage: str):
+    """Killed before the message went out (`send`): another worker sends it, once. Killed after
+    the server took it but before the outbox knew (`sent`): it is ambiguous, not sent again."""
+    inbox = Inbox()
+    recipients = ["one@example.org", "two@example.org"]
+    with FeedServer() as feeds, smtp_server(inbox) as port:
+        urls = serve_feeds(feeds, 2)
+        deployment = write_deployment(tmp_path, pg_url, {
+            "mailed": brief_config("mailed", urls, email_port=port, recipients=recipients)})
+        with Workers(deployment, tmp_path, env={"BRIEFGEN_TEST_PAUSE_AT": stage}) as workers:
+            workers.start(1)
+            briefgen("run", "--deployment", str(deployment))
+            _kill_when_paused(workers, stage)
+
+            def settled() -> bool:
+                with Store(pg_url, namespace="mailed") as db:
+                    rows = db.conn.execute("SELECT status FROM outbox").fetchall()
+                return len(rows) == 2 and all(r[0] in ("sent", "ambiguous") for r in rows)
+
+            wait_until(settled, 120, "both deliveries settled", workers.logs)
+    with Store(pg_url, namespace="mailed") as db:
+        statuses = {r["recipient"]: r["status"] for r in db.conn.execute("SELECT recipient, status FROM outbox")}
+    got = sorted(r for m in inbox.messages for r in m.rcpt_tos)
+    if stage == "send":
+        assert statuses == dict.fromkeys(recipients, "sent")
+        assert got == recipients
+    else:
+        # The first worker handed a message to the server and died before recording it.
+        assert "ambiguous" in statuses.values()
+        assert len(got) == len(set(got))
+        assert set(got) >= {r for r, s in statuses.items() if s == "ambiguous"}
+
+
+@pytest.mark.slow
+def test_the_database_restarted_during_a_run_workers_reconnect_and_finish(tmp_path: Path, pg_url: str):
+    from . import pg
+
+    with FeedServer() as feeds:
+        # Slow feeds: the restart comes while fetches and builds are under way.
+        urls = serve_feeds(feeds, 12, delay=1.0)
+        briefs = {f"r{n}": brief_config(f"r{n}", urls[3 * n: 3 * n + 6]) for n in range(3)}
+        deployment = write_deployment(tmp_path, pg_url, briefs)
+        with Workers(deployment, tmp_path) as workers:
+            workers.start(2)
+            briefgen("run", "--deployment", str(deployment))
+            wait_until(lambda: len(feeds.hits) >= 1, 60, "the first fetch", workers.logs)
+            pg.server().stop("fast")
+            time.sleep(2)
+            pg.server().start()
+            wait_until(lambda: set(_done(deployment).values()) == {"done"}, 180, "the briefs after the restart",
+                       workers.logs)
+            assert all(p.poll() is None for p in workers.procs), "a worker died with the database"
+        logs = workers.logs()
+    # The restart reached the workers (their pools lost their connections), and they went on.
+    assert "error connecting" in logs or "lost the database" in logs
+    for name in briefs:
+        assert _built(logs, name) == 1, name
+
+
+@pytest.mark.slow
+def test_two_deployments_on_one_database_never_take_each_others_jobs(tmp_path: Path, pg_url: str):
+    with FeedServer() as feeds:
+        urls = serve_feeds(feeds, 2)
+        first = write_deployment(tmp_path / "first", pg_url, {"east": brief_config("east", urls[:1])})
+        second = write_deployment(tmp_path / "second", pg_url, {"west": brief_config("west", urls[1:])})
+        # Each deployment file is named deployment.yaml: its name comes from `name:`.
+        for path, name in ((first, "first"), (second, "second")):
+            path.write_text(path.read_text() + f"name: {name}\n")
+        with Workers(first, tmp_path / "first") as workers:
+            workers.start(1)
+            briefgen("run", "--deployment", str(first))
+            briefgen("run", "--deployment", str(second))
+            wait_until(lambda: _done(first) == {"east": "done"}, 120, "the first deployment's brief", workers.logs)
+            time.sleep(2)
+            # The second deployment's jobs wait for a worker of their own.
+            status = json.loads(briefgen("status", "--deployment", str(second), "--format", "json").stdout)
+            assert status["queue"]["build"].get("todo") == 1 and status["workers"] == []
+            assert _done(second) == {"west": None}
+            with Workers(second, tmp_path / "second") as others:
+                others.start(1)
+                wait_until(lambda: _done(second) == {"west": "done"}, 120, "the second deployment's brief",
+                           others.logs)
+        assert "west" not in workers.logs()
+
+
+def test_every_status_json_field_is_documented():
+    import dataclasses
+    import re
+
+    from briefgen.deploy.status import BriefStatus, Status
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "json.md").read_text(encoding="utf-8")
+    fields = [f.name for cls in (Status, BriefStatus) for f in dataclasses.fields(cls)]
+    missing = [f for f in fields if not re.search(rf"`{f}(\[\])?`", text)]
+    assert len(fields) > 15 and not missing, missing
+
+
+def test_a_tick_starts_a_cycle_only_in_the_minute_the_brief_is_due():
+    from briefgen.config import parse_config
+    from briefgen.deploy.tasks import fired_in
+
+    config = parse_config({**brief_config("due", ["http://127.0.0.1:9/a.xml"]), "timezone": "Asia/Seoul",
+                           "schedule": {"cron": "0 6 * * *"}})
+    six = datetime(2026, 11, 27, 6, 0, tzinfo=config.tz).timestamp()
+    assert fired_in(config, six - 60, six) == datetime(2026, 11, 27, 6, 0, tzinfo=config.tz)
+    assert fired_in(config, six, six + 60) is None
+    assert fired_in(config, six - 120, six - 60) is None
+
+
+@pytest.mark.slow
+def test_a_scheduled_brief_is_built_once_by_two_workers(tmp_path: Path, pg_url: str):
+    """A brief due every minute: each worker's periodic deferrer offers the same tick, which is
+    queued once; its cycle makes the brief once."""
+    with FeedServer() as feeds:
+        urls = serve_feeds(feeds, 2)
+        deployment = write_deployment(tmp_path, pg_url, {
+            "minutely": {**brief_config("minutely", urls), "schedule": {"cron": "* * * * *"}}})
+        with Workers(deployment, tmp_path) as workers:
+            workers.start(2)
+            wait_until(lambda: _done(deployment) == {"minutely": "done"}, 150, "the scheduled brief", workers.logs)
+            time.sleep(2)
+        logs = workers.logs()
+    assert _built(logs, "minutely") == 1
+    assert sorted(h.path for h in feeds.hits) == ["/feed0.xml", "/feed1.xml"]
