@@ -23,7 +23,7 @@ from .models import (
     Window,
 )
 from .pause import pause_at
-from .store import Store
+from .store import Store, default_path
 from .store import open_store as store_for
 from .window import brief_window, candidates, select_articles, source_start
 

@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from email import message_from_bytes, policy

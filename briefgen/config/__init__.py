@@ -209,14 +209,12 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(str(path), [f"{where}: {what}"], FIX_ONE) from None
     except yaml.YAMLError as exc:
         raise ConfigError(str(path), [f"YAML error: {exc}"], FIX_ONE) from None
-    return parse_config(data, source=str(path), base_dir=path.resolve().parent, path=path)
+    return parse_config(data, source=str(path), base_dir=path.resolve().parent, path=path, file_stem=path.stem)
 
 
-def parse_config(data: Any, source: str = "<config>", base_dir: Path | None = None, path: Path | None = None) -> Config:
-    return parse_config(data, source=str(path), base_dir=path.resolve().parent, file_stem=path.stem)
-
-
-def parse_config(data: Any, source: str = "<config>", base_dir: Path | None = None, file_stem: str = "") -> Config:
+def parse_config(
+    data: Any, source: str = "<config>", base_dir: Path | None = None, path: Path | None = None, file_stem: str = "",
+) -> Config:
     if not isinstance(data, dict):
         raise ConfigError(source, ["the file must be a mapping of keys (title, sources, themes...)"],
                           "`briefgen init` writes a commented example")

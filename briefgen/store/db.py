@@ -98,7 +98,7 @@ class Database:
                     log.info("store %s (%s): migrating to version %d", self.where, namespace, number)
                 conn.run("BEGIN")
                 try:
-                    for statement in postgres.ddl(script):
+                    for statement in postgres.ddl(script, number):
                         conn.run(statement)
                     conn.run("UPDATE briefgen_schema SET version = %s", (number,))
                 except BaseException:

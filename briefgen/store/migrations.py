@@ -259,6 +259,10 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
+# Migrations up to this one came before a store could be PostgreSQL: there, their
+# back-fills (INSERT ... SELECT, some over SQLite's JSON functions) have nothing to fill.
+BEFORE_POSTGRES = 13
+
 
 def statements(script: str) -> list[str]:
     """A migration's SQL statements, one by one."""

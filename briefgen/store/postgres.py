@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .migrations import MIGRATIONS, statements
+from .migrations import BEFORE_POSTGRES, MIGRATIONS, statements
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -36,6 +36,8 @@ _RESERVED_RE = re.compile(r"\b(" + "|".join(RESERVED) + r")\b")
 _INSERT_RE = re.compile(r"^\s*INSERT\s+(?:OR\s+(IGNORE|REPLACE)\s+)?INTO\s+(\w+)\s*\(([^)]*)\)", re.I | re.S)
 _CREATE_RE = re.compile(r"^\s*CREATE\s+TABLE\s+(\w+)\s*\((.*)\)\s*$", re.I | re.S)
 _ALTER_ADD_RE = re.compile(r"^\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", re.I)
+_FTS_RE = re.compile(r"^\s*CREATE\s+VIRTUAL\s+TABLE\s+(\w+)\s+USING\s+fts5\s*\((.*)\)\s*$", re.I | re.S)
+_BACKFILL_RE = re.compile(r"^\s*INSERT\b.*\bSELECT\b", re.I | re.S)
 
 
 def is_url(target: object) -> bool:
@@ -210,10 +212,22 @@ def _qualify_updates(text: str, table: Table) -> str:
     return head + ",".join(parts) + rest
 
 
-def ddl(script: str) -> list[str]:
-    """A migration's statements as PostgreSQL runs them: SQLite's types and implicit rowid made explicit."""
+def ddl(script: str, number: int | None = None) -> list[str]:
+    """A migration's statements as PostgreSQL runs them: SQLite's types and implicit rowid made
+    explicit, an FTS5 table as a plain table with a full-text index. `number` (1-based): the
+    back-fills of migrations older than PostgreSQL stores are left out, having nothing to fill."""
     out: list[str] = []
     for statement in statements(script):
+        if number is not None and number <= BEFORE_POSTGRES and _BACKFILL_RE.match(statement):
+            continue
+        fts = _FTS_RE.match(statement)
+        if fts:
+            name = fts.group(1)
+            columns = [c.strip() for c in _split_top(fts.group(2)) if c.strip() and "=" not in c]
+            out.append(f"CREATE TABLE {name} (rowid BIGINT PRIMARY KEY, {', '.join(f'{c} TEXT' for c in columns)})")
+            text = " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
+            out.append(f"CREATE INDEX {name}_text ON {name} USING GIN (to_tsvector('simple', {text}))")
+            continue
         created = _CREATE_RE.match(statement)
         text = re.sub(r"\bREAL\b", "DOUBLE PRECISION", statement)
         text = re.sub(r"\bINTEGER\s+PRIMARY\s+KEY\b", "BIGSERIAL PRIMARY KEY", text, flags=re.I)
