@@ -301,7 +301,9 @@ class StoredTransport(httpx.AsyncBaseTransport):
         headers.pop("content-encoding", None)
         headers.pop("transfer-encoding", None)
         headers["content-length"] = str(len(body or b""))
-        return httpx.Response(status, headers=headers, content=body or b"", request=request)
+        # A stream, not `content=`: httpx reads `content` at once, and the fetcher reads the
+        # raw stream itself (to count what each encoding layer unpacks).
+        return httpx.Response(status, headers=headers, stream=httpx.ByteStream(body or b""), request=request)
 
     def _row(self, url: str) -> tuple[Any, ...] | None:
         # The process's pool: a brief of hundreds of feeds is not hundreds of connections.
