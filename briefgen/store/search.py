@@ -18,13 +18,6 @@ from ..models import SearchHit, SearchPage, SearchQuery, StoredArticle, ThemeDay
 from ..models.archive import MARK_END, MARK_START
 from .db import Database, from_stamp, to_stamp
 
-# A brief's searchable text: its bottom line, theme points, and stories' headlines and leads.
-BRIEF_BODY = (
-    "coalesce((SELECT group_concat(value, ' ') FROM json_each(b.bottom_line)), '') || ' ' ||"
-    " coalesce((SELECT group_concat(p.text, ' ') FROM brief_points p WHERE p.brief_date = b.brief_date), '') || ' ' ||"
-    " coalesce((SELECT group_concat(s.headline || ' ' || s.lead, ' ') FROM brief_stories s"
-    " WHERE s.brief_date = b.brief_date), '')"
-)
 # How many words an excerpt shows around the matches.
 EXCERPT_WORDS = 32
 # How far a story page follows a story through the briefs that shared its articles.
@@ -47,8 +40,17 @@ def index_brief(db: sqlite3.Connection, day: date) -> None:
     """Put what the brief for `day` said into the index (a rebuild replaces it)."""
     doc = _doc_id(db, "brief", day.isoformat())
     db.execute("DELETE FROM search_fts WHERE rowid = ?", (doc,))
-    db.execute(f"INSERT INTO search_fts (rowid, title, body) SELECT ?, b.title, {BRIEF_BODY} FROM briefs b"
-               " WHERE b.brief_date = ?", (doc, day.isoformat()))
+    # The text is put together here, not in SQL: the same statements run on PostgreSQL,
+    # which has neither json_each nor group_concat.
+    key = day.isoformat()
+    row = db.execute("SELECT title, bottom_line FROM briefs WHERE brief_date = ?", (key,)).fetchone()
+    if row is None:
+        return
+    bottom = json.loads(row[1] or "[]")
+    points = [r[0] for r in db.execute("SELECT text FROM brief_points WHERE brief_date = ?", (key,))]
+    stories = [f"{r[0]} {r[1]}" for r in db.execute("SELECT headline, lead FROM brief_stories WHERE brief_date = ?", (key,))]
+    body = " ".join([" ".join(str(b) for b in bottom), " ".join(points), " ".join(stories)])
+    db.execute("INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)", (doc, row[0], body))
 
 
 def index_story_articles(db: sqlite3.Connection, day: date, stories: Sequence[tuple[str, Sequence[str]]]) -> None:
