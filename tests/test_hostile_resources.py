@@ -169,3 +169,27 @@ def test_a_feed_of_ten_thousand_items_makes_a_whole_brief(tmp_path: Path):
     titles = {s["title"] for s in brief["sources"]}
     assert "Launch note 9999" in titles and "Launch note 9499" not in titles
     assert (folder / f"brief-{DAY}.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_folder_of_thousands_of_files_makes_a_whole_brief(tmp_path: Path):
+    """The same bound for a `path` source: the newest `feeds.max_items` files are read, the
+    rest are named as left out, and the PDF is made."""
+    import os
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n in range(3_000):
+        file = folder / f"note-{n:04d}.md"
+        file.write_text(f"---\ntitle: Launch note {n}\n---\nShort note {n} on a missile launch.\n", encoding="utf-8")
+        # Modification times in file order: the last files are the newest.
+        os.utime(file, (1_700_000_000 + n, 1_700_000_000 + n))
+    config = write_config(tmp_path, [{"name": "Desk", "path": "articles/"}], feeds={"max_items": 200},
+                          output={"dir": str(tmp_path / "out"), "formats": ["json", "pdf"]})
+    assert generate(config) == 0
+    out = tmp_path / "out" / DAY
+    brief = json.loads((out / f"brief-{DAY}.json").read_text(encoding="utf-8"))
+    reasons = [n["reason"] for n in brief["notes"] if n["source"] == "Desk"]
+    assert "2,800 of 3,000 files left out: only the newest 200 are read (feeds.max_items)" in reasons
+    titles = {s["title"] for s in brief["sources"]}
+    assert "Launch note 2999" in titles and "Launch note 2799" not in titles and len(titles) == 200
+    assert (out / f"brief-{DAY}.pdf").read_bytes().startswith(b"%PDF")

@@ -99,8 +99,9 @@ class FeedsConfig(Model):
     max_redirects: int = Field(5, ge=0, le=20, description="Redirects followed before giving up.")
     max_items: int = Field(
         500, ge=1, le=100_000, description=(
-            "Most items taken from one feed in one run: the newest are kept, the rest dropped and "
-            "the count said in source health. Bounds what a feed of 10,000 items costs every later stage."
+            "Most items taken from one source in one run (a feed's items, or the files of a `path` "
+            "source): the newest are kept, the rest dropped and the count said in source health. "
+            "Bounds what a feed of 10,000 items or a folder of 10,000 files costs every later stage."
         ),
     )
     retries: int = Field(

@@ -68,6 +68,16 @@ def read_files(source: SourceConfig, config: Config) -> IngestResult:
     files = _expand(config.resolve(source.path))
     if not files:
         notes.append(SourceNote(source.name, source.path, "no file matches this path"))
+    cap = config.feeds.max_items
+    if len(files) > cap:
+        # A folder of tens of thousands of files must not cost every later stage (and the
+        # PDF) what a feed of that size is spared: the newest files are read, as for feeds.
+        kept = set(sorted(files, key=_modified, reverse=True)[:cap])
+        notes.append(SourceNote(source.name, source.path,
+                                f"{len(files) - cap:,} of {len(files):,} files left out: only the newest {cap:,} "
+                                "are read (feeds.max_items)", "warning"))
+        log.warning("%s: %d of %d files left out (feeds.max_items %d)", source.name, len(files) - cap, len(files), cap)
+        files = [f for f in files if f in kept]
     for file in files:
         try:
             article, cuts = read_file(file, source, config)
@@ -80,6 +90,13 @@ def read_files(source: SourceConfig, config: Config) -> IngestResult:
             notes.append(SourceNote(source.name, shown(file, config), "cut to size: " + "; ".join(cuts), "warning"))
         articles.append(article)
     return IngestResult(articles, notes)
+
+
+def _modified(file: Path) -> float:
+    try:
+        return file.lstat().st_mtime
+    except OSError:
+        return 0.0
 
 
 class ArticleError(Exception):
