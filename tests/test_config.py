@@ -175,15 +175,22 @@ def _numeric_fields() -> list[tuple[str, ...]]:
     return found
 
 
+# A valid entry for each list of the config that sources.yaml leaves empty.
+LIST_ENTRIES = {"alerts": {"name": "launches", "theme": "missiles", "webhook": "https://hooks.example.org/alert"}}
+
+
 def _config_with(tmp_path: Path, where: tuple[str, ...], value: object) -> Path:
     import yaml
 
     data = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
     data["email"] = dict(EMAIL)
     node: object = data
-    for part in where[:-1]:
+    for k, part in enumerate(where[:-1]):
         if isinstance(node, list):
             node = node[int(part)]
+        elif where[k + 1].isdigit() and part not in node:  # type: ignore[operator]
+            # A list the default config leaves out (alerts): one valid entry to put the number in.
+            node = node.setdefault(part, [dict(LIST_ENTRIES[part])])  # type: ignore[union-attr]
         else:
             node = node.setdefault(part, {})  # type: ignore[union-attr]
     last = where[-1]

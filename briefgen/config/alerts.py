@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import time
-from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 
 from .base import Model
-from .delivery import DURATION_RE, _check_address
+from .delivery import _check_address, seconds
 
 QUIET_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-3]):([0-5]\d)$")
-
-
-def _seconds(value: Any) -> Any:
-    if isinstance(value, str):
-        match = DURATION_RE.match(value.strip())
-        if not match:
-            raise ValueError(f"{value!r} is not a duration: use seconds, or '30s', '5m', '2h'")
-        return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
-    return value
 
 
 class AlertRule(Model):
@@ -87,4 +77,4 @@ class WatchConfig(Model):
     backoff: float = Field(2.0, gt=0, description="Seconds before the first retry; each next waits twice as long.")
     timeout: float = Field(15.0, gt=0, description="Seconds a webhook may take to answer; after that it may have been delivered, and is not sent again.")
 
-    _durations = field_validator("interval", "lookback", mode="before")(_seconds)
+    _durations = field_validator("interval", "lookback", mode="before")(seconds)

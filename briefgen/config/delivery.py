@@ -55,12 +55,17 @@ class ScheduleConfig(Model):
     @field_validator("deadline", "retry_delay", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            match = DURATION_RE.match(value.strip())
-            if not match:
-                raise ValueError(f"{shown(value)} is not a duration: use seconds, or '30m', '2h'")
-            return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
-        return value
+        return seconds(value)
+
+
+def seconds(value: Any) -> Any:
+    """A duration as seconds: a number as it is, or '30s', '5m', '2h'."""
+    if isinstance(value, str):
+        match = DURATION_RE.match(value.strip())
+        if not match:
+            raise ValueError(f"{shown(value)} is not a duration: use seconds, or '30s', '5m', '2h'")
+        return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+    return value
 
 
 def _check_address(value: str) -> str:
