@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .cliargs import _date
-from .errors import ExitStatus, StoreError
+from .errors import ExitStatus
 
 log = logging.getLogger("briefgen")
 
@@ -73,11 +73,8 @@ def cmd_run(args: argparse.Namespace, config: None) -> int:
         raise UsageError(f"no brief named {', '.join(map(repr, unknown))} in {args.deployment}")
     prepare(deployment)
     app = make_app(deployment, pool_size=2)
-    try:
-        with app.open():
-            started = start(app, deployment, names, datetime.now(UTC), day=args.date)
-    except StoreError:
-        raise
+    with app.open():
+        started = start(app, deployment, names, datetime.now(UTC), day=args.date)
     for name in names:
         print(f"{name}: {'queued' if name in started else 'already queued for this moment'}")
     return ExitStatus.OK

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..config import Config
@@ -186,6 +186,3 @@ def deliver_once(deployment: Deployment, name: str, day: date, recipient: str) -
             log.warning("%s %s: %s may have had it already (%s): not sent again; `briefgen send --force` would",
                         name, day, recipient, row.error)
 
-
-def now_utc() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)

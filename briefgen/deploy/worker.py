@@ -11,7 +11,6 @@ import asyncio
 import logging
 import signal
 import threading
-import time
 from typing import Any
 
 from ..errors import StoreError
@@ -133,12 +132,3 @@ def rescue_stalled(deployment: Deployment) -> int:
             conn.execute("SELECT procrastinate_retry_job_v2(%s, now(), NULL, NULL, NULL)", (job_id,))
         return len(rows)
 
-
-def wait_for(predicate: Any, timeout: float, pause: float = 0.2) -> bool:
-    """Poll until `predicate()` or the timeout; whether it came true."""
-    give_up = time.monotonic() + timeout
-    while time.monotonic() < give_up:
-        if predicate():
-            return True
-        time.sleep(pause)
-    return bool(predicate())
