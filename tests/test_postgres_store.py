@@ -24,6 +24,9 @@ SECRET = "s3cret-Pa55word"
 def test_both_dialects_reach_the_same_tables_and_columns(tmp_path: Path, pg_url: str):
     with Store(tmp_path / "s.sqlite3") as lite:
         tables = [r[0] for r in lite.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        # An FTS5 table keeps its index in shadow tables of its own; PostgreSQL's is an index.
+        virtual = [r[0] for r in lite.conn.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")]
+        tables = [t for t in tables if not any(t.startswith(v + "_") for v in virtual)]
         sqlite_columns = {t: [r[1] for r in lite.conn.execute(f"PRAGMA table_info({t})")] for t in tables}
     with Store(pg_url, namespace="same") as pg:
         assert pg.schema_version() == len(MIGRATIONS)

@@ -3,7 +3,7 @@ of ours, the token, and no script from hostile feed or file text ever running.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -36,6 +36,14 @@ def _by(css: str):  # type: ignore[no-untyped-def]
     return By.CSS_SELECTOR, css
 
 
+def _arrive(d: object, test: Callable[[str], bool]) -> None:
+    """Wait for the navigation a click or submit started: Selenium may return from the click
+    before the browser has left the old page."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(d, 30).until(lambda drv: test(drv.current_url))
+
+
 def _texts(browser: Browser, css: str) -> list[str]:
     return [e.text for e in browser.driver.find_elements(*_by(css))]
 
@@ -46,7 +54,7 @@ def test_search_from_the_navigation_then_filter_then_follow_a_result(browser, ba
     box = d.find_element(*_by(".serve-nav input[name=q]"))
     box.send_keys("Lavrov")
     box.submit()
-    assert d.current_url.startswith(base + "/search?q=Lavrov")
+    _arrive(d, lambda url: url.startswith(base + "/search?q=Lavrov"))
     marks = _texts(browser, ".hit mark")
     assert marks and set(marks) == {"Lavrov"}
     titles = _texts(browser, ".hit h3")
@@ -59,20 +67,20 @@ def test_search_from_the_navigation_then_filter_then_follow_a_result(browser, ba
     words.send_keys("North Korea")
     Select(d.find_element(*_by(".search-form select[name=theme]"))).select_by_value("missiles")
     d.find_element(*_by(".search-form button[type=submit]")).click()
-    assert "theme=missiles" in d.current_url
+    _arrive(d, lambda url: "theme=missiles" in url)
     assert Select(d.find_element(*_by(".search-form select[name=theme]"))).first_selected_option.text == "Missiles"
     titles = _texts(browser, ".hit h3")
     assert "North Korea fires ballistic missile into East Sea" in titles
     assert not [t for t in titles if "Lavrov" in t]
     # Follow the result to its story, then the story to its brief.
     d.find_element(*_by(".hit-article h3 a")).click()
-    assert "/stories/" in d.current_url
+    _arrive(d, lambda url: "/stories/" in url)
     assert d.find_element(*_by("h1")).text.startswith("North Korea")
     assert len(_texts(browser, "#story-articles li")) >= 1
     d.find_element(*_by("#story-days a")).click()
-    assert d.current_url.startswith(base + "/briefs/")
+    _arrive(d, lambda url: url.startswith(base + "/briefs/"))
     d.find_element(*_by(".serve-nav a[href='/']")).click()
-    assert d.current_url == base + "/"
+    _arrive(d, lambda url: url == base + "/")
 
 
 def test_no_script_from_hostile_text_runs(browser, base):
@@ -113,11 +121,11 @@ def test_feedback_from_the_brief_page_in_a_browser(browser, world, tmp_path):
     with serving(world.config, out, "--feedback") as base:
         d.get(f"{base}/briefs/{DAY1}")
         d.find_element(*_by(".serve-nav a[href$='/feedback']")).click()
-        assert d.current_url == f"{base}/briefs/{DAY1}/feedback"
+        _arrive(d, lambda url: url == f"{base}/briefs/{DAY1}/feedback")
         first = d.find_element(*_by("#feedback-missiles li"))
         passage = first.get_attribute("id").removeprefix("passage-")
         first.find_element(*_by("button[value=not]")).click()
-        assert "recorded=1" in d.current_url
+        _arrive(d, lambda url: "recorded=1" in url)
         kept = _texts(browser, "#feedback-kept li")
         assert len(kept) == 1 and kept[0].startswith("#1 not missiles")
         # The same form on another site's page, which cannot know the form token, is refused.
