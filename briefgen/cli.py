@@ -14,9 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__, cliserve, logs, redact
+from . import __version__, cliserve, clithemes, logs, redact
 from .checkup import health_table
-from .cliargs import Parser, _count, _date, _formats, _fraction, _number, _seconds, _window
+from .cliargs import Parser, _count, _date, _formats, _seconds, _window
 from .clideploy import add_commands as add_deployment_commands
 from .completion import SHELLS, script
 from .config import FORMATS, Config, json_schema, load_config
@@ -130,21 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="if another run holds this date, wait this long for it (default: exit with code 8)")
     send.set_defaults(run=cmd_send)
 
-    themes = sub.add_parser("themes", help="measure the themes on labelled passages",
-                            description="Measure the configured themes against passages or articles you labelled.")
-    themes_sub = themes.add_subparsers(dest="themes_command", metavar="ACTION")
-    themes_sub.required = True
-    scoring = themes_sub.add_parser("test", parents=[common], help="precision, recall and F1 per theme on labelled files",
-                                    description="Score the config's themes on labelled YAML files (a list of passages "
-                                                "{text, themes}, or of articles {title, passages}: docs/themes.md): "
-                                                "precision, recall and F1 per theme, then every miss and false hit "
-                                                "with its evidence. Exit 12 for a file that cannot be used, 13 below --min-f1.")
-    scoring.add_argument("files", nargs="+", type=Path, metavar="LABELLED", help="labelled YAML files")
-    scoring.add_argument("--summary", action="store_true", help="only the figures, not every miss")
-    scoring.add_argument("--min-f1", type=_fraction, metavar="F1", help="exit 13 when a file's micro-F1 is below this")
-    scoring.add_argument("--feedback", type=Path, metavar="STORE",
-                         help="apply the verdicts `briefgen feedback` recorded in this store (or a YAML file of them)")
-    scoring.set_defaults(run=cmd_themes_test)
+    clithemes.add_themes(sub, common)
 
     sched = sub.add_parser("schedule", parents=[common], help="run in the foreground, making the brief on schedule",
                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -170,19 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
     listing.set_defaults(run=cmd_list)
 
-    fb = sub.add_parser("feedback", parents=[common], help="record that a passage is, or is not, in a theme",
-                        description="Record a verdict on a passage by the id the brief prints: later briefs put that "
-                                    "sentence, and ones like it, in or out of the theme (an exclude still wins).")
-    fb.add_argument("passage", nargs="?", metavar="PASSAGE_ID", help="a passage id as the brief prints it (ab1e7d1ce27e-4)")
-    fb.add_argument("--theme", "-t", metavar="KEY", help="the theme's key (with --list: only its verdicts)")
-    action = fb.add_mutually_exclusive_group()
-    action.add_argument("--is", dest="verdict", action="store_const", const="is", help="the passage is in the theme")
-    action.add_argument("--not", dest="verdict", action="store_const", const="not", help="the passage is not in the theme")
-    action.add_argument("--list", action="store_true", help="list the verdicts kept, and whether each applies")
-    action.add_argument("--remove", type=_number, metavar="N", help="forget verdict number N (as --list numbers them)")
-    fb.add_argument("--date", type=_date, help="date of the brief the id is from (default: the newest with its article)")
-    fb.add_argument("--out", type=Path, help="output folder whose store to use (default: output.dir of the config)")
-    fb.set_defaults(run=cmd_feedback)
+    clithemes.add_feedback(sub, common)
 
     cliserve.add_commands(sub, common)
 
@@ -288,12 +262,6 @@ def cmd_send(args: argparse.Namespace, config: Config) -> int:
     return report_deliveries([d for d in outcome if isinstance(d, Delivery)], day, config, args.out)
 
 
-def cmd_themes_test(args: argparse.Namespace, config: Config) -> int:
-    from .evaluate import run_files
-
-    return run_files(config, args.files, verbose=not args.summary, min_f1=args.min_f1, feedback=args.feedback)
-
-
 def cmd_schedule(args: argparse.Namespace, config: Config) -> int:
     from .schedule import Daemon
 
@@ -351,24 +319,13 @@ def cmd_list(args: argparse.Namespace, config: Config) -> int:
     return ExitStatus.OK
 
 
-def cmd_feedback(args: argparse.Namespace, config: Config) -> int:
-    from .feedback import run
-
-    lines, warning = run(config, args.passage, args.theme, args.verdict, listing=args.list, remove=args.remove,
-                         day=args.date, out_dir=args.out)
-    print("\n".join(lines))
-    if warning:
-        log.warning("%s", warning)
-    return ExitStatus.OK
-
-
 def cmd_completion(args: argparse.Namespace, config: Config | None) -> int:
     print(script(build_parser(), args.shell), end="")
     return ExitStatus.OK
 
 
 NEEDS_CONFIG: set[Callable[..., int]] = {cmd_generate, cmd_check, cmd_fetch, cmd_sources_check, cmd_send,
-                                         cmd_schedule, cmd_list, cmd_themes_test, cmd_feedback,
+                                         cmd_schedule, cmd_list, clithemes.cmd_themes_test, clithemes.cmd_feedback,
                                          cliserve.cmd_serve, cliserve.cmd_watch}
 
 
