@@ -265,3 +265,27 @@ def test_a_scheduled_brief_is_built_once_by_two_workers(tmp_path: Path, pg_url: 
         logs = workers.logs()
     assert _built(logs, "minutely") == 1
     assert sorted(h.path for h in feeds.hits) == ["/feed0.xml", "/feed1.xml"]
+
+
+def test_a_schedule_firing_again_starts_no_cycle_while_the_dates_brief_is_queued(tmp_path: Path, pg_url: str):
+    """Every minute's tick of a `* * * * *` schedule: once the date's build is queued (or
+    running, or done) a later tick must not fetch the brief's feeds again."""
+    from briefgen.deploy.tasks import make_app, start
+    from briefgen.deploy.worker import prepare
+
+    deployment = load_deployment(write_deployment(
+        tmp_path, pg_url, {"often": {**brief_config("often", ["http://127.0.0.1:9/a.xml"]),
+                                     "schedule": {"cron": "* * * * *"}}}))
+    prepare(deployment)
+    app = make_app(deployment, pool_size=1)
+    first = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
+    with app.open():
+        assert start(app, deployment, ["often"], first, scheduled=True) == ["often"]
+        assert start(app, deployment, ["often"], first.replace(minute=1), scheduled=True) == []
+        # The next day's first tick is a new date: its cycle starts.
+        assert start(app, deployment, ["often"], first.replace(day=28), scheduled=True) == ["often"]
+        # Asked for by hand, a cycle starts whatever is queued (the build then skips a brief made already).
+        assert start(app, deployment, ["often"], first.replace(minute=2)) == ["often"]
+    with connect(pg_url, deployment.name) as conn:
+        fetches = conn.execute("SELECT count(*) FROM cycles").fetchone()[0]
+    assert fetches == 3

@@ -136,6 +136,9 @@ def test_feedback_from_the_brief_page_in_a_browser(browser, world, tmp_path):
 <input type="hidden" name="csrf" value="guess"><button id="go">Win a prize</button></form>""", encoding="utf-8")
         d.get(evil.as_uri())
         d.find_element(*_by("#go")).click()
-        assert "feedback refused" in browser.js("return document.body.innerText")
+        _arrive(d, lambda url: url.startswith(base))
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(d, 30).until(lambda drv: "feedback refused" in browser.js("return document.body.innerText"))
         d.get(f"{base}/briefs/{DAY1}/feedback")
         assert len(_texts(browser, "#feedback-kept li")) == 1

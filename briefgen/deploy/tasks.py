@@ -109,6 +109,11 @@ def start(app: Any, deployment: Deployment, names: list[str], moment: datetime, 
         for name in names:
             config = deployment.brief(name).config
             brief_day = day or moment.astimezone(config.tz).date()
+            if scheduled and build_taken(conn, deployment, name, brief_day):
+                # A schedule firing more often than once a day: the date's brief is made or
+                # being made, and a cycle now would only fetch its feeds again for nothing.
+                log.info("%s %s: made or being made: no new cycle at %s", name, brief_day, moment.isoformat())
+                continue
             if start_cycle(conn, name, cycle, brief_day.isoformat()):
                 started.append(name)
                 urls.update(dict.fromkeys(feed_urls(config)))
@@ -127,6 +132,16 @@ def start(app: Any, deployment: Deployment, names: list[str], moment: datetime, 
             pass
     log.info("cycle %d: %d brief(s), %d feed URL(s) queued", cycle, len(started), len(urls))
     return started
+
+
+def build_taken(conn: Any, deployment: Deployment, name: str, day: date) -> bool:
+    """Whether a build of this brief for this date is queued, running or has succeeded."""
+    row = conn.execute(
+        f"SELECT 1 FROM {queue_schema(deployment.name)}.procrastinate_jobs WHERE task_name = %s"
+        " AND status::text IN ('todo', 'doing', 'succeeded') AND args->>'brief' = %s AND args->>'day' = %s LIMIT 1",
+        (BUILD, name, day.isoformat()),
+    ).fetchone()
+    return row is not None
 
 
 def build_once(deployment: Deployment, name: str, day: date, cycle: int, scheduled: bool) -> None:
