@@ -21,6 +21,7 @@ from . import hangul
 from .names import (
     APOS,
     HASHTAG_RE,
+    POSSESSIVE_END,
     RUN_RE,
     STOP,
     WORD_RE,
@@ -49,6 +50,10 @@ class Mention:
     kind: str | None
     role: str | None = None
     known: bool = False
+
+
+# A capitalised word standing alone: maybe the short form of a person named in full.
+CAPITALISED_RE = re.compile(r"(?<![\w#@'\u2019-])[A-Z][\w]*(?:-[\w]+)*(?![\w-])")
 
 
 class Gazetteer:
@@ -112,18 +117,15 @@ class Recogniser:
         # Words the day's text also writes in lower case are common words when they
         # open a sentence ("Tensions", "Top"), not names.
         self.common = {w for text in texts for w in re.findall(r"\b[a-z][\w'-]*", text)}
+        self._scanned: dict[tuple[str, str], tuple[list[Mention], list[tuple[int, int, str | None]]]] = {}
 
     def article(self, passages: Sequence[Passage]) -> list[list[Mention]]:
         """Mentions per passage of one article, in reading order."""
         per: list[list[Mention]] = []
         candidates: dict[str, _Candidate] = {}
         for i, passage in enumerate(passages):
-            known = self.gazetteer.find(passage.text, with_hangul=passage.language != ENGLISH)
+            known, found = self._scan(passage.text, passage.language)
             per.append(list(known))
-            found = self._names(passage.text, known)
-            if passage.language == KOREAN:
-                # Korean names are not capitalised: the analyser's proper nouns stand in.
-                found += hangul.names(passage.text, [(k.start, k.end) for k in known] + [(s, e) for s, e, _ in found])
             for start, end, kind in found:
                 surface = passage.text[start:end]
                 name = " ".join(surface.split())
@@ -145,7 +147,7 @@ class Recogniser:
         short = _short_names(persons)
         for i, passage in enumerate(passages):
             taken = [(m.start, m.end) for m in per[i]]
-            for m in re.finditer(r"(?<![\w#@'\u2019-])[A-Z][\w]*(?:-[\w]+)*(?![\w-])", passage.text):
+            for m in CAPITALISED_RE.finditer(passage.text):
                 name = short.get(m.group(0))
                 if name and not any(s <= m.start() < e for s, e in taken) and m.group(0) not in self.gazetteer.alias_of:
                     per[i].append(Mention(m.start(), m.end(), m.group(0), name, "person"))
@@ -158,6 +160,20 @@ class Recogniser:
                 for m in per[i]
             ]
         return per
+
+    def _scan(self, text: str, language: str) -> tuple[list[Mention], list[tuple[int, int, str | None]]]:
+        """The gazetteer's mentions and the other names' spans in one passage's text: the
+        same for every article that prints the sentence (wire copy), so found once a day."""
+        key = (text, language)
+        scanned = self._scanned.get(key)
+        if scanned is None:
+            known = self.gazetteer.find(text, with_hangul=language != ENGLISH)
+            found = self._names(text, known)
+            if language == KOREAN:
+                # Korean names are not capitalised: the analyser's proper nouns stand in.
+                found += hangul.names(text, [(k.start, k.end) for k in known] + [(s, e) for s, e, _ in found])
+            scanned = self._scanned[key] = (known, found)
+        return scanned
 
     def _known_people(self, per: list[list[Mention]]) -> list[str]:
         return sorted({m.name for ms in per for m in ms if m.known and m.kind == "person"})
@@ -182,7 +198,7 @@ class Recogniser:
         for (s, e), word in zip(tokens, words, strict=True):
             segments[-1].append((s, e))
             # A possessive ends the name ("North Korea's leader"), except in "People's Assembly".
-            if re.search(rf"{APOS}s$", word) and not word.startswith("People"):
+            if POSSESSIVE_END.search(word) and not word.startswith("People"):
                 segments.append([])
         pieces: list[tuple[int, int, str | None]] = []
         for segment in segments:

@@ -78,6 +78,16 @@ amid meanwhile however though although both all some any each every no not so th
 """.split())
 
 
+# Compiled once: these run for every capitalised run of every passage.
+POSSESSIVE_END = re.compile(rf"{APOS}s$")
+LOWER_NEXT = re.compile(r"\s+[a-z]")
+ROLE_TOKEN = re.compile(r"[^\s,;:()\"\u201c\u201d]+|[,;:()\"\u201c\u201d]")
+APPOSITIVE = re.compile(r",\s+([a-z][^,;\"\u201c]{0,140}?)(?:,|\.?\s*$)")
+ROLE_WORD = re.compile(r"[\w'-]+")
+SPEECH_TOKEN = re.compile(r"[\w']+|[^\w\s]")
+WORD_BEFORE = re.compile(r"(\w+)\s+$")
+
+
 def fold(text: str) -> str:
     """A key under which spellings of one name meet: case, apostrophes and spacing ignored."""
     return " ".join(text.replace("\u2019", "'").casefold().split())
@@ -97,7 +107,7 @@ def sentence_start(text: str, index: int) -> bool:
 def strip_possessive(text: str, token: tuple[int, int]) -> int:
     """Where a token ends without its possessive 's ("Korea's" -> "Korea")."""
     s, e = token
-    return e - 2 if re.search(rf"{APOS}s$", text[s:e]) and not text[s:e].startswith("People") else e
+    return e - 2 if POSSESSIVE_END.search(text[s:e]) and not text[s:e].startswith("People") else e
 
 
 def trim_connectors(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -149,7 +159,7 @@ def name_piece(text: str, tokens: list[tuple[int, int]], start: int | None, end:
     if fold(text[start:end]) in NOT_NAMES:
         return None
     # "South Korean government": an adjective of nationality, not a name.
-    if DEMONYM_RE.search(names[-1]) and re.match(r"\s+[a-z]", text[end:]):
+    if DEMONYM_RE.search(names[-1]) and LOWER_NEXT.match(text, end):
         return None
     return start, end, kind_of(names)
 
@@ -157,7 +167,7 @@ def name_piece(text: str, tokens: list[tuple[int, int]], start: int | None, end:
 def role_before(text: str, start: int) -> str | None:
     """The title just before a name, verbatim: "Russian Foreign Minister", "North Korea's leader"."""
     before = text[:start]
-    words = list(re.finditer(r"[^\s,;:()\"\u201c\u201d]+|[,;:()\"\u201c\u201d]", before))
+    words = list(ROLE_TOKEN.finditer(before))
     if not words:
         return None
     i = len(words) - 1
@@ -181,20 +191,20 @@ def role_before(text: str, start: int) -> str | None:
 
 def role_after(text: str, end: int) -> str | None:
     """An appositive title after a name, verbatim: "Jo Chol Su, director general of ... Ministry,"."""
-    m = re.match(r",\s+([a-z][^,;\"\u201c]{0,140}?)(?:,|\.?\s*$)", text[end:])
+    m = APPOSITIVE.match(text[end:])
     if m is None:
         return None
-    words = [w.casefold() for w in re.findall(r"[\w'-]+", m.group(1))[:4]]
+    words = [w.casefold() for w in ROLE_WORD.findall(m.group(1))[:4]]
     # The title comes early: "director of ...", "a Korea expert", "the country's top diplomat".
     return m.group(1) if any(w in ROLE_WORDS for w in words) and len(m.group(1).split()) <= 16 else None
 
 
 def speaks(text: str, start: int, end: int) -> bool:
     """Whether a name is the subject of a verb of speech ("Borrell wrote") or its object ("wrote Barry")."""
-    for word in re.findall(r"[\w']+|[^\w\s]", text[end:])[:4]:
+    for word in SPEECH_TOKEN.findall(text[end:])[:4]:
         if word in SPEECH_VERBS:
             return True
         if word not in SPEECH_FILLERS:
             break
-    before = re.search(r"(\w+)\s+$", text[:start])
+    before = WORD_BEFORE.search(text[:start])
     return bool(before and before.group(1) in SPEECH_VERBS)
