@@ -112,6 +112,9 @@ def _analyse(
     # The analyst's feedback corrects the rules (never an `exclude` nor the scope).
     feedback_mod.apply(passages, config.themes, feedback, prints, vectors, assignment.out_of_scope)
     lap("themes")
+    # People, organisations, places: the gazetteer's names and capitalised names, aliases
+    # merged; found on workers, for a large day, while the stories are told.
+    recognition = entities.Recognition(articles, split, config.entities)
     # Stories: headline and lead, themes, the earlier brief's story each continues, rank.
     stories = storyline.describe(stories, articles, split, day)
     if day is not None and earlier:
@@ -128,8 +131,7 @@ def _analyse(
     sections, other, bottom = body.sections, body.other, body.bottom_line
     by_id = {p.id: p for p in passages}
     lap("summaries")
-    # People, organisations, places: the gazetteer's names and capitalised names, aliases merged.
-    mentions = entities.recognise(articles, split, config.entities)
+    mentions = recognition.results()
     found = entities.collect(mentions, kept, by_id, cited)
     lap("entities")
     # Key quotes, with the speaker the text names (never a guess).
