@@ -101,7 +101,7 @@ def create_app(config: Config, out_dir: Path | None = None, *, token: str | None
                                                at=request.query_params.get("at"))
         nav += str(template.module.style())  # type: ignore[attr-defined]
         if recorded is not None and not placed:
-            nav += str(briefpage.notice(template, recorded))
+            nav += briefpage.notice(template, recorded)
         return html, nav
 
     def brief_file(request: Request) -> Any:

@@ -1,12 +1,14 @@
 """The brief's own page with verdict controls beside each theme's stories and passages
 (`briefgen serve --feedback`).
 
-The page is the HTML file `briefgen generate` wrote, never a second rendering of it: the
-controls are inserted where the file's theme sections (`section.theme#theme-KEY`), their
-stories (`li.story`) and each story's points (`ul.points > li`) end, and matched to the
-brief's JSON by position, the order brief.html writes both in. So the files on disk, the
-PDF and the email never carry a form, and a template a user shadows keeps its controls as
-long as it keeps those classes; a story whose anchor disagrees with the JSON gets none.
+The page is the HTML file `briefgen generate` wrote, never a second rendering of it (the
+Brief it was made from is gone; its JSON is not enough to render it again). The file is read
+for its theme sections (`section.theme#theme-KEY`), their stories (`li.story`: the controls
+go before the story's points, else at its end) and each story's points (`ul.points > li`:
+at the point's end), matched to the brief's JSON by position, the order brief.html writes
+both in. So the files on disk, the PDF and the email never carry a form, and a template a
+user shadows keeps its controls as long as it keeps those classes; a story whose anchor
+disagrees with the JSON gets none.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from itertools import accumulate
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 # Elements that never have an end tag: they must not open a level of the stack.
 VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
@@ -160,6 +161,6 @@ def with_verdicts(html: str, brief: dict[str, Any], template: jinja2.Template, *
     return html, placed
 
 
-def notice(template: jinja2.Template, recorded: int) -> Markup:
+def notice(template: jinja2.Template, recorded: int) -> str:
     """The "recorded" notice, for the top of the page when its place is gone."""
-    return Markup(template.module.notice(recorded))  # type: ignore[attr-defined]
+    return str(template.module.notice(recorded))  # type: ignore[attr-defined]
