@@ -1,4 +1,5 @@
-"""docs/serve.png: the served seeds' archive answering a search for "Lavrov", in headless Chromium.
+"""docs/serve.png: the served seeds' archive answering a search for "Lavrov", and
+docs/serve-feedback.png: a verdict just given on the brief's own page (`--feedback`), in headless Chromium.
 
 Run from the root of a clone with the test dependencies and Chromium installed
 (`make test-sysdeps`): `.venv/bin/python scripts/serve_picture.py`.
@@ -6,6 +7,7 @@ Run from the root of a clone with the test dependencies and Chromium installed
 
 from __future__ import annotations
 
+import base64
 import sys
 import tempfile
 from datetime import datetime
@@ -40,10 +42,34 @@ def main() -> int:
                             {"width": WIDTH, "height": 900, "deviceScaleFactor": 1, "mobile": False})
                 browser.driver.get(f"{base}/search?q=Lavrov")
                 target = browser.screenshot(ROOT / "docs" / "serve.png", WIDTH, max_height=1100)
+            with serving(config_path, Path(tmp), "--feedback") as base:
+                feedback = feedback_picture(browser, base)
         finally:
             browser.close()
-    print(f"docs: drew {target}")
+    print(f"docs: drew {target} and {feedback}")
     return 0
+
+
+def feedback_picture(browser: Browser, base: str) -> Path:
+    """"Not Military drills" pressed on the brief's page: back at the same place, with the notice."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    d = browser.driver
+    d.get(f"{base}/briefs/{PICTURE_DAY}")
+    point = d.find_elements(By.CSS_SELECTOR, "#theme-drills .stories .points .verdicts")[-1]
+    anchor = point.get_attribute("id")
+    point.find_element(By.CSS_SELECTOR, "button[value=not]").click()
+    WebDriverWait(d, 30).until(lambda drv: drv.current_url.endswith(f"#{anchor}"))
+    top, height = browser.js("const r = document.getElementById('theme-drills').getBoundingClientRect();"
+                             " return [r.top + window.scrollY, r.height]")
+    shot = browser.cdp("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": max(0, top - 10), "width": WIDTH, "height": min(height + 20, 900), "scale": 1},
+    })
+    target = ROOT / "docs" / "serve-feedback.png"
+    target.write_bytes(base64.b64decode(shot["data"]))
+    return target
 
 
 if __name__ == "__main__":

@@ -142,3 +142,39 @@ def test_feedback_from_the_brief_page_in_a_browser(browser, world, tmp_path):
         WebDriverWait(d, 30).until(lambda drv: "feedback refused" in browser.js("return document.body.innerText"))
         d.get(f"{base}/briefs/{DAY1}/feedback")
         assert len(_texts(browser, "#feedback-kept li")) == 1
+
+
+def test_not_missiles_on_the_brief_page_comes_back_to_the_same_place(browser, world, tmp_path):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(world.out, out, symlinks=True)
+    d = browser.driver
+    d.set_window_size(1000, 700)
+    with serving(world.config, out, "--feedback") as base:
+        d.get(f"{base}/briefs/{DAY1}")
+        # The first point under Missiles, its own "Not Missiles" button, pressed like a reader would.
+        controls = d.find_element(*_by("#theme-missiles .stories .points .verdicts"))
+        anchor = controls.get_attribute("id")
+        button = controls.find_element(*_by("button[value=not]"))
+        assert button.text == "Not Missiles"
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        button.click()
+        _arrive(d, lambda url: url.endswith(f"#{anchor}"))
+        assert d.current_url == f"{base}/briefs/{DAY1}?recorded=1&at={anchor}#{anchor}"
+        notice = d.find_element(*_by(f"#{anchor} .verdict-notice"))
+        assert notice.is_displayed() and notice.text == "Recorded: 1 verdict kept; the next brief applies it."
+        # Back at the same place: the controls (and their notice) are in view.
+        top, bottom = browser.js("const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom]", notice)
+        assert 0 <= top and bottom <= browser.js("return window.innerHeight")
+        assert len(_texts(browser, ".verdict-notice")) == 1
+        assert browser.js("return window.__pwned === undefined") and d.title != "pwned"
+        # Printed, the page shows no control.
+        browser.cdp("Emulation.setEmulatedMedia", {"media": "print"})
+        try:
+            assert not d.find_element(*_by(f"#{anchor}")).is_displayed()
+        finally:
+            browser.cdp("Emulation.setEmulatedMedia", {"media": ""})
+        d.get(f"{base}/briefs/{DAY1}/feedback")
+        kept = _texts(browser, "#feedback-kept li")
+        assert len(kept) == 1 and kept[0].startswith("#1 not missiles")

@@ -26,7 +26,7 @@ from ..config import Config
 from ..errors import BriefgenError
 from ..models import MARK_END, MARK_START, SearchQuery
 from ..store import Store, default_path
-from . import pages
+from . import briefpage, pages
 from .guard import Guard, wants_json
 from .pages import Archive, NotFound
 
@@ -80,9 +80,29 @@ def create_app(config: Config, out_dir: Path | None = None, *, token: str | None
         path = archive.brief_file(day, "html")
         if not path.is_file():
             raise NotFound(f"no HTML brief for {day} in {archive.out_dir}")
+        html = path.read_text(encoding="utf-8")
         nav = env.get_template("serve-nav.html").render(date=day, path=request.url.path)
-        html = BODY_TAG.sub(lambda m: m.group(0) + nav, path.read_text(encoding="utf-8"), count=1)
+        if feedback:
+            html, nav = verdicts_on(html, nav, day, request)
+        html = BODY_TAG.sub(lambda m: m.group(0) + nav, html, count=1)
         return HTMLResponse(html)
+
+    def verdicts_on(html: str, nav: str, day: date, request: Request) -> tuple[str, str]:
+        """The brief with verdict controls beside its themes' stories and points, the notice
+        of a verdict just kept where it was given (or under the navigation)."""
+        try:
+            data = pages.brief_data(archive, day)
+        except NotFound:
+            return html, nav  # an HTML-only brief: nothing to match the controls to
+        kept = request.query_params.get("recorded", "")
+        recorded = int(kept) if kept.isdigit() else None
+        template = env.get_template("serve-verdicts.html")
+        html, placed = briefpage.with_verdicts(html, data, template, csrf=guard.csrf_token(), recorded=recorded,
+                                               at=request.query_params.get("at"))
+        nav += str(template.module.style())  # type: ignore[attr-defined]
+        if recorded is not None and not placed:
+            nav += briefpage.notice(template, recorded)
+        return html, nav
 
     def brief_file(request: Request) -> Any:
         day, fmt = _day(request.path_params["day"], "date"), request.path_params["fmt"]
@@ -107,6 +127,8 @@ def create_app(config: Config, out_dir: Path | None = None, *, token: str | None
         form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
         if not guard.csrf_ok(request, form.get("csrf") or request.headers.get("x-csrf-token")):
             return error(request, 403, "feedback refused: the form token is missing or wrong (reload the page)")
+        if form.get("back") not in (None, "", "brief", "feedback"):
+            return error(request, 400, "back: must be `brief` or `feedback`")
         try:
             done = await run_in_threadpool(record_feedback, config, target, form)
         except BadRequest as exc:
@@ -115,8 +137,7 @@ def create_app(config: Config, out_dir: Path | None = None, *, token: str | None
             return error(request, 400, str(exc))
         if wants_json(request):
             return JSONResponse(jsonable({"recorded": done}), status_code=201)
-        back = f"/briefs/{form['date']}/feedback?{urlencode({'recorded': len(done)})}"
-        return RedirectResponse(back, status_code=303)
+        return RedirectResponse(back_to(form, len(done)), status_code=303)
 
     routes = [
         Route("/", view(lambda r: pages.briefs(archive), "serve-briefs.html")),
@@ -183,6 +204,18 @@ def record_feedback(config: Config, out_dir: Path, form: dict[str, str]) -> list
         done.append({"number": r.number, "theme": r.theme, "verdict": r.verdict, "passage_id": r.passage_id,
                      "text": r.text, "brief_date": r.brief_date, "warning": kept.warning})
     return done
+
+
+def back_to(form: dict[str, str], recorded: int) -> str:
+    """Where a form's verdict returns: the brief's page (`back=brief`) or its feedback page,
+    at the form's `anchor`, saying how many verdicts were kept."""
+    day, back, anchor = _day(form.get("date"), "date"), form.get("back") or "feedback", form.get("anchor") or ""
+    # Only an id of the page's own making: the address is built here, never taken from the form.
+    if not briefpage.ANCHOR.fullmatch(anchor):
+        anchor = ""
+    params = {"recorded": recorded, **({"at": anchor} if anchor else {})}
+    page = f"/briefs/{day}" if back == "brief" else f"/briefs/{day}/feedback"
+    return f"{page}?{urlencode(params)}" + (f"#{anchor}" if anchor else "")
 
 
 def marked(text: str) -> Markup:
