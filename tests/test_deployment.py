@@ -289,3 +289,31 @@ def test_a_schedule_firing_again_starts_no_cycle_while_the_dates_brief_is_queued
     with connect(pg_url, deployment.name) as conn:
         fetches = conn.execute("SELECT count(*) FROM cycles").fetchone()[0]
     assert fetches == 3
+
+
+@pytest.mark.slow
+def test_two_workers_poll_a_briefs_flash_alerts_and_send_each_once(tmp_path: Path, pg_url: str):
+    """A brief with `alerts:` in a deployment: the workers poll its feeds between briefs
+    (none is due) and the webhook gets the story's alert once, whichever worker polled."""
+    from .webhook import Receiver
+
+    with FeedServer() as feeds, Receiver() as hook:
+        urls = serve_feeds(feeds, 2)
+        config = {**brief_config("alerting", urls), "schedule": {"cron": "0 6 1 1 *"},
+                  "alerts": [{"name": "launches", "terms": ["missile"], "webhook": hook.url}],
+                  "watch": {"interval": 60, "retries": 1, "backoff": 0.05}}
+        deployment = write_deployment(tmp_path, pg_url, {"alerting": config})
+        with Workers(deployment, tmp_path) as workers:
+            workers.start(2)
+            wait_until(lambda: hook.delivered(), 150, "the flash alert", workers.logs)
+            # The next minute's poll finds the story alerted already: nothing is sent again.
+            wait_until(lambda: workers.logs().count("flash alerts polled") >= 2, 90, "a second poll", workers.logs)
+            time.sleep(1)
+    # Two feeds report one launch story: one alert, and nothing else.
+    texts = [p.body["text"] for p in hook.posts]
+    assert len(texts) == 1 and "launches" in texts[0] and "missile report" in texts[0], texts
+    loaded = load_deployment(deployment)
+    with Store(loaded.store, namespace="alerting") as db:
+        assert [(a.rule, a.status, a.reported_by) for a in db.alert_records()] == [("launches", "sent", 2)]
+        # No brief was due: the polls made none.
+        assert db.conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 0

@@ -51,6 +51,13 @@ MIGRATIONS = [
         PRIMARY KEY (brief, fire)
     );
     """,
+    # 2: when each brief's flash alerts were last polled (see alerting).
+    """
+    CREATE TABLE watches (
+        brief  TEXT PRIMARY KEY,
+        polled TIMESTAMPTZ NOT NULL
+    );
+    """,
 ]
 
 

@@ -20,8 +20,8 @@ from .shared import StoredTransport, connect, ensure_fetched, fetch_one, queue_s
 
 log = logging.getLogger(__name__)
 
-FETCH, BUILD, DELIVER, TICK = "briefgen.fetch", "briefgen.build", "briefgen.deliver", "briefgen.tick"
-QUEUES = ("fetch", "build", "deliver", "tick")
+FETCH, BUILD, DELIVER, TICK, WATCH = "briefgen.fetch", "briefgen.build", "briefgen.deliver", "briefgen.tick", "briefgen.watch"
+QUEUES = ("fetch", "build", "deliver", "tick", "watch")
 # How long a build or a delivery waits for its date's lock held by another (a retried job's twin).
 LOCK_WAIT = 900.0
 
@@ -72,16 +72,31 @@ def make_app(deployment: Deployment, *, pool_size: int = 4) -> Any:
         """Email one brief to one recipient, once."""
         deliver_once(deployment, brief, date.fromisoformat(day), recipient)
 
+    @app.task(name=WATCH, queue="watch")
+    def watch(brief: str) -> None:
+        """One flash-alert poll of a brief, when its `watch.interval` has passed (see alerting)."""
+        from .alerting import poll_when_due
+
+        poll_when_due(deployment, brief, brief_config(deployment, deployment.brief(brief)))
+
     for item in deployment.briefs:
         # Every brief's schedule is a periodic task: Procrastinate defers each minute's tick
         # once however many workers run; the tick starts a cycle when the brief's own cron
-        # (in its time zone) fired in that minute.
+        # (in its time zone) fired in that minute, and offers a flash-alert poll.
         @app.periodic(cron="* * * * *", periodic_id=item.name)
         @app.task(name=f"{TICK}.{item.name}", queue="tick", queueing_lock=f"tick:{item.name}")
         def tick(timestamp: int, _name: str = item.name) -> None:
-            fired = fired_in(deployment.brief(_name).config, timestamp - 60, timestamp)
+            from procrastinate.exceptions import AlreadyEnqueued
+
+            config = deployment.brief(_name).config
+            fired = fired_in(config, timestamp - 60, timestamp)
             if fired is not None:
                 start(app, deployment, [_name], fired, scheduled=True)
+            if config.alerts:
+                try:
+                    app.configure_task(WATCH, queueing_lock=f"watch:{_name}").defer(brief=_name)
+                except AlreadyEnqueued:
+                    pass  # a poll is waiting already
 
     return app
 
