@@ -41,14 +41,8 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
-    from .errors import UsageError
     from .serve import serve
-    from .store import default_path
 
-    if not isinstance(default_path(config, args.out), Path):
-        # The archive's search is SQLite's FTS5; PostgreSQL's full-text search is not built yet.
-        raise UsageError("serve reads a SQLite store: the archive's search does not run on PostgreSQL yet "
-                         "(docs/serve.md)")
     serve(config, host=args.host, port=args.port, token=args.token, feedback=args.feedback, out_dir=args.out)
     return ExitStatus.OK
 

@@ -306,10 +306,10 @@ class Connection:
             with self.raw.cursor() as cursor:
                 cursor.executemany(text, batch)
 
-    def run(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
-        """A statement in PostgreSQL's own dialect, untranslated."""
+    def run(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
+        """A statement in PostgreSQL's own dialect, untranslated (placeholders `%s` or `%(name)s`)."""
         cursor = self.raw.cursor()
-        cursor.execute(sql, tuple(params) if params else None)
+        cursor.execute(sql, params if isinstance(params, dict) else tuple(params) if params else None)
         return Cursor(cursor, None)
 
     def close(self) -> None:
