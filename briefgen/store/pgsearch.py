@@ -57,6 +57,18 @@ def excerpt_options(words: int, delimiter: str = " … ", start: str = MARK_STAR
             f'FragmentDelimiter="{delimiter}", StartSel="{start}", StopSel="{end}"')
 
 
+def framed(excerpt: str, body: str | None, ellipsis: str = " … ") -> str:
+    """An excerpt with an ellipsis where the text goes on before or after it, as FTS5's
+    snippet() has (ts_headline gives none)."""
+    plain = excerpt.replace(MARK_START, "").replace(MARK_END, "").strip()
+    at = (body or "").find(plain) if plain else -1
+    if at < 0:  # the text shortened (markup ts_headline left out): no telling where it was
+        return excerpt
+    before = ellipsis.lstrip() if (body or "")[:at].strip() else ""
+    after = ellipsis.rstrip() if (body or "")[at + len(plain):].strip() else ""
+    return f"{before}{excerpt.strip()}{after}"
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text)
 

@@ -139,7 +139,7 @@ class SearchStore(Database):
         if self.dialect == "postgresql":
             # Ranked and cut to the page first: ts_headline reads a text again, so only the page's.
             sql = (f"SELECT kind, ref, {pgsearch.headline('title', ':q', ':title_options')} AS title,"
-                   f" {pgsearch.headline('body', ':q', ':excerpt_options')} AS excerpt, source, url, moment FROM"
+                   f" {pgsearch.headline('body', ':q', ':excerpt_options')} AS excerpt, body, source, url, moment FROM"
                    " (SELECT d.id, d.kind, d.ref, search_fts.title, search_fts.body, a.source, a.url,"
                    f" coalesce(a.published, a.first_seen) AS moment, {pgsearch.rank(':q')} AS score"
                    f" {joins} WHERE {clause} ORDER BY score DESC, d.id DESC LIMIT :limit OFFSET :offset) found"
@@ -156,13 +156,17 @@ class SearchStore(Database):
             ids = [r["ref"] for r in rows if r["kind"] == "article"]
             briefs = self._briefs_of(ids)
             stories = self._stories_of(ids)
+        if self.dialect == "postgresql":
+            excerpts = [pgsearch.framed(r["excerpt"], r["body"]) for r in rows]
+        else:
+            excerpts = [r["excerpt"] for r in rows]
         hits = [
             SearchHit(
-                kind=r["kind"], ref=r["ref"], title=r["title"], excerpt=r["excerpt"], source=r["source"], url=r["url"],
+                kind=r["kind"], ref=r["ref"], title=r["title"], excerpt=excerpt, source=r["source"], url=r["url"],
                 moment=from_stamp(r["moment"], tz),
                 briefs=tuple(briefs.get(r["ref"], ())), stories=tuple(stories.get(r["ref"], ())),
             )
-            for r in rows
+            for r, excerpt in zip(rows, excerpts, strict=True)
         ]
         return SearchPage(hits, total)
 
