@@ -1,14 +1,16 @@
 """The archive's search on a PostgreSQL store: what `search` asks of SQLite's FTS5, in PostgreSQL's terms.
 
-There, the FTS5 table is a plain table `search_fts (rowid, title, body)` with a GIN index on
-`to_tsvector('simple', title || ' ' || body)` (`postgres.ddl`). A query matches through that
-very expression, so the index serves it; ranks with `ts_rank_cd` over the title and the text
-weighted A and B (titles weigh four times the text, as in `bm25(search_fts, 4.0, 1.0)`); and is
-marked with `ts_headline`, for the page of results only, since it reads each text again.
+There, the FTS5 table is a plain table `search_fts (rowid, title, body)` (`postgres.ddl`)
+whose column `doc` holds each document's words as a tsvector, the title's weighted A and the
+text's B, under a GIN index (the migration `pgsearch`). A query matches `doc`, ranks with
+`ts_rank_cd` (titles weigh four times the text, as in `bm25(search_fts, 4.0, 1.0)`), and is
+marked with `ts_headline`, for the page of results only, since that reads each text again.
 
-The user's words become a `to_tsquery` expression built here, as `match_expression` builds
-FTS5's: every word must match, "quoted words" as a phrase, `word*` as a prefix. Each lexeme
-is quoted and made of word characters only, so no text is ever a syntax error.
+The user's words become a tsquery as `match_expression` makes FTS5's: every word must
+match, "quoted words" as a phrase, `word*` as a prefix, nothing else is syntax. Each word
+and phrase goes to PostgreSQL's own parser as a parameter (`phraseto_tsquery`), so that it
+is split as the documents were ("Hwasong-18" is `hwasong <-> -18` in both) and no text is
+ever a syntax error; the query comes back as text, to be cast (`::tsquery`) wherever used.
 """
 
 from __future__ import annotations
@@ -20,30 +22,51 @@ from ..models.archive import MARK_END, MARK_START
 
 # PostgreSQL's configuration without stemming or stop words, as FTS5's unicode61 tokenizer has
 # neither; it keeps diacritics, which unicode61 (remove_diacritics 2) folds (`unaccent` is an
-# extension a deployment's database may not allow).
+# extension a deployment's database may not allow). The `doc` column is made with it.
 CONFIG = "simple"
-# The GIN index's own expression (postgres.ddl): any other and PostgreSQL reads every row.
-DOCUMENT = "to_tsvector('simple', coalesce(search_fts.title, '') || ' ' || coalesce(search_fts.body, ''))"
-WEIGHTED = ("setweight(to_tsvector('simple', coalesce(search_fts.title, '')), 'A')"
-            " || setweight(to_tsvector('simple', coalesce(search_fts.body, '')), 'B')")
 # ts_rank_cd's weights are {D, C, B, A}; normalisation 1 divides by 1 + log(length), as BM25
 # prefers the shorter of two texts that match alike.
 WEIGHTS = "'{0.1, 0.1, 0.25, 1.0}'"
 
 
 def match(param: str) -> str:
-    """The WHERE condition: the document matches the tsquery in `param` (a placeholder)."""
-    return f"{DOCUMENT} @@ to_tsquery('{CONFIG}', {param})"
+    """The WHERE condition: the document matches the tsquery text in `param` (a placeholder)."""
+    return f"search_fts.doc @@ {param}::tsquery"
 
 
 def rank(param: str) -> str:
     """How well the document matches, higher first."""
-    return f"ts_rank_cd({WEIGHTS}, {WEIGHTED}, to_tsquery('{CONFIG}', {param}), 1)"
+    return f"ts_rank_cd({WEIGHTS}, search_fts.doc, {param}::tsquery, 1)"
 
 
 def headline(column: str, param: str, options: str) -> str:
     """`column` with the matches of the tsquery in `param` marked; `options` is a placeholder."""
-    return f"ts_headline('{CONFIG}', coalesce({column}, ''), to_tsquery('{CONFIG}', {param}), {options})"
+    return f"ts_headline('{CONFIG}', coalesce({column}, ''), {param}::tsquery, {options})"
+
+
+def query(text: str, names: Sequence[str] = ()) -> tuple[str, list[str]]:
+    """A statement that makes the tsquery for the user's words and, when given, any of `names`
+    (each a phrase), and its parameters; it answers the tsquery as text, '' when nothing is left."""
+    terms: list[str] = []
+    params: list[str] = []
+    for phrase, word in re.findall(r'"([^"]*)"?|(\S+)', text):
+        words = _words(phrase or word)
+        if not words:
+            continue
+        if word.endswith("*"):
+            # A prefix is a lexeme of ours: word characters only, nothing to escape.
+            terms.append(f"to_tsquery('{CONFIG}', %s)")
+            params.append(" & ".join(f"'{w}'" for w in words) + ":*")
+        else:
+            terms.append(f"phraseto_tsquery('{CONFIG}', %s)")
+            params.append(phrase or word)
+    alternatives = [n for n in names if _words(n)]
+    if alternatives:
+        terms.append("(" + " || ".join(f"phraseto_tsquery('{CONFIG}', %s)" for _ in alternatives) + ")")
+        params.extend(alternatives)
+    if not terms:
+        return "SELECT ''", []
+    return f"SELECT ({' && '.join(terms)})::text", params
 
 
 def title_options() -> str:
@@ -71,39 +94,6 @@ def framed(excerpt: str, body: str | None, ellipsis: str = " … ") -> str:
 
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text)
-
-
-def _lexeme(word: str) -> str:
-    # Word characters only: nothing in it can end the quotes or be an operator.
-    return f"'{word}'"
-
-
-def tsquery(text: str) -> str:
-    """A user's words as a to_tsquery expression every word of which must match: "quoted
-    phrases" stay phrases, a trailing * makes a prefix, and nothing else is syntax."""
-    terms = []
-    for phrase, word in re.findall(r'"([^"]*)"?|(\S+)', text):
-        words = _words(phrase or word)
-        if not words:
-            continue
-        if phrase:
-            terms.append("(" + " <-> ".join(_lexeme(w) for w in words) + ")")
-        else:
-            terms.extend(_lexeme(w) for w in words)
-            if word.endswith("*"):
-                terms[-1] += ":*"
-    return " & ".join(terms)
-
-
-def any_of(names: Sequence[str]) -> str:
-    """A to_tsquery expression matching any of these names, each as a phrase."""
-    phrases = ["(" + " <-> ".join(_lexeme(w) for w in _words(n)) + ")" for n in names if _words(n)]
-    return "(" + " | ".join(phrases) + ")" if phrases else ""
-
-
-def both(expression: str, names: str) -> str:
-    """Both expressions must match."""
-    return f"({expression}) & {names}" if expression and names else expression or names
 
 
 _STRING_RE = re.compile(r"('(?:[^']|'')*')")

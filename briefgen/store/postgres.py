@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .migrations import BEFORE_POSTGRES, MIGRATIONS, statements
+from .migrations import BEFORE_POSTGRES, MIGRATIONS, postgres_only, statements
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -214,7 +214,8 @@ def _qualify_updates(text: str, table: Table) -> str:
 
 def ddl(script: str, number: int | None = None) -> list[str]:
     """A migration's statements as PostgreSQL runs them: SQLite's types and implicit rowid made
-    explicit, an FTS5 table as a plain table with a full-text index. `number` (1-based): the
+    explicit, an FTS5 table as a plain table with a full-text index, then the statements for
+    PostgreSQL alone (`migrations.postgres_only`). `number` (1-based): the
     back-fills of migrations older than PostgreSQL stores are left out, having nothing to fill."""
     out: list[str] = []
     for statement in statements(script):
@@ -235,7 +236,8 @@ def ddl(script: str, number: int | None = None) -> list[str]:
         if created and tables()[created.group(1)].serial is None:
             # SQLite numbers every row (`ORDER BY rowid` is insertion order); here a column does.
             out.append(f"ALTER TABLE {created.group(1)} ADD COLUMN rowid BIGSERIAL")
-    return out
+    # Written in PostgreSQL's own dialect: not translated.
+    return out + postgres_only(script)
 
 
 class Row(tuple):  # type: ignore[type-arg]

@@ -91,8 +91,9 @@ class SearchStore(Database):
     def _expression(self, text: str, names: Sequence[str] = ()) -> str:
         """The user's words, and any of `names` when given, as this store's full-text query."""
         if self.dialect == "postgresql":
-            words = pgsearch.tsquery(text)
-            return pgsearch.both(words, pgsearch.any_of(names)) if names else words
+            sql, params = pgsearch.query(text, names)
+            with self._lock:
+                return str(self.conn.run(sql, params).fetchone()[0])  # type: ignore[attr-defined]
         words = match_expression(text)
         if not names:
             return words
