@@ -184,3 +184,17 @@ def test_the_search_uses_the_full_text_index_on_postgresql(worlds):
             f"EXPLAIN SELECT rowid FROM search_fts WHERE {pgsearch.match('%s')}", ("'lavrov'",)).fetchall())
         conn.run("RESET enable_seqscan")
     assert "search_fts_doc" in plan
+
+
+def test_serve_reads_the_store_given_by_its_flag(worlds):
+    """`--store URL` wins over the config's store: a deployment's brief configs name none."""
+    url = load_config(worlds["postgresql"].config).store
+    assert url is not None
+    # The SQLite world's config, whose brief has the same name (its namespace there).
+    with serving(worlds["sqlite"].config, worlds["postgresql"].out, "--store", url) as base, \
+            httpx.Client(base_url=base, timeout=10) as web:
+        data = web.get("/search", params={"q": "Lavrov", "format": "json"}).json()
+        assert data["total"] >= 4
+        ids = {h["ref"] for h in data["hits"] if h["kind"] == "article"}
+    with open_store(load_config(worlds["postgresql"].config)) as store:
+        assert ids <= {r[0] for r in store.conn.execute("SELECT id FROM articles")}
