@@ -16,7 +16,7 @@ from briefgen.config import load_config
 from briefgen.store import open_store, pgsearch
 
 from .archive_fixture import DAY1, DAY2, ArchiveWorld, make_archive
-from .serveapp import serving
+from .serveapp import ROOT, serving
 
 
 @pytest.fixture(scope="module")
@@ -171,6 +171,7 @@ def test_typed_operators_are_words_to_postgresql(worlds):
     assert pgsearch.query("", ()) == ("SELECT ''", [])
     assert pgsearch.framed("b \x02c\x03 d", "a b c d e") == "… b \x02c\x03 d …"
     assert pgsearch.framed("\x02a\x03 b", "a b") == "\x02a\x03 b"
+    assert pgsearch.framed("\x02a\x03 b", "\u201ca b.\u201d") == "\u201c\x02a\x03 b.\u201d"
     assert pgsearch.named("SELECT ':x' || :x, '%' FROM t WHERE a LIKE :p") == \
         "SELECT ':x' || %(x)s, '%%' FROM t WHERE a LIKE %(p)s"
 
@@ -198,3 +199,33 @@ def test_serve_reads_the_store_given_by_its_flag(worlds):
         ids = {h["ref"] for h in data["hits"] if h["kind"] == "article"}
     with open_store(load_config(worlds["postgresql"].config)) as store:
         assert ids <= {r[0] for r in store.conn.execute("SELECT id FROM articles")}
+
+
+def test_a_postgresql_store_made_before_the_stored_vector_is_searchable_once_migrated(pg_url):
+    """The stored vector is computed for the rows an older PostgreSQL store already indexed."""
+    from briefgen.models import SearchQuery
+    from briefgen.store import MIGRATIONS, Store, postgres
+
+    mine = next(n for n, m in enumerate(MIGRATIONS) if "ADD COLUMN doc tsvector" in m)
+    schema = postgres.schema_name("older")
+    conn = postgres.Connection(pg_url, schema, "test")
+    try:
+        conn.run(f"CREATE SCHEMA {schema}")
+        conn.run(f"SET search_path TO {schema}")
+        conn.run("CREATE TABLE briefgen_schema (version INTEGER NOT NULL)")
+        conn.run("INSERT INTO briefgen_schema (version) VALUES (%s)", (mine,))
+        for number, script in enumerate(MIGRATIONS[:mine], start=1):
+            for statement in postgres.ddl(script, number):
+                conn.run(statement)
+        conn.execute("INSERT INTO articles (id, source, title, first_seen, text, content_hash, origin) VALUES"
+                     " ('a1', 'Wire', 'Old news', '2023-05-01T00:00:00+00:00', 'Lavrov spoke in Vladivostok.', 'h', 'Wire')")
+        conn.execute("INSERT INTO search_docs (kind, ref) VALUES ('article', 'a1')")
+        conn.execute("INSERT INTO search_fts (rowid, title, body) SELECT id, 'Old news', 'Lavrov spoke in Vladivostok.'"
+                     " FROM search_docs")
+    finally:
+        conn.close()
+    with Store(pg_url, namespace="older") as store:
+        assert store.schema_version() == len(MIGRATIONS)
+        hits = store.search(SearchQuery("Vladivostok"), load_config(ROOT / "sources.yaml").tz).hits
+        assert [(h.ref, h.excerpt) for h in hits] == [("a1", "Lavrov spoke in \x02Vladivostok\x03.")]
+        assert store.stories_naming(["Lavrov"]) == [] and store.bare_search("old")[0][0] >= 1

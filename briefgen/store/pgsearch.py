@@ -87,8 +87,10 @@ def framed(excerpt: str, body: str | None, ellipsis: str = " … ") -> str:
     at = (body or "").find(plain) if plain else -1
     if at < 0:  # the text shortened (markup ts_headline left out): no telling where it was
         return excerpt
-    before = ellipsis.lstrip() if (body or "")[:at].strip() else ""
-    after = ellipsis.rstrip() if (body or "")[at + len(plain):].strip() else ""
+    # Punctuation alone is kept (ts_headline ends at the last word, before its full stop).
+    before, after = (body or "")[:at], (body or "")[at + len(plain):]
+    before = ellipsis.lstrip() if re.search(r"\w", before) else before.lstrip()
+    after = ellipsis.rstrip() if re.search(r"\w", after) else after.rstrip()
     return f"{before}{excerpt.strip()}{after}"
 
 
