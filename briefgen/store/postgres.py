@@ -6,7 +6,9 @@ placeholders, `INSERT OR IGNORE` / `INSERT OR REPLACE` as `ON CONFLICT`, identif
 PostgreSQL reserves (`end`) quoted, SQLite's implicit `rowid` made an explicit column, and
 `cursor.lastrowid` answered by `RETURNING`. What the translation needs to know of each
 table (its primary key, its row-id column) is read from the migrations themselves, so a
-table added by a new migration works on PostgreSQL with no code here.
+table added by a new migration works on PostgreSQL with no code here. What has no SQLite
+equivalent (the search's stored word vector) a migration writes for PostgreSQL alone, on
+`-- postgresql:` lines that SQLite reads as comments (`migrations.postgres_only`).
 
 Each brief lives in a schema of its own (its namespace), as each brief has its own SQLite
 file; writers of one namespace take turns on a transaction-level advisory lock, as SQLite's
