@@ -29,6 +29,9 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     serve.add_argument("--feedback", action="store_true",
                        help="take feedback on passages and stories from the brief pages (default: read-only)")
     serve.add_argument("--out", type=Path, help="output folder whose briefs and store to serve (default: output.dir of the config)")
+    serve.add_argument("--store", metavar="URL",
+                       help="the store to read: a postgresql:// URL (a deployment's shared store, the brief's namespace) "
+                            "or a SQLite path; as BRIEFGEN_STORE")
     serve.set_defaults(run=cmd_serve)
 
     watch = sub.add_parser("watch", parents=[common], help="poll the feeds and send flash alerts on the config's rules",
@@ -41,14 +44,14 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
-    from .errors import UsageError
-    from .serve import serve
-    from .store import default_path
+    import os
 
-    if not isinstance(default_path(config, args.out), Path):
-        # The archive's search is SQLite's FTS5; PostgreSQL's full-text search is not built yet.
-        raise UsageError("serve reads a SQLite store: the archive's search does not run on PostgreSQL yet "
-                         "(docs/serve.md)")
+    from .serve import serve
+    from .store import STORE_ENV
+
+    if args.store:
+        # The flag wins over the environment and the file, as `generate --store` does.
+        os.environ[STORE_ENV] = args.store
     serve(config, host=args.host, port=args.port, token=args.token, feedback=args.feedback, out_dir=args.out)
     return ExitStatus.OK
 

@@ -65,8 +65,9 @@ class ArchiveWorld:
     out: Path
 
 
-def make_archive(root: Path) -> ArchiveWorld:
-    """Two briefs (DAY1, DAY2) from two loopback feeds that change between them."""
+def make_archive(root: Path, store: str | None = None) -> ArchiveWorld:
+    """Two briefs (DAY1, DAY2) from two loopback feeds that change between them, kept in the
+    store at `store` (a `postgresql://` URL) or, by default, a SQLite file in the output folder."""
     out = root / "out"
     with FeedServer() as server:
         server.routes["/wire.xml"] = Route(rss(wire_day1(), title="Wire"), etag='"w1"')
@@ -79,6 +80,8 @@ def make_archive(root: Path) -> ArchiveWorld:
         (root / "articles").mkdir(parents=True, exist_ok=True)
         (root / "articles" / "hostile.txt").write_text(HOSTILE_FILE, encoding="utf-8")
         data["output"] = {"dir": "out"}
+        if store is not None:
+            data["store"] = store
         config_path = root / "sources.yaml"
         config_path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
         config = load_config(config_path)

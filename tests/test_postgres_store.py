@@ -38,6 +38,8 @@ def test_both_dialects_reach_the_same_tables_and_columns(tmp_path: Path, pg_url:
         pg_columns.setdefault(table, []).append(column)
     # PostgreSQL's own bookkeeping: the schema version, and SQLite's implicit rowid made a column.
     assert pg_columns.pop("briefgen_schema") == ["version"]
+    # And the search's stored word vector (the migration `pgsearch`): FTS5 keeps its own.
+    assert pg_columns["search_fts"].pop() == "doc"
     assert {t: [c for c in cols if c != "rowid"] for t, cols in pg_columns.items()} == sqlite_columns
     assert len(tables) == len(sqlite_columns) >= 14
 

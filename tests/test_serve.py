@@ -3,18 +3,20 @@ code, the JSON twins, search and its filters, the token, feedback and its CSRF g
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import httpx
 import pytest
 
 from briefgen.config import load_config
 from briefgen.models import Article, SearchQuery
-from briefgen.store import Store
+from briefgen.store import Store, open_store
 from briefgen.store.migrations import MIGRATIONS, statements
 
 from .archive_fixture import DAY1, DAY2, ArchiveWorld, make_archive
@@ -23,9 +25,24 @@ from .serveapp import ROOT, serving
 TOKEN = "t0ken-for-the-archive-tests"
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> ArchiveWorld:
-    return make_archive(tmp_path_factory.mktemp("archive"))
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> ArchiveWorld:
+    """The archive on each store: every test here holds on SQLite and on PostgreSQL alike."""
+    if request.param == "sqlite":
+        return make_archive(tmp_path_factory.mktemp("archive"))
+    from . import pg
+
+    return make_archive(tmp_path_factory.mktemp("archive-pg"), store=pg.server().new_database())
+
+
+def open_world_store(world: ArchiveWorld, tmp_path: Path) -> Store:
+    """The world's store to change: a copy of a SQLite file; on PostgreSQL, the store itself."""
+    config = load_config(world.config)
+    if config.store:
+        return open_store(config)
+    path = tmp_path / "copy.sqlite3"
+    shutil.copy(world.out / ".briefgen" / "briefgen.sqlite3", path)
+    return Store(path)
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +125,23 @@ def test_search_takes_any_text_and_names_bad_parameters(web):
                            ("page=0", "page:"), ("from=2024-01-17&to=2024-01-16", "is after")):
         data = js(web, f"/search?q=missile&{query}", status=400)
         assert problem in data["error"] and data["status"] == 400
+
+
+def test_phrases_prefixes_and_operators_typed_as_words(web):
+    def search(q: str) -> dict:
+        return js(web, "/search?" + str(httpx.QueryParams({"q": q})))
+
+    phrase = {h["title"] for h in search('"Lavrov visits"')["hits"] if h["kind"] == "article"}
+    assert len(phrase) == 1 and phrase.pop().startswith("Lavrov visits Pyongyang")
+    assert search('"visits Lavrov"')["hits"] == [] and search("visits Lavrov")["total"] >= 1
+    assert "Pyongyang" in search("Pyong*")["hits"][0]["excerpt_matches"] + search("Pyong*")["hits"][0]["title_matches"]
+    # FTS5's and PostgreSQL's query operators are only words, or nothing: never an error.
+    for q in ("&|!:*()'", "'", "!!", ":*", "<->", "\\", '"', "Lavrov & !Moscow", "Lavrov:*", "(Lavrov | Kim)", "NEAR(a b)"):
+        data = search(q)
+        assert data["total"] == len(data["hits"]), q
+    assert search("&|!:*()'")["hits"] == []
+    assert search("Lavrov & !Moscow")["total"] == search("Lavrov Moscow")["total"] >= 1
+    assert web.get("/search", params={"q": "&|!:*()'"}).status_code == 200
 
 
 def test_story_theme_and_entity_pages(web):
@@ -244,12 +278,9 @@ def test_an_older_store_is_indexed_when_first_opened(tmp_path):
 
 
 def test_changed_articles_are_found_by_their_new_words(world, tmp_path):
-    import shutil
-
-    path = tmp_path / "copy.sqlite3"
-    shutil.copy(world.out / ".briefgen" / "briefgen.sqlite3", path)
+    # On PostgreSQL the module's store itself changes: no other test looks for these words.
     tz = load_config(world.config).tz
-    with Store(path) as store:
+    with open_world_store(world, tmp_path) as store:
         row = store.conn.execute("SELECT * FROM articles WHERE origin = 'Herald'").fetchone()
         edited = Article(id=row["id"], source="Herald", origin="Herald", title=row["title"], guid=row["guid"],
                          url=row["url"], text=row["text"] + " Corrected: the missile flew 1,000 kilometres, Zanzibarian officials said.")

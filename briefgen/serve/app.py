@@ -25,7 +25,7 @@ from starlette.routing import Route
 from ..config import Config
 from ..errors import BriefgenError
 from ..models import MARK_END, MARK_START, SearchQuery
-from ..store import Store, default_path
+from ..store import open_store
 from . import briefpage, pages
 from .guard import Guard, wants_json
 from .pages import Archive, NotFound
@@ -43,7 +43,8 @@ def create_app(config: Config, out_dir: Path | None = None, *, token: str | None
                feedback: bool = False) -> Starlette:
     """The archive application for the briefs in `out_dir` (default: output.dir) and their store."""
     target = out_dir if out_dir is not None else config.resolve(config.output.dir)
-    archive = Archive(config, target, Store(default_path(config, out_dir)))
+    # open_store: on PostgreSQL, the brief's own namespace (its name), where its pipeline wrote.
+    archive = Archive(config, target, open_store(config, out_dir))
     guard = Guard(token)
     from ..render.html import environment
 

@@ -257,6 +257,17 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX alert_articles_article ON alert_articles(article_id);
     """,
+    # pgsearch: on PostgreSQL, each search document's words kept as a weighted vector (title
+    # A, text B) in a column of its own, with the full-text index on it: a search matches and
+    # ranks the stored vector instead of parsing every matching text again (`pgsearch`). The
+    # index on the bare text goes. Nothing for SQLite, whose FTS5 keeps its own: to it these
+    # lines are comments.
+    """
+    -- postgresql: ALTER TABLE search_fts ADD COLUMN doc tsvector GENERATED ALWAYS AS
+    --   (setweight(to_tsvector('simple', coalesce(title, '')), 'A') || setweight(to_tsvector('simple', coalesce(body, '')), 'B')) STORED;
+    -- postgresql: CREATE INDEX search_fts_doc ON search_fts USING GIN (doc);
+    -- postgresql: DROP INDEX search_fts_text;
+    """,
 ]
 
 # Migrations up to this one came before a store could be PostgreSQL: there, their
@@ -264,6 +275,21 @@ MIGRATIONS: list[str] = [
 BEFORE_POSTGRES = 13
 
 
+# A migration's statements for PostgreSQL alone start with this, written as SQL comments
+# (continued on `--` lines): SQLite reads them as nothing.
+POSTGRES_ONLY = "-- postgresql:"
+
+
 def statements(script: str) -> list[str]:
-    """A migration's SQL statements, one by one."""
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """A migration's SQL statements, one by one (without those for PostgreSQL alone)."""
+    return [s.strip() for s in script.split(";") if s.strip() and not s.strip().startswith(POSTGRES_ONLY)]
+
+
+def postgres_only(script: str) -> list[str]:
+    """A migration's statements for PostgreSQL alone, their comment marks taken off."""
+    found = []
+    for piece in script.split(";"):
+        if piece.strip().startswith(POSTGRES_ONLY):
+            lines = [line.strip().removeprefix(POSTGRES_ONLY).removeprefix("--").strip() for line in piece.strip().splitlines()]
+            found.append(" ".join(lines))
+    return found

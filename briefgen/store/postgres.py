@@ -6,7 +6,9 @@ placeholders, `INSERT OR IGNORE` / `INSERT OR REPLACE` as `ON CONFLICT`, identif
 PostgreSQL reserves (`end`) quoted, SQLite's implicit `rowid` made an explicit column, and
 `cursor.lastrowid` answered by `RETURNING`. What the translation needs to know of each
 table (its primary key, its row-id column) is read from the migrations themselves, so a
-table added by a new migration works on PostgreSQL with no code here.
+table added by a new migration works on PostgreSQL with no code here. What has no SQLite
+equivalent (the search's stored word vector) a migration writes for PostgreSQL alone, on
+`-- postgresql:` lines that SQLite reads as comments (`migrations.postgres_only`).
 
 Each brief lives in a schema of its own (its namespace), as each brief has its own SQLite
 file; writers of one namespace take turns on a transaction-level advisory lock, as SQLite's
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .migrations import BEFORE_POSTGRES, MIGRATIONS, statements
+from .migrations import BEFORE_POSTGRES, MIGRATIONS, postgres_only, statements
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -214,7 +216,8 @@ def _qualify_updates(text: str, table: Table) -> str:
 
 def ddl(script: str, number: int | None = None) -> list[str]:
     """A migration's statements as PostgreSQL runs them: SQLite's types and implicit rowid made
-    explicit, an FTS5 table as a plain table with a full-text index. `number` (1-based): the
+    explicit, an FTS5 table as a plain table with a full-text index, then the statements for
+    PostgreSQL alone (`migrations.postgres_only`). `number` (1-based): the
     back-fills of migrations older than PostgreSQL stores are left out, having nothing to fill."""
     out: list[str] = []
     for statement in statements(script):
@@ -235,7 +238,8 @@ def ddl(script: str, number: int | None = None) -> list[str]:
         if created and tables()[created.group(1)].serial is None:
             # SQLite numbers every row (`ORDER BY rowid` is insertion order); here a column does.
             out.append(f"ALTER TABLE {created.group(1)} ADD COLUMN rowid BIGSERIAL")
-    return out
+    # Written in PostgreSQL's own dialect: not translated.
+    return out + postgres_only(script)
 
 
 class Row(tuple):  # type: ignore[type-arg]
@@ -306,10 +310,10 @@ class Connection:
             with self.raw.cursor() as cursor:
                 cursor.executemany(text, batch)
 
-    def run(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
-        """A statement in PostgreSQL's own dialect, untranslated."""
+    def run(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
+        """A statement in PostgreSQL's own dialect, untranslated (placeholders `%s` or `%(name)s`)."""
         cursor = self.raw.cursor()
-        cursor.execute(sql, tuple(params) if params else None)
+        cursor.execute(sql, params if isinstance(params, dict) else tuple(params) if params else None)
         return Cursor(cursor, None)
 
     def close(self) -> None:

@@ -1,9 +1,10 @@
-"""Full-text search over every stored article and brief (SQLite FTS5), and the archive's reads.
+"""Full-text search over every stored article and brief, and the archive's reads.
 
 The index is kept in step by the writers (`index_article` when an article is saved or
 changes, `index_brief` when a brief's stories are recorded); the migration that made it
 back-filled the stores that existed before. Every SQL statement of the archive lives
-here, so another store (PostgreSQL's full-text search) has one module to port.
+here. The search is SQLite's FTS5 (MATCH, bm25, highlight, snippet) or, on a PostgreSQL
+store, PostgreSQL's full-text search: `pgsearch` holds that flavour's query and expressions.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from ..models import SearchHit, SearchPage, SearchQuery, StoredArticle, ThemeDay, Timeline
 from ..models.archive import MARK_END, MARK_START
+from . import pgsearch
 from .db import Database, from_stamp, to_stamp
 
 # How many words an excerpt shows around the matches.
@@ -86,15 +88,42 @@ def any_of(names: Sequence[str]) -> str:
 class SearchStore(Database):
     """The archive's reads: search, stories across days, themes over time, articles."""
 
+    def _expression(self, text: str, names: Sequence[str] = ()) -> str:
+        """The user's words, and any of `names` when given, as this store's full-text query."""
+        if self.dialect == "postgresql":
+            sql, params = pgsearch.query(text, names)
+            with self._lock:
+                return str(self.conn.run(sql, params).fetchone()[0])  # type: ignore[attr-defined]
+        words = match_expression(text)
+        if not names:
+            return words
+        alternatives = any_of(names)
+        return f"({words}) AND {alternatives}" if words and alternatives else words or alternatives
+
+    @property
+    def _first_join(self) -> str:
+        """A join whose left side is read first: on SQLite, CROSS JOIN keeps the planner from
+        walking every article and asking the full-text index about each (the index's
+        matches must come first); PostgreSQL's planner needs no telling."""
+        return "JOIN" if self.dialect == "postgresql" else "CROSS JOIN"
+
+    def _match(self, param: str) -> str:
+        """The condition that a row of search_fts matches the query in `param` (a placeholder)."""
+        return pgsearch.match(param) if self.dialect == "postgresql" else f"search_fts MATCH {param}"
+
+    def _named(self, sql: str, params: dict[str, object]) -> list[sqlite3.Row]:
+        """A statement with `:name` placeholders, on either store (the caller holds the lock)."""
+        if self.dialect == "postgresql":
+            return self.conn.run(pgsearch.named(sql), params).fetchall()  # type: ignore[attr-defined,no-any-return]
+        return self.conn.execute(sql, params).fetchall()
+
     def search(self, query: SearchQuery, tz: tzinfo) -> SearchPage:
-        """The articles and briefs matching `query`, best first (bm25, titles weighing more)."""
-        expression = match_expression(query.text)
-        if query.entity_names:
-            names = any_of(query.entity_names)
-            expression = f"({expression}) AND {names}" if expression else names
+        """The articles and briefs matching `query`, best first (titles weighing more): BM25
+        on SQLite, ts_rank_cd on PostgreSQL (`pgsearch`)."""
+        expression = self._expression(query.text, query.entity_names)
         if not expression:
             return SearchPage([], 0)
-        where, params = ["search_fts MATCH :q"], {"q": expression}
+        where, params = [self._match(":q")], {"q": expression}
         if query.start is not None:
             where.append("((d.kind = 'brief' AND d.ref >= :day_from) OR coalesce(a.published, a.first_seen) >= :from)")
             params |= {"day_from": query.start.isoformat(), "from": _stamp(query.start, tz)}
@@ -114,37 +143,62 @@ class SearchStore(Database):
         joins = ("FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
                  " LEFT JOIN articles a ON d.kind = 'article' AND a.id = d.ref")
         clause = " AND ".join(where)
+        page = params | {"limit": query.limit, "offset": query.offset}
+        if self.dialect == "postgresql":
+            # Ranked and cut to the page first: ts_headline reads a text again, so only the page's.
+            sql = (f"SELECT kind, ref, {pgsearch.headline('title', ':q', ':title_options')} AS title,"
+                   f" {pgsearch.headline('body', ':q', ':excerpt_options')} AS excerpt, body, source, url, moment FROM"
+                   " (SELECT d.id, d.kind, d.ref, search_fts.title, search_fts.body, a.source, a.url,"
+                   f" coalesce(a.published, a.first_seen) AS moment, {pgsearch.rank(':q')} AS score"
+                   f" {joins} WHERE {clause} ORDER BY score DESC, d.id DESC LIMIT :limit OFFSET :offset) found"
+                   " ORDER BY score DESC, id DESC")
+            page |= {"title_options": pgsearch.title_options(), "excerpt_options": pgsearch.excerpt_options(EXCERPT_WORDS)}
+        else:
+            sql = (f"SELECT d.kind, d.ref, highlight(search_fts, 0, '{MARK_START}', '{MARK_END}') AS title,"
+                   f" snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', {EXCERPT_WORDS}) AS excerpt,"
+                   " a.source, a.url, coalesce(a.published, a.first_seen) AS moment"
+                   f" {joins} WHERE {clause} ORDER BY bm25(search_fts, 4.0, 1.0), d.id DESC LIMIT :limit OFFSET :offset")
         with self._lock:
-            total = int(self.conn.execute(f"SELECT count(*) {joins} WHERE {clause}", params).fetchone()[0])
-            rows = self.conn.execute(
-                f"SELECT d.kind, d.ref, highlight(search_fts, 0, '{MARK_START}', '{MARK_END}') AS title,"
-                f" snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', {EXCERPT_WORDS}) AS excerpt,"
-                " a.source, a.url, coalesce(a.published, a.first_seen) AS moment"
-                f" {joins} WHERE {clause} ORDER BY bm25(search_fts, 4.0, 1.0), d.id DESC LIMIT :limit OFFSET :offset",
-                params | {"limit": query.limit, "offset": query.offset},
-            ).fetchall()
+            total = int(self._named(f"SELECT count(*) {joins} WHERE {clause}", params)[0][0])
+            rows = self._named(sql, page)
             ids = [r["ref"] for r in rows if r["kind"] == "article"]
             briefs = self._briefs_of(ids)
             stories = self._stories_of(ids)
+        if self.dialect == "postgresql":
+            excerpts = [pgsearch.framed(r["excerpt"], r["body"]) for r in rows]
+        else:
+            excerpts = [r["excerpt"] for r in rows]
         hits = [
             SearchHit(
-                kind=r["kind"], ref=r["ref"], title=r["title"], excerpt=r["excerpt"], source=r["source"], url=r["url"],
+                kind=r["kind"], ref=r["ref"], title=r["title"], excerpt=excerpt, source=r["source"], url=r["url"],
                 moment=from_stamp(r["moment"], tz),
                 briefs=tuple(briefs.get(r["ref"], ())), stories=tuple(stories.get(r["ref"], ())),
             )
-            for r in rows
+            for r, excerpt in zip(rows, excerpts, strict=True)
         ]
         return SearchPage(hits, total)
 
     def bare_search(self, text: str, limit: int = 20) -> list[tuple[int, str]]:
-        """The FTS query alone, best first: the benchmark's baseline for `search`."""
+        """The full-text query alone, best first: the benchmark's baseline for `search`."""
+        expression = self._expression(text)
+        if self.dialect == "postgresql":
+            sql = (f"SELECT rowid, {pgsearch.headline('body', ':q', ':options')} FROM"
+                   f" (SELECT rowid, body, {pgsearch.rank(':q')} AS score FROM search_fts WHERE {self._match(':q')}"
+                   " ORDER BY score DESC LIMIT :limit) found ORDER BY score DESC")
+            params = {"q": expression, "limit": limit, "options": pgsearch.excerpt_options(32, start="[", end="]")}
+        else:
+            sql = ("SELECT rowid, snippet(search_fts, 1, '[', ']', ' … ', 32) FROM search_fts WHERE search_fts MATCH :q"
+                   " ORDER BY bm25(search_fts, 4.0, 1.0) LIMIT :limit")
+            params = {"q": expression, "limit": limit}
+        if not expression:
+            return []
         with self._lock:
-            return [(r[0], r[1]) for r in self.conn.execute(
-                "SELECT rowid, snippet(search_fts, 1, '[', ']', ' … ', 32) FROM search_fts WHERE search_fts MATCH ?"
-                " ORDER BY bm25(search_fts, 4.0, 1.0) LIMIT ?", (match_expression(text), limit))]
+            return [(r[0], r[1]) for r in self._named(sql, params)]
 
     def _briefs_of(self, ids: Sequence[str]) -> dict[str, list[date]]:
         found: dict[str, list[date]] = {}
+        if not ids:  # PostgreSQL has no empty `IN ()`
+            return found
         marks = ",".join("?" * len(ids))
         for article, day in self.conn.execute(
             f"SELECT article_id, brief_date FROM brief_articles WHERE article_id IN ({marks}) ORDER BY brief_date DESC", ids
@@ -154,6 +208,8 @@ class SearchStore(Database):
 
     def _stories_of(self, ids: Sequence[str]) -> dict[str, list[tuple[date, str]]]:
         found: dict[str, list[tuple[date, str]]] = {}
+        if not ids:
+            return found
         marks = ",".join("?" * len(ids))
         for article, day, story in self.conn.execute(
             f"SELECT article_id, brief_date, story_id FROM story_articles WHERE article_id IN ({marks})"
@@ -228,16 +284,15 @@ class SearchStore(Database):
     def mentions_by_day(self, names: Sequence[str], tz: tzinfo, limit: int = 400) -> list[tuple[date, int]]:
         """How many stored articles named any of `names`, per day (of publication, else first
         sight, in `tz`), oldest first; the newest `limit` days."""
-        expression = any_of(names)
+        expression = self._expression("", names)
         if not expression:
             return []
         counts: dict[date, int] = {}
         with self._lock:
             for (moment,) in self.conn.execute(
-                # CROSS JOIN keeps SQLite's planner from walking every article and asking
-                # the full-text index about each: the index's matches come first.
-                "SELECT coalesce(a.published, a.first_seen) FROM search_fts CROSS JOIN search_docs d ON d.id = search_fts.rowid"
-                " CROSS JOIN articles a ON a.id = d.ref WHERE d.kind = 'article' AND search_fts MATCH ?", (expression,)
+                "SELECT coalesce(a.published, a.first_seen) FROM search_fts"
+                f" {self._first_join} search_docs d ON d.id = search_fts.rowid {self._first_join} articles a ON a.id = d.ref"
+                f" WHERE d.kind = 'article' AND {self._match('?')}", (expression,)
             ):
                 stamp = from_stamp(moment, tz)
                 if stamp is not None:
@@ -246,7 +301,7 @@ class SearchStore(Database):
 
     def stories_naming(self, names: Sequence[str], limit: int = 20) -> list[tuple[date, str, str, int, tuple[str, ...]]]:
         """The latest stories whose articles name any of `names`: (date, id, headline, rank, themes)."""
-        expression = any_of(names)
+        expression = self._expression("", names)
         if not expression:
             return []
         with self._lock:
@@ -254,7 +309,7 @@ class SearchStore(Database):
                 "SELECT DISTINCT s.brief_date, s.story_id, s.headline, s.rank, s.themes FROM search_fts"
                 " JOIN search_docs d ON d.id = search_fts.rowid JOIN story_articles sa ON sa.article_id = d.ref"
                 " JOIN brief_stories s ON s.brief_date = sa.brief_date AND s.story_id = sa.story_id"
-                " WHERE d.kind = 'article' AND search_fts MATCH ? ORDER BY s.brief_date DESC, s.rank LIMIT ?",
+                f" WHERE d.kind = 'article' AND {self._match('?')} ORDER BY s.brief_date DESC, s.rank LIMIT ?",
                 (expression, limit)).fetchall()
         return [(date.fromisoformat(r[0]), r[1], r[2], int(r[3]), tuple(json.loads(r[4]))) for r in rows]
 
