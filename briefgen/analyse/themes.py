@@ -145,7 +145,12 @@ class _Scoring:
             from .korean import prepare
 
             prepare(p.text for p in passages if p.language == KOREAN)
-        self._pending = forking.Chunks(_term_evidence, texts, self.models, minimum=PARALLEL_PASSAGES)
+        # Each distinct text judged once (wire copy repeats titles word for word), in chunks
+        # of even work for the workers.
+        self._distinct = list(dict.fromkeys(texts))
+        where = {t: n for n, t in enumerate(self._distinct)}
+        self._order = [where[t] for t in texts]
+        self._pending = forking.Chunks(_term_evidence, self._distinct, self.models, minimum=PARALLEL_PASSAGES)
         # Titles are short and their terms say enough: examples are compared with passages only.
         self._similarity = _example_similarity(texts[: len(passages)], self.models)
         self.out_of_scope: set[str] = set()
@@ -166,7 +171,8 @@ class _Scoring:
     def rows(self) -> list[list[tuple[ThemeMatch, bool]]]:
         from .context import adjust, out_of_scope
 
-        evidence = self._pending.results()
+        judged = self._pending.results()
+        evidence = [judged[n] for n in self._order]
         sims = self._similarity.tolist() if self._similarity is not None else None
         n = len(self.passages)
         own = [self._own(found, sims[row] if sims is not None and row < n else None) for row, found in enumerate(evidence)]
