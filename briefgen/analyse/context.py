@@ -89,8 +89,16 @@ class Scope:
                 else:
                     self._first[_stem(pattern.parts[0]) if pattern.prefix else pattern.parts[0]].append(pattern)
         self._prefixes_tuple = tuple(self._prefixes)
+        self._named: dict[str, bool] = {}
 
     def names(self, text: str) -> bool:
+        # Wire copy repeats titles and leads word for word: each text is read once.
+        known = self._named.get(text)
+        if known is None:
+            known = self._named[text] = self._names(text)
+        return known
+
+    def _names(self, text: str) -> bool:
         if self._inner:
             folded = text.casefold()
             if any(term in folded for term in self._inner):
