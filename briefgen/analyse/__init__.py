@@ -73,7 +73,10 @@ def analyse(
     which today's stories may continue. `feedback`: the analyst's verdicts on passages,
     which correct the theme rules (see analyse.feedback)."""
     with _collector_paused():
-        return _analyse(articles, config, previous, spans, day, window, earlier, feedback)
+        try:
+            return _analyse(articles, config, previous, spans, day, window, earlier, feedback)
+        finally:
+            passages_mod.fingerprint.cache_clear()
 
 
 def _analyse(

@@ -78,15 +78,22 @@ def news_score(text: str) -> float:
     the past or present, a number, a day named."""
     lowered = text.casefold()
     score = 0.0
-    if re.search(r"\b(?:said|says|told|announced|reported|confirmed|warned|claimed|stated)\b", lowered):
+    if _REPORTING.search(lowered):
         score += 1.0
-    if re.search(r"\b\w+ed\b|\b(?:fired|fires|launched|launches|held|holds|met|meets|began|begins|sent|sends|struck)\b", lowered):
+    if _ACTION.search(lowered):
         score += 1.0
-    if re.search(r"\b(?:on|late|early) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(?:today|yesterday|this week)\b|\brecently\b", lowered):
+    if _WHEN.search(lowered):
         score += 0.75
-    if re.search(r"\d", lowered):
+    if _DIGIT.search(lowered):
         score += 0.25
     return score
+
+
+_REPORTING = re.compile(r"\b(?:said|says|told|announced|reported|confirmed|warned|claimed|stated)\b")
+_ACTION = re.compile(r"\b\w+ed\b|\b(?:fired|fires|launched|launches|held|holds|met|meets|began|begins|sent|sends|struck)\b")
+_WHEN = re.compile(r"\b(?:on|late|early) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+                   r"|\b(?:today|yesterday|this week)\b|\brecently\b")
+_DIGIT = re.compile(r"\d")
 
 
 def choose_lead(passages: Sequence[Passage], headline: str, today: date | None, window: int = 5) -> tuple[Passage, ...]:
