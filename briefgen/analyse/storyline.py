@@ -56,7 +56,8 @@ def describe(
                 counts[match.theme] += 1
         # The headline and lead say what a story is about; so does enough of the rest.
         head = fingerprint(headline)
-        lead_themes = {m.theme for p in told if p in shown or fingerprint(p.text) == head for m in p.themes}
+        shown_ids = {p.id for p in shown}
+        lead_themes = {m.theme for p in told if p.id in shown_ids or fingerprint(p.text) == head for m in p.themes}
         enough = min(THEME_PASSAGES, len(told))
         themes = tuple(k for k in counts if k in lead_themes or counts[k] >= enough)
         published = [a.published for a in members if a.published is not None]
