@@ -263,46 +263,15 @@ def _short_names(persons: Iterable[str]) -> dict[str, str]:
 
 def recognise(articles: Sequence[Article], passages: Sequence[Passage], entities: Sequence[EntityConfig]) -> dict[str, list[Mention]]:
     """Mentions per passage id, for every passage (before de-duplication) of every article."""
-    return Recognition(articles, passages, entities).results()
-
-
-# From this many articles, names are found on worker processes (see forking).
-PARALLEL_ARTICLES = 2000
-# The day being recognised, set before the workers fork: they read it rather than have
-# every article and passage pickled to them.
-_day: tuple[Recogniser, list[list[Passage]]] | None = None
-
-
-class Recognition:
-    """`recognise` begun: for a large day the workers start at once (each article is
-    recognised on its own, with the day's common words), the caller does other work, then
-    collects `results()`."""
-
-    def __init__(self, articles: Sequence[Article], passages: Sequence[Passage], entities: Sequence[EntityConfig]) -> None:
-        from .. import forking
-
-        global _day
-        by_article: dict[str, list[Passage]] = defaultdict(list)
-        for passage in passages:
-            by_article[passage.article_id].append(passage)
-        _day = (Recogniser(Gazetteer(entities), (a.text for a in articles)), [by_article.get(a.id, []) for a in articles])
-        self._pending = forking.Chunks(_recognise, list(range(len(articles))), minimum=PARALLEL_ARTICLES)
-
-    def results(self) -> dict[str, list[Mention]]:
-        global _day
-        try:
-            return dict(self._pending.results())
-        finally:
-            _day = None
-
-
-def _recognise(indices: list[int]) -> list[tuple[str, list[Mention]]]:
-    assert _day is not None
-    recogniser, of_article = _day
-    out: list[tuple[str, list[Mention]]] = []
-    for n in indices:
-        mine = of_article[n]
-        out.extend(zip([p.id for p in mine], recogniser.article(mine), strict=True))
+    recogniser = Recogniser(Gazetteer(entities), (a.text for a in articles))
+    by_article: dict[str, list[Passage]] = defaultdict(list)
+    for passage in passages:
+        by_article[passage.article_id].append(passage)
+    out: dict[str, list[Mention]] = {}
+    for article in articles:
+        mine = by_article.get(article.id, [])
+        for passage, mentions in zip(mine, recogniser.article(mine), strict=True):
+            out[passage.id] = mentions
     return out
 
 

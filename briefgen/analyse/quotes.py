@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..language import ENGLISH, KOREAN, detect, has_hangul
@@ -89,46 +89,68 @@ def extract(
     cited: dict[str, tuple[str, ...]],
 ) -> list[Quote]:
     """Every quotation of MIN_WORDS words or more, in reading order, one per distinct wording."""
-    by_article: dict[str, dict[int, list[Passage]]] = defaultdict(lambda: defaultdict(list))
+    of_article: dict[str, list[Passage]] = defaultdict(list)
     for passage in passages:
-        by_article[passage.article_id][passage.paragraph].append(passage)
+        of_article[passage.article_id].append(passage)
+    return merge(q for article in articles for q in told(article, of_article[article.id], mentions, kept, cited))
+
+
+def merge(quotes: Iterable[Quote]) -> list[Quote]:
+    """Quotations of the day's articles (in citation order) as `extract` gives them: one per
+    distinct wording, citing every article that printed it."""
     found: dict[str, Quote] = {}
-    for article in articles:
-        paragraphs = article.text.split("\n\n")
-        history: list[_Sentence] = []
-        last_speaker: tuple[str, str] | None = None
-        roles = _roles(sorted((p for ps in by_article[article.id].values() for p in ps), key=lambda p: p.index), mentions)
-        for number, paragraph in enumerate(paragraphs):
-            sentences = _place(paragraph, by_article[article.id].get(number, []), mentions)
-            if article.language != ENGLISH and has_hangul(paragraph) and detect(paragraph) == KOREAN:
-                # Korean quotes its speakers by its own conventions (see hangul).
-                for quote in _korean(sentences, kept, cited, article.id, roles):
-                    _keep(found, quote)
-                history, last_speaker = [], None
-                continue
-            spans = quotations(paragraph)
-            for start, end in spans:
-                text = paragraph[start:end].rstrip(" ,")
-                if len(re.findall(r"\w+", text)) < MIN_WORDS:
-                    continue
-                inside = [s for s in sentences if s.start < end and s.end > start]
-                if not inside:
-                    continue
-                # Only the last few sentences can hold the person "he" stands for.
-                earlier = history[-PRONOUN_REACH:] + [s for s in sentences if s.end <= inside[0].start]
-                speaker = _speaker(paragraph, start, end, spans, inside, earlier, last_speaker)
-                ids = tuple(dict.fromkeys(k for s in inside if (k := kept.get(s.passage.id, s.passage.id))))
-                if not ids:
-                    continue  # folded into a near-verbatim twin in another article, which tells it
-                sources = tuple(dict.fromkeys(a for pid in ids for a in cited.get(pid, (article.id,))))
-                name, kind, attribution = speaker if speaker else (None, None, None)
-                role = roles.get(name) if name else None
-                _keep(found, Quote(text, name, kind, role, attribution, ids, sources))
-                last_speaker = (name, kind) if name and kind else None
-            history = (history + sentences)[-PRONOUN_REACH:]
-            if not spans:
-                last_speaker = None if sentences else last_speaker
+    for quote in quotes:
+        _keep(found, quote)
     return list(found.values())
+
+
+def told(
+    article: Article,
+    passages: Sequence[Passage],
+    mentions: dict[str, list[Mention]],
+    kept: dict[str, str | None],
+    cited: dict[str, tuple[str, ...]],
+) -> list[Quote]:
+    """The quotations of one article (`passages`: its own), in reading order, before the
+    day's repeats are merged."""
+    by_paragraph: dict[int, list[Passage]] = defaultdict(list)
+    for passage in passages:
+        by_paragraph[passage.paragraph].append(passage)
+    out: list[Quote] = []
+    paragraphs = article.text.split("\n\n")
+    history: list[_Sentence] = []
+    last_speaker: tuple[str, str] | None = None
+    roles = _roles(sorted(passages, key=lambda p: p.index), mentions)
+    for number, paragraph in enumerate(paragraphs):
+        sentences = _place(paragraph, by_paragraph.get(number, []), mentions)
+        if article.language != ENGLISH and has_hangul(paragraph) and detect(paragraph) == KOREAN:
+            # Korean quotes its speakers by its own conventions (see hangul).
+            out.extend(_korean(sentences, kept, cited, article.id, roles))
+            history, last_speaker = [], None
+            continue
+        spans = quotations(paragraph)
+        for start, end in spans:
+            text = paragraph[start:end].rstrip(" ,")
+            if len(re.findall(r"\w+", text)) < MIN_WORDS:
+                continue
+            inside = [s for s in sentences if s.start < end and s.end > start]
+            if not inside:
+                continue
+            # Only the last few sentences can hold the person "he" stands for.
+            earlier = history[-PRONOUN_REACH:] + [s for s in sentences if s.end <= inside[0].start]
+            speaker = _speaker(paragraph, start, end, spans, inside, earlier, last_speaker)
+            ids = tuple(dict.fromkeys(k for s in inside if (k := kept.get(s.passage.id, s.passage.id))))
+            if not ids:
+                continue  # folded into a near-verbatim twin in another article, which tells it
+            sources = tuple(dict.fromkeys(a for pid in ids for a in cited.get(pid, (article.id,))))
+            name, kind, attribution = speaker if speaker else (None, None, None)
+            role = roles.get(name) if name else None
+            out.append(Quote(text, name, kind, role, attribution, ids, sources))
+            last_speaker = (name, kind) if name and kind else None
+        history = (history + sentences)[-PRONOUN_REACH:]
+        if not spans:
+            last_speaker = None if sentences else last_speaker
+    return out
 
 
 def _keep(found: dict[str, Quote], quote: Quote) -> None:

@@ -1,0 +1,50 @@
+"""Names and quotations of a large day found on worker processes come out exactly as one
+pass over the day finds them (the seeds' paragraphs, real reporting with quotations)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from briefgen import forking
+from briefgen.analyse import entities, passages, quotes, speakers
+from briefgen.config import load_config
+from briefgen.models import Article
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _day(count: int) -> list[Article]:
+    paragraphs = [p.strip() for seed in sorted((ROOT / "seeds").glob("*.txt"))
+                  for p in seed.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    start = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+    out = []
+    for n in range(count):
+        # Three paragraphs in a row, from a different place each time, under a line of the article's own.
+        chosen = [paragraphs[(n * 7 + k) % len(paragraphs)] for k in range(3)]
+        text = f"Outlet {n % 40} filed report number {n} on Wednesday.\n\n" + "\n\n".join(chosen)
+        out.append(Article(id=f"a{n:05d}", source=f"Outlet {n % 40}", title=f"Report {n}", text=text,
+                           url=f"https://example.org/{n}", published=start + timedelta(minutes=n),
+                           first_seen=start, guid=str(n), origin=f"Outlet {n % 40}"))
+    return out
+
+
+def test_a_large_days_names_and_quotes_from_workers_equal_one_pass(monkeypatch):
+    # "Large" lowered to keep the test short: the workers' path is the same at any size.
+    monkeypatch.setattr(speakers, "PARALLEL_ARTICLES", 300)
+    config = load_config(ROOT / "sources.yaml")
+    day = _day(400)
+    split = passages.split_all(day)
+    kept = {p.id: p.id for p in split}
+    cited = {p.id: (p.article_id,) for p in split}
+    on_workers = forking.workers() >= 2
+    begun = speakers.Begun(day, split, config.entities, kept, cited)
+    assert (begun._pending._executor is not None) == on_workers  # noqa: SLF001 - the path under test
+    mentions, said = begun.results()
+    one_pass = entities.recognise(day, split, config.entities)
+    assert list(mentions) == list(one_pass) and mentions == one_pass
+    expected = quotes.extract(day, split, one_pass, kept, cited)
+    assert said == expected
+    # Real quotations with their speakers, each citing every article that printed it.
+    assert len(said) >= 3 and any(q.speaker for q in said), said
+    assert max(len(q.sources) for q in said) > 20
