@@ -47,4 +47,4 @@ def test_a_large_days_names_and_quotes_from_workers_equal_one_pass(monkeypatch):
     assert said == expected
     # Real quotations with their speakers, each citing every article that printed it.
     assert len(said) >= 3 and any(q.speaker for q in said), said
-    assert max(len(q.sources) for q in said) > 20
+    assert max(len(q.source_ids) for q in said) > 20
