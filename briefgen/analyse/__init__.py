@@ -29,7 +29,7 @@ from ..models import (
 )
 from . import body as body_mod
 from . import changes as changes_mod
-from . import emerging, entities, events, quotes, speakers, storyline, summarise, themes, timeline
+from . import emerging, entities, events, perarticle, quotes, storyline, summarise, themes
 from . import feedback as feedback_mod
 from . import passages as passages_mod
 from . import stories as stories_mod
@@ -116,9 +116,10 @@ def _analyse(
     feedback_mod.apply(passages, config.themes, feedback, prints, vectors, assignment.out_of_scope)
     lap("themes")
     # People, organisations, places (the gazetteer's names and capitalised names, aliases
-    # merged) and quotations with their speakers: found article by article, on workers for
-    # a large day, while the stories are told.
-    people = speakers.Begun(articles, split, config.entities, kept, cited)
+    # merged), quotations with their speakers, and dated events resolved against each
+    # article's anchor: read article by article, on workers for a large day, while the
+    # stories are told.
+    reading = perarticle.Begun(articles, split, passages, config.entities, kept, cited, config.brief.timeline_events)
     # Stories: headline and lead, themes, the earlier brief's story each continues, rank.
     stories = storyline.describe(stories, articles, split, day)
     if day is not None and earlier:
@@ -135,14 +136,13 @@ def _analyse(
     sections, other, bottom = body.sections, body.other, body.bottom_line
     by_id = {p.id: p for p in passages}
     lap("summaries")
-    mentions, quoted = people.results()
-    found = entities.collect(mentions, kept, by_id, cited)
+    read = reading.results()
+    found = entities.collect(read.mentions, kept, by_id, cited)
     lap("entities")
     # Key quotes, with the speaker the text names (never a guess).
-    said = quotes.select(quoted, found, config.brief.quotes)
+    said = quotes.select(read.quotes, found, config.brief.quotes)
     lap("quotes")
-    # Dated events, resolved against each article's anchor where it has one.
-    events_found = timeline.extract(articles, passages, cited, config.brief.timeline_events)
+    events_found = read.events
     lap("timeline")
     # Quotes and timeline events whose sentence the body prints link to it instead.
     said, events_found = body_mod.link_back(said, events_found, body.printed, stories)

@@ -226,15 +226,21 @@ def extract(
 ) -> list[TimelineEvent]:
     """Dated events of the day's passages, sorted, at most `limit` (the most recent kept)."""
     by_id = {a.id: a for a in articles}
-    anchors = {a.id: anchor(a) for a in articles}
-    events: list[tuple[tuple, TimelineEvent]] = []
-    seen: set[tuple[str, str, str]] = set()
+    of_article: dict[str, list[tuple[int, Passage]]] = {}
     for order, passage in enumerate(passages):
-        article = by_id.get(passage.article_id)
-        if article is None:
-            continue
+        if passage.article_id in by_id:
+            of_article.setdefault(passage.article_id, []).append((order, passage))
+    found = [e for a in of_article for e in dated(by_id[a], of_article[a], cited)]
+    return arrange(found, limit)
+
+
+def dated(article: Article, passages: Sequence[tuple[int, Passage]], cited: dict[str, tuple[str, ...]]) -> list[tuple[tuple, TimelineEvent]]:
+    """The dated events of one article's passages (each with its place in the day's
+    passages, which breaks ties when sorting), with their sort keys."""
+    where = anchor(article)
+    events: list[tuple[tuple, TimelineEvent]] = []
+    for order, passage in passages:
         sources = cited.get(passage.id, (passage.article_id,))
-        where = anchors[article.id]
         found: list[tuple[int, str, PartialDate | None, PartialDate | None, str, str | None]] = []
         for expression, start, end, status, basis in _dates(passage.text, where):
             at = passage.text.find(expression)
@@ -247,18 +253,24 @@ def extract(
             if passage.text in post.text:
                 day = PartialDate(post.posted.year, post.posted.month, post.posted.day)
                 found.append((0, _posted(post), day, None, "explicit", f"date of the post by {post.by}" if post.by else "date of the embedded post"))
+        seen: set[tuple[str, str]] = set()
         for at, expression, start, end, status, basis in found:
-            key = (passage.id, start.iso() if start else expression, end.iso() if end else "")
+            key = (start.iso() if start else expression, end.iso() if end else "")
             if key in seen:
                 continue
             seen.add(key)
             text = sentence_at(passage.text, at) if at >= 0 else passage.text
             event = TimelineEvent(start, end, status, expression, basis, text, passage.id, sources)
             events.append((_sort_key(event, order), event))
+    return events
+
+
+def arrange(events: list[tuple[tuple, TimelineEvent]], limit: int) -> list[TimelineEvent]:
+    """The day's dated events in order, at most `limit`: what can be placed in time, the
+    most recent first, then year-unknown, then the rest."""
     events.sort(key=lambda x: x[0])
     chosen = [e for _, e in events]
     if len(chosen) > limit:
-        # Keep what can be placed in time, the most recent first, then year-unknown, then the rest.
         rank = {"explicit": 0, "inferred": 0, "year-unknown": 1, "unresolved": 2}
         keep = sorted(range(len(chosen)), key=lambda i: (rank[chosen[i].status], -i if rank[chosen[i].status] == 0 else i))[:limit]
         chosen = [chosen[i] for i in sorted(keep)]

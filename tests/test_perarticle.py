@@ -1,5 +1,5 @@
-"""Names and quotations of a large day found on worker processes come out exactly as one
-pass over the day finds them (the seeds' paragraphs, real reporting with quotations)."""
+"""Names, quotations and dates of a large day found on worker processes come out exactly
+as one pass over the day finds them (the seeds' paragraphs, real reporting with quotations)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from briefgen import forking
-from briefgen.analyse import entities, passages, quotes, speakers
+from briefgen.analyse import entities, passages, perarticle, quotes, timeline
 from briefgen.config import load_config
 from briefgen.models import Article
 
@@ -31,16 +31,17 @@ def _day(count: int) -> list[Article]:
 
 def test_a_large_days_names_and_quotes_from_workers_equal_one_pass(monkeypatch):
     # "Large" lowered to keep the test short: the workers' path is the same at any size.
-    monkeypatch.setattr(speakers, "PARALLEL_ARTICLES", 300)
+    monkeypatch.setattr(perarticle, "PARALLEL_ARTICLES", 300)
     config = load_config(ROOT / "sources.yaml")
     day = _day(400)
     split = passages.split_all(day)
     kept = {p.id: p.id for p in split}
     cited = {p.id: (p.article_id,) for p in split}
     on_workers = forking.workers() >= 2
-    begun = speakers.Begun(day, split, config.entities, kept, cited)
+    begun = perarticle.Begun(day, split, split, config.entities, kept, cited, 10_000)
     assert (begun._pending._executor is not None) == on_workers  # noqa: SLF001 - the path under test
-    mentions, said = begun.results()
+    read = begun.results()
+    mentions, said = read.mentions, read.quotes
     one_pass = entities.recognise(day, split, config.entities)
     assert list(mentions) == list(one_pass) and mentions == one_pass
     expected = quotes.extract(day, split, one_pass, kept, cited)
@@ -48,3 +49,8 @@ def test_a_large_days_names_and_quotes_from_workers_equal_one_pass(monkeypatch):
     # Real quotations with their speakers, each citing every article that printed it.
     assert len(said) >= 3 and any(q.speaker for q in said), said
     assert max(len(q.source_ids) for q in said) > 20
+    events = timeline.extract(day, split, cited, 10_000)
+    assert read.events == events and len(events) > 400
+    # And when the limit cuts: the same events kept.
+    assert perarticle.Begun(day, split, split, config.entities, kept, cited, 50).results().events == \
+        timeline.extract(day, split, cited, 50)

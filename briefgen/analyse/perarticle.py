@@ -1,0 +1,104 @@
+"""What is read one article at a time: the people, organisations and places it names
+(entities), its quotations with their speakers (quotes) and its dated events (timeline).
+
+Each reads an article on its own (with the day's common words), so for a large day they
+run on forked workers while the parent tells the stories and composes the body: the
+workers read the day from memory inherited at the fork rather than having every article
+and passage pickled to them, and send back only what they found. The parent then merges
+the day's repeated quotations and sorts the events, exactly as one pass would."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..config import EntityConfig
+from ..models import Article, Passage, Quote, TimelineEvent
+from . import quotes, timeline
+from .entities import Gazetteer, Mention, Recogniser
+
+# From this many articles, the work runs on worker processes (see forking).
+PARALLEL_ARTICLES = 2000
+
+
+@dataclass
+class _Day:
+    recogniser: Recogniser
+    articles: Sequence[Article]
+    # Per article (in the day's order): its passages, and its de-duplicated passages with
+    # their place among the day's.
+    split: list[list[Passage]]
+    kept_passages: list[list[tuple[int, Passage]]]
+    kept: dict[str, str | None]
+    cited: dict[str, tuple[str, ...]]
+
+
+# The day being read, set before the workers fork (one day at a time per process).
+_day: _Day | None = None
+
+Found = tuple[list[tuple[str, list[Mention]]], list[Quote], list[tuple[tuple, TimelineEvent]]]
+
+
+@dataclass
+class Read:
+    """What the day's articles hold, read one by one."""
+
+    mentions: dict[str, list[Mention]]
+    quotes: list[Quote]
+    events: list[TimelineEvent]
+
+
+class Begun:
+    """The day's articles being read: `results()` collects what they hold.
+
+    `split`: every passage of every article; `passages`: the day's passages after
+    de-duplication (where the timeline reads dates), `kept` and `cited` as analysis has them."""
+
+    def __init__(self, articles: Sequence[Article], split: Sequence[Passage], passages: Sequence[Passage],
+                 entities: Sequence[EntityConfig], kept: dict[str, str | None], cited: dict[str, tuple[str, ...]],
+                 timeline_limit: int) -> None:
+        from .. import forking
+
+        global _day
+        of_article: dict[str, list[Passage]] = defaultdict(list)
+        for passage in split:
+            of_article[passage.article_id].append(passage)
+        dated: dict[str, list[tuple[int, Passage]]] = defaultdict(list)
+        for order, passage in enumerate(passages):
+            dated[passage.article_id].append((order, passage))
+        self.limit = timeline_limit
+        _day = _Day(Recogniser(Gazetteer(entities), (a.text for a in articles)), articles,
+                    [of_article.get(a.id, []) for a in articles], [dated.get(a.id, []) for a in articles], kept, cited)
+        self._pending = forking.Chunks(_read, list(range(len(articles))), minimum=PARALLEL_ARTICLES)
+
+    def results(self) -> Read:
+        global _day
+        try:
+            chunks: list[Found] = self._pending.results()
+        finally:
+            _day = None
+        mentions: dict[str, list[Mention]] = {}
+        said: list[Quote] = []
+        events: list[tuple[tuple, TimelineEvent]] = []
+        for found, told, dated in chunks:
+            mentions.update(found)
+            said.extend(told)
+            events.extend(dated)
+        return Read(mentions, quotes.merge(said), timeline.arrange(events, self.limit))
+
+
+def _read(indices: list[int]) -> list[Found]:
+    """One chunk of the day's articles (contiguous, in citation order): what each holds."""
+    day = _day
+    assert day is not None
+    found: list[tuple[str, list[Mention]]] = []
+    told: list[Quote] = []
+    dated: list[tuple[tuple, TimelineEvent]] = []
+    for n in indices:
+        article, mine = day.articles[n], day.split[n]
+        mentions = dict(zip([p.id for p in mine], day.recogniser.article(mine), strict=True))
+        found.extend(mentions.items())
+        told.extend(quotes.told(article, mine, mentions, day.kept, day.cited))
+        dated.extend(timeline.dated(article, day.kept_passages[n], day.cited))
+    return [(found, told, dated)]
