@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..config import Config
+from ..language import KOREAN
 from ..models import (
     Article,
     Changes,
@@ -92,6 +93,11 @@ def _analyse(
     lap = _Laps()
     # Split every article into passages, in citation order.
     split = passages_mod.split_all(articles, spans)
+    titles = {a.id: a.title for a in articles}
+    # Theme terms are a function of each text alone: their matching starts now, on workers
+    # for a large day, while the stories are found.
+    evidence = themes.TermEvidence([*(p.text for p in split), *(t for t in titles.values() if t.strip())], config.themes,
+                                   (p.text for p in split if p.language == KOREAN))
     lap("passages")
     # The same report in several outlets is one story with all its sources; so is one
     # event told in other words.
@@ -106,8 +112,7 @@ def _analyse(
     lap("dedupe")
     # Multi-label theme assignment, with the evidence kept for the appendix.
     # Each passage is judged with its article (title, neighbours) and the brief's scope.
-    titles = {a.id: a.title for a in articles}
-    assignment = themes.begin(passages, config.themes, themes.Articles(titles, config.scope))
+    assignment = themes.begin(passages, config.themes, themes.Articles(titles, config.scope), evidence)
     # One TF-IDF space for the day serves centrality and redundancy checks (built while
     # workers, if any, match theme terms).
     vectors = summarise.Vectors.build(passages)

@@ -7,7 +7,7 @@ ending ('launch*'); 'a|b|c' lists alternatives that count once, which is how a c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ..config import ThemeConfig
 from ..language import KOREAN, has_hangul
@@ -108,9 +108,10 @@ class Assignment:
     """A theme assignment begun (`begin`): term matching may be running on worker
     processes while the caller does other work; `finish` sets `passage.themes`."""
 
-    def __init__(self, passages: Sequence[Passage], themes: Sequence[ThemeConfig], articles: Articles | None):
+    def __init__(self, passages: Sequence[Passage], themes: Sequence[ThemeConfig], articles: Articles | None,
+                 evidence: TermEvidence | None = None):
         self._passages = passages
-        self._scoring = _Scoring(passages, themes, articles)
+        self._scoring = _Scoring(passages, themes, articles, evidence)
         self.out_of_scope: set[str] = set()
 
     def finish(self) -> None:
@@ -119,10 +120,44 @@ class Assignment:
         self.out_of_scope = self._scoring.out_of_scope
 
 
-def begin(passages: Sequence[Passage], themes: Sequence[ThemeConfig], articles: Articles | None = None) -> Assignment:
+def begin(passages: Sequence[Passage], themes: Sequence[ThemeConfig], articles: Articles | None = None,
+          evidence: TermEvidence | None = None) -> Assignment:
     """Start assigning themes; call `finish()` on the result before reading `passage.themes`.
-    With `articles` (titles, scope), each passage is judged with its article."""
-    return Assignment(passages, themes, articles)
+    With `articles` (titles, scope), each passage is judged with its article. `evidence`:
+    the day's term evidence begun earlier (`TermEvidence`), which then need not wait for
+    de-duplication; any text it lacks is judged here."""
+    return Assignment(passages, themes, articles, evidence)
+
+
+Evidence = list[tuple[float, list[str], bool, tuple[int, ...]]]
+
+
+class TermEvidence:
+    """Every theme's term evidence for a day's texts: a pure function of each text, so it
+    can start as soon as the sentences are split, on workers for many texts (each distinct
+    text once: wire copy repeats titles and sentences word for word)."""
+
+    def __init__(self, texts: Iterable[str], themes: Sequence[ThemeConfig], korean: Iterable[str] = ()):
+        from .. import forking
+
+        self.models = [ThemeModel(t) for t in themes]
+        self._distinct = list(dict.fromkeys(texts))
+        if len(self._distinct) >= PARALLEL_PASSAGES:
+            # Workers inherit the Korean analyser loaded here rather than each loading it.
+            from .korean import prepare
+
+            prepare(korean)
+        self._pending = forking.Chunks(_term_evidence, self._distinct, self.models, minimum=PARALLEL_PASSAGES)
+        self._found: dict[str, Evidence] | None = None
+
+    def of(self, texts: Sequence[str]) -> list[Evidence]:
+        """The evidence for each of `texts` (those not given at the start judged now)."""
+        if self._found is None:
+            self._found = dict(zip(self._distinct, self._pending.results(), strict=True))
+        missing = [t for t in dict.fromkeys(texts) if t not in self._found]
+        if missing:
+            self._found.update(zip(missing, _term_evidence(missing, self.models), strict=True))
+        return [self._found[t] for t in texts]
 
 
 class _Scoring:
@@ -130,29 +165,18 @@ class _Scoring:
     passages: a pure function of each text) and similarity to the examples (here,
     meanwhile: it needs the whole day's TF-IDF); then what each passage's article adds."""
 
-    def __init__(self, passages: Sequence[Passage], themes: Sequence[ThemeConfig], articles: Articles | None):
-        from .. import forking
-
+    def __init__(self, passages: Sequence[Passage], themes: Sequence[ThemeConfig], articles: Articles | None,
+                 evidence: TermEvidence | None = None):
         self.passages = passages
         self.themes = themes
-        self.models = [ThemeModel(t) for t in themes]
         self.articles = articles or Articles()
         # Titles are scored like passages: a title about the theme is the article's best evidence.
         self.title_ids = [a for a in dict.fromkeys(p.article_id for p in passages) if self.articles.titles.get(a, "").strip()]
-        texts = [p.text for p in passages] + [self.articles.titles[a] for a in self.title_ids]
-        if len(texts) >= PARALLEL_PASSAGES:
-            # Workers inherit the Korean analyser loaded here rather than each loading it.
-            from .korean import prepare
-
-            prepare(p.text for p in passages if p.language == KOREAN)
-        # Each distinct text judged once (wire copy repeats titles word for word), in chunks
-        # of even work for the workers.
-        self._distinct = list(dict.fromkeys(texts))
-        where = {t: n for n, t in enumerate(self._distinct)}
-        self._order = [where[t] for t in texts]
-        self._pending = forking.Chunks(_term_evidence, self._distinct, self.models, minimum=PARALLEL_PASSAGES)
+        self.texts = [p.text for p in passages] + [self.articles.titles[a] for a in self.title_ids]
+        self.evidence = evidence or TermEvidence(self.texts, themes, (p.text for p in passages if p.language == KOREAN))
+        self.models = self.evidence.models
         # Titles are short and their terms say enough: examples are compared with passages only.
-        self._similarity = _example_similarity(texts[: len(passages)], self.models)
+        self._similarity = _example_similarity(self.texts[: len(passages)], self.models)
         self.out_of_scope: set[str] = set()
 
     def _own(self, found: list[tuple[float, list[str], bool, tuple[int, ...]]], sims: list[float] | None) -> list[Own]:
@@ -171,8 +195,7 @@ class _Scoring:
     def rows(self) -> list[list[tuple[ThemeMatch, bool]]]:
         from .context import adjust, out_of_scope
 
-        judged = self._pending.results()
-        evidence = [judged[n] for n in self._order]
+        evidence = self.evidence.of(self.texts)
         sims = self._similarity.tolist() if self._similarity is not None else None
         n = len(self.passages)
         own = [self._own(found, sims[row] if sims is not None and row < n else None) for row, found in enumerate(evidence)]
