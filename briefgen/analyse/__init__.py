@@ -141,14 +141,16 @@ def _analyse(
     sections, other, bottom = body.sections, body.other, body.bottom_line
     by_id = {p.id: p for p in passages}
     lap("summaries")
+    # (What is left of reading the articles once the stories are told: names, quotations and
+    # dates of every article; on workers for a large day, so mostly waited for here.)
     read = reading.results()
+    lap("per-article")
     found = entities.collect(read.mentions, kept, by_id, cited)
     lap("entities")
     # Key quotes, with the speaker the text names (never a guess).
     said = quotes.select(read.quotes, found, config.brief.quotes)
     lap("quotes")
     events_found = read.events
-    lap("timeline")
     # Quotes and timeline events whose sentence the body prints link to it instead.
     said, events_found = body_mod.link_back(said, events_found, body.printed, stories)
     # What changed since the previous brief: stories new, updated and gone quiet.
