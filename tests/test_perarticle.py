@@ -54,3 +54,23 @@ def test_a_large_days_names_and_quotes_from_workers_equal_one_pass(monkeypatch):
     # And when the limit cuts: the same events kept.
     assert perarticle.Begun(day, split, split, config.entities, kept, cited, 50).results().events == \
         timeline.extract(day, split, cited, 50)
+
+
+def test_two_days_read_at_once_in_one_process_keep_to_their_own():
+    """A scheduler analyses a brief and an alert poll on two threads: one day begun while
+    another is being read must not take its place."""
+    config = load_config(ROOT / "sources.yaml")
+    first, second = _day(30), _day(60)[30:]
+    split_first, split_second = passages.split_all(first), passages.split_all(second)
+
+    def begin(day, split):  # type: ignore[no-untyped-def]
+        kept = {p.id: p.id for p in split}
+        cited = {p.id: (p.article_id,) for p in split}
+        return perarticle.Begun(day, split, split, config.entities, kept, cited, 100)
+
+    a = begin(first, split_first)
+    b = begin(second, split_second)
+    read_a, read_b = a.results(), b.results()
+    assert list(read_a.mentions) == [p.id for p in split_first]
+    assert list(read_b.mentions) == [p.id for p in split_second]
+    assert read_a.mentions == entities.recognise(first, split_first, config.entities)

@@ -9,6 +9,7 @@ the day's repeated quotations and sorts the events, exactly as one pass would.""
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,8 +35,11 @@ class _Day:
     cited: dict[str, tuple[str, ...]]
 
 
-# The day being read, set before the workers fork (one day at a time per process).
-_day: _Day | None = None
+# The days being read, by a number of their own, set before the workers fork (they inherit
+# them); keyed so that two analyses on two threads of one process (a scheduler's brief and
+# its alert poll) never read each other's day.
+_days: dict[int, _Day] = {}
+_numbers = itertools.count()
 
 Found = tuple[list[tuple[str, list[Mention]]], list[Quote], list[tuple[tuple, TimelineEvent]]]
 
@@ -60,7 +64,6 @@ class Begun:
                  timeline_limit: int) -> None:
         from .. import forking
 
-        global _day
         of_article: dict[str, list[Passage]] = defaultdict(list)
         for passage in split:
             of_article[passage.article_id].append(passage)
@@ -68,16 +71,17 @@ class Begun:
         for order, passage in enumerate(passages):
             dated[passage.article_id].append((order, passage))
         self.limit = timeline_limit
-        _day = _Day(Recogniser(Gazetteer(entities), (a.text for a in articles)), articles,
-                    [of_article.get(a.id, []) for a in articles], [dated.get(a.id, []) for a in articles], kept, cited)
-        self._pending = forking.Chunks(_read, list(range(len(articles))), minimum=PARALLEL_ARTICLES)
+        self._number = next(_numbers)
+        _days[self._number] = _Day(Recogniser(Gazetteer(entities), (a.text for a in articles)), articles,
+                                   [of_article.get(a.id, []) for a in articles], [dated.get(a.id, []) for a in articles],
+                                   kept, cited)
+        self._pending = forking.Chunks(_read, list(range(len(articles))), self._number, minimum=PARALLEL_ARTICLES)
 
     def results(self) -> Read:
-        global _day
         try:
             chunks: list[Found] = self._pending.results()
         finally:
-            _day = None
+            _days.pop(self._number, None)
         mentions: dict[str, list[Mention]] = {}
         said: list[Quote] = []
         events: list[tuple[tuple, TimelineEvent]] = []
@@ -88,10 +92,9 @@ class Begun:
         return Read(mentions, quotes.merge(said), timeline.arrange(events, self.limit))
 
 
-def _read(indices: list[int]) -> list[Found]:
+def _read(indices: list[int], number: int) -> list[Found]:
     """One chunk of the day's articles (contiguous, in citation order): what each holds."""
-    day = _day
-    assert day is not None
+    day = _days[number]
     found: list[tuple[str, list[Mention]]] = []
     told: list[Quote] = []
     dated: list[tuple[tuple, TimelineEvent]] = []
