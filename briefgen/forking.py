@@ -61,12 +61,13 @@ class Chunks:
     collects `results()`. Below `minimum` items nothing starts until `results()`, which
     then computes in-process."""
 
-    def __init__(self, function: Callable[..., list[R]], items: Sequence[T], *args: Any, minimum: int):
+    def __init__(self, function: Callable[..., list[R]], items: Sequence[T], *args: Any, minimum: int, pieces: int = 1):
         self._call = (function, items, args)
         self._executor = pool() if len(items) >= minimum else None
         self._futures = []
         if self._executor is not None:
-            size = -(-len(items) // self._executor._max_workers)  # noqa: SLF001 - what pool() gave it
+            # `pieces` chunks per worker: smaller results, sent back (and held) one at a time.
+            size = -(-len(items) // (self._executor._max_workers * pieces))  # noqa: SLF001 - what pool() gave it
             self._futures = [self._executor.submit(function, list(items[i : i + size]), *args)
                              for i in range(0, len(items), size)]
 

@@ -100,7 +100,7 @@ def _spans_of(texts: Sequence[str]) -> list[list[Span]]:
     return [spans(text) for text in texts]
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 16)
 def fingerprint(text: str) -> str:
     """Text with case, punctuation and spacing removed: equal for the same sentence re-published.
 

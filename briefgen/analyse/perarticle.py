@@ -75,7 +75,10 @@ class Begun:
         _days[self._number] = _Day(Recogniser(Gazetteer(entities), (a.text for a in articles)), articles,
                                    [of_article.get(a.id, []) for a in articles], [dated.get(a.id, []) for a in articles],
                                    kept, cited)
-        self._pending = forking.Chunks(_read, list(range(len(articles))), self._number, minimum=PARALLEL_ARTICLES)
+        # Several chunks a worker: what each sends back is held in this process until it is
+        # merged, so smaller pieces keep this process's peak memory down.
+        self._pending = forking.Chunks(_read, list(range(len(articles))), self._number, minimum=PARALLEL_ARTICLES,
+                                       pieces=4)
 
     def results(self) -> Read:
         try:
