@@ -70,7 +70,7 @@ def measure(path: Path, out: Path, runs: int) -> dict[str, object]:
     from briefgen.store import Store
 
     config = load_config(ROOT / "sources.yaml")
-    config = config.model_copy(update={"store": str(path)})
+    config = config.with_store(str(path))
     app = create_app(config, out)
     archive: Archive = app.state.archive
     from briefgen.render.html import environment
