@@ -162,9 +162,10 @@ def build_brief(
         # Retention: articles older than `store.retention_days` go; the briefs' records stay.
         if brief.coverage.status != COVERAGE_FAILED:
             retention.prune(config, store, day, now=now)
-    # Archive: <out>/index.html lists every brief, <out>/latest is the newest.
+        recorded = {r.date: r for r in store.brief_records(date.min, date.max)}
+    # Archive: <out>/index.html lists every brief (from the store's records), <out>/latest is the newest.
     pause_at("archive")
-    archive = write_archive(target, config)
+    archive = write_archive(target, config, recorded)
     return BuildResult(brief, files, archive, dict(rendered.failed))
 
 
