@@ -5,6 +5,7 @@ pages, the search) keeps working with what is left."""
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -116,7 +117,7 @@ def test_old_articles_go_the_briefs_records_stay_and_stories_continue(tmp_path: 
     assert [a["title"] for a in page["articles"]][:1] == ["North Korea fires ballistic missile toward East Sea"]
 
 
-def test_without_retention_nothing_is_pruned(tmp_path: Path):
+def test_without_retention_nothing_is_pruned(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     config = _config(tmp_path, store="")
     _news(tmp_path, "launch.md", LAUNCH, DAY_LAUNCH)
     _build(config, date(2024, 3, 18))
@@ -125,6 +126,17 @@ def test_without_retention_nothing_is_pruned(tmp_path: Path):
     _build(config, date(2024, 3, 20))
     with open_store(load_config(config), tmp_path / "out") as store:
         assert store.count_articles() == 2
+    # `briefgen prune` does on demand what the setting does after each brief.
+    from briefgen.cli import main
+
+    args = ["--config", str(config), "--out", str(tmp_path / "out")]
+    assert main(["prune", *args]) == 2  # UsageError: no --days and no store.retention_days
+    assert "give --days N, or set store.retention_days" in capsys.readouterr().err
+    assert main(["prune", *args, "--days", "1", "--date", "2024-03-20", "--vacuum"]) == 0
+    assert re.match(r"pruned 1 articles \(1 kept as citations, 1 passage spans\); store [\d.]+ MB -> [\d.]+ MB",
+                    capsys.readouterr().out)
+    with open_store(load_config(config), tmp_path / "out") as store:
+        assert store.count_articles() == 1
 
 
 def test_a_retention_shorter_than_the_window_is_refused(tmp_path: Path):
