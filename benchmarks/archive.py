@@ -84,11 +84,13 @@ def counts(store: Path) -> dict[str, int]:
                 for table in ("articles", "briefs", "brief_articles", "brief_stories", "search_docs")}
 
 
-def measure(runs: int, work: Path, days: int, per_day: int, feeds: int, formats: str = "html,json") -> dict[str, object]:
-    """Ours (day 366 on the history) and the baseline (day 366 on an empty store), taken in turn."""
-    built_store = work / "history" / STORE
+def measure(runs: int, work: Path, days: int, per_day: int, feeds: int, formats: str = "html,json",
+            kept: Path | None = None) -> dict[str, object]:
+    """Ours (day 366 on the history) and the baseline (day 366 on an empty store), taken in turn.
+    `kept`: a history store to use, built there first when it is not (ten minutes at full size)."""
+    built_store = kept or work / "history" / STORE
     built_store.parent.mkdir(parents=True, exist_ok=True)
-    built = history(built_store, days, per_day, feeds)
+    built = history(built_store, days, per_day, feeds) if not built_store.is_file() else 0.0
     print(f"  history: {days} briefs of {per_day:,} items built in {built:.0f} s, "
           f"{size_mb(built_store):,.0f} MB on disk", flush=True)
     docs = [rss(group, f"Feed {n}") for n, group in enumerate(by_feed(generate(per_day, feeds, days=1, seed=5), feeds))]
@@ -143,12 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feeds", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="print cProfile's summary of day 366 instead")
+    parser.add_argument("--history", type=Path, help="a history store to keep between runs (built there when missing)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-archive-") as tmp:
         if args.profile:
             profile(Path(tmp), args.days, args.per_day, args.feeds)
             return 0
-        result = measure(args.runs, Path(tmp), args.days, args.per_day, args.feeds)
+        result = measure(args.runs, Path(tmp), args.days, args.per_day, args.feeds, kept=args.history)
     print(result)
     return 0 if float(result["ratio"]) <= 1.2 else 1  # type: ignore[arg-type]
 

@@ -80,4 +80,4 @@ def test_a_brief_of_thousands_of_articles_stays_about_as_long_as_one_of_hundreds
     assert "more passages of the sources not listed" in html["large"]
     md = (large / "brief-2024-03-18.md").read_text(encoding="utf-8")
     assert "more articles not cited above" in md and len(md) < 3 * len((small / "brief-2024-03-18.md").read_text(encoding="utf-8"))
-    # (A brief of at most 150 articles lists every source, as it always has: the golden files say so.)
+    # (A brief of at most 150 articles lists every source, as it always has: tests/test_render.py reads them.)
