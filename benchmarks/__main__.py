@@ -9,6 +9,8 @@ baseline measured in the same run, medians of RUNS runs, written to benchmarks/r
     korean       the whole analyse() over 10,000 Korean items           vs  feedparser parsing them
     workers      1,000 feeds behind 200 ms, 4 deployment workers      vs  the same with 1 worker (benchmarks/deployment.py)
     sharing      HTTP requests of 50 briefs sharing 200 feeds          vs  1 brief over the same 200 feeds
+    archive      cold generate of day 366 on a store of 365 briefs       vs  the same on an empty store (benchmarks/archive.py)
+    bigday       cold generate of 10,000 items in 50 feeds, HTML+PDF+JSON  vs  feedparser parsing the feed bodies (benchmarks/bigday.py)
 
 Run from the repository root (pysbd ships a top-level package also named `benchmarks`;
 the current directory comes first on sys.path, so this one is found).
@@ -62,6 +64,9 @@ class Figure:
     @property
     def met(self) -> bool:
         ok = self.ratio <= self.limit if self.sense == "at most" else self.ratio >= self.limit
+        if "pages_ratio" in self.extra:
+            pages = self.extra["pages_ratio"]
+            ok = ok and pages is not None and float(pages) <= 2.0  # type: ignore[arg-type]
         if "peak_rss_mb" in self.extra:
             ok = ok and float(self.extra["peak_rss_mb"]) <= float(self.extra["rss_limit_mb"])  # type: ignore[arg-type]
         return ok
@@ -220,6 +225,31 @@ def fetch_figures(runs: int, work: Path, feeds: int, items: int, latency: float,
     return fetch, incremental
 
 
+def archive_figure(runs: int, work: Path) -> Figure:
+    """A year of archive (benchmarks/archive.py): at most three runs, each on a fresh copy of the history."""
+    from .archive import measure
+
+    figure = Figure("archive", "cold `generate` of day 366 on a store of 365 briefs x 2,000 items (HTML+JSON)",
+                    "the same day's cold `generate` on an empty store", target="<= 1.2x", limit=1.2)
+    result = measure(runs, work / "archive", 365, 2000, 50)
+    figure.ours, figure.base = list(result.pop("ours")), list(result.pop("base"))  # type: ignore[call-overload]
+    figure.extra = result
+    return figure
+
+
+def bigday_figure(runs: int, work: Path) -> Figure:
+    """A very large day (benchmarks/bigday.py); met only when the PDF also keeps its pages."""
+    from .bigday import measure
+
+    figure = Figure("bigday", "cold `generate` of 10,000 items in 50 loopback feeds, HTML+PDF+JSON",
+                    "feedparser parsing the same feed bodies", target="<= 2.5x; PDF pages <= 2x those of 500 items",
+                    limit=2.5)
+    result = measure(runs, work / "bigday")
+    figure.ours, figure.base = list(result.pop("ours")), list(result.pop("base"))  # type: ignore[call-overload]
+    figure.extra = result
+    return figure
+
+
 # -- report ----------------------------------------------------------------------------
 
 def table(figures: list[Figure]) -> str:
@@ -236,12 +266,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     # Five: on a shared two-core machine one run in three can meet a neighbour's burst.
     parser.add_argument("--runs", type=int, default=5, help="runs per figure; the median counts (default 5)")
-    parser.add_argument("--only", help="comma-separated figures: render,analysis,fetch,korean,deployment "
+    parser.add_argument("--only", help="comma-separated figures: render,analysis,fetch,korean,archive,bigday,deployment "
                                        "(fetch includes incremental; deployment is workers and sharing, on PostgreSQL)")
     parser.add_argument("--items", type=int, default=10_000, help="items for analysis (default 10,000)")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"results file (default {RESULTS.relative_to(ROOT)})")
     args = parser.parse_args(argv)
-    chosen = set((args.only or "render,analysis,fetch,korean,deployment").split(","))
+    chosen = set((args.only or "render,analysis,fetch,korean,archive,bigday,deployment").split(","))
     figures: list[Figure] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as tmp:
@@ -260,13 +290,19 @@ def main(argv: list[str] | None = None) -> int:
             print("korean", flush=True)
             # Once: it has no target yet, and 10,000 Korean items take minutes.
             figures.append(korean_figure(1, args.items, 200))
+        if "archive" in chosen:
+            print("archive", flush=True)
+            figures.append(archive_figure(min(args.runs, 3), work))
+        if "bigday" in chosen:
+            print("bigday", flush=True)
+            figures.append(bigday_figure(min(args.runs, 3), work))
         if "deployment" in chosen:
             from .deployment import deployment_figures
 
             print("deployment workers and sharing", flush=True)
             # Each run starts worker processes and a cycle of 1,000 feeds: three runs, not five.
             figures.extend(deployment_figures(min(args.runs, 3), work))
-    order = ["render", "analysis", "fetch", "incremental", "growth", "korean", "workers", "sharing"]
+    order = ["render", "analysis", "fetch", "incremental", "growth", "korean", "archive", "bigday", "workers", "sharing"]
     figures.sort(key=lambda f: order.index(f.name))
     print()
     print(table(figures))

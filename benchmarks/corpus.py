@@ -160,15 +160,15 @@ def _edit(paragraphs: tuple[str, ...], rng: random.Random) -> tuple[str, ...]:
 
 
 def generate(items: int, feeds: int, *, days: int = 3, duplicates: float = 0.1, themed: float = 0.5,
-             seed: int = 7) -> list[Item]:
-    """`items` items spread over `feeds` feeds and `days` days; `duplicates` of them near-copies
-    of an earlier item of another feed, `themed` of the rest on the brief's themes."""
+             seed: int = 7, end: datetime = END) -> list[Item]:
+    """`items` items spread over `feeds` feeds and the `days` days before `end`; `duplicates` of
+    them near-copies of an earlier item of another feed, `themed` of the rest on the brief's themes."""
     rng = random.Random(seed)
     out: list[Item] = []
     span = days * 86400
     for n in range(items):
         feed = n % feeds
-        published = END - timedelta(seconds=rng.randrange(span))
+        published = end - timedelta(seconds=rng.randrange(span))
         if out and rng.random() < duplicates:
             original = out[rng.randrange(len(out))]
             paragraphs = _edit(original.paragraphs, rng)

@@ -2,7 +2,8 @@
 FTS5 query on the same store.
 
 The store holds a year of synthetic news (benchmarks.corpus: 100 items a day over 50 feeds)
-and a brief a day (20 stories each, recorded as `briefgen generate` records them). Ours is
+and a brief a day (20 stories each, recorded as `briefgen generate` records them; `build`,
+which the archive benchmark uses too). Ours is
 what `GET /search` does for a request, short of HTTP: the query with its filters, the total,
 highlights, the citations (briefs and stories of each hit), and the page rendered from its
 template. The baseline is the FTS5 query alone: MATCH, bm25 order, a snippet, 20 rows. The
@@ -21,13 +22,17 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.config import load_config
 from briefgen.models import Article, BriefRecord, SearchQuery, Story, ThemeCount
 
 from .corpus import END, generate
+
+if TYPE_CHECKING:
+    from briefgen.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 # Words, then words with filters, as an analyst asks them.
@@ -44,31 +49,37 @@ QUERIES = (
 NAMESPACE = "sources"
 
 
-def build(path: Path | str, days: int, per_day: int, feeds: int) -> None:
-    """A store with `days` days of articles and one brief a day."""
+def build(path: Path | str, days: int, per_day: int, feeds: int, *, end: datetime = END, stories: int = 20) -> None:
+    """A store with `days` days of articles before `end` and one brief a day.
+
+    Generated a day at a time, so that a year of 2,000 items a day (the archive benchmark's)
+    never holds more than a day of text in memory."""
     from briefgen.store import Store
 
-    items = generate(days * per_day, feeds, days=days, seed=11)
-    articles = [Article(id=f"b{n:011x}", source=f"Feed {i.feed}", title=i.title, text=i.text, url=i.link,
-                        published=i.published, first_seen=i.published, guid=i.guid, origin=f"Feed {i.feed}")
-                for n, i in enumerate(items)]
-    by_day: dict[date, list[Article]] = {}
-    for article in articles:
-        assert article.published is not None
-        by_day.setdefault(article.published.date() + timedelta(days=1), []).append(article)
     with Store(path, namespace=NAMESPACE) as store:
-        for first in range(0, len(articles), 2000):
-            store.save_articles(articles[first : first + 2000], END)
-        for day, todays in sorted(by_day.items()):
-            stories = [Story(id=f"s-{a.id}", article_ids=(a.id,), sources=(a.source,), headline=a.title,
-                             lead_text=a.text.split(". ")[0], themes=(("missiles", "drills", "russia")[n % 3],), rank=n + 1)
-                       for n, a in enumerate(todays[:20])]
-            store.record_brief(day, [a.id for a in todays])
-            store.record_counts(BriefRecord(day, "Benchmark brief", tuple(s.lead_text for s in stories[:5]),
-                                            tuple(ThemeCount(k, k.title(), 3, 10, 5) for k in ("missiles", "drills", "russia")),
-                                            len(todays), feeds))
-            store.record_points(day, {"missiles": [s.lead_text for s in stories[:3]]})
-            store.record_stories(day, stories)
+        for back in range(days, 0, -1):
+            day_end = end - timedelta(days=back - 1)
+            items = generate(per_day, feeds, days=1, seed=11 + back, end=day_end)
+            todays = [Article(id=f"b{back:04d}{n:07x}", source=f"Feed {i.feed}", title=i.title, text=i.text,
+                              url=i.link.replace(".example/", f".example/{back}/"), published=i.published,
+                              first_seen=i.published, guid=f"{back}-{i.guid}", origin=f"Feed {i.feed}")
+                      for n, i in enumerate(items)]
+            store.save_articles(todays, day_end)
+            record_day(store, day_end.date() + timedelta(days=1), todays, feeds, stories)
+
+
+def record_day(store: Store, day: date, todays: list[Article], feeds: int, stories: int = 20) -> None:
+    """The records `briefgen generate` leaves for a brief of these articles: its article list,
+    numbers, points and `stories` stories (one article each)."""
+    told = [Story(id=f"s-{a.id}", article_ids=(a.id,), sources=(a.source,), headline=a.title,
+                  lead_text=a.text.split(". ")[0], themes=(("missiles", "drills", "russia")[n % 3],), rank=n + 1)
+            for n, a in enumerate(todays[:stories])]
+    store.record_brief(day, [a.id for a in todays])
+    store.record_counts(BriefRecord(day, "Benchmark brief", tuple(s.lead_text for s in told[:5]),
+                                    tuple(ThemeCount(k, k.title(), 3, 10, 5) for k in ("missiles", "drills", "russia")),
+                                    len(todays), feeds))
+    store.record_points(day, {"missiles": [s.lead_text for s in told[:3]]})
+    store.record_stories(day, told)
 
 
 def measure(path: Path | str, out: Path, runs: int) -> dict[str, object]:
@@ -77,7 +88,7 @@ def measure(path: Path | str, out: Path, runs: int) -> dict[str, object]:
     from briefgen.store import Store
 
     config = load_config(ROOT / "sources.yaml")
-    config = config.model_copy(update={"store": str(path)})
+    config = config.with_store(str(path))
     app = create_app(config, out)
     archive: Archive = app.state.archive
     from briefgen.render.html import environment

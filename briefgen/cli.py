@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__, cliserve, clithemes, logs, redact
+from . import __version__, cliserve, clistore, clithemes, logs, redact
 from .checkup import health_table
 from .cliargs import Parser, _count, _date, _formats, _seconds, _window
 from .clideploy import add_commands as add_deployment_commands
@@ -159,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     clithemes.add_feedback(sub, common)
 
     cliserve.add_commands(sub, common)
+    clistore.add_commands(sub, common)
 
     completion = sub.add_parser("completion", help="print a shell completion script",
                                 description="Print the completion script for bash, zsh or fish, e.g. "
@@ -326,7 +327,7 @@ def cmd_completion(args: argparse.Namespace, config: Config | None) -> int:
 
 NEEDS_CONFIG: set[Callable[..., int]] = {cmd_generate, cmd_check, cmd_fetch, cmd_sources_check, cmd_send,
                                          cmd_schedule, cmd_list, clithemes.cmd_themes_test, clithemes.cmd_feedback,
-                                         cliserve.cmd_serve, cliserve.cmd_watch}
+                                         cliserve.cmd_serve, cliserve.cmd_watch, clistore.cmd_prune}
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -83,7 +83,7 @@ def build_brief(
 
     `scheduled`: the scheduler's run, whose window ends when the schedule fires on `day`.
     `transport`: where feed requests go instead of the network (a deployment's shared fetches)."""
-    from . import analyse, coverage, history, render
+    from . import analyse, coverage, history, render, retention
     from .analyse import changes
     from .deliver.archive import write_archive
     from .deliver.files import write_brief
@@ -159,9 +159,13 @@ def build_brief(
         store.record_counts(brief.record())
         store.record_points(day, {t.key: [p.text for p in t.summary] for t in brief.themes})
         store.record_stories(day, brief.stories)
-    # Archive: <out>/index.html lists every brief, <out>/latest is the newest.
+        # Retention: articles older than `store.retention_days` go; the briefs' records stay.
+        if brief.coverage.status != COVERAGE_FAILED:
+            retention.prune(config, store, day, now=now)
+        recorded = {r.date: r for r in store.brief_records(date.min, date.max)}
+    # Archive: <out>/index.html lists every brief (from the store's records), <out>/latest is the newest.
     pause_at("archive")
-    archive = write_archive(target, config)
+    archive = write_archive(target, config, recorded)
     return BuildResult(brief, files, archive, dict(rendered.failed))
 
 

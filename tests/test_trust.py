@@ -70,6 +70,10 @@ TEMPLATE_SENTENCES = [
     r"Coverage: \d+ sources? · \d+ articles? · \d+ passages?",
     rf"Generated: {WHEN}",
     LONGDATE,
+    # What a brief of more than 150 articles says of the lists it shortens (render.bounds).
+    r"And [\d,]+ more articles? not cited above: every source is listed in brief-\d{4}-\d\d-\d\d\.json\.",
+    r"And [\d,]+ more passages? of the sources not listed: every passage is in brief-\d{4}-\d\d-\d\d\.json\.",
+    r"and \d+ more: see the JSON",
 ]
 SHORT = r"\d{1,2} [A-Z][a-z]{2}"
 # What a story says of itself: who reported it and since when (storyview.storymeta).
@@ -184,6 +188,8 @@ def check_html(page: str, checker: Checker) -> None:
             assert text in headings, f"{where}: {text!r} is not a section"
         elif "story" in cls:
             check_story(block, checker, where)
+        elif "more" in cls:
+            checker.template(text, where)
         elif "story-changes" in parent_cls:
             tags = [t.text_content() for t in block.find_class("tag")]
             rest = _text(block, ("cites", "tag"))
@@ -336,10 +342,11 @@ def _unmd(text: str) -> str:
 
 
 def _md_cites(text: str) -> tuple[str, list[int]]:
-    m = re.search(r"\s*((?:\[\d+\])+)$", text)
+    # A large brief prints at most 8 citations and "+N" for the rest (render.bounds).
+    m = re.search(r"\s*((?:\[\d+\])+)(?: \+\d+)?$", text)
     if not m:
         return text, []
-    return text[: m.start()], [int(n) for n in re.findall(r"\d+", m.group(1))]
+    return text[: m.start()], [int(n) for n in re.findall(r"\[(\d+)\]", m.group(1))]
 
 
 def check_markdown(doc: str, checker: Checker) -> None:

@@ -28,6 +28,7 @@ from .delivery import (
     ScheduleConfig,
 )
 from .sources import SIZE_RE, SIZE_UNITS, SOURCE_TYPES, FeedsConfig, SourceConfig, parse_size
+from .storage import StoreConfig
 from .themes import ENTITY_KINDS, KEY_RE, EntityConfig, ScopeConfig, ThemeConfig
 from .yamlfile import YamlProblem, load_yaml
 from .yamlload import AliasBomb
@@ -55,6 +56,7 @@ __all__ = [
     "ScheduleConfig",
     "SourceConfig",
     "ScopeConfig",
+    "StoreConfig",
     "ThemeConfig",
     "WatchConfig",
     "json_schema",
@@ -86,9 +88,9 @@ class Config(Model):
     brief: BriefConfig = Field(default_factory=BriefConfig, description="What goes into a brief: its window, cut-off and how many points of each kind.")
     output: OutputConfig = Field(default_factory=OutputConfig, description="Where the brief is written, in which formats, with which templates.")
     feeds: FeedsConfig = Field(default_factory=FeedsConfig, description="How feeds are fetched: timeouts, size cap, retries, concurrency.")
-    store: str | None = Field(
+    store: StoreConfig | None = Field(
         None,
-        description="SQLite file (path or sqlite:///path URL) for articles, feed state and runs; default <output.dir>/.briefgen/briefgen.sqlite3. Or a postgresql:// URL: a shared store, the brief in a schema named after `name` (docs/deployment.md). BRIEFGEN_STORE overrides it.",
+        description="SQLite file (path or sqlite:///path URL) for articles, feed state and runs; default <output.dir>/.briefgen/briefgen.sqlite3. Or a postgresql:// URL: a shared store, the brief in a schema named after `name` (docs/deployment.md). BRIEFGEN_STORE overrides it. A string is `store.path`; the mapping also says how long articles are kept.",
     )
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig, description="When `briefgen schedule` makes the brief, and how long a run may take.")
     email: EmailConfig | None = Field(None, description="SMTP delivery; without it nothing is emailed.")
@@ -103,6 +105,12 @@ class Config(Model):
     file_stem: str = Field(default="", exclude=True)
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    @field_validator("store", mode="before")
+    @classmethod
+    def _store_path(cls, value: Any) -> Any:
+        # `store: path` as it always was: the mapping's `path`.
+        return {"path": value} if isinstance(value, str) else value
 
     @field_validator("timezone")
     @classmethod
@@ -139,6 +147,18 @@ class Config(Model):
         return self
 
     @model_validator(mode="after")
+    def _retention_covers_windows(self) -> Config:
+        # Pruning runs after each brief: a window reaching past the retention would find
+        # the next brief's articles gone.
+        days = self.retention_days
+        windows = [("brief.window", self.brief.window)] + [(f"sources[{n}].window", s.window) for n, s in enumerate(self.sources)]
+        for where, window in windows if days is not None else ():
+            if window and window != "all" and _window_days(window) > days:
+                raise ValueError(f"store.retention_days: {days} days is shorter than {where} ({window}): "
+                                 "the next brief would find its articles pruned")
+        return self
+
+    @model_validator(mode="after")
     def _output_outside_sources(self) -> Config:
         problem = self.output_problem(self.resolve(self.output.dir))
         if problem:
@@ -164,6 +184,22 @@ class Config(Model):
         return self.name or self.file_stem or "brief"
 
     @property
+    def store_target(self) -> str | None:
+        """Where `store:` says the store is (a path or URL), None for the default."""
+        # A string when a caller's model_copy put one there (model_copy does not validate).
+        return self.store.path if isinstance(self.store, StoreConfig) else self.store
+
+    @property
+    def retention_days(self) -> int | None:
+        """`store.retention_days`: how many days of articles are kept, None for all."""
+        return self.store.retention_days if isinstance(self.store, StoreConfig) else None
+
+    def with_store(self, target: str | None) -> Config:
+        """This config on another store (a deployment's, BRIEFGEN_STORE), its other store settings kept."""
+        kept = self.store if isinstance(self.store, StoreConfig) else StoreConfig()
+        return self.model_copy(update={"store": kept.model_copy(update={"path": target})})
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
@@ -171,6 +207,11 @@ class Config(Model):
         """A path from the config, made absolute against the config file's folder."""
         path = Path(relative).expanduser()
         return path if path.is_absolute() else self.base_dir / path
+
+
+def _window_days(window: str) -> float:
+    """A window such as '36h' or '7d' in days."""
+    return int(window[:-1]) / (24 if window.endswith("h") else 1)
 
 
 def _folder_of(path: Path) -> Path | None:

@@ -10,6 +10,7 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,13 +42,17 @@ class ArchiveEntry:
     files: dict[str, str] = field(default_factory=dict)
 
 
-def entries(out_dir: Path) -> list[ArchiveEntry]:
-    """Every brief in `out_dir`, newest first."""
+def entries(out_dir: Path, recorded: Mapping[date, BriefRecord] | None = None) -> list[ArchiveEntry]:
+    """Every brief in `out_dir`, newest first. `recorded`: the store's records of the briefs,
+    used for those with a JSON file instead of reading it (a large day's JSON takes a
+    quarter of a second to parse, and a year of them would be read on every run)."""
     found = []
+    recorded = recorded or {}
     for day, folder in reversed(brief_folders(out_dir)):
         stem = f"brief-{folder.name}"
         files = {fmt: f"{folder.name}/{stem}.{fmt}" for fmt, _ in LINKED if (folder / f"{stem}.{fmt}").is_file()}
-        found.append(ArchiveEntry(day, folder.name, read_record(folder / f"{stem}.json"), files))
+        record = recorded.get(day) if "json" in files else None
+        found.append(ArchiveEntry(day, folder.name, record or read_record(folder / f"{stem}.json"), files))
     return found
 
 
@@ -63,12 +68,13 @@ def render_index(found: list[ArchiveEntry], config: Config) -> str:
     )
 
 
-def write_archive(out_dir: Path, config: Config) -> list[Path]:
-    """Write `<out>/index.html` and point `<out>/latest` at the newest brief; return both paths."""
+def write_archive(out_dir: Path, config: Config, recorded: Mapping[date, BriefRecord] | None = None) -> list[Path]:
+    """Write `<out>/index.html` and point `<out>/latest` at the newest brief; return both paths.
+    `recorded`: the store's records of the briefs (see `entries`)."""
     # Never someone else's index.html or latest/ (the run checked already; this is the last word).
     claim(out_dir)
     _clear_leftovers(out_dir)
-    found = entries(out_dir)
+    found = entries(out_dir, recorded)
     index = out_dir / INDEX
     atomic_write(index, render_index(found, config).encode("utf-8"))
     written = [index]

@@ -28,7 +28,7 @@ LOCK_WAIT = 900.0
 
 def brief_config(deployment: Deployment, brief: Brief) -> Config:
     """A brief's config as a deployment runs it: on the shared store."""
-    return brief.config.model_copy(update={"store": deployment.store})
+    return brief.config.with_store(deployment.store)
 
 
 def feed_urls(config: Config) -> list[str]:

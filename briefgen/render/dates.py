@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from ..models import DATE_HTML_METADATA, Article, TimelineEvent
+from ..models import DATE_HTML_METADATA, Article, Brief, TimelineEvent
 
 
 def article_date(article: Article, timezone: str) -> str:
@@ -61,3 +61,17 @@ def eventdate(event: TimelineEvent) -> str:
 
 
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def window_text(brief: Brief) -> str:
+    """The brief's window in words: "since yesterday 06:00 KST · 24h · 16 Jan 2024 06:00 – ..."."""
+    window = brief.window
+    if window.start is None:
+        return "all dates"
+    start = local(window.start, brief.timezone)
+    end = local(window.end, brief.timezone)
+    parts = [window.description, window.label, f"{start:%d %b %Y %H:%M} – {end:%d %b %Y %H:%M} {end.tzname()}"]
+    late = sum(1 for a in brief.articles if a.window is None and window.arrived_late(a.date))
+    if late:
+        parts.append(f"{late} late arrival{'s' if late != 1 else ''}")
+    return " · ".join(p for p in parts if p)

@@ -25,7 +25,9 @@ Template context (the same for HTML and Markdown):
   failed or are missing), `notice` (what the top of an empty brief says, else None),
   `read` and `failed` (source names). `base.html` and `brief.md.j2` show the notice first.
 - `theme_labels`: `{theme key: label}` for the themes of the brief.
-- `sources`: one entry per article in citation order, each with `number` (its [n]),
+- `sources`: one entry per article in citation order (in a brief of more than 150 articles,
+  only those cited above the list: see `render.bounds`; `sources.omitted` then counts the
+  others, once the list has been iterated), each with `number` (its [n]),
   `article`, `url` (the article URL only when it is http(s), else None), `location`
   (the URL or path as plain text, or None), `date_text` (see `dates.article_date`),
   `dated` (True when the article has a publication date), `label` (the source's type
@@ -47,6 +49,9 @@ Template context (the same for HTML and Markdown):
   `source_ids`, `points`), and `emerging_support` = `{"passages": n, "articles": n}`, the
   support a topic needs (from the config).
 - `distribution`: `output.distribution` (a handling line), or None.
+- `appendix_passages`: the passages the appendix lists (all, or in a large brief those of
+  the listed sources; `.omitted` counts the others); `changes_shown`: the most stories each
+  list of "What changed" shows; `bounds`: the limits of this rendering (`bounds.large`).
 - `medium`: "screen" (the HTML page), "print" (the page the PDF is printed from) or
   "text" (the Markdown); `appendix`: how the appendix shows on it (`appendix_mode`).
 - `theme_stats`: `{theme key: {"points", "passages", "articles", "trend"}}`; `trend` is a
@@ -91,8 +96,8 @@ from ..config import Config
 from ..errors import RenderError
 from ..language import ENGLISH
 from ..models import Article, Brief, ThemeCount
-from . import charts, storyview, toc
-from .dates import article_date, eventdate
+from . import bounds, charts, storyview, toc
+from .dates import article_date, eventdate, window_text
 from .dates import local as _local
 from .dates import short as _short
 from .langtag import LANGUAGE_NAMES, lang, langattr
@@ -180,8 +185,29 @@ def context(brief: Brief, config: Config, medium: str = "screen") -> dict[str, A
     counts = brief.theme_counts()
     per_kind = config.brief.entities_per_kind
     changes = brief.changes
+    limits = bounds.Bounds(len(brief.articles))
+    sources = bounds.SourceList([
+        {
+            "number": n,
+            "article": a,
+            "url": http_url(a.url),
+            "location": a.url or a.path,
+            "date_text": article_date(a, brief.timezone),
+            "dated": a.published is not None,
+            "label": source_label(a),
+            # Tagged when not in the brief's own language (English).
+            "language": a.language if a.language not in (None, ENGLISH) else None,
+            "language_name": LANGUAGE_NAMES.get(a.language or "", a.language),
+        }
+        for n, a in enumerate(brief.articles, start=1)
+    ], limits)
     return {
         "brief": brief,
+        "bounds": limits,
+        "sources": sources,
+        "appendix_passages": bounds.AppendixRows(brief.passages, {a.id: n for n, a in enumerate(brief.articles, start=1)},
+                                                 sources, limits),
+        "changes_shown": limits.changes_shown,
         "counts": {
             "sources": len({a.source for a in brief.articles}),
             "articles": len(brief.articles),
@@ -189,21 +215,6 @@ def context(brief: Brief, config: Config, medium: str = "screen") -> dict[str, A
         },
         "window_text": window_text(brief),
         "theme_labels": {t.key: t.label for t in brief.themes},
-        "sources": [
-            {
-                "number": n,
-                "article": a,
-                "url": http_url(a.url),
-                "location": a.url or a.path,
-                "date_text": article_date(a, brief.timezone),
-                "dated": a.published is not None,
-                "label": source_label(a),
-                # Tagged when not in the brief's own language (English).
-                "language": a.language if a.language not in (None, ENGLISH) else None,
-                "language_name": LANGUAGE_NAMES.get(a.language or "", a.language),
-            }
-            for n, a in enumerate(brief.articles, start=1)
-        ],
         "distribution": config.output.distribution,
         "theme_stats": {
             c.key: {
@@ -310,11 +321,13 @@ def render_pages(brief: Brief, config: Config, media: Iterable[str]) -> dict[str
 def cite(ctx: jinja2.runtime.Context, article_ids: str | Iterable[str]) -> str:
     """Citations "[n]" for article ids; links to the source list when autoescaping (HTML)."""
     brief: Brief = ctx["brief"]
-    numbers = citation_numbers(brief, article_ids)
+    limits = ctx.get("bounds")
+    numbers, more = limits.cite(citation_numbers(brief, article_ids)) if limits else (citation_numbers(brief, article_ids), 0)
     if ctx.eval_ctx.autoescape:
         links = "".join(_cite_link(n, brief.articles[n - 1]) for n in numbers)
-        return Markup(f'<span class="cites">{links}</span>') if links else Markup("")
-    return "".join(f"[{n}]" for n in numbers)
+        extra = f'<span class="more-cites">+{more}</span>' if more else ""
+        return Markup(f'<span class="cites">{links}{extra}</span>') if links else Markup("")
+    return "".join(f"[{n}]" for n in numbers) + (f" +{more}" if more else "")
 
 
 def _cite_link(number: int, article: Article) -> str:
@@ -375,19 +388,6 @@ def http_url(url: str | None) -> str | None:
 
 def score(value: float) -> str:
     return f"{value:.1f}"
-
-
-def window_text(brief: Brief) -> str:
-    window = brief.window
-    if window.start is None:
-        return "all dates"
-    start = _local(window.start, brief.timezone)
-    end = _local(window.end, brief.timezone)
-    parts = [window.description, window.label, f"{start:%d %b %Y %H:%M} – {end:%d %b %Y %H:%M} {end.tzname()}"]
-    late = sum(1 for a in brief.articles if a.window is None and window.arrived_late(a.date))
-    if late:
-        parts.append(f"{late} late arrival{'s' if late != 1 else ''}")
-    return " · ".join(p for p in parts if p)
 
 
 def _one_line(exc: BaseException) -> str:

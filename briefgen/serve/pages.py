@@ -92,7 +92,9 @@ def story(archive: Archive, day: date, story_id: str) -> dict[str, Any]:
         timeline = store.story_timeline(day, story_id)
         if timeline is None:
             raise NotFound(f"no story {story_id} in the brief for {day}")
-        articles = store.stored_articles(timeline.article_ids, archive.config.tz)
+        # Articles pruned by `store.retention_days` (the oldest) are still cited: by title, source and link.
+        articles = (store.pruned_citations(timeline.article_ids, archive.config.tz)
+                    + store.stored_articles(timeline.article_ids, archive.config.tz))
     return {
         "title": archive.config.title, "date": day, "id": story_id, "headline": timeline.days[-1][2],
         "lead": timeline.lead,

@@ -7,7 +7,7 @@ the same queries and migrations (`postgres.py` translates them).
 Created and migrated by the program: each entry of MIGRATIONS runs once, in order,
 and PRAGMA user_version records how far a database has come. Each table's queries live
 in the module named after what it holds (`articles`, `briefs`, `feeds`, `windows`,
-`feedback`, `search`, `alerts`); the run ledger and the outbox keep theirs in `briefgen.ledger` and
+`feedback`, `search`, `alerts`, `retention`); the run ledger and the outbox keep theirs in `briefgen.ledger` and
 `briefgen.deliver.outbox`.
 """
 
@@ -24,10 +24,11 @@ from .feedback import FeedbackStore
 from .feeds import FeedStore
 from .migrations import MIGRATIONS
 from .postgres import is_url
+from .retention import Pruned, RetentionStore
 from .search import SearchStore
 from .windows import WindowStore
 
-__all__ = ["MIGRATIONS", "TRACKING_PARAM_RE", "Store", "canonical_url", "content_hash", "default_path", "exists", "open_store"]
+__all__ = ["MIGRATIONS", "Pruned", "TRACKING_PARAM_RE", "Store", "canonical_url", "content_hash", "default_path", "exists", "open_store"]
 
 # The store for every command, over the config's `store:` (as a command-line flag would be).
 STORE_ENV = "BRIEFGEN_STORE"
@@ -36,19 +37,16 @@ STORE_ENV = "BRIEFGEN_STORE"
 def default_path(config: Config, out_dir: Path | None = None) -> Path | str:
     """Where the store lives: BRIEFGEN_STORE, else `store:` from the config, else
     `<out>/.briefgen/briefgen.sqlite3`; a `postgresql://` URL as it is."""
-    chosen = os.environ.get(STORE_ENV) or config.store
+    chosen = os.environ.get(STORE_ENV) or config.store_target
     if chosen and is_url(chosen):
         return chosen
     if chosen:
-        config = config.model_copy(update={"store": chosen})
-    if config.store:
-        target = config.store.removeprefix("sqlite:///") if config.store.startswith("sqlite:///") else config.store
-        return config.resolve(target)
+        return config.resolve(chosen.removeprefix("sqlite:///"))
     base = out_dir if out_dir is not None else config.resolve(config.output.dir)
     return base / ".briefgen" / "briefgen.sqlite3"
 
 
-class Store(FeedStore, BriefStore, WindowStore, FeedbackStore, SearchStore, AlertStore):
+class Store(FeedStore, BriefStore, WindowStore, FeedbackStore, SearchStore, AlertStore, RetentionStore):
     """A connection to the store; safe to share between threads (one writer at a time)."""
 
 

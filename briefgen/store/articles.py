@@ -115,19 +115,20 @@ class ArticleStore(Database):
 
     def load_articles(self, origin: str, start: datetime | None, end: datetime, tz: tzinfo) -> list[Article]:
         """A source's stored articles dated (published, else first seen) in [start, end); all when start is None."""
-        query = "SELECT * FROM articles WHERE origin = ?"
+        span = ""
         params: list[str] = [origin]
         if start is not None:
-            query += " AND coalesce(published, first_seen) >= ? AND coalesce(published, first_seen) < ?"
-            params += [to_stamp(start), to_stamp(end)]
+            span = " AND coalesce(a.published, a.first_seen) >= ? AND coalesce(a.published, a.first_seen) < ?"
+            params += [to_stamp(start), to_stamp(end)]  # type: ignore[list-item]
         others: dict[str, set[str]] = {}
         with self._lock:
-            rows = self.conn.execute(query + " ORDER BY id", params).fetchall()
-            # Other sources that carried the same items, for all of the source's articles at once.
+            rows = self.conn.execute(f"SELECT * FROM articles a WHERE a.origin = ?{span} ORDER BY a.id", params).fetchall()
+            # Other sources that carried the same items, for all of these articles at once: of
+            # the window only, not of every article the source ever had (a cost that grew with the archive).
             for article_id, name in self.conn.execute(
                 "SELECT s.article_id, s.source FROM article_sightings s JOIN articles a ON a.id = s.article_id"
-                " WHERE a.origin = ? AND s.source != a.source",
-                (origin,),
+                f" WHERE a.origin = ? AND s.source != a.source{span}",
+                params,
             ):
                 others.setdefault(article_id, set()).add(name)
         return [

@@ -268,6 +268,22 @@ MIGRATIONS: list[str] = [
     -- postgresql: CREATE INDEX search_fts_doc ON search_fts USING GIN (doc);
     -- postgresql: DROP INDEX search_fts_text;
     """,
+    # bigday: what an article pruned by `store.retention_days` leaves for the stories that
+    # cited it (title, source, link, dates; never its text), and the briefs that carried an
+    # article found by the article: the window's "briefed elsewhere" lookup read every
+    # brief's list without it, a cost that grew with the archive.
+    """
+    CREATE TABLE pruned_articles (
+        id         TEXT PRIMARY KEY,
+        source     TEXT NOT NULL,
+        title      TEXT NOT NULL,
+        url        TEXT,
+        published  TEXT,
+        first_seen TEXT NOT NULL,
+        pruned     TEXT NOT NULL
+    );
+    CREATE INDEX brief_articles_article ON brief_articles(article_id);
+    """,
 ]
 
 # Migrations up to this one came before a store could be PostgreSQL: there, their
