@@ -123,5 +123,9 @@ def _similarity(rows: list[str], columns: list[str]):  # type: ignore[no-untyped
         out = (matrix[: len(rows)] @ matrix[len(rows) :].T).toarray()
     except ValueError:  # nothing but stop words
         pass
-    same = np.array([[fingerprint(r) == fingerprint(c) for c in columns] for r in rows])
-    return np.where(same, 1.0, out)
+    # The same words (case and punctuation aside) are the same sentence: each text's print
+    # taken once, compared as numbers (this grid is stories x two weeks of earlier stories).
+    codes: dict[str, int] = {}
+    row_codes = np.array([codes.setdefault(fingerprint(r), len(codes)) for r in rows])
+    column_codes = np.array([codes.setdefault(fingerprint(c), len(codes)) for c in columns])
+    return np.where(row_codes[:, None] == column_codes[None, :], 1.0, out)

@@ -108,10 +108,18 @@ def link(stories: Sequence[Story], earlier: Sequence[StoryRecord], today: date) 
     from .changes import _similarity
 
     sims = _similarity([f"{s.headline} {s.lead_text}" for s in stories], [f"{r.headline} {r.lead}" for r in earlier])
+    # Earlier stories by article and by id (two weeks of them can be thousands): looked up,
+    # never scanned, for each of today's.
+    by_article: dict[str, list[int]] = defaultdict(list)
+    by_id: dict[str, list[int]] = defaultdict(list)
+    for n, record in enumerate(earlier):
+        by_id[record.id].append(n)
+        for article in dict.fromkeys(record.article_ids):
+            by_article[article].append(n)
     out = []
     for n, story in enumerate(stories):
-        shared = [r for r in earlier if set(r.article_ids) & set(story.article_ids)]
-        match: StoryRecord | None = shared[0] if shared else None
+        sharing = sorted({k for a in story.article_ids for k in by_article.get(a, ())})
+        match: StoryRecord | None = earlier[sharing[0]] if sharing else None
         if match is None and len(earlier):
             best = int(sims[n].argmax())
             if sims[n, best] >= CONTINUES:
@@ -120,9 +128,10 @@ def link(stories: Sequence[Story], earlier: Sequence[StoryRecord], today: date) 
             out.append(story)
             continue
         # Every article any earlier brief had under this story (same id, or chained ones).
-        told = {a for r in earlier if r.id == match.id or set(r.article_ids) & set(story.article_ids) for a in r.article_ids}
+        same = by_id.get(match.id, [])
+        told = {a for k in {*same, *sharing} for a in earlier[k].article_ids}
         updated = any(a not in told for a in story.article_ids)
-        first = min([r.first_reported for r in earlier if r.id == match.id] + [match.first_reported])
+        first = min([earlier[k].first_reported for k in same] + [match.first_reported])
         continued = StoryLink(match.date, match.id, first, (today - first).days + 1, updated)
         out.append(replace(story, continues=continued))
     return out
