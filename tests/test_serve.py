@@ -38,7 +38,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 def open_world_store(world: ArchiveWorld, tmp_path: Path) -> Store:
     """The world's store to change: a copy of a SQLite file; on PostgreSQL, the store itself."""
     config = load_config(world.config)
-    if config.store:
+    if config.store_target:
         return open_store(config)
     path = tmp_path / "copy.sqlite3"
     shutil.copy(world.out / ".briefgen" / "briefgen.sqlite3", path)

@@ -85,7 +85,7 @@ def unmatched(value: Any) -> Any:
 
 def test_the_postgresql_store_is_the_one_served(worlds):
     config = load_config(worlds["postgresql"].config)
-    assert config.store and config.store.startswith("postgresql://")
+    assert config.store_target and config.store_target.startswith("postgresql://")
     assert not (worlds["postgresql"].out / ".briefgen" / "briefgen.sqlite3").exists()
     with open_store(config) as store:
         assert store.dialect == "postgresql"
@@ -189,7 +189,7 @@ def test_the_search_uses_the_full_text_index_on_postgresql(worlds):
 
 def test_serve_reads_the_store_given_by_its_flag(worlds):
     """`--store URL` wins over the config's store: a deployment's brief configs name none."""
-    url = load_config(worlds["postgresql"].config).store
+    url = load_config(worlds["postgresql"].config).store_target
     assert url is not None
     # The SQLite world's config, whose brief has the same name (its namespace there).
     with serving(worlds["sqlite"].config, worlds["postgresql"].out, "--store", url) as base, \

@@ -19,8 +19,9 @@ from .settings import Deployment
 from .shared import connect
 
 log = logging.getLogger(__name__)
-# Seconds of slack on the interval: a tick a little early still polls.
-SLACK = 5
+# Seconds of slack on the interval: polls are offered once a minute and a poll may start
+# late under load, so an interval is met within half a minute (60 s: every tick polls).
+SLACK = 30
 
 
 def poll_when_due(deployment: Deployment, name: str, config: Config) -> bool:
