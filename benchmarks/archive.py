@@ -37,14 +37,14 @@ STORE = Path(".briefgen") / "briefgen.sqlite3"
 STORY_SHARE = 40
 
 
-def config(urls: list[str], path: Path) -> Path:
-    """The repository's themes and entities over these feeds; a 24-hour window ending with
-    the corpus (END), in UTC, so both sides brief exactly the day's items."""
+def config(urls: list[str], path: Path, window: str = "24h") -> Path:
+    """The repository's themes and entities over these feeds; a window (24 hours: exactly the
+    day's items) ending with the corpus (END), in UTC, the same on both sides."""
     base = yaml.safe_load((ROOT / "sources.yaml").read_text(encoding="utf-8"))
     base["sources"] = [{"name": f"Feed {n}", "url": url} for n, url in enumerate(urls)]
     base["feeds"] = {"concurrency": 100}
     base["timezone"] = "UTC"
-    base["brief"] = {**(base.get("brief") or {}), "window": "24h", "cutoff": END.strftime("%H:%M")}
+    base["brief"] = {**(base.get("brief") or {}), "window": window, "cutoff": END.strftime("%H:%M")}
     base.pop("schedule", None)
     path.write_text(yaml.safe_dump(base, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

@@ -16,27 +16,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-import yaml
-
-from .archive import DAY, ROOT, run
-from .corpus import END, by_feed, generate, rss
+from .archive import DAY, config, run
+from .corpus import by_feed, generate, rss
 from .serve import FeedSites
 
 PYTHON = sys.executable
 SEED = 7
-
-
-def config(urls: list[str], path: Path) -> Path:
-    """The repository's themes and entities over these feeds; a window of the corpus's three
-    days ending with it (END), in UTC, so the brief holds every item the feeds serve."""
-    base = yaml.safe_load((ROOT / "sources.yaml").read_text(encoding="utf-8"))
-    base["sources"] = [{"name": f"Feed {n}", "url": url} for n, url in enumerate(urls)]
-    base["feeds"] = {"concurrency": 100}
-    base["timezone"] = "UTC"
-    base["brief"] = {**(base.get("brief") or {}), "window": "72h", "cutoff": END.strftime("%H:%M")}
-    base.pop("schedule", None)
-    path.write_text(yaml.safe_dump(base, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def one_day(work: Path, name: str, items: int, feeds: int) -> dict[str, object]:
@@ -47,7 +32,8 @@ def one_day(work: Path, name: str, items: int, feeds: int) -> dict[str, object]:
     out = work / name
     shutil.rmtree(out, ignore_errors=True)
     with FeedSites(docs, latency=0.0) as sites:
-        config_file = config(sites.urls, work / f"{name}.yaml")
+        # The corpus's three days: the brief holds every item the feeds serve.
+        config_file = config(sites.urls, work / f"{name}.yaml", window="72h")
         seconds = run([PYTHON, "-m", "briefgen", "generate", "-q", "--config", str(config_file), "--date",
                        DAY.isoformat(), "--format", "html,pdf,json", "--out", str(out)])
     folder = out / DAY.isoformat()
