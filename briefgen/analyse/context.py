@@ -136,8 +136,49 @@ def out_of_scope(passages: Sequence[Passage], articles: Articles) -> set[str]:
 _EXPLETIVE = re.compile(r"^\W*it\s+(?:is|was|has been|remains|would be|will be)\s+\w+\s+(?:to|that)\b", re.IGNORECASE)
 
 
+# "However, other speakers...", "Separately, ...": a connective that turns to another
+# matter leans on the sentence before without carrying its subject.
+_TURNS = re.compile(
+    r"^\W*(?:however|but|yet|still|nevertheless|meanwhile|separately|instead|besides|earlier|later|"
+    r"at the same time|in contrast|on the other hand)\b", re.IGNORECASE)
+
+
 def _points_back(text: str) -> bool:
-    return dangling(text) and not _EXPLETIVE.match(text)
+    return dangling(text) and not _EXPLETIVE.match(text) and not _TURNS.match(text)
+
+
+# "the test", "this launch", "the latest exercise": a common noun of the theme with a
+# determiner names the event the article is about, however little else the sentence says.
+# Words between the determiner and the noun are its adjectives ("the latest launch"), not
+# a preposition that makes the noun another thing's ("the defence of vessels").
+_DETERMINER = (r"\b(?:the|this|that|these|those)\s+"
+               r"(?:(?!(?:of|to|in|for|on|with|and|or|by|from|at|as|against)\b)[a-z][\w'\u2019-]*\s+){0,2}")
+_REFERS: dict[str, re.Pattern[str] | None] = {}
+
+
+def _reference(text: str, matched: Sequence[str], told: set[str]) -> str | None:
+    """The positive term that the passage uses with a determiner ("the launch"), if any,
+    among those the article told of (`told`: terms of its title and of its passages that
+    reach the theme): lower-case in the text, so a name ("the DPRK") is no reference."""
+    for term in matched:
+        if term not in told:
+            continue
+        pattern = _REFERS.get(term, False)
+        if pattern is False:
+            words = tokens(term.rstrip("*"))
+            if not words or not term.isascii():
+                pattern = None
+            else:
+                # Plurals as the rules fold them; a trailing * takes any ending.
+                tail = r"\w*" if term.endswith("*") else r"(?:e?s)?"
+                body = r"[\s-]+".join(re.escape(w) for w in words)
+                pattern = re.compile(_DETERMINER + "(" + body + tail + r")\b")
+            _REFERS[term] = pattern
+        if pattern is not None:
+            found = pattern.search(text)
+            if found is not None and found.group(1)[0].islower():
+                return found.group(0).split()[0].lower() + " " + found.group(1)
+    return None
 
 
 def adjust(
@@ -166,6 +207,11 @@ def adjust(
             against_share = sum(1 for r in rows if own[r][column].negative and not own[r][column].positive) / len(rows)
             title_against = title is not None and title[column].negative and not title[column].positive
             against = affinity == 0 and (title_against or against_share >= AGAINST_SHARE)
+            about = title_hit or share >= FULL_SHARE
+            # What the article tells of: the terms of its title and of its passages that pass.
+            told = {m for r, ok in zip(rows, passing, strict=True) if ok for m in own[r][column].matched}
+            if title_hit and title is not None:
+                told.update(title[column].matched)
             for k, r in enumerate(rows):
                 mine = own[r][column]
                 if weight == 0 or mine.vetoed:
@@ -178,6 +224,12 @@ def adjust(
                     # that drill: a sentence that opens by pointing back carries its theme.
                     carried = max(0.0, threshold - mine.score)
                     out[r][column] = (carried, (f"article: continues the sentence before {carried:+.1f}",))
+                    continue
+                reference = _reference(passages[r].text, mine.matched, told) if about and mine.positive and not passing[k] else None
+                if reference is not None:
+                    # "The president was aware of the test" in a report on a missile test.
+                    carried = max(0.0, threshold - mine.score)
+                    out[r][column] = (carried, (f"article: '{reference}' is its subject {carried:+.1f}",))
                     continue
                 # Context tips a close call; a passage that passes alone needs none of it.
                 floor = MIN_OWN_STRONG if title_hit and share >= FULL_SHARE else MIN_OWN
