@@ -190,3 +190,40 @@ def test_the_brief_says_how_many_articles_the_scope_left_out(project: Path):
     assert all(p["source_id"] != zapad for t in data["themes"] for p in t["passages"])
     md = (out / "2024-01-17/brief-2024-01-17.md").read_text(encoding="utf-8")
     assert "- Scope: the Korean peninsula · 1 article outside it, in no theme" in md
+
+
+MISSILES = ThemeConfig(key="missiles", label="Missiles", terms={"missile": 5, "launch*": 1, "test": 0.5, "north korea*": 0.5})
+
+
+def test_a_sentence_that_names_its_articles_subject_carries_the_theme():
+    # "the test" is the test the title and the lead report; "the DPRK" is a name, and a
+    # word the article never told of ("the tests" of a vaccine elsewhere) is no reference.
+    report = _article("r", [
+        "North Korea fired a ballistic missile on Saturday, the South's military said.",
+        "The White House said only that the administration was aware of the test.",
+        "Officials urged the North Korean government to resume talks.",
+    ])
+    other = _article("o", [
+        "Seoul's hospitals reopened on Monday.",
+        "The White House said only that the administration was aware of the test.",
+    ])
+    passages = report + other
+    engine.assign(passages, [MISSILES], engine.Articles({"r": "North Korea test-fires ballistic missile", "o": "Hospitals reopen"}))
+    assert _themes(report)[report[1].text] == ["missiles"]
+    assert "article: 'the test' is its subject +1.5" in passages[1].themes[0].matched
+    assert not report[2].themes
+    assert not other[1].themes
+    # Alone, the sentence says nothing of a missile.
+    alone = _article("x", [report[1].text])
+    engine.assign(alone, [MISSILES])
+    assert not alone[0].themes
+
+
+def test_a_connective_that_turns_away_does_not_carry_the_sentence_before():
+    passages = _article("d", [
+        "South Korean and US marines began a combined military exercise on Monday.",
+        "It reinforces the alliance, officials said.",
+        "However, other speakers stressed the need for dialogue.",
+    ])
+    engine.assign(passages, [DRILLS], engine.Articles({"d": "Allies hold drills"}))
+    assert [bool(p.themes) for p in passages] == [True, True, False]
