@@ -227,3 +227,16 @@ def test_a_connective_that_turns_away_does_not_carry_the_sentence_before():
     ])
     engine.assign(passages, [DRILLS], engine.Articles({"d": "Allies hold drills"}))
     assert [bool(p.themes) for p in passages] == [True, True, False]
+
+
+def test_only_strong_evidence_against_makes_an_article_argue_against_a_theme():
+    drills = ThemeConfig(key="drills", label="Drills", terms={
+        "exercise|drill*": 1.25, "military|troops": 1, "fire drill*|office|evacuation": -3, "missile": -1})
+    sentence = "Officials said the exercise would go ahead."
+    missile_report = _article("m", ["The missile flew east.", "The missile fell into the sea.", sentence])
+    office = _article("o", ["The office was evacuated.", "Staff left the office in an evacuation.", sentence])
+    passages = missile_report + office
+    scored = engine.score_all(passages, [drills], engine.Articles({"m": "Missile test", "o": "Office evacuation"}))
+    # A report on a missile says nothing against drills; an office's evacuation does.
+    assert not any("against" in m for m in scored[2][0].matched)
+    assert any(m.startswith("article: against") for m in scored[5][0].matched)

@@ -29,6 +29,10 @@ ARTICLE_PART, NEIGHBOUR_PART = 0.75, 0.5
 # against; a passage there with some evidence of its own loses this part of the weight.
 AGAINST_SHARE = 0.3
 AGAINST_PART = 0.5
+# ... evidence against of at least this share of the threshold: an office's fire drill
+# (-2, -3), not a missile article's "missile" under Military drills (-1), which says only
+# that a sentence is about another theme, not that the article is about another world.
+AGAINST_STRENGTH = 0.75
 # The article helps only a passage with this share of the threshold from its own evidence:
 # context tips a close call, it does not make one out of a single weak word.
 MIN_OWN = 0.6
@@ -204,8 +208,11 @@ def adjust(
             share = sum(passing) / len(rows)
             title_hit = title is not None and not title[column].vetoed and title[column].score >= threshold
             affinity = 1.0 if title_hit else min(1.0, share / FULL_SHARE)
-            against_share = sum(1 for r in rows if own[r][column].negative and not own[r][column].positive) / len(rows)
-            title_against = title is not None and title[column].negative and not title[column].positive
+            strong = -AGAINST_STRENGTH * threshold
+            against_share = sum(1 for r in rows if own[r][column].negative and not own[r][column].positive
+                                and own[r][column].score <= strong) / len(rows)
+            title_against = (title is not None and title[column].negative and not title[column].positive
+                             and title[column].score <= strong)
             against = affinity == 0 and (title_against or against_share >= AGAINST_SHARE)
             about = title_hit or share >= FULL_SHARE
             # What the article tells of: the terms of its title and of its passages that pass.
