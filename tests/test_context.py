@@ -240,3 +240,20 @@ def test_only_strong_evidence_against_makes_an_article_argue_against_a_theme():
     # A report on a missile says nothing against drills; an office's evacuation does.
     assert not any("against" in m for m in scored[2][0].matched)
     assert any(m.startswith("article: against") for m in scored[5][0].matched)
+
+
+def test_one_mention_further_down_does_not_make_an_article_in_scope():
+    # Cobra Gold in Thailand lists South Korea among its participants once; a Korean drill
+    # named only after its lead comes back to Korea.
+    cobra = _article("c", [
+        "Marines completed all scheduled events during exercise Cobra Gold in Thailand.",
+        "Marines trained with service members from Thailand, Malaysia and South Korea.",
+        "This year's exercise was a success, the commander said.",
+    ])
+    korean = _article("k", [
+        "Marines began a combined exercise on Monday.",
+        "South Korean and US marines landed on the beach at Pohang.",
+        "The exercise ends on Friday, Seoul said.",
+    ])
+    left_out = engine.assign(cobra + korean, [DRILLS], engine.Articles({"c": "31st MEU at Cobra Gold", "k": "Marines land"}, KOREA))
+    assert left_out == {"c"}

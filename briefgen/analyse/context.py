@@ -39,8 +39,11 @@ MIN_OWN = 0.6
 # ... unless the article is plainly about the theme (its title and a third of its
 # passages): there any evidence of the passage's own is enough.
 MIN_OWN_STRONG = 0.4
-# The scope is judged on the title and the first passages (the lead) ...
-LEAD_PASSAGES = 3
+# The scope is judged on the title and the lead (the first passage) ...
+LEAD_PASSAGES = 1
+# ... or on the article coming back to it: a single mention further down (a country in a
+# list of an exercise's participants, a quoted aside) does not make an article about it.
+MIN_MENTIONS = 2
 
 
 @dataclass
@@ -123,7 +126,8 @@ class Scope:
             return True
         if not passages:
             return False
-        return sum(1 for t in passages if self.names(t)) / len(passages) >= self.config.min_share
+        named = sum(1 for t in passages if self.names(t))
+        return named >= MIN_MENTIONS and named / len(passages) >= self.config.min_share
 
 def out_of_scope(passages: Sequence[Passage], articles: Articles) -> set[str]:
     """The ids of the articles the scope leaves out (none without a scope)."""

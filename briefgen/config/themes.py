@@ -95,8 +95,8 @@ class ScopeConfig(Model):
     min_share: float = Field(
         0.15, gt=0, le=1,
         description=(
-            "An article is in scope when its title or one of its first three passages names "
-            "the scope, or this share of its passages does."
+            "An article is in scope when its title or its lead (first passage) names the "
+            "scope, or two of its passages or more do and they are at least this share of them."
         ),
     )
 
