@@ -257,3 +257,18 @@ def test_one_mention_further_down_does_not_make_an_article_in_scope():
     ])
     left_out = engine.assign(cobra + korean, [DRILLS], engine.Articles({"c": "31st MEU at Cobra Gold", "k": "Marines land"}, KOREA))
     assert left_out == {"c"}
+
+
+def test_a_reference_to_the_articles_attacks_meets_its_requires():
+    # "these attacks" are the attacks on ships the lead told of; an attack on a port in the
+    # same report names no ship and is not one.
+    attacks = ThemeConfig(key="attacks", label="Attacks on shipping", terms={"attack*": 1.5, "houthi*": 0.5, "tanker*|vessel*": 1},
+                          requires=["ship|vessel*|tanker*"])
+    passages = _article("a", [
+        "Houthi rebels claimed an attack on a tanker on Monday.",
+        "Officials condemned the Houthis for these attacks.",
+        "Houthi rebels also claimed an attack on the port of Eilat.",
+    ])
+    engine.assign(passages, [attacks], engine.Articles({"a": "Rebels claim strike"}))
+    assert [bool(p.themes) for p in passages] == [True, True, False]
+    assert "article: 'these attacks' is its subject +0.0" in passages[1].themes[0].matched

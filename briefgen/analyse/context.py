@@ -158,9 +158,10 @@ def _points_back(text: str) -> bool:
 # "the test", "this launch", "the latest exercise": a common noun of the theme with a
 # determiner names the event the article is about, however little else the sentence says.
 # Words between the determiner and the noun are its adjectives ("the latest launch"), not
-# a preposition that makes the noun another thing's ("the defence of vessels").
+# a preposition or a possessive that makes the noun another thing's ("the defence of
+# vessels", "the world's container trade").
 _DETERMINER = (r"\b(?:the|this|that|these|those)\s+"
-               r"(?:(?!(?:of|to|in|for|on|with|and|or|by|from|at|as|against)\b)[a-z][\w'\u2019-]*\s+){0,2}")
+               r"(?:(?!(?:of|to|in|for|on|with|and|or|by|from|at|as|against)\b)[a-z][\w-]*\s+){0,2}")
 _REFERS: dict[str, re.Pattern[str] | None] = {}
 
 
@@ -195,20 +196,23 @@ def adjust(
     titles: dict[str, list[Own]],
     thresholds: Sequence[float],
     weights: Sequence[float],
-) -> list[list[tuple[float, tuple[str, ...]]]]:
-    """Per passage and theme: the score with its article's part added, and the evidence
-    that gave that part ("article: title +0.8")."""
+) -> list[list[tuple[float, tuple[str, ...], bool]]]:
+    """Per passage and theme: the part its article adds, the evidence that gave that part
+    ("article: title +0.8"), and whether the passage tells of the same thing as a passage
+    of the article that reached the theme with all its `requires` ("the attacks" in a
+    report on attacks on ships), which then meets them for it."""
     columns = len(thresholds)
     by_article: dict[str, list[int]] = defaultdict(list)
     for row, passage in enumerate(passages):
         by_article[passage.article_id].append(row)
-    out: list[list[tuple[float, tuple[str, ...]]]] = [[(0.0, ())] * columns for _ in passages]
+    out: list[list[tuple[float, tuple[str, ...], bool]]] = [[(0.0, (), False)] * columns for _ in passages]
     for article, rows in by_article.items():
         rows.sort(key=lambda r: passages[r].index)
         title = titles.get(article)
         for column in range(columns):
             threshold, weight = thresholds[column], weights[column]
             passing = [own[r][column].score >= threshold and not own[r][column].vetoed for r in rows]
+            complete = [ok and not own[r][column].missing for r, ok in zip(rows, passing, strict=True)]
             share = sum(passing) / len(rows)
             title_hit = title is not None and not title[column].vetoed and title[column].score >= threshold
             affinity = 1.0 if title_hit else min(1.0, share / FULL_SHARE)
@@ -228,19 +232,21 @@ def adjust(
                 if weight == 0 or mine.vetoed:
                     continue
                 if against and mine.positive:
-                    out[r][column] = (-AGAINST_PART * weight, (f"article: against {-AGAINST_PART * weight:+.1f}",))
+                    out[r][column] = (-AGAINST_PART * weight, (f"article: against {-AGAINST_PART * weight:+.1f}",), False)
                     continue
                 if not mine.positive and k > 0 and passing[k - 1] and not mine.negative and _points_back(passages[r].text):
                     # "It reinforces the alliance..." after a sentence about a drill is about
                     # that drill: a sentence that opens by pointing back carries its theme.
                     carried = max(0.0, threshold - mine.score)
-                    out[r][column] = (carried, (f"article: continues the sentence before {carried:+.1f}",))
+                    out[r][column] = (carried, (f"article: continues the sentence before {carried:+.1f}",), complete[k - 1])
                     continue
-                reference = _reference(passages[r].text, mine.matched, told) if about and mine.positive and not passing[k] else None
+                # A passage that passes alone may still lack an all-of group its reference meets.
+                refer = about and mine.positive and (not passing[k] or bool(mine.missing))
+                reference = _reference(passages[r].text, mine.matched, told) if refer else None
                 if reference is not None:
                     # "The president was aware of the test" in a report on a missile test.
                     carried = max(0.0, threshold - mine.score)
-                    out[r][column] = (carried, (f"article: '{reference}' is its subject {carried:+.1f}",))
+                    out[r][column] = (carried, (f"article: '{reference}' is its subject {carried:+.1f}",), any(complete))
                     continue
                 # Context tips a close call; a passage that passes alone needs none of it.
                 floor = MIN_OWN_STRONG if title_hit and share >= FULL_SHARE else MIN_OWN
@@ -252,5 +258,5 @@ def adjust(
                     continue
                 why = [w for w, on in (("title", title_hit), (f"{share:.0%} of its passages", affinity > 0 and not title_hit),
                                        ("neighbour", neighbour)) if on]
-                out[r][column] = (part, (f"article: {', '.join(why)} {part:+.1f}",))
+                out[r][column] = (part, (f"article: {', '.join(why)} {part:+.1f}",), False)
     return out

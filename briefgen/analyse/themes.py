@@ -210,7 +210,7 @@ class _Scoring:
             matches: list[tuple[ThemeMatch, bool]] = []
             for column, model in enumerate(self.models):
                 mine = own[row][column]
-                part, why = added[row][column]
+                part, why, told = added[row][column]
                 if not why and not mine.missing and not outside:
                     # The common case: the passage's own evidence is the whole story.
                     passed = not mine.vetoed and mine.score >= model.threshold
@@ -219,9 +219,10 @@ class _Scoring:
                 score = mine.score + part
                 matched = list(mine.matched) + list(why)
                 # An all-of group may be met by the passage or by its article's title ("Houthis
-                # attack a tanker": "the attack" in its report is an attack on a ship).
-                missing = [model.requires[n].text for n in mine.missing
-                           if title is None or n in title[column].missing]
+                # attack a tanker": "the attack" in its report is an attack on a ship), or by
+                # the passage of the article that it tells more of ("these attacks").
+                missing = [] if told else [model.requires[n].text for n in mine.missing
+                                           if title is None or n in title[column].missing]
                 if missing:
                     matched.append("requires: " + "; ".join(missing))
                 if outside:
