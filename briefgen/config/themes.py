@@ -34,7 +34,9 @@ class ThemeConfig(Model):
         default_factory=list,
         description=(
             "All-of groups: each entry ('ship|vessel|tanker') must be found in the passage "
-            "or its article's title for the theme to be assigned, whatever the score."
+            "or its article's title for the theme to be assigned, whatever the score (or, for a "
+            "passage that tells more of what its article reported, 'these attacks', in the "
+            "passage of the article that reached the theme)."
         ),
     )
     context: float = Field(
