@@ -272,3 +272,18 @@ def test_a_reference_to_the_articles_attacks_meets_its_requires():
     engine.assign(passages, [attacks], engine.Articles({"a": "Rebels claim strike"}))
     assert [bool(p.themes) for p in passages] == [True, True, False]
     assert "article: 'these attacks' is its subject +0.0" in passages[1].themes[0].matched
+
+
+def test_such_acts_in_an_article_headlined_on_the_theme_are_its_subject():
+    statement = _article("s", [
+        "The Secretary-General strongly condemns the launch of a ballistic missile by North Korea.",
+        "He calls on the country to cease such acts and to resume dialogue.",
+        "He urges all parties to resume dialogue.",
+    ])
+    elsewhere = _article("e", [
+        "North Korea launched a missile on Monday.",
+        "He calls on the country to cease such acts and to resume dialogue.",
+    ])
+    passages = statement + elsewhere
+    engine.assign(passages, [MISSILES], engine.Articles({"s": "Statement on North Korea's missile launch", "e": "A week in Asia"}))
+    assert [bool(p.themes) for p in passages] == [True, True, False, True, False]

@@ -163,6 +163,9 @@ def _points_back(text: str) -> bool:
 _DETERMINER = (r"\b(?:the|this|that|these|those)\s+"
                r"(?:(?!(?:of|to|in|for|on|with|and|or|by|from|at|as|against)\b)[a-z][\w-]*\s+){0,2}")
 _REFERS: dict[str, re.Pattern[str] | None] = {}
+# "cease such acts", "no notification of this action": a word for any deed, pointed at,
+# names the one the article is about, whatever the theme's own words.
+_DEED = re.compile(r"\b(?:such|these|this|those)\s+(acts?|actions?|moves?|incidents?|activity|activities)\b")
 
 
 def _reference(text: str, matched: Sequence[str], told: set[str]) -> str | None:
@@ -243,6 +246,9 @@ def adjust(
                 # A passage that passes alone may still lack an all-of group its reference meets.
                 refer = about and mine.positive and (not passing[k] or bool(mine.missing))
                 reference = _reference(passages[r].text, mine.matched, told) if refer else None
+                if reference is None and title_hit and not passing[k] and not mine.negative:
+                    deed = _DEED.search(passages[r].text)
+                    reference = deed.group(0) if deed else None
                 if reference is not None:
                     # "The president was aware of the test" in a report on a missile test.
                     carried = max(0.0, threshold - mine.score)
