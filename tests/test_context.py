@@ -282,7 +282,7 @@ def test_such_acts_in_an_article_headlined_on_the_theme_are_its_subject():
     ])
     elsewhere = _article("e", [
         "North Korea launched a missile on Monday.",
-        "He calls on the country to cease such acts and to resume dialogue.",
+        "Officials called on the country to cease such acts and to resume dialogue.",
     ])
     passages = statement + elsewhere
     engine.assign(passages, [MISSILES], engine.Articles({"s": "Statement on North Korea's missile launch", "e": "A week in Asia"}))
