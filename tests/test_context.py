@@ -287,3 +287,10 @@ def test_such_acts_in_an_article_headlined_on_the_theme_are_its_subject():
     passages = statement + elsewhere
     engine.assign(passages, [MISSILES], engine.Articles({"s": "Statement on North Korea's missile launch", "e": "A week in Asia"}))
     assert [bool(p.themes) for p in passages] == [True, True, False, True, False]
+
+
+def test_a_korean_deed_pointed_at_names_the_articles_subject():
+    statement = _article("s", ["북한이 탄도미사일을 발사했다.", "정부는 이런 무모한 행위를 규탄했다."])
+    engine.assign(statement, [ThemeConfig(key="missiles", label="Missiles", terms={"미사일": 5, "규탄": 0.5})],
+                  engine.Articles({"s": "북한 탄도미사일 발사"}))
+    assert [bool(p.themes) for p in statement] == [True, True]
