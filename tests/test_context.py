@@ -294,3 +294,16 @@ def test_a_korean_deed_pointed_at_names_the_articles_subject():
     engine.assign(statement, [ThemeConfig(key="missiles", label="Missiles", terms={"미사일": 5, "규탄": 0.5})],
                   engine.Articles({"s": "북한 탄도미사일 발사"}))
     assert [bool(p.themes) for p in statement] == [True, True]
+
+
+def test_it_carries_the_thing_before_it_whatever_little_it_says_itself():
+    missiles = ThemeConfig(key="missiles", label="Missiles", terms={"missile": 5, "flew|kilomet*": 0.75, "north korea*": 0.5})
+    passages = _article("m", [
+        "North Korea fired a ballistic missile on Tuesday.",
+        "It flew about 1,000 kilometres before falling into the sea.",
+    ]) + _article("s", [
+        "The Secretary-General condemned North Korea's missile launch.",
+        "He urged North Korea to resume talks.",
+    ])
+    engine.assign(passages, [missiles], engine.Articles({"m": "A week in Asia", "s": "Statement"}))
+    assert [bool(p.themes) for p in passages] == [True, True, True, False]

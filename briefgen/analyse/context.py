@@ -151,6 +151,11 @@ _TURNS = re.compile(
     r"at the same time|in contrast|on the other hand)\b", re.IGNORECASE)
 
 
+# "It flew 1,000 km": a sentence about the thing the one before told of, whatever small
+# evidence of its own it has ("He urged the DPRK to resume talks" is about a person).
+_THING = re.compile(r"^\W*(?:it|its|this|these)\b", re.IGNORECASE)
+
+
 def _points_back(text: str) -> bool:
     return dangling(text) and not _EXPLETIVE.match(text) and not _TURNS.match(text)
 
@@ -238,7 +243,8 @@ def adjust(
                 if against and mine.positive:
                     out[r][column] = (-AGAINST_PART * weight, (f"article: against {-AGAINST_PART * weight:+.1f}",), False)
                     continue
-                if not mine.positive and k > 0 and passing[k - 1] and not mine.negative and _points_back(passages[r].text):
+                leans = k > 0 and passing[k - 1] and not passing[k] and not mine.negative and _points_back(passages[r].text)
+                if leans and (not mine.positive or _THING.match(passages[r].text)):
                     # "It reinforces the alliance..." after a sentence about a drill is about
                     # that drill: a sentence that opens by pointing back carries its theme.
                     carried = max(0.0, threshold - mine.score)
