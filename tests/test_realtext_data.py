@@ -23,7 +23,7 @@ TOPICS = {
 # dev2: second development parts, built later still to give the tuners more text.
 SPLITS = {
     "korea": ("dev", "heldout", "heldout2", "dev2"),
-    "korea-ko": ("dev", "heldout"),
+    "korea-ko": ("dev", "heldout", "dev2"),
     "redsea": ("dev", "heldout", "heldout2", "dev2"),
 }
 FILES = [(topic, split) for topic, splits in SPLITS.items() for split in splits]
