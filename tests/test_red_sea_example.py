@@ -9,6 +9,7 @@ import re
 import pytest
 
 from briefgen.analyse import themes as engine
+from briefgen.cli import main
 from briefgen.config import load_config
 from briefgen.lint import lint
 from briefgen.models import Passage
@@ -39,7 +40,13 @@ def test_the_page_quotes_the_example_file_as_it_is():
     assert [q for q in quoted if q not in lines] == []
 
 
-def test_check_finds_no_rule_that_cannot_matter_and_no_short_star(config):
+def test_check_finds_no_rule_that_cannot_matter_and_no_short_star(config, capsys):
+    capsys.readouterr()
+    # Usable as it stands: its articles/ folder is empty, which is a warning.
+    assert main(["check", "--offline", "--config", str(EXAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert "no articles yet" in out
+    assert "warning" not in out.replace("warning: files articles/: no articles yet", "")
     for theme in config.themes:
         found = lint(theme)
         assert found.never == [], theme.key
