@@ -97,6 +97,10 @@ def test_korean_sentences_end_by_korean_rules_and_keep_quotations_whole():
         ("화성-19형은 고체연료를 쓰는 것으로 분석된다.", "missiles"),
         # Compounds the analyser keeps whole: 러시아군 is Russia's army, 북한군 North Korea's.
         ("러시아군은 북한군 병력을 쿠르스크 전선에 투입했다.", "russia"),
+        # North Korea's rockets by their Hangul names.
+        ("북한은 1998년 대포동 1호를 쏘아 올렸다.", "missiles"),
+        # "The North's nuclear and missile threat" is why allies drill, not a launch.
+        ("한미 연합훈련은 북한의 핵·미사일 위협에 대응하기 위한 것이라고 합참은 밝혔다.", "drills"),
     ],
 )
 def test_korean_passages_reach_their_theme_through_their_morphemes(text: str, theme: str):
