@@ -134,16 +134,18 @@ def test_korean_passages_off_the_themes_stay_off(text: str):
 
 
 def test_the_korean_scope_is_the_peninsulas_not_any_defence_ministrys():
-    """A Hangul scope name is found inside words, so none may be part of other words:
-    Russia's 국방부 (defence ministry) and a shipyard (조선소) do not bring an article in."""
+    """A Hangul scope name is found inside words, so none may be part of other words or
+    name another country's: Russia's 국방부 (defence ministry), the US 합참 (Joint Chiefs)
+    and a shipyard (조선소) do not bring an article in."""
     drills = [
         passage("러시아 국방부는 벨라루스와의 연합훈련에 병력 1만2천 명이 참가한다고 밝혔다.", 0),
         passage("국내 조선소들은 올해 수주 목표를 달성했다.", 1),
         passage("한미 공군은 미 전략폭격기가 참가한 연합 공중훈련을 실시했다.", 2),
+        passage("미 합참의장은 우크라이나군의 연합 기동훈련을 참관했다.", 3),  # the US Joint Chiefs
     ]
-    titles = {"a0": "러시아-벨라루스 연합훈련", "a1": "조선소 수주 호조", "a2": "연합 공중훈련"}
+    titles = {"a0": "러시아-벨라루스 연합훈련", "a1": "조선소 수주 호조", "a2": "연합 공중훈련", "a3": "미 합참의장, 훈련 참관"}
     left_out = assign(drills, CONFIG.themes, Articles(titles, CONFIG.scope))
-    assert left_out == {"a0", "a1"}
+    assert left_out == {"a0", "a1", "a3"}
     assert [m.theme for m in drills[2].themes] == ["drills"]
 
 
