@@ -17,11 +17,13 @@ test: install test-sysdeps
 # apart (their held-out part where it has been added), the Red Sea example on its own.
 eval: install
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/labelled.yaml tests/data/heldout.yaml \
-	  tests/data/realtext/korea-dev.yaml tests/data/realtext/korea-heldout.yaml tests/data/realtext/korea-heldout2.yaml
+	  tests/data/realtext/korea-dev.yaml tests/data/realtext/korea-dev2.yaml \
+	  tests/data/realtext/korea-heldout.yaml tests/data/realtext/korea-heldout2.yaml
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/realtext/korea-ko-dev.yaml \
-	  tests/data/realtext/korea-ko-heldout.yaml
+	  tests/data/realtext/korea-ko-dev2.yaml tests/data/realtext/korea-ko-heldout.yaml
 	$(BIN)/briefgen themes test --summary --config docs/examples/red-sea.yaml \
-	  tests/data/realtext/redsea-dev.yaml tests/data/realtext/redsea-heldout.yaml tests/data/realtext/redsea-heldout2.yaml
+	  tests/data/realtext/redsea-dev.yaml tests/data/realtext/redsea-dev2.yaml \
+	  tests/data/realtext/redsea-heldout.yaml tests/data/realtext/redsea-heldout2.yaml
 
 # The speed figures against baselines taken in the same run, medians of 5 runs (3 for the
 # deployment's, which need PostgreSQL: docs/performance.md, docs/deployment.md): about

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -290,17 +291,25 @@ def test_the_scheduler_and_its_runs_log_json_lines(tmp_path: Path):
     environ = {**os.environ, "PYTHONPATH": str(ROOT)}
     daemon = subprocess.Popen([sys.executable, "-m", "briefgen", "--log-format", "json", "schedule", "--config", str(config)],
                               cwd=tmp_path, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    # Read as it comes: the brief's file can appear before its child has logged "written",
+    # and a daemon stopped in between (a loaded machine) would lose that line.
+    reader = threading.Thread(target=lambda: lines.extend(iter(daemon.stderr.readline, "")), daemon=True)  # type: ignore[union-attr]
+    reader.start()
     try:
         # The catch-up on start makes today's brief in a child process at once.
         for _ in range(1200):
-            if list((tmp_path / "out").glob("*/brief-*.md")):
+            if any('"briefgen.pipeline"' in line and "written" in line for line in list(lines)):
                 break
             time.sleep(0.1)
     finally:
         daemon.terminate()
-        _, err = daemon.communicate(timeout=30)
+        daemon.wait(timeout=30)
+        reader.join(timeout=30)
+    err = "".join(lines)
     entries = [json.loads(line) for line in err.splitlines()]
     assert daemon.returncode == 0, err
+    assert list((tmp_path / "out").glob("*/brief-*.md"))
     loggers = {e["logger"] for e in entries}
     assert "briefgen.schedule" in loggers  # the daemon
     assert any(e["logger"] == "briefgen.pipeline" and "written" in e["message"] for e in entries)  # its child

@@ -16,7 +16,7 @@ import yaml
 from briefgen import language
 from briefgen.analyse import entities, korean, quotes, timeline
 from briefgen.analyse import passages as passages_mod
-from briefgen.analyse.themes import assign
+from briefgen.analyse.themes import Articles, assign
 from briefgen.cli import main
 from briefgen.config import load_config
 from briefgen.models import Article, Passage
@@ -93,6 +93,14 @@ def test_korean_sentences_end_by_korean_rules_and_keep_quotations_whole():
         ("한국과 미국 해군은 동해에서 항공모함이 참가한 연합 해상훈련을 벌였다.", "drills"),
         ("김정은 국무위원장은 러시아를 방문해 푸틴 대통령과 정상회담을 했다.", "russia"),
         ("북한이 러시아에 포탄을 공급하고 있다고 국가정보원이 밝혔다.", "russia"),
+        # A missile by its name and number (화성 + 19), which Mars and 화성시 do not have.
+        ("화성-19형은 고체연료를 쓰는 것으로 분석된다.", "missiles"),
+        # Compounds the analyser keeps whole: 러시아군 is Russia's army, 북한군 North Korea's.
+        ("러시아군은 북한군 병력을 쿠르스크 전선에 투입했다.", "russia"),
+        # North Korea's rockets by their Hangul names.
+        ("북한은 1998년 대포동 1호를 쏘아 올렸다.", "missiles"),
+        # "The North's nuclear and missile threat" is why allies drill, not a launch.
+        ("한미 연합훈련은 북한의 핵·미사일 위협에 대응하기 위한 것이라고 합참은 밝혔다.", "drills"),
     ],
 )
 def test_korean_passages_reach_their_theme_through_their_morphemes(text: str, theme: str):
@@ -108,12 +116,37 @@ def test_korean_passages_reach_their_theme_through_their_morphemes(text: str, th
         "학교에서 지진 대피 훈련이 실시됐다.",  # a civil drill
         "북한과 중국이 무역 협력을 강화하기로 합의했다.",  # cooperation without Russia named
         "석유 시추 장비를 실은 선박이 동해로 출항했다.",  # drilling for oil
+        # Words North Korea's weapons share with other things: 화성 is Mars and a city,
+        # 발사체 a civil launch vehicle too, 훈련 a civil-defence drill run county by county.
+        "미국 항공우주국은 화성 탐사선을 실은 로켓을 발사했다.",
+        "한국 연구진도 화성 대기 분석에 참여한다.",
+        "경기도 화성시는 다음 달 봄꽃 축제를 연다고 밝혔다.",
+        "한국형 발사체 누리호가 전남 고흥 나로우주센터에서 발사됐다.",
+        "각 시·군·구는 주민 참여 훈련을 실시한다.",
+        "행정안전부는 23일 전국 시·군·구에서 민방위 훈련을 실시한다고 밝혔다.",
+        "한국 조선 3사는 러시아 선주와 맺은 선박 건조 계약을 해지했다.",  # 조선: shipbuilding
     ],
 )
 def test_korean_passages_off_the_themes_stay_off(text: str):
     found = passage(text)
     assign([found], CONFIG.themes)
     assert found.themes == []
+
+
+def test_the_korean_scope_is_the_peninsulas_not_any_defence_ministrys():
+    """A Hangul scope name is found inside words, so none may be part of other words or
+    name another country's: Russia's 국방부 (defence ministry), the US 합참 (Joint Chiefs)
+    and a shipyard (조선소) do not bring an article in."""
+    drills = [
+        passage("러시아 국방부는 벨라루스와의 연합훈련에 병력 1만2천 명이 참가한다고 밝혔다.", 0),
+        passage("국내 조선소들은 올해 수주 목표를 달성했다.", 1),
+        passage("한미 공군은 미 전략폭격기가 참가한 연합 공중훈련을 실시했다.", 2),
+        passage("미 합참의장은 우크라이나군의 연합 기동훈련을 참관했다.", 3),  # the US Joint Chiefs
+    ]
+    titles = {"a0": "러시아-벨라루스 연합훈련", "a1": "조선소 수주 호조", "a2": "연합 공중훈련", "a3": "미 합참의장, 훈련 참관"}
+    left_out = assign(drills, CONFIG.themes, Articles(titles, CONFIG.scope))
+    assert left_out == {"a0", "a1", "a3"}
+    assert [m.theme for m in drills[2].themes] == ["drills"]
 
 
 def test_english_text_never_reaches_the_korean_analyser():

@@ -207,9 +207,10 @@ def adjust(
     weights: Sequence[float],
 ) -> list[list[tuple[float, tuple[str, ...], bool]]]:
     """Per passage and theme: the part its article adds, the evidence that gave that part
-    ("article: title +0.8"), and whether the passage tells of the same thing as a passage
-    of the article that reached the theme with all its `requires` ("the attacks" in a
-    report on attacks on ships), which then meets them for it."""
+    ("article: title +0.8"), and whether the passage names what a passage of the article
+    that reached the theme with all its `requires` told of ("these attacks" in a report on
+    attacks on ships), which then meets them for it (a sentence that only leans on the one
+    before, "And they undermine...", may have moved on: it does not)."""
     columns = len(thresholds)
     by_article: dict[str, list[int]] = defaultdict(list)
     for row, passage in enumerate(passages):
@@ -248,7 +249,7 @@ def adjust(
                     # "It reinforces the alliance..." after a sentence about a drill is about
                     # that drill: a sentence that opens by pointing back carries its theme.
                     carried = max(0.0, threshold - mine.score)
-                    out[r][column] = (carried, (f"article: continues the sentence before {carried:+.1f}",), complete[k - 1])
+                    out[r][column] = (carried, (f"article: continues the sentence before {carried:+.1f}",), False)
                     continue
                 # A passage that passes alone may still lack an all-of group its reference meets.
                 refer = about and mine.positive and (not passing[k] or bool(mine.missing))

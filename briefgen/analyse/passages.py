@@ -39,18 +39,20 @@ def key(article: Article) -> str:
 
 def spans(text: str) -> list[Span]:
     """Where the passages of a text are: sentences of MIN_WORDS words or more, in reading order."""
-    out: list[Span] = []
-    for p_index, paragraph in enumerate(text.split("\n\n")):
-        split, least = sentence_spans, MIN_WORDS
-        if language.has_hangul(paragraph) and language.detect(paragraph) == language.KOREAN:
-            # Korean sentences end and quote by Korean rules, and say more in fewer words.
-            from . import korean
+    return [(p_index, start, end) for p_index, paragraph in enumerate(text.split("\n\n"))
+            for start, end in paragraph_spans(paragraph)]
 
-            split, least = korean.sentence_spans, korean.MIN_WORDS
-        for start, end in split(paragraph):
-            if len(WORD_RE.findall(paragraph, start, end)) >= least:
-                out.append((p_index, start, end))
-    return out
+
+def paragraph_spans(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of the passages of one paragraph: a pure function of its text, so a
+    paragraph that wire copy repeats across articles is split once."""
+    split, least = sentence_spans, MIN_WORDS
+    if language.has_hangul(paragraph) and language.detect(paragraph) == language.KOREAN:
+        # Korean sentences end and quote by Korean rules, and say more in fewer words.
+        from . import korean
+
+        split, least = korean.sentence_spans, korean.MIN_WORDS
+    return [(start, end) for start, end in split(paragraph) if len(WORD_RE.findall(paragraph, start, end)) >= least]
 
 
 def passages_at(article: Article, where: Sequence[Span]) -> list[Passage]:
@@ -85,9 +87,13 @@ def split_all(articles: Sequence[Article], cache: SpanCache | None = None) -> li
         from . import korean
 
         korean.prepare(articles[n].text for n in todo if articles[n].language != language.ENGLISH)
-    # Splitting is a pure function of each text: many texts are shared out.
-    found = forking.map_chunks(_spans_of, [articles[n].text for n in todo], minimum=PARALLEL_ARTICLES)
-    new = dict(zip(todo, found, strict=True))
+    # Splitting is a pure function of each paragraph: each distinct one is split once (wire
+    # copy repeats paragraphs word for word), many of them on workers.
+    texts = [articles[n].text.split("\n\n") for n in todo]
+    distinct = list(dict.fromkeys(p for paragraphs in texts for p in paragraphs))
+    found = dict(zip(distinct, forking.map_chunks(_spans_of, distinct, minimum=PARALLEL_ARTICLES), strict=True))
+    new = {n: [(p_index, start, end) for p_index, paragraph in enumerate(paragraphs) for start, end in found[paragraph]]
+           for n, paragraphs in zip(todo, texts, strict=True)}
     out: list[Passage] = []
     for n, article in enumerate(articles):
         out.extend(passages_at(article, new[n] if n in new else known[keys[n]]))
@@ -96,8 +102,8 @@ def split_all(articles: Sequence[Article], cache: SpanCache | None = None) -> li
     return out
 
 
-def _spans_of(texts: Sequence[str]) -> list[list[Span]]:
-    return [spans(text) for text in texts]
+def _spans_of(paragraphs: Sequence[str]) -> list[list[tuple[int, int]]]:
+    return [paragraph_spans(paragraph) for paragraph in paragraphs]
 
 
 @lru_cache(maxsize=1 << 16)
