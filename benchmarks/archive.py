@@ -16,7 +16,6 @@ import argparse
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from .__main__ import cold
 from .corpus import END, by_feed, generate, rss
 from .serve import FeedSites
 
@@ -65,15 +65,6 @@ def generate_cmd(config_file: Path, out: Path, formats: str) -> list[str]:
             "--format", formats, "--out", str(out)]
 
 
-def run(command: list[str]) -> float:
-    started = time.perf_counter()
-    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise RuntimeError(f"{command[:4]} failed:\n{proc.stderr[-3000:]}")
-    return seconds
-
-
 def size_mb(store: Path) -> float:
     return sum(p.stat().st_size for p in store.parent.glob(store.name + "*")) / 1e6
 
@@ -101,12 +92,12 @@ def measure(runs: int, work: Path, days: int, per_day: int, feeds: int, formats:
         for n in range(runs):
             empty = work / f"empty-{n}"
             shutil.rmtree(empty, ignore_errors=True)
-            base.append(run(generate_cmd(config_file, empty, formats)))
+            base.append(cold(generate_cmd(config_file, empty, formats), ROOT))
             full = work / f"full-{n}"
             shutil.rmtree(full, ignore_errors=True)
             (full / STORE).parent.mkdir(parents=True)
             shutil.copy(built_store, full / STORE)
-            ours.append(run(generate_cmd(config_file, full, formats)))
+            ours.append(cold(generate_cmd(config_file, full, formats), ROOT))
             print(f"  archive run {n + 1}: day {days + 1} on the history {ours[-1]:.2f} s, "
                   f"on an empty store {base[-1]:.2f} s", flush=True)
         after = counts(full / STORE)
@@ -129,7 +120,7 @@ def profile(work: Path, days: int, per_day: int, feeds: int, formats: str = "htm
                 (out / STORE).parent.mkdir(parents=True)
                 shutil.copy(store, out / STORE)
             stats = work / f"{name}.prof"
-            run([PYTHON, "-m", "cProfile", "-o", str(stats), *generate_cmd(config_file, out, formats)[1:]])
+            cold([PYTHON, "-m", "cProfile", "-o", str(stats), *generate_cmd(config_file, out, formats)[1:]], ROOT)
             import pstats
 
             print(f"--- day {days + 1} on the {name} store")

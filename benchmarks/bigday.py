@@ -16,7 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .archive import DAY, config, run
+from .__main__ import cold
+from .archive import DAY, ROOT, config
 from .corpus import by_feed, generate, rss
 from .serve import FeedSites
 
@@ -34,8 +35,8 @@ def one_day(work: Path, name: str, items: int, feeds: int) -> dict[str, object]:
     with FeedSites(docs, latency=0.0) as sites:
         # The corpus's three days: the brief holds every item the feeds serve.
         config_file = config(sites.urls, work / f"{name}.yaml", window="72h")
-        seconds = run([PYTHON, "-m", "briefgen", "generate", "-q", "--config", str(config_file), "--date",
-                       DAY.isoformat(), "--format", "html,pdf,json", "--out", str(out)])
+        seconds = cold([PYTHON, "-m", "briefgen", "generate", "-q", "--config", str(config_file), "--date",
+                       DAY.isoformat(), "--format", "html,pdf,json", "--out", str(out)], ROOT)
     folder = out / DAY.isoformat()
     stem = f"brief-{DAY.isoformat()}"
     pdf = folder / f"{stem}.pdf"
