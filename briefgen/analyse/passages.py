@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Protocol
 
@@ -39,8 +39,11 @@ def key(article: Article) -> str:
 
 def spans(text: str) -> list[Span]:
     """Where the passages of a text are: sentences of MIN_WORDS words or more, in reading order."""
-    return [(p_index, start, end) for p_index, paragraph in enumerate(text.split("\n\n"))
-            for start, end in paragraph_spans(paragraph)]
+    return _spans(text.split("\n\n"), paragraph_spans)
+
+
+def _spans(paragraphs: Sequence[str], of: Callable[[str], list[tuple[int, int]]]) -> list[Span]:
+    return [(p_index, start, end) for p_index, paragraph in enumerate(paragraphs) for start, end in of(paragraph)]
 
 
 def paragraph_spans(paragraph: str) -> list[tuple[int, int]]:
@@ -92,8 +95,7 @@ def split_all(articles: Sequence[Article], cache: SpanCache | None = None) -> li
     texts = [articles[n].text.split("\n\n") for n in todo]
     distinct = list(dict.fromkeys(p for paragraphs in texts for p in paragraphs))
     found = dict(zip(distinct, forking.map_chunks(_spans_of, distinct, minimum=PARALLEL_ARTICLES), strict=True))
-    new = {n: [(p_index, start, end) for p_index, paragraph in enumerate(paragraphs) for start, end in found[paragraph]]
-           for n, paragraphs in zip(todo, texts, strict=True)}
+    new = {n: _spans(paragraphs, found.__getitem__) for n, paragraphs in zip(todo, texts, strict=True)}
     out: list[Passage] = []
     for n, article in enumerate(articles):
         out.extend(passages_at(article, new[n] if n in new else known[keys[n]]))
