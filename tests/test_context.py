@@ -67,6 +67,9 @@ def test_scope_reads_hangul_inside_words():
     scope = ScopeConfig(label="Korea", terms=["korea*", "북한|평양"])
     passages = _article("h", ["북한은 16일 동해상으로 탄도미사일을 발사했다."])
     assert engine.assign(passages, [DRILLS], engine.Articles({}, scope)) == set()
+    # ... at the start of a word only: 태평양 (the Pacific) does not name 평양.
+    pacific = _article("p", ["미사일은 30분 만에 남태평양 목표 지점에 떨어졌습니다.", "태평양 함대가 훈련을 마쳤다."])
+    assert engine.assign(pacific, [DRILLS], engine.Articles({}, scope)) == {"p"}
 
 
 def test_requires_all_of_groups_from_the_passage_or_its_title():

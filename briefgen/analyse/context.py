@@ -71,9 +71,9 @@ class Own(NamedTuple):
 
 class Scope:
     """Matches a scope's names: words as theme terms match them (plurals fold, a trailing *
-    takes any ending) for scripts with spaces, plain substrings for scripts that attach
-    particles to words (북한 in 북한은). Words are looked up by their first word, not
-    searched for one by one."""
+    takes any ending) for scripts with spaces, and for scripts that attach particles to
+    words, at the start of a word (북한 in 북한은, not 평양 in 태평양, the Pacific). Words
+    are looked up by their first word, not searched for one by one."""
 
     def __init__(self, config: ScopeConfig):
         self.config = config
@@ -96,6 +96,10 @@ class Scope:
                 else:
                     self._first[_stem(pattern.parts[0]) if pattern.prefix else pattern.parts[0]].append(pattern)
         self._prefixes_tuple = tuple(self._prefixes)
+        # Longest first, so that one alternation finds every term at a word's start.
+        self._inner_re = re.compile(
+            "(?<![\uac00-\ud7a3])(?:" + "|".join(map(re.escape, sorted(self._inner, key=len, reverse=True))) + ")"
+        ) if self._inner else None
         self._named: dict[str, bool] = {}
 
     def names(self, text: str) -> bool:
@@ -106,10 +110,8 @@ class Scope:
         return known
 
     def _names(self, text: str) -> bool:
-        if self._inner:
-            folded = text.casefold()
-            if any(term in folded for term in self._inner):
-                return True
+        if self._inner_re is not None and self._inner_re.search(text.casefold()):
+            return True
         raw = tokens(text)
         stemmed = [_stem(t) for t in raw]
         for i, stem in enumerate(stemmed):
