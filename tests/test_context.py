@@ -310,3 +310,15 @@ def test_it_carries_the_thing_before_it_whatever_little_it_says_itself():
     ])
     engine.assign(passages, [missiles], engine.Articles({"m": "A week in Asia", "s": "Statement"}))
     assert [bool(p.themes) for p in passages] == [True, True, True, False]
+
+
+def test_a_sentence_pointing_back_that_reaches_another_theme_keeps_to_it():
+    naval = ThemeConfig(key="naval", label="Naval", terms={"warship*|destroyer*": 2, "shot down": 1.5})
+    attacks = ThemeConfig(key="attacks", label="Attacks", terms={"anti-ship*": 2, "fired|missile*": 0.5})
+    passages = _article("r", [
+        "A US destroyer shot down two drones over the Red Sea on Sunday.",
+        "This is the fifth anti-ship missile the Houthis have fired in two days.",
+        "It was the destroyer's third engagement this week.",
+    ])
+    engine.assign(passages, [naval, attacks], engine.Articles({"r": "Red Sea update"}))
+    assert [sorted(m.theme for m in p.themes) for p in passages] == [["naval"], ["attacks"], ["naval"]]

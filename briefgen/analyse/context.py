@@ -218,6 +218,9 @@ def adjust(
     for row, passage in enumerate(passages):
         by_article[passage.article_id].append(row)
     out: list[list[tuple[float, tuple[str, ...], bool]]] = [[(0.0, (), False)] * columns for _ in passages]
+    # The themes each passage reaches on its own evidence.
+    reaches = [sum(1 for c in range(columns) if own[r][c].score >= thresholds[c] and not own[r][c].vetoed)
+               for r in range(len(passages))]
     for article, rows in by_article.items():
         rows.sort(key=lambda r: passages[r].index)
         title = titles.get(article)
@@ -246,7 +249,10 @@ def adjust(
                 if against and mine.positive:
                     out[r][column] = (-AGAINST_PART * weight, (f"article: against {-AGAINST_PART * weight:+.1f}",), False)
                     continue
-                leans = k > 0 and passing[k - 1] and not passing[k] and not mine.negative and _points_back(passages[r].text)
+                # "This is the fifth anti-ship missile fired" after a sentence on a warship:
+                # a sentence that reaches another theme by itself has its own subject.
+                leans = (k > 0 and passing[k - 1] and not passing[k] and not mine.negative and not reaches[r]
+                         and _points_back(passages[r].text))
                 if leans and (not mine.positive or _THING.match(passages[r].text)):
                     # "It reinforces the alliance..." after a sentence about a drill is about
                     # that drill: a sentence that opens by pointing back carries its theme.
