@@ -20,10 +20,11 @@ TOPICS = {
     "redsea": {"shipping_attacks", "naval_operations", "trade_disruption"},
 }
 # heldout2: the second held-out parts, built after the first ones had been scored;
-# dev2: second development parts, built later still to give the tuners more text.
+# dev2: second development parts, built later still to give the tuners more text;
+# korea-ko heldout2: a second Korean held-out part, built after every earlier one had been scored.
 SPLITS = {
     "korea": ("dev", "heldout", "heldout2", "dev2"),
-    "korea-ko": ("dev", "heldout", "dev2"),
+    "korea-ko": ("dev", "heldout", "dev2", "heldout2"),
     "redsea": ("dev", "heldout", "heldout2", "dev2"),
 }
 FILES = [(topic, split) for topic, splits in SPLITS.items() for split in splits]
