@@ -177,8 +177,15 @@ def test_seed_timeline_in_order(seeds):
     sunday = next(e for e in seeds.timeline if e.expression == "On Sunday")
     assert sunday.status == "unresolved" and sunday.start is None and labels[-2:] == [
         "Sunday (date not known)", "Tuesday (date not known)"]
+    texts = {p.id: p.text for p in seeds.passages}
     for event in seeds.timeline:
-        assert event.source_ids and event.text in next(p.text for p in seeds.passages if p.id == event.passage_id)
+        # Verbatim: its own sentence, after the one it leans on when it does ("Meanwhile, ...").
+        context = " ".join(texts[pid] for pid in event.context_passage_ids)
+        own = event.text.removeprefix(context).lstrip() if context else event.text
+        assert event.source_ids and own in texts[event.passage_id]
+        assert not event.text.startswith("Meanwhile")
+    tuesday = next(e for e in seeds.timeline if e.expression == "on Tuesday")
+    assert tuesday.text.startswith("Pyongyang continues to sell weapons to Russia") and tuesday.context_passage_ids
 
 
 def test_relative_dates_resolve_against_the_published_date():

@@ -198,6 +198,12 @@ def test_the_seeds_brief_prints_each_sentence_once_and_each_alone(project: Path)
         text = " ".join(event.text_content().split())
         assert not any(s in text for s in sentences if len(s) > 40), text
     assert timeline.find_class("story-link")
+    # Nor does a timeline event shown on its own lean on the sentence before it (the seeds'
+    # "Meanwhile, Russian Foreign Minister Sergey Lavrov insisted on Tuesday...").
+    for event in data["timeline"]:
+        assert not leads.dangling(event["text"]), event["text"]
+    lavrov = [e["text"] for e in data["timeline"] if "Lavrov insisted on Tuesday" in e["text"]]
+    assert all(not t.startswith("Meanwhile") for t in lavrov)
 
 
 @pytest.mark.parametrize("text", [
