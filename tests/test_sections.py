@@ -328,8 +328,14 @@ def test_emerging_topics_need_support():
 
 def test_seed_emerging_topics(seeds):
     assert seeds.emerging
+    # A topic's points are sentences the body does not print already (on the seeds, Other
+    # developments prints the cluster's most central ones): none is printed twice.
+    body = {p.passage_id for p in seeds.bottom_line} | {p.id for p in seeds.other} | \
+        {p.passage_id for s in seeds.themes for p in s.summary}
+    assert {p.id for p in seeds.other} & {i for t in seeds.emerging for i in t.passage_ids}
     for topic in seeds.emerging:
-        assert len(topic.passage_ids) >= 3 and len(topic.source_ids) >= 2 and topic.terms and topic.points
+        assert len(topic.passage_ids) >= 3 and len(topic.source_ids) >= 2 and topic.terms
+        assert not {p.passage_id for p in topic.points} & body
 
 
 # -- Source labels ----------------------------------------------------------------------

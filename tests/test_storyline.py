@@ -198,6 +198,11 @@ def test_the_seeds_brief_prints_each_sentence_once_and_each_alone(project: Path)
         text = " ".join(event.text_content().split())
         assert not any(s in text for s in sentences if len(s) > 40), text
     assert timeline.find_class("story-link")
+    # Emerging topics show none of the body's sentences again.
+    emerging = root.get_element_by_id("emerging")
+    for item in emerging.iter("li"):
+        text = " ".join(item.text_content().split())
+        assert not any(s in text for s in sentences if len(s) > 40), text
     # Nor does a timeline event shown on its own lean on the sentence before it (the seeds'
     # "Meanwhile, Russian Foreign Minister Sergey Lavrov insisted on Tuesday...").
     for event in data["timeline"]:
