@@ -196,7 +196,8 @@ def cmd_generate(args: argparse.Namespace, config: Config) -> int:
             return ExitStatus.DELIVERY_ERROR
     if run.no_articles is not None:
         # The brief is written and says so at its top; a script must still see that it is empty.
-        log.error("%s; the brief was written", run.no_articles)
+        # The notice is whole sentences: "No articles: ... not because nothing happened."
+        log.error("%s The brief was written and says so at its top.", run.no_articles)
         return ExitStatus.NO_ARTICLES
     if result is not None and result.unrendered:
         # At 06:00 a missing PDF must not pass for success, but the rest of the brief is there.

@@ -177,8 +177,15 @@ def test_seed_timeline_in_order(seeds):
     sunday = next(e for e in seeds.timeline if e.expression == "On Sunday")
     assert sunday.status == "unresolved" and sunday.start is None and labels[-2:] == [
         "Sunday (date not known)", "Tuesday (date not known)"]
+    texts = {p.id: p.text for p in seeds.passages}
     for event in seeds.timeline:
-        assert event.source_ids and event.text in next(p.text for p in seeds.passages if p.id == event.passage_id)
+        # Verbatim: its own sentence, after the one it leans on when it does ("Meanwhile, ...").
+        context = " ".join(texts[pid] for pid in event.context_passage_ids)
+        own = event.text.removeprefix(context).lstrip() if context else event.text
+        assert event.source_ids and own in texts[event.passage_id]
+        assert not event.text.startswith("Meanwhile")
+    tuesday = next(e for e in seeds.timeline if e.expression == "on Tuesday")
+    assert tuesday.text.startswith("Pyongyang continues to sell weapons to Russia") and tuesday.context_passage_ids
 
 
 def test_relative_dates_resolve_against_the_published_date():
@@ -321,8 +328,14 @@ def test_emerging_topics_need_support():
 
 def test_seed_emerging_topics(seeds):
     assert seeds.emerging
+    # A topic's points are sentences the body does not print already (on the seeds, Other
+    # developments prints the cluster's most central ones): none is printed twice.
+    body = {p.passage_id for p in seeds.bottom_line} | {p.id for p in seeds.other} | \
+        {p.passage_id for s in seeds.themes for p in s.summary}
+    assert {p.id for p in seeds.other} & {i for t in seeds.emerging for i in t.passage_ids}
     for topic in seeds.emerging:
-        assert len(topic.passage_ids) >= 3 and len(topic.source_ids) >= 2 and topic.terms and topic.points
+        assert len(topic.passage_ids) >= 3 and len(topic.source_ids) >= 2 and topic.terms
+        assert not {p.passage_id for p in topic.points} & body
 
 
 # -- Source labels ----------------------------------------------------------------------

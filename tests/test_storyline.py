@@ -198,6 +198,17 @@ def test_the_seeds_brief_prints_each_sentence_once_and_each_alone(project: Path)
         text = " ".join(event.text_content().split())
         assert not any(s in text for s in sentences if len(s) > 40), text
     assert timeline.find_class("story-link")
+    # Emerging topics show none of the body's sentences again.
+    emerging = root.get_element_by_id("emerging")
+    for item in emerging.iter("li"):
+        text = " ".join(item.text_content().split())
+        assert not any(s in text for s in sentences if len(s) > 40), text
+    # Nor does a timeline event shown on its own lean on the sentence before it (the seeds'
+    # "Meanwhile, Russian Foreign Minister Sergey Lavrov insisted on Tuesday...").
+    for event in data["timeline"]:
+        assert not leads.dangling(event["text"]), event["text"]
+    lavrov = [e["text"] for e in data["timeline"] if "Lavrov insisted on Tuesday" in e["text"]]
+    assert all(not t.startswith("Meanwhile") for t in lavrov)
 
 
 @pytest.mark.parametrize("text", [
@@ -246,3 +257,40 @@ def test_story_joining_compares_candidates_not_all_pairs():
     firsts, seconds = events.candidates(keys, when)
     assert len(firsts) == n // 2
     assert set(zip(firsts, seconds, strict=True)) == {(k, k + 1) for k in range(0, n, 2)}
+
+
+def test_rank_weighs_outlets_recency_novelty_and_theme_weight():
+    """Each signal of the ranking, alone: two stories alike but for it, the one it favours first."""
+    from datetime import datetime, timedelta
+
+    from briefgen.analyse import storyline
+    from briefgen.models import Passage, Story, StoryLink, ThemeMatch, Window
+
+    start = datetime(2024, 3, 18, 6, tzinfo=UTC)
+    window = Window("24h", start, start + timedelta(hours=24), "previous brief")
+
+    def made(sid: str, theme: str = "missiles", outlets: int = 1, hours: int = 12,
+             continues: StoryLink | None = None) -> tuple[Story, Passage]:
+        story = Story(sid, (f"{sid}-a",), tuple(f"Outlet {n}" for n in range(outlets)), headline=sid,
+                      published=start + timedelta(hours=hours), themes=(theme,), continues=continues)
+        passage = Passage(f"{sid}-a-0", f"{sid}-a", "North Korea fired a missile on Monday.", 0, 0,
+                          [ThemeMatch(theme, 2.0, ("missile",))])
+        return story, passage
+
+    def order(*made_: tuple[Story, Passage], weights: dict[str, float] | None = None) -> list[str]:
+        ranked = storyline.rank([s for s, _ in made_], [p for _, p in made_], window, weights or {"missiles": 1.0})
+        assert [s.rank for s in ranked] == list(range(1, len(made_) + 1))
+        return [s.id for s in ranked]
+
+    # Corroboration: three outlets outrank one, even reported earlier in the window.
+    assert order(made("one", hours=20), made("three", outlets=3, hours=2)) == ["three", "one"]
+    # Recency within the window.
+    assert order(made("early", hours=1), made("late", hours=23)) == ["late", "early"]
+    # Novelty: a story seen before and not updated ranks below a new one; an update in between.
+    seen = StoryLink(date(2024, 3, 17), "s-old", date(2024, 3, 17), 2, updated=False)
+    update = StoryLink(date(2024, 3, 17), "s-old", date(2024, 3, 17), 2, updated=True)
+    assert order(made("repeat", continues=seen), made("new"), made("update", continues=update)) == \
+        ["new", "update", "repeat"]
+    # Theme weight: a story on a heavier theme first.
+    assert order(made("light", theme="drills"), made("heavy"), weights={"missiles": 3.0, "drills": 1.0}) == \
+        ["heavy", "light"]

@@ -61,6 +61,8 @@ TEMPLATE_SENTENCES = [
     r"No names found in this window\.",
     r"\d+ passages from \d+ articles, in no theme",
     r"No group of passages outside the themes has enough support \(\d+ passages from \d+ articles\)\.",
+    # An emerging topic whose every sentence the body prints already (it prints none twice).
+    r"Its sentences are printed elsewhere in this brief\.",
     r"No articles in this window\.",
     r"No passages\.",
     rf"Window: (?:all dates|{WINDOW})",

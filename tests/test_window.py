@@ -204,7 +204,10 @@ def test_failed_sources_make_an_empty_brief_that_says_so_and_is_not_emailed(tmp_
         # `generate --email` (cron) gives the brief a code of its own, and sends nothing either.
         capsys.readouterr()
         assert main(["generate", "-c", str(path), "--date", day.isoformat(), "--email"]) == ExitStatus.NO_ARTICLES == 9
-        assert "No articles: Down wire (HTTP 503)" in capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert "No articles: Down wire (HTTP 503)" in err
+        # One line of whole sentences: the notice, then what became of the brief.
+        assert "not because nothing happened. The brief was written and says so at its top." in err
         assert inbox.messages == []
 
         # email.send_empty: true sends it, and the run still says it failed.

@@ -158,7 +158,7 @@ def _analyse(
     lap("changes")
     # Emerging topics: clusters of the passages no theme claimed.
     unassigned = [p for p in passages if not p.themes]
-    topics = emerging.find(unassigned, cited, config.brief)
+    topics = emerging.find(unassigned, cited, config.brief, body.printed.passages)
     lap("emerging")
     log.debug("analysed %d articles, %d passages: %s", len(articles), len(passages), lap)
     left_out = [a.id for a in articles if a.id in assignment.out_of_scope]

@@ -196,7 +196,9 @@ def link_back(
     timeline = []
     seen: set[str] = set()
     for event in events:
-        again = event.passage_id in printed.passages or fingerprint(event.text) in seen
+        # Printed when its sentence is, or the one before it that it is shown with.
+        again = any(pid in printed.passages for pid in (event.passage_id, *event.context_passage_ids)) \
+            or fingerprint(event.text) in seen
         seen.add(fingerprint(event.text))
         timeline.append(replace(event, story=story((event.passage_id,), event.source_ids), printed=again))
     return quotes, timeline

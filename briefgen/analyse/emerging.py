@@ -10,12 +10,13 @@ distinct articles. The distance matrix is quadratic, so at most MAX_PASSAGES pas
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
 from ..config import BriefConfig
 from ..models import EmergingTopic, Passage, SummaryPoint
+from . import leads
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,11 @@ PHRASE_SHARE = 0.6
 POINTS = 3
 
 
-def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: BriefConfig) -> list[EmergingTopic]:
-    """The best-supported clusters of unthemed passages, largest first, at most `brief.emerging_topics`."""
+def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: BriefConfig,
+         printed: Collection[str] = ()) -> list[EmergingTopic]:
+    """The best-supported clusters of unthemed passages, largest first, at most `brief.emerging_topics`.
+    A topic's points are its most central passages that the body has not printed (`printed`:
+    passage ids) and that stand alone: the brief prints no sentence twice."""
     if brief.emerging_topics == 0 or len(passages) < brief.emerging_min_passages:
         return []
     if len(passages) > MAX_PASSAGES:
@@ -52,7 +56,8 @@ def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: 
             continue
         centroid = np.asarray(matrix[members].mean(axis=0)).ravel()
         # The most central passages speak for the cluster.
-        central = members[np.argsort(-sims[np.ix_(members, members)].mean(axis=1), kind="stable")][:POINTS]
+        ordered = members[np.argsort(-sims[np.ix_(members, members)].mean(axis=1), kind="stable")]
+        central = [i for i in ordered if passages[i].id not in printed and not leads.dangling(passages[i].text)][:POINTS]
         points = tuple(
             SummaryPoint(passages[i].text, cited.get(passages[i].id, (passages[i].article_id,)), passages[i].id,
                          round(float(sims[i, members].mean()), 4))

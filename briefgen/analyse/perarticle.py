@@ -106,5 +106,5 @@ def _read(indices: list[int], number: int) -> list[Found]:
         mentions = dict(zip([p.id for p in mine], day.recogniser.article(mine), strict=True))
         found.extend(mentions.items())
         told.extend(quotes.told(article, mine, mentions, day.kept, day.cited))
-        dated.extend(timeline.dated(article, day.kept_passages[n], day.cited))
+        dated.extend(timeline.dated(article, day.kept_passages[n], day.cited, mine))
     return [(found, told, dated)]

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from ..language import KOREAN
 from ..models import Article, EmbeddedPost, PartialDate, Passage, TimelineEvent
-from . import hangul
+from . import hangul, leads
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -223,21 +223,30 @@ def extract(
     passages: Sequence[Passage],
     cited: dict[str, tuple[str, ...]],
     limit: int,
+    split: Sequence[Passage] | None = None,
 ) -> list[TimelineEvent]:
-    """Dated events of the day's passages, sorted, at most `limit` (the most recent kept)."""
+    """Dated events of the day's passages, sorted, at most `limit` (the most recent kept).
+    `split`: every passage of the articles (where a sentence finds the one it leans on),
+    when `passages` are not all of them."""
     by_id = {a.id: a for a in articles}
     of_article: dict[str, list[tuple[int, Passage]]] = {}
     for order, passage in enumerate(passages):
         if passage.article_id in by_id:
             of_article.setdefault(passage.article_id, []).append((order, passage))
-    found = [e for a in of_article for e in dated(by_id[a], of_article[a], cited)]
+    whole: dict[str, list[Passage]] = {}
+    for passage in passages if split is None else split:
+        whole.setdefault(passage.article_id, []).append(passage)
+    found = [e for a in of_article for e in dated(by_id[a], of_article[a], cited, whole.get(a, ()))]
     return arrange(found, limit)
 
 
-def dated(article: Article, passages: Sequence[tuple[int, Passage]], cited: dict[str, tuple[str, ...]]) -> list[tuple[tuple, TimelineEvent]]:
+def dated(article: Article, passages: Sequence[tuple[int, Passage]], cited: dict[str, tuple[str, ...]],
+          split: Sequence[Passage] = ()) -> list[tuple[tuple, TimelineEvent]]:
     """The dated events of one article's passages (each with its place in the day's
-    passages, which breaks ties when sorting), with their sort keys."""
+    passages, which breaks ties when sorting), with their sort keys. `split`: every
+    passage of the article, where a sentence that leans on the one before it finds it."""
     where = anchor(article)
+    before = {p.index: p for p in split}
     events: list[tuple[tuple, TimelineEvent]] = []
     for order, passage in passages:
         sources = cited.get(passage.id, (passage.article_id,))
@@ -260,9 +269,39 @@ def dated(article: Article, passages: Sequence[tuple[int, Passage]], cited: dict
                 continue
             seen.add(key)
             text = sentence_at(passage.text, at) if at >= 0 else passage.text
-            event = TimelineEvent(start, end, status, expression, basis, text, passage.id, sources)
+            standing = _standing(text, passage, before.get(passage.index - 1))
+            if standing is None:
+                # It leans on a sentence it cannot be shown with: not shown alone either.
+                continue
+            text, context = standing
+            event = TimelineEvent(start, end, status, expression, basis, text, passage.id, sources,
+                                  context_passage_ids=context)
             events.append((_sort_key(event, order), event))
     return events
+
+
+def _standing(text: str, passage: Passage, previous: Passage | None) -> tuple[str, tuple[str, ...]] | None:
+    """`text` (a sentence of `passage`) as the timeline shows it: alone, or after the
+    sentence before it when it opens with a pronoun or connective ("Meanwhile, Lavrov
+    insisted on Tuesday..."), with that sentence's passage when it is another; None when
+    that sentence leans on its own predecessor too, or there is none to take."""
+    if not leads.dangling(text):
+        return text, ()
+    at = passage.text.find(text)
+    if at > 0:
+        # An earlier sentence of the same passage: the passage's words from it, verbatim.
+        head = passage.text[:at].rstrip()
+        prior = sentence_at(passage.text, len(head) - 1)
+        if leads.dangling(prior):
+            return None
+        start = passage.text.find(prior)
+        return passage.text[start : at + len(text)], ()
+    if previous is None or previous.article_id != passage.article_id:
+        return None
+    shown = leads.standalone(passage, previous)
+    if shown is None or len(shown) < 2:
+        return None
+    return f"{previous.text} {text}", (previous.id,)
 
 
 def arrange(events: list[tuple[tuple, TimelineEvent]], limit: int) -> list[TimelineEvent]:

@@ -119,6 +119,9 @@ class TimelineEvent:
     # by an earlier event of the timeline).
     story: str | None = None
     printed: bool = False
+    # The earlier sentence shown before `text` because `text` leans on it ("Meanwhile, ..."):
+    # its passage, when it is another passage than `passage_id`'s.
+    context_passage_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
