@@ -428,3 +428,18 @@ def test_what_changed_comes_from_the_store_when_the_json_is_gone(project: Path):
     assert drills.dropped == sum(1 for t in before["drills"] if t not in [p.text for p in next(s for s in second.themes if s.key == "drills").summary])
     # The story of the deleted seed went quiet; the other, unchanged, is not news today.
     assert len(second.changes.quiet_stories) == 1 and len(second.changes.unchanged_stories) == 1
+
+
+def test_a_quote_is_shown_from_its_first_sentence_that_stands_alone():
+    text = (
+        "Analyst Jane Roe believes the talks will fail.\n\n"
+        '"But they will not say so in public. The summit is a show for the cameras and nothing more," said Roe.\n\n'
+        'Kim Jong-un spoke later.\n\n"And that is why they will never come back to the table in our lifetime," Kim said.'
+    )
+    cfg = config(entities=[{"name": "Jane Roe", "kind": "person", "aliases": ["Roe"]},
+                           {"name": "Kim Jong-un", "kind": "person", "aliases": ["Kim"]}])
+    quotes = analyse([article(text)], cfg).quotes
+    # The words kept are the quotation's own, from the sentence that leans on nothing; a
+    # quotation whose every sentence leans on the one before is not shown.
+    assert [(q.speaker, q.text) for q in quotes] == [
+        ("Jane Roe", "The summit is a show for the cameras and nothing more")]

@@ -209,6 +209,12 @@ def test_the_seeds_brief_prints_each_sentence_once_and_each_alone(project: Path)
         assert not leads.dangling(event["text"]), event["text"]
     lavrov = [e["text"] for e in data["timeline"] if "Lavrov insisted on Tuesday" in e["text"]]
     assert all(not t.startswith("Meanwhile") for t in lavrov)
+    # Nor a key quote: Mark P Barry's '"And for them, Russia, China... NK boasts it has a
+    # black belt in politics," wrote Barry' is shown from the sentence that stands alone.
+    for quote in data["quotes"]:
+        assert not leads.dangling(quote["text"]), quote["text"]
+    barry = [q["text"] for q in data["quotes"] if q["speaker"] == "Mark P Barry"]
+    assert barry and all(t.startswith("NK boasts it has") for t in barry)
 
 
 @pytest.mark.parametrize("text", [

@@ -17,6 +17,7 @@ from ..language import ENGLISH, KOREAN, detect, has_hangul
 from ..models import Article, Entity, Passage, Quote
 from . import hangul
 from .entities import Mention
+from .leads import dangling
 from .names import SPEECH_FILLERS, SPEECH_VERBS, fold
 
 # Shorter quotations are scare quotes ("annihilate", "inferno of nuclear war"), not statements.
@@ -130,10 +131,13 @@ def told(
             continue
         spans = quotations(paragraph)
         for start, end in spans:
-            text = paragraph[start:end].rstrip(" ,")
+            shown = _standing(paragraph, start, end, sentences)
+            if shown is None:
+                continue
+            text = paragraph[shown:end].rstrip(" ,")
             if len(re.findall(r"\w+", text)) < MIN_WORDS:
                 continue
-            inside = [s for s in sentences if s.start < end and s.end > start]
+            inside = [s for s in sentences if s.start < end and s.end > shown]
             if not inside:
                 continue
             # Only the last few sentences can hold the person "he" stands for.
@@ -151,6 +155,22 @@ def told(
         if not spans:
             last_speaker = None if sentences else last_speaker
     return out
+
+
+def _standing(paragraph: str, start: int, end: int, sentences: Sequence[_Sentence]) -> int | None:
+    """Where the quotation [start, end) can be shown alone from: its start, or the first of
+    its sentences that does not open by pointing back ('"And for them, Russia... NK boasts
+    it has a black belt in politics"' is shown from "NK boasts"); None when every one does."""
+    # A passage keeps a quotation's sentences together: its sentences are cut here.
+    inner = (m.end() for m in _INNER_END.finditer(paragraph, start, end))
+    for at in sorted({start, *inner, *(s.start for s in sentences if start < s.start < end)}):
+        if not dangling(paragraph[at:end]):
+            return at
+    return None
+
+
+# The end of a sentence inside a quotation: its mark and the space before a capital.
+_INNER_END = re.compile(r"(?<=[.!?])[\'\u2019]?\s+(?=[A-Z\u2018'])")
 
 
 def _keep(found: dict[str, Quote], quote: Quote) -> None:
