@@ -292,6 +292,30 @@ def test_a_schedule_firing_again_starts_no_cycle_while_the_dates_brief_is_queued
 
 
 @pytest.mark.slow
+def test_a_schedule_firing_after_a_worker_made_the_dates_brief_fetches_nothing_again(tmp_path: Path, pg_url: str):
+    """Workers delete a build's job once it succeeds, so "made already" must come from the
+    brief's run ledger: a later firing the same date starts no cycle and asks no feed again."""
+    from briefgen.deploy.tasks import make_app, start
+
+    with FeedServer() as feeds:
+        urls = serve_feeds(feeds, 2)
+        path = write_deployment(tmp_path, pg_url, {
+            "often": {**brief_config("often", urls), "schedule": {"cron": "0 0 1 1 *"}}})
+        with Workers(path, tmp_path) as workers:
+            workers.start(1)
+            briefgen("run", "--deployment", str(path))
+            wait_until(lambda: _done(path) == {"often": "done"}, 120, "the brief", workers.logs)
+            deployment = load_deployment(path)
+            app = make_app(deployment, pool_size=1)
+            with app.open():
+                assert start(app, deployment, ["often"], datetime.now(UTC), scheduled=True) == []
+            time.sleep(3)
+        assert len(feeds.hits) == 2
+    with connect(pg_url, deployment.name) as conn:
+        assert conn.execute("SELECT count(*) FROM cycles").fetchone()[0] == 1
+
+
+@pytest.mark.slow
 def test_two_workers_poll_a_briefs_flash_alerts_and_send_each_once(tmp_path: Path, pg_url: str):
     """A brief with `alerts:` in a deployment: the workers poll its feeds between briefs
     (none is due) and the webhook gets the story's alert once, whichever worker polled."""
