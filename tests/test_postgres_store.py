@@ -89,6 +89,19 @@ def test_the_url_password_is_never_shown(project: Path, pg_url: str):
     assert len(failed.stderr.strip().splitlines()) == 1
 
 
+def test_a_password_given_as_a_url_parameter_is_never_shown_either(project: Path, pg_url: str):
+    """libpq also takes the password as `?password=`: a run names the store without it."""
+    with_secret = f"{pg_url}&password={SECRET}"
+    assert SECRET not in redact(with_secret) and "password=***" in redact(with_secret)
+    done = briefgen("generate", "--config", str(project / "sources.yaml"), "--date", "2024-01-17", "--format", "json",
+                    "--store", with_secret, "--debug")
+    assert SECRET not in done.stdout + done.stderr
+    assert "password=***" in done.stderr
+    gone = with_secret.replace(f"?host={pg_url.split('?host=')[1]}", "?host=/nonexistent")
+    failed = briefgen("generate", "--config", str(project / "sources.yaml"), "--store", gone, check=False)
+    assert failed.returncode == 14 and "cannot connect" in failed.stderr and SECRET not in failed.stderr
+
+
 def test_check_deployment_names_a_bad_brief_by_file_and_field(tmp_path: Path, pg_url: str):
     deployment = write_deployment(tmp_path, pg_url, {"good": brief_config("good", ["http://127.0.0.1:9/a.xml"]),
                                                      "bad": {**brief_config("bad", ["http://127.0.0.1:9/b.xml"]),
