@@ -341,3 +341,13 @@ def test_two_workers_poll_a_briefs_flash_alerts_and_send_each_once(tmp_path: Pat
         assert [(a.rule, a.status, a.reported_by) for a in db.alert_records()] == [("launches", "sent", 2)]
         # No brief was due: the polls made none.
         assert db.conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+
+
+def test_status_lists_the_briefs_in_name_order_whatever_their_files_are_called(tmp_path: Path, pg_url: str):
+    """docs/json.md: `briefs[]` in name order; a brief's name is its `name:`, not its file's."""
+    path = write_deployment(tmp_path, pg_url, {
+        "a": {**brief_config("a", ["http://127.0.0.1:9/a.xml"]), "name": "zulu"},
+        "b": {**brief_config("b", ["http://127.0.0.1:9/b.xml"]), "name": "alpha"},
+    })
+    status = json.loads(briefgen("status", "--deployment", str(path), "--format", "json").stdout)
+    assert [(b["name"], Path(b["config"]).name) for b in status["briefs"]] == [("alpha", "b.yaml"), ("zulu", "a.yaml")]
