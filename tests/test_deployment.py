@@ -351,3 +351,27 @@ def test_status_lists_the_briefs_in_name_order_whatever_their_files_are_called(t
     })
     status = json.loads(briefgen("status", "--deployment", str(path), "--format", "json").stdout)
     assert [(b["name"], Path(b["config"]).name) for b in status["briefs"]] == [("alpha", "b.yaml"), ("zulu", "a.yaml")]
+
+
+def test_every_deployment_file_key_is_documented():
+    """Each key of the deployment file (docs/deployment.md, "The deployment file") is shown
+    there, nested as it is read: a key added without its line fails here."""
+    import re
+
+    from briefgen.deploy.settings import DeploymentFile
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "deployment.md").read_text(encoding="utf-8")
+    example = text.split("### The deployment file", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+
+    def keys(model: type, indent: str = "") -> list[str]:
+        found = []
+        for name, info in model.model_fields.items():
+            found.append(f"{indent}{name}")
+            nested = info.annotation if isinstance(info.annotation, type) else None
+            if nested is not None and hasattr(nested, "model_fields"):
+                found.extend(keys(nested, indent + "  "))
+        return found
+
+    wanted = keys(DeploymentFile)
+    missing = [k for k in wanted if not re.search(rf"^{re.escape(k)}:", example, re.M)]
+    assert len(wanted) >= 10 and not missing, missing
