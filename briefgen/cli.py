@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                                        "email settings. Exit 0 when usable, 3 when invalid, 4 when a source is not.")
     check.add_argument("--offline", action="store_true", help="do not probe the feeds")
     check.add_argument("--deployment", "-d", type=Path, metavar="FILE",
-                       help="check a deployment instead: every brief config, and the database (exit 14 when unusable)")
+                       help="check a deployment instead: every brief config (as --offline), and the database (exit 14 when unusable)")
     check.add_argument("--migrate", action="store_true", help="with --deployment: apply pending migrations first")
     check.set_defaults(run=cmd_check)
 

@@ -86,6 +86,7 @@ def cmd_check_deployment(args: argparse.Namespace) -> int:
 
     deployment = load_deployment(args.deployment)
     print(f"{args.deployment}: ok ({len(deployment.briefs)} brief(s): {', '.join(b.name for b in deployment.briefs)})")
+    unusable = _check_briefs(deployment)
     if args.migrate:
         migrate_all(deployment)
     problems = check(deployment)
@@ -96,4 +97,29 @@ def cmd_check_deployment(args: argparse.Namespace) -> int:
                   "applies the migrations", len(problems), args.deployment)
         return ExitStatus.STORE_ERROR
     print("database: reachable, up to date")
+    if unusable:
+        raise unusable[0]
     return ExitStatus.OK
+
+
+def _check_briefs(deployment: Any) -> list[Exception]:
+    """Each brief as `check --config --offline` sees it: its failures and warnings printed,
+    named by brief; the error of each unusable one (a missing folder, templates), its file named."""
+    from .checkup import checkup, verdict
+    from .errors import BriefgenError
+    from .sanitise import printable, redact_urls
+
+    unusable: list[Exception] = []
+    for brief in deployment.briefs:
+        # Offline: a worker fetches the feeds; probing thousands of them here would be a cycle.
+        report = checkup(brief.config, offline=True)
+        for title, rows in report.sections:
+            for row in rows:
+                if row.status in ("failed", "warning"):
+                    print(f"  {brief.name}: {title}: {printable(row.name)}: {row.status}: "
+                          f"{redact_urls(printable(row.detail))}")
+        try:
+            verdict(report)
+        except BriefgenError as exc:
+            unusable.append(type(exc)(f"{brief.path}: {exc}"))
+    return unusable

@@ -292,6 +292,30 @@ def test_a_schedule_firing_again_starts_no_cycle_while_the_dates_brief_is_queued
 
 
 @pytest.mark.slow
+def test_a_schedule_firing_after_a_worker_made_the_dates_brief_fetches_nothing_again(tmp_path: Path, pg_url: str):
+    """Workers delete a build's job once it succeeds, so "made already" must come from the
+    brief's run ledger: a later firing the same date starts no cycle and asks no feed again."""
+    from briefgen.deploy.tasks import make_app, start
+
+    with FeedServer() as feeds:
+        urls = serve_feeds(feeds, 2)
+        path = write_deployment(tmp_path, pg_url, {
+            "often": {**brief_config("often", urls), "schedule": {"cron": "0 0 1 1 *"}}})
+        with Workers(path, tmp_path) as workers:
+            workers.start(1)
+            briefgen("run", "--deployment", str(path))
+            wait_until(lambda: _done(path) == {"often": "done"}, 120, "the brief", workers.logs)
+            deployment = load_deployment(path)
+            app = make_app(deployment, pool_size=1)
+            with app.open():
+                assert start(app, deployment, ["often"], datetime.now(UTC), scheduled=True) == []
+            time.sleep(3)
+        assert len(feeds.hits) == 2
+    with connect(pg_url, deployment.name) as conn:
+        assert conn.execute("SELECT count(*) FROM cycles").fetchone()[0] == 1
+
+
+@pytest.mark.slow
 def test_two_workers_poll_a_briefs_flash_alerts_and_send_each_once(tmp_path: Path, pg_url: str):
     """A brief with `alerts:` in a deployment: the workers poll its feeds between briefs
     (none is due) and the webhook gets the story's alert once, whichever worker polled."""
@@ -317,3 +341,37 @@ def test_two_workers_poll_a_briefs_flash_alerts_and_send_each_once(tmp_path: Pat
         assert [(a.rule, a.status, a.reported_by) for a in db.alert_records()] == [("launches", "sent", 2)]
         # No brief was due: the polls made none.
         assert db.conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+
+
+def test_status_lists_the_briefs_in_name_order_whatever_their_files_are_called(tmp_path: Path, pg_url: str):
+    """docs/json.md: `briefs[]` in name order; a brief's name is its `name:`, not its file's."""
+    path = write_deployment(tmp_path, pg_url, {
+        "a": {**brief_config("a", ["http://127.0.0.1:9/a.xml"]), "name": "zulu"},
+        "b": {**brief_config("b", ["http://127.0.0.1:9/b.xml"]), "name": "alpha"},
+    })
+    status = json.loads(briefgen("status", "--deployment", str(path), "--format", "json").stdout)
+    assert [(b["name"], Path(b["config"]).name) for b in status["briefs"]] == [("alpha", "b.yaml"), ("zulu", "a.yaml")]
+
+
+def test_every_deployment_file_key_is_documented():
+    """Each key of the deployment file (docs/deployment.md, "The deployment file") is shown
+    there, nested as it is read: a key added without its line fails here."""
+    import re
+
+    from briefgen.deploy.settings import DeploymentFile
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "deployment.md").read_text(encoding="utf-8")
+    example = text.split("### The deployment file", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+
+    def keys(model: type, indent: str = "") -> list[str]:
+        found = []
+        for name, info in model.model_fields.items():
+            found.append(f"{indent}{name}")
+            nested = info.annotation if isinstance(info.annotation, type) else None
+            if nested is not None and hasattr(nested, "model_fields"):
+                found.extend(keys(nested, indent + "  "))
+        return found
+
+    wanted = keys(DeploymentFile)
+    missing = [k for k in wanted if not re.search(rf"^{re.escape(k)}:", example, re.M)]
+    assert len(wanted) >= 10 and not missing, missing

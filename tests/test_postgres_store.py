@@ -89,6 +89,19 @@ def test_the_url_password_is_never_shown(project: Path, pg_url: str):
     assert len(failed.stderr.strip().splitlines()) == 1
 
 
+def test_a_password_given_as_a_url_parameter_is_never_shown_either(project: Path, pg_url: str):
+    """libpq also takes the password as `?password=`: a run names the store without it."""
+    with_secret = f"{pg_url}&password={SECRET}"
+    assert SECRET not in redact(with_secret) and "password=***" in redact(with_secret)
+    done = briefgen("generate", "--config", str(project / "sources.yaml"), "--date", "2024-01-17", "--format", "json",
+                    "--store", with_secret, "--debug")
+    assert SECRET not in done.stdout + done.stderr
+    assert "password=***" in done.stderr
+    gone = with_secret.replace(f"?host={pg_url.split('?host=')[1]}", "?host=/nonexistent")
+    failed = briefgen("generate", "--config", str(project / "sources.yaml"), "--store", gone, check=False)
+    assert failed.returncode == 14 and "cannot connect" in failed.stderr and SECRET not in failed.stderr
+
+
 def test_check_deployment_names_a_bad_brief_by_file_and_field(tmp_path: Path, pg_url: str):
     deployment = write_deployment(tmp_path, pg_url, {"good": brief_config("good", ["http://127.0.0.1:9/a.xml"]),
                                                      "bad": {**brief_config("bad", ["http://127.0.0.1:9/b.xml"]),
@@ -96,6 +109,21 @@ def test_check_deployment_names_a_bad_brief_by_file_and_field(tmp_path: Path, pg
     done = briefgen("check", "--deployment", str(deployment), check=False)
     assert done.returncode == 3
     assert f"{tmp_path / 'briefs' / 'bad.yaml'}: timezone: 'Mars/Olympus' is not an IANA time zone" in done.stderr
+
+
+def test_check_deployment_finds_a_briefs_missing_source_folder_before_a_worker_does(tmp_path: Path, pg_url: str):
+    """A valid config whose folder source is missing would fail on a worker: check says so,
+    by brief, as `briefgen check --config` does for one config (exit code 4)."""
+    bad = {**brief_config("bad", ["http://127.0.0.1:9/b.xml"]), "sources": [{"name": "Cables", "path": "cables/"}]}
+    deployment = write_deployment(tmp_path, pg_url, {"good": brief_config("good", ["http://127.0.0.1:9/a.xml"]),
+                                                     "bad": bad})
+    done = briefgen("check", "--deployment", str(deployment), "--migrate", check=False)
+    assert done.returncode == 4, done.stderr
+    assert f"bad: sources: Cables: failed: files cables/: {tmp_path / 'briefs' / 'cables'} does not exist" in done.stdout
+    assert f"{tmp_path / 'briefs' / 'bad.yaml'}: 1 source unusable (Cables)" in done.stderr
+    (tmp_path / "briefs" / "cables").mkdir()
+    (tmp_path / "briefs" / "cables" / "one.txt").write_text("Seoul said on Tuesday that talks would resume.\n")
+    assert briefgen("check", "--deployment", str(deployment)).stdout.strip().endswith("up to date")
 
 
 def test_check_deployment_says_when_migrations_are_pending_or_the_database_is_away(tmp_path: Path, pg_url: str):

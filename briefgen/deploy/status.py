@@ -70,7 +70,8 @@ def status(deployment: Deployment, now: datetime | None = None) -> Status:
     except Exception as exc:
         raise StoreError(f"store {redact(deployment.store)}: cannot connect: {describe(exc, deployment.store)}") from None
     with conn:
-        for brief in deployment.briefs:
+        # In name order (docs/json.md), whatever the files are called or the list's order.
+        for brief in sorted(deployment.briefs, key=lambda b: b.name):
             config = brief.config
             nxt = cron_trigger(config.schedule.cron, config.tz).get_next_fire_time(None, now.astimezone(config.tz))
             row = BriefStatus(brief.name, str(brief.path), config.schedule.cron, config.timezone,

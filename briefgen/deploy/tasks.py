@@ -15,6 +15,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import DeliveryError, NoArticlesError
+from ..store.postgres import schema_name
 from .settings import Brief, Deployment
 from .shared import StoredTransport, connect, ensure_fetched, fetch_one, queue_schema, start_cycle
 
@@ -150,13 +151,21 @@ def start(app: Any, deployment: Deployment, names: list[str], moment: datetime, 
 
 
 def build_taken(conn: Any, deployment: Deployment, name: str, day: date) -> bool:
-    """Whether a build of this brief for this date is queued, running or has succeeded."""
+    """Whether a build of this brief for this date is queued or running, or the brief is made."""
     row = conn.execute(
         f"SELECT 1 FROM {queue_schema(deployment.name)}.procrastinate_jobs WHERE task_name = %s"
         " AND status::text IN ('todo', 'doing', 'succeeded') AND args->>'brief' = %s AND args->>'day' = %s LIMIT 1",
         (BUILD, name, day.isoformat()),
     ).fetchone()
-    return row is not None
+    if row is not None:
+        return True
+    # Workers delete a build's job once it succeeds: that the brief is made, the brief's
+    # own run ledger says (whoever made it: a worker, or `generate --store` by hand).
+    runs = f"{schema_name(name)}.runs"
+    if conn.execute("SELECT to_regclass(%s)", (runs,)).fetchone()[0] is None:
+        return False
+    done = conn.execute(f"SELECT 1 FROM {runs} WHERE brief_date = %s AND status = 'done'", (day.isoformat(),))
+    return done.fetchone() is not None
 
 
 def build_once(deployment: Deployment, name: str, day: date, cycle: int, scheduled: bool) -> None:

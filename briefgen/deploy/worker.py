@@ -50,8 +50,7 @@ def prepare(deployment: Deployment) -> None:
 
 
 def run(deployment: Deployment) -> int:
-    """Run jobs until SIGTERM or SIGINT; the job in hand is finished (or, past the grace time,
-    left to be run again elsewhere). Returns the exit code."""
+    """Run jobs until SIGTERM or SIGINT; the jobs in hand are finished first. Returns the exit code."""
     stop = threading.Event()
     prepare(deployment)
 
@@ -85,8 +84,9 @@ async def _work(deployment: Deployment, stop: threading.Event) -> None:
             install_signal_handlers=False,
             update_heartbeat_interval=deployment.worker.heartbeat,
             stalled_worker_timeout=deployment.worker.stalled_after,
-            # A stop finishes the jobs in hand; one still running after this long is left
-            # to be run again by another worker (its twin there finds the work done).
+            # A stop finishes the jobs in hand. Past this, Procrastinate cancels the async ones
+            # (fetches: the build fetches what they left); a build or a delivery runs in a
+            # thread that cannot be cancelled, and is waited for to its end.
             shutdown_graceful_timeout=60,
             delete_jobs="successful",
             fetch_job_polling_interval=1.0,

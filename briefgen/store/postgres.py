@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from .migrations import BEFORE_POSTGRES, MIGRATIONS, postgres_only, statements
 
@@ -47,23 +47,41 @@ def is_url(target: object) -> bool:
     return isinstance(target, str) and target.startswith(SCHEMES)
 
 
+# URL parameters that carry a secret: libpq takes the password in the query too.
+_SECRET_PARAM_RE = re.compile(r"(^|&)((?:ssl)?password)=([^&]*)", re.I)
+
+
 def redact(url: str) -> str:
-    """The URL with its password replaced by ***: the only form that reaches a log or a message."""
+    """The URL with its passwords replaced by ***: the only form that reaches a log or a message."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return "postgresql://***"
-    if parts.password is None:
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = f"{parts.username or ''}:***@{netloc.rsplit('@', 1)[-1]}"
+    query = _SECRET_PARAM_RE.sub(r"\1\2=***", parts.query)
+    if netloc == parts.netloc and query == parts.query:
         return url
-    host = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((parts.scheme, f"{parts.username or ''}:***@{host}", parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _secrets(url: str) -> list[str]:
+    """The URL's passwords, as written and as decoded: either may be echoed in a driver's error."""
+    try:
+        parts = urlsplit(url)
+        found = [parts.password or ""] + [m.group(3) for m in _SECRET_PARAM_RE.finditer(parts.query)]
+    except ValueError:
+        return []
+    return sorted({v for s in found if s for v in (s, unquote(s))}, key=len, reverse=True)
 
 
 def describe(exc: BaseException, url: str) -> str:
-    """An error from the driver as one line, the URL's password taken out wherever it appears."""
+    """An error from the driver as one line, the URL's passwords taken out wherever they appear."""
     text = " ".join(str(exc).split()) or type(exc).__name__
-    password = urlsplit(url).password if url.startswith(SCHEMES) else None
-    return text.replace(password, "***") if password else text
+    for secret in _secrets(url) if url.startswith(SCHEMES) else ():
+        text = text.replace(secret, "***")
+    return text
 
 
 def lock_key(*parts: str) -> int:
