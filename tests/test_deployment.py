@@ -317,3 +317,38 @@ def test_two_workers_poll_a_briefs_flash_alerts_and_send_each_once(tmp_path: Pat
         assert [(a.rule, a.status, a.reported_by) for a in db.alert_records()] == [("launches", "sent", 2)]
         # No brief was due: the polls made none.
         assert db.conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+
+
+# The deployment file is YAML an operator writes, read like sources.yaml: a billion laughs,
+# a key given twice or a number no timer can use is a config error naming where, not a hang,
+# a silently dropped key or an OverflowError in a worker (issue 15, "Operator mistakes").
+@pytest.mark.parametrize(("worker", "expected"), [
+    ("  heartbeat: .inf\n", "worker.heartbeat: not a number that can be used"),
+    ("  stalled_after: 1e999\n", "worker.stalled_after: not a number that can be used"),
+    ("  fetch_wait: 100000000000\n", "worker.fetch_wait: 1e+11 is too large to be used"),
+    ("  retries: 2\n  retries: 3\n", "key 'retries' given twice, on line 4 and line 5"),
+], ids=["inf", "1e999", "1e11", "twice"])
+def test_a_deployment_file_with_an_unusable_number_or_a_key_twice_is_a_config_error(
+        tmp_path: Path, worker: str, expected: str):
+    from briefgen.errors import ConfigError
+
+    write_deployment(tmp_path, "postgresql://u@127.0.0.1:9/db", {"one": brief_config("one", ["http://127.0.0.1:9/a"])})
+    path = tmp_path / "deployment.yaml"
+    path.write_text("store: postgresql://u@127.0.0.1:9/db\nbriefs: briefs\nworker:\n" + worker, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_deployment(path)
+    assert expected in str(caught.value), str(caught.value)
+    assert "Error" not in str(caught.value).replace("ConfigError", "")
+
+
+def test_a_billion_laughs_deployment_file_is_refused_at_once(tmp_path: Path):
+    from briefgen.errors import ConfigError
+
+    laughs = "a: &a [" + ",".join(["lol"] * 10) + "]\n" + "".join(
+        f"{chr(98 + n)}: &{chr(98 + n)} [" + ",".join([f"*{chr(97 + n)}"] * 10) + "]\n" for n in range(8))
+    path = tmp_path / "deployment.yaml"
+    path.write_text("store: postgresql://u@127.0.0.1:9/db\nbriefs: []\nx:\n" + "".join(
+        "  " + line + "\n" for line in laughs.splitlines()), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_deployment(path)
+    assert "billion laughs" in str(caught.value) and "line " in str(caught.value), str(caught.value)
