@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import time
 from datetime import UTC, datetime
@@ -352,3 +353,46 @@ def test_a_billion_laughs_deployment_file_is_refused_at_once(tmp_path: Path):
     with pytest.raises(ConfigError) as caught:
         load_deployment(path)
     assert "billion laughs" in str(caught.value) and "line " in str(caught.value), str(caught.value)
+
+
+def test_the_line_after_an_ambiguous_deployment_delivery_gives_the_command_that_resolves_it(
+        tmp_path: Path, pg_url: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch):
+    # A bare `briefgen send --force` (what the worker said) reads the wrong config and store,
+    # and would mail every recipient again: the line must name this brief's config, store,
+    # folder, date and the one recipient in doubt (issue 15, "Delivery").
+    import shlex
+
+    from briefgen.cli import main
+    from briefgen.deploy.tasks import brief_config as deployed
+    from briefgen.deploy.tasks import deliver_once
+    from briefgen.pipeline import run_brief
+
+    day = datetime.now(UTC).date()
+    inbox = Inbox(drop_after_data=1)
+    with FeedServer() as feeds, smtp_server(inbox) as port:
+        urls = serve_feeds(feeds, 1)
+        path = write_deployment(tmp_path, pg_url, {"mailed": brief_config(
+            "mailed", urls, email_port=port, recipients=["one@example.org", "two@example.org"],
+            formats=["json", "md", "html"])})
+        deployment = load_deployment(path)
+        brief = deployment.brief("mailed")
+        run_brief(deployed(deployment, brief), day, out_dir=deployment.out_dir(brief), formats=["json", "md", "html"])
+        caplog.clear()
+        deliver_once(deployment, "mailed", day, "one@example.org")
+        deliver_once(deployment, "mailed", day, "two@example.org")
+        assert [m.rcpt_tos for m in inbox.messages] == [["one@example.org"], ["two@example.org"]]
+        commands = re.findall(r"`([^`]*briefgen send [^`]*)`", caplog.text)
+        assert commands, caplog.text
+        (command,) = set(commands)
+        assert pg_url not in caplog.text and "BRIEFGEN_STORE" in caplog.text  # named, never shown (a password)
+        argv = shlex.split(command)
+        argv = argv[argv.index("send"):]
+        assert "--recipient" in argv and argv[argv.index("--recipient") + 1] == "one@example.org"
+        # Run as the operator would, with the deployment's store as the line says.
+        monkeypatch.setenv("BRIEFGEN_STORE", pg_url)
+        assert main(argv) == 0
+    assert [m.rcpt_tos for m in inbox.messages[2:]] == [["one@example.org"]]
+    assert inbox.messages[2].message["Message-ID"] == inbox.messages[0].message["Message-ID"]
+    with Store(pg_url, namespace="mailed") as db:
+        assert {r["recipient"]: r["status"] for r in db.conn.execute("SELECT recipient, status FROM outbox")} == {
+            "one@example.org": "sent", "two@example.org": "sent"}
