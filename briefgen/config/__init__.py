@@ -170,11 +170,13 @@ class Config(Model):
         """Why `out_dir` cannot hold briefs, or None: inside a source folder, every brief
         written there would be read back as an article of the next one."""
         out = Path(os.path.abspath(out_dir))
+        # By name and by what symbolic links lead to: the same folder under another name is still inside.
+        real = Path(os.path.realpath(out_dir))
         for n, source in enumerate(self.sources):
             if source.path is None:
                 continue
             root = _folder_of(self.resolve(source.path))
-            if root is not None and out.is_relative_to(root):
+            if root is not None and (out.is_relative_to(root) or real.is_relative_to(os.path.realpath(root))):
                 return (f"{out_dir} is inside the folder of sources[{n}] ({source.path}): every brief written "
                         "there would be read back as an article; choose an output folder outside it")
         return None
