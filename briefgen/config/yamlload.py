@@ -33,6 +33,18 @@ class BoundedLoader(yaml.SafeLoader):
         return node
 
 
+def _timestamp(loader: BoundedLoader, node: yaml.ScalarNode) -> Any:
+    """A date as PyYAML builds it; one that matches YAML's pattern but is no date (2024-13-45)
+    stays text, for the schema or the reader to refuse by name, not a ValueError from nowhere."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return str(node.value)
+
+
+BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def measure(root: yaml.Node) -> int:
     """The document's size with every alias expanded; AliasBomb past the budget."""
     plain = _weights(root)

@@ -185,7 +185,7 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> tuple[Article
     basis = DATE_FRONT_MATTER if published else None
     if published is None and page_date is not None:
         published, basis = page_date, DATE_HTML_METADATA
-    modified = datetime.fromtimestamp(file.stat().st_mtime, tz).replace(microsecond=0)
+    modified = _modified(file, tz, published)
     if published is None:
         basis = DATE_FILE_MODIFIED
     display = shown(file, config)
@@ -248,9 +248,27 @@ def _when(value: Any, tz: ZoneInfo, file: Path) -> datetime | None:
             moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
         except ValueError:
             raise ArticleError(f"date {value!r} is not an ISO date like 2024-01-16 or 2024-01-16T08:00:00+09:00") from None
+    if not limits.in_calendar(moment):
+        raise ArticleError(f"date {value!s} is outside the years briefgen reads "
+                           f"({limits.FIRST_YEAR} to {limits.LAST_YEAR})")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return moment
+
+
+def _modified(file: Path, tz: ZoneInfo, published: datetime | None) -> datetime:
+    """The file's modification time; a time no calendar holds (a copy from a broken clock)
+    makes a file without a date of its own unusable, and is replaced by its date otherwise."""
+    try:
+        moment = datetime.fromtimestamp(file.stat().st_mtime, tz).replace(microsecond=0)
+    except (OverflowError, OSError, ValueError):
+        moment = None
+    if moment is not None and limits.in_calendar(moment):
+        return moment
+    if published is not None:
+        return published
+    raise ArticleError("its modification time is outside the years briefgen reads "
+                       f"({limits.FIRST_YEAR} to {limits.LAST_YEAR}) and it has no date: add `date:` to its front matter")
 
 
 def _html_text(html: str) -> tuple[str, dict[str, Any]]:

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .entries import Entry, NotAFeed
+from .limits import in_calendar
 
 VERSION_PREFIX = "https://jsonfeed.org/version/1"
 
@@ -72,6 +73,8 @@ def _date(value: Any) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
+        return None
+    if not in_calendar(moment):
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
