@@ -43,6 +43,9 @@ HTML_SUFFIXES = {".html", ".htm"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 FRONT_MATTER_KEYS = {"title", "date", "published", "url", "source", "author"}
+# Six short keys need a few hundred characters; PyYAML, pure Python, takes seconds per
+# hundred thousand, and the caps on an article's text apply only after its front matter.
+MAX_FRONT_MATTER = 64 * 1024
 
 
 def read_sources(sources: Sequence[SourceConfig], config: Config, context: IngestContext) -> IngestResult:
@@ -220,6 +223,9 @@ def _front_matter(text: str, file: Path) -> tuple[dict[str, Any], str]:
     match = FRONT_MATTER_RE.match(text)
     if not match:
         return {}, text
+    if len(match.group(1)) > MAX_FRONT_MATTER:
+        raise ArticleError(f"front matter over {MAX_FRONT_MATTER:,} characters: not read (it holds only title:, "
+                           "date:, url:, source:, author:)")
     try:
         meta = safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
