@@ -86,6 +86,10 @@ def cmd_check_deployment(args: argparse.Namespace) -> int:
 
     deployment = load_deployment(args.deployment)
     print(f"{args.deployment}: ok ({len(deployment.briefs)} brief(s): {', '.join(b.name for b in deployment.briefs)})")
+    for brief in deployment.briefs:
+        # As `check` says it of one config: the workers would only say it when they send.
+        if brief.config.email is not None and brief.config.email.cleartext:
+            log.warning("%s: %s", brief.path, brief.config.email.cleartext)
     if args.migrate:
         migrate_all(deployment)
     problems = check(deployment)

@@ -396,3 +396,17 @@ def test_the_line_after_an_ambiguous_deployment_delivery_gives_the_command_that_
     with Store(pg_url, namespace="mailed") as db:
         assert {r["recipient"]: r["status"] for r in db.conn.execute("SELECT recipient, status FROM outbox")} == {
             "one@example.org": "sent", "two@example.org": "sent"}
+
+
+def test_check_deployment_warns_of_a_password_sent_in_clear(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    # Workers warn when they send; the operator's check must say it before (issue 15).
+    from briefgen.cli import main
+
+    config = brief_config("clear", ["http://127.0.0.1:9/a.xml"], email_port=2525)
+    config["email"] |= {"username": "bot", "password_env": "BRIEFGEN_TEST_PASSWORD"}
+    path = write_deployment(tmp_path, "postgresql://u@127.0.0.1:9/db",
+                            {"clear": config, "tls": {**config, "email": {**config["email"], "security": "ssl"}}})
+    main(["check", "--deployment", str(path)])  # the database is not there: its own error
+    out = capsys.readouterr()
+    lines = [line for line in (out.out + out.err).splitlines() if "in clear" in line]
+    assert len(lines) == 1 and "clear.yaml: " in lines[0] and "the password for bot goes to 127.0.0.1:2525 in clear" in lines[0], out
