@@ -16,7 +16,7 @@ from briefgen.deploy.shared import connect, fetch_counts
 from briefgen.store import Store
 
 from .deployment import Workers, brief_config, briefgen, serve_feeds, wait_until, write_deployment
-from .feedserver import FeedServer
+from .feedserver import FeedServer, Route
 from .mailserver import Inbox, smtp_server
 
 TODAY = datetime.now(UTC).date().isoformat()
@@ -410,3 +410,33 @@ def test_check_deployment_warns_of_a_password_sent_in_clear(tmp_path: Path, caps
     out = capsys.readouterr()
     lines = [line for line in (out.out + out.err).splitlines() if "in clear" in line]
     assert len(lines) == 1 and "clear.yaml: " in lines[0] and "the password for bot goes to 127.0.0.1:2525 in clear" in lines[0], out
+
+
+def test_a_deployments_shared_fetch_holds_a_public_feeds_redirects_to_the_internal_address_rule(
+        tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch):
+    # A brief alone refuses them (tests/test_hostile_network.py); the shared fetch a deployment's
+    # briefs read from followed them unchecked, and the internal answer became the brief's feed.
+    # "Public" is a literal global address reached through a proxy on loopback: nothing leaves.
+    from briefgen.deploy.tasks import build_once
+    from briefgen.deploy.worker import prepare
+
+    public = "http://93.184.216.34"
+    day = datetime.now(UTC).date()
+    with FeedServer() as proxy:
+        for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy", "http_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", proxy.base)
+        inside = proxy.url("/admin/secret")
+        serve_feeds(proxy, 1)
+        proxy.routes["/admin/secret"] = proxy.routes.pop("/feed0.xml")
+        proxy.routes[f"{public}/moved"] = Route(status=302, headers={"Location": inside})
+        path = write_deployment(tmp_path, pg_url, {"shared": brief_config("shared", [f"{public}/moved"])})
+        deployment = load_deployment(path)
+        prepare(deployment)
+        with pytest.raises(Exception, match="no articles|No articles"):
+            build_once(deployment, "shared", day, 1, scheduled=False)
+        assert not [h for h in proxy.hits if h.path.endswith("/admin/secret")]
+    brief = json.loads((deployment.out_dir(deployment.brief("shared")) / day.isoformat()
+                        / f"brief-{day}.json").read_text(encoding="utf-8"))
+    ((status, reason),) = {(h["status"], h["reason"]) for h in brief["health"]}
+    assert (status, reason) == ("failed", f"redirected to a refused address: {inside}")
