@@ -188,7 +188,7 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> tuple[Article
     basis = DATE_FRONT_MATTER if published else None
     if published is None and page_date is not None:
         published, basis = page_date, DATE_HTML_METADATA
-    modified = _modified(file, tz, published)
+    modified = _modified_at(file, tz, published)
     if published is None:
         basis = DATE_FILE_MODIFIED
     display = shown(file, config)
@@ -262,7 +262,7 @@ def _when(value: Any, tz: ZoneInfo, file: Path) -> datetime | None:
     return moment
 
 
-def _modified(file: Path, tz: ZoneInfo, published: datetime | None) -> datetime:
+def _modified_at(file: Path, tz: ZoneInfo, published: datetime | None) -> datetime:
     """The file's modification time; a time no calendar holds (a copy from a broken clock)
     makes a file without a date of its own unusable, and is replaced by its date otherwise."""
     try:
