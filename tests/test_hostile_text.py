@@ -241,3 +241,22 @@ def test_a_date_yaml_cannot_build_is_text_for_the_schema_to_judge(tmp_path: Path
     with pytest.raises(ConfigError) as caught:
         load_config(write(config, text.replace("timezone: UTC", "timezone: 0001-13-01")))
     assert "timezone: " in str(caught.value) and "Error" not in str(caught.value).replace("ConfigError", "")
+
+
+def test_a_number_python_will_not_convert_in_front_matter_fails_nothing(tmp_path: Path):
+    # int() refuses 4,300 digits and more: PyYAML's ValueError failed the whole folder.
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "digits.md").write_text(f"---\ntitle: {'9' * 5000}\nauthor: {'1' * 4400}\n---\nA missile launch, digits.\n",
+                                      encoding="utf-8")
+    (folder / "hex.md").write_text(f"---\ntitle: Launch hex\nsource: 0x{'f' * 6000}\n---\nA missile launch, hex.\n",
+                                   encoding="utf-8")
+    (folder / "good.md").write_text("---\ntitle: Launch good\ndate: 2024-01-16\n---\nA missile launch.\n",
+                                    encoding="utf-8")
+    config = write_config(tmp_path, [{"name": "Desk", "path": "articles/"}],
+                          output={"dir": str(tmp_path / "out"), "formats": ["json"]})
+    assert generate(config) == 0
+    brief = json.loads(outputs(tmp_path / "out" / DAY)["json"])
+    assert not [n for n in brief["notes"] if "digits" in n["reason"] or n["reason"].startswith("failed")], brief["notes"]
+    titles = {s["title"] for s in brief["sources"]}
+    assert {"Launch good", "Launch hex"} <= titles and any(t.startswith("9999") for t in titles), titles
