@@ -260,3 +260,18 @@ def test_a_number_python_will_not_convert_in_front_matter_fails_nothing(tmp_path
     assert not [n for n in brief["notes"] if "digits" in n["reason"] or n["reason"].startswith("failed")], brief["notes"]
     titles = {s["title"] for s in brief["sources"]}
     assert {"Launch good", "Launch hex"} <= titles and any(t.startswith("9999") for t in titles), titles
+
+
+def test_json_nested_past_the_decoders_stack_is_named_not_an_unexpected_error(tmp_path: Path):
+    with FeedServer() as server:
+        server.routes["/deep"] = Route(b'{"version": "https://jsonfeed.org/version/1.1", "items": ' + b"[" * 200_000,
+                                       headers={"Content-Type": "application/feed+json"})
+        server.routes["/ok"] = Route(rss([{"guid": "ok", "title": "Missile launch", "description": "A launch.",
+                                           "date": DATE}]))
+        config = write_config(tmp_path, [{"name": "Deep", "url": server.url("/deep")},
+                                         {"name": "Fine", "url": server.url("/ok")}],
+                              output={"dir": str(tmp_path / "out"), "formats": ["json"]})
+        assert generate(config) == 0
+    brief = json.loads(outputs(tmp_path / "out" / DAY)["json"])
+    health = {h["source"]: (h["status"], h["reason"]) for h in brief["health"]}
+    assert health == {"Deep": ("failed", "not a feed (JSON nested too deeply)"), "Fine": ("ok", None)}

@@ -27,6 +27,9 @@ def parse_json_feed(body: bytes, url: str) -> list[Entry]:
         data = json.loads(body.decode("utf-8-sig", "replace"))
     except ValueError:
         raise NotAFeed("not a feed (invalid JSON)") from None
+    except RecursionError:
+        # A few hundred kilobytes of '[' exhaust the decoder's stack: named, as any other refusal.
+        raise NotAFeed("not a feed (JSON nested too deeply)") from None
     if not isinstance(data, dict) or not str(data.get("version", "")).startswith(VERSION_PREFIX):
         raise NotAFeed("not a feed (JSON, but not a JSON Feed)")
     items = data.get("items")
