@@ -221,3 +221,25 @@ def test_an_output_folder_inside_a_source_folder_is_refused_by_check_and_generat
                  "--out", str(project / folder / "briefs")]) == 2
     assert "--out: " in capsys.readouterr().err
     assert not (project / folder / "briefs").exists()
+
+
+def test_an_output_folder_reached_through_a_symbolic_link_into_a_source_folder_is_refused(project: Path, capsys):
+    # The same folder by another name: the briefs would still be read back as articles.
+    import yaml
+
+    config = project / "sources.yaml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    folder = project / data["sources"][0]["path"]
+    (project / "shortcut").symlink_to(folder, target_is_directory=True)
+    for name, source in (("shortcut/out", data["sources"][0]["path"]), ("briefs", None)):
+        if source is None:
+            # The other way round: the source named through the link, the output by its real path.
+            data["sources"][0]["path"] = "shortcut/"
+            name = str(folder / "briefs")
+        data["output"] = {**data.get("output", {}), "dir": name}
+        config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        for argv in (["check", "--offline"], ["generate", "--date", "2024-01-17"]):
+            capsys.readouterr()
+            assert main([*argv, "--config", str(config)]) == 3, name
+            assert "is inside the folder of sources[0]" in capsys.readouterr().err
+    assert not (folder / "out").exists() and not (folder / "briefs").exists()

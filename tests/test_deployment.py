@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import time
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ from briefgen.deploy.shared import connect, fetch_counts
 from briefgen.store import Store
 
 from .deployment import Workers, brief_config, briefgen, serve_feeds, wait_until, write_deployment
-from .feedserver import FeedServer
+from .feedserver import FeedServer, Route
 from .mailserver import Inbox, smtp_server
 
 TODAY = datetime.now(UTC).date().isoformat()
@@ -375,3 +376,127 @@ def test_every_deployment_file_key_is_documented():
     wanted = keys(DeploymentFile)
     missing = [k for k in wanted if not re.search(rf"^{re.escape(k)}:", example, re.M)]
     assert len(wanted) >= 10 and not missing, missing
+
+
+# The deployment file is YAML an operator writes, read like sources.yaml: a billion laughs,
+# a key given twice or a number no timer can use is a config error naming where, not a hang,
+# a silently dropped key or an OverflowError in a worker (issue 15, "Operator mistakes").
+@pytest.mark.parametrize(("worker", "expected"), [
+    ("  heartbeat: .inf\n", "worker.heartbeat: not a number that can be used"),
+    ("  stalled_after: 1e999\n", "worker.stalled_after: not a number that can be used"),
+    ("  fetch_wait: 100000000000\n", "worker.fetch_wait: 1e+11 is too large to be used"),
+    ("  retries: 2\n  retries: 3\n", "key 'retries' given twice, on line 4 and line 5"),
+], ids=["inf", "1e999", "1e11", "twice"])
+def test_a_deployment_file_with_an_unusable_number_or_a_key_twice_is_a_config_error(
+        tmp_path: Path, worker: str, expected: str):
+    from briefgen.errors import ConfigError
+
+    write_deployment(tmp_path, "postgresql://u@127.0.0.1:9/db", {"one": brief_config("one", ["http://127.0.0.1:9/a"])})
+    path = tmp_path / "deployment.yaml"
+    path.write_text("store: postgresql://u@127.0.0.1:9/db\nbriefs: briefs\nworker:\n" + worker, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_deployment(path)
+    assert expected in str(caught.value), str(caught.value)
+    assert "Error" not in str(caught.value).replace("ConfigError", "")
+
+
+def test_a_billion_laughs_deployment_file_is_refused_at_once(tmp_path: Path):
+    from briefgen.errors import ConfigError
+
+    laughs = "a: &a [" + ",".join(["lol"] * 10) + "]\n" + "".join(
+        f"{chr(98 + n)}: &{chr(98 + n)} [" + ",".join([f"*{chr(97 + n)}"] * 10) + "]\n" for n in range(8))
+    path = tmp_path / "deployment.yaml"
+    path.write_text("store: postgresql://u@127.0.0.1:9/db\nbriefs: []\nx:\n" + "".join(
+        "  " + line + "\n" for line in laughs.splitlines()), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_deployment(path)
+    assert "billion laughs" in str(caught.value) and "line " in str(caught.value), str(caught.value)
+
+
+def test_the_line_after_an_ambiguous_deployment_delivery_gives_the_command_that_resolves_it(
+        tmp_path: Path, pg_url: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch):
+    # A bare `briefgen send --force` (what the worker said) reads the wrong config and store,
+    # and would mail every recipient again: the line must name this brief's config, store,
+    # folder, date and the one recipient in doubt (issue 15, "Delivery").
+    import shlex
+
+    from briefgen.cli import main
+    from briefgen.deploy.tasks import brief_config as deployed
+    from briefgen.deploy.tasks import deliver_once
+    from briefgen.pipeline import run_brief
+
+    day = datetime.now(UTC).date()
+    inbox = Inbox(drop_after_data=1)
+    with FeedServer() as feeds, smtp_server(inbox) as port:
+        urls = serve_feeds(feeds, 1)
+        path = write_deployment(tmp_path, pg_url, {"mailed": brief_config(
+            "mailed", urls, email_port=port, recipients=["one@example.org", "two@example.org"],
+            formats=["json", "md", "html"])})
+        deployment = load_deployment(path)
+        brief = deployment.brief("mailed")
+        run_brief(deployed(deployment, brief), day, out_dir=deployment.out_dir(brief), formats=["json", "md", "html"])
+        caplog.clear()
+        deliver_once(deployment, "mailed", day, "one@example.org")
+        deliver_once(deployment, "mailed", day, "two@example.org")
+        assert [m.rcpt_tos for m in inbox.messages] == [["one@example.org"], ["two@example.org"]]
+        commands = re.findall(r"`([^`]*briefgen send [^`]*)`", caplog.text)
+        assert commands, caplog.text
+        (command,) = set(commands)
+        assert pg_url not in caplog.text and "BRIEFGEN_STORE" in caplog.text  # named, never shown (a password)
+        argv = shlex.split(command)
+        argv = argv[argv.index("send"):]
+        assert "--recipient" in argv and argv[argv.index("--recipient") + 1] == "one@example.org"
+        # Run as the operator would, with the deployment's store as the line says.
+        monkeypatch.setenv("BRIEFGEN_STORE", pg_url)
+        assert main(argv) == 0
+    assert [m.rcpt_tos for m in inbox.messages[2:]] == [["one@example.org"]]
+    assert inbox.messages[2].message["Message-ID"] == inbox.messages[0].message["Message-ID"]
+    with Store(pg_url, namespace="mailed") as db:
+        assert {r["recipient"]: r["status"] for r in db.conn.execute("SELECT recipient, status FROM outbox")} == {
+            "one@example.org": "sent", "two@example.org": "sent"}
+
+
+def test_check_deployment_warns_of_a_password_sent_in_clear(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    # Workers warn when they send; the operator's check must say it before (issue 15).
+    from briefgen.cli import main
+
+    config = brief_config("clear", ["http://127.0.0.1:9/a.xml"], email_port=2525)
+    config["email"] |= {"username": "bot", "password_env": "BRIEFGEN_TEST_PASSWORD"}
+    path = write_deployment(tmp_path, "postgresql://u@127.0.0.1:9/db",
+                            {"clear": config, "tls": {**config, "email": {**config["email"], "security": "ssl"}}})
+    main(["check", "--deployment", str(path)])  # the database is not there: its own error
+    out = capsys.readouterr()
+    lines = [line for line in (out.out + out.err).splitlines() if "in clear" in line]
+    # Named by its brief, as every row `check --deployment` prints of a brief.
+    assert len(lines) == 1 and lines[0].startswith("  clear: email: ") and \
+        "the password for bot goes to 127.0.0.1:2525 in clear" in lines[0], out
+
+
+def test_a_deployments_shared_fetch_holds_a_public_feeds_redirects_to_the_internal_address_rule(
+        tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch):
+    # A brief alone refuses them (tests/test_hostile_network.py); the shared fetch a deployment's
+    # briefs read from followed them unchecked, and the internal answer became the brief's feed.
+    # "Public" is a literal global address reached through a proxy on loopback: nothing leaves.
+    from briefgen.deploy.tasks import build_once
+    from briefgen.deploy.worker import prepare
+
+    public = "http://93.184.216.34"
+    day = datetime.now(UTC).date()
+    with FeedServer() as proxy:
+        for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy", "http_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", proxy.base)
+        inside = proxy.url("/admin/secret")
+        serve_feeds(proxy, 1)
+        proxy.routes["/admin/secret"] = proxy.routes.pop("/feed0.xml")
+        proxy.routes[f"{public}/moved"] = Route(status=302, headers={"Location": inside})
+        path = write_deployment(tmp_path, pg_url, {"shared": brief_config("shared", [f"{public}/moved"])})
+        deployment = load_deployment(path)
+        prepare(deployment)
+        with pytest.raises(Exception, match="no articles|No articles"):
+            build_once(deployment, "shared", day, 1, scheduled=False)
+        assert not [h for h in proxy.hits if h.path.endswith("/admin/secret")]
+    brief = json.loads((deployment.out_dir(deployment.brief("shared")) / day.isoformat()
+                        / f"brief-{day}.json").read_text(encoding="utf-8"))
+    ((status, reason),) = {(h["status"], h["reason"]) for h in brief["health"]}
+    assert (status, reason) == ("failed", f"redirected to a refused address: {inside}")

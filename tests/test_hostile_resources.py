@@ -193,3 +193,20 @@ def test_a_folder_of_thousands_of_files_makes_a_whole_brief(tmp_path: Path):
     titles = {s["title"] for s in brief["sources"]}
     assert "Launch note 2999" in titles and "Launch note 2799" not in titles and len(titles) == 200
     assert (out / f"brief-{DAY}.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_front_matter_past_its_cap_skips_that_file_only(tmp_path: Path):
+    """Six short keys make front matter; PyYAML (pure Python) takes tens of seconds over a
+    couple of megabytes of it, which no cap on the article's text bounded (it is cut after)."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    keys = "".join(f"k{n}: [a, b, c]\n" for n in range(20_000))
+    (folder / "fat.md").write_text(f"---\ntitle: Fat\n{keys}---\nA missile launch.\n", encoding="utf-8")
+    (folder / "fine.md").write_text("---\ntitle: Launch report\nk: [a]\n---\nA missile launch.\n", encoding="utf-8")
+    config = write_config(tmp_path, [{"name": "Desk", "path": "articles/"}],
+                          output={"dir": str(tmp_path / "out"), "formats": ["json"]})
+    assert generate(config) == 0
+    brief = json.loads((tmp_path / "out" / DAY / f"brief-{DAY}.json").read_text(encoding="utf-8"))
+    notes = {Path(n["target"]).name: n["reason"] for n in brief["notes"]}
+    assert notes["fat.md"].startswith("front matter over 65,536 characters"), notes
+    assert "Launch report" in [s["title"] for s in brief["sources"]]

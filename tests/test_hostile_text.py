@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import write
 from .feedserver import FeedServer, Route, rss
 from .hostile import DAY, generate, outputs, write_config
 
@@ -187,3 +188,90 @@ def test_logs_never_show_credentials_or_tokens_of_a_feed_url(tmp_path: Path, cap
             assert secret not in text
     # The URL is still named, as far as it is no secret.
     assert f"http://127.0.0.1:{secret_url.split(':')[3].split('/')[0]}/feed?\u2026" in captured.err
+
+
+# Dates at the ends of the calendar, or that match YAML's date pattern but are no date, in a
+# file's front matter, a file's modification time or a feed's items: each is that item's
+# problem alone, never the source's or the run's (an OverflowError in the store, a whole folder
+# failed by one file).
+END_DATES = {"east.md": "0001-01-01T00:00:00+14:00", "west.md": "9999-12-31T23:59:59-12:00",
+             "last.md": "9999-12-31", "month13.md": "2024-13-45", "first.md": "0001-01-01"}
+
+
+def test_a_date_at_the_ends_of_the_calendar_is_that_items_problem_alone(tmp_path: Path):
+    import os
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, when in END_DATES.items():
+        (folder / name).write_text(f"---\ntitle: Launch {name}\ndate: {when}\n---\nA missile launch, {name}.\n",
+                                   encoding="utf-8")
+    (folder / "good.md").write_text("---\ntitle: Launch good\ndate: 2024-01-16\n---\nA missile launch.\n",
+                                    encoding="utf-8")
+    undated = folder / "future.md"
+    undated.write_text("---\ntitle: Launch future\n---\nA missile launch, its file from the far future.\n",
+                       encoding="utf-8")
+    os.utime(undated, (253402300799, 253402300799))  # 9999-12-31T23:59:59Z
+    items = [{"guid": "end", "title": "Launch at the end of time", "description": "<p>A missile launch.</p>",
+              "date": "Fri, 31 Dec 9999 23:59:59 GMT"},
+             {"guid": "ok", "title": "Launch in time", "description": "<p>A missile launch.</p>", "date": DATE}]
+    with FeedServer() as server:
+        server.routes["/feed"] = Route(rss(items))
+        config = write_config(tmp_path, [{"name": "Desk", "path": "articles/"}, {"name": "Wire", "url": server.url("/feed")}],
+                              timezone="Asia/Seoul", output={"dir": str(tmp_path / "out"), "formats": ["json"]})
+        assert generate(config) == 0
+    brief = json.loads(outputs(tmp_path / "out" / DAY)["json"])
+    assert {h["source"]: h["status"] for h in brief["health"]} == {"Wire": "ok"}
+    titles = {s["title"] for s in brief["sources"]}
+    assert {"Launch good", "Launch in time"} <= titles
+    notes = {Path(n["target"]).name: n["reason"] for n in brief["notes"]}
+    for name in END_DATES:
+        assert name in notes and "date" in notes[name], (name, notes)
+    assert not any(n["reason"].startswith("failed") for n in brief["notes"]), brief["notes"]
+
+
+def test_a_date_yaml_cannot_build_is_text_for_the_schema_to_judge(tmp_path: Path):
+    # PyYAML raised ValueError for 2024-13-45 (its date pattern, no date): "unexpected error".
+    from briefgen.config import load_config
+    from briefgen.errors import ConfigError
+
+    config = write_config(tmp_path, [{"name": "Desk", "path": "articles/"}])
+    text = config.read_text(encoding="utf-8").replace("title: Hostile Brief", "title: 2024-13-45")
+    assert load_config(write(config, text)).title == "2024-13-45"
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(config, text.replace("timezone: UTC", "timezone: 0001-13-01")))
+    assert "timezone: " in str(caught.value) and "Error" not in str(caught.value).replace("ConfigError", "")
+
+
+def test_a_number_python_will_not_convert_in_front_matter_fails_nothing(tmp_path: Path):
+    # int() refuses 4,300 digits and more: PyYAML's ValueError failed the whole folder.
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "digits.md").write_text(f"---\ntitle: {'9' * 5000}\nauthor: {'1' * 4400}\n---\nA missile launch, digits.\n",
+                                      encoding="utf-8")
+    (folder / "hex.md").write_text(f"---\ntitle: Launch hex\nsource: 0x{'f' * 6000}\n---\nA missile launch, hex.\n",
+                                   encoding="utf-8")
+    (folder / "good.md").write_text("---\ntitle: Launch good\ndate: 2024-01-16\n---\nA missile launch.\n",
+                                    encoding="utf-8")
+    config = write_config(tmp_path, [{"name": "Desk", "path": "articles/"}],
+                          output={"dir": str(tmp_path / "out"), "formats": ["json"]})
+    assert generate(config) == 0
+    brief = json.loads(outputs(tmp_path / "out" / DAY)["json"])
+    assert not [n for n in brief["notes"] if "digits" in n["reason"] or n["reason"].startswith("failed")], brief["notes"]
+    titles = {s["title"] for s in brief["sources"]}
+    assert {"Launch good", "Launch hex"} <= titles and any(t.startswith("9999") for t in titles), titles
+
+
+def test_json_nested_past_the_decoders_stack_is_named_not_an_unexpected_error(tmp_path: Path):
+    with FeedServer() as server:
+        server.routes["/deep"] = Route(b'{"version": "https://jsonfeed.org/version/1.1", "items": ' + b"[" * 200_000,
+                                       headers={"Content-Type": "application/feed+json"})
+        server.routes["/ok"] = Route(rss([{"guid": "ok", "title": "Missile launch", "description": "A launch.",
+                                           "date": DATE}]))
+        config = write_config(tmp_path, [{"name": "Deep", "url": server.url("/deep")},
+                                         {"name": "Fine", "url": server.url("/ok")}],
+                              output={"dir": str(tmp_path / "out"), "formats": ["json"]})
+        assert generate(config) == 0
+    brief = json.loads(outputs(tmp_path / "out" / DAY)["json"])
+    health = {h["source"]: (h["status"], h["reason"]) for h in brief["health"]}
+    assert health == {"Deep": ("failed", "not a feed (JSON nested too deeply)"), "Fine": ("ok", None)}

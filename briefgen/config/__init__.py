@@ -63,6 +63,7 @@ __all__ = [
     "load_config",
     "parse_config",
     "parse_size",
+    "read_yaml",
     "window_problem",
 ]
 
@@ -169,11 +170,13 @@ class Config(Model):
         """Why `out_dir` cannot hold briefs, or None: inside a source folder, every brief
         written there would be read back as an article of the next one."""
         out = Path(os.path.abspath(out_dir))
+        # By name and by what symbolic links lead to: the same folder under another name is still inside.
+        real = Path(os.path.realpath(out_dir))
         for n, source in enumerate(self.sources):
             if source.path is None:
                 continue
             root = _folder_of(self.resolve(source.path))
-            if root is not None and out.is_relative_to(root):
+            if root is not None and (out.is_relative_to(root) or real.is_relative_to(os.path.realpath(root))):
                 return (f"{out_dir} is inside the folder of sources[{n}] ({source.path}): every brief written "
                         "there would be read back as an article; choose an output folder outside it")
         return None
@@ -238,19 +241,25 @@ def load_config(path: str | Path) -> Config:
                           "run `briefgen init` to make a project here, or pass --config PATH") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), [f"cannot read: {exc}"], "check the file's permissions and encoding (UTF-8)") from None
+    data = read_yaml(path, text)
+    return parse_config(data, source=str(path), base_dir=path.resolve().parent, path=path, file_stem=path.stem)
+
+
+def read_yaml(path: Path, text: str, hint: str = FIX_ONE) -> Any:
+    """The document in a file briefgen's operator writes (the config, a deployment file):
+    alias bombs, a key given twice and syntax errors are a ConfigError naming the line."""
     try:
-        data = load_yaml(text)
+        return load_yaml(text)
     except YamlProblem as exc:
-        raise ConfigError(str(path), [str(exc)], FIX_ONE) from None
+        raise ConfigError(str(path), [str(exc)], hint) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
         problem = exc.problem or exc.context or "syntax error"
         what = problem if isinstance(exc, AliasBomb) else f"YAML syntax error: {problem}"
-        raise ConfigError(str(path), [f"{where}: {what}"], FIX_ONE) from None
+        raise ConfigError(str(path), [f"{where}: {what}"], hint) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(str(path), [f"YAML error: {exc}"], FIX_ONE) from None
-    return parse_config(data, source=str(path), base_dir=path.resolve().parent, path=path, file_stem=path.stem)
+        raise ConfigError(str(path), [f"YAML error: {exc}"], hint) from None
 
 
 def parse_config(

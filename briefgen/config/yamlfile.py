@@ -26,8 +26,8 @@ class YamlProblem(Exception):
 
 
 class _Loader(BoundedLoader):
-    """PyYAML's safe loader, bounded against alias bombs (yamlload), strict about
-    duplicate keys and impossible integers."""
+    """PyYAML's safe loader, bounded against alias bombs and keeping impossible integers
+    and dates as text (yamlload), strict about duplicate keys."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         # Before merges (`<<`) are flattened in: a key a merge brings may be overridden on purpose.
@@ -41,17 +41,6 @@ class _Loader(BoundedLoader):
                 raise YamlProblem(line, f"key {key!r} given twice, on line {seen[key]} and line {line}: keep one")
             seen[key] = line
         return super().construct_mapping(node, deep)
-
-    def construct_yaml_int(self, node: yaml.ScalarNode) -> int | str:
-        try:
-            return super().construct_yaml_int(node)
-        except ValueError:
-            # Kept as the text it is: the schema then names the field that cannot take it
-            # (and a title of 5,000 digits is only a strange title).
-            return str(node.value)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 def load_yaml(text: str) -> Any:

@@ -33,6 +33,34 @@ class BoundedLoader(yaml.SafeLoader):
         return node
 
 
+# Python will not turn an integer of more than 4,300 decimal digits (about 14,000 bits) into text.
+PRINTABLE_INT_BITS = 14_000
+
+
+def _as_text_if_unbuildable(build: Any) -> Any:
+    """PyYAML's constructor `build`, keeping as text what matches its pattern but cannot be
+    built or used: an integer of 4,300 digits or more (Python refuses to convert it, from
+    decimal or, from hex, back to text), a date like 2024-13-45. The schema or the reader
+    then refuses it by name (and a title of 5,000 digits is only a strange title), instead
+    of a ValueError from nowhere."""
+
+    def construct(loader: BoundedLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            value = build(loader, node)
+        except (ValueError, OverflowError):
+            return str(node.value)
+        if isinstance(value, int) and value.bit_length() > PRINTABLE_INT_BITS:
+            return str(node.value)
+        return value
+
+    return construct
+
+
+BoundedLoader.add_constructor("tag:yaml.org,2002:int", _as_text_if_unbuildable(yaml.SafeLoader.construct_yaml_int))
+BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                              _as_text_if_unbuildable(yaml.SafeLoader.construct_yaml_timestamp))
+
+
 def measure(root: yaml.Node) -> int:
     """The document's size with every alias expanded; AliasBomb past the budget."""
     plain = _weights(root)

@@ -7,18 +7,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
-from ..config import Config, _describe, load_config
+from ..config import Config, _describe, load_config, read_yaml
+from ..config.base import Model
 from ..errors import ConfigError
 from ..store.postgres import is_url, redact
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Model(Model):
+    """Strict about keys, and about numbers no timer can use (inf, NaN, past 10^9), as sources.yaml is."""
 
 
 class DeploymentOutput(_Model):
@@ -96,11 +96,13 @@ def load_deployment(path: str | Path, *, store: str | None = None) -> Deployment
 
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(str(path), ["file not found"], "pass --deployment PATH") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), [f"cannot read: {' '.join(str(exc).split())}"]) from None
+    # Read as sources.yaml is: aliases bounded, a key given twice named by both its lines.
+    data = read_yaml(path, text, "fix it, then `briefgen check --deployment`")
     if not isinstance(data, dict):
         raise ConfigError(str(path), ["the file must be a mapping of keys (store, output, briefs)"])
     chosen = store or os.environ.get("BRIEFGEN_STORE")

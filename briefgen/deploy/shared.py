@@ -248,8 +248,11 @@ async def _get(fetcher: Fetcher, url: str, etag: str | None, modified: str | Non
         headers["If-None-Match"] = etag
     if modified:
         headers["If-Modified-Since"] = modified
+    from ..ingest.fulltext import allowed
+
     try:
-        response = await fetcher.get(url, headers)
+        # A public feed's redirects held to the internal-address rule, as a brief's own fetch holds them.
+        response = await fetcher.get(url, headers, guard=lambda target: allowed(target, url, "redirect to"))
     except FetchError as error:
         return _Outcome(reason=error.reason)
     except Exception as exc:  # noqa: BLE001 - one feed's surprise must not stop the others
@@ -295,8 +298,9 @@ class StoredTransport(httpx.AsyncBaseTransport):
             return await self._network.handle_async_request(request)
         status, headers_json, body, reason, etag, modified = row
         if status is None:
-            # The shared fetch failed: the brief's health says why, as if it had fetched itself.
-            raise httpx.ConnectError(reason or "the shared fetch failed", request=request)
+            # The shared fetch failed: the brief's health gives its reason as it was, as if it
+            # had fetched itself (a ConnectError would make every reason "could not connect: ...").
+            raise FetchError(reason or "the shared fetch failed")
         headers = json.loads(headers_json or "{}")
         # The brief's own validators: its last response is the stored one, nothing new for it.
         if etag and request.headers.get("if-none-match") == etag or (

@@ -222,6 +222,12 @@ def deliver_once(deployment: Deployment, name: str, day: date, recipient: str) -
         if row.status in ("failed",):
             raise DeliveryError(f"{name} {day}: {recipient}: {row.error}")
         if row.status == "ambiguous":
-            log.warning("%s %s: %s may have had it already (%s): not sent again; `briefgen send --force` would",
-                        name, day, recipient, row.error)
+            # The line that resends to this recipient alone: this brief's config, folder and date, on
+            # the deployment's store (named, not shown: its URL may hold a password).
+            from ..deliver.report import send_command
+
+            command = send_command(config, day, deployment.out_dir(brief), force=True, recipients=[recipient])
+            log.warning("%s %s: %s may have had it already (%s): not sent again; ask them, and if it did not "
+                        "arrive, `%s`, with BRIEFGEN_STORE set to the store of %s, sends it to them alone",
+                        name, day, recipient, row.error, command, deployment.path)
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-from .limits import scrub
+from .limits import in_calendar, scrub
 
 URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.I)
 # "— TRT World (@trtworld) January 16, 2024": the signature line of an embedded post.
@@ -179,7 +179,8 @@ def _post_date(line: str) -> date | None:
         day, month, year = match.group(4), match.group(5), match.group(6)
     for fmt in ("%B %d %Y", "%b %d %Y"):
         try:
-            return datetime.strptime(f"{month} {day} {year}", fmt).date()
+            when = datetime.strptime(f"{month} {day} {year}", fmt).date()
         except ValueError:
             continue
+        return when if in_calendar(when) else None
     return None

@@ -148,9 +148,10 @@ def _body(raw: Mapping[str, object]) -> tuple[str, bool]:
 
 def _struct_time(value: object) -> datetime | None:
     try:
-        return datetime(*value[:6], tzinfo=UTC) if value else None  # type: ignore[index,misc]
+        moment = datetime(*value[:6], tzinfo=UTC) if value else None  # type: ignore[index,misc]
     except (TypeError, ValueError):
         return None
+    return moment if moment is None or limits.in_calendar(moment) else None
 
 
 def _one_line(value: object) -> str:

@@ -43,6 +43,9 @@ HTML_SUFFIXES = {".html", ".htm"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 FRONT_MATTER_KEYS = {"title", "date", "published", "url", "source", "author"}
+# Six short keys need a few hundred characters; PyYAML, pure Python, takes seconds per
+# hundred thousand, and the caps on an article's text apply only after its front matter.
+MAX_FRONT_MATTER = 64 * 1024
 
 
 def read_sources(sources: Sequence[SourceConfig], config: Config, context: IngestContext) -> IngestResult:
@@ -185,7 +188,7 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> tuple[Article
     basis = DATE_FRONT_MATTER if published else None
     if published is None and page_date is not None:
         published, basis = page_date, DATE_HTML_METADATA
-    modified = datetime.fromtimestamp(file.stat().st_mtime, tz).replace(microsecond=0)
+    modified = _modified_at(file, tz, published)
     if published is None:
         basis = DATE_FILE_MODIFIED
     display = shown(file, config)
@@ -220,6 +223,9 @@ def _front_matter(text: str, file: Path) -> tuple[dict[str, Any], str]:
     match = FRONT_MATTER_RE.match(text)
     if not match:
         return {}, text
+    if len(match.group(1)) > MAX_FRONT_MATTER:
+        raise ArticleError(f"front matter over {MAX_FRONT_MATTER:,} characters: not read (it holds only title:, "
+                           "date:, url:, source:, author:)")
     try:
         meta = safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
@@ -248,9 +254,27 @@ def _when(value: Any, tz: ZoneInfo, file: Path) -> datetime | None:
             moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
         except ValueError:
             raise ArticleError(f"date {value!r} is not an ISO date like 2024-01-16 or 2024-01-16T08:00:00+09:00") from None
+    if not limits.in_calendar(moment):
+        raise ArticleError(f"date {value!s} is outside the years briefgen reads "
+                           f"({limits.FIRST_YEAR} to {limits.LAST_YEAR})")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return moment
+
+
+def _modified_at(file: Path, tz: ZoneInfo, published: datetime | None) -> datetime:
+    """The file's modification time; a time no calendar holds (a copy from a broken clock)
+    makes a file without a date of its own unusable, and is replaced by its date otherwise."""
+    try:
+        moment = datetime.fromtimestamp(file.stat().st_mtime, tz).replace(microsecond=0)
+    except (OverflowError, OSError, ValueError):
+        moment = None
+    if moment is not None and limits.in_calendar(moment):
+        return moment
+    if published is not None:
+        return published
+    raise ArticleError("its modification time is outside the years briefgen reads "
+                       f"({limits.FIRST_YEAR} to {limits.LAST_YEAR}) and it has no date: add `date:` to its front matter")
 
 
 def _html_text(html: str) -> tuple[str, dict[str, Any]]:

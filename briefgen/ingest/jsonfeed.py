@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .entries import Entry, NotAFeed
+from .limits import in_calendar
 
 VERSION_PREFIX = "https://jsonfeed.org/version/1"
 
@@ -26,6 +27,9 @@ def parse_json_feed(body: bytes, url: str) -> list[Entry]:
         data = json.loads(body.decode("utf-8-sig", "replace"))
     except ValueError:
         raise NotAFeed("not a feed (invalid JSON)") from None
+    except RecursionError:
+        # A few hundred kilobytes of '[' exhaust the decoder's stack: named, as any other refusal.
+        raise NotAFeed("not a feed (JSON nested too deeply)") from None
     if not isinstance(data, dict) or not str(data.get("version", "")).startswith(VERSION_PREFIX):
         raise NotAFeed("not a feed (JSON, but not a JSON Feed)")
     items = data.get("items")
@@ -72,6 +76,8 @@ def _date(value: Any) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
+        return None
+    if not in_calendar(moment):
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 

@@ -10,11 +10,12 @@ Control, bidi, zero-width and tag characters are dropped everywhere (`briefgen.s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ..sanitise import UNSAFE_RE, one_line, scrub
 
-__all__ = ["UNSAFE_RE", "Limits", "cut", "paragraphs", "raw", "scrub", "title"]
+__all__ = ["UNSAFE_RE", "Limits", "cut", "in_calendar", "paragraphs", "raw", "scrub", "title"]
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -23,6 +24,14 @@ if TYPE_CHECKING:
 # beyond this many times the text cap is never parsed.
 RAW_FACTOR = 10
 ELLIPSIS = "\u2026"
+# The years an item's date may have: those of the dates a brief can have (cliargs). A date
+# at the ends of the calendar (year 1, 9999) overflows as soon as it changes time zone.
+FIRST_YEAR, LAST_YEAR = 1900, 9000
+
+
+def in_calendar(moment: date) -> bool:
+    """Whether a date from content is one briefgen can use (time zones, windows, the store)."""
+    return FIRST_YEAR <= moment.year <= LAST_YEAR
 
 
 @dataclass(frozen=True)
