@@ -22,8 +22,9 @@ TOPICS = {
 # heldout2: the second held-out parts, built after the first ones had been scored;
 # dev2: second development parts, built later still to give the tuners more text;
 # korea-ko heldout2: a second Korean held-out part, built after every earlier one had been scored.
+# heldout3: a third held-out part, built after every earlier held-out part had been scored.
 SPLITS = {
-    "korea": ("dev", "heldout", "heldout2", "dev2"),
+    "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3"),
     "korea-ko": ("dev", "heldout", "dev2", "heldout2"),
     "redsea": ("dev", "heldout", "heldout2", "dev2"),
 }
