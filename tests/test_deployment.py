@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import signal
 import time
@@ -436,6 +437,8 @@ def test_the_line_after_an_ambiguous_deployment_delivery_gives_the_command_that_
         brief = deployment.brief("mailed")
         run_brief(deployed(deployment, brief), day, out_dir=deployment.out_dir(brief), formats=["json", "md", "html"])
         caplog.clear()
+        # An earlier test's `main(["...", "-q"])` may have left the root logger at ERROR.
+        caplog.set_level(logging.WARNING)
         deliver_once(deployment, "mailed", day, "one@example.org")
         deliver_once(deployment, "mailed", day, "two@example.org")
         assert [m.rcpt_tos for m in inbox.messages] == [["one@example.org"], ["two@example.org"]]
