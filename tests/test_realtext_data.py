@@ -20,11 +20,12 @@ TOPICS = {
     "redsea": {"shipping_attacks", "naval_operations", "trade_disruption"},
 }
 # heldout2: the second held-out parts, built after the first ones had been scored;
-# dev2: second development parts, built later still to give the tuners more text.
+# dev2: second development parts, built later still to give the tuners more text;
+# heldout3: a third held-out part, built after every earlier held-out part had been scored.
 SPLITS = {
     "korea": ("dev", "heldout", "heldout2", "dev2"),
     "korea-ko": ("dev", "heldout", "dev2"),
-    "redsea": ("dev", "heldout", "heldout2", "dev2"),
+    "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3"),
 }
 FILES = [(topic, split) for topic, splits in SPLITS.items() for split in splits]
 ARTICLE_KEYS = {"url", "source", "licence", "title", "published", "scope", "passages", "retrieved_from", "note", "language"}
