@@ -26,7 +26,7 @@ TOPICS = {
 SPLITS = {
     "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3"),
     "korea-ko": ("dev", "heldout", "dev2", "heldout2"),
-    "redsea": ("dev", "heldout", "heldout2", "dev2"),
+    "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3"),
 }
 FILES = [(topic, split) for topic, splits in SPLITS.items() for split in splits]
 ARTICLE_KEYS = {"url", "source", "licence", "title", "published", "scope", "passages", "retrieved_from", "note", "language"}
