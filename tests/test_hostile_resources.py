@@ -210,3 +210,29 @@ def test_front_matter_past_its_cap_skips_that_file_only(tmp_path: Path):
     notes = {Path(n["target"]).name: n["reason"] for n in brief["notes"]}
     assert notes["fat.md"].startswith("front matter over 65,536 characters"), notes
     assert "Launch report" in [s["title"] for s in brief["sources"]]
+
+
+def test_a_file_of_hundreds_of_megabytes_is_read_only_as_far_as_the_caps_keep(tmp_path: Path):
+    """A local file is read up to what the text caps could keep, not whole: 300 MB (sparse, so
+    the disk does not fill) cost the memory of a few megabytes, and the cut is said."""
+    from briefgen.config import load_config
+    from briefgen.ingest.files import read_file
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    huge = folder / "huge.txt"
+    with huge.open("wb") as handle:
+        handle.write("Launch report\n\nNorth Korea fired a ballistic missile into the sea on Tuesday.\n\n".encode())
+        handle.write("한반도 ".encode() * 1000)
+        handle.truncate(300 * 1024**2)
+    config = load_config(write_config(tmp_path, [{"name": "Desk", "path": "articles/"}]))
+    tracemalloc.start()
+    try:
+        article, cuts = read_file(huge, config.sources[0], config)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 1024**2, f"{peak / 1024**2:.0f} MB"
+    assert article.title == "Launch report" and "fired a ballistic missile" in article.text
+    assert "한반도 한반도" in article.text
+    assert any(c.startswith("file over ") and c.endswith("bytes: the rest not read") for c in cuts), cuts

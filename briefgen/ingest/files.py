@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import glob
 import hashlib
 import logging
@@ -146,12 +147,18 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> tuple[Article
     suffix = file.suffix.lower()
     if suffix not in SUFFIXES:
         raise ArticleError(f"unsupported file type {suffix or '(none)'}: use .txt, .md or .html")
+    # Nothing past what the caps could keep is read: a file of gigabytes in a source folder
+    # costs what one at the caps does (4 bytes per character at most in UTF-8).
+    most = 4 * (caps.text * limits.RAW_FACTOR + MAX_FRONT_MATTER + 16) + 3
     try:
-        raw = file.read_bytes()
+        with file.open("rb") as handle:
+            raw = handle.read(most + 1)
     except OSError as exc:
         raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
+    truncated = len(raw) > most
     try:
-        text = raw.decode("utf-8-sig")
+        # A cut may split a character's bytes: the incomplete tail is left, not an error.
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(raw[:most], final=not truncated)
     except UnicodeDecodeError as exc:
         raise ArticleError(f"not UTF-8 (invalid byte at offset {exc.start}); convert it to UTF-8") from None
     if not text.strip():
@@ -178,8 +185,10 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> tuple[Article
     if not paragraphs:
         raise ArticleError("no text left after cleaning")
     text, cuts = limits.paragraphs("\n\n".join(paragraphs), caps)
-    if too_long and not cuts:
+    if (too_long or truncated) and not cuts:
         cuts.append(f"text cut at {caps.text:,} characters")
+    if truncated:
+        cuts.append(f"file over {most:,} bytes: the rest not read")
     if long_title:
         cuts.append(f"a title over {caps.title:,} characters was cut")
 
