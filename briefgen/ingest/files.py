@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -152,7 +152,7 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> tuple[Article
     most = 4 * (caps.text * limits.RAW_FACTOR + MAX_FRONT_MATTER + 16) + 3
     try:
         with file.open("rb") as handle:
-            raw = handle.read(most + 1)
+            raw = _head(handle, most + 1)
     except OSError as exc:
         raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
     truncated = len(raw) > most
@@ -226,6 +226,19 @@ def read_file(file: Path, source: SourceConfig, config: Config) -> tuple[Article
         embeds=tuple(EmbeddedPost(post, when, by) for post, when, by in embedded_posts(lines)),
     )
     return article, cuts
+
+
+def _head(handle: BinaryIO, most: int) -> bytes:
+    """At most `most` bytes of a file, a megabyte at a time: `read(most)` would allocate
+    `most` bytes at once, and the caps may be set as high as a config allows."""
+    pieces: list[bytes] = []
+    while most > 0:
+        piece = handle.read(min(most, 1 << 20))
+        if not piece:
+            break
+        pieces.append(piece)
+        most -= len(piece)
+    return b"".join(pieces)
 
 
 def _front_matter(text: str, file: Path) -> tuple[dict[str, Any], str]:
