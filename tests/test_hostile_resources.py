@@ -222,7 +222,7 @@ def test_a_file_of_hundreds_of_megabytes_is_read_only_as_far_as_the_caps_keep(tm
     folder.mkdir()
     huge = folder / "huge.txt"
     with huge.open("wb") as handle:
-        handle.write("Launch report\n\nNorth Korea fired a ballistic missile into the sea on Tuesday.\n\n".encode())
+        handle.write(b"Launch report\n\nNorth Korea fired a ballistic missile into the sea on Tuesday.\n\n")
         handle.write("한반도 ".encode() * 1000)
         handle.truncate(300 * 1024**2)
     config = load_config(write_config(tmp_path, [{"name": "Desk", "path": "articles/"}]))

@@ -218,8 +218,8 @@ def adjust(
     for row, passage in enumerate(passages):
         by_article[passage.article_id].append(row)
     out: list[list[tuple[float, tuple[str, ...], bool]]] = [[(0.0, (), False)] * columns for _ in passages]
-    # The themes each passage reaches on its own evidence.
-    reaches = [sum(1 for c in range(columns) if own[r][c].score >= thresholds[c] and not own[r][c].vetoed)
+    # Whether each passage reaches some theme on its own evidence.
+    reaches = [any(own[r][c].score >= thresholds[c] and not own[r][c].vetoed for c in range(columns))
                for r in range(len(passages))]
     for article, rows in by_article.items():
         rows.sort(key=lambda r: passages[r].index)
