@@ -245,6 +245,11 @@ def test_news_is_not_background(text: str):
     ("Itochu shares rose 3 percent.", False),
     ("Hesitant allies met in Seoul.", False),
     ("North Korea fired a missile.", False),
+    ("이어 그는 추가 발사 가능성을 언급했다.", True),
+    ("이번 훈련은 11일간 진행된다.", True),
+    ("그러나 북한은 응답하지 않았다.", True),
+    ("이란은 미사일을 시험 발사했다.", False),
+    ("이어도 해역에서 훈련이 열렸다.", False),
 ])
 def test_dangling_openings(text: str, leans: bool):
     assert leads.dangling(text) is leans

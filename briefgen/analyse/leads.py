@@ -24,6 +24,12 @@ _DANGLING = re.compile(
     r"earlier|later|separately|in addition|in response|in turn|as a result|at the same time)\b",
     re.IGNORECASE,
 )
+# The same in Korean, where a particle may follow the word: "이어 ...", "이는 ...", "그는 ...",
+# "이번 훈련은 ..." (this drill: the article's), "또한 ...", "하지만 ...".
+_DANGLING_KO = re.compile(
+    r"^[\"“‘'「]?(?:이어서|이어|이는|이를|이것은|이것이|이번|이날|이 같은|이같은|이러한|이런|"
+    r"그는|그녀는|그들은|그것은|그것이|그것의|그러나|하지만|그런데|또한|또|한편|반면|다만|앞서)(?=[\s,.])",
+)
 # Words that make a sentence background rather than the day's news.
 _BACKGROUND = re.compile(
     r"\b(?:has|have|had) long\b|\blong[- ](?:standing|running|time)\b|\bhistorically\b|"
@@ -42,7 +48,8 @@ OLD_YEARS = 2
 
 def dangling(text: str) -> bool:
     """Whether the sentence opens with a pronoun or connective that points back."""
-    return _DANGLING.match(text.lstrip()) is not None
+    text = text.lstrip()
+    return _DANGLING.match(text) is not None or (not text.isascii() and _DANGLING_KO.match(text) is not None)
 
 
 def background(text: str, today: date | None = None) -> bool:
