@@ -5,6 +5,7 @@ that `briefgen check` reads rules without loading the analysis stage."""
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -158,28 +159,36 @@ def _longest_first(
 ) -> tuple[float, list[str], bool]:
     """Add up the terms found, longest match first: a term found only inside the words of a
     longer term already counted ('strike*' inside 'carrier strike group') does not count
-    again, so a phrase and its words never add up twice."""
+    again, so a phrase and its words never add up twice. Each occurrence is judged by its
+    own length, not by its term's longest one: in "strikes on Houthi targets", a line with
+    "target|strike on" keeps "strikes on" but loses "targets" to "houthi target*"."""
     hits = [(order, term, hit, which) for order, (term, hit, which) in enumerate(terms) if hit is not None]
     if len(hits) < 2:
         # Nothing to overlap with: the common case, without looking for spans.
         return _total([(term, hit) for _, term, hit, _ in hits])
-    found = []
-    for order, term, hit, which in hits:
-        spans = [span for k, a in enumerate(term.alternatives) if which is None or k in which
-                 for span in a.spans(raw, stemmed, positions)]
-        longest = max((end - start for start, end in spans), default=0)
-        found.append((-longest, order, term, hit, spans))
-    found.sort(key=lambda f: (f[0], f[1]))
+    occurrences: list[tuple[int, int, int, int, str]] = []
+    # A term whose words cannot be placed (nothing to overlap with) counts as found.
+    placed: set[int] = set()
+    for order, term, _, which in hits:
+        for k, alternative in enumerate(term.alternatives):
+            if which is not None and k not in which:
+                continue
+            for start, end in alternative.spans(raw, stemmed, positions):
+                occurrences.append((start - end, order, start, end, alternative.text))
+                placed.add(order)
+    occurrences.sort(key=lambda o: (o[0], o[1], o[2]))
     taken: list[tuple[int, int]] = []
-    counted: list[tuple[int, _Term, str]] = []
-    for _, order, term, hit, spans in found:
-        free = [s for s in spans if not any(s[0] < t[1] and t[0] < s[1] for t in taken)]
-        if spans and not free:
+    kept: dict[int, set[str]] = defaultdict(set)
+    for _, order, start, end, text in occurrences:
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
             continue
-        taken.extend(free)
-        counted.append((order, term, hit))
+        taken.append((start, end))
+        kept[order].add(text)
+    # A term is shown by the alternative that found it, if that one counted; else by one that did.
+    counted = [(order, term, hit if hit in kept[order] else min(kept[order]) if kept[order] else hit)
+               for order, term, hit, _ in hits if kept[order] or order not in placed]
     # Reported, and added up, in the configured order: explanations read like the config.
-    return _total([(term, hit) for _, term, hit in sorted(counted, key=lambda c: c[0])])
+    return _total([(term, hit) for _, term, hit in counted])
 
 
 def _total(counted: list[tuple[_Term, str]]) -> tuple[float, list[str], bool]:

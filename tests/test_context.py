@@ -93,6 +93,16 @@ def test_the_longest_match_wins_and_counts_once():
     assert both[0].themes and both[0].themes[0].matched == ("carrier strike group", "strike*")
 
 
+def test_the_longest_match_is_judged_per_occurrence_not_per_line():
+    # The line's "strike on" is its longest find here, yet its "target" in "Houthi
+    # targets" is the shorter of two matches there, and goes to the longer phrase.
+    theme = ThemeConfig(key="t", label="T", terms={"target|strike on": 1.5, "houthi target*": -1, "yemen": 0.5})
+    passages = _article("s", ["Allies conducted strikes on 60 Houthi targets across Yemen."])
+    scores = engine.score_all(passages, [theme])
+    assert scores[0][0].matched == ("strike on", "houthi target* (-1)", "yemen")
+    assert scores[0][0].score == 1.0
+
+
 def test_plurals_fold_but_never_into_another_word():
     theme = ThemeConfig(key="t", label="T", terms={"arms": 2, "missile": 2})
     passages = _article("p", ["He broke his arm.", "Moscow buys arms.", "Two missiles flew.", "One missile flew."])
