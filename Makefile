@@ -26,7 +26,7 @@ eval: install
 	$(BIN)/briefgen themes test --summary --config docs/examples/red-sea.yaml \
 	  tests/data/realtext/redsea-dev.yaml tests/data/realtext/redsea-dev2.yaml \
 	  tests/data/realtext/redsea-heldout.yaml tests/data/realtext/redsea-heldout2.yaml \
-	  tests/data/realtext/redsea-heldout3.yaml
+	  tests/data/realtext/redsea-heldout3.yaml tests/data/realtext/redsea-heldout4.yaml
 
 # The speed figures against baselines taken in the same run, medians of 5 runs (3 for the
 # deployment's, which need PostgreSQL: docs/performance.md, docs/deployment.md): about
