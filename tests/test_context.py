@@ -344,3 +344,24 @@ def test_a_korean_sentence_pointing_back_carries_the_one_before_and_a_turn_does_
     engine.assign(passages, [drills], engine.Articles({"k": "한미 연합 훈련 시작"}))
     assert [bool(p.themes) for p in passages] == [True, True, False]
     assert passages[1].themes[0].matched[-1].startswith("article: continues the sentence before")
+
+
+def test_a_subject_the_scope_excludes_keeps_an_article_out_unless_its_head_names_the_scope():
+    red_sea = ScopeConfig(label="Red Sea", terms=["red sea|yemen*|houthi*"], exclude=["pirate*|piracy"])
+    attacks = ThemeConfig(key="attacks", label="Attacks", terms={"attack*|hijack*": 2})
+    piracy = _article("p", [
+        "The operation is a counter-piracy mission that began in 2008.",
+        "Its waters include the Gulf of Aden and the Red Sea.",
+        "Pirates tried to hijack a cargo ship south of Yemen.",
+        "A frigate answered a call from a ship under attack off Yemen.",
+    ])
+    houthis = _article("h", [
+        "Houthis attacked a tanker in the Red Sea, and pirates struck off Somalia.",
+        "Pirates also tried to hijack a fishing boat.",
+    ])
+    titles = {"p": "The EU's naval operation", "h": "Attacks at sea"}
+    assert engine.assign(piracy + houthis, [attacks], engine.Articles(titles, red_sea)) == {"p"}
+    assert not any(p.themes for p in piracy) and all(p.themes for p in houthis)
+    # Without the exclusion, the piracy report's mentions further down bring it in.
+    plain = ScopeConfig(label="Red Sea", terms=["red sea|yemen*|houthi*"])
+    assert engine.assign(piracy, [attacks], engine.Articles(titles, plain)) == set()

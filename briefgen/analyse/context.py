@@ -101,6 +101,8 @@ class Scope:
             "(?<![\uac00-\ud7a3])(?:" + "|".join(map(re.escape, sorted(self._inner, key=len, reverse=True))) + ")"
         ) if self._inner else None
         self._named: dict[str, bool] = {}
+        # Another story told in the scope's places, matched as the scope's names are.
+        self._exclude = Scope(ScopeConfig(label="exclude", terms=config.exclude)) if config.exclude else None
 
     def names(self, text: str) -> bool:
         # Wire copy repeats titles and leads word for word: each text is read once.
@@ -123,10 +125,12 @@ class Scope:
         return False
 
     def judge(self, title: str, passages: Sequence[str]) -> bool:
-        """Whether an article is in scope: its title or lead names it, or enough of its passages."""
-        if self.names(title) or any(self.names(t) for t in passages[:LEAD_PASSAGES]):
+        """Whether an article is in scope: its title or lead names it, or enough of its
+        passages, unless its title or lead says it is about a subject the scope excludes."""
+        head = [title, *passages[:LEAD_PASSAGES]]
+        if any(self.names(t) for t in head):
             return True
-        if not passages:
+        if not passages or (self._exclude is not None and any(self._exclude.names(t) for t in head)):
             return False
         named = sum(1 for t in passages if self.names(t))
         return named >= MIN_MENTIONS and named / len(passages) >= self.config.min_share

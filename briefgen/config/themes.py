@@ -94,6 +94,15 @@ class ScopeConfig(Model):
             "words also matches inside a longer word (북한 in 북한은)."
         ),
     )
+    exclude: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Subjects that are another story told in the scope's places: an article whose title "
+            "or lead names one of them, and neither names the scope, is out of scope however "
+            "often it names the scope further down ('pirate*|piracy' for the Red Sea: counter-"
+            "piracy off Somalia lists the Red Sea among its waters). 'a|b' alternatives."
+        ),
+    )
     min_share: float = Field(
         0.15, gt=0, le=1,
         description=(
