@@ -304,9 +304,10 @@ def test_such_acts_in_an_article_headlined_on_the_theme_are_its_subject():
 
 def test_a_korean_deed_pointed_at_names_the_articles_subject():
     statement = _article("s", ["북한이 탄도미사일을 발사했다.", "정부는 이런 무모한 행위를 규탄했다."])
-    engine.assign(statement, [ThemeConfig(key="missiles", label="Missiles", terms={"미사일": 5, "규탄": 0.5})],
-                  engine.Articles({"s": "북한 탄도미사일 발사"}))
-    assert [bool(p.themes) for p in statement] == [True, True]
+    spokesman = _article("v", ["북한이 탄도미사일을 발사했다.", "대변인은 이 같은 행동에 대한 책임을 묻겠다고 밝혔다."])
+    engine.assign(statement + spokesman, [ThemeConfig(key="missiles", label="Missiles", terms={"미사일": 5, "규탄": 0.5})],
+                  engine.Articles({"s": "북한 탄도미사일 발사", "v": "북한 탄도미사일 발사"}))
+    assert [bool(p.themes) for p in statement + spokesman] == [True, True, True, True]
 
 
 def test_it_carries_the_thing_before_it_whatever_little_it_says_itself():

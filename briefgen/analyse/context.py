@@ -178,7 +178,7 @@ _REFERS: dict[str, re.Pattern[str] | None] = {}
 # "cease such acts", "no notification of this action": a word for any deed, pointed at,
 # names the one the article is about, whatever the theme's own words.
 _DEED = re.compile(r"\b(?:such|these|this|those)\s+(acts?|actions?|moves?|incidents?|activity|activities)\b"
-                   r"|(?:이러한|이런|그러한|그런)\s+(?:\S+\s+)?(?:행동|행위)")
+                   r"|(?:이러한|이런|그러한|그런|이 같은|이같은|그 같은|그같은)\s+(?:\S+\s+)?(?:행동|행위|도발)")
 
 
 def _reference(text: str, matched: Sequence[str], told: set[str]) -> str | None:
