@@ -1,5 +1,5 @@
-"""Story continuity compares today's stories only with the earlier stories that can reach
-the threshold (`changes.most_similar`), not with all two weeks of them. The links must be
+"""Story continuity reads the sparse product of today's stories and two weeks of earlier
+ones (`similar.most_similar`) instead of the whole dense grid. The links must be
 exactly those of the whole grid: here the whole grid is computed the straightforward way
 (every pair, row by row argmax) over several days of stories that continue, re-word,
 repeat and wander off, and both must pick the same earlier story with the same number."""
@@ -9,13 +9,12 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-import numpy as np
 import pytest
 
 from briefgen.analyse import storyline
-from briefgen.analyse.changes import _similarity, most_similar
+from briefgen.analyse.changes import _similarity
 from briefgen.analyse.passages import fingerprint
-from briefgen.analyse.tfidf import fit_transform
+from briefgen.analyse.similar import most_similar
 from briefgen.models import Story, StoryLink, StoryRecord
 
 PLACES = ["Pyongyang", "Seoul", "Tokyo", "Vladivostok", "Beijing", "Aden", "Hodeidah", "Djibouti", "Jeddah",
@@ -109,22 +108,6 @@ def test_the_best_earlier_story_is_the_whole_grids(seed: int, threshold: float):
     reworded = [n for n, m in enumerate(got) if m is not None and fingerprint(today[n]) != fingerprint(earlier[m[0]])]
     assert len(reworded) >= 5
     assert sum(m is None for m in got) >= (10 if threshold >= 0.5 else 1)  # and new events
-
-
-def test_only_the_pairs_that_can_match_are_computed():
-    days = _days(4, days=8, per_day=90)
-    texts = [f"{h} {lead}" for day in days for h, lead in day]
-    matrix, _ = fit_transform(texts)
-    today, earlier = matrix[-90:], matrix[:-90].tocsr()
-    from briefgen.analyse.changes import _candidates
-
-    candidates = _candidates(today, earlier, 0.5)
-    full = (today @ earlier.T).toarray()
-    pairs = sum(len(c) for c in candidates)
-    assert pairs < 0.5 * int((full > 0).sum())  # fewer than the pairs sharing any word at all
-    for row, chosen in enumerate(candidates):
-        # Every pair reaching the threshold is a candidate.
-        assert set(np.flatnonzero(full[row] >= 0.5)) <= set(chosen.tolist())
 
 
 def test_ties_go_to_the_first_earlier_story_and_prints_count_as_one():

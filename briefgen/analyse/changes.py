@@ -25,7 +25,6 @@ from ..models import (
     ThemeChange,
     ThemeSection,
 )
-from .passages import fingerprint
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -116,6 +115,7 @@ def _similarity(rows: list[str], columns: list[str]):  # type: ignore[no-untyped
     out = np.zeros((len(rows), len(columns)))
     if not rows or not columns:
         return out
+    from .similar import print_codes
     from .tfidf import fit_transform
 
     try:
@@ -123,96 +123,5 @@ def _similarity(rows: list[str], columns: list[str]):  # type: ignore[no-untyped
         out = (matrix[: len(rows)] @ matrix[len(rows) :].T).toarray()
     except ValueError:  # nothing but stop words
         pass
-    row_codes, column_codes = _print_codes(rows, columns)
+    row_codes, column_codes = print_codes(rows, columns)
     return np.where(row_codes[:, None] == column_codes[None, :], 1.0, out)
-
-
-def _print_codes(rows: list[str], columns: list[str]):  # type: ignore[no-untyped-def]
-    """Each text's fingerprint as a number, the same number for the same print (the same
-    words, case and punctuation aside): taken once per text, compared as numbers."""
-    import numpy as np
-
-    codes: dict[str, int] = {}
-    row_codes = np.array([codes.setdefault(fingerprint(r), len(codes)) for r in rows], dtype=np.int64)
-    column_codes = np.array([codes.setdefault(fingerprint(c), len(codes)) for c in columns], dtype=np.int64)
-    return row_codes, column_codes
-
-
-def most_similar(rows: list[str], columns: list[str], threshold: float) -> list[tuple[int, float] | None]:
-    """For each row text, the first column text of greatest `_similarity` and that
-    similarity, when it is at least `threshold` (> 0); else None. The same answer as
-    taking each row of the whole grid, at the cost of the pairs that can reach `threshold`.
-
-    Two unit vectors x, y with no term in common on a set P of x's terms have
-    x.y <= |x outside P| * |y| = |x outside P|. So with P the rarest of x's terms, just
-    enough that the rest of x weighs under `threshold`, a column reaching `threshold` has
-    one of them: only the columns sharing a rare term with the row are computed, each
-    exactly as the whole product computes it (the same sums in the same order)."""
-    import numpy as np
-
-    found: list[tuple[int, float] | None] = [None] * len(rows)
-    if not rows or not columns:
-        return found
-    from .tfidf import fit_transform
-
-    row_codes, column_codes = _print_codes(rows, columns)
-    # Columns of the same print as each row: similarity 1.0 whatever the vectors say.
-    same_print: dict[int, list[int]] = {}
-    for column, code in enumerate(column_codes.tolist()):
-        same_print.setdefault(code, []).append(column)
-    try:
-        matrix, _ = fit_transform(rows + columns)
-    except ValueError:  # nothing but stop words: only the prints can match
-        for row, code in enumerate(row_codes.tolist()):
-            if code in same_print and 1.0 >= threshold:
-                found[row] = (same_print[code][0], 1.0)
-        return found
-    today, earlier = matrix[: len(rows)], matrix[len(rows) :].tocsr()
-    candidates = _candidates(today, earlier, threshold)
-    for row in range(len(rows)):
-        columns_of = np.union1d(candidates[row], same_print.get(int(row_codes[row]), []))
-        if not len(columns_of):
-            continue
-        columns_of = columns_of.astype(np.int64)
-        values = (today[row] @ earlier[columns_of].T).toarray()[0]
-        values[column_codes[columns_of] == row_codes[row]] = 1.0
-        best = int(values.argmax())
-        if values[best] >= threshold:
-            found[row] = (int(columns_of[best]), float(values[best]))
-    return found
-
-
-# Rounding in a sum of squares is far below this; a row's rest is kept this much under the bound.
-_SLACK = 1e-9
-
-
-def _candidates(today, earlier, threshold: float) -> list:  # type: ignore[no-untyped-def]
-    """For each row of `today`, the rows of `earlier` (ascending) sharing one of its
-    rarest terms, those without which the row weighs less than `threshold`."""
-    import numpy as np
-    from scipy.sparse import csr_matrix
-
-    documents = np.bincount(earlier.indices, minlength=earlier.shape[1])
-    keep_rows, keep_terms = [], []
-    limit = (threshold - _SLACK) ** 2
-    for row in range(today.shape[0]):
-        start, end = today.indptr[row], today.indptr[row + 1]
-        terms, weights = today.indices[start:end], today.data[start:end]
-        if not len(terms):
-            continue
-        # Rarest first (fewest earlier texts to look at); the rest, common terms, stay out
-        # while what they weigh together stays under the threshold.
-        order = np.lexsort((terms, documents[terms]))
-        rest = np.cumsum((weights[order] ** 2)[::-1])[::-1]  # rest[i]: weight of order[i:]
-        outside = np.append(rest[1:], 0.0)  # weight of what follows order[i]
-        needed = int(np.argmax(outside < limit)) + 1
-        keep_rows.extend([row] * needed)
-        keep_terms.extend(terms[order[:needed]].tolist())
-    prefix = csr_matrix(
-        (np.ones(len(keep_rows)), (np.array(keep_rows, dtype=np.int64), np.array(keep_terms, dtype=np.int64))),
-        shape=today.shape,
-    )
-    present = csr_matrix((np.ones(len(earlier.indices)), earlier.indices, earlier.indptr), shape=earlier.shape)
-    shared = (prefix @ present.T).tocsr()
-    shared.sort_indices()
-    return [shared.indices[shared.indptr[r] : shared.indptr[r + 1]] for r in range(shared.shape[0])]

@@ -105,7 +105,7 @@ def link(stories: Sequence[Story], earlier: Sequence[StoryRecord], today: date) 
     no earlier brief of that story had."""
     if not earlier:
         return list(stories)
-    from .changes import most_similar
+    from .similar import most_similar
 
     # Only the best earlier story of each is needed, and only when it reaches CONTINUES:
     # the pairs that cannot are never computed (two weeks of earlier stories are thousands).
