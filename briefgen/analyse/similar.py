@@ -21,6 +21,9 @@ import numpy as np
 
 from .passages import fingerprint
 
+# Rows of the product computed at once.
+CHUNK = 64
+
 
 def print_codes(rows: list[str], columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Each text's fingerprint as a number, the same number for the same print (the same
@@ -48,19 +51,13 @@ def most_similar(rows: list[str], columns: list[str], threshold: float) -> list[
     except ValueError:  # nothing but stop words: only the prints can match
         matrix = None
     if matrix is not None:
-        product = (matrix[: len(rows)] @ matrix[len(rows) :].T).tocsr()
-        row_of = np.repeat(np.arange(len(rows), dtype=np.int64), np.diff(product.indptr))
-        values = product.data
-        # The same print is 1.0 whatever the vectors say.
-        values[row_codes[row_of] == column_codes[product.indices]] = 1.0
-        filled = np.flatnonzero(np.diff(product.indptr))
-        if len(filled):
-            starts = product.indptr[filled]
-            best_value[filled] = np.maximum.reduceat(values, starts)
-            # The lowest column of that value: argmax's choice on a tie.
-            at_best = values == best_value[row_of]
-            lowest = np.where(at_best, product.indices, len(columns))
-            best_column[filled] = np.minimum.reduceat(lowest, starts)
+        today, earlier = matrix[: len(rows)], matrix[len(rows) :].T.tocsr()
+        # A few rows at a time: each row of the product is that row's alone (the same sums),
+        # and small arrays are reused where the whole product's would each be fresh memory.
+        for first in range(0, len(rows), CHUNK):
+            product = today[first : first + CHUNK] @ earlier
+            _best_of_rows(product, row_codes[first : first + CHUNK], column_codes, len(columns),
+                          best_value[first : first + CHUNK], best_column[first : first + CHUNK])
     # A print shared with no term in common (texts of stop words only): 1.0 as well, and
     # the lowest such column counts on a tie with the product's 1.0.
     first_of_code: dict[int, int] = {}
@@ -75,3 +72,21 @@ def most_similar(rows: list[str], columns: list[str], threshold: float) -> list[
     for row in np.flatnonzero(best_value >= threshold).tolist():
         found[row] = (int(best_column[row]), float(best_value[row]))
     return found
+
+
+def _best_of_rows(product, row_codes: np.ndarray, column_codes: np.ndarray, columns: int,  # type: ignore[no-untyped-def]
+                  best_value: np.ndarray, best_column: np.ndarray) -> None:
+    """Each row's greatest value in the sparse `product` and the lowest column holding it,
+    into `best_value` and `best_column`; the same print counts 1.0 whatever the vectors say."""
+    lengths = np.diff(product.indptr)
+    row_of = np.repeat(np.arange(len(lengths)), lengths)
+    values = product.data
+    values[row_codes[row_of] == column_codes[product.indices]] = 1.0
+    filled = np.flatnonzero(lengths)
+    if not len(filled):
+        return
+    starts = product.indptr[filled]
+    best_value[filled] = np.maximum.reduceat(values, starts)
+    # The lowest column of that value: argmax's choice on a tie.
+    lowest = np.where(values == best_value[row_of], product.indices, columns)
+    best_column[filled] = np.minimum.reduceat(lowest, starts)
