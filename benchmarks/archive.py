@@ -5,7 +5,7 @@ The history is built directly in the store (`benchmarks.search.build`: each day'
 stored as `generate` stores them, and the brief's records: its article list, numbers,
 points and 20 stories), not by running 365 briefs. Day 366's items come from loopback
 feeds (`benchmarks.serve`), the same on both sides; each run starts from a fresh copy of
-the history store. `python -m benchmarks --only archive`, or alone with smaller sizes:
+the history store, on disk before the clock starts (`fresh_copy`). `python -m benchmarks --only archive`, or alone with smaller sizes:
 `python -m benchmarks.archive --days 30 --per-day 500 --runs 1`; `--profile` prints where
 day 366's time goes on the history store instead (cProfile).
 """
@@ -78,9 +78,10 @@ def counts(store: Path) -> dict[str, int]:
 
 def fresh_copy(store: Path, to: Path) -> None:
     """A copy of the history, on disk before the clock starts. Copied and timed at once, the
-    run paid for writing the copy: its first checkpoint's fsync of the store waited for the
-    2.5 GB the copy had left in the page cache to reach the disk (26.9 s and 27.4 s against
-    about 14 s once written, 28 Nov 2026). A store that grew day by day has no such debt."""
+    run shared the machine with the kernel writing the copy out (2.3 GB of it still dirty in
+    /proc/meminfo during a run), and SQLite's fsyncs of the store could wait for it: 26.9 s and
+    27.4 s on 28 Nov 2026, against 16.7 s and 17.1 s with the copy on disk first. A store that
+    grew day by day carries no such debt."""
     shutil.copy(store, to)
     with open(to, "rb") as copy:
         os.fsync(copy.fileno())
