@@ -25,7 +25,6 @@ from ..models import (
     ThemeChange,
     ThemeSection,
 )
-from .passages import fingerprint
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -116,6 +115,7 @@ def _similarity(rows: list[str], columns: list[str]):  # type: ignore[no-untyped
     out = np.zeros((len(rows), len(columns)))
     if not rows or not columns:
         return out
+    from .similar import print_codes
     from .tfidf import fit_transform
 
     try:
@@ -123,9 +123,5 @@ def _similarity(rows: list[str], columns: list[str]):  # type: ignore[no-untyped
         out = (matrix[: len(rows)] @ matrix[len(rows) :].T).toarray()
     except ValueError:  # nothing but stop words
         pass
-    # The same words (case and punctuation aside) are the same sentence: each text's print
-    # taken once, compared as numbers (this grid is stories x two weeks of earlier stories).
-    codes: dict[str, int] = {}
-    row_codes = np.array([codes.setdefault(fingerprint(r), len(codes)) for r in rows])
-    column_codes = np.array([codes.setdefault(fingerprint(c), len(codes)) for c in columns])
+    row_codes, column_codes = print_codes(rows, columns)
     return np.where(row_codes[:, None] == column_codes[None, :], 1.0, out)

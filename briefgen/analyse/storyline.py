@@ -105,9 +105,11 @@ def link(stories: Sequence[Story], earlier: Sequence[StoryRecord], today: date) 
     no earlier brief of that story had."""
     if not earlier:
         return list(stories)
-    from .changes import _similarity
+    from .similar import most_similar
 
-    sims = _similarity([f"{s.headline} {s.lead_text}" for s in stories], [f"{r.headline} {r.lead}" for r in earlier])
+    # Only the best earlier story of each is needed, and only when it reaches CONTINUES:
+    # the pairs that cannot are never computed (two weeks of earlier stories are thousands).
+    similar = most_similar([f"{s.headline} {s.lead_text}" for s in stories], [f"{r.headline} {r.lead}" for r in earlier], CONTINUES)
     # Earlier stories by article and by id (two weeks of them can be thousands): looked up,
     # never scanned, for each of today's.
     by_article: dict[str, list[int]] = defaultdict(list)
@@ -120,10 +122,8 @@ def link(stories: Sequence[Story], earlier: Sequence[StoryRecord], today: date) 
     for n, story in enumerate(stories):
         sharing = sorted({k for a in story.article_ids for k in by_article.get(a, ())})
         match: StoryRecord | None = earlier[sharing[0]] if sharing else None
-        if match is None and len(earlier):
-            best = int(sims[n].argmax())
-            if sims[n, best] >= CONTINUES:
-                match = earlier[best]
+        if match is None and similar[n] is not None:
+            match = earlier[similar[n][0]]
         if match is None:
             out.append(story)
             continue
