@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..redact import shown_url
 from .base import MAX_NUMBER, Model, check_window, shown
 
 SOURCE_TYPES = ("wire", "newspaper", "state media", "government", "think tank", "social")
@@ -53,7 +54,8 @@ class SourceConfig(Model):
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError(f"{value!r} is not an http(s) URL")
+            # The message is printed and logged: a token in the query stays hidden.
+            raise ValueError(f"{shown_url(value)!r} is not an http(s) URL")
         return value
 
     @model_validator(mode="after")
