@@ -3,12 +3,14 @@ uses it, but no brief, JSON, PDF, archive page, terminal line or log line shows 
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 
@@ -17,6 +19,8 @@ from briefgen.store.postgres import describe, redact
 
 from .conftest import DEFAULT_CONFIG, ROOT
 from .feedserver import FeedServer, Route, rss
+from .mailserver import Inbox, add_email, smtp_server
+from .serveapp import serving
 
 # --- the rule -------------------------------------------------------------------------
 
@@ -122,7 +126,10 @@ def private(tmp_path: Path):
 def test_a_brief_from_a_private_feed_never_shows_its_secrets(private):
     path, server = private
     out = path.parent / "out"
-    done = run("generate", "-c", str(path), "--date", "2024-01-17", "--out", str(out), "--verbose")
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        add_email(path, port)
+        done = run("generate", "-c", str(path), "--date", "2024-01-17", "--out", str(out), "--verbose", "--email")
     assert done.returncode == 0, done.stderr[-3000:]
     # The fetch itself used the real URL.
     assert server.hits_for(f"/wire.xml?edition=asia&token={TOKEN}")
@@ -157,10 +164,28 @@ def test_a_brief_from_a_private_feed_never_shows_its_secrets(private):
     for file in written:
         assert not leaks(file.read_text(encoding="utf-8", errors="replace")), file
     assert not leaks(pdf)
+    # The email: its text and HTML parts, and the PDF it attaches, read back.
+    assert inbox.messages
+    for received in inbox.messages:
+        alternative, attachment = received.message.iter_parts()
+        text, page = (part.get_content() for part in alternative.iter_parts())
+        attached = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(attachment.get_content())).pages)
+        assert "Members desk" in text and "Private wire" in page and "token=***" in page
+        assert not leaks(received.data.decode("utf-8", "replace") + text + page + attached)
+
+    # The archive as `briefgen serve` shows it: the brief's page, its files, and its feedback page.
+    with serving(path, out, "--feedback") as base, httpx.Client(base_url=base, timeout=10) as client:
+        pages = {p: client.get(p) for p in ("/", "/briefs/2024-01-17", "/briefs/2024-01-17/json",
+                                               "/briefs/2024-01-17/md", "/briefs/2024-01-17/feedback")}
+    assert all(r.status_code == 200 for r in pages.values()), {p: r.status_code for p, r in pages.items()}
+    assert "token=***" in pages["/briefs/2024-01-17"].text
+    for page, response in pages.items():
+        assert not leaks(response.text), page
 
     # The store records the shown form of each run; only the feeds table keeps the URL
     # itself, for conditional requests, and no command shows it.
-    stores = [f for f in out.rglob("*.db")]
+    stores = list(out.rglob("*.sqlite3"))
+    assert stores
     for store in stores:
         with sqlite3.connect(store) as conn:
             targets = " ".join(t or "" for (t,) in conn.execute("SELECT target FROM source_runs"))
