@@ -8,7 +8,6 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..redact import shown_url
 from .base import MAX_NUMBER, Model, check_window, shown
 
 SOURCE_TYPES = ("wire", "newspaper", "state media", "government", "think tank", "social")
@@ -54,8 +53,10 @@ class SourceConfig(Model):
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
-            # The message is printed and logged: a token in the query stays hidden.
-            raise ValueError(f"{shown_url(value)!r} is not an http(s) URL")
+            # The message is printed and logged: quoted without its query, fragment or user
+            # info, where tokens live (the config layer may not import briefgen.redact).
+            head = re.sub(r"^([^/]*//)[^/@]*@", r"\1", re.split(r"[?#]", value, maxsplit=1)[0])
+            raise ValueError(f"{head + ('?…' if '?' in value or '#' in value else '')!r} is not an http(s) URL")
         return value
 
     @model_validator(mode="after")
