@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from .config import Config, SourceConfig, ThemeConfig
 from .lint import lint
 from .models import SourceHealth
+from .redact import shown_url
 from .sanitise import printable, redact_urls
 
 RUNS_SHOWN = 5
@@ -110,7 +111,8 @@ def source_rows(config: Config, *, offline: bool, now: datetime) -> list[Row]:
 
 
 def _target(source: SourceConfig) -> str:
-    return f"feed {source.url}" if source.url is not None else f"files {source.path}"
+    # Also quoted whole by `verdict`'s error: the URL's token must not reach it.
+    return f"feed {shown_url(source.url)}" if source.url is not None else f"files {source.path}"
 
 
 def _folder_row(source: SourceConfig, config: Config) -> Row:

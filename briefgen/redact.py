@@ -8,8 +8,13 @@ fall between its characters, so the scrub must run on the text as it came, befor
 anything collapses whitespace or cuts it short: a password cut in half by truncation
 is no longer recognisable as one.
 
-This module imports nothing of briefgen: logging, the CLI, the store and delivery all
-call it.
+A URL may carry a secret of its own: a private feed's `?token=`, `?api_key=` or
+`?sig=`, or a password in `user:password@`. `shown_url` is the form of a URL that may be
+shown to people (a brief, its JSON, a page, a terminal); the real URL is only ever used
+to fetch.
+
+This module imports nothing of briefgen: logging, the CLI, config, ingest, render, the
+store and delivery all call it.
 """
 
 from __future__ import annotations
@@ -17,8 +22,22 @@ from __future__ import annotations
 import base64
 import re
 import threading
+from urllib.parse import unquote, unquote_plus, urlsplit, urlunsplit
 
 MARK = "[password]"
+# What stands for the value of a secret URL parameter or a URL's password.
+HIDDEN = "***"
+# Query parameters whose value is a secret, by name (lower case, "-" read as "_")...
+SECRET_PARAMS = frozenset({
+    "token", "access_token", "api_key", "apikey", "key", "auth", "authorization", "password", "passwd", "pwd",
+    "secret", "sig", "signature", "session", "sid", "credential", "credentials",
+})
+# ...or by a part of their name: `refresh_token`, `client_secret`, `x_api_key`, and the
+# signed URLs of cloud stores (`X-Amz-Signature`, `X-Amz-Credential`, `X-Goog-Signature`).
+SECRET_PARTS = ("token", "secret", "password", "apikey", "api_key", "signature", "credential")
+# A parameter ends at & or at ;, which some servers still read as a separator.
+_PARAM_RE = re.compile(r"([^&;=]*)=([^&;]*)")
+_URL_RE = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s\"'<>]+", re.I)
 # What may fall between two characters of an echoed secret: whitespace, a line break
 # with the code and enhanced status an SMTP reply starts each of its lines with, and
 # the escaped forms of line breaks (a repr, a JSON string).
@@ -110,3 +129,66 @@ def _base64_cores(raw: bytes) -> list[str]:
         if len(core) >= _MIN_CORE:
             cores.append(core)
     return cores
+
+
+def is_secret_param(name: str) -> bool:
+    """Whether a URL parameter of this name (as written, percent-encoded or not) holds a secret."""
+    key = unquote_plus(name).strip().lower().replace("-", "_")
+    return key in SECRET_PARAMS or any(part in key for part in SECRET_PARTS)
+
+
+def _hide_params(text: str) -> str:
+    """A query or fragment with the values of its secret parameters as ***, all else as written."""
+    return _PARAM_RE.sub(lambda m: f"{m.group(1)}={HIDDEN}" if m.group(2) and is_secret_param(m.group(1)) else m.group(), text)
+
+
+def shown_url(url: str) -> str:
+    """`url` as it may be shown to people: the values of secret-looking query (and fragment)
+    parameters and the password of its user info replaced by ***; everything else, the
+    order and spelling of the other parameters included, as written. Applying it twice
+    changes nothing."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        # Unreadable, so its secrets cannot be told from the rest: show only its scheme.
+        scheme = url.split("://", 1)[0] if "://" in url else ""
+        return f"{scheme}://{HIDDEN}" if scheme.isalnum() else HIDDEN
+    netloc = parts.netloc
+    if password is not None and password != HIDDEN:
+        user, _, host = netloc.rpartition("@")
+        netloc = f"{user.split(':', 1)[0]}:{HIDDEN}@{host}"
+    query = _hide_params(parts.query)
+    fragment = _hide_params(parts.fragment)
+    if (netloc, query, fragment) == (parts.netloc, parts.query, parts.fragment):
+        return url
+    return urlunsplit((parts.scheme, netloc, parts.path, query, fragment))
+
+
+def shown_target(target: str) -> str:
+    """A source's target (a feed URL or a file path) as it may be shown: URLs through `shown_url`."""
+    return shown_url(target) if "://" in target else target
+
+
+def url_secrets(url: str, shortest: int = _MIN_CORE) -> list[str]:
+    """The secrets `shown_url` hides in `url`, as written and decoded, longest first: either
+    may be quoted back in a server's or a library's error message."""
+    try:
+        parts = urlsplit(url)
+        found = [parts.password or ""]
+    except ValueError:
+        return []
+    for piece in (parts.query, parts.fragment):
+        found += [m.group(2) for m in _PARAM_RE.finditer(piece) if is_secret_param(m.group(1))]
+    # A value shorter than `shortest` would blot out ordinary words in a free-running message.
+    values = {v for s in found if s and s != HIDDEN for v in (s, unquote(s), unquote_plus(s))}
+    return sorted((v for v in values if len(v) >= shortest), key=len, reverse=True)
+
+
+def hide_url_secrets(text: str, url: str | None = None) -> str:
+    """`text` (an error message, a reason) with every URL in it as `shown_url` shows it and,
+    when `url` is given, its secrets removed wherever they stand alone."""
+    text = _URL_RE.sub(lambda m: shown_url(m.group()), text)
+    for secret in url_secrets(url) if url else ():
+        text = text.replace(secret, HIDDEN)
+    return text

@@ -53,7 +53,10 @@ class SourceConfig(Model):
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError(f"{value!r} is not an http(s) URL")
+            # The message is printed and logged: quoted without its query, fragment or user
+            # info, where tokens live (the config layer may not import briefgen.redact).
+            head = re.sub(r"^([^/]*//)[^/@]*@", r"\1", re.split(r"[?#]", value, maxsplit=1)[0])
+            raise ValueError(f"{head + ('?…' if '?' in value or '#' in value else '')!r} is not an http(s) URL")
         return value
 
     @model_validator(mode="after")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..config import Config, SourceConfig
 from ..language import detect as detect_language
 from ..models import Article, IngestResult, SourceHealth, SourceNote
+from ..redact import hide_url_secrets
 from .files import read_sources
 
 if TYPE_CHECKING:
@@ -89,7 +90,8 @@ def ingest(config: Config, context: IngestContext | None = None, sources: Sequen
             for source in members:
                 target = source.path or source.url or ""
                 if name == "url":
-                    result.health.append(SourceHealth(source.name, target, "failed", f"unexpected error: {exc}"))
+                    why = hide_url_secrets(f"unexpected error: {exc}", source.url)
+                    result.health.append(SourceHealth(source.name, target, "failed", why))
                 else:
                     result.notes.append(SourceNote(source.name, target, f"failed: {exc}"))
             continue

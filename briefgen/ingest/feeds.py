@@ -16,6 +16,7 @@ from .. import forking
 from ..config import Config, SourceConfig
 from ..models import DATE_HTML_METADATA, Article, FeedState, IngestResult, SourceHealth
 from ..pause import pause_at
+from ..redact import hide_url_secrets
 from ..sanitise import one_line
 from .entries import Entry, NotAFeed, parse_feed, to_article
 from .fetch import ACCEPT_FEEDS, Fetcher, FetchError
@@ -165,8 +166,9 @@ async def _read_one(
     started = time.perf_counter()
 
     def health(status: str, reason: str | None = None, items: int = 0) -> SourceHealth:
-        # A reason may quote a server (a redirect's target, an error's words): one clean line.
-        reason = one_line(reason) if reason else reason
+        # A reason may quote a server (a redirect's target, an error's words): one clean line,
+        # without the feed URL's secrets (an error may repeat its token on its own).
+        reason = hide_url_secrets(one_line(reason), url) if reason else reason
         return SourceHealth(source.name, url, status, reason, items=items,
                             duration=round(time.perf_counter() - started, 2))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..redact import hide_url_secrets, shown_target
 from .articles import Article
 
 
@@ -16,6 +17,11 @@ class SourceNote:
     target: str
     reason: str
     level: str = "error"
+
+    def __post_init__(self) -> None:
+        # Notes are shown (brief, JSON, terminal) and stored: a feed URL's token never rides along.
+        object.__setattr__(self, "target", shown_target(self.target))
+        object.__setattr__(self, "reason", hide_url_secrets(self.reason))
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,14 @@ class SourceHealth:
     # The date of the newest item the store holds from this source: a feed that answers
     # but whose items are all older than the window is dead news, not a quiet day.
     newest: datetime | None = None
+
+    def __post_init__(self) -> None:
+        # Health is shown (brief, JSON, `fetch`, `status`) and stored in source_runs: the feed
+        # URL's secrets (?token=, user:password@) are hidden here, once, whoever builds the row.
+        # The fetch uses the source's own URL from the config, never this one.
+        object.__setattr__(self, "target", shown_target(self.target))
+        if self.reason:
+            object.__setattr__(self, "reason", hide_url_secrets(self.reason))
 
     @property
     def failed(self) -> bool:

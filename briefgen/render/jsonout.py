@@ -46,6 +46,8 @@ def _passage(passage: Passage, theme: str | None, brief: Brief) -> dict[str, Any
 def _health(row: SourceHealth) -> dict[str, Any]:
     return {
         "source": row.source,
+        # The shown URL (secrets as ***, see models.sources): the field is a contract and stays,
+        # but the JSON is published with the brief; a script that needs the real URL has its config.
         "target": row.target,
         "status": row.status,
         "reason": row.reason,

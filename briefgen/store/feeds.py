@@ -28,11 +28,15 @@ class FeedStore(ArticleStore):
         their new-item counts and stale flags filled in."""
         new = self.save_articles(result.articles, now)
         validators = {f.source: f for f in result.feeds}
+        # The feeds table keeps the URL the validators belong to, so the real one from the
+        # config: a health row's target is only the shown form, its secrets hidden.
+        urls = {s.name: s.url or s.path or "" for s in config.sources}
         stamp = to_stamp(now)
         health: list[SourceHealth] = []
         with self.transaction() as db:
             for row in result.health:
-                since = self._record_feed(db, row, validators.get(row.source), stamp)
+                url = urls.get(row.source, row.target)
+                since = self._record_feed(db, row, url, validators.get(row.source), stamp)
                 failing_since = from_stamp(since, config.tz)
                 stale = (
                     failing_since is not None
@@ -50,13 +54,15 @@ class FeedStore(ArticleStore):
                 health.append(row)
         return health
 
-    def _record_feed(self, db: sqlite3.Connection, health: SourceHealth, state: FeedState | None, stamp: str) -> str | None:
+    def _record_feed(
+        self, db: sqlite3.Connection, health: SourceHealth, url: str, state: FeedState | None, stamp: str
+    ) -> str | None:
         """Update a feed's state after a run; return since when it has been failing (None when it is not)."""
         db.execute(
             "INSERT INTO feeds (source, url) VALUES (?, ?) ON CONFLICT(source) DO UPDATE SET"
             " url = excluded.url, etag = CASE WHEN feeds.url = excluded.url THEN etag END,"
             " last_modified = CASE WHEN feeds.url = excluded.url THEN last_modified END",
-            (health.source, health.target),
+            (health.source, url),
         )
         if health.status == "offline":
             # Nothing was attempted: the feed's record stands as it was.

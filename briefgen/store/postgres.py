@@ -23,8 +23,8 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
 
+from ..redact import shown_url, url_secrets
 from .migrations import BEFORE_POSTGRES, MIGRATIONS, postgres_only, statements
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -47,39 +47,16 @@ def is_url(target: object) -> bool:
     return isinstance(target, str) and target.startswith(SCHEMES)
 
 
-# URL parameters that carry a secret: libpq takes the password in the query too.
-_SECRET_PARAM_RE = re.compile(r"(^|&)((?:ssl)?password)=([^&]*)", re.I)
-
-
 def redact(url: str) -> str:
     """The URL with its passwords replaced by ***: the only form that reaches a log or a message."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "postgresql://***"
-    netloc = parts.netloc
-    if parts.password is not None:
-        netloc = f"{parts.username or ''}:***@{netloc.rsplit('@', 1)[-1]}"
-    query = _SECRET_PARAM_RE.sub(r"\1\2=***", parts.query)
-    if netloc == parts.netloc and query == parts.query:
-        return url
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-
-
-def _secrets(url: str) -> list[str]:
-    """The URL's passwords, as written and as decoded: either may be echoed in a driver's error."""
-    try:
-        parts = urlsplit(url)
-        found = [parts.password or ""] + [m.group(3) for m in _SECRET_PARAM_RE.finditer(parts.query)]
-    except ValueError:
-        return []
-    return sorted({v for s in found if s for v in (s, unquote(s))}, key=len, reverse=True)
+    # The same rule as a feed's URL: libpq takes the password in the query too (password=, sslpassword=).
+    return shown_url(url)
 
 
 def describe(exc: BaseException, url: str) -> str:
     """An error from the driver as one line, the URL's passwords taken out wherever they appear."""
     text = " ".join(str(exc).split()) or type(exc).__name__
-    for secret in _secrets(url) if url.startswith(SCHEMES) else ():
+    for secret in url_secrets(url, shortest=1) if url.startswith(SCHEMES) else ():
         text = text.replace(secret, "***")
     return text
 
