@@ -278,7 +278,7 @@ def test_fulltext_uses_the_page_for_new_items_and_falls_back_to_the_summary(tmp_
             + "</article><footer>Copyright</footer></body></html>").encode()
     server.routes.update({
         "/page": Route(page, headers={"Content-Type": "text/html; charset=utf-8"}),
-        "/stalled-page": Route(page, headers={"Content-Type": "text/html"}, stall=5),
+        "/stalled-page": Route(page, headers={"Content-Type": "text/html"}, stall=10),
         "/missing-page": Route(b"no", status=404),
     })
     items = [
@@ -287,7 +287,7 @@ def test_fulltext_uses_the_page_for_new_items_and_falls_back_to_the_summary(tmp_
         {"guid": "p3", "title": "Page missing", "link": server.url("/missing-page"), "description": "Short summary three."},
     ]
     server.routes["/feed"] = Route(rss(items))
-    data = {"timezone": "Asia/Seoul", "themes": THEMES, "feeds": {**FAST, "fulltext_timeout": 0.5},
+    data = {"timezone": "Asia/Seoul", "themes": THEMES, "feeds": {**FAST, "fulltext_timeout": 2.5},
             "sources": [{"name": "full", "url": server.url("/feed"), "fulltext": True}]}
     config = parse_config(data, base_dir=tmp_path)
     with open_store(config, tmp_path / "out") as store:
