@@ -22,10 +22,11 @@ TOPICS = {
 # heldout2: the second held-out parts, built after the first ones had been scored;
 # dev2: second development parts, built later still to give the tuners more text;
 # korea-ko heldout2: a second Korean held-out part, built after every earlier one had been scored.
-# heldout3: a third held-out part, built after every earlier held-out part had been scored.
+# heldout3: a third held-out part, built after every earlier held-out part had been scored;
+# korea-ko heldout4: a fourth Korean held-out part, built after korea-ko-heldout3 had been scored.
 SPLITS = {
     "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3"),
-    "korea-ko": ("dev", "heldout", "dev2", "heldout2"),
+    "korea-ko": ("dev", "heldout", "dev2", "heldout2", "heldout4"),
     "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3"),
 }
 FILES = [(topic, split) for topic, splits in SPLITS.items() for split in splits]
