@@ -5,7 +5,6 @@ that `briefgen check` reads rules without loading the analysis stage."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -166,29 +165,28 @@ def _longest_first(
     if len(hits) < 2:
         # Nothing to overlap with: the common case, without looking for spans.
         return _total([(term, hit) for _, term, hit, _ in hits])
-    occurrences: list[tuple[int, int, int, int, str]] = []
-    # A term whose words cannot be placed (nothing to overlap with) counts as found.
-    placed: set[int] = set()
-    for order, term, _, which in hits:
-        for k, alternative in enumerate(term.alternatives):
-            if which is not None and k not in which:
-                continue
-            for start, end in alternative.spans(raw, stemmed, positions):
-                occurrences.append((start - end, order, start, end, alternative.text))
-                placed.add(order)
+    occurrences = [(start - end, order, start, end, alternative.text)
+                   for order, term, _, which in hits
+                   for k, alternative in enumerate(term.alternatives) if which is None or k in which
+                   for start, end in alternative.spans(raw, stemmed, positions)]
     occurrences.sort(key=lambda o: (o[0], o[1], o[2]))
     taken: list[tuple[int, int]] = []
-    kept: dict[int, set[str]] = defaultdict(set)
+    kept: dict[int, set[str]] = {}
     for _, order, start, end, text in occurrences:
         if any(start < t_end and t_start < end for t_start, t_end in taken):
             continue
         taken.append((start, end))
-        kept[order].add(text)
-    # A term is shown by the alternative that found it, if that one counted; else by one that did.
-    counted = [(order, term, hit if hit in kept[order] else min(kept[order]) if kept[order] else hit)
-               for order, term, hit, _ in hits if kept[order] or order not in placed]
+        kept.setdefault(order, set()).add(text)
+    placed = {order for _, order, _, _, _ in occurrences}
+    counted: list[tuple[_Term, str]] = []
+    for order, term, hit, _ in hits:
+        found = kept.get(order)
+        if found is None and order in placed:
+            continue  # every find of it lies inside a longer term's
+        # Shown by the alternative that found it, if that one counted; else by one that did.
+        counted.append((term, hit if not found or hit in found else min(found)))
     # Reported, and added up, in the configured order: explanations read like the config.
-    return _total([(term, hit) for _, term, hit in counted])
+    return _total(counted)
 
 
 def _total(counted: list[tuple[_Term, str]]) -> tuple[float, list[str], bool]:

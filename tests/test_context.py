@@ -232,14 +232,21 @@ def test_a_sentence_that_names_its_articles_subject_carries_the_theme():
     assert not alone[0].themes
 
 
-def test_a_connective_that_turns_away_does_not_carry_the_sentence_before():
-    passages = _article("d", [
-        "South Korean and US marines began a combined military exercise on Monday.",
-        "It reinforces the alliance, officials said.",
-        "However, other speakers stressed the need for dialogue.",
-    ])
-    engine.assign(passages, [DRILLS], engine.Articles({"d": "Allies hold drills"}))
+@pytest.mark.parametrize(("theme", "texts", "title"), [
+    (DRILLS, ["South Korean and US marines began a combined military exercise on Monday.",
+              "It reinforces the alliance, officials said.",
+              "However, other speakers stressed the need for dialogue."], "Allies hold drills"),
+    # Korean sentences point back and turn away with their own words (이는, 한편).
+    (ThemeConfig(key="drills", label="Drills", terms={"훈련": 1.25, "연합|합동": 0.75, "군": 0.5}),
+     ["한미 해병대가 월요일 연합 훈련을 시작했다.",
+      "이는 동맹을 강화하는 계기가 될 것이라고 당국자들은 밝혔다.",
+      "한편 다른 참석자들은 대화의 필요성을 강조했다."], "한미 연합 훈련 시작"),
+])
+def test_a_sentence_pointing_back_carries_the_one_before_and_a_turn_does_not(theme, texts, title):
+    passages = _article("d", texts)
+    engine.assign(passages, [theme], engine.Articles({"d": title}))
     assert [bool(p.themes) for p in passages] == [True, True, False]
+    assert passages[1].themes[0].matched[-1].startswith("article: continues the sentence before")
 
 
 def test_only_strong_evidence_against_makes_an_article_argue_against_a_theme():
@@ -333,18 +340,6 @@ def test_a_sentence_pointing_back_that_reaches_another_theme_keeps_to_it():
     ])
     engine.assign(passages, [naval, attacks], engine.Articles({"r": "Red Sea update"}))
     assert [sorted(m.theme for m in p.themes) for p in passages] == [["naval"], ["attacks"], ["naval"]]
-
-
-def test_a_korean_sentence_pointing_back_carries_the_one_before_and_a_turn_does_not():
-    drills = ThemeConfig(key="drills", label="Drills", terms={"훈련": 1.25, "연합|합동": 0.75, "군": 0.5})
-    passages = _article("k", [
-        "한미 해병대가 월요일 연합 훈련을 시작했다.",
-        "이는 동맹을 강화하는 계기가 될 것이라고 당국자들은 밝혔다.",
-        "한편 다른 참석자들은 대화의 필요성을 강조했다.",
-    ])
-    engine.assign(passages, [drills], engine.Articles({"k": "한미 연합 훈련 시작"}))
-    assert [bool(p.themes) for p in passages] == [True, True, False]
-    assert passages[1].themes[0].matched[-1].startswith("article: continues the sentence before")
 
 
 def test_a_subject_the_scope_excludes_keeps_an_article_out_unless_its_head_names_the_scope():

@@ -155,7 +155,7 @@ _EXPLETIVE = re.compile(r"^\W*it\s+(?:is|was|has been|remains|would be|will be)\
 _TURNS = re.compile(
     r"^\W*(?:however|but|yet|still|nevertheless|meanwhile|separately|instead|besides|earlier|later|"
     r"at the same time|in contrast|on the other hand)\b"
-    r"|^\W*(?:그러나|하지만|그런데|한편|반면|다만|앞서|이후)(?=[\s,.])", re.IGNORECASE)
+    r"|^\W*(?:그러나|하지만|그런데|한편|반면|다만|앞서)(?=[\s,.])", re.IGNORECASE)
 
 
 # "It flew 1,000 km": a sentence about the thing the one before told of, whatever small
