@@ -54,7 +54,8 @@ class SourceConfig(Model):
     def _url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
             # The message is printed and logged: quoted without its query, fragment or user
-            # info, where tokens live (the config layer may not import briefgen.redact).
+            # info, where tokens live. Dropped whole, not through redact.shown_url: a string
+            # that is no URL may not split where a URL would, so its secrets cannot be told.
             head = re.sub(r"^([^/]*//)[^/@]*@", r"\1", re.split(r"[?#]", value, maxsplit=1)[0])
             raise ValueError(f"{head + ('?…' if '?' in value or '#' in value else '')!r} is not an http(s) URL")
         return value
