@@ -9,7 +9,7 @@ anything collapses whitespace or cuts it short: a password cut in half by trunca
 is no longer recognisable as one.
 
 A URL may carry a secret of its own: a private feed's `?token=`, `?api_key=` or
-`?sig=`, or a password in `user:password@`. `shown_url` is the form of a URL that may be
+`?sig=`, a password in `user:password@`, or a key as the user name (`<key>@`). `shown_url` is the form of a URL that may be
 shown to people (a brief, its JSON, a page, a terminal); the real URL is only ever used
 to fetch.
 
@@ -144,7 +144,8 @@ def _hide_params(text: str) -> str:
 
 def shown_url(url: str) -> str:
     """`url` as it may be shown to people: the values of secret-looking query (and fragment)
-    parameters and the password of its user info replaced by ***; everything else, the
+    parameters and the password of its user info (or its user name, when it has no
+    password) replaced by ***; everything else, the
     order and spelling of the other parameters included, as written. Applying it twice
     changes nothing."""
     try:
@@ -155,9 +156,12 @@ def shown_url(url: str) -> str:
         scheme = url.split("://", 1)[0] if "://" in url else ""
         return f"{scheme}://{HIDDEN}" if scheme.isalnum() else HIDDEN
     netloc = parts.netloc
+    user, at, host = netloc.rpartition("@")
     if password is not None and password != HIDDEN:
-        user, _, host = netloc.rpartition("@")
         netloc = f"{user.split(':', 1)[0]}:{HIDDEN}@{host}"
+    elif at and password is None and user and user != HIDDEN:
+        # A user name with no password is most often the key itself (`https://<token>@host/`).
+        netloc = f"{HIDDEN}@{host}"
     query = _hide_params(parts.query)
     fragment = _hide_params(parts.fragment)
     if (netloc, query, fragment) == (parts.netloc, parts.query, parts.fragment):
@@ -175,7 +179,7 @@ def url_secrets(url: str, shortest: int = _MIN_CORE) -> list[str]:
     may be quoted back in a server's or a library's error message."""
     try:
         parts = urlsplit(url)
-        found = [parts.password or ""]
+        found = [parts.password or ("" if parts.password is not None else parts.username or "")]
     except ValueError:
         return []
     for piece in (parts.query, parts.fragment):

@@ -56,7 +56,11 @@ from .serveapp import serving
     # User info: the password goes, the user name (who, not the key) stays.
     ("https://reader:hunter2@h.example:8443/f.xml", "https://reader:***@h.example:8443/f.xml"),
     ("https://reader:p%40ss@h.example/f?token=t", "https://reader:***@h.example/f?token=***"),
-    ("https://reader@h.example/f", "https://reader@h.example/f"),
+    # A user name with no password is most often the key itself.
+    ("https://ghp_16C7e42F292c6912E7710c838347Ae178B4a@h.example/f", "https://***@h.example/f"),
+    ("https://reader@h.example/f", "https://***@h.example/f"),
+    ("https://***@h.example/f", "https://***@h.example/f"),
+    ("https://reader:@h.example/f", "https://reader:***@h.example/f"),
     # A URL that cannot be read cannot be told apart: only its scheme is shown.
     ("http://[::1/feed?token=t", "http://***"),
 ])
