@@ -18,14 +18,12 @@ from __future__ import annotations
 import argparse
 import inspect
 import re
-import subprocess
 import sys
-import tempfile
 import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -42,9 +40,6 @@ from .errors import ExitStatus
 DOCS = Path("docs")
 CONFIG = Path("sources.yaml")
 PAGES = ("configuration.md", "cli.md")
-# The picture: a fixed date and clock, so the same code draws the same page.
-PICTURE_DAY = date(2024, 1, 17)
-PICTURE_CLOCK = time(6, 0)
 
 PROSE_RE = re.compile(r"<!-- prose (?P<key>[^>]+?) -->\n(?P<text>.*?)<!-- /prose -->\n", re.S)
 NOTICE = ("<!-- Written by `make docs` (python -m briefgen.docs) from {source}. "
@@ -369,24 +364,6 @@ def build(docs: Path = DOCS) -> tuple[dict[str, str], list[str]]:
     return texts, undocumented
 
 
-def picture(docs: Path = DOCS, config_path: Path = CONFIG) -> Path:
-    """docs/brief.png: page 1 of the seeds' PDF brief, at a fixed date and clock."""
-    from .config import load_config
-    from .pipeline import build_brief
-
-    config = load_config(config_path)
-    with tempfile.TemporaryDirectory(prefix="briefgen-docs-") as tmp:
-        now = datetime.combine(PICTURE_DAY, PICTURE_CLOCK, tzinfo=config.tz)
-        result = build_brief(config, PICTURE_DAY, out_dir=Path(tmp), formats=["pdf"], now=now, offline=True)
-        pdf = next(p for p in result.files if p.suffix == ".pdf")
-        stem = Path(tmp) / "page"
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", "-f", "1", "-l", "1", str(pdf), str(stem)],
-                       check=True)
-        target = docs / "brief.png"
-        target.write_bytes(stem.with_suffix(".png").read_bytes())
-    return target
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m briefgen.docs", description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=Path, default=DOCS, help="the folder of the pages (default: ./docs)")
@@ -401,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text(text, encoding="utf-8")
             print(f"docs: wrote {path}")
     if args.picture:
+        from .docpicture import picture
+
         print(f"docs: drew {picture(args.docs, args.config)}")
     for problem in undocumented:
         print(f"docs: undocumented: {problem}", file=sys.stderr)
