@@ -252,6 +252,38 @@ def test_a_tick_starts_a_cycle_only_in_the_minute_the_brief_is_due():
     assert fired_in(config, six - 120, six - 60) is None
 
 
+def test_a_tick_offers_todays_firing_again_once_it_has_passed():
+    from briefgen.config import parse_config
+    from briefgen.deploy.tasks import missed_today
+
+    config = parse_config({**brief_config("due", ["http://127.0.0.1:9/a.xml"]), "timezone": "Asia/Seoul",
+                           "schedule": {"cron": "0 6 * * 1-5"}})
+    six = datetime(2026, 11, 27, 6, 0, tzinfo=config.tz)  # a Friday in Seoul
+    assert missed_today(config, six.timestamp() - 1) is None
+    assert missed_today(config, six.timestamp()) == six
+    assert missed_today(config, six.timestamp() + 10 * 3600) == six
+    # The next day is Saturday in Seoul: nothing is due, nothing is missed.
+    assert missed_today(config, six.timestamp() + 20 * 3600) is None
+
+
+@pytest.mark.slow
+def test_a_firing_no_worker_saw_is_made_when_workers_come_back(tmp_path: Path, pg_url: str):
+    """Due at midnight UTC, long before the deployment had a worker: the first tick of the
+    workers that start later makes the day's brief, once however many workers tick."""
+    with FeedServer() as feeds:
+        urls = serve_feeds(feeds, 2)
+        deployment = write_deployment(tmp_path, pg_url, {
+            "overnight": {**brief_config("overnight", urls), "schedule": {"cron": "0 0 * * *"}}}, catch_up=True)
+        with Workers(deployment, tmp_path) as workers:
+            workers.start(2)
+            wait_until(lambda: _done(deployment) == {"overnight": "done"}, 150, "the missed brief", workers.logs)
+            time.sleep(65)  # a later minute's tick must not start it again
+        logs = workers.logs()
+    assert _built(logs, "overnight") == 1
+    assert "overnight: catching up the brief due at" in logs
+    assert sorted(h.path for h in feeds.hits) == ["/feed0.xml", "/feed1.xml"]
+
+
 @pytest.mark.slow
 def test_a_scheduled_brief_is_built_once_by_two_workers(tmp_path: Path, pg_url: str):
     """A brief due every minute: each worker's periodic deferrer offers the same tick, which is

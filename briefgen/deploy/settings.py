@@ -36,6 +36,11 @@ class WorkerSettings(_Model):
     fetch_wait: float = Field(
         600.0, gt=0, description="Seconds a brief build waits for the cycle's feed fetches done by other workers before doing them itself.",
     )
+    catch_up: bool = Field(
+        True,
+        description=("Whether a tick starts today's brief whose scheduled time passed while no worker was alive "
+                     "(once per date, as `briefgen schedule` does on start); false leaves a missed firing missed."),
+    )
 
 
 class DeploymentFile(_Model):
