@@ -23,11 +23,13 @@ eval: install
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/realtext/korea-ko-dev.yaml \
 	  tests/data/realtext/korea-ko-dev2.yaml tests/data/realtext/korea-ko-heldout.yaml \
 	  tests/data/realtext/korea-ko-heldout2.yaml tests/data/realtext/korea-ko-heldout3.yaml \
-	  tests/data/realtext/korea-ko-heldout4.yaml
+	  tests/data/realtext/korea-ko-heldout4.yaml tests/data/realtext/korea-ko-heldout5.yaml \
+	  tests/data/realtext/korea-ko-heldout6.yaml
 	$(BIN)/briefgen themes test --summary --config docs/examples/red-sea.yaml \
 	  tests/data/realtext/redsea-dev.yaml tests/data/realtext/redsea-dev2.yaml \
 	  tests/data/realtext/redsea-heldout.yaml tests/data/realtext/redsea-heldout2.yaml \
-	  tests/data/realtext/redsea-heldout3.yaml tests/data/realtext/redsea-heldout4.yaml
+	  tests/data/realtext/redsea-heldout3.yaml tests/data/realtext/redsea-heldout4.yaml \
+	  tests/data/realtext/redsea-heldout5.yaml
 
 # The speed figures against baselines taken in the same run, medians of 5 runs (3 for the
 # deployment's, which need PostgreSQL: docs/performance.md, docs/deployment.md): about
