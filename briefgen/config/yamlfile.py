@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .yamlload import BoundedLoader
+from .yamlload import BoundedLoader, safe_load
 
 MERGE = "tag:yaml.org,2002:merge"
 
@@ -45,7 +45,4 @@ class _Loader(BoundedLoader):
 
 def load_yaml(text: str) -> Any:
     """The document in `text`; raises YamlProblem, or yaml.YAMLError for a syntax error."""
-    try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except RecursionError:
-        raise yaml.YAMLError("nested too deeply to read") from None
+    return safe_load(text, _Loader)

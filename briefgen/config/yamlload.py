@@ -114,10 +114,10 @@ def _weights(root: yaml.Node) -> int:
     return total
 
 
-def safe_load(text: str) -> Any:
+def safe_load(text: str, loader: type[BoundedLoader] | None = None) -> Any:
     """yaml.safe_load, refusing alias bombs (AliasBomb, a yaml.MarkedYAMLError) and nesting
-    too deep to walk (yaml.YAMLError)."""
+    too deep to walk (yaml.YAMLError); `loader` may be a stricter BoundedLoader."""
     try:
-        return yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=loader or BoundedLoader)  # noqa: S506 - a SafeLoader subclass
     except RecursionError:
         raise yaml.YAMLError("nested too deeply to read") from None
