@@ -21,7 +21,6 @@ from . import hangul
 from .names import (
     APOS,
     HASHTAG_RE,
-    POSSESSIVE_END,
     RUN_RE,
     STOP,
     WORD_RE,
@@ -53,6 +52,7 @@ class Mention:
 
 
 # A capitalised word standing alone: maybe the short form of a person named in full.
+_SPACE = re.compile(r"\s")
 CAPITALISED_RE = re.compile(r"(?<![\w#@'\u2019-])[A-Z][\w]*(?:-[\w]+)*(?![\w-])")
 
 
@@ -118,6 +118,8 @@ class Recogniser:
         # open a sentence ("Tensions", "Top"), not names.
         self.common = {w for text in texts for w in re.findall(r"\b[a-z][\w'-]*", text)}
         self._scanned: dict[tuple[str, str], tuple[list[Mention], list[tuple[int, int, str | None]]]] = {}
+        # A role is read from the words around a name: the same for every article printing the sentence.
+        self._roles: dict[tuple[str, int, int, str], str | None] = {}
 
     def article(self, passages: Sequence[Passage]) -> list[list[Mention]]:
         """Mentions per passage of one article, in reading order."""
@@ -132,8 +134,7 @@ class Recogniser:
                 if name in self.gazetteer.alias_of:
                     continue
                 candidate = candidates.setdefault(fold(name), _Candidate(name, kind))
-                role = role_before(passage.text, start) or role_after(passage.text, end) or (
-                    hangul.role(passage.text, end) if passage.language == KOREAN else None)
+                role = self._role(passage.text, start, end, passage.language)
                 mention = Mention(start, end, surface, candidate.name, kind, role)
                 candidate.mentions.append((i, mention))
                 if candidate.kind is None and (role or speaks(passage.text, start, end)):
@@ -146,20 +147,33 @@ class Recogniser:
         persons += [n for n in self._known_people(per)]
         short = _short_names(persons)
         for i, passage in enumerate(passages):
-            taken = [(m.start, m.end) for m in per[i]]
-            for m in CAPITALISED_RE.finditer(passage.text):
-                name = short.get(m.group(0))
-                if name and not any(s <= m.start() < e for s, e in taken) and m.group(0) not in self.gazetteer.alias_of:
-                    per[i].append(Mention(m.start(), m.end(), m.group(0), name, "person"))
+            if short:
+                taken = [(m.start, m.end) for m in per[i]]
+                for m in CAPITALISED_RE.finditer(passage.text):
+                    name = short.get(m.group(0))
+                    if name and not any(s <= m.start() < e for s, e in taken) and m.group(0) not in self.gazetteer.alias_of:
+                        per[i].append(Mention(m.start(), m.end(), m.group(0), name, "person"))
             per[i].sort(key=lambda x: x.start)
         # Fill in roles for known names too ("Russian Foreign Minister Sergey Lavrov").
         for i, passage in enumerate(passages):
             per[i] = [
                 m if m.role or m.kind != "person" else Mention(m.start, m.end, m.surface, m.name, m.kind,
-                                                               _role(passage, m), m.known)
+                                                               self._role(passage.text, m.start, m.end, passage.language),
+                                                               m.known)
                 for m in per[i]
             ]
         return per
+
+    def _role(self, text: str, start: int, end: int, language: str) -> str | None:
+        """The role the words around a name give it ("Foreign Minister", 대통령), read once per place in a sentence."""
+        key = (text, start, end, language)
+        if key in self._roles:
+            return self._roles[key]
+        found = role_before(text, start) or role_after(text, end)
+        if found is None and language == KOREAN:
+            found = hangul.role(text, end)
+        self._roles[key] = found
+        return found
 
     def _scan(self, text: str, language: str) -> tuple[list[Mention], list[tuple[int, int, str | None]]]:
         """The gazetteer's mentions and the other names' spans in one passage's text: the
@@ -182,7 +196,11 @@ class Recogniser:
         """(start, end, kind or None) of capitalised names of two words or more, outside the gazetteer's."""
         out: list[tuple[int, int, str | None]] = []
         for run in RUN_RE.finditer(text):
-            tokens = [(m.start() + run.start(), m.end() + run.start()) for m in WORD_RE.finditer(run.group(0))]
+            words = run.group(0)
+            if not _SPACE.search(words):
+                # One word alone is never a name of two words, whatever surrounds it.
+                continue
+            tokens = [(m.start() + run.start(), m.end() + run.start()) for m in WORD_RE.finditer(words)]
             out.extend(self._pieces(text, tokens, known))
         return out
 
@@ -191,14 +209,14 @@ class Recogniser:
         # A sentence-initial common word or a stop word is not part of a name.
         while tokens and (
             words[0].casefold() in STOP
-            or (sentence_start(text, tokens[0][0]) and words[0].casefold() in self.common)
+            or (words[0].casefold() in self.common and sentence_start(text, tokens[0][0]))
         ):
             tokens, words = tokens[1:], words[1:]
         segments: list[list[tuple[int, int]]] = [[]]
         for (s, e), word in zip(tokens, words, strict=True):
             segments[-1].append((s, e))
             # A possessive ends the name ("North Korea's leader"), except in "People's Assembly".
-            if POSSESSIVE_END.search(word) and not word.startswith("People"):
+            if word.endswith(("'s", "\u2019s")) and not word.startswith("People"):
                 segments.append([])
         pieces: list[tuple[int, int, str | None]] = []
         for segment in segments:
@@ -241,13 +259,6 @@ class Recogniser:
                     out.append(piece)
         return out
 
-
-def _role(passage: Passage, m: Mention) -> str | None:
-    """The role the words around a mention give it ("Foreign Minister", 대통령)."""
-    found = role_before(passage.text, m.start) or role_after(passage.text, m.end)
-    if found is None and passage.language == KOREAN:
-        found = hangul.role(passage.text, m.end)
-    return found
 
 
 def _short_names(persons: Iterable[str]) -> dict[str, str]:

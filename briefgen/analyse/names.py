@@ -100,14 +100,17 @@ def compact(text: str) -> str:
 
 def sentence_start(text: str, index: int) -> bool:
     """Whether `index` opens a sentence (or a quotation at the start of one)."""
-    before = text[:index].rstrip(" \"'\u201c\u2018(")
-    return not before or before.endswith((".", "!", "?", ":"))
+    # Read backwards from `index` rather than copying the text before it (called per name).
+    while index > 0 and text[index - 1] in " \"'\u201c\u2018(":
+        index -= 1
+    return index == 0 or text[index - 1] in ".!?:"
 
 
 def strip_possessive(text: str, token: tuple[int, int]) -> int:
     """Where a token ends without its possessive 's ("Korea's" -> "Korea")."""
     s, e = token
-    return e - 2 if POSSESSIVE_END.search(text[s:e]) and not text[s:e].startswith("People") else e
+    # (A token has no line break in it, so this is POSSESSIVE_END without a regular expression.)
+    return e - 2 if text.endswith(("'s", "\u2019s"), s, e) and not text.startswith("People", s, e) else e
 
 
 def trim_connectors(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
