@@ -141,12 +141,19 @@ def _unique(terms: list[_Term]) -> list[_Term]:
 
 def _may_share_a_word(a: _Term, b: _Term) -> bool:
     """Whether some word could be matched by an alternative of each term."""
-    def words(term: _Term) -> list[tuple[str, bool]]:
-        return [(_stem(w) if p.prefix and k < len(p.parts) - 1 else w, p.prefix and k == len(p.parts) - 1)
-                for p in term.alternatives for k, w in enumerate(p.parts)]
+    return _share(_words_of(a), _words_of(b))
 
-    for w1, prefix1 in words(a):
-        for w2, prefix2 in words(b):
+
+def _words_of(term: _Term) -> list[tuple[str, bool]]:
+    """Each word a term's alternatives match, and whether it is matched as a prefix."""
+    return [(_stem(w) if p.prefix and k < len(p.parts) - 1 else w, p.prefix and k == len(p.parts) - 1)
+            for p in term.alternatives for k, w in enumerate(p.parts)]
+
+
+def _share(a: list[tuple[str, bool]], b: list[tuple[str, bool]]) -> bool:
+    """`_may_share_a_word` of two terms' `_words_of`."""
+    for w1, prefix1 in a:
+        for w2, prefix2 in b:
             if w1 == w2 or (prefix1 and w2.startswith(w1)) or (prefix2 and w1.startswith(w2)):
                 return True
     return False

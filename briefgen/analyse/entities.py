@@ -53,6 +53,7 @@ class Mention:
 
 # A capitalised word standing alone: maybe the short form of a person named in full.
 _SPACE = re.compile(r"\s")
+_LOWER_WORD = re.compile(r"\b[a-z][\w'-]*")
 CAPITALISED_RE = re.compile(r"(?<![\w#@'\u2019-])[A-Z][\w]*(?:-[\w]+)*(?![\w-])")
 
 
@@ -116,7 +117,9 @@ class Recogniser:
         self.gazetteer = gazetteer
         # Words the day's text also writes in lower case are common words when they
         # open a sentence ("Tensions", "Top"), not names.
-        self.common = {w for text in texts for w in re.findall(r"\b[a-z][\w'-]*", text)}
+        self.common: set[str] = set()
+        for text in dict.fromkeys(texts):  # wire copy: each distinct text once
+            self.common.update(_LOWER_WORD.findall(text))
         self._scanned: dict[tuple[str, str], tuple[list[Mention], list[tuple[int, int, str | None]]]] = {}
         # A role is read from the words around a name: the same for every article printing the sentence.
         self._roles: dict[tuple[str, int, int, str], str | None] = {}

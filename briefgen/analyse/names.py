@@ -5,6 +5,7 @@ Word lists and rules only: the building blocks `entities` and `quotes` put toget
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -204,7 +205,9 @@ def role_after(text: str, end: int) -> str | None:
 
 def speaks(text: str, start: int, end: int) -> bool:
     """Whether a name is the subject of a verb of speech ("Borrell wrote") or its object ("wrote Barry")."""
-    for word in SPEECH_TOKEN.findall(text[end:])[:4]:
+    # The next four words only: not the whole rest of the text tokenised for them.
+    for match in itertools.islice(SPEECH_TOKEN.finditer(text, end), 4):
+        word = match.group(0)
         if word in SPEECH_VERBS:
             return True
         if word not in SPEECH_FILLERS:

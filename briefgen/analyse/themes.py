@@ -15,12 +15,13 @@ from ..models import Passage, ThemeMatch
 from ..rules import (
     KEEP_PLURAL,
     _longest_first,
-    _may_share_a_word,
     _Pattern,
+    _share,
     _stem,
     _Term,
     _total,
     _unique,
+    _words_of,
     tokens,
 )
 from .context import Articles, Own
@@ -46,9 +47,11 @@ class ThemeModel:
         self.requires = [_Term.parse(t, 1.0) for t in theme.requires]
         # Pairs of terms (by index) that could ever match the same word: only for those is
         # the longest match looked for.
+        # (Each term's words listed once, not once per pair.)
+        words = [_words_of(term) for term in self.terms]
         self.overlapping = {
             frozenset((i, j)) for i in range(len(self.terms)) for j in range(i + 1, len(self.terms))
-            if _may_share_a_word(self.terms[i], self.terms[j])
+            if _share(words[i], words[j])
         }
         self.examples = list(theme.examples)
         self.example_weight = theme.example_weight
