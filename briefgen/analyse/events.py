@@ -57,18 +57,29 @@ def profile_texts(stories: Sequence[Story], articles: dict[str, Article], passag
     return out
 
 
-def names(text: str) -> set[str]:
-    """The capitalised names and the numbers in a text, folded to lower case."""
-    found = set()
+def names(text: str, memo: dict[str, tuple[str, ...]] | None = None) -> set[str]:
+    """The capitalised names and the numbers in a text, folded to lower case. `memo`: the
+    keys of each name already read (the day's stories repeat their names)."""
+    found: set[str] = set()
+    if memo is None:
+        memo = {}
     for match in _NAME.finditer(text):
-        words = [_POSSESSIVE.sub("", w) for w in match.group(0).split() if w not in _NOT_NAMES]
-        if words:
-            # The whole name and each of its words: "Foreign Minister Sergei Lavrov" and
-            # "Sergei Lavrov" share "sergei" and "lavrov".
-            found.add(" ".join(words).casefold())
-            found.update(w.casefold() for w in words if len(w) > 2 and w != "of")
+        name = match.group(0)
+        keys = memo.get(name)
+        if keys is None:
+            keys = memo[name] = _name_keys(name)
+        found.update(keys)
     found.update(n.rstrip(".,") for n in _NUMBER.findall(text) if len(n.rstrip(".,")) >= 2)
     return found
+
+
+def _name_keys(name: str) -> tuple[str, ...]:
+    """What one capitalised run of words adds to `names`: the whole name and each of its
+    words ("Foreign Minister Sergei Lavrov" and "Sergei Lavrov" share "sergei" and "lavrov")."""
+    words = [_POSSESSIVE.sub("", w) for w in name.split() if w not in _NOT_NAMES]
+    if not words:
+        return ()
+    return (" ".join(words).casefold(), *(w.casefold() for w in words if len(w) > 2 and w != "of"))
 
 
 def join(
@@ -89,7 +100,8 @@ def join(
         matrix, _ = fit_transform(texts, WORDS, (1, 1))
     except ValueError:  # nothing but stop words anywhere
         return list(stories)
-    keys = [names(text) for text in texts]
+    memo: dict[str, tuple[str, ...]] = {}
+    keys = [names(text, memo) for text in texts]
     when = [_published(story, by_id) for story in stories]
     firsts, seconds = candidates(keys, when)
     parent = list(range(len(stories)))

@@ -132,8 +132,12 @@ def cluster(articles: Sequence[Article]) -> list[Story]:
     if len(hashable) > 1:
         sigs = signatures([grams[i] for i in hashable])
         buckets: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
-        for row, i in enumerate(hashable):
-            keys = [sigs[row, band * ROWS : (band + 1) * ROWS].tobytes() for band in range(BANDS)]
+        # Each row's band keys, the bytes of its ROWS values, cut for all rows at once.
+        band_keys = [
+            np.ascontiguousarray(sigs[:, band * ROWS : (band + 1) * ROWS]).view(np.dtype((np.void, 8 * ROWS))).ravel().tolist()
+            for band in range(BANDS)
+        ]
+        for i, keys in zip(hashable, zip(*band_keys, strict=True), strict=True):
             candidates: set[int] = set()
             for band, key in enumerate(keys):
                 candidates.update(buckets[band].get(key, ()))
