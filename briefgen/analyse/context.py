@@ -101,6 +101,7 @@ class Scope:
             "(?<![\uac00-\ud7a3])(?:" + "|".join(map(re.escape, sorted(self._inner, key=len, reverse=True))) + ")"
         ) if self._inner else None
         self._named: dict[str, bool] = {}
+        self._stems: dict[str, str] = {}
         # Another story told in the scope's places, matched as the scope's names are.
         self._exclude = Scope(ScopeConfig(label="exclude", terms=config.exclude)) if config.exclude else None
 
@@ -115,7 +116,8 @@ class Scope:
         if self._inner_re is not None and self._inner_re.search(text.casefold()):
             return True
         raw = tokens(text)
-        stemmed = [_stem(t) for t in raw]
+        stems = self._stems
+        stemmed = [stems[t] if t in stems else stems.setdefault(t, _stem(t)) for t in raw]
         for i, stem in enumerate(stemmed):
             for pattern in self._first.get(stem, ()):
                 if pattern._at(raw, stemmed, i):
