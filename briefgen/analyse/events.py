@@ -11,6 +11,7 @@ together, share at least SHARED_NAMES names or numbers, and their profiles are s
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -59,17 +60,22 @@ def profile_texts(stories: Sequence[Story], articles: dict[str, Article], passag
 
 def names(text: str, memo: dict[str, tuple[str, ...]] | None = None) -> set[str]:
     """The capitalised names and the numbers in a text, folded to lower case. `memo`: the
-    keys of each name already read (the day's stories repeat their names)."""
-    found: set[str] = set()
+    keys of each name and number already read (the day's stories repeat them)."""
     if memo is None:
         memo = {}
-    for match in _NAME.finditer(text):
-        name = match.group(0)
+    found: set[str] = set()
+    for name in _NAME.findall(text):
         keys = memo.get(name)
         if keys is None:
             keys = memo[name] = _name_keys(name)
         found.update(keys)
-    found.update(n.rstrip(".,") for n in _NUMBER.findall(text) if len(n.rstrip(".,")) >= 2)
+    for number in _NUMBER.findall(text):
+        # (Keyed apart from names: a name never starts with a digit, a number always does.)
+        keys = memo.get(number)
+        if keys is None:
+            stripped = number.rstrip(".,")
+            keys = memo[number] = (stripped,) if len(stripped) >= 2 else ()
+        found.update(keys)
     return found
 
 
@@ -174,7 +180,8 @@ def candidates(keys: Sequence[set[str]], when: Sequence[datetime | None]) -> tup
         for name in keys[i]:
             posting = index[name]
             if len(posting) <= COMMON_NAME:
-                shared.update(j for j in posting if j > i)
+                # A posting is in story order: the stories after this one are a slice of it.
+                shared.update(posting[bisect_right(posting, i):])
         for j, count in shared.items():
             if count >= SHARED_NAMES and _close(when[i], when[j]):
                 firsts.append(i)
