@@ -186,9 +186,13 @@ class _Scoring:
         out = []
         for column, model in enumerate(self.models):
             score, matched, vetoed, missing = found[column]
-            # Negative evidence is reported with its weight: "satellite (-1)".
-            negative = any(m[-1] == ")" for m in matched)
-            positive = any(m[-1] != ")" for m in matched) and not vetoed
+            if matched:
+                # Negative evidence is reported with its weight: "satellite (-1)".
+                negative = any(m[-1] == ")" for m in matched)
+                positive = not vetoed and any(m[-1] != ")" for m in matched)
+            else:
+                # Most texts match no term of most themes.
+                negative = positive = False
             if not vetoed and sims is not None and sims[column] >= EXAMPLE_FLOOR:
                 score += model.example_weight * sims[column]
                 matched = [*matched, f"~example {sims[column]:.2f}"]
