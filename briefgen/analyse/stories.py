@@ -103,9 +103,11 @@ def signatures(sets: Sequence[np.ndarray]) -> np.ndarray:
                 size += len(sets[stop])
                 stop += 1
             values = np.concatenate(sets[start:stop])
-            permuted = values[:, None] * _PERMUTATIONS[None, :]
+            # One row per permutation, so that each set's minimum is taken along a row
+            # (contiguous memory): about three times faster than down the columns.
+            permuted = _PERMUTATIONS[:, None] * values[None, :]
             offsets = np.cumsum([0] + [len(x) for x in sets[start : stop - 1]])
-            out[start:stop] = np.minimum.reduceat(permuted, offsets, axis=0)
+            out[start:stop] = np.minimum.reduceat(permuted, offsets, axis=1).T
             start = stop
     return out
 
@@ -125,8 +127,11 @@ def cluster(articles: Sequence[Article]) -> list[Story]:
 
     def overlap(i: int, j: int) -> float:
         """Jaccard similarity of two articles' 3-grams (sorted, distinct)."""
-        shared = len(np.intersect1d(grams[i], grams[j], assume_unique=True))
-        return shared / (len(grams[i]) + len(grams[j]) - shared)
+        a, b = grams[i], grams[j]
+        # Both sorted and distinct (and not empty): each of a's found in b by bisection,
+        # which costs a fraction of intersect1d's concatenate-and-sort for arrays this small.
+        shared = int(np.count_nonzero(b[np.searchsorted(b, a).clip(max=len(b) - 1)] == a))
+        return shared / (len(a) + len(b) - shared)
 
     hashable = [i for i, g in enumerate(grams) if len(g)]
     if len(hashable) > 1:
