@@ -22,6 +22,7 @@ from . import hangul
 from .names import (
     APOS,
     HASHTAG_RE,
+    LOWER_NEXT,
     RUN_RE,
     STOP,
     WORD_RE,
@@ -132,6 +133,7 @@ class Recogniser:
         # A role is read from the words around a name: the same for every article printing the sentence.
         self._roles: dict[tuple[str, int, int, str], str | None] = {}
         self._speaks: dict[tuple[str, int, int], bool] = {}
+        self._runs: dict[tuple[str, tuple[tuple[int, int], ...], bool, bool], tuple[tuple[int, int, str | None], ...]] = {}
 
     def article(self, passages: Sequence[Passage]) -> list[list[Mention]]:
         """Mentions per passage of one article, in reading order."""
@@ -223,8 +225,18 @@ class Recogniser:
             if not _SPACE.search(words):
                 # One word alone is never a name of two words, whatever surrounds it.
                 continue
-            tokens = [(m.start() + run.start(), m.end() + run.start()) for m in WORD_RE.finditer(words)]
-            out.extend(self._pieces(text, tokens, known))
+            start, end = run.span()
+            # What the pieces of a run depend on besides its words: the gazetteer's names in
+            # it, whether it opens a sentence and whether a lower-case word follows it. The
+            # same run in another sentence with the same three is cut the same way, so each
+            # is cut once a day (names recur in sentence after sentence).
+            near = tuple((k.start - start, k.end - start) for k in known if k.start < end and k.end > start)
+            key = (words, near, sentence_start(text, start), LOWER_NEXT.match(text, end) is not None)
+            pieces = self._runs.get(key)
+            if pieces is None:
+                tokens = [(m.start() + start, m.end() + start) for m in WORD_RE.finditer(words)]
+                pieces = self._runs[key] = tuple((s - start, e - start, kind) for s, e, kind in self._pieces(text, tokens, known))
+            out.extend((s + start, e + start, kind) for s, e, kind in pieces)
         return out
 
     def _pieces(self, text: str, tokens: list[tuple[int, int]], known: Sequence[Mention]) -> list[tuple[int, int, str | None]]:
