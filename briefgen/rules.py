@@ -103,6 +103,9 @@ class _Pattern:
             starts: Sequence[int] = range(len(raw))
         else:
             starts = positions.get(self._first, ())
+            if n == 1 and not self.prefix:
+                # A one-word pattern is where its word is: nothing more to test.
+                return [(i, i + 1) for i in starts]
         return [(i, i + n) for i in starts if self._at(raw, stemmed, i)]
 
     def found_at(self, raw: list[str], stemmed: list[str], positions: dict[str, list[int]]) -> bool:

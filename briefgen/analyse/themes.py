@@ -264,7 +264,7 @@ def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel]) -> list[l
             mine = candidates[column]
             found = model.evidence(raw, stemmed, mine, positions)
             # Which all-of groups the text lacks (by their place in `requires`).
-            missing = tuple(n for n in range(len(model.requires)) if REQUIRED - n not in mine)
+            missing = tuple(n for n in range(len(model.requires)) if REQUIRED - n not in mine) if model.requires else ()
             row.append((*found, missing))
         out.append(row)
     return out
