@@ -80,7 +80,6 @@ amid meanwhile however though although both all some any each every no not so th
 
 
 # Compiled once: these run for every capitalised run of every passage.
-POSSESSIVE_END = re.compile(rf"{APOS}s$")
 LOWER_NEXT = re.compile(r"\s+[a-z]")
 ROLE_TOKEN = re.compile(r"[^\s,;:()\"\u201c\u201d]+|[,;:()\"\u201c\u201d]")
 APPOSITIVE = re.compile(r",\s+([a-z][^,;\"\u201c]{0,140}?)(?:,|\.?\s*$)")
@@ -110,7 +109,7 @@ def sentence_start(text: str, index: int) -> bool:
 def strip_possessive(text: str, token: tuple[int, int]) -> int:
     """Where a token ends without its possessive 's ("Korea's" -> "Korea")."""
     s, e = token
-    # (A token has no line break in it, so this is POSSESSIVE_END without a regular expression.)
+    # (A token has no line break in it, so an ending is all `['\u2019]s$` could find.)
     return e - 2 if text.endswith(("'s", "\u2019s"), s, e) and not text.startswith("People", s, e) else e
 
 
