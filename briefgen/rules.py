@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 TOKEN_RE = re.compile(r"[a-z0-9]+")
 # Terms take Hangul words too, so that Korean terms parse (Korean text itself is matched on
@@ -66,6 +67,18 @@ class _Pattern:
             parts = tuple(_stem(p) for p in parts)
         return cls(text.strip(), parts, prefix)
 
+    # Stemmed once per pattern, not at every place it is tested (a cached_property writes
+    # the instance's __dict__, so a frozen dataclass can have one).
+    @cached_property
+    def _first(self) -> str:
+        """The word a match starts with, as `stemmed` holds it."""
+        return _stem(self.parts[0]) if self.prefix else self.parts[0]
+
+    @cached_property
+    def _stems(self) -> list[str]:
+        """The words matched exactly, as `stemmed` holds them: all but a prefix pattern's last."""
+        return [_stem(p) for p in self.parts[:-1]] if self.prefix else list(self.parts)
+
     def _at(self, raw: list[str], stemmed: list[str], i: int) -> bool:
         """Whether the term starts at word `i`: every word but the last exactly, the last by
         prefix when the term ends in *."""
@@ -73,8 +86,8 @@ class _Pattern:
         if i + n > len(raw):
             return False
         if self.prefix:
-            return all(stemmed[i + k] == _stem(self.parts[k]) for k in range(n - 1)) and raw[i + n - 1].startswith(self.parts[-1])
-        return stemmed[i : i + n] == list(self.parts)
+            return stemmed[i : i + n - 1] == self._stems and raw[i + n - 1].startswith(self.parts[-1])
+        return stemmed[i : i + n] == self._stems
 
     def found_in(self, raw: list[str], stemmed: list[str]) -> bool:
         return bool(self.parts) and any(self._at(raw, stemmed, i) for i in range(len(raw)))
@@ -89,7 +102,10 @@ class _Pattern:
         if positions is None:
             starts: Sequence[int] = range(len(raw))
         else:
-            starts = positions.get(_stem(self.parts[0]) if self.prefix else self.parts[0], ())
+            starts = positions.get(self._first, ())
+            if n == 1 and not self.prefix:
+                # A one-word pattern is where its word is: nothing more to test.
+                return [(i, i + 1) for i in starts]
         return [(i, i + n) for i in starts if self._at(raw, stemmed, i)]
 
     def found_at(self, raw: list[str], stemmed: list[str], positions: dict[str, list[int]]) -> bool:
@@ -98,8 +114,7 @@ class _Pattern:
             return False
         if self.prefix and len(self.parts) == 1:
             return any(word.startswith(self.parts[0]) for word in raw)
-        first = _stem(self.parts[0]) if self.prefix else self.parts[0]
-        return any(self._at(raw, stemmed, i) for i in positions.get(first, ()))
+        return any(self._at(raw, stemmed, i) for i in positions.get(self._first, ()))
 
 
 @dataclass(frozen=True)
@@ -141,12 +156,19 @@ def _unique(terms: list[_Term]) -> list[_Term]:
 
 def _may_share_a_word(a: _Term, b: _Term) -> bool:
     """Whether some word could be matched by an alternative of each term."""
-    def words(term: _Term) -> list[tuple[str, bool]]:
-        return [(_stem(w) if p.prefix and k < len(p.parts) - 1 else w, p.prefix and k == len(p.parts) - 1)
-                for p in term.alternatives for k, w in enumerate(p.parts)]
+    return _share(_words_of(a), _words_of(b))
 
-    for w1, prefix1 in words(a):
-        for w2, prefix2 in words(b):
+
+def _words_of(term: _Term) -> list[tuple[str, bool]]:
+    """Each word a term's alternatives match, and whether it is matched as a prefix."""
+    return [(_stem(w) if p.prefix and k < len(p.parts) - 1 else w, p.prefix and k == len(p.parts) - 1)
+            for p in term.alternatives for k, w in enumerate(p.parts)]
+
+
+def _share(a: list[tuple[str, bool]], b: list[tuple[str, bool]]) -> bool:
+    """`_may_share_a_word` of two terms' `_words_of`."""
+    for w1, prefix1 in a:
+        for w2, prefix2 in b:
             if w1 == w2 or (prefix1 and w2.startswith(w1)) or (prefix2 and w1.startswith(w2)):
                 return True
     return False

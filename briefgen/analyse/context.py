@@ -95,12 +95,13 @@ class Scope:
                     self._prefixes.append(pattern.parts[0])
                 else:
                     self._first[_stem(pattern.parts[0]) if pattern.prefix else pattern.parts[0]].append(pattern)
-        self._prefixes_tuple = tuple(self._prefixes)
+        self._prefix_re = re.compile("(?:^| )(?:" + "|".join(map(re.escape, self._prefixes)) + ")") if self._prefixes else None
         # Longest first, so that one alternation finds every term at a word's start.
         self._inner_re = re.compile(
             "(?<![\uac00-\ud7a3])(?:" + "|".join(map(re.escape, sorted(self._inner, key=len, reverse=True))) + ")"
         ) if self._inner else None
         self._named: dict[str, bool] = {}
+        self._stems: dict[str, str] = {}
         # Another story told in the scope's places, matched as the scope's names are.
         self._exclude = Scope(ScopeConfig(label="exclude", terms=config.exclude)) if config.exclude else None
 
@@ -115,13 +116,20 @@ class Scope:
         if self._inner_re is not None and self._inner_re.search(text.casefold()):
             return True
         raw = tokens(text)
-        stemmed = [_stem(t) for t in raw]
-        for i, stem in enumerate(stemmed):
-            for pattern in self._first.get(stem, ()):
-                if pattern._at(raw, stemmed, i):
-                    return True
-            if self._prefixes_tuple and raw[i].startswith(self._prefixes_tuple):
-                return True
+        # Whether any word starts with a prefix term (one search of the words joined: a
+        # prefix holds no space, so it never runs from one word into the next).
+        if self._prefix_re is not None and self._prefix_re.search(" ".join(raw)):
+            return True
+        stems = self._stems
+        stemmed = [stems[t] if t in stems else stems.setdefault(t, _stem(t)) for t in raw]
+        # Only the words some pattern starts with are looked at (a set intersection first).
+        starting = self._first.keys() & set(stemmed)
+        if starting:
+            for i, stem in enumerate(stemmed):
+                if stem in starting:
+                    for pattern in self._first[stem]:
+                        if pattern._at(raw, stemmed, i):
+                            return True
         return False
 
     def judge(self, title: str, passages: Sequence[str]) -> bool:

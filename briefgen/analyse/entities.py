@@ -13,6 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from ..config import EntityConfig
 from ..language import ENGLISH, KOREAN, has_hangul
@@ -21,7 +22,7 @@ from . import hangul
 from .names import (
     APOS,
     HASHTAG_RE,
-    POSSESSIVE_END,
+    LOWER_NEXT,
     RUN_RE,
     STOP,
     WORD_RE,
@@ -53,6 +54,9 @@ class Mention:
 
 
 # A capitalised word standing alone: maybe the short form of a person named in full.
+_SPACE = re.compile(r"\s")
+_START = attrgetter("start")
+_LOWER_WORD = re.compile(r"\b[a-z][\w'-]*")
 CAPITALISED_RE = re.compile(r"(?<![\w#@'\u2019-])[A-Z][\w]*(?:-[\w]+)*(?![\w-])")
 
 
@@ -105,8 +109,14 @@ class _Candidate:
 
     name: str
     kind: str | None
-    mentions: list[tuple[int, Mention]] = field(default_factory=list)
+    # (passage number, start, end, surface, role) of each mention
+    mentions: list[tuple[int, int, int, str, str | None]] = field(default_factory=list)
     person_cue: bool = False
+
+
+# A capitalised name found in a sentence, outside the gazetteer: start, end, kind (or None),
+# surface, name (spacing normalised), its folded key, and the role the words around it give.
+_Named = tuple[int, int, str | None, str, str, str, str | None]
 
 
 class Recogniser:
@@ -116,54 +126,77 @@ class Recogniser:
         self.gazetteer = gazetteer
         # Words the day's text also writes in lower case are common words when they
         # open a sentence ("Tensions", "Top"), not names.
-        self.common = {w for text in texts for w in re.findall(r"\b[a-z][\w'-]*", text)}
-        self._scanned: dict[tuple[str, str], tuple[list[Mention], list[tuple[int, int, str | None]]]] = {}
+        self.common: set[str] = set()
+        for text in dict.fromkeys(texts):  # wire copy: each distinct text once
+            self.common.update(_LOWER_WORD.findall(text))
+        self._scanned: dict[tuple[str, str], tuple[list[Mention], list[_Named]]] = {}
+        # A role is read from the words around a name: the same for every article printing the sentence.
+        self._roles: dict[tuple[str, int, int, str], str | None] = {}
+        self._speaks: dict[tuple[str, int, int], bool] = {}
+        self._runs: dict[tuple[str, tuple[tuple[int, int], ...], bool, bool], tuple[tuple[int, int, str | None], ...]] = {}
 
     def article(self, passages: Sequence[Passage]) -> list[list[Mention]]:
         """Mentions per passage of one article, in reading order."""
         per: list[list[Mention]] = []
         candidates: dict[str, _Candidate] = {}
         for i, passage in enumerate(passages):
-            known, found = self._scan(passage.text, passage.language)
+            known, named = self._scan(passage.text, passage.language)
             per.append(list(known))
-            for start, end, kind in found:
-                surface = passage.text[start:end]
-                name = " ".join(surface.split())
-                if name in self.gazetteer.alias_of:
-                    continue
-                candidate = candidates.setdefault(fold(name), _Candidate(name, kind))
-                role = role_before(passage.text, start) or role_after(passage.text, end) or (
-                    hangul.role(passage.text, end) if passage.language == KOREAN else None)
-                mention = Mention(start, end, surface, candidate.name, kind, role)
-                candidate.mentions.append((i, mention))
-                if candidate.kind is None and (role or speaks(passage.text, start, end)):
+            for start, end, kind, surface, name, key, role in named:
+                candidate = candidates.get(key)
+                if candidate is None:
+                    candidate = candidates[key] = _Candidate(name, kind)
+                candidate.mentions.append((i, start, end, surface, role))
+                if candidate.kind is None and not candidate.person_cue and (role or self._speaks_at(passage.text, start, end)):
                     candidate.person_cue = True
         for candidate in candidates.values():
             kind = candidate.kind or ("person" if candidate.person_cue else "other")
-            for i, mention in candidate.mentions:
-                per[i].append(Mention(mention.start, mention.end, mention.surface, mention.name, kind, mention.role))
+            for i, start, end, surface, role in candidate.mentions:
+                per[i].append(Mention(start, end, surface, candidate.name, kind, role))
         persons = [c.name for c in candidates.values() if (c.kind or ("person" if c.person_cue else None)) == "person"]
         persons += [n for n in self._known_people(per)]
         short = _short_names(persons)
         for i, passage in enumerate(passages):
-            taken = [(m.start, m.end) for m in per[i]]
-            for m in CAPITALISED_RE.finditer(passage.text):
-                name = short.get(m.group(0))
-                if name and not any(s <= m.start() < e for s, e in taken) and m.group(0) not in self.gazetteer.alias_of:
-                    per[i].append(Mention(m.start(), m.end(), m.group(0), name, "person"))
-            per[i].sort(key=lambda x: x.start)
-        # Fill in roles for known names too ("Russian Foreign Minister Sergey Lavrov").
+            if short:
+                taken = [(m.start, m.end) for m in per[i]]
+                for m in CAPITALISED_RE.finditer(passage.text):
+                    name = short.get(m.group(0))
+                    if name and not any(s <= m.start() < e for s, e in taken) and m.group(0) not in self.gazetteer.alias_of:
+                        per[i].append(Mention(m.start(), m.end(), m.group(0), name, "person"))
+            per[i].sort(key=_START)
+        # Fill in roles for known names too ("Russian Foreign Minister Sergey Lavrov"); a
+        # capitalised name has its role already (the same look-up gives the same answer).
         for i, passage in enumerate(passages):
-            per[i] = [
-                m if m.role or m.kind != "person" else Mention(m.start, m.end, m.surface, m.name, m.kind,
-                                                               _role(passage, m), m.known)
-                for m in per[i]
-            ]
+            mine = per[i]
+            for k, m in enumerate(mine):
+                if m.role or m.kind != "person":
+                    continue
+                role = self._role(passage.text, m.start, m.end, passage.language)
+                if role != m.role:
+                    mine[k] = Mention(m.start, m.end, m.surface, m.name, m.kind, role, m.known)
         return per
 
-    def _scan(self, text: str, language: str) -> tuple[list[Mention], list[tuple[int, int, str | None]]]:
-        """The gazetteer's mentions and the other names' spans in one passage's text: the
-        same for every article that prints the sentence (wire copy), so found once a day."""
+    def _role(self, text: str, start: int, end: int, language: str) -> str | None:
+        """The role the words around a name give it ("Foreign Minister", 대통령), read once per place in a sentence."""
+        key = (text, start, end, language)
+        if key in self._roles:
+            return self._roles[key]
+        found = role_before(text, start) or role_after(text, end)
+        if found is None and language == KOREAN:
+            found = hangul.role(text, end)
+        self._roles[key] = found
+        return found
+
+    def _speaks_at(self, text: str, start: int, end: int) -> bool:
+        key = (text, start, end)
+        said = self._speaks.get(key)
+        if said is None:
+            said = self._speaks[key] = speaks(text, start, end)
+        return said
+
+    def _scan(self, text: str, language: str) -> tuple[list[Mention], list[_Named]]:
+        """The gazetteer's mentions and the other names in one passage's text: the same for
+        every article that prints the sentence (wire copy), so found once a day."""
         key = (text, language)
         scanned = self._scanned.get(key)
         if scanned is None:
@@ -172,7 +205,13 @@ class Recogniser:
             if language == KOREAN:
                 # Korean names are not capitalised: the analyser's proper nouns stand in.
                 found += hangul.names(text, [(k.start, k.end) for k in known] + [(s, e) for s, e, _ in found])
-            scanned = self._scanned[key] = (known, found)
+            named: list[_Named] = []
+            for start, end, kind in found:
+                surface = text[start:end]
+                name = " ".join(surface.split())
+                if name not in self.gazetteer.alias_of:
+                    named.append((start, end, kind, surface, name, fold(name), self._role(text, start, end, language)))
+            scanned = self._scanned[key] = (known, named)
         return scanned
 
     def _known_people(self, per: list[list[Mention]]) -> list[str]:
@@ -182,8 +221,22 @@ class Recogniser:
         """(start, end, kind or None) of capitalised names of two words or more, outside the gazetteer's."""
         out: list[tuple[int, int, str | None]] = []
         for run in RUN_RE.finditer(text):
-            tokens = [(m.start() + run.start(), m.end() + run.start()) for m in WORD_RE.finditer(run.group(0))]
-            out.extend(self._pieces(text, tokens, known))
+            words = run.group(0)
+            if not _SPACE.search(words):
+                # One word alone is never a name of two words, whatever surrounds it.
+                continue
+            start, end = run.span()
+            # What the pieces of a run depend on besides its words: the gazetteer's names in
+            # it, whether it opens a sentence and whether a lower-case word follows it. The
+            # same run in another sentence with the same three is cut the same way, so each
+            # is cut once a day (names recur in sentence after sentence).
+            near = tuple((k.start - start, k.end - start) for k in known if k.start < end and k.end > start)
+            key = (words, near, sentence_start(text, start), LOWER_NEXT.match(text, end) is not None)
+            pieces = self._runs.get(key)
+            if pieces is None:
+                tokens = [(m.start() + start, m.end() + start) for m in WORD_RE.finditer(words)]
+                pieces = self._runs[key] = tuple((s - start, e - start, kind) for s, e, kind in self._pieces(text, tokens, known))
+            out.extend((s + start, e + start, kind) for s, e, kind in pieces)
         return out
 
     def _pieces(self, text: str, tokens: list[tuple[int, int]], known: Sequence[Mention]) -> list[tuple[int, int, str | None]]:
@@ -191,14 +244,14 @@ class Recogniser:
         # A sentence-initial common word or a stop word is not part of a name.
         while tokens and (
             words[0].casefold() in STOP
-            or (sentence_start(text, tokens[0][0]) and words[0].casefold() in self.common)
+            or (words[0].casefold() in self.common and sentence_start(text, tokens[0][0]))
         ):
             tokens, words = tokens[1:], words[1:]
         segments: list[list[tuple[int, int]]] = [[]]
         for (s, e), word in zip(tokens, words, strict=True):
             segments[-1].append((s, e))
             # A possessive ends the name ("North Korea's leader"), except in "People's Assembly".
-            if POSSESSIVE_END.search(word) and not word.startswith("People"):
+            if word.endswith(("'s", "\u2019s")) and not word.startswith("People"):
                 segments.append([])
         pieces: list[tuple[int, int, str | None]] = []
         for segment in segments:
@@ -241,13 +294,6 @@ class Recogniser:
                     out.append(piece)
         return out
 
-
-def _role(passage: Passage, m: Mention) -> str | None:
-    """The role the words around a mention give it ("Foreign Minister", 대통령)."""
-    found = role_before(passage.text, m.start) or role_after(passage.text, m.end)
-    if found is None and passage.language == KOREAN:
-        found = hangul.role(passage.text, m.end)
-    return found
 
 
 def _short_names(persons: Iterable[str]) -> dict[str, str]:

@@ -11,6 +11,7 @@ together, share at least SHARED_NAMES names or numbers, and their profiles are s
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -57,18 +58,34 @@ def profile_texts(stories: Sequence[Story], articles: dict[str, Article], passag
     return out
 
 
-def names(text: str) -> set[str]:
-    """The capitalised names and the numbers in a text, folded to lower case."""
-    found = set()
-    for match in _NAME.finditer(text):
-        words = [_POSSESSIVE.sub("", w) for w in match.group(0).split() if w not in _NOT_NAMES]
-        if words:
-            # The whole name and each of its words: "Foreign Minister Sergei Lavrov" and
-            # "Sergei Lavrov" share "sergei" and "lavrov".
-            found.add(" ".join(words).casefold())
-            found.update(w.casefold() for w in words if len(w) > 2 and w != "of")
-    found.update(n.rstrip(".,") for n in _NUMBER.findall(text) if len(n.rstrip(".,")) >= 2)
+def names(text: str, memo: dict[str, tuple[str, ...]] | None = None) -> set[str]:
+    """The capitalised names and the numbers in a text, folded to lower case. `memo`: the
+    keys of each name and number already read (the day's stories repeat them)."""
+    if memo is None:
+        memo = {}
+    found: set[str] = set()
+    for name in _NAME.findall(text):
+        keys = memo.get(name)
+        if keys is None:
+            keys = memo[name] = _name_keys(name)
+        found.update(keys)
+    for number in _NUMBER.findall(text):
+        # (Keyed apart from names: a name never starts with a digit, a number always does.)
+        keys = memo.get(number)
+        if keys is None:
+            stripped = number.rstrip(".,")
+            keys = memo[number] = (stripped,) if len(stripped) >= 2 else ()
+        found.update(keys)
     return found
+
+
+def _name_keys(name: str) -> tuple[str, ...]:
+    """What one capitalised run of words adds to `names`: the whole name and each of its
+    words ("Foreign Minister Sergei Lavrov" and "Sergei Lavrov" share "sergei" and "lavrov")."""
+    words = [_POSSESSIVE.sub("", w) for w in name.split() if w not in _NOT_NAMES]
+    if not words:
+        return ()
+    return (" ".join(words).casefold(), *(w.casefold() for w in words if len(w) > 2 and w != "of"))
 
 
 def join(
@@ -89,7 +106,8 @@ def join(
         matrix, _ = fit_transform(texts, WORDS, (1, 1))
     except ValueError:  # nothing but stop words anywhere
         return list(stories)
-    keys = [names(text) for text in texts]
+    memo: dict[str, tuple[str, ...]] = {}
+    keys = [names(text, memo) for text in texts]
     when = [_published(story, by_id) for story in stories]
     firsts, seconds = candidates(keys, when)
     parent = list(range(len(stories)))
@@ -162,7 +180,8 @@ def candidates(keys: Sequence[set[str]], when: Sequence[datetime | None]) -> tup
         for name in keys[i]:
             posting = index[name]
             if len(posting) <= COMMON_NAME:
-                shared.update(j for j in posting if j > i)
+                # A posting is in story order: the stories after this one are a slice of it.
+                shared.update(posting[bisect_right(posting, i):])
         for j, count in shared.items():
             if count >= SHARED_NAMES and _close(when[i], when[j]):
                 firsts.append(i)

@@ -5,6 +5,7 @@ Word lists and rules only: the building blocks `entities` and `quotes` put toget
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -79,7 +80,6 @@ amid meanwhile however though although both all some any each every no not so th
 
 
 # Compiled once: these run for every capitalised run of every passage.
-POSSESSIVE_END = re.compile(rf"{APOS}s$")
 LOWER_NEXT = re.compile(r"\s+[a-z]")
 ROLE_TOKEN = re.compile(r"[^\s,;:()\"\u201c\u201d]+|[,;:()\"\u201c\u201d]")
 APPOSITIVE = re.compile(r",\s+([a-z][^,;\"\u201c]{0,140}?)(?:,|\.?\s*$)")
@@ -100,14 +100,17 @@ def compact(text: str) -> str:
 
 def sentence_start(text: str, index: int) -> bool:
     """Whether `index` opens a sentence (or a quotation at the start of one)."""
-    before = text[:index].rstrip(" \"'\u201c\u2018(")
-    return not before or before.endswith((".", "!", "?", ":"))
+    # Read backwards from `index` rather than copying the text before it (called per name).
+    while index > 0 and text[index - 1] in " \"'\u201c\u2018(":
+        index -= 1
+    return index == 0 or text[index - 1] in ".!?:"
 
 
 def strip_possessive(text: str, token: tuple[int, int]) -> int:
     """Where a token ends without its possessive 's ("Korea's" -> "Korea")."""
     s, e = token
-    return e - 2 if POSSESSIVE_END.search(text[s:e]) and not text[s:e].startswith("People") else e
+    # (A token has no line break in it, so an ending is all `['\u2019]s$` could find.)
+    return e - 2 if text.endswith(("'s", "\u2019s"), s, e) and not text.startswith("People", s, e) else e
 
 
 def trim_connectors(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -201,7 +204,9 @@ def role_after(text: str, end: int) -> str | None:
 
 def speaks(text: str, start: int, end: int) -> bool:
     """Whether a name is the subject of a verb of speech ("Borrell wrote") or its object ("wrote Barry")."""
-    for word in SPEECH_TOKEN.findall(text[end:])[:4]:
+    # The next four words only: not the whole rest of the text tokenised for them.
+    for match in itertools.islice(SPEECH_TOKEN.finditer(text, end), 4):
+        word = match.group(0)
         if word in SPEECH_VERBS:
             return True
         if word not in SPEECH_FILLERS:

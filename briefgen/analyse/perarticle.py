@@ -101,10 +101,11 @@ def _read(indices: list[int], number: int) -> list[Found]:
     found: list[tuple[str, list[Mention]]] = []
     told: list[Quote] = []
     dated: list[tuple[tuple, TimelineEvent]] = []
+    sources: dict[tuple[str, ...], tuple[str, ...]] = {}
     for n in indices:
         article, mine = day.articles[n], day.split[n]
         mentions = dict(zip([p.id for p in mine], day.recogniser.article(mine), strict=True))
         found.extend(mentions.items())
-        told.extend(quotes.told(article, mine, mentions, day.kept, day.cited))
+        told.extend(quotes.told(article, mine, mentions, day.kept, day.cited, sources))
         dated.extend(timeline.dated(article, day.kept_passages[n], day.cited, mine))
     return [(found, told, dated)]

@@ -111,9 +111,11 @@ def told(
     mentions: dict[str, list[Mention]],
     kept: dict[str, str | None],
     cited: dict[str, tuple[str, ...]],
+    memo: dict[tuple[str, ...], tuple[str, ...]] | None = None,
 ) -> list[Quote]:
     """The quotations of one article (`passages`: its own), in reading order, before the
-    day's repeats are merged."""
+    day's repeats are merged. `memo`: the sources of each set of cited passages already
+    listed (a quotation wire copy repeats is cited by hundreds of articles)."""
     by_paragraph: dict[int, list[Passage]] = defaultdict(list)
     for passage in passages:
         by_paragraph[passage.paragraph].append(passage)
@@ -146,7 +148,12 @@ def told(
             ids = tuple(dict.fromkeys(k for s in inside if (k := kept.get(s.passage.id, s.passage.id))))
             if not ids:
                 continue  # folded into a near-verbatim twin in another article, which tells it
-            sources = tuple(dict.fromkeys(a for pid in ids for a in cited.get(pid, (article.id,))))
+            sources = memo.get(ids) if memo is not None else None
+            if sources is None:
+                sources = tuple(dict.fromkeys(a for pid in ids for a in cited.get(pid, (article.id,))))
+                if memo is not None and all(pid in cited for pid in ids):
+                    # (Only when no passage falls back on this article: then it is the same for all.)
+                    memo[ids] = sources
             name, kind, attribution = speaker if speaker else (None, None, None)
             role = roles.get(name) if name else None
             out.append(Quote(text, name, kind, role, attribution, ids, sources))

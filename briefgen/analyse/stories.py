@@ -103,9 +103,11 @@ def signatures(sets: Sequence[np.ndarray]) -> np.ndarray:
                 size += len(sets[stop])
                 stop += 1
             values = np.concatenate(sets[start:stop])
-            permuted = values[:, None] * _PERMUTATIONS[None, :]
+            # One row per permutation, so that each set's minimum is taken along a row
+            # (contiguous memory): about three times faster than down the columns.
+            permuted = _PERMUTATIONS[:, None] * values[None, :]
             offsets = np.cumsum([0] + [len(x) for x in sets[start : stop - 1]])
-            out[start:stop] = np.minimum.reduceat(permuted, offsets, axis=0)
+            out[start:stop] = np.minimum.reduceat(permuted, offsets, axis=1).T
             start = stop
     return out
 
@@ -125,15 +127,22 @@ def cluster(articles: Sequence[Article]) -> list[Story]:
 
     def overlap(i: int, j: int) -> float:
         """Jaccard similarity of two articles' 3-grams (sorted, distinct)."""
-        shared = len(np.intersect1d(grams[i], grams[j], assume_unique=True))
-        return shared / (len(grams[i]) + len(grams[j]) - shared)
+        a, b = grams[i], grams[j]
+        # Both sorted and distinct (and not empty): each of a's found in b by bisection,
+        # which costs a fraction of intersect1d's concatenate-and-sort for arrays this small.
+        shared = int(np.count_nonzero(b[np.searchsorted(b, a).clip(max=len(b) - 1)] == a))
+        return shared / (len(a) + len(b) - shared)
 
     hashable = [i for i, g in enumerate(grams) if len(g)]
     if len(hashable) > 1:
         sigs = signatures([grams[i] for i in hashable])
         buckets: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
-        for row, i in enumerate(hashable):
-            keys = [sigs[row, band * ROWS : (band + 1) * ROWS].tobytes() for band in range(BANDS)]
+        # Each row's band keys, the bytes of its ROWS values, cut for all rows at once.
+        band_keys = [
+            np.ascontiguousarray(sigs[:, band * ROWS : (band + 1) * ROWS]).view(np.dtype((np.void, 8 * ROWS))).ravel().tolist()
+            for band in range(BANDS)
+        ]
+        for i, keys in zip(hashable, zip(*band_keys, strict=True), strict=True):
             candidates: set[int] = set()
             for band, key in enumerate(keys):
                 candidates.update(buckets[band].get(key, ()))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import filterfalse
 
 import numpy as np
 
@@ -73,8 +74,10 @@ def fit_transform(
     number = vocabulary.__getitem__
     ids: list[int] = []
     lengths: list[int] = []
+    # (filterfalse with the set's own membership test: the stop words dropped in C.)
+    stop = ENGLISH_STOP_WORDS.__contains__
     for text in texts:
-        tokens = [t for t in tokenize(text.lower()) if t not in ENGLISH_STOP_WORDS]
+        tokens = list(filterfalse(stop, tokenize(text.lower())))
         grams = _ngrams(tokens, low, high)
         ids.extend(map(number, grams))
         lengths.append(len(grams))
@@ -132,7 +135,7 @@ def _ngrams(tokens: list[str], low: int, high: int) -> list[str]:
         return tokens
     out = list(tokens) if low == 1 else []
     if high == 2 and low <= 2:
-        out.extend([f"{a} {b}" for a, b in zip(tokens[:-1], tokens[1:], strict=True)])
+        out.extend(map(" ".join, zip(tokens[:-1], tokens[1:], strict=True)))
         return out
     for n in range(max(low, 2), min(high + 1, len(tokens) + 1)):
         out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))

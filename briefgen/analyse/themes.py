@@ -14,14 +14,14 @@ from ..language import KOREAN, has_hangul
 from ..models import Passage, ThemeMatch
 from ..rules import (
     KEEP_PLURAL,
-    _found,
     _longest_first,
-    _may_share_a_word,
     _Pattern,
+    _share,
     _stem,
     _Term,
     _total,
     _unique,
+    _words_of,
     tokens,
 )
 from .context import Articles, Own
@@ -47,9 +47,11 @@ class ThemeModel:
         self.requires = [_Term.parse(t, 1.0) for t in theme.requires]
         # Pairs of terms (by index) that could ever match the same word: only for those is
         # the longest match looked for.
+        # (Each term's words listed once, not once per pair.)
+        words = [_words_of(term) for term in self.terms]
         self.overlapping = {
             frozenset((i, j)) for i in range(len(self.terms)) for j in range(i + 1, len(self.terms))
-            if _may_share_a_word(self.terms[i], self.terms[j])
+            if _share(words[i], words[j])
         }
         self.examples = list(theme.examples)
         self.example_weight = theme.example_weight
@@ -60,8 +62,8 @@ class ThemeModel:
     ) -> tuple[float, list[str], bool]:
         """Score from terms, the matched terms (with weights), and whether a veto fired.
 
-        With `candidates` (from `_TermIndex`: veto -1 - n or term n -> the alternatives whose
-        first word the passage has) and `positions`, only those are tested, where they can start."""
+        With `candidates` (from `_TermIndex`: veto -1 - n or term n -> the alternatives found
+        in the passage) and `positions`, nothing else is tested."""
         if candidates is None or positions is None:
             for veto in self.vetoes:
                 hit = veto.found(raw, stemmed)
@@ -72,13 +74,14 @@ class ThemeModel:
             if not candidates:
                 # Most passages have no word of most themes.
                 return 0.0, [], False
-            # Vetoes are keys -1 - n, all-of groups far below them: the vetoes in configured order.
-            for c in sorted((c for c in candidates if REQUIRED < c < 0), reverse=True):
-                hit = _found(self.vetoes[-1 - c], candidates[c], raw, stemmed, positions)
-                if hit is not None:
-                    return 0.0, [f"not: {hit}"], True
+            # Vetoes are keys -1 - n, all-of groups far below them: the vetoes in configured
+            # order. A term's hit is its first alternative found, as `_Term.found` gives it.
+            vetoes = [c for c in candidates if REQUIRED < c < 0]
+            if vetoes:
+                c = max(vetoes)
+                return 0.0, [f"not: {self.vetoes[-1 - c].alternatives[min(candidates[c])].text}"], True
             terms = [
-                (n, self.terms[n], _found(self.terms[n], candidates[n], raw, stemmed, positions), candidates[n])
+                (n, self.terms[n], self.terms[n].alternatives[min(candidates[n])].text, candidates[n])
                 for n in sorted(c for c in candidates if 0 <= c)
             ]
         hits = [t for t in terms if t[2] is not None]
@@ -183,9 +186,13 @@ class _Scoring:
         out = []
         for column, model in enumerate(self.models):
             score, matched, vetoed, missing = found[column]
-            # Negative evidence is reported with its weight: "satellite (-1)".
-            negative = any(m[-1] == ")" for m in matched)
-            positive = any(m[-1] != ")" for m in matched) and not vetoed
+            if matched:
+                # Negative evidence is reported with its weight: "satellite (-1)".
+                negative = any(m[-1] == ")" for m in matched)
+                positive = not vetoed and any(m[-1] != ")" for m in matched)
+            else:
+                # Most texts match no term of most themes.
+                negative = positive = False
             if not vetoed and sims is not None and sims[column] >= EXAMPLE_FLOOR:
                 score += model.example_weight * sims[column]
                 matched = [*matched, f"~example {sims[column]:.2f}"]
@@ -243,22 +250,21 @@ def korean_words(text: str) -> list[str]:
 def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel]) -> list[list[tuple[float, list[str], bool, tuple[int, ...]]]]:
     """Per text and theme: the terms' score, the terms matched and whether a veto fired."""
     index = _TermIndex(models)
+    stem = index.stems.__getitem__
     out = []
     for text in texts:
         raw = korean_words(text) if has_hangul(text) else tokens(text)
-        stemmed = [index.stem(t) for t in raw]
-        candidates = index.candidates(raw)
+        stemmed = list(map(stem, raw))
         positions: dict[str, list[int]] = {}
-        for i, stem in enumerate(stemmed):
-            positions.setdefault(stem, []).append(i)
+        for i, word in enumerate(stemmed):
+            positions.setdefault(word, []).append(i)
+        candidates = index.candidates(raw, stemmed, positions)
         row = []
         for column, model in enumerate(models):
-            found = model.evidence(raw, stemmed, candidates[column], positions)
+            mine = candidates[column]
+            found = model.evidence(raw, stemmed, mine, positions)
             # Which all-of groups the text lacks (by their place in `requires`).
-            missing = tuple(
-                n for n, group in enumerate(model.requires)
-                if _found(group, candidates[column].get(REQUIRED - n, set()), raw, stemmed, positions) is None
-            )
+            missing = tuple(n for n in range(len(model.requires)) if REQUIRED - n not in mine) if model.requires else ()
             row.append((*found, missing))
         out.append(row)
     return out
@@ -273,12 +279,14 @@ class _TermIndex:
     of scanning every term of every theme across every passage."""
 
     def __init__(self, models: Sequence[ThemeModel]):
-        self._stems: dict[str, str] = {}
+        self.stems = _Stems()
         # exact first word (stemmed, or as given for a prefix pattern's leading words) -> entries
         self._exact: dict[str, list[tuple[int, int, int]]] = {}
         # a one-word prefix pattern ('launch*') matches any word that starts with it
         self._prefixes: list[tuple[str, tuple[int, int, int]]] = []
-        self._memo: dict[str, tuple[tuple[int, int, int], ...]] = {}
+        # phrases: entry -> the pattern, and the stems its other words need (all but a prefix's last)
+        self._phrases: dict[tuple[int, int, int], tuple[_Pattern, tuple[str, ...]]] = {}
+        self._memo = _Entries(self)
         self._size = len(models)
         for column, model in enumerate(models):
             # Vetoes are entries -1 - n, all-of groups REQUIRED - n, terms n: one index serves all.
@@ -290,31 +298,63 @@ class _TermIndex:
                         continue
                     if pattern.prefix and len(pattern.parts) == 1:
                         self._prefixes.append((pattern.parts[0], (column, n, k)))
-                    else:
-                        first = _stem(pattern.parts[0]) if pattern.prefix else pattern.parts[0]
-                        self._exact.setdefault(first, []).append((column, n, k))
-
-    def stem(self, token: str) -> str:
-        stem = self._stems.get(token)
-        if stem is None:
-            stem = self._stems[token] = _stem(token)
-        return stem
+                        continue
+                    first = _stem(pattern.parts[0]) if pattern.prefix else pattern.parts[0]
+                    self._exact.setdefault(first, []).append((column, n, k))
+                    if len(pattern.parts) > 1:
+                        rest = tuple(_stem(p) for p in pattern.parts[1:-1]) if pattern.prefix else pattern.parts[1:]
+                        self._phrases[(column, n, k)] = (pattern, rest)
 
     def _entries(self, token: str) -> tuple[tuple[int, int, int], ...]:
-        entries = self._memo.get(token)
-        if entries is None:
-            found = list(self._exact.get(self.stem(token), ()))
-            found += [entry for prefix, entry in self._prefixes if token.startswith(prefix)]
-            entries = self._memo[token] = tuple(found)
-        return entries
+        found = list(self._exact.get(self.stems[token], ()))
+        found += [entry for prefix, entry in self._prefixes if token.startswith(prefix)]
+        return tuple(found)
 
-    def candidates(self, raw: list[str]) -> list[dict[int, set[int]]]:
-        """Per theme: veto (-1 - n) or term (n) -> its alternatives whose first word the passage has."""
+    def candidates(self, raw: list[str], stemmed: list[str], positions: dict[str, list[int]]) -> list[dict[int, set[int]]]:
+        """Per theme: veto (-1 - n), term (n) or all-of group (REQUIRED - n) -> its
+        alternatives found in the passage. The index proposes those whose first word the
+        passage has; a phrase is then tested where that word occurs (once per passage),
+        after a look-up of its other words."""
         out: list[dict[int, set[int]]] = [{} for _ in range(self._size)]
+        proposed: set[tuple[int, int, int]] = set()
         for token in set(raw):
-            for column, n, k in self._entries(token):
-                out[column].setdefault(n, set()).add(k)
+            proposed.update(self._memo[token])
+        phrases = self._phrases
+        for entry in proposed:
+            phrase = phrases.get(entry)
+            if phrase is not None:
+                pattern, rest = phrase
+                for word in rest:
+                    if word not in positions:
+                        break
+                else:
+                    if pattern.found_at(raw, stemmed, positions):
+                        column, n, k = entry
+                        out[column].setdefault(n, set()).add(k)
+                continue
+            column, n, k = entry
+            out[column].setdefault(n, set()).add(k)
         return out
+
+
+class _Stems(dict[str, str]):
+    """token -> its stem, each distinct token stemmed once (a look-up in C after that)."""
+
+    def __missing__(self, token: str) -> str:
+        stem = self[token] = _stem(token)
+        return stem
+
+
+class _Entries(dict[str, tuple[tuple[int, int, int], ...]]):
+    """token -> the index entries it could start, resolved once per distinct token."""
+
+    def __init__(self, index: _TermIndex) -> None:
+        super().__init__()
+        self._index = index
+
+    def __missing__(self, token: str) -> tuple[tuple[int, int, int], ...]:
+        entries = self[token] = self._index._entries(token)  # noqa: SLF001 - its own index
+        return entries
 
 
 def _example_similarity(texts: list[str], models: list[ThemeModel]):  # type: ignore[no-untyped-def]
