@@ -188,7 +188,12 @@ def check_output(config: Config, out_dir: Path | None) -> None:
 def alerted_stories(store: Store, stories: Sequence[Story]) -> list[Story]:
     """The stories, each with the names of the alert rules that alerted on any of its articles."""
     rules = store.alerted_rules(a for s in stories for a in s.article_ids)
-    return [replace(s, alerted=tuple(sorted({r for a in s.article_ids for r in rules.get(a, ())}))) for s in stories]
+    marked = []
+    for story in stories:
+        alerted = tuple(sorted({r for a in story.article_ids for r in rules.get(a, ())}))
+        # A story is copied only when it changes: copying 9,000 stories took a third of a second.
+        marked.append(story if alerted == story.alerted else replace(story, alerted=alerted))
+    return marked
 
 
 def open_store(config: Config, out_dir: Path | None = None) -> Store:
