@@ -220,9 +220,13 @@ class _WordChars(dict[int, int]):
     """For str.translate: a character of a word (what a regular expression's \\w matches:
     alphanumeric, or "_") stays, anything else becomes a space; each worked out once."""
 
+    # Enough for every script a store meets; a feed of every code point must not grow it without end.
+    LIMIT = 65_536
+
     def __missing__(self, code: int) -> int:
-        char = chr(code)
-        kept = self[code] = code if char.isalnum() or char == "_" else 32
+        kept = code if chr(code).isalnum() or code == 95 else 32
+        if len(self) < self.LIMIT:
+            self[code] = kept
         return kept
 
 
