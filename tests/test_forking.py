@@ -119,7 +119,7 @@ def test_generate_analyses_with_the_workers_the_fetch_left_free(tmp_path: Path, 
     refused = [(stage, why) for stage, count, why in asked if count < 2]
     assert not refused, refused
     # What `--verbose` says of it, for a user who wonders where the second core went.
-    assert f"analysis: {forking.MAX_WORKERS if (os.cpu_count() or 1) >= forking.MAX_WORKERS else os.cpu_count()} worker processes available" in proc.stderr
+    assert f"analysis: {min(os.cpu_count() or 1, forking.MAX_WORKERS)} worker processes available" in proc.stderr
 
 
 TEXTS = [
