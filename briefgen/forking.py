@@ -29,10 +29,22 @@ MAX_WORKERS = 4
 
 def workers() -> int:
     """How many worker processes to fork now: 0 when it is not safe or not worth it."""
-    count = min(os.cpu_count() or 1, MAX_WORKERS)
-    if count < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return 0
-    return count
+    return 0 if refusal() else min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+def refusal() -> str | None:
+    """Why no worker can be forked now, in words; None when workers can be had.
+
+    A thread left running by an earlier stage silently costs the analysis its workers, so
+    `--verbose` names it (see pipeline.build_brief)."""
+    if min(os.cpu_count() or 1, MAX_WORKERS) < 2:
+        return "one core"
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return "no fork on this platform"
+    if threading.active_count() > 1:
+        others = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+        return f"other threads running ({', '.join(others) or 'ended meanwhile'})"
+    return None
 
 
 def pool(size: int = 0) -> ProcessPoolExecutor | None:

@@ -92,9 +92,10 @@ def clean_lines(lines: list[str]) -> list[str]:
     """Paragraph texts without bare links, post attributions, headings and markdown noise."""
     out: list[str] = []
     for n, line in enumerate(lines):
-        if is_link_or_embed(line) or is_heading(line, last=n == len(lines) - 1):
-            continue
         text = URL_RE.sub("", line)
+        # is_link_or_embed(line), its links taken out once for both.
+        if not text.strip(" -\u2014\u2013|") or ATTRIBUTION_RE.match(line) or is_heading(line, last=n == len(lines) - 1):
+            continue
         text = MARKER_RE.sub("", text)
         text = WHITESPACE_RUN_RE.sub(" ", text).strip()
         if text:
@@ -140,7 +141,8 @@ def html_to_text(html: str) -> str:
         elif tag in BLOCK_TAGS:
             element.text = "\n\n" + (element.text or "")
             element.tail = "\n\n" + (element.tail or "")
-    return _strip_tags(root.text_content()) if looks_like_html(root.text_content()) else root.text_content()
+    text = root.text_content()
+    return _strip_tags(text) if looks_like_html(text) else text
 
 
 def _strip_tags(text: str) -> str:

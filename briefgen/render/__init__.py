@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import RenderError
@@ -76,15 +76,19 @@ def render(
     limit = config.output.render_timeout
     if printer is None and "pdf" in formats and limit is not None:
         printer = start_printer(["pdf"], limit)
-    # The PDF is the HTML page printed, from a rendering of its own: `output.appendix`
-    # may put the appendix in the page and not in the PDF (or collapsed in one, open in the other).
-    pages = _pages(brief, config, [m for f, m in (("html", "screen"), ("pdf", "print")) if f in formats])
-    html, printed = pages.get("screen", ""), pages.get("print", "")
-    if printer is not None and "pdf" in formats:
-        # Printing starts now, in its own process, while the other formats render here.
-        printer.send(printed, brief.title, brief.date.isoformat())
+
+    def ready(medium: str, page: str) -> None:
+        if medium == "print" and printer is not None:
+            # Printing starts now, in its own process, while the other formats render here.
+            printer.send(page, brief.title, brief.date.isoformat())
+
     out = Rendered()
     try:
+        # The PDF is the HTML page printed, from a rendering of its own: `output.appendix`
+        # may put the appendix in the page and not in the PDF (or collapsed in one, open in
+        # the other). Its page comes first: the PDF is what a large day's run waits for last.
+        pages = _pages(brief, config, [m for f, m in (("pdf", "print"), ("html", "screen")) if f in formats], ready)
+        html, printed = pages.get("screen", ""), pages.get("print", "")
         _text_formats(out, brief, config, formats, html)
     except BaseException:
         if printer is not None:
@@ -110,10 +114,12 @@ def render(
     return Rendered.ordered(out, formats)
 
 
-def _pages(brief: Brief, config: Config, media: Sequence[str]) -> dict[str, str]:
+def _pages(
+    brief: Brief, config: Config, media: Sequence[str], ready: Callable[[str, str], None] | None = None
+) -> dict[str, str]:
     from .html import render_pages
 
-    return render_pages(brief, config, media) if media else {}
+    return render_pages(brief, config, media, ready) if media else {}
 
 
 def _text_formats(out: Rendered, brief: Brief, config: Config, formats: Sequence[str], html: str) -> None:

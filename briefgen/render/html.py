@@ -81,7 +81,7 @@ Filters:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -308,10 +308,18 @@ def render_html(brief: Brief, config: Config, medium: str = "screen") -> str:
     return render_pages(brief, config, [medium])[medium]
 
 
-def render_pages(brief: Brief, config: Config, media: Iterable[str]) -> dict[str, str]:
-    """The HTML page for each of `media`, from one environment: the templates compile once."""
+def render_pages(
+    brief: Brief, config: Config, media: Iterable[str], ready: Callable[[str, str], None] | None = None
+) -> dict[str, str]:
+    """The HTML page for each of `media`, from one environment: the templates compile once.
+    `ready(medium, page)` is told of each page as soon as it is made."""
     env = environment(config)
-    return {m: render_page(TEMPLATE, context(brief, config, m), config, env=env) for m in media}
+    pages = {}
+    for medium in media:
+        pages[medium] = render_page(TEMPLATE, context(brief, config, medium), config, env=env)
+        if ready is not None:
+            ready(medium, pages[medium])
+    return pages
 
 
 # -- filters and helpers ---------------------------------------------------------

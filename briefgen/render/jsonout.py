@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import datetime
 from typing import Any
@@ -248,7 +249,21 @@ LONG = 50
 
 
 def to_json_bytes(brief: Brief) -> bytes:
-    return (_dump(to_dict(brief), 0) + "\n").encode("utf-8")
+    # The cycle collector is off meanwhile: what this builds is plain data without a cycle
+    # (hundreds of thousands of dicts and lists on a large day), and every collection it
+    # set off walked all of the day's objects too (1.6 -> 1.35 s of CPU at 10,000 items).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return (_dump(to_dict(brief), 0) + "\n").encode("utf-8")
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# json.dumps(value, ensure_ascii=False) without a new encoder per call: a brief of 10,000
+# items asks for 190,000 pieces (keys, values, list entries).
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _dump(value: Any, level: int) -> str:
@@ -257,13 +272,14 @@ def _dump(value: Any, level: int) -> str:
     indenting encoder is pure Python, and took ten seconds over a brief of 10,000 items."""
     pad = "  " * level
     if isinstance(value, dict) and value:
-        items = [f"{pad}  {json.dumps(k if isinstance(k, str) else str(k), ensure_ascii=False)}: {_dump(v, level + 1)}"
-                 for k, v in value.items()]
+        inner = pad + "  "
+        items = [f"{inner}{_encode(k if isinstance(k, str) else str(k))}: {_dump(v, level + 1)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + f"\n{pad}}}"
     if isinstance(value, list | tuple) and value:
+        inner = pad + "  "
         if len(value) > LONG:
-            rows = [f"{pad}  {json.dumps(v, ensure_ascii=False)}" for v in value]
+            rows = [inner + _encode(v) for v in value]
         else:
-            rows = [f"{pad}  {_dump(v, level + 1)}" for v in value]
+            rows = [inner + _dump(v, level + 1) for v in value]
         return "[\n" + ",\n".join(rows) + f"\n{pad}]"
-    return json.dumps(value, ensure_ascii=False)
+    return _encode(value)
