@@ -307,13 +307,19 @@ def _standing(text: str, passage: Passage, previous: Passage | None) -> tuple[st
 def arrange(events: list[tuple[tuple, TimelineEvent]], limit: int) -> list[TimelineEvent]:
     """The day's dated events in order, at most `limit`: what can be placed in time, the
     most recent first, then year-unknown, then the rest."""
-    events.sort(key=lambda x: x[0])
-    chosen = [e for _, e in events]
-    if len(chosen) > limit:
+    return [e for _, e in shortlist(events, limit)]
+
+
+def shortlist(events: list[tuple[tuple, TimelineEvent]], limit: int) -> list[tuple[tuple, TimelineEvent]]:
+    """`arrange`'s choice with the sort keys kept. Its preference is a total order of the
+    events that does not depend on the others, so what it keeps of a day is among what it
+    keeps of each part: a worker sends back only its part's shortlist."""
+    events = sorted(events, key=lambda x: x[0])
+    if len(events) > limit:
         rank = {"explicit": 0, "inferred": 0, "year-unknown": 1, "unresolved": 2}
-        keep = sorted(range(len(chosen)), key=lambda i: (rank[chosen[i].status], -i if rank[chosen[i].status] == 0 else i))[:limit]
-        chosen = [chosen[i] for i in sorted(keep)]
-    return chosen
+        keep = sorted(range(len(events)), key=lambda i: (rank[events[i][1].status], -i if rank[events[i][1].status] == 0 else i))[:limit]
+        events = [events[i] for i in sorted(keep)]
+    return events
 
 
 def _sort_key(event: TimelineEvent, order: int) -> tuple:
