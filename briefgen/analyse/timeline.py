@@ -50,10 +50,14 @@ MAYBE_DATE = re.compile(r"\d|day\b|Eve\b|[Yy]esterday")
 # What each pattern cannot match without: one search of the sentence for a month name
 # spares it the six patterns that need one (most numbers in the news are not dates).
 MONTH_RE = re.compile(_MONTH)
-NEEDS: dict[str, re.Pattern[str]] = {
-    "md-md": MONTH_RE, "md-d": MONTH_RE, "d-dm": MONTH_RE, "md": MONTH_RE, "dm": MONTH_RE, "my": MONTH_RE,
-    "holiday": re.compile(r"New Year|Christmas"), "weekday": re.compile(r"day\b"),
-    "yesterday": re.compile(r"[Yy]esterday"), "year": re.compile(_YEAR),
+# A range has a day number (or its suffix) right before the word that joins its ends: one
+# search spares the three range patterns most sentences with a month cannot match.
+RANGE_RE = re.compile(rf"\d(?:st|nd|rd|th)?{_TO}")
+NEEDS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "md-md": (MONTH_RE, RANGE_RE), "md-d": (MONTH_RE, RANGE_RE), "d-dm": (MONTH_RE, RANGE_RE),
+    "md": (MONTH_RE,), "dm": (MONTH_RE,), "my": (MONTH_RE,),
+    "holiday": (re.compile(r"New Year|Christmas"),), "weekday": (re.compile(r"day\b"),),
+    "yesterday": (re.compile(r"[Yy]esterday"),), "year": (re.compile(_YEAR),),
 }
 # Where one sentence of a long passage (a quotation kept whole) ends and the next begins,
 # unless the full stop ends an abbreviation ("Sept. 30", "Mr. Kim", "U.S. Army").
@@ -127,10 +131,14 @@ def _dates(text: str, where: Anchor) -> list[tuple[str, PartialDate | None, Part
     found = []
     present: dict[re.Pattern[str], bool] = {}
     for kind, pattern in PATTERNS:
-        need = NEEDS[kind]
-        if need not in present:
-            present[need] = need.search(text) is not None
-        if not present[need]:
+        wanting = False
+        for need in NEEDS[kind]:
+            if need not in present:
+                present[need] = need.search(text) is not None
+            if not present[need]:
+                wanting = True
+                break
+        if wanting:
             continue
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
@@ -307,13 +315,19 @@ def _standing(text: str, passage: Passage, previous: Passage | None) -> tuple[st
 def arrange(events: list[tuple[tuple, TimelineEvent]], limit: int) -> list[TimelineEvent]:
     """The day's dated events in order, at most `limit`: what can be placed in time, the
     most recent first, then year-unknown, then the rest."""
-    events.sort(key=lambda x: x[0])
-    chosen = [e for _, e in events]
-    if len(chosen) > limit:
+    return [e for _, e in shortlist(events, limit)]
+
+
+def shortlist(events: list[tuple[tuple, TimelineEvent]], limit: int) -> list[tuple[tuple, TimelineEvent]]:
+    """`arrange`'s choice with the sort keys kept. Its preference is a total order of the
+    events that does not depend on the others, so what it keeps of a day is among what it
+    keeps of each part: a worker sends back only its part's shortlist."""
+    events = sorted(events, key=lambda x: x[0])
+    if len(events) > limit:
         rank = {"explicit": 0, "inferred": 0, "year-unknown": 1, "unresolved": 2}
-        keep = sorted(range(len(chosen)), key=lambda i: (rank[chosen[i].status], -i if rank[chosen[i].status] == 0 else i))[:limit]
-        chosen = [chosen[i] for i in sorted(keep)]
-    return chosen
+        keep = sorted(range(len(events)), key=lambda i: (rank[events[i][1].status], -i if rank[events[i][1].status] == 0 else i))[:limit]
+        events = [events[i] for i in sorted(keep)]
+    return events
 
 
 def _sort_key(event: TimelineEvent, order: int) -> tuple:
