@@ -52,6 +52,8 @@ def measure(runs: int, work: Path, items: int = 10_000, feeds: int = 50, small: 
     ours: list[float] = []
     base: list[float] = []
     last: dict[str, object] = {}
+    # `make bench` hands a folder of its own that does not exist yet (the config is written there).
+    work.mkdir(parents=True, exist_ok=True)
     for n in range(runs):
         base.append(float(child("feedparser", items, feeds, SEED)["seconds"]))
         last = one_day(work, f"large-{n}", items, feeds)
