@@ -9,9 +9,9 @@ anything collapses whitespace or cuts it short: a password cut in half by trunca
 is no longer recognisable as one.
 
 A URL may carry a secret of its own: a private feed's `?token=`, `?api_key=` or
-`?sig=`, a password in `user:password@`, or a key as the user name (`<key>@`). `shown_url` is the form of a URL that may be
-shown to people (a brief, its JSON, a page, a terminal); the real URL is only ever used
-to fetch.
+`?sig=`, a password in `user:password@`, or a key as the user name (`<key>@`).
+`shown_url` is the form of a URL that may be shown to people (a brief, its JSON, a page,
+a terminal); the real URL is only ever used to fetch.
 
 This module imports nothing of briefgen: logging, the CLI, config, ingest, render, the
 store and delivery all call it.
@@ -145,9 +145,8 @@ def _hide_params(text: str) -> str:
 def shown_url(url: str) -> str:
     """`url` as it may be shown to people: the values of secret-looking query (and fragment)
     parameters and the password of its user info (or its user name, when it has no
-    password) replaced by ***; everything else, the
-    order and spelling of the other parameters included, as written. Applying it twice
-    changes nothing."""
+    password) replaced by ***; everything else, the order and spelling of the other
+    parameters included, as written. Applying it twice changes nothing."""
     try:
         parts = urlsplit(url)
         password = parts.password
@@ -179,7 +178,8 @@ def url_secrets(url: str, shortest: int = _MIN_CORE) -> list[str]:
     may be quoted back in a server's or a library's error message."""
     try:
         parts = urlsplit(url)
-        found = [parts.password or ("" if parts.password is not None else parts.username or "")]
+        # The user name is a secret when it stands alone (`<key>@`), as `shown_url` hides it.
+        found = [(parts.password if parts.password is not None else parts.username) or ""]
     except ValueError:
         return []
     for piece in (parts.query, parts.fragment):

@@ -154,11 +154,6 @@ def _unique(terms: list[_Term]) -> list[_Term]:
     return list(kept.values())
 
 
-def _may_share_a_word(a: _Term, b: _Term) -> bool:
-    """Whether some word could be matched by an alternative of each term."""
-    return _share(_words_of(a), _words_of(b))
-
-
 def _words_of(term: _Term) -> list[tuple[str, bool]]:
     """Each word a term's alternatives match, and whether it is matched as a prefix."""
     return [(_stem(w) if p.prefix and k < len(p.parts) - 1 else w, p.prefix and k == len(p.parts) - 1)
@@ -166,7 +161,8 @@ def _words_of(term: _Term) -> list[tuple[str, bool]]:
 
 
 def _share(a: list[tuple[str, bool]], b: list[tuple[str, bool]]) -> bool:
-    """`_may_share_a_word` of two terms' `_words_of`."""
+    """Whether some word could be matched by an alternative of each of two terms (given by
+    their `_words_of`)."""
     for w1, prefix1 in a:
         for w2, prefix2 in b:
             if w1 == w2 or (prefix1 and w2.startswith(w1)) or (prefix2 and w1.startswith(w2)):
@@ -220,11 +216,9 @@ def _total(counted: list[tuple[_Term, str]]) -> tuple[float, list[str], bool]:
     return score, matched, False
 
 
-def _found(term: _Term, which: set[int], raw: list[str], stemmed: list[str], positions: dict[str, list[int]]) -> str | None:
-    """`term.found`, testing only the alternatives in `which`, in their order."""
-    for k, alternative in enumerate(term.alternatives):
-        # `which` comes from the words the passage has: a one-word alternative there is
-        # already found; only a phrase needs its other words checked.
-        if k in which and (len(alternative.parts) == 1 or alternative.found_at(raw, stemmed, positions)):
-            return alternative.text
-    return None
+class _Stems(dict[str, str]):
+    """token -> its stem, each distinct token stemmed once (a look-up in C after that)."""
+
+    def __missing__(self, token: str) -> str:
+        stem = self[token] = _stem(token)
+        return stem

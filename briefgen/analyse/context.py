@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from ..config import ScopeConfig
 from ..models import Passage
-from ..rules import _Pattern, _stem, tokens
+from ..rules import _Pattern, _Stems, tokens
 from .leads import dangling
 
 # Share of an article's passages that pass a theme on their own evidence from which the
@@ -94,14 +94,14 @@ class Scope:
                 if pattern.prefix and len(pattern.parts) == 1:
                     self._prefixes.append(pattern.parts[0])
                 else:
-                    self._first[_stem(pattern.parts[0]) if pattern.prefix else pattern.parts[0]].append(pattern)
+                    self._first[pattern._first].append(pattern)
         self._prefix_re = re.compile("(?:^| )(?:" + "|".join(map(re.escape, self._prefixes)) + ")") if self._prefixes else None
         # Longest first, so that one alternation finds every term at a word's start.
         self._inner_re = re.compile(
             "(?<![\uac00-\ud7a3])(?:" + "|".join(map(re.escape, sorted(self._inner, key=len, reverse=True))) + ")"
         ) if self._inner else None
         self._named: dict[str, bool] = {}
-        self._stems: dict[str, str] = {}
+        self._stems = _Stems()
         # Another story told in the scope's places, matched as the scope's names are.
         self._exclude = Scope(ScopeConfig(label="exclude", terms=config.exclude)) if config.exclude else None
 
@@ -120,8 +120,7 @@ class Scope:
         # prefix holds no space, so it never runs from one word into the next).
         if self._prefix_re is not None and self._prefix_re.search(" ".join(raw)):
             return True
-        stems = self._stems
-        stemmed = [stems[t] if t in stems else stems.setdefault(t, _stem(t)) for t in raw]
+        stemmed = list(map(self._stems.__getitem__, raw))
         # Only the words some pattern starts with are looked at (a set intersection first).
         starting = self._first.keys() & set(stemmed)
         if starting:

@@ -18,6 +18,7 @@ from ..rules import (
     _Pattern,
     _share,
     _stem,
+    _Stems,
     _Term,
     _total,
     _unique,
@@ -299,11 +300,9 @@ class _TermIndex:
                     if pattern.prefix and len(pattern.parts) == 1:
                         self._prefixes.append((pattern.parts[0], (column, n, k)))
                         continue
-                    first = _stem(pattern.parts[0]) if pattern.prefix else pattern.parts[0]
-                    self._exact.setdefault(first, []).append((column, n, k))
+                    self._exact.setdefault(pattern._first, []).append((column, n, k))
                     if len(pattern.parts) > 1:
-                        rest = tuple(_stem(p) for p in pattern.parts[1:-1]) if pattern.prefix else pattern.parts[1:]
-                        self._phrases[(column, n, k)] = (pattern, rest)
+                        self._phrases[(column, n, k)] = (pattern, tuple(pattern._stems[1:]))
 
     def _entries(self, token: str) -> tuple[tuple[int, int, int], ...]:
         found = list(self._exact.get(self.stems[token], ()))
@@ -335,14 +334,6 @@ class _TermIndex:
             column, n, k = entry
             out[column].setdefault(n, set()).add(k)
         return out
-
-
-class _Stems(dict[str, str]):
-    """token -> its stem, each distinct token stemmed once (a look-up in C after that)."""
-
-    def __missing__(self, token: str) -> str:
-        stem = self[token] = _stem(token)
-        return stem
 
 
 class _Entries(dict[str, tuple[tuple[int, int, int], ...]]):

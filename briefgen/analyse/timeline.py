@@ -130,15 +130,15 @@ def _dates(text: str, where: Anchor) -> list[tuple[str, PartialDate | None, Part
     taken: list[tuple[int, int]] = []
     found = []
     present: dict[re.Pattern[str], bool] = {}
+
+    def has(need: re.Pattern[str]) -> bool:
+        # Each needed word searched for once per text, however many patterns need it.
+        if need not in present:
+            present[need] = need.search(text) is not None
+        return present[need]
+
     for kind, pattern in PATTERNS:
-        wanting = False
-        for need in NEEDS[kind]:
-            if need not in present:
-                present[need] = need.search(text) is not None
-            if not present[need]:
-                wanting = True
-                break
-        if wanting:
+        if not all(map(has, NEEDS[kind])):
             continue
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
