@@ -535,3 +535,49 @@ def test_a_deployments_shared_fetch_holds_a_public_feeds_redirects_to_the_intern
                         / f"brief-{day}.json").read_text(encoding="utf-8"))
     ((status, reason),) = {(h["status"], h["reason"]) for h in brief["health"]}
     assert (status, reason) == ("failed", f"redirected to a refused address: {inside}")
+
+
+def test_a_worker_loop_after_a_lost_database_fetches_with_a_client_of_its_own():
+    """A worker that lost the database runs its jobs on a new event loop: the fetch tasks there
+    must not reuse the client (and its limits) of the loop that ended, or every feed fails."""
+    import asyncio
+
+    from briefgen.config.sources import FeedsConfig
+    from briefgen.deploy import shared
+
+    settings = FeedsConfig(concurrency=1, per_host=1, retries=0)
+
+    async def one_loop(urls: list[str]) -> list[object]:
+        try:
+            # One slot for three fetches: they queue, which binds the limits to this loop.
+            fetcher = await shared._fetcher(settings)
+            return list(await asyncio.gather(*(shared._get(fetcher, u, None, None) for u in urls)))
+        finally:
+            await shared.close_fetchers()
+
+    with FeedServer() as feeds:
+        urls = serve_feeds(feeds, 3, delay=0.1)
+        for _loop in range(2):
+            outcomes = asyncio.run(one_loop(urls))
+            assert [(o.status, o.reason) for o in outcomes] == [(200, None)] * 3
+    assert len(feeds.hits) == 6
+
+
+def test_clients_of_a_loop_that_ended_without_closing_them_are_not_reused():
+    import asyncio
+
+    from briefgen.config.sources import FeedsConfig
+    from briefgen.deploy import shared
+
+    settings = FeedsConfig(concurrency=1, per_host=1, retries=0)
+
+    async def one_loop(urls: list[str]) -> list[object]:
+        fetcher = await shared._fetcher(settings)
+        return list(await asyncio.gather(*(shared._get(fetcher, u, None, None) for u in urls)))
+
+    with FeedServer() as feeds:
+        urls = serve_feeds(feeds, 3, delay=0.1)
+        first = asyncio.run(one_loop(urls))
+        # The loop died with the database: nothing closed its client.
+        second = asyncio.run(one_loop(urls))
+    assert [o.reason for o in first + second] == [None] * 6

@@ -158,7 +158,9 @@ def ensure_fetched(conn: Any, urls: Sequence[str], cycle: int, settings: FeedsCo
 
 # One HTTP client per worker process and feed settings, on the worker's event loop, and one
 # pool of database connections: a fetch task costs a request, not a client and a connection.
-_fetchers: dict[str, Fetcher] = {}
+# A client belongs to the loop that made it (its limits and connections are bound to it): a
+# worker that lost the database runs a new loop, and must not reuse the old loop's clients.
+_fetchers: dict[str, tuple[asyncio.AbstractEventLoop, Fetcher]] = {}
 # Connections a process keeps to the shared tables (at least; fetch tasks ask for their concurrency).
 POOL_SIZE = 8
 _pools: dict[tuple[str, str], Any] = {}
@@ -209,9 +211,22 @@ async def fetch_one(url: str, deployment: str, feed: str, cycle: int, settings: 
 
 async def _fetcher(settings: FeedsConfig) -> Fetcher:
     key = settings.model_dump_json()
-    if key not in _fetchers:
-        _fetchers[key] = await Fetcher(settings).__aenter__()
-    return _fetchers[key]
+    loop = asyncio.get_running_loop()
+    held = _fetchers.get(key)
+    if held is None or held[0] is not loop:
+        # Another loop's client cannot even be closed from here: it is dropped with its loop.
+        _fetchers[key] = (loop, await Fetcher(settings).__aenter__())
+    return _fetchers[key][1]
+
+
+async def close_fetchers() -> None:
+    """Close the clients this loop made, before it ends (a worker's loop ends when the
+    database goes away or the worker stops)."""
+    loop = asyncio.get_running_loop()
+    for key, (owner, fetcher) in list(_fetchers.items()):
+        if owner is loop:
+            del _fetchers[key]
+            await fetcher.__aexit__(None, None, None)
 
 
 def _key(url: str) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import StoreError
 from ..store.postgres import describe, lock_key, redact
 from .settings import Deployment
-from .shared import connect, migrate, queue_schema
+from .shared import close_fetchers, connect, migrate, queue_schema
 from .tasks import QUEUES, make_app
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,13 @@ def run(deployment: Deployment) -> int:
 
 
 async def _work(deployment: Deployment, stop: threading.Event) -> None:
+    try:
+        await _jobs(deployment, stop)
+    finally:
+        await close_fetchers()
+
+
+async def _jobs(deployment: Deployment, stop: threading.Event) -> None:
     app = make_app(deployment, pool_size=deployment.worker.concurrency + 2)
     async with app.open_async():
         worker = asyncio.create_task(app.run_worker_async(
