@@ -29,7 +29,12 @@ MAX_WORKERS = 4
 
 def workers() -> int:
     """How many worker processes to fork now: 0 when it is not safe or not worth it."""
-    return 0 if refusal() else min(os.cpu_count() or 1, MAX_WORKERS)
+    return 0 if refusal() else most()
+
+
+def most() -> int:
+    """How many workers this machine's cores allow, when nothing else stands in the way."""
+    return min(os.cpu_count() or 1, MAX_WORKERS)
 
 
 def refusal() -> str | None:
@@ -37,7 +42,7 @@ def refusal() -> str | None:
 
     A thread left running by an earlier stage silently costs the analysis its workers, so
     `--verbose` names it (see pipeline.build_brief)."""
-    if min(os.cpu_count() or 1, MAX_WORKERS) < 2:
+    if most() < 2:
         return "one core"
     if "fork" not in multiprocessing.get_all_start_methods():
         return "no fork on this platform"

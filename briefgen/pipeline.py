@@ -121,7 +121,7 @@ def build_brief(
         verdicts = store.feedback_records()
         # Every helper thread of the fetch must be gone by now, else the analysis gets no workers.
         log.debug("analysis: %s", f"no worker processes: {why}" if (why := forking.refusal())
-                  else f"{forking.workers()} worker processes available")
+                  else f"{forking.most()} worker processes available")
         result = analyse.analyse(articles, config, previous=previous, spans=store, day=day, window=span, earlier=earlier_stories,
                                  feedback=verdicts)
         # Alerts: the stories `briefgen watch` alerted on since, marked as such.

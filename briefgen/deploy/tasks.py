@@ -89,14 +89,17 @@ def make_app(deployment: Deployment, *, pool_size: int = 4) -> Any:
         def tick(timestamp: int, _name: str = item.name) -> None:
             from procrastinate.exceptions import AlreadyEnqueued
 
+            from ..schedule import cron_trigger
+
             config = deployment.brief(_name).config
-            fired = fired_in(config, timestamp - 60, timestamp)
+            trigger = cron_trigger(config.schedule.cron, config.tz)
+            fired = fired_in(config, timestamp - 60, timestamp, trigger)
             if fired is not None:
                 start(app, deployment, [_name], fired, scheduled=True)
             elif deployment.worker.catch_up:
                 # Today's firing found no worker alive: its cycle (known by the fire time, so
                 # started once) begins now, unless the date's brief is made or on its way.
-                missed = missed_today(config, timestamp - 60)
+                missed = missed_today(config, timestamp - 60, trigger)
                 if missed is not None and start(app, deployment, [_name], missed, scheduled=True):
                     log.info("%s: catching up the brief due at %s", _name, missed.isoformat())
             if config.alerts:
@@ -108,21 +111,22 @@ def make_app(deployment: Deployment, *, pool_size: int = 4) -> Any:
     return app
 
 
-def fired_in(config: Config, after: float, until: float) -> datetime | None:
-    """When the brief's schedule fired in (after, until], if it did."""
+def fired_in(config: Config, after: float, until: float, trigger: Any = None) -> datetime | None:
+    """When the brief's schedule fired in (after, until], if it did (`trigger`: its cron
+    trigger, when the caller has it already)."""
     from ..schedule import cron_trigger
 
-    trigger = cron_trigger(config.schedule.cron, config.tz)
+    trigger = trigger or cron_trigger(config.schedule.cron, config.tz)
     start = datetime.fromtimestamp(after, config.tz) + timedelta(seconds=1)
     fire = trigger.get_next_fire_time(None, start)
     return fire if fire is not None and fire.timestamp() <= until else None
 
 
-def missed_today(config: Config, until: float) -> datetime | None:
+def missed_today(config: Config, until: float, trigger: Any = None) -> datetime | None:
     """Today's (in the brief's time zone) first firing of its schedule, if it came at or before `until`."""
     from ..schedule import cron_trigger, scheduled_on
 
-    trigger = cron_trigger(config.schedule.cron, config.tz)
+    trigger = trigger or cron_trigger(config.schedule.cron, config.tz)
     fire = scheduled_on(trigger, datetime.fromtimestamp(until, config.tz).date(), config.tz)
     return fire if fire is not None and fire.timestamp() <= until else None
 
