@@ -104,6 +104,10 @@ async def _jobs(deployment: Deployment, stop: threading.Event) -> None:
             await asyncio.sleep(0.2)
         if not worker.done():
             worker.cancel()
+        elif not stop.is_set():
+            # Procrastinate stops its worker when its connection to the queue fails: say so,
+            # since the jobs in hand failed with it and will be retried after the reconnect.
+            log.warning("worker: the job queue's connection failed; reconnecting")
         try:
             await worker
         except asyncio.CancelledError:
