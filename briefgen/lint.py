@@ -48,6 +48,8 @@ def lint(theme: ThemeConfig) -> Findings:
         seen.setdefault(term.key, text)
     if folded:
         found.never.append("'" + "; '".join(folded) + "' (plurals fold: list a word once)")
+    if not theme.title_meets_requires and not theme.requires:
+        found.never.append("title_meets_requires: false can never matter: the theme has no `requires` groups")
     reach = sum(max(weight, 0) for _, _, weight in parsed) + (theme.example_weight if theme.examples else 0)
     if parsed and reach < theme.threshold:
         found.never.append(f"all its terms together weigh {reach:g}, under the threshold {theme.threshold:g}: "

@@ -84,6 +84,26 @@ def test_requires_all_of_groups_from_the_passage_or_its_title():
     assert "requires: ship|vessel*|tanker*" in match.matched
 
 
+def test_a_theme_may_ask_each_passage_to_meet_its_requires_itself():
+    # Under a title that reports the change, the canal's share of trade is still background.
+    def trade(title_meets: bool) -> ThemeConfig:
+        return ThemeConfig(key="trade", label="Trade disruption", terms={"suez canal": 1, "trade": 1, "fell": 0.5},
+                           requires=["fell|disrupt*|rerout*"], title_meets_requires=title_meets)
+
+    title = {"t": "Trade through the Suez Canal fell by half"}
+    for meets, expected in ((True, True), (False, False)):
+        passages = _article("t", ["The Suez Canal handled about 12% of global trade in 2023."])
+        engine.assign(passages, [trade(meets)], engine.Articles(title))
+        assert bool(passages[0].themes) is expected, meets
+    # A passage that says the change itself still reaches the theme.
+    passages = _article("t", ["Trade through the Suez Canal fell by half in January."])
+    engine.assign(passages, [trade(False)], engine.Articles(title))
+    assert passages[0].themes
+    [[match]] = engine.score_all(_article("t", ["The Suez Canal handled about 12% of global trade in 2023."]),
+                                 [trade(False)], engine.Articles(title))
+    assert "requires: fell|disrupt*|rerout*" in match.matched
+
+
 def test_the_longest_match_wins_and_counts_once():
     theme = ThemeConfig(key="t", label="T", terms={"carrier strike group": 1.5, "strike*": 1.5}, threshold=2)
     group = _article("g", ["A carrier strike group arrived in Busan."])
@@ -122,6 +142,11 @@ def test_check_warns_of_rules_that_can_never_matter():
     assert any("'ship*' match every word" in n for n in found.notes)
     good = ThemeConfig(key="g", label="G", terms={"missile": 2, "launch*": 1})
     assert lint(good).never == [] and any("decide alone" in n and "'missile (2)'" in n for n in lint(good).notes)
+    # Asking each passage to meet `requires` itself means nothing without a group.
+    idle = ThemeConfig(key="i", label="I", terms={"missile": 2}, title_meets_requires=False)
+    assert any("title_meets_requires" in n for n in lint(idle).never)
+    kept = ThemeConfig(key="k", label="K", terms={"missile": 2}, requires=["korea"], title_meets_requires=False)
+    assert lint(kept).never == []
 
 
 def test_check_shows_the_warning(tmp_path: Path, capsys):

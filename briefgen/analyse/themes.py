@@ -46,6 +46,7 @@ class ThemeModel:
         self.terms = _unique([_Term.parse(t, w) for t, w in theme.terms.items()])
         self.vetoes = [_Term.parse(t, 1.0) for t in theme.exclude]
         self.requires = [_Term.parse(t, 1.0) for t in theme.requires]
+        self.title_meets_requires = theme.title_meets_requires
         # Pairs of terms (by index) that could ever match the same word: only for those is
         # the longest match looked for.
         # (Each term's words listed once, not once per pair.)
@@ -227,10 +228,12 @@ class _Scoring:
                 score = mine.score + part
                 matched = list(mine.matched) + list(why)
                 # An all-of group may be met by the passage or by its article's title ("Houthis
-                # attack a tanker": "the attack" in its report is an attack on a ship), or by
-                # the passage of the article that it tells more of ("these attacks").
+                # attack a tanker": "the attack" in its report is an attack on a ship), unless
+                # the theme says not, or by the passage of the article that it tells more of
+                # ("these attacks").
+                by_title = title is not None and model.title_meets_requires
                 missing = [] if told else [model.requires[n].text for n in mine.missing
-                                           if title is None or n in title[column].missing]
+                                           if not by_title or n in title[column].missing]
                 if missing:
                     matched.append("requires: " + "; ".join(missing))
                 if outside:

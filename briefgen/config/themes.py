@@ -39,6 +39,15 @@ class ThemeConfig(Model):
             "passage of the article that reached the theme)."
         ),
     )
+    title_meets_requires: bool = Field(
+        True,
+        description=(
+            "Whether the article's title may meet a `requires` group for its passages. False: "
+            "each passage must name the group itself (or tell more of a passage that did), for "
+            "a theme that is a change reported, not a scene ('traffic through the canal fell': "
+            "the canal's share of trade, under that title, is background)."
+        ),
+    )
     context: float = Field(
         1.0, ge=0, le=5,
         description=(
