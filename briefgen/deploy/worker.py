@@ -76,10 +76,26 @@ def run(deployment: Deployment) -> int:
 
 
 async def _work(deployment: Deployment, stop: threading.Event) -> None:
+    asyncio.get_running_loop().set_exception_handler(_unretrieved)
     try:
         await _jobs(deployment, stop)
     finally:
         await close_fetchers()
+
+
+def _unretrieved(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """When the queue's connection fails, Procrastinate stops its worker without collecting
+    the jobs it was running, and asyncio reports each as an error with a traceback: say
+    once per job, as a warning, what happened to it (it is retried after the reconnect)."""
+    from procrastinate.exceptions import ConnectorException
+
+    error = context.get("exception")
+    task = context.get("future")
+    if isinstance(error, ConnectorException) and isinstance(task, asyncio.Task):
+        log.warning("worker: job %s lost its database connection; it is retried",
+                    task.get_name().removeprefix("process job "))
+        return
+    loop.default_exception_handler(context)
 
 
 async def _jobs(deployment: Deployment, stop: threading.Event) -> None:
