@@ -28,11 +28,12 @@ TOPICS = {
 # redsea heldout5: built after heldout4 had been scored too;
 # korea-ko heldout6: built after korea-ko heldout5 had been scored as well;
 # redsea heldout6: built after heldout5 had been scored as well;
-# korea-ko heldout7: built after korea-ko heldout6 had been scored as well.
+# korea-ko heldout7: built after korea-ko heldout6 had been scored as well;
+# redsea heldout7: built after heldout6 had been scored as well.
 SPLITS = {
     "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3"),
     "korea-ko": ("dev", "heldout", "dev2", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"),
-    "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6"),
+    "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"),
 }
 FILES = [(topic, split) for topic, splits in SPLITS.items() for split in splits]
 ARTICLE_KEYS = {"url", "source", "licence", "title", "published", "scope", "passages", "retrieved_from", "note", "language"}
