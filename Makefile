@@ -29,7 +29,8 @@ eval: install
 	  tests/data/realtext/redsea-dev.yaml tests/data/realtext/redsea-dev2.yaml \
 	  tests/data/realtext/redsea-heldout.yaml tests/data/realtext/redsea-heldout2.yaml \
 	  tests/data/realtext/redsea-heldout3.yaml tests/data/realtext/redsea-heldout4.yaml \
-	  tests/data/realtext/redsea-heldout5.yaml
+	  tests/data/realtext/redsea-heldout5.yaml tests/data/realtext/redsea-heldout6.yaml \
+	  tests/data/realtext/redsea-heldout7.yaml
 
 # The speed figures against baselines taken in the same run, medians of 5 runs (3 for the
 # deployment's, which need PostgreSQL: docs/performance.md, docs/deployment.md): about
