@@ -27,9 +27,10 @@ TOPICS = {
 # korea-ko heldout5: built after korea-ko heldout4 had been scored as well;
 # redsea heldout5: built after heldout4 had been scored too;
 # korea-ko heldout6: built after korea-ko heldout5 had been scored as well;
-# redsea heldout6: built after heldout5 had been scored as well.
+# redsea heldout6: built after heldout5 had been scored as well;
+# korea heldout4: built after every earlier held-out part, korea-heldout3 included, had been scored.
 SPLITS = {
-    "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3"),
+    "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4"),
     "korea-ko": ("dev", "heldout", "dev2", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"),
     "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6"),
 }
