@@ -19,7 +19,7 @@ eval: install
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/labelled.yaml tests/data/heldout.yaml \
 	  tests/data/realtext/korea-dev.yaml tests/data/realtext/korea-dev2.yaml \
 	  tests/data/realtext/korea-heldout.yaml tests/data/realtext/korea-heldout2.yaml \
-	  tests/data/realtext/korea-heldout3.yaml
+	  tests/data/realtext/korea-heldout3.yaml tests/data/realtext/korea-heldout4.yaml
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/realtext/korea-ko-dev.yaml \
 	  tests/data/realtext/korea-ko-dev2.yaml tests/data/realtext/korea-ko-heldout.yaml \
 	  tests/data/realtext/korea-ko-heldout2.yaml tests/data/realtext/korea-ko-heldout3.yaml \
