@@ -141,12 +141,13 @@ def recording(db: Store, day: date) -> Iterator[list[Path]]:
     _finish(db, day, "done", files, None)
 
 
-def mark_failed(db: Store, day: date, error: str) -> bool:
-    """Mark a run that was killed outright as failed, unless another run of the date is live."""
+def mark_failed(db: Store, day: date, error: str, status: str = "failed") -> bool:
+    """Mark a run that was killed outright as failed (or `interrupted`, when it was stopped on
+    purpose), unless another run of the date is live or the run said how it ended itself."""
     try:
         with date_lock(db, day) as held:
             if held.last is not None and held.last.status == "running":
-                _finish(db, day, "failed", [], error)
+                _finish(db, day, status, [], error)
                 return True
     except LockedError:
         pass

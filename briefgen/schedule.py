@@ -243,14 +243,23 @@ class Daemon:
             log.info("run for %s finished", day)
         else:
             log.warning("run for %s ended with exit code %s", day, child.exitcode)
+            # A run killed after its grace, or one that died before it could say how it ended,
+            # is left `running` in the ledger: say it here (a no-op when the run said it itself).
+            if self.stop.is_set():
+                self._record_killed(day, f"stopped with the scheduler (exit code {child.exitcode})", "interrupted")
+            else:
+                self._record_killed(day, f"its process ended with exit code {child.exitcode}")
         return child.exitcode
 
-    def _record_killed(self, day: date, reason: str) -> None:
+    def _record_killed(self, day: date, reason: str, status: str = "failed") -> None:
         from . import ledger
         from .store import open_store
 
-        with open_store(self.config) as db:
-            ledger.mark_failed(db, day, reason)
+        try:
+            with open_store(self.config) as db:
+                ledger.mark_failed(db, day, reason, status)
+        except Exception as exc:  # noqa: BLE001 - the next run finds the row `running` and makes the brief again
+            log.warning("could not record how the run for %s ended: %s", day, exc)
 
 
 def _end(child: Any) -> None:

@@ -222,6 +222,21 @@ def test_sigterm_during_a_run_stops_it_and_the_scheduler(project: Path):
     assert _runs(project)[day]["status"] == "interrupted"
 
 
+def test_a_run_whose_process_dies_is_recorded_as_failed_and_the_scheduler_carries_on(project: Path):
+    # A run killed from outside (the OOM killer, an operator's kill -9) cannot say how it
+    # ended: the scheduler says it, instead of leaving the date `running`.
+    day = _today().isoformat()
+    _configure(project, MIDNIGHT, deadline=600, formats=["json"], hang=True)
+    with daemons(project, "a") as (daemon,):
+        _wait_for(lambda: _runs(project).get(day, {}).get("status") == "running", daemon)
+        child = int(_runs(project)[day]["owner"].rsplit(":", 1)[1])
+        os.kill(child, signal.SIGKILL)
+        _wait_for(lambda: _runs(project)[day]["status"] == "failed", daemon)
+        assert daemon.proc.poll() is None
+        assert daemon.stop() == 0
+    assert _runs(project)[day]["error"] == f"its process ended with exit code {-signal.SIGKILL}"
+
+
 def test_backfill_makes_the_missed_days_before_today(project: Path):
     today = _today()
     _configure(project, MIDNIGHT, formats=["json"])
