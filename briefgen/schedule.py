@@ -231,6 +231,7 @@ class Daemon:
         child.start()
         # The child stops itself at the deadline; this is the backstop for one that cannot.
         give_up = time.monotonic() + deadline + KILL_GRACE
+        overdue = False
         while child.is_alive():
             child.join(0.2)
             if child.is_alive() and self.stop.is_set():
@@ -238,14 +239,16 @@ class Daemon:
             elif child.is_alive() and time.monotonic() > give_up:
                 log.error("the run for %s is past its deadline of %d s and does not stop: killing it", day, deadline)
                 _end(child)
-                self._record_killed(day, f"killed after the deadline of {deadline} s")
+                overdue = True
         if child.exitcode == ExitStatus.OK:
             log.info("run for %s finished", day)
         else:
             log.warning("run for %s ended with exit code %s", day, child.exitcode)
-            # A run killed after its grace, or one that died before it could say how it ended,
-            # is left `running` in the ledger: say it here (a no-op when the run said it itself).
-            if self.stop.is_set():
+            # A run killed here, or one that died before it could say how it ended, is left
+            # `running` in the ledger: say it here (a no-op when the run said it itself).
+            if overdue:
+                self._record_killed(day, f"killed after the deadline of {deadline} s")
+            elif self.stop.is_set():
                 self._record_killed(day, f"stopped with the scheduler (exit code {child.exitcode})", "interrupted")
             else:
                 self._record_killed(day, f"its process ended with exit code {child.exitcode}")
