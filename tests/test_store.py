@@ -16,7 +16,7 @@ import pytest
 
 from briefgen.cli import main
 from briefgen.config import parse_config
-from briefgen.models import Article
+from briefgen.models import Article, SearchQuery
 from briefgen.pipeline import build_brief, open_store, refresh
 from briefgen.store import MIGRATIONS, Store, canonical_url
 from briefgen.store.articles import content_hash
@@ -82,6 +82,49 @@ def test_an_edited_item_updates_its_row_and_keeps_first_seen(store):
     assert row.first_seen == NOW
     raw = store.conn.execute("SELECT updated FROM articles").fetchone()[0]
     assert raw == later.astimezone(UTC).isoformat()
+
+
+def _stored(s: Store) -> list[tuple[object, ...]]:
+    """Every row a save writes, in an order that does not depend on how it was written."""
+    rows = [("article", *r) for r in s.conn.execute(
+        "SELECT id, source, origin, guid, canonical_url, title, text, content_hash, first_seen, updated FROM articles")]
+    rows += [("sighting", *r) for r in s.conn.execute("SELECT origin, guid, article_id, source FROM article_sightings")]
+    rows += [("indexed", *r) for r in s.conn.execute(
+        "SELECT d.ref, f.title, f.body FROM search_fts f JOIN search_docs d ON d.id = f.rowid WHERE d.kind = 'article'")]
+    return sorted(rows, key=repr)
+
+
+def test_a_run_saved_at_once_stores_what_saving_its_items_one_by_one_stores(store_target, tmp_path: Path):
+    # More items than one look-up statement takes, with every kind of repeat inside the run:
+    # another source carrying an item, a new guid on a known URL, the same text under a new
+    # URL, two different items with one id, an edit of an item stored earlier in the run.
+    first = [article(n) for n in range(450)]
+    first += [
+        article(3, id="h3", source="Herald", origin="Herald", guid="h-3", url="https://herald.example/3"),
+        article(4, guid="g4-again", url="https://news.example/4?utm_source=rss"),
+        article(5, guid="g5-copy", url="https://copy.example/5"),
+        article(900, id="f6"),
+        # ... which is stored as f6-<its digest>: an item with that id is yet another.
+        article(901, id=f"f6-{content_hash('Story 900', article(900).text)[:6]}"),
+        article(7, text="North Korea fired two missiles on Wednesday, not one.", first_seen=NOW + timedelta(hours=1)),
+        # Known by its URL alone (new guid, title and text): the same article, edited.
+        article(8, id="f8-new", guid="g8-new", url="https://news.example/8?utm_source=rss", title="Story 8, corrected",
+                text="South Korea said the missile fell short."),
+    ]
+    second = [article(n, text=f"Edited: missile {n}.") for n in range(0, 40)] + [article(n) for n in range(440, 520)]
+    runs = [(first, NOW), (second, NOW + timedelta(hours=6))]
+    with Store(tmp_path / "one-by-one.sqlite3") as single:
+        counts_single = [sum(sum(single.save_articles([a], at).values()) for a in run) for run, at in runs]
+        expected = _stored(single)
+    with Store(store_target) as s:
+        counts = [sum(s.save_articles(run, at).values()) for run, at in runs]
+        assert counts == counts_single == [452, 70]
+        assert _stored(s) == expected
+        [herald_copy] = [a for a in s.load_articles("Wire", None, NOW + timedelta(days=1), SEOUL) if a.id == "f3"]
+        assert herald_copy.also_in == ("Herald",)
+        # The items written together are found by the archive's search like any other.
+        hits = s.search(SearchQuery('"missile number 449"'), SEOUL).hits
+        assert [(h.kind, h.ref) for h in hits] == [("article", "f449")]
 
 
 def test_a_version_1_store_is_migrated_in_place(tmp_path: Path):

@@ -8,12 +8,13 @@ import logging
 import re
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..models import Article, EmbeddedPost
-from .db import Database, from_stamp, to_stamp
-from .search import index_article
+from .db import Database, from_stamp, rows_in, to_stamp
+from .search import index_article, index_articles
 
 log = logging.getLogger(__name__)
 
@@ -30,17 +31,26 @@ class ArticleStore(Database):
         id and first-seen time."""
         new: dict[str, int] = {}
         with self.transaction() as db:
-            for article in articles:
-                if self._save(db, article, now):
+            keys = [_Keys.of(article) for article in articles]
+            batch = _Batch(db, keys)
+            for article, key in zip(articles, keys, strict=True):
+                if batch.unknown(key):
+                    # Nothing stored or seen in this run shares a key with it: it is new, and
+                    # is written with the others (a day's first run stores thousands).
+                    batch.insert(article, key, now)
+                    is_new = True
+                else:
+                    batch.flush()
+                    is_new = self._save(db, article, key, now)
+                batch.seen(key)
+                if is_new:
                     origin = article.origin or article.source
                     new[origin] = new.get(origin, 0) + 1
+            batch.flush()
         return new
 
-    def _save(self, db: sqlite3.Connection, article: Article, now: datetime) -> bool:
-        origin = article.origin or article.source
-        guid = article.guid or article.url or article.id
-        canonical = canonical_url(article.url)
-        digest = content_hash(article.title, article.text)
+    def _save(self, db: sqlite3.Connection, article: Article, key: _Keys, now: datetime) -> bool:
+        origin, guid, canonical, digest = key.origin, key.guid, key.canonical, key.digest
         row = None
         hit = db.execute("SELECT article_id FROM article_sightings WHERE origin = ? AND guid = ?", (origin, guid)).fetchone()
         if hit is not None:
@@ -49,22 +59,15 @@ class ArticleStore(Database):
             row = db.execute("SELECT * FROM articles WHERE canonical_url = ? ORDER BY first_seen LIMIT 1", (canonical,)).fetchone()
         if row is None:
             row = db.execute("SELECT * FROM articles WHERE content_hash = ? ORDER BY first_seen LIMIT 1", (digest,)).fetchone()
-        embeds = _embeds_json(article.embeds)
-        modified = to_stamp(article.modified)
-        values = (article.source, article.guid, article.url, canonical, article.title, article.author,
-                  article.path, to_stamp(article.published), article.text, digest, embeds)
+        stored = _row(article, key, now)
+        values, embeds, modified = stored[:11], stored[10], stored[15]
         if row is None:
             article_id = article.id
             if db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
                 # Two different items hashed to one id: keep both, the newcomer suffixed.
                 article_id = f"{article.id}-{digest[:6]}"
-            db.execute(
-                "INSERT INTO articles (source, guid, url, canonical_url, title, author, path, published, text,"
-                " content_hash, embeds, id, origin, first_seen, date_basis, modified, language)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*values, article_id, origin, to_stamp(article.first_seen or now), article.date_basis, modified,
-                 article.language),
-            )
+                key.stored_as = article_id
+            db.execute(INSERT_ARTICLE, (*values, article_id, *stored[12:]))
             index_article(db, article_id, article.title, article.text)
         elif row["origin"] == origin:
             # Only the source that published an item may edit it; another feed carrying
@@ -94,10 +97,7 @@ class ArticleStore(Database):
                 db.execute("UPDATE articles SET language = ? WHERE id = ?", (article.language, article_id))
         else:
             article_id = row["id"]
-        db.execute(
-            "INSERT OR IGNORE INTO article_sightings (origin, guid, article_id, source, first_seen) VALUES (?, ?, ?, ?, ?)",
-            (origin, guid, article_id, article.source, to_stamp(now)),
-        )
+        db.execute(INSERT_SIGHTING, (origin, guid, article_id, article.source, to_stamp(now)))
         return row is None
 
     def knows(self, article: Article) -> bool:
@@ -185,6 +185,89 @@ class ArticleStore(Database):
     def count_articles(self) -> int:
         with self._lock:
             return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+
+INSERT_ARTICLE = (
+    "INSERT INTO articles (source, guid, url, canonical_url, title, author, path, published, text,"
+    " content_hash, embeds, id, origin, first_seen, date_basis, modified, language)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_SIGHTING = (
+    "INSERT OR IGNORE INTO article_sightings (origin, guid, article_id, source, first_seen) VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def _row(article: Article, key: _Keys, now: datetime) -> tuple[object, ...]:
+    """An article's values in INSERT_ARTICLE's order (the id its own)."""
+    return (article.source, article.guid, article.url, key.canonical, article.title, article.author,
+            article.path, to_stamp(article.published), article.text, key.digest, _embeds_json(article.embeds),
+            article.id, key.origin, to_stamp(article.first_seen or now), article.date_basis,
+            to_stamp(article.modified), article.language)
+
+
+@dataclass(slots=True)
+class _Keys:
+    """What an article is known by in the store, worked out once per save."""
+
+    origin: str
+    guid: str
+    canonical: str | None
+    digest: str
+    id: str
+    # The id it was stored under when another item had its own.
+    stored_as: str | None = None
+
+    @classmethod
+    def of(cls, article: Article) -> _Keys:
+        return cls(article.origin or article.source, article.guid or article.url or article.id,
+                   canonical_url(article.url), content_hash(article.title, article.text), article.id)
+
+
+class _Batch:
+    """A run's articles saved together. What the store already holds under any of their keys
+    is read in a few statements; an article none of whose keys is held, in the store or
+    earlier in the run, is new, and its rows are written with the next ones. Any other
+    goes through `_save` one by one, as before, after the queued rows are written, so it
+    sees them."""
+
+    def __init__(self, db: sqlite3.Connection, keys: Sequence[_Keys]):
+        self.db = db
+        self.sightings = set(rows_in(
+            db, "SELECT origin, guid FROM article_sightings WHERE guid IN ({})", [k.guid for k in keys]))
+        self.canonicals = {r[0] for r in rows_in(
+            db, "SELECT canonical_url FROM articles WHERE canonical_url IN ({})", [k.canonical for k in keys if k.canonical])}
+        self.digests = {r[0] for r in rows_in(
+            db, "SELECT content_hash FROM articles WHERE content_hash IN ({})", [k.digest for k in keys])}
+        self.ids = {r[0] for r in rows_in(db, "SELECT id FROM articles WHERE id IN ({})", [k.id for k in keys])}
+        self.articles: list[tuple[object, ...]] = []
+        self.sighted: list[tuple[object, ...]] = []
+        self.texts: list[tuple[str, str, str]] = []
+
+    def unknown(self, key: _Keys) -> bool:
+        return ((key.origin, key.guid) not in self.sightings and key.canonical not in self.canonicals
+                and key.digest not in self.digests and key.id not in self.ids)
+
+    def seen(self, key: _Keys) -> None:
+        self.sightings.add((key.origin, key.guid))
+        if key.canonical:
+            self.canonicals.add(key.canonical)
+        self.digests.add(key.digest)
+        self.ids.add(key.id)
+        if key.stored_as:
+            self.ids.add(key.stored_as)
+
+    def insert(self, article: Article, key: _Keys, now: datetime) -> None:
+        self.articles.append(_row(article, key, now))
+        self.sighted.append((key.origin, key.guid, key.id, article.source, to_stamp(now)))
+        self.texts.append((key.id, article.title, article.text))
+
+    def flush(self) -> None:
+        if not self.articles:
+            return
+        self.db.executemany(INSERT_ARTICLE, self.articles)
+        index_articles(self.db, self.texts)
+        self.db.executemany(INSERT_SIGHTING, self.sighted)
+        self.articles, self.sighted, self.texts = [], [], []
 
 
 # Query parameters that track a click, not name an article (utm_*, ad-click ids, mail ids).

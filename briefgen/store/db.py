@@ -11,11 +11,11 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 from ..errors import StoreError
 from . import postgres
@@ -173,3 +173,20 @@ def to_stamp(moment: datetime | None) -> str | None:
 def from_stamp(text: str | None, tz: tzinfo) -> datetime | None:
     """A stored moment, read back in `tz`."""
     return datetime.fromisoformat(text).astimezone(tz) if text else None
+
+
+# Values looked up per statement by `rows_in`: a fixed count (the last chunk padded with
+# NULL, which matches nothing) keeps one statement text, prepared once.
+CHUNK = 400
+
+
+def rows_in(db: sqlite3.Connection, sql: str, values: Sequence[object]) -> list[tuple[Any, ...]]:
+    """The rows of `sql`, whose one `IN ({})` is filled with `values` a chunk at a time."""
+    statement = sql.format(", ".join("?" * CHUNK))
+    unique = list(dict.fromkeys(values))
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(unique), CHUNK):
+        chunk = unique[start:start + CHUNK]
+        rows.extend(tuple(r) for r in db.execute(statement, [*chunk, *[None] * (CHUNK - len(chunk))]))
+    return rows
+

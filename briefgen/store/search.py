@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from ..models import SearchHit, SearchPage, SearchQuery, StoredArticle, ThemeDay, Timeline
 from ..models.archive import MARK_END, MARK_START
 from . import pgsearch
-from .db import Database, from_stamp, to_stamp
+from .db import Database, from_stamp, rows_in, to_stamp
 
 # How many words an excerpt shows around the matches.
 EXCERPT_WORDS = 32
@@ -36,6 +36,15 @@ def index_article(db: sqlite3.Connection, article_id: str, title: str, text: str
     doc = _doc_id(db, "article", article_id)
     db.execute("DELETE FROM search_fts WHERE rowid = ?", (doc,))
     db.execute("INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)", (doc, title, text))
+
+
+def index_articles(db: sqlite3.Connection, texts: Sequence[tuple[str, str, str]]) -> None:
+    """`index_article` for many (id, title, text) at once: the statements run once each."""
+    db.executemany("INSERT OR IGNORE INTO search_docs (kind, ref) VALUES ('article', ?)", [(t[0],) for t in texts])
+    docs = {ref: int(doc) for ref, doc in rows_in(
+        db, "SELECT ref, id FROM search_docs WHERE kind = 'article' AND ref IN ({})", [t[0] for t in texts])}
+    db.executemany("DELETE FROM search_fts WHERE rowid = ?", [(docs[t[0]],) for t in texts])
+    db.executemany("INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)", [(docs[i], title, text) for i, title, text in texts])
 
 
 def index_brief(db: sqlite3.Connection, day: date) -> None:
