@@ -37,7 +37,11 @@ def lint(theme: ThemeConfig) -> Findings:
     if unreadable:
         found.never.append(f"{_names(unreadable)} can never match: theme terms are read as words of a-z and 0-9, or "
                            "Hangul (for other scripts, use the scope or examples)")
-    zero = [text for _, text, weight in parsed if weight == 0]
+    # A term of weight 0 matters when it is longer than another and holds it: it takes that
+    # term's words ("guided-missile destroyer" keeps "missile" from counting).
+    others = [a.parts for term, _, weight in parsed if weight != 0 for a in term.alternatives if a.parts]
+    zero = [text for term, text, weight in parsed if weight == 0
+            and not any(_holds(a.parts, o) for a in term.alternatives for o in others)]
     if zero:
         found.never.append(f"{_names(zero)} weigh 0 and can never matter")
     seen: dict[object, str] = {}
@@ -64,3 +68,9 @@ def lint(theme: ThemeConfig) -> Findings:
         found.notes.append(f"{_names(widened)} match every word that starts so ('ship*' finds shipping and "
                            "shipyard; plurals fold without a *)")
     return found
+
+
+def _holds(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    """Whether a phrase's words hold another phrase's, in order, as a longer match."""
+    n = len(shorter)
+    return len(longer) > n and any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))

@@ -5,6 +5,7 @@ that `briefgen check` reads rules without loading the analysis stage."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -36,9 +37,27 @@ def _stem(token: str) -> str:
     return token
 
 
+class _Unmarked(dict[int, int]):
+    """For str.translate: a Latin letter with marks becomes its bare letter (Kwangmyŏngsŏng,
+    Ŭlchi, Pyŏngyang in McCune-Reischauer; São Tomé), anything else stays; each worked out once."""
+
+    def __missing__(self, code: int) -> int:
+        parts = unicodedata.normalize("NFD", chr(code))
+        bare = ord(parts[0]) if parts[0].isascii() and all(unicodedata.combining(c) for c in parts[1:]) else code
+        if len(self) < 65_536:  # a text of every code point must not grow it without end
+            self[code] = bare
+        return bare
+
+
+_UNMARKED = _Unmarked()
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens; hyphens split words, possessive 's is dropped."""
+    """Lower-case word tokens; hyphens split words, possessive 's is dropped, marks on Latin
+    letters too."""
     text = text.casefold().replace("\u2019", "'")
+    if not text.isascii():
+        text = text.translate(_UNMARKED)
     text = POSSESSIVE_RE.sub("", text)
     return TOKEN_RE.findall(text)
 

@@ -136,6 +136,9 @@ def test_check_warns_of_rules_that_can_never_matter():
     found = lint(theme)
     text = " ".join(found.never)
     assert "'ракета' can never match" in text and "'zero' weigh 0" in text
+    # ...unless it holds another term, whose words it then takes (a warship's class, not a launch).
+    held = ThemeConfig(key="h", label="H", terms={"missile": 5, "guided-missile destroyer*": 0, "destroyer": 0})
+    assert [n for n in lint(held).never if "weigh 0" in n] == ["'destroyer' weigh 0 and can never matter"]
     # Korean terms match Korean text on its morphemes (#17).
     assert lint(ThemeConfig(key="k", label="K", terms={"미사일": 2})).never == []
     assert "'missiles' counts once with 'missile'" in text and "under the threshold 9" in text
