@@ -33,8 +33,9 @@ TOPICS = {
 # korea heldout4: built after every earlier held-out part, korea-heldout3 included, had been scored.
 # redsea heldout8: built after heldout7 had been scored as well.
 # korea heldout5: built after every earlier held-out part, korea-heldout4 included, had been scored.
+# korea heldout6: built after every earlier held-out part, korea-heldout5 included, had been scored.
 SPLITS = {
-    "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5"),
+    "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6"),
     "korea-ko": ("dev", "heldout", "dev2", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"),
     "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8"),
 }
