@@ -137,16 +137,56 @@ def is_secret_param(name: str) -> bool:
     return key in SECRET_PARAMS or any(part in key for part in SECRET_PARTS)
 
 
+# A key written into a path segment or under a parameter name not listed above: a UUID, or
+# a long run of letters and digits that switches between them often (hex and base64 keys
+# do; words, dates and article slugs do not: "north-korea-fires-missiles-2024-01-17").
+_UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+_KEY_CHARS_RE = re.compile(r"[A-Za-z0-9_\-]+")
+_SWITCH_RE = re.compile(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
+KEY_LENGTH, KEY_SWITCHES = 20, 4
+
+
+_WORD_RE = re.compile(r"(?:^|[-_])[A-Za-z]{4,}(?=[-_]|$)")
+
+
+def looks_like_key(value: str) -> bool:
+    """Whether a path segment or a parameter's value looks like a key, whatever its name (a
+    file name's extension aside: `<uuid>.xml`)."""
+    stem = _stem(unquote(value))
+    if _UUID_RE.fullmatch(stem):
+        return True
+    # A slug's words ("rss2-all-articles-2024v2") make it no key.
+    if not _KEY_CHARS_RE.fullmatch(stem) or _WORD_RE.search(stem):
+        return False
+    bare = stem.replace("-", "").replace("_", "")
+    return len(bare) >= KEY_LENGTH and len(_SWITCH_RE.findall(bare)) >= KEY_SWITCHES
+
+
+def _secret_value(name: str, value: str) -> bool:
+    return bool(value) and value != HIDDEN and (is_secret_param(name) or looks_like_key(value))
+
+
 def _hide_params(text: str) -> str:
-    """A query or fragment with the values of its secret parameters as ***, all else as written."""
-    return _PARAM_RE.sub(lambda m: f"{m.group(1)}={HIDDEN}" if m.group(2) and is_secret_param(m.group(1)) else m.group(), text)
+    """A query or fragment with the values of its secret parameters (by name, or by looks) as
+    ***, all else as written."""
+    return _PARAM_RE.sub(lambda m: f"{m.group(1)}={HIDDEN}" if _secret_value(m.group(1), m.group(2)) else m.group(), text)
+
+
+def _stem(segment: str) -> str:
+    return segment.rsplit(".", 1)[0] if "." in segment else segment
+
+
+def _hide_path(path: str) -> str:
+    """A URL's path with each segment that looks like a key as *** (its extension kept)."""
+    return "/".join(HIDDEN + segment[len(_stem(segment)):] if looks_like_key(segment) else segment
+                    for segment in path.split("/"))
 
 
 def shown_url(url: str) -> str:
     """`url` as it may be shown to people: the values of secret-looking query (and fragment)
-    parameters and the password of its user info (or its user name, when it has no
-    password) replaced by ***; everything else, the order and spelling of the other
-    parameters included, as written. Applying it twice changes nothing."""
+    parameters, path segments that look like keys and the password of its user info (or
+    its user name, when it has no password) replaced by ***; everything else, the order and
+    spelling of the other parameters included, as written. Applying it twice changes nothing."""
     try:
         parts = urlsplit(url)
         password = parts.password
@@ -161,11 +201,12 @@ def shown_url(url: str) -> str:
     elif at and password is None and user and user != HIDDEN:
         # A user name with no password is most often the key itself (`https://<token>@host/`).
         netloc = f"{HIDDEN}@{host}"
+    path = _hide_path(parts.path)
     query = _hide_params(parts.query)
     fragment = _hide_params(parts.fragment)
-    if (netloc, query, fragment) == (parts.netloc, parts.query, parts.fragment):
+    if (netloc, path, query, fragment) == (parts.netloc, parts.path, parts.query, parts.fragment):
         return url
-    return urlunsplit((parts.scheme, netloc, parts.path, query, fragment))
+    return urlunsplit((parts.scheme, netloc, path, query, fragment))
 
 
 def shown_target(target: str) -> str:
@@ -183,7 +224,8 @@ def url_secrets(url: str, shortest: int = _MIN_CORE) -> list[str]:
     except ValueError:
         return []
     for piece in (parts.query, parts.fragment):
-        found += [m.group(2) for m in _PARAM_RE.finditer(piece) if is_secret_param(m.group(1))]
+        found += [m.group(2) for m in _PARAM_RE.finditer(piece) if _secret_value(m.group(1), m.group(2))]
+    found += [_stem(segment) for segment in parts.path.split("/") if looks_like_key(segment)]
     # A value shorter than `shortest` would blot out ordinary words in a free-running message.
     values = {v for s in found if s and s != HIDDEN for v in (s, unquote(s), unquote_plus(s))}
     return sorted((v for v in values if len(v) >= shortest), key=len, reverse=True)

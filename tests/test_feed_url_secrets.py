@@ -63,6 +63,18 @@ from .serveapp import serving
     ("https://reader:@h.example/f", "https://reader:***@h.example/f"),
     # A URL that cannot be read cannot be told apart: only its scheme is shown.
     ("http://[::1/feed?token=t", "http://***"),
+    # A key in the path, or under a name not listed, by its looks: hex, base64url, a UUID
+    # (a file name's extension stays).
+    ("https://feeds.example/u/d41d8cd98f00b204e9800998ecf8427e/rss", "https://feeds.example/u/***/rss"),
+    ("https://h.example/f/xK9_mQ2vLp8RtZ3-wN5yB7cD1f.rss?page=2", "https://h.example/f/***.rss?page=2"),
+    ("https://h.example/feeds/550e8400-e29b-41d4-a716-446655440000.xml", "https://h.example/feeds/***.xml"),
+    ("https://h.example/f?k=xK9mQ2vLp8RtZ3wN5yB7cD1f&lang=en", "https://h.example/f?k=***&lang=en"),
+    # ...but not words, dates, slugs, numbers or short ids.
+    ("https://news.example/2024/01/17/north-korea-fires-missiles-2024-01-17/feed",
+     "https://news.example/2024/01/17/north-korea-fires-missiles-2024-01-17/feed"),
+    ("https://news.example/feed/rss2-all-articles-2024v2?id=1234567890123456789012&ct=102&v=a1b2c3",
+     "https://news.example/feed/rss2-all-articles-2024v2?id=1234567890123456789012&ct=102&v=a1b2c3"),
+    ("https://en.yna.co.kr/RSS/news.xml", "https://en.yna.co.kr/RSS/news.xml"),
 ])
 def test_shown_url(url, shown):
     assert shown_url(url) == shown
@@ -76,6 +88,9 @@ def test_secrets_standing_alone_in_a_message_are_hidden_too():
     assert hide_url_secrets(message, url) == "server said: bad token *** for *** at https://h.example/f?token=***&page=2"
     # Short values are not hunted for on their own: they would blot out words.
     assert hide_url_secrets("a b c", "https://h.example/f?token=a") == "a b c"
+    # A key in the path is hunted for too, with or without its file name's extension.
+    path_key = "https://h.example/u/d41d8cd98f00b204e9800998ecf8427e.xml"
+    assert hide_url_secrets("404 for d41d8cd98f00b204e9800998ecf8427e", path_key) == "404 for ***"
 
 
 def test_the_store_url_follows_the_same_rule():
