@@ -1,18 +1,23 @@
 """What `briefgen check` says of a theme's rules before any text is read: the terms that
 decide alone, and the ones that can never matter (a weight of 0, a term that folds into
-another, words the matcher cannot read, a theme that cannot reach its threshold)."""
+another, words the matcher cannot read, a Hangul term Korean text is never read as, a theme
+that cannot reach its threshold)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from .config import ThemeConfig
+from .language import has_hangul
 from .rules import _Term, term_tokens
 
 # How many terms a line names before "and N more".
 SHOWN = 4
 # A * after a word this short finds other words too ('ship*': shipping; 'war*': warrant).
 SHORT_PREFIX = 4
+# Sentences a Hangul term is read in to see the morphemes Korean text gives it: alone, a
+# name can be misread (쇼이구 as 쇼), so a term is fine when any of them gives it back.
+KOREAN_FRAMES = ("{}", "그는 {}에 대해 말했다.", "{}는 지난주 발표됐다.", "북한이 {}을 했다.", "{} 기술을 확보했다.")
 
 
 @dataclass
@@ -52,6 +57,12 @@ def lint(theme: ThemeConfig) -> Findings:
         seen.setdefault(term.key, text)
     if folded:
         found.never.append("'" + "; '".join(folded) + "' (plurals fold: list a word once)")
+    misread = korean_misread([*theme.terms, *theme.requires, *theme.exclude])
+    if misread:
+        shown = "; ".join(f"'{t}' as '{m}'" if m else f"'{t}' as no word" for t, m in misread[:SHOWN])
+        more = f" and {len(misread) - SHOWN} more" if len(misread) > SHOWN else ""
+        found.never.append(f"can never match Korean text, which is read as morphemes (particles and affixes "
+                           f"dropped, verbs in their dictionary form): {shown}{more}; write the terms so")
     if not theme.title_meets_requires and not theme.requires:
         found.never.append("title_meets_requires: false can never matter: the theme has no `requires` groups")
     reach = sum(max(weight, 0) for _, _, weight in parsed) + (theme.example_weight if theme.examples else 0)
@@ -74,3 +85,31 @@ def _holds(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     """Whether a phrase's words hold another phrase's, in order, as a longer match."""
     n = len(shorter)
     return len(longer) > n and any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def korean_misread(lines: list[str]) -> list[tuple[str, str]]:
+    """Each Hangul alternative of these term lines that Korean text is never read as, with
+    the morphemes it is read as instead (loads the Korean analyser, only when there is one)."""
+    alternatives = [a.strip() for line in lines for a in line.split("|") if has_hangul(a)]
+    if not alternatives:
+        return []
+    from .analyse.korean import words
+
+    frame = words(KOREAN_FRAMES[1].format(""))
+    out = []
+    for alternative in dict.fromkeys(alternatives):
+        bare = alternative.rstrip("* ")
+        wanted = term_tokens(bare)
+        if not any(_reads(words(f.format(bare)), wanted, alternative.endswith("*")) for f in KOREAN_FRAMES):
+            read = words(KOREAN_FRAMES[1].format(bare))
+            out.append((alternative, " ".join(w for w in read if w not in frame)))
+    return out
+
+
+def _reads(read: list[str], wanted: list[str], prefix: bool) -> bool:
+    n = len(wanted)
+    for i in range(len(read) - n + 1):
+        if read[i:i + n - 1] == wanted[:-1] and (read[i + n - 1] == wanted[-1] or
+                                                  prefix and read[i + n - 1].startswith(wanted[-1])):
+            return True
+    return False

@@ -139,8 +139,14 @@ def test_check_warns_of_rules_that_can_never_matter():
     # ...unless it holds another term, whose words it then takes (a warship's class, not a launch).
     held = ThemeConfig(key="h", label="H", terms={"missile": 5, "guided-missile destroyer*": 0, "destroyer": 0})
     assert [n for n in lint(held).never if "weigh 0" in n] == ["'destroyer' weigh 0 and can never matter"]
-    # Korean terms match Korean text on its morphemes (#17).
-    assert lint(ThemeConfig(key="k", label="K", terms={"미사일": 2})).never == []
+    # Korean terms match Korean text on its morphemes (#17): a term written with an affix or
+    # a particle Korean text is never read as is named, with the form to write.
+    assert lint(ThemeConfig(key="k", label="K", terms={"미사일|쇼이구|활공*": 2, "쏘다": 1})).never == []
+    korean = " ".join(lint(ThemeConfig(key="k", label="K", terms={"대륙간 탄도|미사일": 2, "동해상": 1},
+                                       requires=["두 나라|러시아"])).never)
+    assert "can never match Korean text" in korean
+    assert "'대륙간 탄도' as '대륙 탄도'" in korean and "'동해상' as '동해'" in korean and "'두 나라' as '나라'" in korean
+    assert "미사일" not in korean and "러시아" not in korean
     assert "'missiles' counts once with 'missile'" in text and "under the threshold 9" in text
     assert any("'ship*' match every word" in n for n in found.notes)
     good = ThemeConfig(key="g", label="G", terms={"missile": 2, "launch*": 1})

@@ -232,8 +232,13 @@ class _Batch:
 
     def __init__(self, db: sqlite3.Connection, keys: Sequence[_Keys]):
         self.db = db
-        self.sightings = set(rows_in(
-            db, "SELECT origin, guid FROM article_sightings WHERE guid IN ({})", [k.guid for k in keys]))
+        # By origin, then guid: the sightings' key, so that each look-up is an index search
+        # (a store of a year holds hundreds of thousands of them).
+        guids: dict[str, list[str]] = {}
+        for key in keys:
+            guids.setdefault(key.origin, []).append(key.guid)
+        self.sightings = {(origin, guid) for origin, values in guids.items() for (guid,) in rows_in(
+            db, "SELECT guid FROM article_sightings WHERE origin = ? AND guid IN ({})", values, origin)}
         self.canonicals = {r[0] for r in rows_in(
             db, "SELECT canonical_url FROM articles WHERE canonical_url IN ({})", [k.canonical for k in keys if k.canonical])}
         self.digests = {r[0] for r in rows_in(

@@ -180,13 +180,14 @@ def from_stamp(text: str | None, tz: tzinfo) -> datetime | None:
 CHUNK = 400
 
 
-def rows_in(db: sqlite3.Connection, sql: str, values: Sequence[object]) -> list[tuple[Any, ...]]:
-    """The rows of `sql`, whose one `IN ({})` is filled with `values` a chunk at a time."""
+def rows_in(db: sqlite3.Connection, sql: str, values: Sequence[object], *before: object) -> list[tuple[Any, ...]]:
+    """The rows of `sql`, whose one `IN ({})` is filled with `values` a chunk at a time
+    (`before`: the values of the placeholders ahead of it)."""
     statement = sql.format(", ".join("?" * CHUNK))
     unique = list(dict.fromkeys(values))
     rows: list[tuple[Any, ...]] = []
     for start in range(0, len(unique), CHUNK):
         chunk = unique[start:start + CHUNK]
-        rows.extend(tuple(r) for r in db.execute(statement, [*chunk, *[None] * (CHUNK - len(chunk))]))
+        rows.extend(tuple(r) for r in db.execute(statement, [*before, *chunk, *[None] * (CHUNK - len(chunk))]))
     return rows
 
