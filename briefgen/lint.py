@@ -93,7 +93,7 @@ def korean_misread(lines: list[str]) -> list[tuple[str, str]]:
     alternatives = [a.strip() for line in lines for a in line.split("|") if has_hangul(a)]
     if not alternatives:
         return []
-    from .analyse.korean import words
+    from .morphemes import words
 
     frame = words(KOREAN_FRAMES[1].format(""))
     out = []
