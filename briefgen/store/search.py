@@ -33,9 +33,7 @@ def _doc_id(db: sqlite3.Connection, kind: str, ref: str) -> int:
 
 def index_article(db: sqlite3.Connection, article_id: str, title: str, text: str) -> None:
     """Put an article's newest title and text into the index (inside the caller's transaction)."""
-    doc = _doc_id(db, "article", article_id)
-    db.execute("DELETE FROM search_fts WHERE rowid = ?", (doc,))
-    db.execute("INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)", (doc, title, text))
+    index_articles(db, [(article_id, title, text)])
 
 
 def index_articles(db: sqlite3.Connection, texts: Sequence[tuple[str, str, str]]) -> None:
