@@ -78,9 +78,17 @@ class Chunks:
     collects `results()`. Below `minimum` items nothing starts until `results()`, which
     then computes in-process."""
 
-    def __init__(self, function: Callable[..., list[R]], items: Sequence[T], *args: Any, minimum: int, pieces: int = 1):
+    def __init__(self, function: Callable[..., list[R]], items: Sequence[T], *args: Any, minimum: int, pieces: int = 1,
+                 share: Chunks | None = None):
         self._call = (function, items, args)
-        self._executor = pool() if len(items) >= minimum else None
+        # `share`: work begun on the pool another Chunks forked (a pool can only be forked
+        # while this is the only thread, so two cannot be forked side by side); that one
+        # shuts the pool down, after every piece of both is done.
+        self._owned = share is None
+        if share is not None:
+            self._executor = share._executor
+        else:
+            self._executor = pool() if len(items) >= minimum else None
         self._futures = []
         if self._executor is not None:
             # `pieces` chunks per worker: smaller results, sent back (and held) one at a time.
@@ -92,8 +100,11 @@ class Chunks:
         function, items, args = self._call
         if self._executor is None:
             return function(items, *args)
-        with self._executor:
-            out: list[Any] = []
+        out: list[Any] = []
+        try:
             for future in self._futures:
                 out.extend(future.result())
+        finally:
+            if self._owned:
+                self._executor.shutdown()
         return out

@@ -127,3 +127,36 @@ TEXTS = [
     "South Korea and the United States began joint military drills near the border on Wednesday.",
     "Russian Foreign Minister Lavrov said Moscow and Pyongyang would continue cooperating closely.",
 ]
+
+
+def test_work_begun_beside_the_split_shares_its_one_pool_and_equals_in_process(monkeypatch):
+    from briefgen.analyse import stories
+
+    articles = ingest(load_config(DEFAULT_CONFIG)).articles
+    texts = [a.text for a in articles]
+    alone = passages_mod.split_all(articles), stories.shingle_sets(texts)
+    forked = []
+    real_pool = forking.pool
+
+    def counted(size: int = 0):
+        executor = real_pool(size)
+        forked.append(executor)
+        return executor
+
+    monkeypatch.setattr(forking, "pool", counted)
+    monkeypatch.setattr(passages_mod, "PARALLEL_ARTICLES", 1)
+    split, grams = passages_mod.split_beside(articles, None, stories.shingle_sets)
+    assert split == alone[0]
+    assert len(grams) == len(texts) and all((a == b).all() for a, b in zip(grams, alone[1], strict=True))
+    # One pool for both (a second could not be forked beside the first's thread), shut down
+    # once both are done.
+    assert len(forked) == 1
+    if forking.workers() >= 2:
+        assert forked[0] is not None and forked[0]._shutdown_thread  # noqa: SLF001 - what the test is about
+    assert not multiprocessing.active_children()
+
+
+def test_work_shared_with_no_pool_runs_in_process():
+    small = forking.Chunks(_double, [1, 2], minimum=10**9)
+    beside = forking.Chunks(_double, [3, 4], minimum=1, share=small)
+    assert small.results() == [2, 4] and beside.results() == [6, 8]

@@ -6,13 +6,14 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from .. import language
 from ..models import Article, Passage
 from .sentences import sentence_spans
 
 MIN_WORDS = 4
+R = TypeVar("R")
 # From this many articles to split, splitting runs on worker processes (see forking).
 PARALLEL_ARTICLES = 1000
 WORD_RE = re.compile(r"\w+")
@@ -80,6 +81,14 @@ def split(article: Article) -> list[Passage]:
 
 def split_all(articles: Sequence[Article], cache: SpanCache | None = None) -> list[Passage]:
     """Every article's passages in citation order; articles whose text is in `cache` are not split again."""
+    return split_beside(articles, cache)[0]
+
+
+def split_beside(articles: Sequence[Article], cache: SpanCache | None = None,
+                 beside: Callable[[list[str]], list[R]] | None = None) -> tuple[list[Passage], list[R]]:
+    """`split_all`, and `beside(texts)` of every article's text, computed on the same
+    workers while the paragraphs are split (a stage that needs a pure function of each
+    text gets it from workers the day forks anyway, while this process only waits)."""
     from .. import forking
 
     keys = [key(a) for a in articles] if cache is not None else []
@@ -94,14 +103,16 @@ def split_all(articles: Sequence[Article], cache: SpanCache | None = None) -> li
     # copy repeats paragraphs word for word), many of them on workers.
     texts = [articles[n].text.split("\n\n") for n in todo]
     distinct = list(dict.fromkeys(p for paragraphs in texts for p in paragraphs))
-    found = dict(zip(distinct, forking.map_chunks(_spans_of, distinct, minimum=PARALLEL_ARTICLES), strict=True))
+    splitting = forking.Chunks(_spans_of, distinct, minimum=PARALLEL_ARTICLES)
+    reading = forking.Chunks(beside, [a.text for a in articles], minimum=PARALLEL_ARTICLES, share=splitting) if beside else None
+    found = dict(zip(distinct, splitting.results(), strict=True))
     new = {n: _spans(paragraphs, found.__getitem__) for n, paragraphs in zip(todo, texts, strict=True)}
     out: list[Passage] = []
     for n, article in enumerate(articles):
         out.extend(passages_at(article, new[n] if n in new else known[keys[n]]))
     if cache is not None and new:
         cache.save_spans({keys[n]: where for n, where in new.items()})
-    return out
+    return out, reading.results() if reading is not None else []
 
 
 def _spans_of(paragraphs: Sequence[str]) -> list[list[tuple[int, int]]]:

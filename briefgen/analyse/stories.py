@@ -114,9 +114,11 @@ def signatures(sets: Sequence[np.ndarray]) -> np.ndarray:
 
 
 
-def cluster(articles: Sequence[Article]) -> list[Story]:
-    """Group articles (in citation order) into stories; the first article of a story leads it."""
-    grams = shingle_sets([a.text for a in articles])
+def cluster(articles: Sequence[Article], grams: Sequence[np.ndarray] | None = None) -> list[Story]:
+    """Group articles (in citation order) into stories; the first article of a story leads
+    it. `grams`: the articles' `shingle_sets`, when the caller has them already."""
+    if grams is None:
+        grams = shingle_sets([a.text for a in articles])
     parent = list(range(len(articles)))
 
     def root(i: int) -> int:
