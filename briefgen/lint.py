@@ -5,6 +5,7 @@ that cannot reach its threshold)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .config import ThemeConfig
@@ -83,8 +84,7 @@ def lint(theme: ThemeConfig) -> Findings:
 
 def _holds(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     """Whether a phrase's words hold another phrase's, in order, as a longer match."""
-    n = len(shorter)
-    return len(longer) > n and any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
+    return len(longer) > len(shorter) > 0 and _reads(longer, shorter, False)
 
 
 def korean_misread(lines: list[str]) -> list[tuple[str, str]]:
@@ -106,7 +106,8 @@ def korean_misread(lines: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _reads(read: list[str], wanted: list[str], prefix: bool) -> bool:
+def _reads(read: Sequence[str], wanted: Sequence[str], prefix: bool) -> bool:
+    """Whether `read` holds the words of `wanted` in a row (its last word as a prefix, if so marked)."""
     n = len(wanted)
     for i in range(len(read) - n + 1):
         if read[i:i + n - 1] == wanted[:-1] and (read[i + n - 1] == wanted[-1] or
