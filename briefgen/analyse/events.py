@@ -21,6 +21,7 @@ import numpy as np
 from ..config import EntityConfig
 from ..models import Article, Passage, Story
 from . import crosslang
+from .stories import Groups, story_of
 
 # Passages from the top of each article that make its profile: where news writing puts the event.
 PROFILE_PASSAGES = 4
@@ -110,14 +111,8 @@ def join(
     keys = [names(text, memo) for text in texts]
     when = [_published(story, by_id) for story in stories]
     firsts, seconds = candidates(keys, when)
-    parent = list(range(len(stories)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    groups = Groups(len(stories))
+    parent, root = groups.parent, groups.root
     if firsts:
         rows_i, rows_j = np.array(firsts), np.array(seconds)
         # Every candidate pair's cosine at once (rows are unit length).
@@ -144,22 +139,14 @@ def join(
             a, b = root(i), root(j)
             if a != b:
                 parent[max(a, b)] = min(a, b)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(stories)):
-        groups[root(i)].append(i)
     order = {a.id: n for n, a in enumerate(articles)}
     joined = []
-    for members in sorted(groups.values(), key=min):
+    for members in groups.members():
         if len(members) == 1:
             joined.append(stories[members[0]])
             continue
         ids = sorted({a for m in members for a in stories[m].article_ids}, key=order.__getitem__)
-        sources: list[str] = []
-        for article_id in ids:
-            for name in (by_id[article_id].source, *by_id[article_id].also_in):
-                if name not in sources:
-                    sources.append(name)
-        joined.append(Story(f"s-{ids[0]}", tuple(ids), tuple(sources)))
+        joined.append(story_of([by_id[a] for a in ids]))
     return joined
 
 

@@ -114,18 +114,45 @@ def signatures(sets: Sequence[np.ndarray]) -> np.ndarray:
 
 
 
+class Groups:
+    """Items joined into groups (union-find, paths halved): stories of articles, events of stories."""
+
+    def __init__(self, size: int):
+        self.parent = list(range(size))
+
+    def root(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def members(self) -> list[list[int]]:
+        """Every group, its members in order, the groups in order of their first member."""
+        out: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            out.setdefault(self.root(i), []).append(i)
+        return sorted(out.values(), key=min)
+
+
+def story_of(articles: Sequence[Article]) -> Story:
+    """The story of these articles (in citation order): its id is its first article's, its
+    sources every outlet that carried one of them, in that order."""
+    names: list[str] = []
+    for article in articles:
+        for name in (article.source, *article.also_in):
+            if name not in names:
+                names.append(name)
+    return Story(f"s-{articles[0].id}", tuple(a.id for a in articles), tuple(names))
+
+
 def cluster(articles: Sequence[Article], grams: Sequence[np.ndarray] | None = None) -> list[Story]:
     """Group articles (in citation order) into stories; the first article of a story leads
     it. `grams`: the articles' `shingle_sets`, when the caller has them already."""
     if grams is None:
         grams = shingle_sets([a.text for a in articles])
-    parent = list(range(len(articles)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    groups = Groups(len(articles))
+    parent, root = groups.parent, groups.root
 
     def overlap(i: int, j: int) -> float:
         """Jaccard similarity of two articles' 3-grams (sorted, distinct)."""
@@ -155,19 +182,7 @@ def cluster(articles: Sequence[Article], grams: Sequence[np.ndarray] | None = No
                     parent[root(i)] = root(j)
             for band, key in enumerate(keys):
                 buckets[band].setdefault(key, []).append(i)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(articles)):
-        groups.setdefault(root(i), []).append(i)
-    stories = []
-    for members in sorted(groups.values(), key=min):
-        chosen = [articles[i] for i in sorted(members)]
-        names: list[str] = []
-        for article in chosen:
-            for name in (article.source, *article.also_in):
-                if name not in names:
-                    names.append(name)
-        stories.append(Story(f"s-{chosen[0].id}", tuple(a.id for a in chosen), tuple(names)))
-    return stories
+    return [story_of([articles[i] for i in members]) for members in groups.members()]
 
 
 def merge_passages(
