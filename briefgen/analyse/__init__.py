@@ -112,13 +112,6 @@ def _analyse(
     passages, cited = stories_mod.merge_passages(passages, cited, stories)
     kept = _kept(split, passages, prints)
     lap("dedupe")
-    # People, organisations, places (the gazetteer's names and capitalised names, aliases
-    # merged), quotations with their speakers, and dated events resolved against each
-    # article's anchor: read article by article, on workers for a large day, while the
-    # themes are assigned and the stories told. (The theme terms' workers are done by now
-    # and are let go first: a pool is forked only while this process has no other thread.)
-    evidence.of(())
-    reading = perarticle.Begun(articles, split, passages, config.entities, kept, cited, config.brief.timeline_events)
     # Multi-label theme assignment, with the evidence kept for the appendix.
     # Each passage is judged with its article (title, neighbours) and the brief's scope.
     assignment = themes.begin(passages, config.themes, themes.Articles(titles, config.scope), evidence)
@@ -129,6 +122,11 @@ def _analyse(
     # The analyst's feedback corrects the rules (never an `exclude` nor the scope).
     feedback_mod.apply(passages, config.themes, feedback, prints, vectors, assignment.out_of_scope)
     lap("themes")
+    # People, organisations, places (the gazetteer's names and capitalised names, aliases
+    # merged), quotations with their speakers, and dated events resolved against each
+    # article's anchor: read article by article, on workers for a large day, while the
+    # stories are told.
+    reading = perarticle.Begun(articles, split, passages, config.entities, kept, cited, config.brief.timeline_events)
     # Stories: headline and lead, themes, the earlier brief's story each continues, rank.
     stories = storyline.describe(stories, articles, split, day)
     if day is not None and earlier:
