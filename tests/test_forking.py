@@ -145,7 +145,8 @@ def test_work_begun_beside_the_split_shares_its_one_pool_and_equals_in_process(m
 
     monkeypatch.setattr(forking, "pool", counted)
     monkeypatch.setattr(passages_mod, "PARALLEL_ARTICLES", 1)
-    split, grams = passages_mod.split_beside(articles, None, stories.shingle_sets)
+    split, packed = passages_mod.split_beside(articles, None, stories.packed_shingles)
+    grams = stories.unpacked(packed)
     assert split == alone[0]
     assert len(grams) == len(texts) and all((a == b).all() for a, b in zip(grams, alone[1], strict=True))
     # One pool for both (a second could not be forked beside the first's thread), shut down
@@ -160,3 +161,14 @@ def test_work_shared_with_no_pool_runs_in_process():
     small = forking.Chunks(_double, [1, 2], minimum=10**9)
     beside = forking.Chunks(_double, [3, 4], minimum=1, share=small)
     assert small.results() == [2, 4] and beside.results() == [6, 8]
+
+
+@pytest.mark.skipif(forking.workers() < 2, reason="needs two cores, fork and no other thread running")
+def test_the_pools_timeline_shows_each_pool_begun_done_and_waited_for():
+    # benchmarks/pools.py, which docs/performance.md reads the analysis's wall time with.
+    out = subprocess.run([sys.executable, "-m", "benchmarks.pools", "1200", "24"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300, check=True).stdout
+    for stage in ("_spans_of", "packed_shingles"):
+        assert f"{stage}: begun (2 pieces on workers)" in out and f"{stage}: a piece done" in out
+        assert f"{stage}: asked for, waited" in out
+    assert "whole analyse():" in out and "on workers" in out

@@ -93,7 +93,7 @@ def _analyse(
     lap = _Laps()
     # Split every article into passages, in citation order; each article's word 3-grams
     # (what stories are found by) are hashed on the same workers meanwhile.
-    split, grams = passages_mod.split_beside(articles, spans, stories_mod.shingle_sets)
+    split, grams = passages_mod.split_beside(articles, spans, stories_mod.packed_shingles)
     titles = {a.id: a.title for a in articles}
     # Theme terms are a function of each text alone: their matching starts now, on workers
     # for a large day, while the stories are found.
@@ -102,8 +102,9 @@ def _analyse(
     lap("passages")
     # The same report in several outlets is one story with all its sources; so is one
     # event told in other words.
-    stories = events.join(stories_mod.cluster(articles, grams), articles, split, config.entities)
-    del grams
+    found = stories_mod.cluster(articles, stories_mod.unpacked(grams))
+    del grams  # (held no longer than needed: the day's peak memory comes later)
+    stories = events.join(found, articles, split, config.entities)
     lap("stories")
     # The same sentence in several articles is one passage citing all of them.
     prints = {p.id: passages_mod.fingerprint(p.text) for p in split}

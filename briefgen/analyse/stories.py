@@ -52,6 +52,12 @@ def shingle_sets(texts: Sequence[str]) -> list[np.ndarray]:
     """Per text, the sorted distinct hashes of its word 3-grams (one 'gram' of all its
     words when it has fewer than three; none when it has no word). All texts at once:
     each distinct word is hashed once, the 3-grams of every text in one numpy pass."""
+    return unpacked(packed_shingles(texts))
+
+
+def packed_shingles(texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """`shingle_sets` as a worker sends it back: one array of every text's 3-grams and the
+    bounds of each text's part (two arrays to pickle and keep, not one per text)."""
     # Each distinct word numbered in order of first appearance (a lookup in C).
     vocabulary: defaultdict[str, int] = defaultdict()
     vocabulary.default_factory = vocabulary.__len__
@@ -87,8 +93,12 @@ def shingle_sets(texts: Sequence[str]) -> list[np.ndarray]:
     keep = np.ones(len(grams), dtype=bool)
     keep[1:] = (grams[1:] != grams[:-1]) | (who[1:] != who[:-1])
     grams, who = grams[keep], who[keep]
-    bounds = np.searchsorted(who, np.arange(len(texts) + 1))
-    return [grams[bounds[n] : bounds[n + 1]] for n in range(len(texts))]
+    return [(grams, np.searchsorted(who, np.arange(len(texts) + 1)))]
+
+
+def unpacked(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+    """Per text, its part of `packed_shingles`' arrays (views, not copies)."""
+    return [grams[bounds[n] : bounds[n + 1]] for grams, bounds in parts for n in range(len(bounds) - 1)]
 
 
 def signatures(sets: Sequence[np.ndarray]) -> np.ndarray:
