@@ -67,16 +67,11 @@ def pool(size: int = 0) -> ProcessPoolExecutor | None:
     return executor
 
 
-def map_chunks(function: Callable[..., list[R]], items: Sequence[T], *args: Any, minimum: int) -> list[R]:
-    """`function(items, *args)`, its list of results in order, computed by one worker per
-    core on as many contiguous chunks when there are at least `minimum` items."""
-    return Chunks(function, items, *args, minimum=minimum).results()
-
-
 class Chunks:
-    """`map_chunks` begun: the workers start at once, the caller does other work, then
-    collects `results()`. Below `minimum` items nothing starts until `results()`, which
-    then computes in-process."""
+    """`function(items, *args)`, its list of results in order, computed by one worker per
+    core on as many contiguous chunks when there are at least `minimum` items. The workers
+    start at once, the caller does other work, then collects `results()`. Below `minimum`
+    items nothing starts until `results()`, which then computes in-process."""
 
     def __init__(self, function: Callable[..., list[R]], items: Sequence[T], *args: Any, minimum: int, pieces: int = 1,
                  share: Chunks | None = None):

@@ -44,9 +44,9 @@ def test_analysis_on_workers_equals_analysis_in_process(monkeypatch):
 
 def test_chunks_come_back_in_order():
     items = list(range(1001))
-    assert forking.map_chunks(lambda xs: [x * 2 for x in xs], items, minimum=10**9) == [x * 2 for x in items]
+    assert forking.Chunks(lambda xs: [x * 2 for x in xs], items, minimum=10**9).results() == [x * 2 for x in items]
     if forking.workers() >= 2:
-        assert forking.map_chunks(_double, items, minimum=1) == [x * 2 for x in items]
+        assert forking.Chunks(_double, items, minimum=1).results() == [x * 2 for x in items]
 
 
 def test_no_workers_while_another_thread_runs():
