@@ -189,6 +189,43 @@ def _share(a: list[tuple[str, bool]], b: list[tuple[str, bool]]) -> bool:
     return False
 
 
+class Overlaps:
+    """Which terms of a theme (by their place), and which of their alternatives, could
+    ever match the same word: only when two found could is the longest match looked for."""
+
+    def __init__(self, terms: Sequence[_Term]):
+        self.terms = terms
+        # (Each term's words listed once, not once per pair.)
+        words = [_words_of(term) for term in terms]
+        self.pairs = {(i, j) for i in range(len(terms)) for j in range(i + 1, len(terms)) if _share(words[i], words[j])}
+        self._alternatives: dict[tuple[int, int, int, int], bool] = {}
+
+    def matter(self, hits: Sequence[tuple[int, _Term, str | None, set[int] | None]]) -> bool:
+        """Whether `_longest_first` can change what these terms found (number, term, hit, the
+        alternatives found or None for any), in configured order, add up to: two of them
+        found alternatives that could share a word ("russia|...|kursk" and "ukraine|kursk|..."
+        overlap as terms, "russia" and "ukraine" do not), or a term of such a pair found two
+        of its own ("kim", "kim jong*": it is then shown by its longest find)."""
+        pairs = [(a, b) for k, a in enumerate(hits) for b in hits[k + 1:] if (a[0], b[0]) in self.pairs]
+        if not pairs:
+            return False
+        return any(self._clash(a[0], a[3], b[0], b[3]) for a, b in pairs) or any(self._clash(n, w, n, w) for n, _, _, w in hits)
+
+    def _clash(self, n: int, these: set[int] | None, m: int, those: set[int] | None) -> bool:
+        if these is None or those is None:
+            return True
+        same = n == m
+        return any(self._share(n, i, m, j) for i in these for j in those if not same or i < j)
+
+    def _share(self, n: int, i: int, m: int, j: int) -> bool:
+        key = (n, i, m, j)
+        shared = self._alternatives.get(key)
+        if shared is None:
+            one, other = self.terms[n].alternatives[i], self.terms[m].alternatives[j]
+            shared = self._alternatives[key] = _share(_words_of(_Term("", (one,), 0.0)), _words_of(_Term("", (other,), 0.0)))
+        return shared
+
+
 def _longest_first(
     terms: list[tuple[_Term, str | None, set[int] | None]], raw: list[str], stemmed: list[str],
     positions: dict[str, list[int]] | None,

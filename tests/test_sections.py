@@ -84,6 +84,42 @@ def test_names_without_a_gazetteer():
     assert "Tensions" not in " ".join(found)
 
 
+def test_the_gazetteer_finds_what_a_scan_of_every_alias_at_every_place_finds():
+    # Its expression looks for the aliases' first letters before anything else: it must
+    # find exactly what trying each alias at each character finds (longest first, whole
+    # words, not after a letter, # or @), with the seeds' entities and with an alias that
+    # starts with a digit.
+    import random
+    import re
+
+    from briefgen.analyse.entities import APOS, Gazetteer
+
+    entities = list(load_config(DEFAULT_CONFIG).entities)
+    entities += parse_config({"sources": [{"name": "S", "path": "x/"}], "themes": THEMES,
+                              "entities": [{"name": "38th parallel", "kind": "place"}]}).entities
+    for chosen in (entities[:-1], entities):
+        gazetteer = Gazetteer(chosen)
+        aliases = sorted(gazetteer.alias_of, key=lambda a: (-len(a), a))
+        each = [re.compile(re.sub(r"\\ |['\u2019]", lambda m: APOS if m.group(0) in "'\u2019" else r"\s+", re.escape(a)))
+                for a in aliases]
+        rng = random.Random(len(chosen))
+        pieces = [*aliases, " ", "  ", "\n", "#", "@", "x", "’s", "'s", "-", ".", "Kim", "North", "Sea", "1", "the "]
+        for _ in range(400):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12)))
+            expected, i = [], 0
+            while i < len(text):
+                for alias in each:
+                    m = alias.match(text, i)
+                    if m and (i == 0 or not re.match(r"[\w#@]", text[i - 1])) and not re.match(r"\w", text[m.end():m.end() + 1]):
+                        expected.append(m.span())
+                        i = m.end()
+                        break
+                else:
+                    i += 1
+            found = [m.span() for m in gazetteer.regex.finditer(text)]  # type: ignore[union-attr]
+            assert found == expected, text
+
+
 def test_gazetteer_alias_clash_is_a_config_error():
     with pytest.raises(ConfigError) as info:
         config(entities=[

@@ -65,3 +65,17 @@ def test_clusters_are_agglomerative_clusterings(sentences, threshold):
         n_clusters=None, metric="precomputed", linkage="average", distance_threshold=threshold
     ).fit_predict(distances)
     assert (_clusters((matrix @ matrix.T).toarray(), threshold) == expected).all()
+
+
+def test_the_faster_word_pattern_finds_the_same_tokens_in_any_text():
+    # Every maximal run of two or more word characters, with or without the boundaries:
+    # single letters, digits, underscores, Hangul, marks, apostrophes and hyphens between.
+    import random
+    import re
+
+    pieces = ["a", "I", "ab", "x1", "_", "__a", "1", "2024", "북한", "미", "é", "e\u0301", "’", "'", "-", " ", ".", "\n",
+              "Kim", "Jong-un", "U.S.", "s", "'s", "\t", "#", "@"]
+    rng = random.Random(18)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 30))) for _ in range(3000)]
+    slow, fast = re.compile(tfidf.WORDS), re.compile(tfidf._FASTER[tfidf.WORDS])
+    assert [fast.findall(t) for t in texts] == [slow.findall(t) for t in texts]

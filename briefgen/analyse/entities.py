@@ -57,7 +57,7 @@ class Mention:
 _SPACE = re.compile(r"\s")
 _START = attrgetter("start")
 _LOWER_WORD = re.compile(r"\b[a-z][\w'-]*")
-CAPITALISED_RE = re.compile(r"(?<![\w#@'\u2019-])[A-Z][\w]*(?:-[\w]+)*(?![\w-])")
+CAPITALISED_RE = re.compile(r"(?=[A-Z])(?<![\w#@'\u2019-])[A-Z][\w]*(?:-[\w]+)*(?![\w-])")
 
 
 class Gazetteer:
@@ -76,7 +76,12 @@ class Gazetteer:
             re.sub(r"\\ |['\u2019]", lambda m: APOS if m.group(0) in "'\u2019" else r"\s+", re.escape(a))
             for a in sorted(alias_of, key=lambda a: (-len(a), a))
         ]
-        self.regex = re.compile(rf"(?<![\w#@])(?:{'|'.join(patterns)})(?!\w)") if patterns else None
+        # The characters a name can start with, looked at first: Python's engine would try
+        # every alternative at every character of the text (this makes the search about
+        # twice as fast, the same matches).
+        firsts = {a[0] for a in alias_of}
+        start = f"(?=[{''.join(sorted(map(re.escape, firsts)))}])" if all(c.isalnum() for c in firsts) else ""
+        self.regex = re.compile(rf"{start}(?<![\w#@])(?:{'|'.join(patterns)})(?!\w)") if patterns else None
         self._fold = {fold(a): n for a, n in alias_of.items()}
         # Hangul aliases take particles (러시아를): found by their own pattern, in Korean text only.
         self.hangul = hangul.gazetteer_regex(list(alias_of))

@@ -66,7 +66,8 @@ _TOKEN = (
     r"|[A-Z][\w]*(?:[-'\u2019][\w]+)*"
 )
 _CONNECT = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in CONNECTORS)
-RUN_RE = re.compile(rf"(?<![\w#@&'\u2019.-])(?:{_TOKEN})(?:(?:\s+(?:{_CONNECT})\s+|[ \t]+)(?:{_TOKEN}))*")
+# (Every run starts with a capital, looked for first: the look-behind is then tried only there.)
+RUN_RE = re.compile(rf"(?=[A-Z])(?<![\w#@&'\u2019.-])(?:{_TOKEN})(?:(?:\s+(?:{_CONNECT})\s+|[ \t]+)(?:{_TOKEN}))*")
 WORD_RE = re.compile(r"\S+")
 HASHTAG_RE = re.compile(r"#(\w+)")
 DEMONYM_RE = re.compile(r"(?:ean|ian|ese|ish|ican)$")

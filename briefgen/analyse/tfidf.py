@@ -47,6 +47,10 @@ yourself yourselves
 """.split()
 )
 WORDS = r"(?u)\b\w\w+\b"
+# Patterns that find the same tokens faster: every maximal run of two or more word
+# characters either way (a search can only begin a match at the start of a run, as a run
+# of one fails and the next character is no word character), without testing the boundaries.
+_FASTER = {WORDS: r"(?u)\w\w+"}
 
 
 def fit_transform(
@@ -65,7 +69,7 @@ def fit_transform(
     ValueError when no text has a term (only stop words), as scikit-learn raises."""
     from scipy.sparse import csr_matrix
 
-    tokenize = re.compile(token_pattern).findall
+    tokenize = re.compile(_FASTER.get(token_pattern, token_pattern)).findall
     low, high = ngram_range
     # Ids in order of first appearance, as scikit-learn numbers its vocabulary (and as it
     # does, by a defaultdict whose default is its own length: a lookup in C).
@@ -125,7 +129,7 @@ def fit_transform(
 
 def text_terms(text: str, token_pattern: str = WORDS, ngram_range: tuple[int, int] = (1, 1)) -> list[str]:
     """The terms `fit_transform` counts in one text, with their repeats, in its order."""
-    tokens = [t for t in re.findall(token_pattern, text.lower()) if t not in ENGLISH_STOP_WORDS]
+    tokens = [t for t in re.findall(_FASTER.get(token_pattern, token_pattern), text.lower()) if t not in ENGLISH_STOP_WORDS]
     return _ngrams(tokens, *ngram_range)
 
 

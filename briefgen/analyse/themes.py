@@ -8,24 +8,25 @@ ending ('launch*'); 'a|b|c' lists alternatives that count once, which is how a c
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 from ..config import ThemeConfig
 from ..language import KOREAN, has_hangul
 from ..models import Passage, ThemeMatch
 from ..rules import (
     KEEP_PLURAL,
+    Overlaps,
     _longest_first,
     _Pattern,
-    _share,
     _stem,
     _Stems,
     _Term,
     _total,
     _unique,
-    _words_of,
     tokens,
 )
 from .context import Articles, Own
+from .tfidf import ENGLISH_STOP_WORDS
 
 __all__ = ["KEEP_PLURAL", "Articles", "Assignment", "ThemeModel", "_Pattern", "_Term", "_stem", "assign", "begin", "score_all", "tokens"]
 
@@ -47,14 +48,8 @@ class ThemeModel:
         self.vetoes = [_Term.parse(t, 1.0) for t in theme.exclude]
         self.requires = [_Term.parse(t, 1.0) for t in theme.requires]
         self.title_meets_requires = theme.title_meets_requires
-        # Pairs of terms (by index) that could ever match the same word: only for those is
-        # the longest match looked for.
-        # (Each term's words listed once, not once per pair.)
-        words = [_words_of(term) for term in self.terms]
-        self.overlapping = {
-            frozenset((i, j)) for i in range(len(self.terms)) for j in range(i + 1, len(self.terms))
-            if _share(words[i], words[j])
-        }
+        # Which terms found in a passage could have matched a word in common.
+        self.overlaps = Overlaps(self.terms)
         self.examples = list(theme.examples)
         self.example_weight = theme.example_weight
 
@@ -87,10 +82,9 @@ class ThemeModel:
                 for n in sorted(c for c in candidates if 0 <= c)
             ]
         hits = [t for t in terms if t[2] is not None]
-        if len(hits) < 2 or not any(
-            frozenset((a[0], b[0])) in self.overlapping for k, a in enumerate(hits) for b in hits[k + 1:]
-        ):
-            # No two of the terms found can share a word: nothing to resolve.
+        if not self.overlaps.matter(hits):
+            # No two of the terms found can share a word: nothing to resolve. (With terms that
+            # could, a term is shown by its longest find, even when no other took its words.)
             return _total([(term, hit) for _, term, hit, _ in hits])
         return _longest_first([(term, hit, which) for _, term, hit, which in hits], raw, stemmed, positions)
 
@@ -288,7 +282,8 @@ class _TermIndex:
         self._exact: dict[str, list[tuple[int, int, int]]] = {}
         # a one-word prefix pattern ('launch*') matches any word that starts with it
         self._prefixes: list[tuple[str, tuple[int, int, int]]] = []
-        # phrases: entry -> the pattern, and the stems its other words need (all but a prefix's last)
+        # phrases: entry -> the pattern, and the stems of its other exact words (all but a
+        # prefix's last, and the one it is indexed by)
         self._phrases: dict[tuple[int, int, int], tuple[_Pattern, tuple[str, ...]]] = {}
         self._memo = _Entries(self)
         self._size = len(models)
@@ -303,9 +298,16 @@ class _TermIndex:
                     if pattern.prefix and len(pattern.parts) == 1:
                         self._prefixes.append((pattern.parts[0], (column, n, k)))
                         continue
-                    self._exact.setdefault(pattern._first, []).append((column, n, k))
-                    if len(pattern.parts) > 1:
-                        self._phrases[(column, n, k)] = (pattern, tuple(pattern._stems[1:]))
+                    if len(pattern.parts) == 1:
+                        self._exact.setdefault(pattern._first, []).append((column, n, k))
+                        continue
+                    # A phrase is looked up by its least common word, not its first: "the
+                    # kremlin" by "kremlin" (nearly every sentence has "the"). Whichever word
+                    # proposes it, every exact word is looked up before the phrase is tested.
+                    words = list(dict.fromkeys(pattern._stems))
+                    key = min(words, key=lambda w: (w in ENGLISH_STOP_WORDS, -len(w), words.index(w)))
+                    self._exact.setdefault(key, []).append((column, n, k))
+                    self._phrases[(column, n, k)] = (pattern, tuple(w for w in words if w != key))
 
     def _entries(self, token: str) -> tuple[tuple[int, int, int], ...]:
         found = list(self._exact.get(self.stems[token], ()))
@@ -318,9 +320,8 @@ class _TermIndex:
         passage has; a phrase is then tested where that word occurs (once per passage),
         after a look-up of its other words."""
         out: list[dict[int, set[int]]] = [{} for _ in range(self._size)]
-        proposed: set[tuple[int, int, int]] = set()
-        for token in set(raw):
-            proposed.update(self._memo[token])
+        # (Gathered in C: a passage has a score of distinct words, most of them proposing nothing.)
+        proposed = set(chain.from_iterable(map(self._memo.__getitem__, set(raw))))
         phrases = self._phrases
         for entry in proposed:
             phrase = phrases.get(entry)

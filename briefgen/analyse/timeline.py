@@ -49,7 +49,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 MAYBE_DATE = re.compile(r"\d|day\b|Eve\b|[Yy]esterday")
 # What each pattern cannot match without: one search of the sentence for a month name
 # spares it the six patterns that need one (most numbers in the news are not dates).
-MONTH_RE = re.compile(_MONTH)
+# (A month's first letter looked for first: twice as fast, the same matches.)
+MONTH_RE = re.compile("(?=[ADFJMNOS])" + _MONTH)
 # A range has a day number (or its suffix) right before the word that joins its ends: one
 # search spares the three range patterns most sentences with a month cannot match.
 RANGE_RE = re.compile(rf"\d(?:st|nd|rd|th)?{_TO}")
