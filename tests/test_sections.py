@@ -120,6 +120,28 @@ def test_the_gazetteer_finds_what_a_scan_of_every_alias_at_every_place_finds():
             assert found == expected, text
 
 
+def test_expressions_written_for_speed_find_what_their_plain_forms_find():
+    # Written to start with a class of characters (so Python's engine can skip to them), the
+    # boundary before that character tested after it: the same matches in any text.
+    import random
+    import re
+
+    from briefgen.analyse import entities, events
+
+    plain = {
+        entities.CAPITALISED_RE: r"(?<![\w#@'\u2019-])[A-Z][\w]*(?:-[\w]+)*(?![\w-])",
+        events._NAME: r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*",
+        events._NUMBER: r"\b\d[\d,.]*\b",
+    }
+    pieces = ["A", "Kim", "of", "of ", "x", "7", "2024", "3.5", "1,000", ".", ",", "-", "'", "’", "#", "@", "_", " ", "\n",
+              "é", "É", "북한", "U.S.", "Jong-un", "People's"]
+    rng = random.Random(18)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 25))) for _ in range(3000)]
+    for fast, slow in plain.items():
+        expected = re.compile(slow)
+        assert [[m.span() for m in fast.finditer(t)] for t in texts] == [[m.span() for m in expected.finditer(t)] for t in texts]
+
+
 def test_gazetteer_alias_clash_is_a_config_error():
     with pytest.raises(ConfigError) as info:
         config(entities=[

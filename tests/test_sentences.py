@@ -72,3 +72,19 @@ def test_every_sentence_is_verbatim():
     for paragraph in TRICKY:
         for sentence in sentences.split_sentences(paragraph):
             assert sentence in paragraph
+
+
+def test_a_sentence_long_enough_to_be_a_passage_is_told_as_counting_its_words_tells():
+    import random
+
+    from briefgen.analyse.passages import WORD_RE, _words_at_least
+
+    rng = random.Random(4)
+    pieces = ["a", "ab", " ", ".", "-", "북한", "_", "1", "\n", "é", "  ", "’"]
+    for least in (3, 4):
+        enough = _words_at_least(least)
+        for _ in range(5000):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 15)))
+            start = rng.randrange(0, len(text) + 1)
+            end = rng.randrange(start, len(text) + 1)
+            assert (enough.search(text, start, end) is not None) == (len(WORD_RE.findall(text, start, end)) >= least)

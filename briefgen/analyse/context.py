@@ -100,6 +100,8 @@ class Scope:
         self._inner_re = re.compile(
             "(?<![\uac00-\ud7a3])(?:" + "|".join(map(re.escape, sorted(self._inner, key=len, reverse=True))) + ")"
         ) if self._inner else None
+        # (Such a term holds a letter no ASCII text has, unless case folding took it out: "ß".)
+        self._inner_in_ascii = any(term.isascii() for term in self._inner)
         self._named: dict[str, bool] = {}
         self._stems = _Stems()
         # Another story told in the scope's places, matched as the scope's names are.
@@ -113,7 +115,7 @@ class Scope:
         return known
 
     def _names(self, text: str) -> bool:
-        if self._inner_re is not None and self._inner_re.search(text.casefold()):
+        if self._inner_re is not None and (self._inner_in_ascii or not text.isascii()) and self._inner_re.search(text.casefold()):
             return True
         raw = tokens(text)
         # Whether any word starts with a prefix term (one search of the words joined: a

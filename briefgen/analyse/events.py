@@ -34,9 +34,11 @@ SAME_DAY = timedelta(hours=36)
 # A name in more stories than this proposes no pair: it is the day's topic, not an event.
 COMMON_NAME = 40
 
-_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*")
+# (Each starts with its first character, the word boundary before it tested after it: an
+# expression that starts with a class of characters lets Python's engine skip to them.)
+_NAME = re.compile(r"[A-Z](?<!\w[A-Z])[\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*")
 _POSSESSIVE = re.compile(r"['’]s$")
-_NUMBER = re.compile(r"(?=\d)\b\d[\d,.]*\b")  # (the digit looked for first: a third faster)
+_NUMBER = re.compile(r"\d(?<!\w\d)[\d,.]*\b")
 # Capitalised words that open sentences or are too general to identify an event.
 _NOT_NAMES = frozenset(
     "The A An In On At As After Before But And Or If It He She They This That These Those "

@@ -19,6 +19,13 @@ PARALLEL_ARTICLES = 1000
 WORD_RE = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=8)
+def _words_at_least(count: int) -> re.Pattern[str]:
+    """Found where a text has `count` words or more (what counting WORD_RE's finds tells,
+    without finding the rest of a sentence's words)."""
+    return re.compile(r"\w+" + r"\W+\w+" * (count - 1))
+
+
 # Bump when sentence splitting changes: cached spans of an older splitter are then ignored.
 SPLITTER = "2"
 # (paragraph number, start, end) of each passage in its paragraph.
@@ -56,7 +63,8 @@ def paragraph_spans(paragraph: str) -> list[tuple[int, int]]:
         from . import korean
 
         split, least = korean.sentence_spans, korean.MIN_WORDS
-    return [(start, end) for start, end in split(paragraph) if len(WORD_RE.findall(paragraph, start, end)) >= least]
+    enough = _words_at_least(least).search
+    return [(start, end) for start, end in split(paragraph) if enough(paragraph, start, end)]
 
 
 def passages_at(article: Article, where: Sequence[Span]) -> list[Passage]:
