@@ -119,15 +119,21 @@ def _analyse(
     # One TF-IDF space for the day serves centrality and redundancy checks (built while
     # workers, if any, match theme terms).
     vectors = summarise.Vectors.build(passages)
-    assignment.finish()
-    # The analyst's feedback corrects the rules (never an `exclude` nor the scope).
-    feedback_mod.apply(passages, config.themes, feedback, prints, vectors, assignment.out_of_scope)
-    lap("themes")
     # People, organisations, places (the gazetteer's names and capitalised names, aliases
     # merged), quotations with their speakers, and dated events resolved against each
-    # article's anchor: read article by article, on workers for a large day, while the
-    # stories are told.
+    # article's anchor: read article by article, on workers for a large day (forked once the
+    # theme terms' workers are done), while this process weighs each passage in its
+    # article and tells the stories.
+    evidence.wait()
     reading = perarticle.Begun(articles, split, passages, config.entities, kept, cited, config.brief.timeline_events)
+    assignment.finish()
+    out_of_scope = assignment.out_of_scope
+    # (The term evidence of every text of the day, not needed again: held no longer, as the
+    # reading's results come in.)
+    del assignment, evidence
+    # The analyst's feedback corrects the rules (never an `exclude` nor the scope).
+    feedback_mod.apply(passages, config.themes, feedback, prints, vectors, out_of_scope)
+    lap("themes")
     # Stories: headline and lead, themes, the earlier brief's story each continues, rank.
     stories = storyline.describe(stories, articles, split, day)
     if day is not None and earlier:
@@ -142,6 +148,7 @@ def _analyse(
     labels = {a.id: a.source_type for a in articles}
     body = body_mod.compose(stories, passages, split, cited, vectors, config.themes, config.brief, labels, day)
     sections, other, bottom = body.sections, body.other, body.bottom_line
+    del vectors  # (the day's TF-IDF space: emerging topics build their own)
     by_id = {p.id: p for p in passages}
     lap("summaries")
     # (What is left of reading the articles once the stories are told: names, quotations and
@@ -164,7 +171,7 @@ def _analyse(
     topics = emerging.find(unassigned, cited, config.brief, body.printed.passages)
     lap("emerging")
     log.debug("analysed %d articles, %d passages: %s", len(articles), len(passages), lap)
-    left_out = [a.id for a in articles if a.id in assignment.out_of_scope]
+    left_out = [a.id for a in articles if a.id in out_of_scope]
     return Analysis(passages, sections, other, bottom, stories, said, found, events_found, change, topics, left_out, lap.times)
 
 

@@ -149,10 +149,14 @@ class TermEvidence:
         self._pending = forking.Chunks(_term_evidence, self._distinct, self.models, minimum=PARALLEL_PASSAGES)
         self._found: dict[str, Evidence] | None = None
 
-    def of(self, texts: Sequence[str]) -> list[Evidence]:
-        """The evidence for each of `texts` (those not given at the start judged now)."""
+    def wait(self) -> None:
+        """Until the workers' evidence is in (their pool is then gone, and another can be forked)."""
         if self._found is None:
             self._found = dict(zip(self._distinct, self._pending.results(), strict=True))
+
+    def of(self, texts: Sequence[str]) -> list[Evidence]:
+        """The evidence for each of `texts` (those not given at the start judged now)."""
+        self.wait()
         missing = [t for t in dict.fromkeys(texts) if t not in self._found]
         if missing:
             self._found.update(zip(missing, _term_evidence(missing, self.models), strict=True))
