@@ -63,6 +63,28 @@ def test_an_article_outside_the_scope_reaches_no_theme():
     assert "out of scope" in match.matched and match.score >= DRILLS.threshold
 
 
+def test_the_scope_judged_from_what_workers_found_leaves_out_the_same_articles(monkeypatch: pytest.MonkeyPatch):
+    # On a large day, whether each text names the scope is found with the theme terms (on
+    # workers); the judgement of each article from those answers is the one made here.
+    from briefgen import forking
+
+    monkeypatch.setattr(forking, "workers", lambda: 0)  # the same function, in this process
+    monkeypatch.setattr(engine, "PARALLEL_PASSAGES", 1)
+    texts = ["Russian and Belarusian troops began the joint Zapad military exercise on Thursday.",
+             "South Korean troops began a joint military exercise near Seoul on Thursday.",
+             "The troops rehearsed landings.", "It was the largest drill this year.", "Pyongyang said nothing."]
+    passages = [p for n in range(12) for p in _article(f"a{n}", [texts[(n + k) % 5] for k in range(1 + n % 4)])]
+    titles = {f"a{n}": ["Zapad 2017 begins", "Drills begin", "", "Korea watch"][n % 4] for n in range(12)}
+    articles = engine.Articles(titles, KOREA)
+    alone = engine.assign(passages, [DRILLS], articles)
+    evidence = engine.TermEvidence([*(p.text for p in passages), *(t for t in titles.values() if t)], [DRILLS], (), KOREA)
+    evidence.wait()
+    assert evidence.named and set(evidence.named.values()) == {True, False}
+    found = engine.begin(passages, [DRILLS], articles, evidence)
+    found.finish()
+    assert found.out_of_scope == alone and alone and len(alone) < 12
+
+
 def test_scope_reads_hangul_inside_words():
     scope = ScopeConfig(label="Korea", terms=["korea*", "북한|평양"])
     passages = _article("h", ["북한은 16일 동해상으로 탄도미사일을 발사했다."])

@@ -98,7 +98,7 @@ def _analyse(
     # Theme terms are a function of each text alone: their matching starts now, on workers
     # for a large day, while the stories are found.
     evidence = themes.TermEvidence([*(p.text for p in split), *(t for t in titles.values() if t.strip())], config.themes,
-                                   (p.text for p in split if p.language == KOREAN))
+                                   (p.text for p in split if p.language == KOREAN), config.scope)
     lap("passages")
     # The same report in several outlets is one story with all its sources; so is one
     # event told in other words.

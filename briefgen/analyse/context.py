@@ -107,6 +107,10 @@ class Scope:
         # Another story told in the scope's places, matched as the scope's names are.
         self._exclude = Scope(ScopeConfig(label="exclude", terms=config.exclude)) if config.exclude else None
 
+    def learn(self, named: dict[str, bool]) -> None:
+        """Take what `names` says of these texts as found elsewhere (the same scope's `names`)."""
+        self._named.update(named)
+
     def names(self, text: str) -> bool:
         # Wire copy repeats titles and leads word for word: each text is read once.
         known = self._named.get(text)
@@ -144,11 +148,13 @@ class Scope:
         named = sum(1 for t in passages if self.names(t))
         return named >= MIN_MENTIONS and named / len(passages) >= self.config.min_share
 
-def out_of_scope(passages: Sequence[Passage], articles: Articles) -> set[str]:
-    """The ids of the articles the scope leaves out (none without a scope)."""
+def out_of_scope(passages: Sequence[Passage], articles: Articles, named: dict[str, bool] | None = None) -> set[str]:
+    """The ids of the articles the scope leaves out (none without a scope). `named`: whether
+    the scope names each text, for those found already (`Scope.names`, on workers)."""
     if articles.scope is None:
         return set()
     scope = Scope(articles.scope)
+    scope.learn(named or {})
     texts: dict[str, list[str]] = defaultdict(list)
     for passage in passages:
         texts[passage.article_id].append(passage.text)

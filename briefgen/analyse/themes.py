@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import chain
 
-from ..config import ThemeConfig
+from ..config import ScopeConfig, ThemeConfig
 from ..language import KOREAN, has_hangul
 from ..models import Passage, ThemeMatch
 from ..rules import (
@@ -136,7 +136,8 @@ class TermEvidence:
     can start as soon as the sentences are split, on workers for many texts (each distinct
     text once: wire copy repeats titles and sentences word for word)."""
 
-    def __init__(self, texts: Iterable[str], themes: Sequence[ThemeConfig], korean: Iterable[str] = ()):
+    def __init__(self, texts: Iterable[str], themes: Sequence[ThemeConfig], korean: Iterable[str] = (),
+                 scope: ScopeConfig | None = None):
         from .. import forking
 
         self.models = [ThemeModel(t) for t in themes]
@@ -146,13 +147,21 @@ class TermEvidence:
             from .korean import prepare
 
             prepare(korean)
-        self._pending = forking.Chunks(_term_evidence, self._distinct, self.models, minimum=PARALLEL_PASSAGES)
+        # With the brief's `scope`, whether each text names it is found on the same workers
+        # (also a function of the text alone): the scope's judgement of each article asks it.
+        # (Not in this process: the judgement asks only as much as it needs.)
+        self.scope = scope if len(self._distinct) >= PARALLEL_PASSAGES else None
+        self._pending = forking.Chunks(_evidence_and_scope, self._distinct, self.models, scope, minimum=PARALLEL_PASSAGES)
         self._found: dict[str, Evidence] | None = None
+        self.named: dict[str, bool] = {}
 
     def wait(self) -> None:
         """Until the workers' evidence is in (their pool is then gone, and another can be forked)."""
         if self._found is None:
-            self._found = dict(zip(self._distinct, self._pending.results(), strict=True))
+            found = self._pending.results()
+            self._found = {text: row for text, (row, _) in zip(self._distinct, found, strict=True)}
+            if self.scope is not None:
+                self.named = {text: named for text, (_, named) in zip(self._distinct, found, strict=True)}
 
     def of(self, texts: Sequence[str]) -> list[Evidence]:
         """The evidence for each of `texts` (those not given at the start judged now)."""
@@ -208,7 +217,8 @@ class _Scoring:
         own = [self._own(found, sims[row] if sims is not None and row < n else None) for row, found in enumerate(evidence)]
         titles = {a: own[n + k] for k, a in enumerate(self.title_ids)}
         own = own[:n]
-        self.out_of_scope = out_of_scope(self.passages, self.articles)
+        self.out_of_scope = out_of_scope(self.passages, self.articles,
+                                         self.evidence.named if self.evidence.scope is self.articles.scope else None)
         added = adjust(self.passages, own, titles, [m.threshold for m in self.models], [t.context for t in self.themes])
         rows: list[list[tuple[ThemeMatch, bool]]] = []
         for row, passage in enumerate(self.passages):
@@ -247,6 +257,14 @@ def korean_words(text: str) -> list[str]:
     from .korean import words
 
     return words(text)
+
+
+def _evidence_and_scope(texts: Sequence[str], models: Sequence[ThemeModel], scope: ScopeConfig | None) -> list[tuple[Evidence, bool]]:
+    """`_term_evidence` of each text, and whether it names the scope (False without one)."""
+    from .context import Scope
+
+    named = list(map(Scope(scope).names, texts)) if scope is not None else [False] * len(texts)
+    return list(zip(_term_evidence(texts, models), named, strict=True))
 
 
 def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel]) -> list[list[tuple[float, list[str], bool, tuple[int, ...]]]]:
