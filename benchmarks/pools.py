@@ -21,8 +21,13 @@ from .child import ROOT, _articles
 
 
 def main(argv: list[str]) -> None:
-    items = int(argv[0]) if argv else 10_000
-    feeds = int(argv[1]) if len(argv) > 1 else max(1, items // 50)
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.pools", description=__doc__.split("\n\n")[0])
+    parser.add_argument("items", nargs="?", type=int, default=10_000, help="items in the corpus (default 10,000)")
+    parser.add_argument("feeds", nargs="?", type=int, help="feeds they come from (default one per 50 items)")
+    args = parser.parse_args(argv)
+    items, feeds = args.items, args.feeds or max(1, args.items // 50)
     # Loaded before the clock starts, as the analysis benchmark does.
     import numpy  # noqa: F401
     import pysbd  # noqa: F401
