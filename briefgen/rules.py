@@ -204,8 +204,8 @@ class Overlaps:
         """Whether `_longest_first` can change what these terms found (number, term, hit, the
         alternatives found or None for any), in configured order, add up to: two of them
         found alternatives that could share a word ("russia|...|kursk" and "ukraine|kursk|..."
-        overlap as terms, "russia" and "ukraine" do not), or a term of such a pair found two
-        of its own ("kim", "kim jong*": it is then shown by its longest find)."""
+        overlap as terms, "russia" and "ukraine" do not), or, with such a pair among them, any
+        of them found two of its own ("kim", "kim jong*": it is then shown by its longest find)."""
         pairs = [(a, b) for k, a in enumerate(hits) for b in hits[k + 1:] if (a[0], b[0]) in self.pairs]
         if not pairs:
             return False

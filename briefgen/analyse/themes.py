@@ -151,7 +151,7 @@ class TermEvidence:
         # (also a function of the text alone): the scope's judgement of each article asks it.
         # (Not in this process: the judgement asks only as much as it needs.)
         self.scope = scope if len(self._distinct) >= PARALLEL_PASSAGES else None
-        self._pending = forking.Chunks(_evidence_and_scope, self._distinct, self.models, scope, minimum=PARALLEL_PASSAGES)
+        self._pending = forking.Chunks(_evidence_and_scope, self._distinct, self.models, self.scope, minimum=PARALLEL_PASSAGES)
         self._found: dict[str, Evidence] | None = None
         self.named: dict[str, bool] = {}
 
