@@ -173,15 +173,15 @@ def _unique(terms: list[_Term]) -> list[_Term]:
     return list(kept.values())
 
 
-def _words_of(term: _Term) -> list[tuple[str, bool]]:
-    """Each word a term's alternatives match, and whether it is matched as a prefix."""
+def _pattern_words(p: _Pattern) -> list[tuple[str, bool]]:
+    """Each word an alternative matches, and whether it is matched as a prefix."""
     return [(_stem(w) if p.prefix and k < len(p.parts) - 1 else w, p.prefix and k == len(p.parts) - 1)
-            for p in term.alternatives for k, w in enumerate(p.parts)]
+            for k, w in enumerate(p.parts)]
 
 
 def _share(a: list[tuple[str, bool]], b: list[tuple[str, bool]]) -> bool:
-    """Whether some word could be matched by an alternative of each of two terms (given by
-    their `_words_of`)."""
+    """Whether some word could be matched by each of two lists of words (`_pattern_words`
+    of one or more alternatives)."""
     for w1, prefix1 in a:
         for w2, prefix2 in b:
             if w1 == w2 or (prefix1 and w2.startswith(w1)) or (prefix2 and w1.startswith(w2)):
@@ -194,9 +194,9 @@ class Overlaps:
     ever match the same word: only when two found could is the longest match looked for."""
 
     def __init__(self, terms: Sequence[_Term]):
-        self.terms = terms
-        # (Each term's words listed once, not once per pair.)
-        words = [_words_of(term) for term in terms]
+        # (Each alternative's words listed once, not once per pair.)
+        self._words = [[_pattern_words(p) for p in term.alternatives] for term in terms]
+        words = [[w for alternative in alternatives for w in alternative] for alternatives in self._words]
         self.pairs = {(i, j) for i in range(len(terms)) for j in range(i + 1, len(terms)) if _share(words[i], words[j])}
         self._alternatives: dict[tuple[int, int, int, int], bool] = {}
 
@@ -221,8 +221,7 @@ class Overlaps:
         key = (n, i, m, j)
         shared = self._alternatives.get(key)
         if shared is None:
-            one, other = self.terms[n].alternatives[i], self.terms[m].alternatives[j]
-            shared = self._alternatives[key] = _share(_words_of(_Term("", (one,), 0.0)), _words_of(_Term("", (other,), 0.0)))
+            shared = self._alternatives[key] = _share(self._words[n][i], self._words[m][j])
         return shared
 
 

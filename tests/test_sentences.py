@@ -77,12 +77,12 @@ def test_every_sentence_is_verbatim():
 def test_a_sentence_long_enough_to_be_a_passage_is_told_as_counting_its_words_tells():
     import random
 
-    from briefgen.analyse.passages import WORD_RE, _words_at_least
+    from briefgen.analyse.passages import WORD_RE, words_at_least
 
     rng = random.Random(4)
     pieces = ["a", "ab", " ", ".", "-", "북한", "_", "1", "\n", "é", "  ", "’"]
     for least in (3, 4):
-        enough = _words_at_least(least)
+        enough = words_at_least(least)
         for _ in range(5000):
             text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 15)))
             start = rng.randrange(0, len(text) + 1)

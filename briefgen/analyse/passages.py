@@ -20,7 +20,7 @@ WORD_RE = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=8)
-def _words_at_least(count: int) -> re.Pattern[str]:
+def words_at_least(count: int) -> re.Pattern[str]:
     """Found where a text has `count` words or more (what counting WORD_RE's finds tells,
     without finding the rest of a sentence's words)."""
     return re.compile(r"\w+" + r"\W+\w+" * (count - 1))
@@ -63,7 +63,7 @@ def paragraph_spans(paragraph: str) -> list[tuple[int, int]]:
         from . import korean
 
         split, least = korean.sentence_spans, korean.MIN_WORDS
-    enough = _words_at_least(least).search
+    enough = words_at_least(least).search
     return [(start, end) for start, end in split(paragraph) if enough(paragraph, start, end)]
 
 

@@ -19,6 +19,7 @@ from . import hangul
 from .entities import Mention
 from .leads import dangling
 from .names import SPEECH_FILLERS, SPEECH_VERBS, fold
+from .passages import words_at_least
 
 # Shorter quotations are scare quotes ("annihilate", "inferno of nuclear war"), not statements.
 MIN_WORDS = 6
@@ -137,7 +138,7 @@ def told(
             if shown is None:
                 continue
             text = paragraph[shown:end].rstrip(" ,")
-            if len(re.findall(r"\w+", text)) < MIN_WORDS:
+            if words_at_least(MIN_WORDS).search(text) is None:
                 continue
             inside = [s for s in sentences if s.start < end and s.end > shown]
             if not inside:

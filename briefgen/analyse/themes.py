@@ -327,7 +327,7 @@ class _TermIndex:
                     # kremlin" by "kremlin" (nearly every sentence has "the"). Whichever word
                     # proposes it, every exact word is looked up before the phrase is tested.
                     words = list(dict.fromkeys(pattern._stems))
-                    key = min(words, key=lambda w: (w in ENGLISH_STOP_WORDS, -len(w), words.index(w)))
+                    key = min(words, key=lambda w: (w in ENGLISH_STOP_WORDS, -len(w)))  # (the first, of equals)
                     self._exact.setdefault(key, []).append((column, n, k))
                     self._phrases[(column, n, k)] = (pattern, tuple(w for w in words if w != key))
 
