@@ -46,18 +46,28 @@ def most_similar(rows: list[str], columns: list[str], threshold: float) -> list[
     row_codes, column_codes = print_codes(rows, columns)
     best_value = np.zeros(len(rows))
     best_column = np.full(len(rows), -1, dtype=np.int64)
+    # The same earlier text (a story recorded day after day in the same words) is the same
+    # vector, so it is multiplied once, as its first column: the lowest column of any tie.
+    # (Fitted on every text all the same: each counts in the terms' weights.)
+    firsts: dict[str, int] = {}
+    for column, text in enumerate(columns):
+        firsts.setdefault(text, column)
+    distinct = np.fromiter(firsts.values(), dtype=np.int64, count=len(firsts))
     try:
         matrix, _ = fit_transform(rows + columns)
     except ValueError:  # nothing but stop words: only the prints can match
         matrix = None
     if matrix is not None:
-        today, earlier = matrix[: len(rows)], matrix[len(rows) :].T.tocsr()
+        today, earlier = matrix[: len(rows)], matrix[len(rows) + distinct].T.tocsr()
+        codes = column_codes[distinct]
         # A few rows at a time: each row of the product is that row's alone (the same sums),
         # and small arrays are reused where the whole product's would each be fresh memory.
         for first in range(0, len(rows), CHUNK):
             product = today[first : first + CHUNK] @ earlier
-            _best_of_rows(product, row_codes[first : first + CHUNK], column_codes, len(columns),
+            _best_of_rows(product, row_codes[first : first + CHUNK], codes, len(distinct),
                           best_value[first : first + CHUNK], best_column[first : first + CHUNK])
+        found_any = best_column >= 0
+        best_column[found_any] = distinct[best_column[found_any]]
     # A print shared with no term in common (texts of stop words only): 1.0 as well, and
     # the lowest such column counts on a tie with the product's 1.0.
     first_of_code: dict[int, int] = {}
@@ -81,7 +91,11 @@ def _best_of_rows(product, row_codes: np.ndarray, column_codes: np.ndarray, colu
     lengths = np.diff(product.indptr)
     row_of = np.repeat(np.arange(len(lengths)), lengths)
     values = product.data
-    values[row_codes[row_of] == column_codes[product.indices]] = 1.0
+    shares = np.isin(row_codes, column_codes)
+    if shares.any():
+        # Only a row whose print some earlier text has can meet it (most rows: none).
+        at = np.flatnonzero(shares[row_of])
+        values[at[row_codes[row_of[at]] == column_codes[product.indices[at]]]] = 1.0
     filled = np.flatnonzero(lengths)
     if not len(filled):
         return
