@@ -139,8 +139,10 @@ def _analyse(
     if day is not None and earlier:
         # A continuing story is told by what is new in it: describe it again from those articles.
         stories = storyline.link(stories, earlier, day)
-        continuing = [s for s in stories if s.continues is not None]
-        again = {s.id: s for s in storyline.describe(continuing, articles, split, day, storyline.told(earlier))}
+        # (One with none of those articles is told as it was: only the others change.)
+        told = storyline.told(earlier)
+        continuing = [s for s in stories if s.continues is not None and not told.isdisjoint(s.article_ids)]
+        again = {s.id: s for s in storyline.describe(continuing, articles, split, day, told)}
         stories = [again.get(s.id, s) for s in stories]
     stories = storyline.rank(stories, passages, window, {t.key: t.weight for t in config.themes})
     lap("stories")
