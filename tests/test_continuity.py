@@ -115,3 +115,49 @@ def test_an_unrelated_story_on_the_next_day_is_new(tmp_path: Path):
     second = _build(config, date(2024, 3, 19))
     assert [s.continues for s in second.stories] == [None]
     assert len(second.changes.new_stories) == 1 and len(second.changes.quiet_stories) == 1
+
+
+def test_a_story_continued_by_likeness_alone_is_told_as_it_would_be_new():
+    """A continuing story is described again from what earlier briefs did not have; one that
+    continues by its headline and lead alone (none of its articles was told) has nothing
+    told to leave out, so analysis keeps its first description: describing it again must
+    give the same story, and it must be the one a brief with no earlier stories gives."""
+    from datetime import UTC, timedelta
+
+    from briefgen.analyse import analyse, storyline
+    from briefgen.models import Article, StoryRecord
+
+    config = load_config(DEFAULT_CONFIG)
+    day = date(2024, 3, 19)
+    when = datetime(2024, 3, 19, 8, tzinfo=UTC)
+
+    def article(n: int, title: str, text: str) -> Article:
+        return Article(id=f"a{n}", source="Desk", title=title, text=text, published=when + timedelta(minutes=n),
+                       first_seen=when, guid=f"g{n}", origin="Desk")
+
+    articles = [
+        article(1, "Japan protests North Korean ballistic missile launch",
+                "Japan lodged a protest on Tuesday over the ballistic missile North Korea fired toward the East Sea.\n\n"
+                "South Korea's Joint Chiefs of Staff said the missile flew about 600 kilometres."),
+        article(2, "Lavrov arrives in Pyongyang",
+                "Russian Foreign Minister Sergei Lavrov arrived in Pyongyang on Tuesday for talks on military cooperation.\n\n"
+                "The Kremlin said the talks would cover the two countries' treaty."),
+    ]
+    earlier = [
+        # Yesterday's launch in today's words: continued by likeness, sharing no article.
+        StoryRecord(date(2024, 3, 18), "s-launch", 1, "Japan protests North Korean ballistic missile launch",
+                    "Japan lodged a protest on Tuesday over the ballistic missile North Korea fired toward the East Sea.",
+                    ("old-launch",), ("missiles",), date(2024, 3, 18)),
+        # The visit was in yesterday's brief under the same article.
+        StoryRecord(date(2024, 3, 18), "s-visit", 2, "Lavrov arrives in Pyongyang", "Lavrov arrived.", ("a2",),
+                    ("russia",), date(2024, 3, 18)),
+    ]
+    linked = analyse(articles, config, day=day, earlier=earlier)
+    launch, visit = ({s.article_ids: s for s in linked.stories}[(a,)] for a in ("a1", "a2"))
+    assert launch.continues is not None and launch.continues.story == "s-launch" and launch.continues.updated
+    assert visit.continues is not None and visit.continues.story == "s-visit" and not visit.continues.updated
+    again = storyline.describe([launch], articles, linked.passages, day, storyline.told(earlier))
+    assert again == [launch]
+    new = {s.article_ids: s for s in analyse(articles, config, day=day).stories}[("a1",)]
+    assert (launch.headline, launch.lead, launch.lead_text, launch.themes, launch.main_article) == \
+        (new.headline, new.lead, new.lead_text, new.themes, new.main_article)
