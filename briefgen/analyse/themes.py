@@ -8,7 +8,7 @@ ending ('launch*'); 'a|b|c' lists alternatives that count once, which is how a c
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import chain
+from math import copysign
 
 from ..config import ScopeConfig, ThemeConfig
 from ..language import KOREAN, has_hangul
@@ -19,21 +19,18 @@ from ..rules import (
     _longest_first,
     _Pattern,
     _stem,
-    _Stems,
     _Term,
     _total,
     _unique,
     tokens,
 )
 from .context import Articles, Own
-from .tfidf import ENGLISH_STOP_WORDS
+from .termindex import REQUIRED, TermIndex
 
 __all__ = ["KEEP_PLURAL", "Articles", "Assignment", "ThemeModel", "_Pattern", "_Term", "_stem", "assign", "begin", "score_all", "tokens"]
 
 # Similarity to an example below this is noise from shared function words and names.
 EXAMPLE_FLOOR = 0.12
-# Index entries of `requires` groups: REQUIRED - n for group n (vetoes are -1 - n, terms n).
-REQUIRED = -1_000_000
 # From this many passages, term evidence is computed on worker processes (see forking).
 PARALLEL_PASSAGES = 5000
 
@@ -59,7 +56,7 @@ class ThemeModel:
     ) -> tuple[float, list[str], bool]:
         """Score from terms, the matched terms (with weights), and whether a veto fired.
 
-        With `candidates` (from `_TermIndex`: veto -1 - n or term n -> the alternatives found
+        With `candidates` (from `TermIndex`: veto -1 - n or term n -> the alternatives found
         in the passage) and `positions`, nothing else is tested."""
         if candidates is None or positions is None:
             for veto in self.vetoes:
@@ -158,10 +155,14 @@ class TermEvidence:
     def wait(self) -> None:
         """Until the workers' evidence is in (their pool is then gone, and another can be forked)."""
         if self._found is None:
-            found = self._pending.results()
-            self._found = {text: row for text, (row, _) in zip(self._distinct, found, strict=True)}
+            rows: list[Evidence] = []
+            named: list[bool] = []
+            for table, which, answers in self._pending.results():
+                rows += map(table.__getitem__, which)
+                named += answers
+            self._found = dict(zip(self._distinct, rows, strict=True))
             if self.scope is not None:
-                self.named = {text: named for text, (_, named) in zip(self._distinct, found, strict=True)}
+                self.named = dict(zip(self._distinct, named, strict=True))
 
     def of(self, texts: Sequence[str]) -> list[Evidence]:
         """The evidence for each of `texts` (those not given at the start judged now)."""
@@ -259,17 +260,33 @@ def korean_words(text: str) -> list[str]:
     return words(text)
 
 
-def _evidence_and_scope(texts: Sequence[str], models: Sequence[ThemeModel], scope: ScopeConfig | None) -> list[tuple[Evidence, bool]]:
-    """`_term_evidence` of each text, and whether it names the scope (False without one)."""
+def _evidence_and_scope(texts: Sequence[str], models: Sequence[ThemeModel], scope: ScopeConfig | None
+                        ) -> list[tuple[list[Evidence], list[int], list[bool]]]:
+    """`_term_evidence` of each text and whether it names the scope (False without one), as
+    one piece: (the distinct rows, each text's row among them, each text's answer). Rows are
+    shared, never changed: most texts have one of a few (at 10,000 items, 3,069 of 19,038 a
+    worker), and each is unpickled once (0.32 -> 0.02 s of the parent's time a worker)."""
     from .context import Scope
 
     named = list(map(Scope(scope).names, texts)) if scope is not None else [False] * len(texts)
-    return list(zip(_term_evidence(texts, models), named, strict=True))
+    table: list[Evidence] = []
+    first: dict[tuple[object, ...], int] = {}
+    which: list[int] = []
+    for row in _term_evidence(texts, models):
+        # (A score's sign is part of the key: -0.0 equals 0.0 and would take its row.)
+        key = tuple((score, copysign(1.0, score), tuple(matched), vetoed, missing)
+                    for score, matched, vetoed, missing in row)
+        n = first.get(key)
+        if n is None:
+            n = first[key] = len(table)
+            table.append(row)
+        which.append(n)
+    return [(table, which, named)]
 
 
 def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel]) -> list[list[tuple[float, list[str], bool, tuple[int, ...]]]]:
     """Per text and theme: the terms' score, the terms matched and whether a veto fired."""
-    index = _TermIndex(models)
+    index = TermIndex(models)
     stem = index.stems.__getitem__
     out = []
     for text in texts:
@@ -288,90 +305,6 @@ def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel]) -> list[l
             row.append((*found, missing))
         out.append(row)
     return out
-
-
-class _TermIndex:
-    """Which terms a passage can match at all, looked up from its words.
-
-    A pattern can only match where its first word does, so each distinct word of the day
-    is resolved once to the (theme, term) pairs it could start; a passage then tests only
-    those terms, in their configured order (so scores add up exactly as before), instead
-    of scanning every term of every theme across every passage."""
-
-    def __init__(self, models: Sequence[ThemeModel]):
-        self.stems = _Stems()
-        # exact first word (stemmed, or as given for a prefix pattern's leading words) -> entries
-        self._exact: dict[str, list[tuple[int, int, int]]] = {}
-        # a one-word prefix pattern ('launch*') matches any word that starts with it
-        self._prefixes: list[tuple[str, tuple[int, int, int]]] = []
-        # phrases: entry -> the pattern, and the stems of its other exact words (all but a
-        # prefix's last, and the one it is indexed by)
-        self._phrases: dict[tuple[int, int, int], tuple[_Pattern, tuple[str, ...]]] = {}
-        self._memo = _Entries(self)
-        self._size = len(models)
-        for column, model in enumerate(models):
-            # Vetoes are entries -1 - n, all-of groups REQUIRED - n, terms n: one index serves all.
-            entries = [(-1 - n, veto) for n, veto in enumerate(model.vetoes)] + list(enumerate(model.terms))
-            entries += [(REQUIRED - n, group) for n, group in enumerate(model.requires)]
-            for n, term in entries:
-                for k, pattern in enumerate(term.alternatives):
-                    if not pattern.parts:
-                        continue
-                    if pattern.prefix and len(pattern.parts) == 1:
-                        self._prefixes.append((pattern.parts[0], (column, n, k)))
-                        continue
-                    if len(pattern.parts) == 1:
-                        self._exact.setdefault(pattern._first, []).append((column, n, k))
-                        continue
-                    # A phrase is looked up by its least common word, not its first: "the
-                    # kremlin" by "kremlin" (nearly every sentence has "the"). Whichever word
-                    # proposes it, every exact word is looked up before the phrase is tested.
-                    words = list(dict.fromkeys(pattern._stems))
-                    key = min(words, key=lambda w: (w in ENGLISH_STOP_WORDS, -len(w)))  # (the first, of equals)
-                    self._exact.setdefault(key, []).append((column, n, k))
-                    self._phrases[(column, n, k)] = (pattern, tuple(w for w in words if w != key))
-
-    def _entries(self, token: str) -> tuple[tuple[int, int, int], ...]:
-        found = list(self._exact.get(self.stems[token], ()))
-        found += [entry for prefix, entry in self._prefixes if token.startswith(prefix)]
-        return tuple(found)
-
-    def candidates(self, raw: list[str], stemmed: list[str], positions: dict[str, list[int]]) -> list[dict[int, set[int]]]:
-        """Per theme: veto (-1 - n), term (n) or all-of group (REQUIRED - n) -> its
-        alternatives found in the passage. The index proposes those whose first word the
-        passage has; a phrase is then tested where that word occurs (once per passage),
-        after a look-up of its other words."""
-        out: list[dict[int, set[int]]] = [{} for _ in range(self._size)]
-        # (Gathered in C: a passage has a score of distinct words, most of them proposing nothing.)
-        proposed = set(chain.from_iterable(map(self._memo.__getitem__, set(raw))))
-        phrases = self._phrases
-        for entry in proposed:
-            phrase = phrases.get(entry)
-            if phrase is not None:
-                pattern, rest = phrase
-                for word in rest:
-                    if word not in positions:
-                        break
-                else:
-                    if pattern.found_at(raw, stemmed, positions):
-                        column, n, k = entry
-                        out[column].setdefault(n, set()).add(k)
-                continue
-            column, n, k = entry
-            out[column].setdefault(n, set()).add(k)
-        return out
-
-
-class _Entries(dict[str, tuple[tuple[int, int, int], ...]]):
-    """token -> the index entries it could start, resolved once per distinct token."""
-
-    def __init__(self, index: _TermIndex) -> None:
-        super().__init__()
-        self._index = index
-
-    def __missing__(self, token: str) -> tuple[tuple[int, int, int], ...]:
-        entries = self[token] = self._index._entries(token)  # noqa: SLF001 - its own index
-        return entries
 
 
 def _example_similarity(texts: list[str], models: list[ThemeModel]):  # type: ignore[no-untyped-def]
