@@ -224,3 +224,30 @@ def test_a_user_theme_from_a_label_a_few_terms_and_examples_works_without_code()
     assert got == texts
     match = passages[0].match("sanctions")
     assert match is not None and "sanction*" in " ".join(match.matched)
+
+
+def test_evidence_sent_back_by_workers_is_each_texts_own():
+    """The term evidence a worker sends back holds each distinct row once, with each text's
+    place among them: read back, every text has exactly the evidence worked out for it alone,
+    texts with the same evidence share one row, and texts whose evidence differs do not."""
+    config = load_config(DEFAULT_CONFIG)
+    models = [themes.ThemeModel(t) for t in config.themes]
+    texts = [
+        "North Korea fired a ballistic missile into the East Sea.",
+        "The weather in Seoul was mild.",
+        "North Korea fired a ballistic missile into the Sea of Japan.",
+        "Shares in Samsung rose on Tuesday.",
+        "South Korea and the United States began joint military drills.",
+        "Lavrov arrived in Pyongyang for talks with Kim Jong Un.",
+        "The weather in Busan was mild.",
+        "South Korea and the United States held joint military drills.",
+    ]
+    alone = themes._term_evidence(texts, models)
+    [(table, which, named)] = themes._evidence_and_scope(texts, models, None)
+    rows = [table[n] for n in which]
+    assert rows == alone and named == [False] * len(texts)
+    for a in range(len(texts)):
+        for b in range(len(texts)):
+            assert (which[a] == which[b]) == (alone[a] == alone[b]), (texts[a], texts[b])
+    # (Most texts share their row: the evidence of none of the themes, or the same terms.)
+    assert len(table) < len(texts)
