@@ -60,11 +60,13 @@ def most_similar(rows: list[str], columns: list[str], threshold: float) -> list[
     if matrix is not None:
         today, earlier = matrix[: len(rows)], matrix[len(rows) + distinct].T.tocsr()
         codes = column_codes[distinct]
+        # Only a row whose print an earlier text has can meet it (44 of the archive day's 1,769).
+        shares = np.isin(row_codes, codes)
         # A few rows at a time: each row of the product is that row's alone (the same sums),
         # and small arrays are reused where the whole product's would each be fresh memory.
         for first in range(0, len(rows), CHUNK):
             product = today[first : first + CHUNK] @ earlier
-            _best_of_rows(product, row_codes[first : first + CHUNK], codes, len(distinct),
+            _best_of_rows(product, row_codes[first : first + CHUNK], codes, len(distinct), shares[first : first + CHUNK],
                           best_value[first : first + CHUNK], best_column[first : first + CHUNK])
         found_any = best_column >= 0
         best_column[found_any] = distinct[best_column[found_any]]
@@ -85,15 +87,14 @@ def most_similar(rows: list[str], columns: list[str], threshold: float) -> list[
 
 
 def _best_of_rows(product, row_codes: np.ndarray, column_codes: np.ndarray, columns: int,  # type: ignore[no-untyped-def]
-                  best_value: np.ndarray, best_column: np.ndarray) -> None:
+                  shares: np.ndarray, best_value: np.ndarray, best_column: np.ndarray) -> None:
     """Each row's greatest value in the sparse `product` and the lowest column holding it,
-    into `best_value` and `best_column`; the same print counts 1.0 whatever the vectors say."""
+    into `best_value` and `best_column`; the same print counts 1.0 whatever the vectors say
+    (`shares`: whether each row's print is among `column_codes`)."""
     lengths = np.diff(product.indptr)
     row_of = np.repeat(np.arange(len(lengths)), lengths)
     values = product.data
-    shares = np.isin(row_codes, column_codes)
     if shares.any():
-        # Only a row whose print an earlier text has can meet it (44 of the archive day's 1,769).
         at = np.flatnonzero(shares[row_of])
         values[at[row_codes[row_of[at]] == column_codes[product.indices[at]]]] = 1.0
     filled = np.flatnonzero(lengths)
