@@ -5,10 +5,12 @@ updated is not repeated as news; one that stops is listed as gone quiet."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from briefgen.analyse import analyse, storyline
 from briefgen.config import load_config
+from briefgen.models import Article, StoryRecord
 from briefgen.pipeline import build_brief
 
 from .conftest import DEFAULT_CONFIG, write
@@ -122,11 +124,6 @@ def test_a_story_continued_by_likeness_alone_is_told_as_it_would_be_new():
     continues by its headline and lead alone (none of its articles was told) has nothing
     told to leave out, so analysis keeps its first description: describing it again must
     give the same story, and it must be the one a brief with no earlier stories gives."""
-    from datetime import UTC, timedelta
-
-    from briefgen.analyse import analyse, storyline
-    from briefgen.models import Article, StoryRecord
-
     config = load_config(DEFAULT_CONFIG)
     day = date(2024, 3, 19)
     when = datetime(2024, 3, 19, 8, tzinfo=UTC)
