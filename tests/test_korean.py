@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from briefgen import language
-from briefgen.analyse import entities, korean, quotes, timeline
+from briefgen.analyse import entities, hangul, korean, quotes, themes, timeline
 from briefgen.analyse import passages as passages_mod
 from briefgen.analyse.themes import Articles, assign
 from briefgen.cli import main
@@ -156,6 +156,34 @@ def test_english_text_never_reaches_the_korean_analyser():
     assert [m.theme for m in found.themes] == ["missiles"]
     assert korean.morphemes.cache_info().currsize == words
 
+
+
+def test_the_reading_takes_the_theme_workers_morphemes_instead_of_analysing_again():
+    """On a large day the theme terms' workers send each Korean text's morpheme bounds on;
+    the per-article reading (names, aliases that are whole morphemes) reads them instead of
+    asking Kiwi a second time, and finds exactly what Kiwi's own analysis gives."""
+    texts = ["합동참모본부는 북한이 동해상으로 탄도미사일을 발사했다고 밝혔다.",
+             "러시아를 방문한 김정은 국무위원장은 푸틴 대통령과 회담했다.",
+             "North Korea fired a missile into the sea."]
+    aliases = hangul.gazetteer_regex(["러시아", "북한", "푸틴"])
+    assert aliases is not None
+
+    def read(text: str) -> tuple[object, ...]:
+        return korean.proper_nouns(text), hangul.aliases_in(text, aliases), hangul.names(text, [])
+
+    expected = {t: read(t) for t in texts[:2]}
+    assert all(names and found for names, found, _ in expected.values())
+    [(_, _, _, bounds)] = themes._evidence_and_scope(texts, [themes.ThemeModel(t) for t in CONFIG.themes], None)
+    assert set(bounds) == set(texts[:2])  # the English text has none
+    korean.morphemes.cache_clear()
+    korean.learn(bounds)
+    try:
+        assert {t: read(t) for t in texts[:2]} == expected
+        assert korean.morphemes.cache_info().misses == 0  # Kiwi was not asked
+    finally:
+        korean.forget()
+    read(texts[0])
+    assert korean.morphemes.cache_info().misses == 1  # forgotten: asked again
 
 # -- names, quotes, dates ------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from ..models import (
 )
 from . import body as body_mod
 from . import changes as changes_mod
-from . import emerging, entities, events, perarticle, quotes, storyline, summarise, themes
+from . import emerging, entities, events, korean, perarticle, quotes, storyline, summarise, themes
 from . import feedback as feedback_mod
 from . import passages as passages_mod
 from . import stories as stories_mod
@@ -78,6 +78,8 @@ def analyse(
             return _analyse(articles, config, previous, spans, day, window, earlier, feedback)
         finally:
             passages_mod.fingerprint.cache_clear()
+            # (The Korean texts' morpheme bounds the theme workers sent for the reading.)
+            korean.forget()
 
 
 def _analyse(

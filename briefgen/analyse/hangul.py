@@ -57,14 +57,14 @@ def gazetteer_regex(aliases: Sequence[str]) -> re.Pattern[str] | None:
 def aliases_in(text: str, regex: re.Pattern[str]) -> list[tuple[int, int]]:
     """(start, end) of each alias the regex finds that is whole morphemes: 러시아 in 러시아를
     (러시아 + 를), not 한국 in 한국은행 (the Bank of Korea, one proper noun)."""
-    from .korean import morphemes
+    from .korean import bounds
 
     hits = list(regex.finditer(text))
     if not hits:
         return []
-    parts = morphemes(text)
-    starts = {p[2] for p in parts}
-    ends = {p[3] for p in parts}
+    parts = bounds(text)
+    starts = {p[0] for p in parts}
+    ends = {p[1] for p in parts}
     return [(m.start(), m.end()) for m in hits if m.start() in starts and m.end() in ends]
 
 

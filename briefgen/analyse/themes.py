@@ -157,9 +157,11 @@ class TermEvidence:
         if self._found is None:
             rows: list[Evidence] = []
             named: list[bool] = []
-            for table, which, answers in self._pending.results():
+            for table, which, answers, bounds in self._pending.results():
                 rows += map(table.__getitem__, which)
                 named += answers
+                # The per-article reading, next, reads these instead of analysing each again.
+                korean_learn(bounds)
             self._found = dict(zip(self._distinct, rows, strict=True))
             if self.scope is not None:
                 self.named = dict(zip(self._distinct, named, strict=True))
@@ -265,6 +267,14 @@ class _Scoring:
         return rows
 
 
+def korean_learn(bounds: dict[str, bytes]) -> None:
+    """Keep Korean texts' morpheme bounds found on a worker (`korean.learn`)."""
+    if bounds:
+        from .korean import learn
+
+        learn(bounds)
+
+
 def korean_words(text: str) -> list[str]:
     """Korean text's words as themes match them: its morphemes (loads the analyser)."""
     from .korean import words
@@ -273,18 +283,20 @@ def korean_words(text: str) -> list[str]:
 
 
 def _evidence_and_scope(texts: Sequence[str], models: Sequence[ThemeModel], scope: ScopeConfig | None
-                        ) -> list[tuple[list[Evidence], list[int], list[bool]]]:
+                        ) -> list[tuple[list[Evidence], list[int], list[bool], dict[str, bytes]]]:
     """`_term_evidence` of each text and whether it names the scope (False without one), as
-    one piece: (the distinct rows, each text's row among them, each text's answer). Rows are
-    shared, never changed: most texts have one of a few (at 10,000 items, 3,069 of 19,038 a
-    worker), and each is unpickled once (0.32 -> 0.02 s of the parent's time a worker)."""
+    one piece: (the distinct rows, each text's row among them, each text's answer, and the
+    morphemes' bounds of each Korean text, which the per-article reading needs next). Rows
+    are shared, never changed: most texts have one of a few (at 10,000 items, 3,069 of 19,038
+    a worker), and each is unpickled once (0.32 -> 0.02 s of the parent's time a worker)."""
     from .context import Scope
 
     named = list(map(Scope(scope).names, texts)) if scope is not None else [False] * len(texts)
     table: list[Evidence] = []
     first: dict[tuple[object, ...], int] = {}
     which: list[int] = []
-    for row in _term_evidence(texts, models):
+    bounds: dict[str, bytes] = {}
+    for row in _term_evidence(texts, models, bounds):
         # (A score's sign is part of the key: -0.0 equals 0.0 and would take its row.)
         key = tuple((score, copysign(1.0, score), tuple(matched), vetoed, missing)
                     for score, matched, vetoed, missing in row)
@@ -293,16 +305,25 @@ def _evidence_and_scope(texts: Sequence[str], models: Sequence[ThemeModel], scop
             n = first[key] = len(table)
             table.append(row)
         which.append(n)
-    return [(table, which, named)]
+    return [(table, which, named, bounds)]
 
 
-def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel]) -> list[list[tuple[float, list[str], bool, tuple[int, ...]]]]:
-    """Per text and theme: the terms' score, the terms matched and whether a veto fired."""
+def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel], bounds: dict[str, bytes] | None = None,
+                   ) -> list[list[tuple[float, list[str], bool, tuple[int, ...]]]]:
+    """Per text and theme: the terms' score, the terms matched and whether a veto fired.
+    Into `bounds`, if given, each Korean text's `korean.bounds_of` (its morphemes just read)."""
     index = TermIndex(models)
     stem = index.stems.__getitem__
     out = []
     for text in texts:
-        raw = korean_words(text) if has_hangul(text) else tokens(text)
+        if has_hangul(text):
+            raw = korean_words(text)
+            if bounds is not None:
+                from .korean import bounds_of
+
+                bounds[text] = bounds_of(text)
+        else:
+            raw = tokens(text)
         stemmed = list(map(stem, raw))
         positions: dict[str, list[int]] = {}
         for i, word in enumerate(stemmed):
