@@ -288,6 +288,19 @@ def test_a_sentence_that_names_its_articles_subject_carries_the_theme():
     assert not alone[0].themes
 
 
+
+def test_a_sentence_that_opens_on_its_articles_subject_carries_it_too():
+    # "The test ..." at the start of a sentence is as much a reference as "... the test";
+    # "The Pentagon" is a name, not the article's subject.
+    report = _article("s", [
+        "North Korea fired a ballistic missile on Saturday, the South's military said.",
+        "The test drew protests from Tokyo.",
+        "The Pentagon said it was aware of the test.",
+    ])
+    engine.assign(report, [MISSILES], engine.Articles({"s": "North Korea test-fires ballistic missile"}))
+    assert "article: 'the test' is its subject +1.5" in report[1].themes[0].matched
+    assert "article: 'the test' is its subject +1.5" in report[2].themes[0].matched
+
 @pytest.mark.parametrize(("theme", "texts", "title"), [
     (DRILLS, ["South Korean and US marines began a combined military exercise on Monday.",
               "It reinforces the alliance, officials said.",

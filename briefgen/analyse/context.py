@@ -187,7 +187,7 @@ def _points_back(text: str) -> bool:
 # Words between the determiner and the noun are its adjectives ("the latest launch"), not
 # a preposition or a possessive that makes the noun another thing's ("the defence of
 # vessels", "the world's container trade").
-_DETERMINER = (r"\b(?:the|this|that|these|those)\s+"
+_DETERMINER = (r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)\s+"
                r"(?:(?!(?:of|to|in|for|on|with|and|or|by|from|at|as|against)\b)[a-z][\w-]*\s+){0,2}")
 _REFERS: dict[str, re.Pattern[str] | None] = {}
 # "cease such acts", "no notification of this action": a word for any deed, pointed at,
