@@ -312,6 +312,8 @@ def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel], bounds: d
                    ) -> list[list[tuple[float, list[str], bool, tuple[int, ...]]]]:
     """Per text and theme: the terms' score, the terms matched and whether a veto fired.
     Into `bounds`, if given, each Korean text's `korean.bounds_of` (its morphemes just read)."""
+    from .korean import bounds_of
+
     index = TermIndex(models)
     stem = index.stems.__getitem__
     out = []
@@ -319,8 +321,6 @@ def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel], bounds: d
         if has_hangul(text):
             raw = korean_words(text)
             if bounds is not None:
-                from .korean import bounds_of
-
                 bounds[text] = bounds_of(text)
         else:
             raw = tokens(text)
