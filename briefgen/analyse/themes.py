@@ -24,6 +24,7 @@ from ..rules import (
     _unique,
     tokens,
 )
+from . import korean as korean_mod
 from .context import Articles, Own
 from .termindex import REQUIRED, TermIndex
 
@@ -141,9 +142,7 @@ class TermEvidence:
         self._distinct = list(dict.fromkeys(texts))
         if len(self._distinct) >= PARALLEL_PASSAGES:
             # Workers inherit the Korean analyser loaded here rather than each loading it.
-            from .korean import prepare
-
-            prepare(korean)
+            korean_mod.prepare(korean)
         # With the brief's `scope`, whether each text names it is found on the same workers
         # (also a function of the text alone): the scope's judgement of each article asks it.
         # (Not in this process: the judgement asks only as much as it needs.)
@@ -161,7 +160,7 @@ class TermEvidence:
                 rows += map(table.__getitem__, which)
                 named += answers
                 # The per-article reading, next, reads these instead of analysing each again.
-                korean_learn(bounds)
+                korean_mod.learn(bounds)
             self._found = dict(zip(self._distinct, rows, strict=True))
             if self.scope is not None:
                 self.named = dict(zip(self._distinct, named, strict=True))
@@ -267,21 +266,6 @@ class _Scoring:
         return rows
 
 
-def korean_learn(bounds: dict[str, bytes]) -> None:
-    """Keep Korean texts' morpheme bounds found on a worker (`korean.learn`)."""
-    if bounds:
-        from .korean import learn
-
-        learn(bounds)
-
-
-def korean_words(text: str) -> list[str]:
-    """Korean text's words as themes match them: its morphemes (loads the analyser)."""
-    from .korean import words
-
-    return words(text)
-
-
 def _evidence_and_scope(texts: Sequence[str], models: Sequence[ThemeModel], scope: ScopeConfig | None
                         ) -> list[tuple[list[Evidence], list[int], list[bool], dict[str, bytes]]]:
     """`_term_evidence` of each text and whether it names the scope (False without one), as
@@ -312,16 +296,15 @@ def _term_evidence(texts: Sequence[str], models: Sequence[ThemeModel], bounds: d
                    ) -> list[list[tuple[float, list[str], bool, tuple[int, ...]]]]:
     """Per text and theme: the terms' score, the terms matched and whether a veto fired.
     Into `bounds`, if given, each Korean text's `korean.bounds_of` (its morphemes just read)."""
-    from .korean import bounds_of
-
     index = TermIndex(models)
     stem = index.stems.__getitem__
     out = []
     for text in texts:
         if has_hangul(text):
-            raw = korean_words(text)
+            # (Its morphemes: the analyser loads on the first Korean text.)
+            raw = korean_mod.words(text)
             if bounds is not None:
-                bounds[text] = bounds_of(text)
+                bounds[text] = korean_mod.bounds_of(text)
         else:
             raw = tokens(text)
         stemmed = list(map(stem, raw))
