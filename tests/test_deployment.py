@@ -288,6 +288,45 @@ def test_a_firing_no_worker_saw_is_made_when_workers_come_back(tmp_path: Path, p
     assert sorted(h.path for h in feeds.hits) == ["/feed0.xml", "/feed1.xml"]
 
 
+
+@pytest.mark.slow
+def test_a_catch_up_and_a_cycle_asked_for_by_hand_make_the_brief_once_and_mail_it_once(tmp_path: Path, pg_url: str):
+    """Workers started after the brief's time catch it up; while that build runs, someone asks
+    for a cycle by hand (`briefgen run`), which always starts one. Two builds of the date are
+    queued: the second waits for the date, finds the brief made and makes nothing, and each
+    recipient is mailed once."""
+    inbox = Inbox()
+    recipients = ["one@example.org", "two@example.org"]
+    resume = tmp_path / "resume"
+    with FeedServer() as feeds, smtp_server(inbox) as port:
+        urls = serve_feeds(feeds, 2)
+        deployment = write_deployment(tmp_path, pg_url, {
+            "late": {**brief_config("late", urls, email_port=port, recipients=recipients),
+                     "schedule": {"cron": "0 0 * * *"}}}, catch_up=True)
+        env = {"BRIEFGEN_TEST_PAUSE_AT": "render", "BRIEFGEN_TEST_RESUME": str(resume)}
+        with Workers(deployment, tmp_path, env=env) as workers:
+            workers.start(2)
+            wait_until(lambda: "paused at render" in workers.logs(), 150, "the catch-up's build", workers.logs)
+            briefgen("run", "--deployment", str(deployment))
+            # The hand-made cycle fetches its feeds again (a new cycle), and its build is taken.
+            wait_until(lambda: len(feeds.hits) == 4, 60, "the second cycle's fetches", workers.logs)
+            time.sleep(3)
+            resume.touch()
+            wait_until(lambda: _done(deployment) == {"late": "done"}, 120, "the brief", workers.logs)
+            wait_until(lambda: f"late {TODAY}: already made, not made again" in workers.logs(), 120,
+                       "the second build", workers.logs)
+            wait_until(lambda: not any(
+                q.get("todo") or q.get("doing") for q in json.loads(
+                    briefgen("status", "--deployment", str(deployment), "--format", "json").stdout)["queue"].values()),
+                120, "an empty queue", workers.logs)
+        logs = workers.logs()
+    assert "late: catching up the brief due at" in logs
+    assert _built(logs, "late") == 1
+    assert logs.count("paused at render") == 1
+    assert sorted(r for m in inbox.messages for r in m.rcpt_tos) == recipients
+    with Store(pg_url, namespace="late") as db:
+        assert {r[0] for r in db.conn.execute("SELECT status FROM outbox")} == {"sent"}
+
 @pytest.mark.slow
 def test_a_scheduled_brief_is_built_once_by_two_workers(tmp_path: Path, pg_url: str):
     """A brief due every minute: each worker's periodic deferrer offers the same tick, which is
