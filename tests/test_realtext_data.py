@@ -39,9 +39,9 @@ TOPICS = {
 # korea heldout7: built after every earlier held-out part, korea-heldout6 included, had been scored.
 # korea heldout8 and redsea heldout11: built after korea-heldout7 and redsea-heldout10 had been scored as well.
 SPLITS = {
-    "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8"),
+    "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9"),
     "korea-ko": ("dev", "heldout", "dev2", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"),
-    "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11"),
+    "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"),
 }
 FILES = [(topic, split) for topic, splits in SPLITS.items() for split in splits]
 ARTICLE_KEYS = {"url", "source", "licence", "title", "published", "scope", "passages", "retrieved_from", "note", "language"}
