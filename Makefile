@@ -22,7 +22,7 @@ eval: install
 	  tests/data/realtext/korea-heldout3.yaml tests/data/realtext/korea-heldout4.yaml \
 	  tests/data/realtext/korea-heldout5.yaml tests/data/realtext/korea-heldout6.yaml \
 	  tests/data/realtext/korea-heldout7.yaml tests/data/realtext/korea-heldout8.yaml \
-	  tests/data/realtext/korea-heldout9.yaml
+	  tests/data/realtext/korea-heldout9.yaml tests/data/realtext/korea-heldout10.yaml
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/realtext/korea-ko-dev.yaml \
 	  tests/data/realtext/korea-ko-dev2.yaml tests/data/realtext/korea-ko-heldout.yaml \
 	  tests/data/realtext/korea-ko-heldout2.yaml tests/data/realtext/korea-ko-heldout3.yaml \
@@ -35,7 +35,8 @@ eval: install
 	  tests/data/realtext/redsea-heldout5.yaml tests/data/realtext/redsea-heldout6.yaml \
 	  tests/data/realtext/redsea-heldout7.yaml tests/data/realtext/redsea-heldout8.yaml \
 	  tests/data/realtext/redsea-heldout9.yaml tests/data/realtext/redsea-heldout10.yaml \
-	  tests/data/realtext/redsea-heldout11.yaml tests/data/realtext/redsea-heldout12.yaml
+	  tests/data/realtext/redsea-heldout11.yaml tests/data/realtext/redsea-heldout12.yaml \
+	  tests/data/realtext/redsea-heldout13.yaml
 
 # The speed figures against baselines taken in the same run, medians of 5 runs (3 for the
 # deployment's, which need PostgreSQL: docs/performance.md, docs/deployment.md): about

@@ -38,8 +38,10 @@ TOPICS = {
 # redsea heldout10: built after heldout9 had been scored as well.
 # korea heldout7: built after every earlier held-out part, korea-heldout6 included, had been scored.
 # korea heldout8 and redsea heldout11: built after korea-heldout7 and redsea-heldout10 had been scored as well.
+# korea heldout9 and redsea heldout12: built after korea-heldout8 and redsea-heldout11 had been scored as well;
+# korea heldout10 and redsea heldout13: built after korea-heldout9 and redsea-heldout12 had been scored as well.
 SPLITS = {
-    "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9"),
+    "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10"),
     "korea-ko": ("dev", "heldout", "dev2", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"),
     "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"),
 }
@@ -122,3 +124,18 @@ def test_korean_sets_are_korean() -> None:
         for article in load("korea-ko", split):
             for passage in article["passages"]:
                 assert HANGUL.search(passage["text"]), f"korea-ko-{split}: {passage['text'][:60]!r}"
+
+
+@pytest.mark.parametrize("topic,split", [("korea", "heldout9"), ("redsea", "heldout11")])
+def test_a_second_labelling_is_of_the_same_passages_with_the_same_keys(topic: str, split: str) -> None:
+    """agreement/: a part labelled a second time, blind; its articles and passages are the
+    first file's, in order and word for word, so that agree.py compares like with like."""
+    second = yaml.safe_load((DATA / "agreement" / f"{topic}-{split}-second.yaml").read_text(encoding="utf-8"))
+    first = load(topic, split)
+    assert [a["url"] for a in second] == [a["url"] for a in first]
+    for one, two in zip(first, second, strict=True):
+        assert two["scope"] in ("in", "out")
+        assert [p["text"] for p in two["passages"]] == [p["text"] for p in one["passages"]]
+        for passage in two["passages"]:
+            assert set(passage["themes"]) <= TOPICS[topic], passage
+            assert two["scope"] == "in" or not passage["themes"], passage
