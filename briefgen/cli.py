@@ -244,7 +244,7 @@ def cmd_sources_import(args: argparse.Namespace, config: Config | None) -> int:
 
 
 def cmd_sources_check(args: argparse.Namespace, config: Config) -> int:
-    from .pipeline import check_sources
+    from .ingest import check_sources
 
     rows = check_sources(config, progress=not args.quiet)
     print("\n".join(health_table(rows, new=False)))

@@ -237,31 +237,6 @@ def stored_articles(config: Config, store: Store, span: Window, until: datetime 
     return articles
 
 
-def check_sources(config: Config, *, progress: bool = True) -> list[SourceHealth]:
-    """Probe every enabled source once: feeds fetched unconditionally and parsed, folders
-    read; nothing is stored. One health row per source, in config order."""
-    from . import ingest
-
-    now = datetime.now(config.tz).replace(microsecond=0)
-    result = ingest.ingest(config, ingest.IngestContext(now=now, store=None, progress=progress))
-    feeds = {h.source: h for h in result.health}
-    rows = []
-    for source in config.sources:
-        if not source.enabled:
-            continue
-        if source.name in feeds:
-            rows.append(feeds[source.name])
-            continue
-        items = sum(1 for a in result.articles if a.origin == source.name)
-        problems = [n for n in result.notes if n.source == source.name and n.level == "error"]
-        reason = None
-        if problems:
-            reason = problems[0].reason if len(problems) == 1 else f"{problems[0].reason} (and {len(problems) - 1} more)"
-        status = "failed" if problems and not items else "ok"
-        rows.append(SourceHealth(source.name, source.path or "", status, reason, items=items))
-    return rows
-
-
 # The formats an email is made from (see deliver/message.py); written whenever one is sent.
 EMAIL_FORMATS = ("json", "md", "html", "pdf")
 

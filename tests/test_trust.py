@@ -21,7 +21,8 @@ import pytest
 from briefgen.config import load_config
 from briefgen.models import Brief
 from briefgen.pipeline import build_brief
-from briefgen.render.html import eventdate, render_html, source_label
+from briefgen.render.filters import source_label
+from briefgen.render.html import eventdate, render_html
 from briefgen.render.markdown import render_markdown
 
 from .conftest import DEFAULT_CONFIG, write
