@@ -37,6 +37,17 @@ def _stem(token: str) -> str:
     return token
 
 
+def stem_forms(word: str) -> list[str]:
+    """The words `_stem` folds to the same stem as `word`, longest first: 'launch' ->
+    ['launchs', 'launch'], 'activity' -> ['activities', 'activitys', 'activity'], 'arms' ->
+    ['arms']. What matches a term's word in the rules matches it here, and nothing else."""
+    stem = _stem(word)
+    candidates = {word, stem, stem + "s"}
+    if stem.endswith("y"):
+        candidates.add(stem[:-1] + "ies")
+    return sorted((c for c in candidates if _stem(c) == stem), key=lambda c: (-len(c), c))
+
+
 class _Unmarked(dict[int, int]):
     """For str.translate: a Latin letter with marks becomes its bare letter (Kwangmyŏngsŏng,
     Ŭlchi, Pyŏngyang in McCune-Reischauer; São Tomé), anything else stays; each worked out once."""

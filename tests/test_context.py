@@ -301,6 +301,18 @@ def test_a_sentence_that_opens_on_its_articles_subject_carries_it_too():
     assert "article: 'the test' is its subject +1.5" in report[1].themes[0].matched
     assert "article: 'the test' is its subject +1.5" in report[2].themes[0].matched
 
+def test_a_reference_takes_its_words_in_the_forms_the_rules_fold_together_and_no_other():
+    from briefgen.analyse.context import _reference
+
+    told = {"activity", "launch", "missile test", "arms"}
+    assert _reference("Officials condemned these activities.", ["activity"], told) == "these activities"
+    assert _reference("Seoul tracked the missiles tests.", ["missile test"], told) == "the missiles tests"
+    # The rules fold neither 'launches' into 'launch' nor anything into 'arms': a reference does not either.
+    assert _reference("Officials condemned the launches.", ["launch"], told) is None
+    assert _reference("He spoke of the armses.", ["arms"], told) is None
+    assert _reference("He spoke of the arms.", ["arms"], told) == "the arms"
+
+
 @pytest.mark.parametrize(("theme", "texts", "title"), [
     (DRILLS, ["South Korean and US marines began a combined military exercise on Monday.",
               "It reinforces the alliance, officials said.",

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from ..config import ScopeConfig
 from ..models import Passage
-from ..rules import _Pattern, _Stems, tokens
+from ..rules import _Pattern, _Stems, stem_forms, tokens
 from .leads import dangling
 
 # Share of an article's passages that pass a theme on their own evidence from which the
@@ -209,10 +209,11 @@ def _reference(text: str, matched: Sequence[str], told: set[str]) -> str | None:
             if not words or not term.isascii():
                 pattern = None
             else:
-                # Plurals as the rules fold them; a trailing * takes any ending.
-                tail = r"\w*" if term.endswith("*") else r"(?:e?s)?"
-                body = r"[\s-]+".join(re.escape(w) for w in words)
-                pattern = re.compile(_DETERMINER + "(" + body + tail + r")\b")
+                # Each word in the forms the rules fold to its stem; a trailing * takes any ending.
+                forms = ["(?:" + "|".join(map(re.escape, stem_forms(w))) + ")" for w in words]
+                if term.endswith("*"):
+                    forms[-1] = re.escape(words[-1]) + r"\w*"
+                pattern = re.compile(_DETERMINER + "(" + r"[\s-]+".join(forms) + r")\b")
             _REFERS[term] = pattern
         if pattern is not None:
             found = pattern.search(text)
