@@ -42,7 +42,7 @@ TOPICS = {
 # korea heldout10 and redsea heldout13: built after korea-heldout9 and redsea-heldout12 had been scored as well.
 SPLITS = {
     "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10"),
-    "korea-ko": ("dev", "heldout", "dev2", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"),
+    "korea-ko": ("dev", "heldout", "dev2", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8"),
     "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"),
 }
 FILES = [(topic, split) for topic, splits in SPLITS.items() for split in splits]
