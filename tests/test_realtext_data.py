@@ -39,7 +39,8 @@ TOPICS = {
 # korea heldout7: built after every earlier held-out part, korea-heldout6 included, had been scored.
 # korea heldout8 and redsea heldout11: built after korea-heldout7 and redsea-heldout10 had been scored as well.
 # korea heldout9 and redsea heldout12: built after korea-heldout8 and redsea-heldout11 had been scored as well;
-# korea heldout10 and redsea heldout13: built after korea-heldout9 and redsea-heldout12 had been scored as well.
+# korea heldout10 and redsea heldout13: built after korea-heldout9 and redsea-heldout12 had been scored as well;
+# korea-ko heldout8: built after every earlier held-out part, korea-ko-heldout7 included, had been scored.
 SPLITS = {
     "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10"),
     "korea-ko": ("dev", "heldout", "dev2", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8"),
