@@ -301,6 +301,7 @@ def test_a_sentence_that_opens_on_its_articles_subject_carries_it_too():
     assert "article: 'the test' is its subject +1.5" in report[1].themes[0].matched
     assert "article: 'the test' is its subject +1.5" in report[2].themes[0].matched
 
+
 def test_a_reference_takes_its_words_in_the_forms_the_rules_fold_together_and_no_other():
     from briefgen.analyse.context import _reference
 
