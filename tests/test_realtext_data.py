@@ -127,7 +127,7 @@ def test_korean_sets_are_korean() -> None:
                 assert HANGUL.search(passage["text"]), f"korea-ko-{split}: {passage['text'][:60]!r}"
 
 
-@pytest.mark.parametrize("topic,split", [("korea", "heldout9"), ("redsea", "heldout11")])
+@pytest.mark.parametrize("topic,split", [("korea", "heldout8"), ("korea", "heldout9"), ("redsea", "heldout11"), ("redsea", "heldout13")])
 def test_a_second_labelling_is_of_the_same_passages_with_the_same_keys(topic: str, split: str) -> None:
     """agreement/: a part labelled a second time, blind; its articles and passages are the
     first file's, in order and word for word, so that agree.py compares like with like."""
