@@ -8,13 +8,11 @@ first labeller's distractors the second gave a theme).
 from __future__ import annotations
 
 import sys
-from collections import Counter
+from collections import defaultdict
 
 import yaml
 
-
-def f1(tp: int, fp: int, fn: int) -> float:
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+from briefgen.evaluate import Scores
 
 
 def main(first_path: str, second_path: str, diffs: bool = False) -> None:
@@ -22,7 +20,8 @@ def main(first_path: str, second_path: str, diffs: bool = False) -> None:
         first, second = yaml.safe_load(a), yaml.safe_load(b)
     if len(first) != len(second):
         sys.exit(f"{second_path}: {len(second)} articles, {first_path} has {len(first)}")
-    counts: Counter[tuple[str, str]] = Counter()
+    # Per theme, as `briefgen themes test` counts a system against the labels.
+    scores: defaultdict[str, Scores] = defaultdict(Scores)
     scopes = distractors = distractors_hit = 0
     differing = []
     for one, two in zip(first, second, strict=True):
@@ -32,18 +31,16 @@ def main(first_path: str, second_path: str, diffs: bool = False) -> None:
                 sys.exit(f"{second_path}: passage {q['text'][:60]!r} is not {p['text'][:60]!r}")
             x, y = set(p["themes"]), set(q["themes"])
             for theme in x | y:
-                counts[theme, "both" if theme in x and theme in y else "second" if theme in y else "first"] += 1
+                scores[theme] += Scores(tp=int(theme in x and theme in y), fp=int(theme not in x), fn=int(theme not in y))
             if not x:
                 distractors += 1
                 distractors_hit += bool(y)
             if x != y:
                 differing.append((sorted(x), sorted(y), p["text"][:150]))
-    themes = sorted({theme for theme, _ in counts})
-    for theme in themes:
-        tp, fp, fn = counts[theme, "both"], counts[theme, "second"], counts[theme, "first"]
-        print(f"{theme:18} F1 {f1(tp, fp, fn):.3f}  both {tp}  second only {fp}  first only {fn}")
-    tp, fp, fn = (sum(counts[t, k] for t in themes) for k in ("both", "second", "first"))
-    print(f"micro F1 {f1(tp, fp, fn):.3f}; scope agreed on {scopes} of {len(first)} articles; "
+    for theme, s in sorted(scores.items()):
+        print(f"{theme:18} F1 {s.f1:.3f}  both {s.tp}  second only {s.fp}  first only {s.fn}")
+    micro = sum(scores.values(), Scores())
+    print(f"micro F1 {micro.f1:.3f}; scope agreed on {scopes} of {len(first)} articles; "
           f"the first's distractors given a theme by the second: {distractors_hit} of {distractors}")
     for row in differing if diffs else ():
         print(*row)
