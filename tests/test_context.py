@@ -288,7 +288,6 @@ def test_a_sentence_that_names_its_articles_subject_carries_the_theme():
     assert not alone[0].themes
 
 
-
 def test_a_sentence_that_opens_on_its_articles_subject_carries_it_too():
     # "The test ..." at the start of a sentence is as much a reference as "... the test";
     # "The Pentagon" is a name, not the article's subject.
