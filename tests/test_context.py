@@ -442,3 +442,21 @@ def test_a_subject_the_scope_excludes_keeps_an_article_out_unless_its_head_names
     # Without the exclusion, the piracy report's mentions further down bring it in.
     plain = ScopeConfig(label="Red Sea", terms=["red sea|yemen*|houthi*"])
     assert engine.assign(piracy, [attacks], engine.Articles(titles, plain)) == set()
+
+
+def test_an_excluded_name_that_holds_the_scope_name_takes_it_longest_match_first():
+    # "South Sudan" holds "Sudan": as in themes, the longer name counts and the word inside
+    # it does not, so an article on South Sudan is out, and one naming both is in.
+    sudan = ScopeConfig(label="Sudan", terms=["sudan*|khartoum|darfur"], exclude=["south sudan*|juba"])
+    fighting = ThemeConfig(key="fighting", label="Fighting", terms={"shelling|clash*": 2})
+    south = _article("s", ["Government troops and rebels clashed near Nasir.", "South Sudanese forces reported shelling."])
+    both = _article("b", ["Shelling in Darfur sent families across the border.", "Clashes followed in South Sudan."])
+    titles = {"s": "South Sudan ceasefire under threat", "b": "Sudanese refugees flee to South Sudan"}
+    assert engine.assign(south + both, [fighting], engine.Articles(titles, sudan)) == {"s"}
+    assert not any(p.themes for p in south) and all(p.themes for p in both)
+    # A shorter excluded name takes nothing: a one-word exclude equal in length leaves the
+    # scope's name standing, and without the exclusion South Sudan's report is in scope.
+    plain = ScopeConfig(label="Sudan", terms=["sudan*|khartoum|darfur"])
+    assert engine.assign(south, [fighting], engine.Articles(titles, plain)) == set()
+    same = ScopeConfig(label="Sudan", terms=["sudan*"], exclude=["sudanese"])
+    assert engine.assign(both, [fighting], engine.Articles(titles, same)) == set()

@@ -106,6 +106,10 @@ class Scope:
         self._stems = _Stems()
         # Another story told in the scope's places, matched as the scope's names are.
         self._exclude = Scope(ScopeConfig(label="exclude", terms=config.exclude)) if config.exclude else None
+        # Longest match first, as in themes: an excluded name of several words takes the
+        # scope's shorter name inside it ("South Sudan" is not "Sudan").
+        self._masks = [p for patterns in (self._exclude._first.values() if self._exclude else ()) for p in patterns
+                       if len(p.parts) > 1]
 
     def learn(self, named: dict[str, bool]) -> None:
         """Take what `names` says of these texts as found elsewhere (the same scope's `names`)."""
@@ -122,6 +126,11 @@ class Scope:
         if self._inner_re is not None and (self._inner_in_ascii or not text.isascii()) and self._inner_re.search(text.casefold()):
             return True
         raw = tokens(text)
+        if self._masks:
+            stemmed = list(map(self._stems.__getitem__, raw))
+            taken = [span for mask in self._masks for span in mask.spans(raw, stemmed)]
+            if taken:
+                return self._names_outside(raw, stemmed, taken)
         # Whether any word starts with a prefix term (one search of the words joined: a
         # prefix holds no space, so it never runs from one word into the next).
         if self._prefix_re is not None and self._prefix_re.search(" ".join(raw)):
@@ -135,6 +144,19 @@ class Scope:
                     for pattern in self._first[stem]:
                         if pattern._at(raw, stemmed, i):
                             return True
+        return False
+
+    def _names_outside(self, raw: list[str], stemmed: list[str], taken: list[tuple[int, int]]) -> bool:
+        """`_names` where excluded names were found: a name counts unless it lies inside a
+        longer one of them."""
+        def free(start: int, end: int) -> bool:
+            return not any(s <= start and end <= e and e - s > end - start for s, e in taken)
+
+        for i, word in enumerate(raw):
+            if any(word.startswith(prefix) for prefix in self._prefixes) and free(i, i + 1):
+                return True
+            if any(pattern._at(raw, stemmed, i) and free(i, i + len(pattern.parts)) for pattern in self._first.get(stemmed[i], ())):
+                return True
         return False
 
     def judge(self, title: str, passages: Sequence[str]) -> bool:
