@@ -31,7 +31,7 @@ log = logging.getLogger("briefgen")
 EPILOG = """exit codes: 0 ok, 1 unexpected error, 2 usage, 3 config error, 4 source failed (--strict),
 5 render error, 6 output error, 7 delivery error, 8 locked, 9 no articles (sources failed),
 10 output folder not briefgen's, 12 labelled file unusable, 13 below --min-f1, 14 store unreachable or unusable,
-130 interrupted"""
+130 interrupted, 141 output closed by its reader"""
 
 
 def _logging_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -370,6 +370,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         logs.error_line("interrupted", args.log_format)
         return int(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:
+        # `briefgen themes test | head`: the reader has what it wanted. Nothing more can be
+        # printed, and Python's own flush of stdout at exit must not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return int(ExitStatus.BROKEN_PIPE)
     except Exception as exc:  # a bug: one line unless --debug
         if debug:
             logs.scrub_tracebacks()

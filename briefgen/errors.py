@@ -23,6 +23,7 @@ class ExitStatus(IntEnum):
     BELOW_TARGET = 13    # `themes test --min-f1`: a file's micro-F1 is below the target
     STORE_ERROR = 14     # the store cannot be reached or used (a PostgreSQL server down, a wrong URL or password)
     INTERRUPTED = 130    # stopped by SIGINT/SIGTERM
+    BROKEN_PIPE = 141    # the program reading the output closed it (`| head`): the rest was not printed
 
 
 class BriefgenError(Exception):

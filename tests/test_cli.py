@@ -198,6 +198,23 @@ def test_verbose_keeps_errors_to_one_line_and_debug_shows_the_traceback(tmp_path
     assert debug.returncode != 0 and "Traceback" in debug.stderr
 
 
+def test_a_reader_that_closes_the_output_early_ends_the_command_quietly():
+    # `briefgen themes test ... | head -2`: the report is longer than a pipe holds, and the
+    # reader stops after two lines. No "unexpected error", no traceback: exit 141.
+    files = [str(p) for p in sorted((ROOT / "tests" / "data" / "realtext").glob("redsea-*.yaml"))]
+    environ = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "themes", "test", "--config",
+                             str(ROOT / "docs" / "examples" / "red-sea.yaml"), *files],
+                            cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    errors = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == ExitStatus.BROKEN_PIPE
+    assert b"redsea-dev.yaml: " in first
+    assert errors == ""
+
+
 def _on_a_terminal(*args: str, env: dict[str, str]) -> str:
     """Run briefgen with its stderr on a pseudo-terminal; what it wrote there."""
     leader, follower = pty.openpty()
