@@ -139,8 +139,6 @@ def theme_row(theme: ThemeConfig) -> Row:
     shown = ", ".join(terms[:TERMS_SHOWN]) + (f" (+{len(terms) - TERMS_SHOWN} more)" if len(terms) > TERMS_SHOWN else "")
     detail = f"{theme.label}: terms {shown or 'none'}; {len(theme.examples)} example{'s' if len(theme.examples) != 1 else ''}; threshold {theme.threshold:g}"
     hints = []
-    if not theme.examples:
-        hints.append("add example sentences to catch phrasing the terms miss")
     strongest = max((w for w in theme.terms.values() if w > 0), default=0.0)
     if strongest < theme.threshold:
         hints.append(f"no term reaches the threshold alone: a passage needs several terms{' or a close example' if theme.examples else ''}")
@@ -149,9 +147,9 @@ def theme_row(theme: ThemeConfig) -> Row:
         detail += " (hint: " + "; ".join(hints) + ")"
     for note in found.notes:
         detail += f"; {note}"
-    if found.never:
-        # Rules that can never matter are mistakes, not style: they are warnings.
-        return Row(theme.key, "warning", detail + "; " + "; ".join(found.never))
+    if found.never or found.common:
+        # Rules that can never matter, or match nearly everything, are mistakes, not style.
+        return Row(theme.key, "warning", detail + "; " + "; ".join([*found.never, *found.common]))
     return Row(theme.key, "info", detail)
 
 

@@ -24,8 +24,10 @@ def add_themes(sub: Any, common: argparse.ArgumentParser) -> None:
     scoring = themes_sub.add_parser("test", parents=[common], help="precision, recall and F1 per theme on labelled files",
                                     description="Score the config's themes on labelled YAML files (a list of passages "
                                                 "{text, themes}, or of articles {title, passages}: docs/themes.md): "
-                                                "precision, recall and F1 per theme, then every miss and false hit "
-                                                "with its evidence. Exit 12 for a file that cannot be used, 13 below --min-f1.")
+                                                "precision, recall and F1 per theme, how the scope judged the articles "
+                                                "labelled in or out of it, then every miss and false hit with its "
+                                                "evidence; several files are also pooled. Exit 12 for a file that "
+                                                "cannot be used, 13 below --min-f1.")
     scoring.add_argument("files", nargs="+", type=Path, metavar="LABELLED", help="labelled YAML files")
     scoring.add_argument("--summary", action="store_true", help="only the figures, not every miss")
     scoring.add_argument("--min-f1", type=_fraction, metavar="F1", help="exit 13 when a file's micro-F1 is below this")

@@ -86,6 +86,19 @@ class Miss:
         return self.item.themes - self.got
 
 
+@dataclass(frozen=True)
+class ScopeCall:
+    """How the config's scope judged an article labelled `scope: in` or `scope: out`."""
+
+    title: str
+    labelled: str
+    kept: bool
+
+    @property
+    def wrong(self) -> bool:
+        return self.kept != (self.labelled == "in")
+
+
 @dataclass
 class Report:
     """The evaluation of one labelled file."""
@@ -99,6 +112,8 @@ class Report:
     distractors: int = 0
     # Micro counts per passage language (by script: ko, en), so Korean figures show apart.
     languages: dict[str, Scores] = field(default_factory=dict)
+    # Each article labelled in or out of scope, as the config's scope judged it.
+    scope: list[ScopeCall] = field(default_factory=list)
 
     @property
     def micro(self) -> Scores:
@@ -224,7 +239,12 @@ def score(
             shown = {m.theme: m for m in all_scores} | {m.theme: m for m in (*passage.themes, *passage.overruled)}
             misses.append(Miss(item, got, tuple(shown.values())))
     distractors = sum(1 for item in items if not item.themes)
-    return Report(path, len(items), sum(i.trap for i in items), counts, misses, distractors, languages)
+    calls = {}
+    if articles.scope is not None:
+        for item in items:
+            if item.article is not None and item.scope in ("in", "out"):
+                calls.setdefault(item.article, ScopeCall(item.title, item.scope, f"a{item.article}" not in outside))
+    return Report(path, len(items), sum(i.trap for i in items), counts, misses, distractors, languages, list(calls.values()))
 
 
 def evaluate(config_path: str | Path, labelled_path: str | Path) -> Report:
@@ -239,8 +259,10 @@ def format_report(report: Report, verbose: bool = False) -> str:
     hit = report.traps_hit
     # The theme column as wide as the longest key ("shipping_attacks"), at least 10.
     width = max([10, *(len(k) for k in report.themes)])
+    # Traps (`trap: true`) are only in files of lone passages: a count of none says nothing.
+    traps = f"{report.traps} traps, {len(hit)} trap(s) given a wrong theme, " if report.traps else ""
     lines = [
-        f"{report.path}: {report.passages} passages, {report.traps} traps, {len(hit)} trap(s) given a wrong theme, "
+        f"{report.path}: {report.passages} passages, {traps}"
         f"{len(report.distractors_hit)} of {report.distractors} distractors (no theme) given one",
         f"  {'theme':<{width}} {'precision':>9} {'recall':>7} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4}",
     ]
@@ -250,6 +272,14 @@ def format_report(report: Report, verbose: bool = False) -> str:
         rows += [(f"micro {lang}", s) for lang, s in sorted(report.languages.items())]
     for key, s in rows:
         lines.append(f"  {key:<{width}} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.tp:>4} {s.fp:>4} {s.fn:>4}")
+    if report.scope:
+        labelled_in = [c for c in report.scope if c.labelled == "in"]
+        labelled_out = [c for c in report.scope if c.labelled == "out"]
+        lines.append(f"  scope: {sum(c.kept for c in labelled_in)} of {len(labelled_in)} articles labelled in kept, "
+                     f"{sum(not c.kept for c in labelled_out)} of {len(labelled_out)} labelled out left out")
+        if verbose:
+            lines += [f"  - labelled {c.labelled}, {'kept' if c.kept else 'left out'} by the scope: {c.title or '(no title)'}"
+                      for c in report.scope if c.wrong]
     if verbose and report.misses:
         lines.append(f"  misclassified ({len(report.misses)}):")
         for miss in report.misses:
@@ -275,6 +305,7 @@ def run_files(config: Config, files: Sequence[str | Path], *, verbose: bool = Tr
     verdicts = load_feedback(feedback) if feedback is not None else []
     if feedback is not None:
         print(f"{feedback}: {len(verdicts)} verdict(s) of feedback applied", file=out)
+    reports = []
     for n, path in enumerate(files):
         try:
             items = load_labelled(path, keys)
@@ -285,13 +316,31 @@ def run_files(config: Config, files: Sequence[str | Path], *, verbose: bool = Tr
         except ValueError as exc:
             raise LabelsError(" ".join(str(exc).split())) from None
         report = score(items, config.themes, str(path), config.scope, verdicts)
+        reports.append(report)
         if n:
             print(file=out)
         print(format_report(report, verbose), file=out)
         if min_f1 is not None and report.micro.f1 < min_f1:
             print(f"{path}: micro-F1 {report.micro.f1:.3f} is below the target {min_f1:.3f}", file=out)
             status = ExitStatus.BELOW_TARGET
+    if len(reports) > 1:
+        print(file=out)
+        print(format_report(pooled(reports)), file=out)
     return status
+
+
+def pooled(reports: Sequence[Report]) -> Report:
+    """Several files' reports as one (their passages counted together)."""
+    themes: dict[str, Scores] = {}
+    languages: dict[str, Scores] = {}
+    for report in reports:
+        for key, s in report.themes.items():
+            themes[key] = themes.get(key, Scores()) + s
+        for key, s in report.languages.items():
+            languages[key] = languages.get(key, Scores()) + s
+    return Report(f"all {len(reports)} files", sum(r.passages for r in reports), sum(r.traps for r in reports), themes,
+                  [m for r in reports for m in r.misses], sum(r.distractors for r in reports), languages,
+                  [c for r in reports for c in r.scope])
 
 
 def load_feedback(path: str | Path) -> list[Feedback]:

@@ -1,7 +1,8 @@
 """What `briefgen check` says of a theme's rules before any text is read: the terms that
-decide alone, and the ones that can never matter (a weight of 0, a term that folds into
+decide alone, the ones that can never matter (a weight of 0, a term that folds into
 another, words the matcher cannot read, a Hangul term Korean text is never read as, a theme
-that cannot reach its threshold)."""
+that cannot reach its threshold), and the ones that match nearly everything (a common
+word, often an acronym: WHO, US)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,15 @@ from .rules import _Term, term_tokens
 SHOWN = 4
 # A * after a word this short finds other words too ('ship*': shipping; 'war*': warrant).
 SHORT_PREFIX = 4
+# Words of grammar, in nearly every English sentence. Matching ignores case, so a term
+# written as one ('who' for the World Health Organization, 'us' for the United States)
+# finds "those who" and "told us" everywhere.
+COMMON = frozenset("""
+a an the this that these those it its he she him his her they them their we us our you your i me my
+who whom whose which what when where why how is are was were be been being am do does did has have had
+can could will would may might must shall should and or but nor if as at by for from in into of on onto
+to with not no all any some also than then there here
+""".split())
 # Sentences a Hangul term is read in to see the morphemes Korean text gives it: alone, a
 # name can be misread (쇼이구 as 쇼), so a term is fine when any of them gives it back.
 KOREAN_FRAMES = ("{}", "그는 {}에 대해 말했다.", "{}는 지난주 발표됐다.", "북한이 {}을 했다.", "{} 기술을 확보했다.")
@@ -27,6 +37,8 @@ class Findings:
 
     never: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Terms that match nearly every sentence: mistakes too, as `never`.
+    common: list[str] = field(default_factory=list)
 
 
 def _names(terms: list[str]) -> str:
@@ -70,8 +82,14 @@ def lint(theme: ThemeConfig) -> Findings:
     if parsed and reach < theme.threshold:
         found.never.append(f"all its terms together weigh {reach:g}, under the threshold {theme.threshold:g}: "
                            "no passage can reach it")
-    alone = [f"{text.split('|')[0]} ({weight:g})" for _, text, weight in sorted(parsed, key=lambda p: -p[2])
-             if weight >= theme.threshold]
+    common = [a.text for term, _, weight in parsed if weight > 0 for a in term.alternatives
+              if not a.prefix and len(a.parts) == 1 and a.text.casefold() in COMMON]
+    if common:
+        found.common.append(f"{_names(common)} match a common word in nearly every sentence (case is ignored: "
+                            "'who' finds \"those who\"): write the name in full ('world health organization')")
+    # A line by its first alternative, and the sign that it has more.
+    alone = [f"{text.split('|')[0].strip()}{'|...' if '|' in text else ''} ({weight:g})"
+             for _, text, weight in sorted(parsed, key=lambda p: -p[2]) if weight >= theme.threshold]
     if alone:
         found.notes.append(f"decide alone, one mention is enough: {_names(alone)}")
     widened = [a.text for term, _, weight in parsed if weight > 0 for a in term.alternatives

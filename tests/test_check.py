@@ -151,9 +151,8 @@ def test_a_theme_unlikely_to_match_gets_a_hint():
     from briefgen.config import ThemeConfig
 
     weak = theme_row(ThemeConfig(key="tariffs", label="Tariffs", terms={"tariff*": 1.5, "trade|import*": 0.5}))
-    assert weak.detail == ("Tariffs: terms tariff*, trade; 0 examples; threshold 2 (hint: add example sentences "
-                           "to catch phrasing the terms miss; no term reaches the threshold alone: a passage "
-                           "needs several terms)")
+    assert weak.detail == ("Tariffs: terms tariff*, trade; 0 examples; threshold 2 (hint: no term reaches the "
+                           "threshold alone: a passage needs several terms)")
     strong = theme_row(ThemeConfig(key="oil", label="Oil", terms={"crude": 2}, examples=["Brent crude rose."]))
     assert "hint" not in strong.detail
     # A term that decides alone is named, not a fault.

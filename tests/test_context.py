@@ -192,6 +192,15 @@ def test_check_shows_the_warning(tmp_path: Path, capsys):
     assert "warning" in out and "'zero' weigh 0 and can never matter" in out
 
 
+def test_check_warns_of_a_term_that_is_a_common_word():
+    # A new user's 'who' (the World Health Organization) matched "those who" everywhere.
+    aid = ThemeConfig(key="aid", label="Aid", terms={"who|unicef": 1.5, "US": 1, "us army|aid": 1, "whole*": 0.5})
+    found = lint(aid)
+    assert len(found.common) == 1 and found.common[0].startswith("'who', 'US' match a common word")
+    # A phrase holding one ("us army"), a * word, or one in full is not such a term.
+    assert lint(ThemeConfig(key="aid", label="Aid", terms={"us army|whole*|world health organization": 2})).common == []
+
+
 LABELLED = """
 - title: Allied marines train together in South Korea
   scope: in
@@ -224,6 +233,38 @@ def test_themes_test_scores_articles_and_names_every_miss(tmp_path: Path, capsys
     assert row.split()[-3:] == ["2", "0", "1"]
     assert main(["themes", "test", "--summary", "--min-f1", "0.99", "--config", str(config), str(labelled)]) == 13
     assert "below the target" in capsys.readouterr().out
+
+
+def test_themes_test_says_how_the_scope_judged_each_labelled_article_and_pools_the_files(tmp_path: Path, capsys):
+    config = tmp_path / "sources.yaml"
+    config.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    labelled = write(tmp_path / "labelled.yaml", LABELLED)
+    # Labelled out of scope, but its title names the peninsula: the scope keeps it.
+    other = write(tmp_path / "other.yaml", """
+        - title: Seoul hosts a drill of Alaska's Red Flag pilots
+          scope: out
+          passages:
+            - text: Pilots from Alaska flew a military exercise over Seoul.
+              themes: []
+        - title: Zapad 2017 begins
+          scope: out
+          passages:
+            - text: Russian and Belarusian troops began the Zapad military exercise.
+              themes: []
+        """)
+    assert main(["themes", "test", "--config", str(config), str(labelled), str(other)]) == 0
+    out = capsys.readouterr().out
+    assert "scope: 2 of 2 articles labelled in kept, 0 of 0 labelled out left out" in out
+    assert "scope: 0 of 0 articles labelled in kept, 1 of 2 labelled out left out" in out
+    assert "- labelled out, kept by the scope: Seoul hosts a drill of Alaska's Red Flag pilots" in out
+    # The two files together, after each: 6 passages, the misses of both.
+    pooled = out[out.index("all 2 files: "):]
+    assert pooled.startswith("all 2 files: 6 passages, 1 of 3 distractors (no theme) given one")
+    row = next(line for line in pooled.splitlines() if line.strip().startswith("micro"))
+    assert row.split()[-3:] == ["2", "1", "1"]
+    assert "scope: 2 of 2 articles labelled in kept, 1 of 2 labelled out left out" in pooled
+    # Files of articles hold no traps: the report does not count them.
+    assert "trap" not in out
 
 
 @pytest.mark.parametrize(("text", "says"), [
