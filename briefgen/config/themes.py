@@ -109,7 +109,9 @@ class ScopeConfig(Model):
             "Subjects that are another story told in the scope's places: an article whose title "
             "or lead names one of them, and neither names the scope, is out of scope however "
             "often it names the scope further down ('pirate*|piracy' for the Red Sea: counter-"
-            "piracy off Somalia lists the Red Sea among its waters). 'a|b' alternatives."
+            "piracy off Somalia lists the Red Sea among its waters). 'a|b' alternatives. A name "
+            "of several words takes a scope name inside it, longest match first ('south sudan' "
+            "is not 'sudan')."
         ),
     )
     min_share: float = Field(
