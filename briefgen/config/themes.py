@@ -110,8 +110,8 @@ class ScopeConfig(Model):
             "or lead names one of them, and neither names the scope, is out of scope however "
             "often it names the scope further down ('pirate*|piracy' for the Red Sea: counter-"
             "piracy off Somalia lists the Red Sea among its waters). 'a|b' alternatives. A name "
-            "of several words takes a scope name inside it, longest match first ('south sudan' "
-            "is not 'sudan')."
+            "of several words takes a scope name inside it, longest match first ('guinea-bissau' "
+            "is not 'guinea')."
         ),
     )
     min_share: float = Field(
