@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from .config import Config, SourceConfig, ThemeConfig
-from .lint import lint
+from .lint import lint, lint_scope
 from .models import SourceHealth
 from .redact import shown_url
 from .sanitise import printable, redact_urls
@@ -65,6 +65,7 @@ def checkup(config: Config, *, offline: bool = False, now: datetime | None = Non
     now = now or datetime.now(config.tz)
     report = Report()
     report.sections.append(("sources", source_rows(config, offline=offline, now=now)))
+    report.sections.append(("scope", [scope_row(config)]))
     report.sections.append(("themes", [theme_row(t) for t in config.themes]))
     report.sections.append(("schedule", schedule_rows(config, now)))
     report.sections.append(("email", email_rows(config)))
@@ -131,6 +132,25 @@ def _folder_row(source: SourceConfig, config: Config) -> Row:
     if bad:
         detail += f"; {len(bad)} file{'s' if len(bad) != 1 else ''} skipped ({bad[0].target}: {bad[0].reason})"
     return Row(source.name, "warning" if bad else "ok", detail)
+
+
+def scope_row(config: Config) -> Row:
+    """What the brief is about as a whole, and what is wrong in how it says so."""
+    scope = config.scope
+    if scope is None:
+        return Row("scope", "info", "none: every article counts (`scope:` leaves out articles about something else)")
+    names = [a.strip() for line in scope.terms for a in line.split("|") if a.strip()]
+    excluded = [a.strip() for line in scope.exclude for a in line.split("|") if a.strip()]
+    shown = ", ".join(names[:TERMS_SHOWN]) + (f" (+{len(names) - TERMS_SHOWN} more)" if len(names) > TERMS_SHOWN else "")
+    detail = (f"{scope.label}: {len(names)} name{'s' if len(names) != 1 else ''}, {shown}; an article is in when its "
+              f"title or lead names it, or passages come back to it (min_share {scope.min_share:g})")
+    if excluded:
+        detail += f"; {len(excluded)} excluded: " + ", ".join(excluded[:TERMS_SHOWN]) + (
+            f" (+{len(excluded) - TERMS_SHOWN} more)" if len(excluded) > TERMS_SHOWN else "")
+    found = lint_scope(scope)
+    if found.never or found.common:
+        return Row("scope", "warning", detail + "; " + "; ".join([*found.never, *found.common]))
+    return Row("scope", "info", detail)
 
 
 def theme_row(theme: ThemeConfig) -> Row:

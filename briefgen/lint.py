@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .config import ThemeConfig
+from .config import ScopeConfig, ThemeConfig
 from .language import has_hangul
 from .rules import _Term, term_tokens
 
@@ -97,6 +97,23 @@ def lint(theme: ThemeConfig) -> Findings:
     if widened:
         found.notes.append(f"{_names(widened)} match every word that starts so ('ship*' finds shipping and "
                            "shipyard; plurals fold without a *)")
+    return found
+
+
+def lint_scope(scope: ScopeConfig) -> Findings:
+    """What `check` says of the scope: its names that match nearly everything, and those it
+    also excludes (an excluded name takes only the scope names inside a longer one)."""
+    found = Findings()
+    names = [a.strip() for line in scope.terms for a in line.split("|") if a.strip()]
+    excluded = {a.strip().casefold() for line in scope.exclude for a in line.split("|") if a.strip()}
+    common = [a for a in names if a.casefold() in COMMON]
+    if common:
+        found.common.append(f"{_names(common)} match a common word in nearly every article (case is ignored): "
+                            "write the name in full")
+    both = [a for a in names if a.casefold() in excluded]
+    if both:
+        found.never.append(f"{_names(both)} both name the scope and are excluded: an article whose title names "
+                           "one is in scope (exclude a longer name, 'guinea-bissau' beside 'guinea')")
     return found
 
 

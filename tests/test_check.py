@@ -13,7 +13,7 @@ from briefgen.checkup import next_runs
 from briefgen.cli import main
 from briefgen.config import load_config
 
-from .conftest import DEFAULT_CONFIG, write
+from .conftest import DEFAULT_CONFIG, ROOT, write
 from .feedserver import FeedServer, Route, rss
 from .mailserver import free_port
 
@@ -157,3 +157,20 @@ def test_a_theme_unlikely_to_match_gets_a_hint():
     assert "hint" not in strong.detail
     # A term that decides alone is named, not a fault.
     assert strong.detail.endswith("; decide alone, one mention is enough: 'crude (2)'") and strong.status == "info"
+
+
+def test_check_shows_the_scope_and_what_is_wrong_in_it():
+    from briefgen.checkup import scope_row
+    from briefgen.config import ScopeConfig
+
+    config = load_config(ROOT / "docs" / "examples" / "red-sea.yaml")
+    row = scope_row(config)
+    assert row.status == "info" and row.detail.startswith("the Red Sea and the Gulf of Aden: 15 names, red sea, ")
+    assert "4 excluded: pirate*, piracy, counter-piracy, anti-piracy" in row.detail
+    # A name also excluded (the article is in whenever its title names it) and a common word.
+    wrong = config.model_copy(update={"scope": ScopeConfig(label="Guinea", terms=["guinea*|us|conakry"],
+                                                          exclude=["guinea-bissau|Conakry"])})
+    row = scope_row(wrong)
+    assert row.status == "warning"
+    assert "'conakry' both name the scope and are excluded" in row.detail and "'us' match a common word" in row.detail
+    assert scope_row(config.model_copy(update={"scope": None})).detail.startswith("none: every article counts")
