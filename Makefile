@@ -14,7 +14,8 @@ test: install test-sysdeps
 	$(BIN)/python -m pytest
 
 # Theme accuracy (docs/themes.md): the default themes on their sets, the Korean-language sets
-# apart (their held-out part where it has been added), the Red Sea example on its own.
+# apart (their held-out part where it has been added), the Red Sea example on its own, then the
+# Sudan users' themes.
 eval: install
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/labelled.yaml tests/data/heldout.yaml \
 	  tests/data/realtext/korea-dev.yaml tests/data/realtext/korea-dev2.yaml \
@@ -38,6 +39,12 @@ eval: install
 	  tests/data/realtext/redsea-heldout9.yaml tests/data/realtext/redsea-heldout10.yaml \
 	  tests/data/realtext/redsea-heldout11.yaml tests/data/realtext/redsea-heldout12.yaml \
 	  tests/data/realtext/redsea-heldout13.yaml
+	# A third topic, Sudan's war: themes written by four new users from the docs alone, and a
+	# naive keyword filter, on two parts none of them saw (tests/data/realtext/README.md).
+	for config in tests/data/realtext/users/sudan-*.yaml; do echo; echo "$$config:"; \
+	  $(BIN)/briefgen themes test --summary --config $$config \
+	    tests/data/realtext/sudan-heldout.yaml tests/data/realtext/sudan-heldout2.yaml || exit $$?; \
+	done
 
 # The speed figures against baselines taken in the same run, medians of 5 runs (3 for the
 # deployment's, which need PostgreSQL: docs/performance.md, docs/deployment.md): about

@@ -18,6 +18,8 @@ TOPICS = {
     "korea": KOREA_KEYS,
     "korea-ko": KOREA_KEYS,
     "redsea": {"shipping_attacks", "naval_operations", "trade_disruption"},
+    # Themes written by new users from the docs alone (users/sudan-*.yaml), all with these keys.
+    "sudan": {"fighting", "humanitarian", "peace"},
 }
 # heldout2: the second held-out parts, built after the first ones had been scored;
 # dev2: second development parts, built later still to give the tuners more text;
@@ -41,10 +43,12 @@ TOPICS = {
 # korea heldout9 and redsea heldout12: built after korea-heldout8 and redsea-heldout11 had been scored as well;
 # korea heldout10 and redsea heldout13: built after korea-heldout9 and redsea-heldout12 had been scored as well;
 # korea-ko heldout8: built after every earlier held-out part, korea-ko-heldout7 included, had been scored.
+# sudan heldout and heldout2: a third topic's only parts, never tuned on (README.md, "The Sudan sets").
 SPLITS = {
     "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10"),
     "korea-ko": ("dev", "heldout", "dev2", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8"),
     "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13"),
+    "sudan": ("heldout", "heldout2"),
 }
 FILES = [(topic, split) for topic, splits in SPLITS.items() for split in splits]
 ARTICLE_KEYS = {"url", "source", "licence", "title", "published", "scope", "passages", "retrieved_from", "note", "language"}
@@ -140,3 +144,12 @@ def test_a_second_labelling_is_of_the_same_passages_with_the_same_keys(topic: st
         for passage in two["passages"]:
             assert set(passage["themes"]) <= TOPICS[topic], passage
             assert two["scope"] == "in" or not passage["themes"], passage
+
+
+def test_the_sudan_users_configs_load_with_the_topics_keys() -> None:
+    from briefgen.config import load_config
+
+    configs = sorted((DATA / "users").glob("sudan-*.yaml"))
+    assert len(configs) == 5
+    for path in configs:
+        assert {t.key for t in load_config(path).themes} == TOPICS["sudan"], path.name
