@@ -114,6 +114,8 @@ class Report:
     languages: dict[str, Scores] = field(default_factory=dict)
     # Each article labelled in or out of scope, as the config's scope judged it.
     scope: list[ScopeCall] = field(default_factory=list)
+    # Whether the config has a scope that this file's lone passages could not be judged by.
+    unjudged: bool = False
 
     @property
     def micro(self) -> Scores:
@@ -244,7 +246,8 @@ def score(
         for item in items:
             if item.article is not None and item.scope in ("in", "out"):
                 calls.setdefault(item.article, ScopeCall(item.title, item.scope, f"a{item.article}" not in outside))
-    return Report(path, len(items), sum(i.trap for i in items), counts, misses, distractors, languages, list(calls.values()))
+    return Report(path, len(items), sum(i.trap for i in items), counts, misses, distractors, languages, list(calls.values()),
+                  scope is not None and not titles)
 
 
 def evaluate(config_path: str | Path, labelled_path: str | Path) -> Report:
@@ -271,7 +274,13 @@ def format_report(report: Report, verbose: bool = False) -> str:
         # Korean passages are read by other means (morphemes): their figures shown apart.
         rows += [(f"micro {lang}", s) for lang, s in sorted(report.languages.items())]
     for key, s in rows:
-        lines.append(f"  {key:<{width}} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.tp:>4} {s.fp:>4} {s.fn:>4}")
+        # A figure with nothing to count (no passage given the theme, or none labelled with
+        # it) is shown as such, not as a perfect 1.000.
+        precision = f"{s.precision:>9.3f}" if s.tp + s.fp else f"{'-':>9}"
+        recall = f"{s.recall:>7.3f}" if s.tp + s.fn else f"{'-':>7}"
+        lines.append(f"  {key:<{width}} {precision} {recall} {s.f1:>6.3f} {s.tp:>4} {s.fp:>4} {s.fn:>4}")
+    if report.unjudged:
+        lines.append("  scope: not judged (a file of lone passages has no articles to judge: label articles for that)")
     if report.scope:
         labelled_in = [c for c in report.scope if c.labelled == "in"]
         labelled_out = [c for c in report.scope if c.labelled == "out"]

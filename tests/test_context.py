@@ -267,6 +267,23 @@ def test_themes_test_says_how_the_scope_judged_each_labelled_article_and_pools_t
     assert "trap" not in out
 
 
+def test_themes_test_on_lone_passages_says_the_scope_was_not_judged_and_shows_no_empty_figure(tmp_path: Path, capsys):
+    config = tmp_path / "sources.yaml"
+    config.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    lone = write(tmp_path / "lone.yaml", """
+        - text: Russian and Belarusian troops began the joint Zapad military exercise.
+          themes: []
+        - text: A bakery opened in Busan on Monday.
+          themes: []
+        """)
+    assert main(["themes", "test", "--config", str(config), str(lone)]) == 0
+    out = capsys.readouterr().out
+    assert "scope: not judged (a file of lone passages has no articles to judge" in out
+    # Nothing labelled Missiles and nothing given it: no precision or recall to show.
+    row = next(line for line in out.splitlines() if line.strip().startswith("missiles"))
+    assert row.split()[1:3] == ["-", "-"]
+
+
 @pytest.mark.parametrize(("text", "says"), [
     ("- title: x\n  passages:\n    - text: a\n      themes: [nope]\n", "[0].passages[0]: unknown theme 'nope'"),
     ("- title: x\n  passages: []\n", "[0].passages: needs a list of passages"),
