@@ -84,6 +84,18 @@ def test_names_without_a_gazetteer():
     assert "Tensions" not in " ".join(found)
 
 
+def test_a_paper_spoken_to_and_a_sentence_opening_word_are_not_people():
+    # From a new user's Sudan brief: "Sudan Tribune" listed under People, "Since April" a name.
+    text = (
+        "Military sources told Sudan Tribune the team had been authorised to discuss the agenda.\n\n"
+        "Since April 2023 the Rapid Support Forces have besieged the city, said Mohamed Bashir Abu Nommo."
+    )
+    found = {e.name: e for e in analyse([article(text)], config()).entities}
+    assert found["Sudan Tribune"].kind == "organisation"
+    assert found["Mohamed Bashir Abu Nommo"].kind == "person"  # "said X": X spoke
+    assert not any(name.startswith("Since") for name in found)
+
+
 def test_the_gazetteer_finds_what_a_scan_of_every_alias_at_every_place_finds():
     # Its expression looks for the aliases' first letters before anything else: it must
     # find exactly what trying each alias at each character finds (longest first, whole

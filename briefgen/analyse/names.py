@@ -33,7 +33,8 @@ ORG_WORDS = frozenset("""
 ministry department institute institution council force forces army navy corps agency
 assembly committee commission party union organization organizations organisation
 organisations initiative office bank fund group association foundation university centre
-center company corporation inc ltd news times post command court parliament congress senate
+center company corporation inc ltd news times post tribune herald gazette telegraph chronicle
+command court parliament congress senate
 government administration alliance coalition network service authority bureau guard house
 nations agency media tv radio television board club team studio studios labs press journal
 magazine channel airlines motors systems technologies partners capital holdings llc plc corp
@@ -77,7 +78,10 @@ STOP = frozenset("""
 a an the this that these those in on at of for by with from to into as and or but if
 it its he she they we i you his her their our my your there here when while after before
 amid meanwhile however though although both all some any each every no not so then also
+since despite during following until unlike throughout across within without
 """.split())
+# Verbs whose object is the one spoken to, not the speaker: "sources told Sudan Tribune".
+LISTENER_VERBS = frozenset("told tells asked asks urged urges warned warns called calls".split())
 
 
 # Compiled once: these run for every capitalised run of every passage.
@@ -213,4 +217,4 @@ def speaks(text: str, start: int, end: int) -> bool:
         if word not in SPEECH_FILLERS:
             break
     before = WORD_BEFORE.search(text[:start])
-    return bool(before and before.group(1) in SPEECH_VERBS)
+    return bool(before and before.group(1) in SPEECH_VERBS and before.group(1) not in LISTENER_VERBS)
