@@ -245,7 +245,9 @@ def score(
     if articles.scope is not None:
         for item in items:
             if item.article is not None and item.scope in ("in", "out"):
-                calls.setdefault(item.article, ScopeCall(item.title, item.scope, f"a{item.article}" not in outside))
+                # An untitled article is named by its first passage.
+                name = item.title or f"(no title) {item.text[:60]}{'...' if len(item.text) > 60 else ''}"
+                calls.setdefault(item.article, ScopeCall(name, item.scope, f"a{item.article}" not in outside))
     return Report(path, len(items), sum(i.trap for i in items), counts, misses, distractors, languages, list(calls.values()),
                   scope is not None and not titles)
 
@@ -287,7 +289,7 @@ def format_report(report: Report, verbose: bool = False) -> str:
         lines.append(f"  scope: {sum(c.kept for c in labelled_in)} of {len(labelled_in)} articles labelled in kept, "
                      f"{sum(not c.kept for c in labelled_out)} of {len(labelled_out)} labelled out left out")
         if verbose:
-            lines += [f"  - labelled {c.labelled}, {'kept' if c.kept else 'left out'} by the scope: {c.title or '(no title)'}"
+            lines += [f"  - labelled {c.labelled}, {'kept' if c.kept else 'left out'} by the scope: {c.title}"
                       for c in report.scope if c.wrong]
     if verbose and report.misses:
         lines.append(f"  misclassified ({len(report.misses)}):")

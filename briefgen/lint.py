@@ -58,8 +58,9 @@ def lint(theme: ThemeConfig) -> Findings:
     # A term of weight 0 matters when it is longer than another and holds it: it takes that
     # term's words ("guided-missile destroyer" keeps "missile" from counting).
     others = [a.parts for term, _, weight in parsed if weight != 0 for a in term.alternatives if a.parts]
-    zero = [text for term, text, weight in parsed if weight == 0
-            and not any(_holds(a.parts, o) for a in term.alternatives for o in others)]
+    # Each alternative on its own: a line whose first phrase guards a word may hold others that guard nothing.
+    zero = [a.text for term, _, weight in parsed if weight == 0 for a in term.alternatives
+            if a.parts and not any(_holds(a.parts, o) for o in others)]
     if zero:
         found.never.append(f"{_names(zero)} weigh 0 and can never matter")
     seen: dict[object, str] = {}

@@ -192,6 +192,15 @@ def test_check_shows_the_warning(tmp_path: Path, capsys):
     assert "warning" in out and "'zero' weigh 0 and can never matter" in out
 
 
+def test_check_judges_each_alternative_of_a_zero_weight_line():
+    # "peace of mind" guards "peace"; "peacekeeping" is one word beside "peace*" and takes nothing.
+    peace = ThemeConfig(key="peace", label="Peace", terms={"peace*": 1.5, "talks": 1, "peacekeeping|peace of mind": 0})
+    assert lint(peace).never == ["'peacekeeping' weigh 0 and can never matter"]
+    passage = Passage("x", "a", "The peacekeeping mission left.", 0, 0)
+    [[match]] = engine.score_all([passage], [peace])
+    assert match.score == 1.5
+
+
 def test_check_warns_of_a_term_that_is_a_common_word():
     # A new user's 'who' (the World Health Organization) matched "those who" everywhere.
     aid = ThemeConfig(key="aid", label="Aid", terms={"who|unicef": 1.5, "US": 1, "us army|aid": 1, "whole*": 0.5})
@@ -265,6 +274,20 @@ def test_themes_test_says_how_the_scope_judged_each_labelled_article_and_pools_t
     assert "scope: 2 of 2 articles labelled in kept, 1 of 2 labelled out left out" in pooled
     # Files of articles hold no traps: the report does not count them.
     assert "trap" not in out
+
+
+def test_an_untitled_article_the_scope_misjudged_is_named_by_its_first_passage(tmp_path: Path, capsys):
+    config = tmp_path / "sources.yaml"
+    config.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    untitled = write(tmp_path / "untitled.yaml", """
+        - scope: out
+          passages:
+            - text: Pilots from Alaska flew over Seoul in a long exercise held every year since the alliance began.
+              themes: []
+        """)
+    assert main(["themes", "test", "--config", str(config), str(untitled)]) == 0
+    assert ("- labelled out, kept by the scope: (no title) Pilots from Alaska flew over Seoul in a long exercise held e..."
+            in capsys.readouterr().out)
 
 
 def test_themes_test_on_lone_passages_says_the_scope_was_not_judged_and_shows_no_empty_figure(tmp_path: Path, capsys):
