@@ -513,3 +513,33 @@ def test_a_quote_is_shown_from_its_first_sentence_that_stands_alone():
     # quotation whose every sentence leans on the one before is not shown.
     assert [(q.speaker, q.text) for q in quotes] == [
         ("Jane Roe", "The summit is a show for the cameras and nothing more")]
+
+
+def test_an_article_outside_the_scope_gives_no_quote_name_date_or_other_development():
+    # A new user's Sudan brief quoted Yemen's truce and dated M23's offensive: the scope kept
+    # their articles out of the themes, but not out of the rest of the brief.
+    scoped = config(scope={"label": "Korea", "terms": ["korea*|pyongyang|seoul"]})
+    published = datetime(2025, 9, 20, tzinfo=SEOUL)
+    zapad = Article(id="z", source="S", title="Zapad 2025 begins in Belarus", published=published, text=(
+        "Russian and Belarusian troops began the Zapad exercise on 12 September 2025.\n\n"
+        "\"Our forces are ready for anything the western alliance may try this autumn,\" said General Valery Gerasimov.\n\n"
+        "\"The alliance is watching every one of these exercises very closely indeed,\" said Admiral Rob Bauer."))
+    korea = Article(id="k", source="S", title="North Korea fires a missile", published=published, text=(
+        "North Korea fired a ballistic missile on 19 September 2025, Seoul said.\n\n"
+        "\"This is a grave provocation that threatens the peace of the whole region,\" said Defence Minister Shin Won-sik.\n\n"
+        "\"The alliance is watching every one of these exercises very closely indeed,\" said Admiral Rob Bauer."))
+    result = analyse([zapad, korea], scoped)
+    assert result.out_of_scope == ["z"]
+    said = {q.text.split()[0] for q in result.quotes}
+    names = {e.name for e in result.entities}
+    assert "Our" not in said and not any("Gerasimov" in n for n in names) and "Shin Won-sik" in names
+    assert all(e.source_ids != ("z",) for e in result.timeline)
+    assert any("19 September 2025" in e.text for e in result.timeline)
+    assert not any(p.text.startswith(("Russian", "\"Our")) for p in result.other)
+    # A sentence an article in scope carried too is kept, with both sources.
+    [alliance] = [q for q in result.quotes if q.text.startswith("The alliance")]
+    assert set(alliance.source_ids) == {"z", "k"} and "Rob Bauer" in names
+    # Without the scope, the same articles give all of it.
+    plain = analyse([zapad, korea], config())
+    assert "Our" in {q.text.split()[0] for q in plain.quotes} and any("Gerasimov" in e.name for e in plain.entities)
+    assert any(e.source_ids == ("z",) for e in plain.timeline)

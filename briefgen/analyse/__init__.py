@@ -127,9 +127,11 @@ def _analyse(
     # theme terms' workers are done), while this process weighs each passage in its
     # article and tells the stories.
     evidence.wait()
-    reading = perarticle.Begun(articles, split, passages, config.entities, kept, cited, config.brief.timeline_events)
+    # (The scope is judged first: an article outside it gives no name, quote or date.)
+    out_of_scope = assignment.left_out()
+    reading = perarticle.Begun(articles, split, passages, config.entities, kept, cited, config.brief.timeline_events,
+                               frozenset(out_of_scope))
     assignment.finish()
-    out_of_scope = assignment.out_of_scope
     # (The term evidence of every text of the day, not needed again: held no longer, as the
     # reading's results come in.)
     del assignment, evidence
@@ -150,7 +152,12 @@ def _analyse(
     lap("stories")
     # The body: bottom line, theme sections and other developments, no sentence twice.
     labels = {a.id: a.source_type for a in articles}
-    body = body_mod.compose(stories, passages, split, cited, vectors, config.themes, config.brief, labels, day)
+    # The brief is about its scope: an article outside it (counted, and listed in the JSON)
+    # gives no other development or emerging topic either (nor, in the reading above, a name,
+    # a quote or a date), unless an article in scope carried the same sentence.
+    inside = passages if not out_of_scope else [
+        p for p in passages if not out_of_scope.issuperset(cited.get(p.id, (p.article_id,)))]
+    body = body_mod.compose(stories, inside, split, cited, vectors, config.themes, config.brief, labels, day)
     sections, other, bottom = body.sections, body.other, body.bottom_line
     del vectors  # (the day's TF-IDF space: emerging topics build their own)
     by_id = {p.id: p for p in passages}
@@ -171,7 +178,7 @@ def _analyse(
     change = changes_mod.compare(sections, previous, stories, earlier)
     lap("changes")
     # Emerging topics: clusters of the passages no theme claimed.
-    unassigned = [p for p in passages if not p.themes]
+    unassigned = [p for p in inside if not p.themes]
     topics = emerging.find(unassigned, cited, config.brief, body.printed.passages)
     lap("emerging")
     log.debug("analysed %d articles, %d passages: %s", len(articles), len(passages), lap)

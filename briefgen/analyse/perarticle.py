@@ -34,6 +34,8 @@ class _Day:
     kept: dict[str, str | None]
     cited: dict[str, tuple[str, ...]]
     timeline_limit: int
+    # The articles outside the brief's scope: read only for a sentence an article in scope carried too.
+    outside: frozenset[str] = frozenset()
 
 
 # The days being read, by a number of their own, set before the workers fork (they inherit
@@ -64,7 +66,7 @@ class Begun:
 
     def __init__(self, articles: Sequence[Article], split: Sequence[Passage], passages: Sequence[Passage],
                  entities: Sequence[EntityConfig], kept: dict[str, str | None], cited: dict[str, tuple[str, ...]],
-                 timeline_limit: int) -> None:
+                 timeline_limit: int, outside: frozenset[str] = frozenset()) -> None:
         from .. import forking
 
         of_article: dict[str, list[Passage]] = defaultdict(list)
@@ -77,7 +79,7 @@ class Begun:
         self._number = next(_numbers)
         _days[self._number] = _Day(Recogniser(Gazetteer(entities), (a.text for a in articles)), articles,
                                    [of_article.get(a.id, []) for a in articles], [dated.get(a.id, []) for a in articles],
-                                   kept, cited, timeline_limit)
+                                   kept, cited, timeline_limit, outside)
         # Several chunks a worker: what each sends back is held in this process until it is
         # merged, so smaller pieces keep this process's peak memory down.
         self._pending = forking.Chunks(_read, list(range(len(articles))), self._number, minimum=PARALLEL_ARTICLES,
@@ -107,13 +109,24 @@ def _read(indices: list[int], number: int) -> list[Found]:
     sources: dict[tuple[str, ...], tuple[str, ...]] = {}
     for n in indices:
         article, mine = day.articles[n], day.split[n]
+        outside = article.id in day.outside
+        if outside and all(day.outside.issuperset(day.cited.get(p.id, (article.id,))) for p in mine):
+            continue  # nothing of it reaches the brief
         mentions = dict(zip([p.id for p in mine], day.recogniser.article(mine), strict=True))
         # Sent back: only what `entities.collect` counts, the mentions of passages that stand
         # for their sentence (a repeat is counted once, through its first telling); the rest
         # was about a third of what the parent had to unpickle.
-        found.extend((pid, named) for pid, named in mentions.items() if named and day.kept.get(pid) == pid)
-        told.extend(quotes.told(article, mine, mentions, day.kept, day.cited, sources))
-        dated.extend(timeline.dated(article, day.kept_passages[n], day.cited, mine))
+        named_here = [(pid, named) for pid, named in mentions.items() if named and day.kept.get(pid) == pid]
+        said = quotes.told(article, mine, mentions, day.kept, day.cited, sources)
+        events = timeline.dated(article, day.kept_passages[n], day.cited, mine)
+        if outside:
+            # Only what an article in scope carried too.
+            named_here = [(pid, named) for pid, named in named_here if not day.outside.issuperset(day.cited.get(pid, (article.id,)))]
+            said = [q for q in said if not day.outside.issuperset(q.source_ids)]
+            events = [e for e in events if not day.outside.issuperset(e[1].source_ids)]
+        found.extend(named_here)
+        told.extend(said)
+        dated.extend(events)
     # The timeline keeps at most `timeline_limit` events of the day, and those are among the
     # ones each part would keep (most of the 14,000 events at 10,000 items were sent for nothing).
     return [(found, told, timeline.shortlist(dated, day.timeline_limit))]

@@ -111,6 +111,10 @@ class Assignment:
         self._scoring = _Scoring(passages, themes, articles, evidence)
         self.out_of_scope: set[str] = set()
 
+    def left_out(self) -> set[str]:
+        """The articles the scope leaves out, before `finish` (judged once)."""
+        return self._scoring.judge_scope()
+
     def finish(self) -> None:
         for passage, row in zip(self._passages, self._scoring.rows(), strict=True):
             passage.themes = [match for match, passed in row if passed]
@@ -192,6 +196,17 @@ class _Scoring:
         # Titles are short and their terms say enough: examples are compared with passages only.
         self._similarity = _example_similarity(self.texts[: len(passages)], self.models)
         self.out_of_scope: set[str] = set()
+        self._judged: set[str] | None = None
+
+    def judge_scope(self) -> set[str]:
+        """The ids of the articles the brief's scope leaves out (judged once)."""
+        from .context import out_of_scope
+
+        if self._judged is None:
+            self.evidence.wait()
+            self._judged = out_of_scope(self.passages, self.articles,
+                                        self.evidence.named if self.evidence.scope is self.articles.scope else None)
+        return self._judged
 
     def _own(self, found: list[tuple[float, list[str], bool, tuple[int, ...]]], sims: list[float] | None) -> list[Own]:
         out = []
@@ -211,7 +226,7 @@ class _Scoring:
         return out
 
     def rows(self) -> list[list[tuple[ThemeMatch, bool]]]:
-        from .context import adjust, out_of_scope
+        from .context import adjust
 
         evidence = self.evidence.of(self.texts)
         sims = self._similarity.tolist() if self._similarity is not None else None
@@ -231,8 +246,7 @@ class _Scoring:
                 own.append(self._own(found, sim))
         titles = {a: own[n + k] for k, a in enumerate(self.title_ids)}
         own = own[:n]
-        self.out_of_scope = out_of_scope(self.passages, self.articles,
-                                         self.evidence.named if self.evidence.scope is self.articles.scope else None)
+        self.out_of_scope = self.judge_scope()
         added = adjust(self.passages, own, titles, [m.threshold for m in self.models], [t.context for t in self.themes])
         rows: list[list[tuple[ThemeMatch, bool]]] = []
         for row, passage in enumerate(self.passages):

@@ -81,7 +81,7 @@ class Config(Model):
     sources: list[SourceConfig] = Field(min_length=1, description="Inputs of the brief.")
     themes: list[ThemeConfig] = Field(min_length=1, description="Themes the brief is organised by.")
     scope: ScopeConfig | None = Field(
-        None, description="What the brief is about as a whole; articles outside it reach no theme. None: every article."
+        None, description="What the brief is about as a whole; articles outside it reach no theme, and give no quote, name, date or other development. None: every article."
     )
     entities: list[EntityConfig] = Field(
         default_factory=list, description="Gazetteer of people, organisations, places and countries."

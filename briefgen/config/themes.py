@@ -92,7 +92,8 @@ class ThemeConfig(Model):
 
 
 class ScopeConfig(Model):
-    """What the brief is about as a whole: an article outside it reaches no theme."""
+    """What the brief is about as a whole: an article outside it reaches no theme, and gives
+    no quote, name, date or other development."""
 
     label: str = Field(min_length=1, description="What the scope is, in words ('the Korean peninsula'), for the brief and logs.")
     terms: list[str] = Field(
