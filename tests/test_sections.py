@@ -85,15 +85,19 @@ def test_names_without_a_gazetteer():
 
 
 def test_a_paper_spoken_to_and_a_sentence_opening_word_are_not_people():
-    # From a new user's Sudan brief: "Sudan Tribune" listed under People, "Since April" a name.
+    # From a new user's Sudan brief: "Sudan Tribune" and the United States listed under
+    # People, "Since April" a name.
     text = (
         "Military sources told Sudan Tribune the team had been authorised to discuss the agenda.\n\n"
-        "Since April 2023 the Rapid Support Forces have besieged the city, said Mohamed Bashir Abu Nommo."
+        "Since April 2023 the Rapid Support Forces have besieged the city, said Mohamed Bashir Abu Nommo.\n\n"
+        "The United States said it would send more aid, and Saudi Arabia told the envoys to return."
     )
     found = {e.name: e for e in analyse([article(text)], config()).entities}
     assert found["Sudan Tribune"].kind == "organisation"
     assert found["Mohamed Bashir Abu Nommo"].kind == "person"  # "said X": X spoke
     assert not any(name.startswith("Since") for name in found)
+    # A country that speaks is still a country.
+    assert found["United States"].kind == "country" and found["Saudi Arabia"].kind == "country"
 
 
 def test_the_gazetteer_finds_what_a_scan_of_every_alias_at_every_place_finds():

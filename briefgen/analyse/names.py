@@ -44,6 +44,17 @@ PLACE_WORDS = frozenset("""
 sea ocean peninsula strait bay river island islands mountain mountains province region regions
 republic city coast asia europe africa america east west border zone gulf county state
 """.split())
+# Countries whose names are several words: "the United States said" is a country speaking,
+# not a person. (One-word names are never taken for people's: a name needs two words.) Kept
+# as `kind_of` reads a name, without "of" and "the": "Democratic Republic Congo".
+COUNTRIES = frozenset(" ".join(w for w in name.split() if w not in ("of", "the")) for name in """
+united states|united states of america|united kingdom|great britain|saudi arabia|united arab emirates
+south africa|south sudan|central african republic|democratic republic of the congo|republic of the congo
+north korea|south korea|new zealand|sri lanka|costa rica|el salvador|burkina faso|sierra leone
+equatorial guinea|papua new guinea|czech republic|dominican republic|saint lucia|solomon islands
+marshall islands|cabo verde|cape verde|east timor|san marino|vatican city|ivory coast|north macedonia
+""".strip().replace("\n", "|").split("|"))
+
 # Verbs that report speech or writing: "Kim said", "wrote Barry".
 SPEECH_VERBS = frozenset("""
 said says say told tells wrote writes added adds stated states declared declares warned warns
@@ -144,8 +155,11 @@ def split_role(text: str, tokens: list[tuple[int, int]]) -> list[list[tuple[int,
 
 
 def kind_of(words: Sequence[str]) -> str | None:
-    """"organisation" or "place" when a word of the name says so, else None."""
+    """"country" for a country's name; "organisation" or "place" when a word of the name
+    says so; else None."""
     folded = [w.casefold().rstrip(".") for w in words]
+    if " ".join(folded) in COUNTRIES:
+        return "country"
     if any(w in ORG_WORDS for w in folded):
         return "organisation"
     if any(w in PLACE_WORDS for w in folded):
