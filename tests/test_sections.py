@@ -90,7 +90,8 @@ def test_a_paper_spoken_to_and_a_sentence_opening_word_are_not_people():
     text = (
         "Military sources told Sudan Tribune the team had been authorised to discuss the agenda.\n\n"
         "Since April 2023 the Rapid Support Forces have besieged the city, said Mohamed Bashir Abu Nommo.\n\n"
-        "The United States said it would send more aid, and Saudi Arabia told the envoys to return."
+        "The United States said it would send more aid, and Saudi Arabia told the envoys to return.\n\n"
+        "The following statement was issued by the Spokesman for UN Secretary-General António Guterres."
     )
     found = {e.name: e for e in analyse([article(text)], config()).entities}
     assert found["Sudan Tribune"].kind == "organisation"
@@ -98,6 +99,8 @@ def test_a_paper_spoken_to_and_a_sentence_opening_word_are_not_people():
     assert not any(name.startswith("Since") for name in found)
     # A country that speaks is still a country.
     assert found["United States"].kind == "country" and found["Saudi Arabia"].kind == "country"
+    # What a role leaves of a run does not open with its connector.
+    assert not any(name.startswith("for ") for name in found)
 
 
 def test_the_gazetteer_finds_what_a_scan_of_every_alias_at_every_place_finds():

@@ -269,6 +269,8 @@ class Recogniser:
     def _around_known(self, text: str, part: list[tuple[int, int]], known: Sequence[Mention]) -> list[tuple[int, int, str | None]]:
         """Name pieces of a run once gazetteer names are taken out of it, keeping compounds
         ("DPRK Foreign Ministry", "Sea of Japan") whole."""
+        # (What a role leaves of a run may open with a connector: "Spokesman for UN ...".)
+        part = trim_connectors(text, part)
         if not part:
             return []
         start, end = part[0][0], strip_possessive(text, part[-1])
