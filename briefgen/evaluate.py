@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -237,8 +237,13 @@ def score(
             language = passage.language or "none"
             languages[language] = languages.get(language, Scores()) + one
         if got != item.themes:
-            # The rules' evidence, and for a theme feedback changed, what it did.
+            # The rules' evidence, and for a theme feedback changed, what it did; for a theme
+            # missed, why its article did not help, when the evidence does not say.
             shown = {m.theme: m for m in all_scores} | {m.theme: m for m in (*passage.themes, *passage.overruled)}
+            for key in item.themes - got:
+                why = theme_engine.unhelped(passage, shown.get(key), themes, passages, titles)
+                if why is not None:
+                    shown[key] = replace(shown[key], matched=(*shown[key].matched, why))
             misses.append(Miss(item, got, tuple(shown.values())))
     distractors = sum(1 for item in items if not item.themes)
     calls = {}

@@ -51,6 +51,19 @@ def test_a_passage_in_an_article_about_the_theme_needs_less_of_its_own():
     assert not alone[0].themes
 
 
+def test_why_an_article_did_not_tip_a_close_call():
+    from briefgen.analyse.context import unhelped
+
+    # 1.5 of 2 is a close call, but nothing in its article reaches the theme.
+    assert unhelped(1.5, 2, False, 0, 5, False).startswith("article: no help: nothing in its article reaches the theme")
+    # 1.0 is under 60% unless the title and a third of the passages reach the theme (40% then).
+    assert "under 60% of the threshold" in unhelped(1.0, 2, True, 1, 5, True)
+    assert unhelped(1.0, 2, True, 2, 5, False) is None
+    assert "under 40% of the threshold" in unhelped(0.5, 2, True, 2, 5, False)
+    # A neighbour that reaches the theme helps a close call.
+    assert unhelped(1.5, 2, False, 1, 5, True) is None
+
+
 def test_an_article_outside_the_scope_reaches_no_theme():
     zapad = _article("z", ["Russian and Belarusian troops began the joint Zapad military exercise on Thursday."])
     korea = _article("k", ["South Korean troops began a joint military exercise near Seoul on Thursday."])
@@ -237,6 +250,9 @@ def test_themes_test_scores_articles_and_names_every_miss(tmp_path: Path, capsys
     out = capsys.readouterr().out
     assert "4 passages" in out and "1 of 1 distractors" not in out
     assert "drills" in out and "- [-drills] Its owner trained for years in a military kitchen." in out
+    # Why its article did not help: too little of its own, in an article not about drills.
+    assert ("drills 1.00: military, article: no help: its own 1 is under 60% of the threshold (its title does not "
+            "reach the theme, 0 of 2 passages (0%) do)") in out
     # The figures: TP 2, FN 1 for drills.
     row = next(line for line in out.splitlines() if line.strip().startswith("drills"))
     assert row.split()[-3:] == ["2", "0", "1"]

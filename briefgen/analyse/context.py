@@ -170,6 +170,21 @@ class Scope:
         named = sum(1 for t in passages if self.names(t))
         return named >= MIN_MENTIONS and named / len(passages) >= self.config.min_share
 
+def unhelped(own: float, threshold: float, title_hit: bool, passing: int, total: int, neighbour: bool) -> str | None:
+    """Why a passage with positive evidence of its own (`own`, under `threshold`) got nothing
+    from its article as a close call (`adjust`): in words, for `briefgen themes test`; None
+    if it should have been helped. `passing`: its article's passages that reach the theme alone."""
+    share = passing / total if total else 0.0
+    floor = MIN_OWN_STRONG if title_hit and share >= FULL_SHARE else MIN_OWN
+    article = (f"its title {'reaches' if title_hit else 'does not reach'} the theme, {passing} of {total} passages "
+               f"({share:.0%}) do")
+    if own < floor * threshold:
+        return f"article: no help: its own {own:g} is under {floor:.0%} of the threshold ({article})"
+    if not title_hit and not passing and not neighbour:
+        return f"article: no help: nothing in its article reaches the theme ({article})"
+    return None
+
+
 def out_of_scope(passages: Sequence[Passage], articles: Articles, named: dict[str, bool] | None = None) -> set[str]:
     """The ids of the articles the scope leaves out (none without a scope). `named`: whether
     the scope names each text, for those found already (`Scope.names`, on workers)."""

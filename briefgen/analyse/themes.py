@@ -93,6 +93,27 @@ def score_all(passages: Sequence[Passage], themes: Sequence[ThemeConfig], articl
     return [[match for match, _ in row] for row in _Scoring(passages, themes, articles).rows()]
 
 
+def unhelped(passage: Passage, match: ThemeMatch | None, themes: Sequence[ThemeConfig], passages: Sequence[Passage],
+             titles: dict[str, str]) -> str | None:
+    """For `briefgen themes test`: why the article of a passage that missed a theme, with
+    some evidence of its own and none from its article, gave it nothing (`context.unhelped`)."""
+    from .context import unhelped as why
+
+    theme = next((t for t in themes if match is not None and t.key == match.theme), None)
+    if theme is None or match is None or not 0 < match.score < theme.threshold or not theme.context \
+            or any(m.startswith(("article:", "requires:", "out of scope")) for m in match.matched):
+        return None
+    siblings = sorted((p for p in passages if p.article_id == passage.article_id), key=lambda p: p.index)
+    title = titles.get(passage.article_id, "")
+    alone = [theme.model_copy(update={"context": 0.0})]
+    scored = [row[0].score for row in score_all([*siblings, Passage("title", "title", title, 0, 0)], alone)]
+    passing = [s >= theme.threshold for s in scored[:-1]]
+    at = siblings.index(passage)
+    neighbour = any(passing[j] for j in (at - 1, at + 1) if 0 <= j < len(passing))
+    return why(match.score, theme.threshold, bool(title.strip()) and scored[-1] >= theme.threshold,
+               sum(passing), len(siblings), neighbour)
+
+
 def assign(passages: Sequence[Passage], themes: Sequence[ThemeConfig], articles: Articles | None = None) -> set[str]:
     """Set `passage.themes` for every passage: each theme whose evidence reaches its
     threshold; returns the ids of the articles the scope left out."""
