@@ -170,12 +170,17 @@ class Scope:
         named = sum(1 for t in passages if self.names(t))
         return named >= MIN_MENTIONS and named / len(passages) >= self.config.min_share
 
+def _floor(title_hit: bool, share: float) -> float:
+    """The share of the threshold a passage needs of its own before its article tips it."""
+    return MIN_OWN_STRONG if title_hit and share >= FULL_SHARE else MIN_OWN
+
+
 def unhelped(own: float, threshold: float, title_hit: bool, passing: int, total: int, neighbour: bool) -> str | None:
     """Why a passage with positive evidence of its own (`own`, under `threshold`) got nothing
     from its article as a close call (`adjust`): in words, for `briefgen themes test`; None
     if it should have been helped. `passing`: its article's passages that reach the theme alone."""
     share = passing / total if total else 0.0
-    floor = MIN_OWN_STRONG if title_hit and share >= FULL_SHARE else MIN_OWN
+    floor = _floor(title_hit, share)
     article = (f"its title {'reaches' if title_hit else 'does not reach'} the theme, {passing} of {total} passages "
                f"({share:.0%}) do")
     if own < floor * threshold:
@@ -329,7 +334,7 @@ def adjust(
                     out[r][column] = (carried, (f"article: '{reference}' is its subject {carried:+.1f}",), any(complete))
                     continue
                 # Context tips a close call; a passage that passes alone needs none of it.
-                floor = MIN_OWN_STRONG if title_hit and share >= FULL_SHARE else MIN_OWN
+                floor = _floor(title_hit, share)
                 if not mine.positive or mine.score < floor * threshold or passing[k]:
                     continue
                 neighbour = any(0 <= j < len(rows) and j != k and passing[j] for j in (k - 1, k + 1))
