@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from .config import Config, SourceConfig, ThemeConfig
-from .lint import lint, lint_scope
+from .lint import alternatives, lint, lint_scope
 from .models import SourceHealth
 from .redact import shown_url
 from .sanitise import printable, redact_urls
@@ -134,19 +134,21 @@ def _folder_row(source: SourceConfig, config: Config) -> Row:
     return Row(source.name, "warning" if bad else "ok", detail)
 
 
+def _first_few(items: Sequence[str]) -> str:
+    """The first TERMS_SHOWN of a list, then how many more."""
+    return ", ".join(items[:TERMS_SHOWN]) + (f" (+{len(items) - TERMS_SHOWN} more)" if len(items) > TERMS_SHOWN else "")
+
+
 def scope_row(config: Config) -> Row:
     """What the brief is about as a whole, and what is wrong in how it says so."""
     scope = config.scope
     if scope is None:
         return Row("scope", "info", "none: every article counts (`scope:` leaves out articles about something else)")
-    names = [a.strip() for line in scope.terms for a in line.split("|") if a.strip()]
-    excluded = [a.strip() for line in scope.exclude for a in line.split("|") if a.strip()]
-    shown = ", ".join(names[:TERMS_SHOWN]) + (f" (+{len(names) - TERMS_SHOWN} more)" if len(names) > TERMS_SHOWN else "")
-    detail = (f"{scope.label}: {len(names)} name{'s' if len(names) != 1 else ''}, {shown}; an article is in when its "
-              f"title or lead names it, or passages come back to it (min_share {scope.min_share:g})")
+    names, excluded = alternatives(scope.terms), alternatives(scope.exclude)
+    detail = (f"{scope.label}: {len(names)} name{'s' if len(names) != 1 else ''}, {_first_few(names)}; an article is "
+              f"in when its title or lead names it, or passages come back to it (min_share {scope.min_share:g})")
     if excluded:
-        detail += f"; {len(excluded)} excluded: " + ", ".join(excluded[:TERMS_SHOWN]) + (
-            f" (+{len(excluded) - TERMS_SHOWN} more)" if len(excluded) > TERMS_SHOWN else "")
+        detail += f"; {len(excluded)} excluded: {_first_few(excluded)}"
     found = lint_scope(scope)
     if found.never or found.common:
         return Row("scope", "warning", detail + "; " + "; ".join([*found.never, *found.common]))
@@ -156,7 +158,7 @@ def scope_row(config: Config) -> Row:
 def theme_row(theme: ThemeConfig) -> Row:
     """A theme's evidence in brief, and a hint when it is unlikely to match much."""
     terms = [t.split("|")[0] for t, w in sorted(theme.terms.items(), key=lambda kv: -kv[1]) if w > 0]
-    shown = ", ".join(terms[:TERMS_SHOWN]) + (f" (+{len(terms) - TERMS_SHOWN} more)" if len(terms) > TERMS_SHOWN else "")
+    shown = _first_few(terms)
     detail = f"{theme.label}: terms {shown or 'none'}; {len(theme.examples)} example{'s' if len(theme.examples) != 1 else ''}; threshold {theme.threshold:g}"
     hints = []
     strongest = max((w for w in theme.terms.values() if w > 0), default=0.0)

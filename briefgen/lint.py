@@ -101,12 +101,17 @@ def lint(theme: ThemeConfig) -> Findings:
     return found
 
 
+def alternatives(lines: Sequence[str]) -> list[str]:
+    """Every alternative of these 'a|b' lines, in order."""
+    return [a.strip() for line in lines for a in line.split("|") if a.strip()]
+
+
 def lint_scope(scope: ScopeConfig) -> Findings:
     """What `check` says of the scope: its names that match nearly everything, and those it
     also excludes (an excluded name takes only the scope names inside a longer one)."""
     found = Findings()
-    names = [a.strip() for line in scope.terms for a in line.split("|") if a.strip()]
-    excluded = {a.strip().casefold() for line in scope.exclude for a in line.split("|") if a.strip()}
+    names = alternatives(scope.terms)
+    excluded = {a.casefold() for a in alternatives(scope.exclude)}
     common = [a for a in names if a.casefold() in COMMON]
     if common:
         found.common.append(f"{_names(common)} match a common word in nearly every article (case is ignored): "

@@ -126,6 +126,7 @@ class Scope:
         if self._inner_re is not None and (self._inner_in_ascii or not text.isascii()) and self._inner_re.search(text.casefold()):
             return True
         raw = tokens(text)
+        stemmed = None
         if self._masks:
             stemmed = list(map(self._stems.__getitem__, raw))
             taken = [span for mask in self._masks for span in mask.spans(raw, stemmed)]
@@ -135,7 +136,8 @@ class Scope:
         # prefix holds no space, so it never runs from one word into the next).
         if self._prefix_re is not None and self._prefix_re.search(" ".join(raw)):
             return True
-        stemmed = list(map(self._stems.__getitem__, raw))
+        if stemmed is None:
+            stemmed = list(map(self._stems.__getitem__, raw))
         # Only the words some pattern starts with are looked at (a set intersection first).
         starting = self._first.keys() & set(stemmed)
         if starting:
@@ -169,6 +171,7 @@ class Scope:
             return False
         named = sum(1 for t in passages if self.names(t))
         return named >= MIN_MENTIONS and named / len(passages) >= self.config.min_share
+
 
 def _floor(title_hit: bool, share: float) -> float:
     """The share of the threshold a passage needs of its own before its article tips it."""
