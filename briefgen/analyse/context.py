@@ -126,10 +126,12 @@ class Scope:
         if self._inner_re is not None and (self._inner_in_ascii or not text.isascii()) and self._inner_re.search(text.casefold()):
             return True
         raw = tokens(text)
-        stemmed = None
+        stemmed = present = None
         if self._masks:
             stemmed = list(map(self._stems.__getitem__, raw))
-            taken = [span for mask in self._masks for span in mask.spans(raw, stemmed)]
+            present = set(stemmed)
+            # A mask is looked for only where its first word is (most texts hold none).
+            taken = [span for mask in self._masks if mask._first in present for span in mask.spans(raw, stemmed)]
             if taken:
                 return self._names_outside(raw, stemmed, taken)
         # Whether any word starts with a prefix term (one search of the words joined: a
@@ -138,8 +140,9 @@ class Scope:
             return True
         if stemmed is None:
             stemmed = list(map(self._stems.__getitem__, raw))
+            present = set(stemmed)
         # Only the words some pattern starts with are looked at (a set intersection first).
-        starting = self._first.keys() & set(stemmed)
+        starting = self._first.keys() & present
         if starting:
             for i, stem in enumerate(stemmed):
                 if stem in starting:
