@@ -23,13 +23,14 @@ eval: install
 	  tests/data/realtext/korea-heldout3.yaml tests/data/realtext/korea-heldout4.yaml \
 	  tests/data/realtext/korea-heldout5.yaml tests/data/realtext/korea-heldout6.yaml \
 	  tests/data/realtext/korea-heldout7.yaml tests/data/realtext/korea-heldout8.yaml \
-	  tests/data/realtext/korea-heldout9.yaml tests/data/realtext/korea-heldout10.yaml
+	  tests/data/realtext/korea-heldout9.yaml tests/data/realtext/korea-heldout10.yaml \
+	  tests/data/realtext/korea-heldout11.yaml
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/realtext/korea-ko-dev.yaml \
 	  tests/data/realtext/korea-ko-dev2.yaml tests/data/realtext/korea-ko-heldout.yaml \
 	  tests/data/realtext/korea-ko-heldout2.yaml tests/data/realtext/korea-ko-heldout3.yaml \
 	  tests/data/realtext/korea-ko-heldout4.yaml tests/data/realtext/korea-ko-heldout5.yaml \
 	  tests/data/realtext/korea-ko-heldout6.yaml tests/data/realtext/korea-ko-heldout7.yaml \
-	  tests/data/realtext/korea-ko-heldout8.yaml
+	  tests/data/realtext/korea-ko-heldout8.yaml tests/data/realtext/korea-ko-heldout9.yaml
 	$(BIN)/briefgen themes test --summary --config docs/examples/red-sea.yaml \
 	  tests/data/realtext/redsea-dev.yaml tests/data/realtext/redsea-dev2.yaml \
 	  tests/data/realtext/redsea-heldout.yaml tests/data/realtext/redsea-heldout2.yaml \
