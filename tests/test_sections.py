@@ -103,6 +103,35 @@ def test_a_paper_spoken_to_and_a_sentence_opening_word_are_not_people():
     assert not any(name.startswith("for ") for name in found)
 
 
+def test_one_word_countries_without_a_gazetteer():
+    # A brief on a new topic lists no entities: "Sudan" and "Chad" were no entity at all.
+    text = (
+        "Sudan's army retook the city, and Chad closed its border with Sudan.\n\n"
+        "Egypt said it would host talks on the Panama Canal fees.\n\n"
+        "Representative Jim Jordan said the bill would pass. Jordan said so twice."
+    )
+    other = "Chad Smith, a Georgia lawyer, met the Sudanese delegation. Chad said little."
+    found = {e.name: e for e in analyse([article(text), article(other, id="a2")], config()).entities}
+    assert found["Sudan"].kind == "country" and found["Sudan"].mentions == 2
+    assert found["Sudan"].aliases == ("Sudan",)  # the possessive is not part of the name
+    assert found["Chad"].kind == "country" and found["Egypt"].kind == "country"
+    # Never a word of a longer name, and the person an article names comes first.
+    assert "Panama" not in found and "Panama Canal" in found
+    assert "Jordan" not in found and found["Jim Jordan"].mentions == 2
+    assert found["Chad"].source_ids == ("a1",) and found["Chad Smith"].kind == "person" and "Georgia" not in found
+
+
+def test_a_gazetteer_name_comes_before_the_built_in_country():
+    from briefgen.analyse.entities import Gazetteer, Recogniser
+    from briefgen.models import Passage
+
+    gazetteer = Gazetteer(load_config(DEFAULT_CONFIG).entities)
+    passage = Passage("p", "a", "Russia and Iran signed a treaty in Moscow.", 0, 0)
+    (mentions,) = Recogniser(gazetteer, [passage.text]).article([passage])
+    assert [(m.name, m.kind, m.known) for m in mentions] == [
+        ("Russia", "country", True), ("Iran", "country", False), ("Russia", "country", True)]
+
+
 def test_the_gazetteer_finds_what_a_scan_of_every_alias_at_every_place_finds():
     # Its expression looks for the aliases' first letters before anything else: it must
     # find exactly what trying each alias at each character finds (longest first, whole

@@ -3,9 +3,9 @@ names found in the text, with every alias of one entity merged under its name.
 
 Rule-based and fast (regular expressions, one pass per passage): no model to download.
 A capitalised run of words is a name when it has at least two words; a single word
-counts only as a gazetteer alias or as the first or last word of exactly one person
-named in full in the same article ("Jo" for "Jo Chol Su", never "Chang" when both
-"Gordon Chang" and "Chang Ho-jin" appear)."""
+counts only as a gazetteer alias, as a country's name standing alone ("Sudan"), or as the
+first or last word of exactly one person named in full in the same article ("Jo" for
+"Jo Chol Su", never "Chang" when both "Gordon Chang" and "Chang Ho-jin" appear)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from .names import (
     APOS,
     HASHTAG_RE,
     LOWER_NEXT,
+    ONE_WORD_COUNTRIES,
     RUN_RE,
     STOP,
     WORD_RE,
@@ -56,6 +57,8 @@ class Mention:
 # A capitalised word standing alone: maybe the short form of a person named in full.
 _SPACE = re.compile(r"\s")
 _START = attrgetter("start")
+# Each one-word country as a capitalised run holds it, possessive or not ("Sudan's"): one look-up.
+_COUNTRY_FORMS = {form: name for name in ONE_WORD_COUNTRIES for form in (name, f"{name}'s", f"{name}\u2019s")}
 _LOWER_WORD = re.compile(r"\b[a-z][\w'-]*")
 # (What may not come before the capital is looked at after it: an expression that starts
 # with a class of characters lets Python's engine skip to them, a third faster here.)
@@ -163,7 +166,12 @@ class Recogniser:
         persons = [c.name for c in candidates.values() if (c.kind or ("person" if c.person_cue else None)) == "person"]
         persons += [n for n in self._known_people(per)]
         short = _short_names(persons)
+        # "Jordan said", after "Jim Jordan": the person this article names, not the country.
+        owned = {c.name for c in candidates.values() if c.kind == "country" and c.name in short}
         for i, passage in enumerate(passages):
+            if owned:
+                per[i] = [Mention(m.start, m.end, m.surface, short[m.surface], "person") if m.surface in owned and not m.known
+                          else m for m in per[i]]
             if short:
                 taken = [(m.start, m.end) for m in per[i]]
                 for m in CAPITALISED_RE.finditer(passage.text):
@@ -229,10 +237,14 @@ class Recogniser:
         out: list[tuple[int, int, str | None]] = []
         for run in RUN_RE.finditer(text):
             words = run.group(0)
-            if not _SPACE.search(words):
-                # One word alone is never a name of two words, whatever surrounds it.
-                continue
             start, end = run.span()
+            if not _SPACE.search(words):
+                # One word alone is never a name of two words, whatever surrounds it; it may
+                # be a country's ("Sudan's army"), unless the gazetteer has it already.
+                name = _COUNTRY_FORMS.get(words)
+                if name is not None and not any(k.start < end and k.end > start for k in known):
+                    out.append((start, start + len(name), "country"))
+                continue
             # What the pieces of a run depend on besides its words: the gazetteer's names in
             # it, whether it opens a sentence and whether a lower-case word follows it. The
             # same run in another sentence with the same three is cut the same way, so each
