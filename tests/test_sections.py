@@ -121,6 +121,22 @@ def test_one_word_countries_without_a_gazetteer():
     assert found["Chad"].source_ids == ("a1",) and found["Chad Smith"].kind == "person" and "Georgia" not in found
 
 
+def test_un_titles_and_regions_of_a_new_topic():
+    # From a new user's Sudan brief: a hyphenated title left Guterres "other", a title before
+    # a title became a name ("Spokesperson for UN"), and regions had no kind.
+    text = (
+        "The following statement was issued by the Spokesperson for UN Secretary-General António Guterres.\n\n"
+        "Director-General Tedros Adhanom Ghebreyesus warned of famine in North Darfur and South Kordofan.\n\n"
+        "The Russian Federation abstained."
+    )
+    found = {e.name: e for e in analyse([article(text)], config()).entities}
+    assert found["António Guterres"].kind == "person" and found["António Guterres"].roles == ("UN Secretary-General",)
+    assert not any("Spokesperson" in name for name in found)
+    assert found["Tedros Adhanom Ghebreyesus"].kind == "person"
+    assert found["North Darfur"].kind == "place" and found["South Kordofan"].kind == "place"
+    assert found["Russian Federation"].kind == "country"
+
+
 def test_a_gazetteer_name_comes_before_the_built_in_country():
     from briefgen.analyse.entities import Gazetteer, Recogniser
     from briefgen.models import Passage

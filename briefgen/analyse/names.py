@@ -20,6 +20,8 @@ judge justice prosecutor attorney lawyer congressman congresswoman host anchor r
 columnist author candidate nominee executive ceo cfo coo chairperson owner manager coach
 captain bishop cardinal pope commissioner inspector sheriff superintendent strategist
 lt gov sen rep gen col sgt capt maj adm supt
+secretary-general under-secretary-general director-general vice-president vice-chairman
+attorney-general governor-general commander-in-chief
 """.split())
 # Words that qualify a role ("Senior Fellow", "National Security Adviser") without naming anyone.
 ROLE_MODIFIERS = frozenset("""
@@ -44,6 +46,8 @@ PLACE_WORDS = frozenset("""
 sea ocean peninsula strait bay river island islands mountain mountains province region regions
 republic city coast asia europe africa america east west border zone gulf county state
 """.split())
+# ... or it opens with one of these ("North Darfur", "South Kordofan", "West Bank").
+COMPASS = frozenset("north south east west northern southern eastern western".split())
 # Countries whose names are several words: "the United States said" is a country speaking,
 # not a person. (One-word names are never taken for people's: a name needs two words.) Kept
 # as `kind_of` reads a name, without "of" and "the": "Democratic Republic Congo".
@@ -53,6 +57,8 @@ south africa|south sudan|central african republic|democratic republic of the con
 north korea|south korea|new zealand|sri lanka|costa rica|el salvador|burkina faso|sierra leone
 equatorial guinea|papua new guinea|czech republic|dominican republic|saint lucia|solomon islands
 marshall islands|cabo verde|cape verde|east timor|san marino|vatican city|ivory coast|north macedonia
+russian federation|islamic republic of iran|syrian arab republic|republic of korea|people's republic of china
+united republic of tanzania|state of palestine|holy see|republic of türkiye|republic of moldova
 """.strip().replace("\n", "|").split("|"))
 # Countries whose names are one word, found on their own when capitalised, with no gazetteer:
 # a brief on any topic names them ("Sudan", "Chad"). Matched case-sensitively as a whole
@@ -170,6 +176,10 @@ def split_role(text: str, tokens: list[tuple[int, int]]) -> list[list[tuple[int,
     end = last_role + 1
     while end < len(words) - 1 and (words[end] in ("of", "the") or words[end] in ROLE_MODIFIERS):
         end += 1
+    # "Spokesperson for UN Secretary-General António Guterres": what comes before the last
+    # title is part of a title too when it holds one, not a name of its own.
+    if any(w in ROLE_WORDS or w in HONORIFICS for w in words[:first]):
+        return [tokens[end:]]
     return [tokens[:first], tokens[end:]]
 
 
@@ -181,7 +191,7 @@ def kind_of(words: Sequence[str]) -> str | None:
         return "country"
     if any(w in ORG_WORDS for w in folded):
         return "organisation"
-    if any(w in PLACE_WORDS for w in folded):
+    if any(w in PLACE_WORDS for w in folded) or folded[0] in COMPASS:
         return "place"
     return None
 
