@@ -93,6 +93,13 @@ def lint(theme: ThemeConfig) -> Findings:
              for _, text, weight in sorted(parsed, key=lambda p: -p[2]) if weight >= theme.threshold]
     if alone:
         found.notes.append(f"decide alone, one mention is enough: {_names(alone)}")
+    lighter = [f"'{a.text}' ({weight:g}) holds '{b.text}' ({other:g})" for term, _, weight in parsed if weight > 0
+               for a in term.alternatives if a.parts for held, _, other in parsed if weight < other and held is not term
+               for b in held.alternatives if b.parts and _reads(a.parts, b.parts, b.prefix) and len(a.parts) > len(b.parts)]
+    if lighter:
+        more = f" and {len(lighter) - SHOWN} more" if len(lighter) > SHOWN else ""
+        found.notes.append(f"a longer term that weighs less counts instead, at its own weight: {', '.join(lighter[:SHOWN])}"
+                           f"{more} (a guard, if meant; weigh it at least as much if it should add)")
     widened = [a.text for term, _, weight in parsed if weight > 0 for a in term.alternatives
                if a.prefix and len(a.parts) == 1 and 3 <= len(a.parts[0]) <= SHORT_PREFIX]
     if widened:

@@ -159,6 +159,26 @@ def test_a_theme_unlikely_to_match_gets_a_hint():
     assert strong.detail.endswith("; decide alone, one mention is enough: 'crude (2)'") and strong.status == "info"
 
 
+def test_a_longer_term_that_weighs_less_is_named():
+    # A new user's "special envoy" at 1 beside "envoy*" at 1.5 gave "the special envoy
+    # arrived" 1, not 1.5, and nothing said why.
+    from briefgen.analyse.themes import score_all
+    from briefgen.config import ThemeConfig
+    from briefgen.lint import lint
+    from briefgen.models import Passage
+
+    peace = ThemeConfig(key="peace", label="Peace", terms={"envoy*|mediator*": 1.5, "special envoy|talks": 1,
+                                                           "envoy's office": 2, "ceasefire": 2})
+    (row,) = score_all([Passage("p", "a", "The special envoy arrived.", 0, 0)], [peace])
+    assert row[0].score == 1.0
+    (note,) = [n for n in lint(peace).notes if "weighs less" in n]
+    assert "'special envoy' (1) holds 'envoy*' (1.5)" in note
+    # A heavier longer term, or terms that share no words, are not named.
+    assert "envoy's office" not in note and "talks" not in note
+    assert not [n for n in lint(peace.model_copy(update={"terms": {"envoy*": 1.5, "special envoy": 1.5}})).notes
+                if "weighs less" in n]
+
+
 def test_check_shows_the_scope_and_what_is_wrong_in_it():
     from briefgen.checkup import scope_row
     from briefgen.config import ScopeConfig
