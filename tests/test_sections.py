@@ -127,7 +127,8 @@ def test_un_titles_and_regions_of_a_new_topic():
     text = (
         "The following statement was issued by the Spokesperson for UN Secretary-General António Guterres.\n\n"
         "Director-General Tedros Adhanom Ghebreyesus warned of famine in North Darfur and South Kordofan.\n\n"
-        "The Russian Federation abstained."
+        "The Russian Federation abstained.\n\n"
+        "USAID Administrator Samantha Power met UN Resident Coordinator Clementine Nkweta-Salami."
     )
     found = {e.name: e for e in analyse([article(text)], config()).entities}
     assert found["António Guterres"].kind == "person" and found["António Guterres"].roles == ("UN Secretary-General",)
@@ -135,6 +136,8 @@ def test_un_titles_and_regions_of_a_new_topic():
     assert found["Tedros Adhanom Ghebreyesus"].kind == "person"
     assert found["North Darfur"].kind == "place" and found["South Kordofan"].kind == "place"
     assert found["Russian Federation"].kind == "country"
+    assert found["Samantha Power"].roles == ("USAID Administrator",)
+    assert found["Clementine Nkweta-Salami"].roles == ("UN Resident Coordinator",) and "UN Resident" not in found
 
 
 def test_a_gazetteer_name_comes_before_the_built_in_country():

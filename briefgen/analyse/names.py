@@ -21,13 +21,14 @@ columnist author candidate nominee executive ceo cfo coo chairperson owner manag
 captain bishop cardinal pope commissioner inspector sheriff superintendent strategist
 lt gov sen rep gen col sgt capt maj adm supt
 secretary-general under-secretary-general director-general vice-president vice-chairman
-attorney-general governor-general commander-in-chief
+attorney-general governor-general commander-in-chief administrator coordinator rapporteur
+counselor counsellor undersecretary attache attaché
 """.split())
 # Words that qualify a role ("Senior Fellow", "National Security Adviser") without naming anyone.
 ROLE_MODIFIERS = frozenset("""
 foreign defence defense senior deputy vice prime national security top former special
 interior finance trade unification state executive assistant associate principal supreme
-first acting chief general
+first acting chief general resident permanent political humanitarian high
 """.split())
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame"})
 # A name with one of these words is an organisation ("Gatestone Institute", "Foreign Ministry").
