@@ -140,6 +140,20 @@ def test_un_titles_and_regions_of_a_new_topic():
     assert found["Clementine Nkweta-Salami"].roles == ("UN Resident Coordinator",) and "UN Resident" not in found
 
 
+def test_a_long_title_after_a_name_still_makes_a_person_who_is_quoted():
+    # From VOA on Sudan: an 18-word title was taken for no title, so the analyst was no
+    # person and the quotation he gave had no speaker.
+    text = (
+        "Alex DeWaal, executive director of the World Peace Foundation at the Fletcher School of Law and "
+        "Diplomacy at Tufts University, described it as a routine practice.\n\n"
+        "\"The Sudan Armed Forces are cutting off all material supplies to areas under RSF control,\" DeWaal told VOA."
+    )
+    result = analyse([article(text)], config())
+    found = {e.name: e for e in result.entities}
+    assert found["Alex DeWaal"].kind == "person" and found["Alex DeWaal"].roles[0].startswith("executive director of")
+    assert [q.speaker for q in result.quotes] == ["Alex DeWaal"]
+
+
 def test_a_gazetteer_name_comes_before_the_built_in_country():
     from briefgen.analyse.entities import Gazetteer, Recogniser
     from briefgen.models import Passage

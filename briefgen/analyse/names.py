@@ -248,7 +248,7 @@ def role_after(text: str, end: int) -> str | None:
         return None
     words = [w.casefold() for w in ROLE_WORD.findall(m.group(1))[:4]]
     # The title comes early: "director of ...", "a Korea expert", "the country's top diplomat".
-    return m.group(1) if any(w in ROLE_WORDS for w in words) and len(m.group(1).split()) <= 16 else None
+    return m.group(1) if any(w in ROLE_WORDS for w in words) and len(m.group(1).split()) <= 24 else None
 
 
 def speaks(text: str, start: int, end: int) -> bool:
