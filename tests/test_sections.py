@@ -154,6 +154,16 @@ def test_a_long_title_after_a_name_still_makes_a_person_who_is_quoted():
     assert [q.speaker for q in result.quotes] == ["Alex DeWaal"]
 
 
+def test_a_speaker_with_an_honorific_after_the_quotation():
+    # UN News on Sudan: '..., " Mr. Guterres said.' left the quotation with no speaker.
+    text = (
+        "Secretary-General António Guterres appealed to all parties in Sudan.\n\n"
+        "\u201cThe United Nations and our humanitarian partners are doing everything we can,\u201d Mr. Guterres said."
+    )
+    (quote,) = analyse([article(text)], config()).quotes
+    assert quote.speaker == "António Guterres"
+
+
 def test_a_gazetteer_name_comes_before_the_built_in_country():
     from briefgen.analyse.entities import Gazetteer, Recogniser
     from briefgen.models import Passage

@@ -31,8 +31,10 @@ KIND_RANK = {"person": 0, "organisation": 1, "country": 2}
 # "so-called" is not a verb of speech.
 _VERB = r"(?<![\w-])(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\b"
 _FILLER = r"(?:(?:" + "|".join(sorted(SPEECH_FILLERS)) + r")\s+)*"
-# Right after the quotation: '," Kim said', '," the White House said', '," he added'.
-AFTER_RE = re.compile(rf"^[\s,.;:\u2014\u2013-]*(?P<subj>(?:[Tt]he\s+)?[^\s,.;:\"\u201c\u201d]+(?:\s+[^\s,.;:\"\u201c\u201d]+){{0,5}}?)\s+{_FILLER}(?P<verb>{_VERB})")
+# A subject's article or honorific, before the name it may be: "the ministry", "Mr. Guterres".
+_LEADING = r"(?:[Tt]he|Mr\.|Mrs\.|Ms\.|Dr\.|Prof\.)\s+"
+# Right after the quotation: '," Kim said', '," the White House said', '," he added', '," Mr. Kim said'.
+AFTER_RE = re.compile(rf"^[\s,.;:\u2014\u2013-]*(?P<subj>(?:{_LEADING})?[^\s,.;:\"\u201c\u201d]+(?:\s+[^\s,.;:\"\u201c\u201d]+){{0,5}}?)\s+{_FILLER}(?P<verb>{_VERB})")
 # ... or the other way round: '," wrote Barry', '," said Lavrov', '," according to the ministry'.
 INVERTED_RE = re.compile(rf"^[\s,.;:\u2014\u2013-]*(?P<verb>{_VERB}|according to)\s+(?:the\s+)?(?P<subj>\S)")
 VERB_RE = re.compile(_VERB)
@@ -291,7 +293,7 @@ def _subject(
 ) -> tuple[str, str] | None:
     """The entity a subject phrase names: a mention that is the whole phrase, or a pronoun resolved."""
     phrase = paragraph[start:end]
-    bare = re.sub(r"^[Tt]he\s+", "", phrase)
+    bare = re.sub(rf"^{_LEADING}", "", phrase)
     offset = start + len(phrase) - len(bare)
     for s, e, mention in mentions:
         if s == offset and e == end:
