@@ -164,6 +164,35 @@ def test_a_speaker_with_an_honorific_after_the_quotation():
     assert quote.speaker == "António Guterres"
 
 
+def test_a_one_word_alias_is_not_a_word_of_someone_elses_name():
+    # Real text on the peninsula: "Kim Il Sung", "Kim Jong Il", "Kim Dae Jung" and "Ambassador
+    # Sung Kim" were all counted as Kim Jong-un (the gazetteer's alias "Kim").
+    cfg = load_config(DEFAULT_CONFIG)
+    text = (
+        "The founder Kim Il Sung died in 1994 and Kim Jong Il succeeded him.\n\n"
+        "President Kim Dae Jung met Ambassador Sung Kim in Seoul.\n\n"
+        "Chairman Kim watched the launch, and Mr. Kim said it succeeded. Kim Jong Un smiled."
+    )
+    found = {e.name: e for e in analyse([article(text)], cfg).entities}
+    assert found["Kim Jong-un"].passage_ids == ("a1-3", "a1-4") and found["Kim Jong-un"].mentions == 3
+    assert {"Kim Il Sung", "Kim Jong Il", "Kim Dae Jung", "Sung Kim"} <= set(found)
+
+
+def test_titles_opening_a_sentence_and_the_kinds_of_real_names():
+    text = (
+        "Secretary of State Antony J. Blinken held a call with the Panel of Experts.\n\n"
+        "North Koreans and South Korean officials met at Osan Air Base and Camp Humphreys.\n\n"
+        "Rockets rose from the Vostochny Cosmodrome in the Russian Far East."
+    )
+    found = {e.name: e for e in analyse([article(text)], config()).entities}
+    assert found["Antony J. Blinken"].kind == "person" and found["Antony J. Blinken"].roles == ("Secretary of State",)
+    assert found["Panel of Experts"].kind == "organisation"
+    assert found["Osan Air Base"].kind == "place" and found["Camp Humphreys"].kind == "place"
+    assert found["Vostochny Cosmodrome"].kind == "place"
+    # People and adjectives of a nation are no places.
+    assert all(found[n].kind != "place" for n in ("North Koreans", "South Korean") if n in found)
+
+
 def test_a_gazetteer_name_comes_before_the_built_in_country():
     from briefgen.analyse.entities import Gazetteer, Recogniser
     from briefgen.models import Passage

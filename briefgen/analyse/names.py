@@ -41,11 +41,13 @@ command court parliament congress senate
 government administration alliance coalition network service authority bureau guard house
 nations agency media tv radio television board club team studio studios labs press journal
 magazine channel airlines motors systems technologies partners capital holdings llc plc corp
+panel program programme
 """.split())
 # ... and one of these makes it a place ("Sea of Japan", "Korean Peninsula", "Northeast Asia").
 PLACE_WORDS = frozenset("""
 sea ocean peninsula strait bay river island islands mountain mountains province region regions
 republic city coast asia europe africa america east west border zone gulf county state
+base station complex cosmodrome district krai oblast camp airport port harbor harbour valley
 """.split())
 # ... or it opens with one of these ("North Darfur", "South Kordofan", "West Bank").
 COMPASS = frozenset("north south east west northern southern eastern western".split())
@@ -109,6 +111,7 @@ RUN_RE = re.compile(rf"(?=[A-Z])(?<![\w#@&'\u2019.-])(?:{_TOKEN})(?:(?:\s+(?:{_C
 WORD_RE = re.compile(r"\S+")
 HASHTAG_RE = re.compile(r"#(\w+)")
 DEMONYM_RE = re.compile(r"(?:ean|ian|ese|ish|ican)$")
+DEMONYMS_RE = re.compile(r"(?:ean|ian|ese|ish|ican)(?:s|-[a-z]+)?$")
 # Capitalised, several words, and still not a name.
 NOT_NAMES = frozenset({"new year", "new year's eve", "new year's day", "christmas eve", "christmas day"})
 STOP = frozenset("""
@@ -192,7 +195,8 @@ def kind_of(words: Sequence[str]) -> str | None:
         return "country"
     if any(w in ORG_WORDS for w in folded):
         return "organisation"
-    if any(w in PLACE_WORDS for w in folded) or folded[0] in COMPASS:
+    # ("North Koreans", "South Korean-led": people and adjectives, not places.)
+    if any(w in PLACE_WORDS for w in folded) or folded[0] in COMPASS and not DEMONYMS_RE.search(folded[-1]):
         return "place"
     return None
 
@@ -225,6 +229,10 @@ def role_before(text: str, start: int) -> str | None:
     i = len(words) - 1
     if words[i].group(0) == "," and i > 0:
         i -= 1  # "North Korea's leader, Kim Jong-un"
+    last = i
+    # "Secretary of State Antony Blinken": a title runs on through "of" and its qualifiers.
+    while i > 1 and words[i].group(0).casefold() in ROLE_MODIFIERS and words[i - 1].group(0) in ("of", "of the"):
+        i -= 2
     word = words[i].group(0).rstrip(".").casefold()
     if word not in ROLE_WORDS:
         return None
@@ -238,7 +246,7 @@ def role_before(text: str, start: int) -> str | None:
     # A sentence's first word is capitalised anyway: keep it only if it is part of the title.
     while first < i and sentence_start(text, words[first].start()) and words[first].group(0).casefold() in STOP:
         first += 1
-    return text[words[first].start() : words[i].end()]
+    return text[words[first].start() : words[last].end()]
 
 
 def role_after(text: str, end: int) -> str | None:
