@@ -22,10 +22,8 @@ from . import hangul
 from .names import (
     APOS,
     HASHTAG_RE,
-    HONORIFICS,
     LOWER_NEXT,
     ONE_WORD_COUNTRIES,
-    ROLE_MODIFIERS,
     ROLE_WORDS,
     RUN_RE,
     STOP,
@@ -37,6 +35,7 @@ from .names import (
     role_after,
     role_before,
     sentence_start,
+    someone_else,
     speaks,
     split_role,
     strip_possessive,
@@ -63,9 +62,6 @@ _START = attrgetter("start")
 # Each one-word country as a capitalised run holds it, possessive or not ("Sudan's"): one look-up.
 _COUNTRY_FORMS = {form: name for name in ONE_WORD_COUNTRIES for form in (name, f"{name}'s", f"{name}\u2019s")}
 _LOWER_WORD = re.compile(r"\b[a-z][\w'-]*")
-# A capitalised word right after a name, or right before it (in the same line): its first or last name.
-_NEXT_NAME = re.compile(r"[ \t]+[A-Z][a-z][\w-]*(?![\w'\u2019.])")
-_PREVIOUS_WORD = re.compile(r"(?<![\w'\u2019])([A-Z][a-z][\w-]*\.?)[ \t]+$")
 # (What may not come before the capital is looked at after it: an expression that starts
 # with a class of characters lets Python's engine skip to them, a third faster here.)
 CAPITALISED_RE = re.compile(r"[A-Z](?<![\w#@'\u2019-][A-Z])[\w]*(?:-[\w]+)*(?![\w-])")
@@ -103,7 +99,7 @@ class Gazetteer:
         if self.regex is not None:
             for m in self.regex.finditer(text):
                 name = self._fold[fold(m.group(0))]
-                if self.kinds[name] == "person" and " " not in m.group(0) and _someone_else(text, m.start(), m.end()):
+                if self.kinds[name] == "person" and " " not in m.group(0) and someone_else(text, m.start(), m.end()):
                     continue
                 found.append(Mention(m.start(), m.end(), m.group(0), name, self.kinds[name], known=True))
         if self.hangul is not None and with_hangul and has_hangul(text):
@@ -119,21 +115,6 @@ class Gazetteer:
             if name and not any(f.start <= m.start(1) < f.end for f in found):
                 found.append(Mention(m.start(), m.end(), m.group(0), name, self.kinds[name], known=True))
         return sorted(found, key=lambda f: f.start)
-
-
-def _someone_else(text: str, start: int, end: int) -> bool:
-    """Whether a one-word alias of a person is a word of another person's name: "Kim" in
-    "Kim Il Sung" or "Sung Kim" is not Kim Jong-un ("Chairman Kim", "Mr. Kim" still are)."""
-    after = _NEXT_NAME.match(text, end)
-    if after is not None:
-        return True
-    # (Only the few characters before it: a word's length, not the whole text, per alias found.)
-    before = _PREVIOUS_WORD.search(text, max(0, start - 40), start)
-    if before is None:
-        return False
-    word = before.group(1)
-    folded = word.rstrip(".").casefold()
-    return folded not in ROLE_WORDS and folded not in ROLE_MODIFIERS and folded not in HONORIFICS and not sentence_start(text, before.start(1))
 
 
 @dataclass

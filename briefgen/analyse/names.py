@@ -270,3 +270,22 @@ def speaks(text: str, start: int, end: int) -> bool:
             break
     before = WORD_BEFORE.search(text[:start])
     return bool(before and before.group(1) in SPEECH_VERBS and before.group(1) not in LISTENER_VERBS)
+
+
+# A capitalised word right after a name, or right before it (in the same line): its first or last name.
+NEXT_NAME = re.compile(r"[ \t]+[A-Z][a-z][\w-]*(?![\w'\u2019.])")
+PREVIOUS_WORD = re.compile(r"(?<![\w'\u2019])([A-Z][a-z][\w-]*\.?)[ \t]+$")
+_TITLE_WORDS = ROLE_WORDS | ROLE_MODIFIERS | HONORIFICS
+
+
+def someone_else(text: str, start: int, end: int) -> bool:
+    """Whether a one-word alias of a person is a word of another person's name: "Kim" in
+    "Kim Il Sung" or "Sung Kim" is not Kim Jong-un ("Chairman Kim", "Mr. Kim" still are)."""
+    if NEXT_NAME.match(text, end):
+        return True
+    # (Only the few characters before it: a word's length, not the whole text, per alias found.)
+    before = PREVIOUS_WORD.search(text, max(0, start - 40), start)
+    if before is None:
+        return False
+    word = before.group(1).rstrip(".").casefold()
+    return word not in _TITLE_WORDS and not sentence_start(text, before.start(1))
