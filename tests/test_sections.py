@@ -189,6 +189,8 @@ def test_titles_opening_a_sentence_and_the_kinds_of_real_names():
     assert found["Panel of Experts"].kind == "organisation"
     assert found["Osan Air Base"].kind == "place" and found["Camp Humphreys"].kind == "place"
     assert found["Vostochny Cosmodrome"].kind == "place"
+    ships = "The Arleigh Burke-class destroyer said it shot down two drones, Arleigh Burke-class crews said."
+    assert {e.name: e.kind for e in analyse([article(ships, id="a2")], config()).entities}["Arleigh Burke-class"] == "other"
     # People and adjectives of a nation are no places.
     assert all(found[n].kind != "place" for n in ("North Koreans", "South Korean") if n in found)
 

@@ -189,10 +189,13 @@ def split_role(text: str, tokens: list[tuple[int, int]]) -> list[list[tuple[int,
 
 def kind_of(words: Sequence[str]) -> str | None:
     """"country" for a country's name; "organisation" or "place" when a word of the name
-    says so; else None."""
+    says so; "other" for what is never a person (a class of ships); else None."""
     folded = [w.casefold().rstrip(".") for w in words]
     if " ".join(folded) in COUNTRIES:
         return "country"
+    # "Arleigh Burke-class": a class of ships or aircraft, never a person.
+    if folded[-1].endswith("-class"):
+        return "other"
     if any(w in ORG_WORDS for w in folded):
         return "organisation"
     # ("North Koreans", "South Korean-led": people and adjectives, not places.)
