@@ -189,6 +189,10 @@ def test_titles_opening_a_sentence_and_the_kinds_of_real_names():
     assert found["Panel of Experts"].kind == "organisation"
     assert found["Osan Air Base"].kind == "place" and found["Camp Humphreys"].kind == "place"
     assert found["Vostochny Cosmodrome"].kind == "place"
+    # "and" inside one name, never between two.
+    un = "He met the Department of Economic and Social Affairs, Egypt and Saudi Arabia at the Suez Canal and Panama Canal."
+    named = {e.name for e in analyse([article(un, id="a3")], config()).entities}
+    assert "Department of Economic and Social Affairs" in named and {"Egypt", "Saudi Arabia", "Suez Canal", "Panama Canal"} <= named
     ships = "The Arleigh Burke-class destroyer said it shot down two drones, Arleigh Burke-class crews said."
     assert {e.name: e.kind for e in analyse([article(ships, id="a2")], config()).entities}["Arleigh Burke-class"] == "other"
     # People and adjectives of a nation are no places.

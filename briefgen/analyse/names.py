@@ -107,7 +107,11 @@ _TOKEN = (
 )
 _CONNECT = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in CONNECTORS)
 # (Every run starts with a capital, looked for first: the look-behind is then tried only there.)
-RUN_RE = re.compile(rf"(?=[A-Z])(?<![\w#@&'\u2019.-])(?:{_TOKEN})(?:(?:\s+(?:{_CONNECT})\s+|[ \t]+)(?:{_TOKEN}))*")
+# "and" joins two words of one name after these: "Department of Economic and Social Affairs",
+# "Peace and Security Council" (never two names: "Egypt and Saudi Arabia").
+JOINED = "Economic Social Political Legal Cultural Technical Financial Commercial Scientific Medical Humanitarian Peace".split()
+_AND = "(?:" + "|".join(f"(?<={w})" for w in JOINED) + r")\s+and\s+(?=[A-Z][a-z]+\s+[A-Z])"
+RUN_RE = re.compile(rf"(?=[A-Z])(?<![\w#@&'\u2019.-])(?:{_TOKEN})(?:(?:\s+(?:{_CONNECT})\s+|{_AND}|[ \t]+)(?:{_TOKEN}))*")
 WORD_RE = re.compile(r"\S+")
 HASHTAG_RE = re.compile(r"#(\w+)")
 DEMONYM_RE = re.compile(r"(?:ean|ian|ese|ish|ican)$")
