@@ -138,6 +138,12 @@ def test_un_titles_and_regions_of_a_new_topic():
     assert found["Russian Federation"].kind == "country"
     assert found["Samantha Power"].roles == ("USAID Administrator",)
     assert found["Clementine Nkweta-Salami"].roles == ("UN Resident Coordinator",) and "UN Resident" not in found
+    # A title after the name, capitalised: only when its words before "for" or "of" are a title's.
+    briefing = ("Rosemary DiCarlo, Under-Secretary-General for Political and Peacebuilding Affairs, briefed the Council. "
+                "John Smith, President Biden and Jane Doe met.")
+    found = {e.name: e for e in analyse([article(briefing, id="a2")], config()).entities}
+    assert found["Rosemary DiCarlo"].roles == ("Under-Secretary-General for Political and Peacebuilding Affairs",)
+    assert found["John Smith"].roles == ()
 
 
 def test_a_long_title_after_a_name_still_makes_a_person_who_is_quoted():

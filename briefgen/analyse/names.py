@@ -132,6 +132,9 @@ LISTENER_VERBS = frozenset("told tells asked asks urged urges warned warns calle
 LOWER_NEXT = re.compile(r"\s+[a-z]")
 ROLE_TOKEN = re.compile(r"[^\s,;:()\"\u201c\u201d]+|[,;:()\"\u201c\u201d]")
 APPOSITIVE = re.compile(r",\s+([a-z][^,;\"\u201c]{0,140}?)(?:,|\.?\s*$)")
+# ... or capitalised, when every word before its "of", "for", "at" or "in" is a title's.
+APPOSITIVE_TITLE = re.compile(r",\s+([A-Z][^,;\"\u201c]{0,140}?)(?:,|\.?\s*$)")
+_TITLE_ENDS = frozenset({"of", "for", "at", "in", "to", "on"})
 ROLE_WORD = re.compile(r"[\w'-]+")
 SPEECH_TOKEN = re.compile(r"[\w']+|[^\w\s]")
 WORD_BEFORE = re.compile(r"(\w+)\s+$")
@@ -260,7 +263,14 @@ def role_after(text: str, end: int) -> str | None:
     """An appositive title after a name, verbatim: "Jo Chol Su, director general of ... Ministry,"."""
     m = APPOSITIVE.match(text[end:])
     if m is None:
-        return None
+        # "Rosemary DiCarlo, Under-Secretary-General for Political and Peacebuilding Affairs,",
+        # never "Kim, President Biden and ...".
+        m = APPOSITIVE_TITLE.match(text[end:])
+        if m is None:
+            return None
+        head = list(itertools.takewhile(lambda w: w not in _TITLE_ENDS, (w.casefold() for w in ROLE_WORD.findall(m.group(1)))))
+        if not head or not all(w in ROLE_WORDS or w in ROLE_MODIFIERS for w in head):
+            return None
     words = [w.casefold() for w in ROLE_WORD.findall(m.group(1))[:4]]
     # The title comes early: "director of ...", "a Korea expert", "the country's top diplomat".
     return m.group(1) if any(w in ROLE_WORDS for w in words) and len(m.group(1).split()) <= 24 else None
