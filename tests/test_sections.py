@@ -144,6 +144,13 @@ def test_un_titles_and_regions_of_a_new_topic():
     found = {e.name: e for e in analyse([article(briefing, id="a2")], config()).entities}
     assert found["Rosemary DiCarlo"].roles == ("Under-Secretary-General for Political and Peacebuilding Affairs",)
     assert found["John Smith"].roles == ()
+    # A title with its object before the name: the object is no part of the name.
+    titled = ("Under-Secretary-General for Humanitarian Affairs Martin Griffiths said the war must end. "
+              "UN High Commissioner for Refugees Filippo Grandi visited Chad.")
+    found = {e.name: e for e in analyse([article(titled, id="a3")], config()).entities}
+    assert found["Martin Griffiths"].roles == ("Under-Secretary-General for Humanitarian Affairs",)
+    assert found["Filippo Grandi"].kind == "person" and found["Filippo Grandi"].roles == ("UN High Commissioner for Refugees",)
+    assert not any("Affairs Martin" in name or "Refugees Filippo" in name for name in found)
 
 
 def test_a_long_title_after_a_name_still_makes_a_person_who_is_quoted():

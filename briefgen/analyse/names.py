@@ -83,6 +83,14 @@ Sweden Switzerland Syria Taiwan Tajikistan Tanzania Thailand Togo Tonga Tunisia 
 Turkmenistan Tuvalu Uganda Ukraine Uruguay Uzbekistan Vanuatu Venezuela Vietnam Yemen Zambia Zimbabwe
 """.split())
 
+# What a title's object ends with: "for Humanitarian Affairs", "for Refugees", "of National
+# Intelligence", "for Sudan" (and any body or place word, or a country).
+PORTFOLIO_WORDS = frozenset("""
+affairs refugees intelligence defence defense development security health trade finance justice
+energy education agriculture environment operations peacekeeping peacebuilding policy relations
+cooperation coordination rights disarmament migration africa asia europe americas
+""".split()) | ORG_WORDS | PLACE_WORDS | {c.casefold() for c in ONE_WORD_COUNTRIES}
+
 # Verbs that report speech or writing: "Kim said", "wrote Barry".
 SPEECH_VERBS = frozenset("""
 said says say told tells wrote writes added adds stated states declared declares warned warns
@@ -187,6 +195,12 @@ def split_role(text: str, tokens: list[tuple[int, int]]) -> list[list[tuple[int,
     end = last_role + 1
     while end < len(words) - 1 and (words[end] in ("of", "the") or words[end] in ROLE_MODIFIERS):
         end += 1
+    # "Under-Secretary-General for Humanitarian Affairs Martin Griffiths": a title's object
+    # runs to its last word of a portfolio, body or place; the name follows it.
+    if last_role + 1 < len(words) and words[last_role + 1] in ("of", "for"):
+        ends = [k for k in range(last_role + 2, len(words)) if words[k] in PORTFOLIO_WORDS]
+        if ends:
+            end = max(end, ends[-1] + 1)
     # "Spokesperson for UN Secretary-General António Guterres": what comes before the last
     # title is part of a title too when it holds one, not a name of its own.
     if any(w in ROLE_WORDS or w in HONORIFICS for w in words[:first]):
@@ -244,6 +258,15 @@ def role_before(text: str, start: int) -> str | None:
     while i > 1 and words[i].group(0).casefold() in ROLE_MODIFIERS and words[i - 1].group(0) in ("of", "of the"):
         i -= 2
     word = words[i].group(0).rstrip(".").casefold()
+    if word not in ROLE_WORDS and word in PORTFOLIO_WORDS:
+        # "Under-Secretary-General for Humanitarian Affairs Martin Griffiths": a title and its
+        # object ("for ...", capitalised), as `split_role` cuts them.
+        k = i - 1
+        while k > 0 and i - k < 8 and words[k].group(0).rstrip(".").casefold() not in ROLE_WORDS and (
+                words[k].group(0)[:1].isupper() or words[k].group(0) in ("for", "of", "and", "the")):
+            k -= 1
+        if k < i - 1 and words[k].group(0).rstrip(".").casefold() in ROLE_WORDS and words[k + 1].group(0) in ("for", "of"):
+            i, word = k, words[k].group(0).rstrip(".").casefold()
     if word not in ROLE_WORDS:
         return None
     first = i
