@@ -33,6 +33,11 @@ def article(text: str, id: str = "a1", published: datetime | None = None, **kw: 
     return Article(id=id, source=str(kw.pop("source", "S")), title=f"Title {id}", text=text, published=published, **kw)  # type: ignore[arg-type]
 
 
+def entities_of(*articles: Article, cfg=None) -> dict:
+    """The entities the analysis finds in these articles, by name."""
+    return {e.name: e for e in analyse(list(articles), cfg or config()).entities}
+
+
 @pytest.fixture(scope="module")
 def seeds():
     cfg = load_config(DEFAULT_CONFIG)
@@ -73,8 +78,7 @@ def test_names_without_a_gazetteer():
         "Jones wrote that Chang was late.\n\n"
         "Tensions rose at the Ministry of Unification on Friday, the Korea Institute said."
     )
-    result = analyse([article(text)], config())
-    found = {e.name: e for e in result.entities}
+    found = entities_of(article(text))
     assert found["Mary Jones"].kind == "person" and found["Mary Jones"].mentions == 2  # "Jones" merged
     assert found["Mary Jones"].roles == ("Analyst",)
     # "Chang" is the first or last name of two people: it stays no one's.
@@ -93,7 +97,7 @@ def test_a_paper_spoken_to_and_a_sentence_opening_word_are_not_people():
         "The United States said it would send more aid, and Saudi Arabia told the envoys to return.\n\n"
         "The following statement was issued by the Spokesman for UN Secretary-General António Guterres."
     )
-    found = {e.name: e for e in analyse([article(text)], config()).entities}
+    found = entities_of(article(text))
     assert found["Sudan Tribune"].kind == "organisation"
     assert found["Mohamed Bashir Abu Nommo"].kind == "person"  # "said X": X spoke
     assert not any(name.startswith("Since") for name in found)
@@ -111,7 +115,7 @@ def test_one_word_countries_without_a_gazetteer():
         "Representative Jim Jordan said the bill would pass. Jordan said so twice."
     )
     other = "Chad Smith, a Georgia lawyer, met the Sudanese delegation. Chad said little."
-    found = {e.name: e for e in analyse([article(text), article(other, id="a2")], config()).entities}
+    found = entities_of(article(text), article(other, id="a2"))
     assert found["Sudan"].kind == "country" and found["Sudan"].mentions == 2
     assert found["Sudan"].aliases == ("Sudan",)  # the possessive is not part of the name
     assert found["Chad"].kind == "country" and found["Egypt"].kind == "country"
@@ -130,7 +134,7 @@ def test_un_titles_and_regions_of_a_new_topic():
         "The Russian Federation abstained.\n\n"
         "USAID Administrator Samantha Power met UN Resident Coordinator Clementine Nkweta-Salami."
     )
-    found = {e.name: e for e in analyse([article(text)], config()).entities}
+    found = entities_of(article(text))
     assert found["António Guterres"].kind == "person" and found["António Guterres"].roles == ("UN Secretary-General",)
     assert not any("Spokesperson" in name for name in found)
     assert found["Tedros Adhanom Ghebreyesus"].kind == "person"
@@ -141,13 +145,13 @@ def test_un_titles_and_regions_of_a_new_topic():
     # A title after the name, capitalised: only when its words before "for" or "of" are a title's.
     briefing = ("Rosemary DiCarlo, Under-Secretary-General for Political and Peacebuilding Affairs, briefed the Council. "
                 "John Smith, President Biden and Jane Doe met.")
-    found = {e.name: e for e in analyse([article(briefing, id="a2")], config()).entities}
+    found = entities_of(article(briefing, id="a2"))
     assert found["Rosemary DiCarlo"].roles == ("Under-Secretary-General for Political and Peacebuilding Affairs",)
     assert found["John Smith"].roles == ()
     # A title with its object before the name: the object is no part of the name.
     titled = ("Under-Secretary-General for Humanitarian Affairs Martin Griffiths said the war must end. "
               "UN High Commissioner for Refugees Filippo Grandi visited Chad.")
-    found = {e.name: e for e in analyse([article(titled, id="a3")], config()).entities}
+    found = entities_of(article(titled, id="a3"))
     assert found["Martin Griffiths"].roles == ("Under-Secretary-General for Humanitarian Affairs",)
     assert found["Filippo Grandi"].kind == "person" and found["Filippo Grandi"].roles == ("UN High Commissioner for Refugees",)
     assert not any("Affairs Martin" in name or "Refugees Filippo" in name for name in found)
@@ -186,7 +190,7 @@ def test_a_one_word_alias_is_not_a_word_of_someone_elses_name():
         "President Kim Dae Jung met Ambassador Sung Kim in Seoul.\n\n"
         "Chairman Kim watched the launch, and Mr. Kim said it succeeded. Kim Jong Un smiled."
     )
-    found = {e.name: e for e in analyse([article(text)], cfg).entities}
+    found = entities_of(article(text), cfg=cfg)
     assert found["Kim Jong-un"].passage_ids == ("a1-3", "a1-4") and found["Kim Jong-un"].mentions == 3
     assert {"Kim Il Sung", "Kim Jong Il", "Kim Dae Jung", "Sung Kim"} <= set(found)
 
@@ -197,17 +201,17 @@ def test_titles_opening_a_sentence_and_the_kinds_of_real_names():
         "North Koreans and South Korean officials met at Osan Air Base and Camp Humphreys.\n\n"
         "Rockets rose from the Vostochny Cosmodrome in the Russian Far East."
     )
-    found = {e.name: e for e in analyse([article(text)], config()).entities}
+    found = entities_of(article(text))
     assert found["Antony J. Blinken"].kind == "person" and found["Antony J. Blinken"].roles == ("Secretary of State",)
     assert found["Panel of Experts"].kind == "organisation"
     assert found["Osan Air Base"].kind == "place" and found["Camp Humphreys"].kind == "place"
     assert found["Vostochny Cosmodrome"].kind == "place"
     # "and" inside one name, never between two.
     un = "He met the Department of Economic and Social Affairs, Egypt and Saudi Arabia at the Suez Canal and Panama Canal."
-    named = {e.name for e in analyse([article(un, id="a3")], config()).entities}
+    named = set(entities_of(article(un, id="a3")))
     assert "Department of Economic and Social Affairs" in named and {"Egypt", "Saudi Arabia", "Suez Canal", "Panama Canal"} <= named
     ships = "The Arleigh Burke-class destroyer said it shot down two drones, Arleigh Burke-class crews said."
-    assert {e.name: e.kind for e in analyse([article(ships, id="a2")], config()).entities}["Arleigh Burke-class"] == "other"
+    assert entities_of(article(ships, id="a2"))["Arleigh Burke-class"].kind == "other"
     # People and adjectives of a nation are no places.
     assert all(found[n].kind != "place" for n in ("North Koreans", "South Korean") if n in found)
 
