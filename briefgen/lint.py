@@ -41,8 +41,8 @@ class Findings:
     common: list[str] = field(default_factory=list)
 
 
-def _names(terms: list[str]) -> str:
-    shown = ", ".join(f"'{t}'" for t in terms[:SHOWN])
+def _names(terms: list[str], quoted: bool = True) -> str:
+    shown = ", ".join(f"'{t}'" if quoted else t for t in terms[:SHOWN])
     return shown + (f" and {len(terms) - SHOWN} more" if len(terms) > SHOWN else "")
 
 
@@ -95,11 +95,10 @@ def lint(theme: ThemeConfig) -> Findings:
         found.notes.append(f"decide alone, one mention is enough: {_names(alone)}")
     lighter = [f"'{a.text}' ({weight:g}) holds '{b.text}' ({other:g})" for term, _, weight in parsed if weight > 0
                for a in term.alternatives if a.parts for held, _, other in parsed if weight < other and held is not term
-               for b in held.alternatives if b.parts and _reads(a.parts, b.parts, b.prefix) and len(a.parts) > len(b.parts)]
+               for b in held.alternatives if _holds(a.parts, b.parts, b.prefix)]
     if lighter:
-        more = f" and {len(lighter) - SHOWN} more" if len(lighter) > SHOWN else ""
-        found.notes.append(f"a longer term that weighs less counts instead, at its own weight: {', '.join(lighter[:SHOWN])}"
-                           f"{more} (a guard, if meant; weigh it at least as much if it should add)")
+        found.notes.append(f"a longer term that weighs less counts instead, at its own weight: {_names(lighter, quoted=False)}"
+                           " (a guard, if meant; weigh it at least as much if it should add)")
     widened = [a.text for term, _, weight in parsed if weight > 0 for a in term.alternatives
                if a.prefix and len(a.parts) == 1 and 3 <= len(a.parts[0]) <= SHORT_PREFIX]
     if widened:
@@ -130,9 +129,10 @@ def lint_scope(scope: ScopeConfig) -> Findings:
     return found
 
 
-def _holds(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
-    """Whether a phrase's words hold another phrase's, in order, as a longer match."""
-    return len(longer) > len(shorter) > 0 and _reads(longer, shorter, False)
+def _holds(longer: tuple[str, ...], shorter: tuple[str, ...], prefix: bool = False) -> bool:
+    """Whether a phrase's words hold another phrase's, in order, as a longer match (the
+    shorter's last word as a prefix, if so marked)."""
+    return len(longer) > len(shorter) > 0 and _reads(longer, shorter, prefix)
 
 
 def korean_misread(lines: list[str]) -> list[tuple[str, str]]:
