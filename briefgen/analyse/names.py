@@ -122,8 +122,10 @@ _AND = "(?:" + "|".join(f"(?<={w})" for w in JOINED) + r")\s+and\s+(?=[A-Z][a-z]
 RUN_RE = re.compile(rf"(?=[A-Z])(?<![\w#@&'\u2019.-])(?:{_TOKEN})(?:(?:\s+(?:{_CONNECT})\s+|{_AND}|[ \t]+)(?:{_TOKEN}))*")
 WORD_RE = re.compile(r"\S+")
 HASHTAG_RE = re.compile(r"#(\w+)")
-DEMONYM_RE = re.compile(r"(?:ean|ian|ese|ish|ican)$")
-DEMONYMS_RE = re.compile(r"(?:ean|ian|ese|ish|ican)(?:s|-[a-z]+)?$")
+_DEMONYM = r"(?:ean|ian|ese|ish|ican)"
+DEMONYM_RE = re.compile(rf"{_DEMONYM}$")
+# ... also its plural and compounds: "North Koreans", "South Korean-led".
+DEMONYMS_RE = re.compile(rf"{_DEMONYM}(?:s|-[a-z]+)?$")
 # Capitalised, several words, and still not a name.
 NOT_NAMES = frozenset({"new year", "new year's eve", "new year's day", "christmas eve", "christmas day"})
 STOP = frozenset("""
