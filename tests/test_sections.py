@@ -216,8 +216,60 @@ def test_titles_opening_a_sentence_and_the_kinds_of_real_names():
     assert all(found[n].kind != "place" for n in ("North Koreans", "South Korean") if n in found)
 
 
+def test_ranks_and_a_title_with_one_name_make_a_person():
+    # From the Sudan, Red Sea and Korea parts: ranks were no titles ("Lieutenant General
+    # Mohamed Hamdan Dagalo" was one name of kind other), "General Burhan" and "Sgt. 1st Class
+    # James Burciaga" kept their titles in the name, and "al-Burhan" cut the name short.
+    text = (
+        "Lieutenant General Mohamed Hamdan Dagalo, known as Hemedti, leads the RSF.\n\n"
+        "General Dagalo said the RSF would not stop.\n\n"
+        "Abdel Fattah al-Burhan met envoys in Port Sudan, and General Burhan said the army would fight on.\n\n"
+        "Sgt. 1st Class James Burciaga loaded the vehicles. General Electric said it would deliver engines, "
+        "the UN General Assembly voted, and Major League Baseball paused.\n\n"
+        "President Biden said the alliance held."
+    )
+    found = entities_of(article(text))
+    people = {n: e for n, e in found.items() if e.kind == "person"}
+    assert set(people) == {"Mohamed Hamdan Dagalo", "Abdel Fattah al-Burhan", "James Burciaga", "Biden"}, set(people)
+    assert people["Mohamed Hamdan Dagalo"].mentions == 2 and people["Mohamed Hamdan Dagalo"].roles == ("Lieutenant General", "General")
+    assert set(people["Abdel Fattah al-Burhan"].aliases) == {"Abdel Fattah al-Burhan", "Burhan"}
+    assert people["James Burciaga"].roles == ("Sgt. 1st Class",) and people["Biden"].roles == ("President",)
+    assert found["UN General Assembly"].kind == "organisation" and found["General Electric"].kind == "organisation"
+    assert found["Major League Baseball"].kind == "organisation"
+
+
+def test_a_surname_after_a_title_joins_the_full_name_another_article_gives():
+    # "President Trump" in one statement, "Donald Trump" in another: one person in the People
+    # table. A surname two people share stays on its own.
+    found = entities_of(article("President Trump said the strikes would go on.", id="a1"),
+                        article("Donald Trump said so, and Eric Trump said no.", id="a2"),
+                        article("Envoy Grundberg said talks would resume.", id="a3"),
+                        article("Hans Grundberg told the Council the truce held.", id="a4"))
+    assert "Trump" in found and found["Trump"].roles == ("President",)
+    assert found["Hans Grundberg"].mentions == 2 and set(found["Hans Grundberg"].aliases) == {"Grundberg", "Hans Grundberg"}
+    assert "Grundberg" not in found
+
+
+def test_weapons_named_for_the_sea_a_body_and_its_speaker_and_a_transcripts_capitals():
+    text = (
+        "HMS Richmond fired Sea Ceptor missiles and HMS Diamond fired Sea Viper in the Sea of Okhotsk.\n\n"
+        "The Ministry of Defence Alan Smith said the ships would sail.\n\n"
+        "SABRINA SINGH: Thanks, everyone.\n\n"
+        "Deputy Pentagon Press Secretary Sabrina Singh said the United States would act. "
+        "Honourable Members will know the rest."
+    )
+    found = entities_of(article(text))
+    assert found["Sea Ceptor"].kind == "other" and found["Sea Viper"].kind == "other"
+    assert found["Sea of Okhotsk"].kind == "place"
+    assert found["Ministry of Defence"].kind == "organisation" and found["Alan Smith"].kind == "person"
+    assert found["Sabrina Singh"].kind == "person" and found["Sabrina Singh"].mentions == 2
+    assert found["Sabrina Singh"].roles == ("Deputy Pentagon Press Secretary",)
+    assert not {"SABRINA SINGH", "Deputy Pentagon Press", "Honourable Members"} & set(found)
+
+
 def test_a_gazetteer_name_comes_before_the_built_in_country():
-    from briefgen.analyse.entities import Gazetteer, Recogniser
+    from briefgen.analyse.entities import Recogniser
+    from briefgen.analyse.gazetteer import Gazetteer
     from briefgen.models import Passage
 
     gazetteer = Gazetteer(load_config(DEFAULT_CONFIG).entities)
@@ -235,7 +287,7 @@ def test_the_gazetteer_finds_what_a_scan_of_every_alias_at_every_place_finds():
     import random
     import re
 
-    from briefgen.analyse.entities import APOS, Gazetteer
+    from briefgen.analyse.gazetteer import APOS, Gazetteer
 
     entities = list(load_config(DEFAULT_CONFIG).entities)
     entities += parse_config({"sources": [{"name": "S", "path": "x/"}], "themes": THEMES,

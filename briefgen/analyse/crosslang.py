@@ -22,7 +22,7 @@ from ..language import KOREAN, has_hangul
 from ..models import Article, Passage, Story
 
 if TYPE_CHECKING:
-    from .entities import Gazetteer
+    from .gazetteer import Gazetteer
 
 # Gazetteer names two reports must share (North Korea and Russia; Kim Jong-un and KCNA).
 SHARED_NAMES = 2
@@ -63,7 +63,7 @@ def pairs(
     languages = [language_of(s, articles) for s in stories]
     if len({lang for lang in languages if lang}) < 2:
         return []
-    from .entities import Gazetteer
+    from .gazetteer import Gazetteer
 
     gazetteer = Gazetteer(entities)
     facts = [_facts(story, text, lang, articles, passages, gazetteer) for story, text, lang in zip(stories, texts, languages, strict=True)]

@@ -10,51 +10,37 @@ first or last word of exactly one person named in full in the same article ("Jo"
 from __future__ import annotations
 
 import re
+import string
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
 from ..config import EntityConfig
-from ..language import ENGLISH, KOREAN, has_hangul
+from ..language import ENGLISH, KOREAN
 from ..models import Article, Entity, Passage
 from . import hangul
+from .countries import ONE_WORD_COUNTRIES
+from .gazetteer import Gazetteer, Mention
 from .names import (
-    APOS,
-    HASHTAG_RE,
     LOWER_NEXT,
-    ONE_WORD_COUNTRIES,
     ROLE_WORDS,
     RUN_RE,
     STOP,
     WORD_RE,
-    compact,
     fold,
     kind_of,
+    lone_title_word,
     name_piece,
     role_after,
     role_before,
     sentence_start,
-    someone_else,
+    short_names,
     speaks,
     split_role,
     strip_possessive,
     trim_connectors,
 )
-
-
-@dataclass(frozen=True)
-class Mention:
-    """One place a passage names an entity."""
-
-    start: int
-    end: int
-    surface: str
-    name: str
-    kind: str | None
-    role: str | None = None
-    known: bool = False
-
 
 # A capitalised word standing alone: maybe the short form of a person named in full.
 _SPACE = re.compile(r"\s")
@@ -65,56 +51,6 @@ _LOWER_WORD = re.compile(r"\b[a-z][\w'-]*")
 # (What may not come before the capital is looked at after it: an expression that starts
 # with a class of characters lets Python's engine skip to them, a third faster here.)
 CAPITALISED_RE = re.compile(r"[A-Z](?<![\w#@'\u2019-][A-Z])[\w]*(?:-[\w]+)*(?![\w-])")
-
-
-class Gazetteer:
-    """The config's names and aliases, found longest first, case-sensitively."""
-
-    def __init__(self, entities: Sequence[EntityConfig]) -> None:
-        self.kinds: dict[str, str] = {}
-        alias_of: dict[str, str] = {}
-        for entity in entities:
-            self.kinds[entity.name] = entity.kind
-            for alias in (entity.name, *entity.aliases):
-                alias_of.setdefault(alias, entity.name)
-        self.alias_of = alias_of
-        self.compact = {compact(a): n for a, n in alias_of.items() if len(compact(a)) > 2}
-        patterns = [
-            re.sub(r"\\ |['\u2019]", lambda m: APOS if m.group(0) in "'\u2019" else r"\s+", re.escape(a))
-            for a in sorted(alias_of, key=lambda a: (-len(a), a))
-        ]
-        # The characters a name can start with, looked at first: Python's engine would try
-        # every alternative at every character of the text (this makes the search about
-        # twice as fast, the same matches).
-        firsts = {a[0] for a in alias_of}
-        start = f"(?=[{''.join(sorted(map(re.escape, firsts)))}])" if all(c.isalnum() for c in firsts) else ""
-        self.regex = re.compile(rf"{start}(?<![\w#@])(?:{'|'.join(patterns)})(?!\w)") if patterns else None
-        self._fold = {fold(a): n for a, n in alias_of.items()}
-        # Hangul aliases take particles (러시아를): found by their own pattern, in Korean text only.
-        self.hangul = hangul.gazetteer_regex(list(alias_of))
-
-    def find(self, text: str, with_hangul: bool = True) -> list[Mention]:
-        """The gazetteer's names in a text; `with_hangul=False` when it is known to have no Hangul."""
-        found: list[Mention] = []
-        if self.regex is not None:
-            for m in self.regex.finditer(text):
-                name = self._fold[fold(m.group(0))]
-                if self.kinds[name] == "person" and " " not in m.group(0) and someone_else(text, m.start(), m.end()):
-                    continue
-                found.append(Mention(m.start(), m.end(), m.group(0), name, self.kinds[name], known=True))
-        if self.hangul is not None and with_hangul and has_hangul(text):
-            seen = {f.start for f in found}
-            for start, end in hangul.aliases_in(text, self.hangul):
-                if start in seen:
-                    continue
-                name = self.alias_of[text[start:end]]
-                found.append(Mention(start, end, text[start:end], name, self.kinds[name], known=True))
-        # Hashtags run a name together: "#KimJongUn", "#NorthKorea".
-        for m in HASHTAG_RE.finditer(text):
-            name = self.compact.get(m.group(1).casefold())
-            if name and not any(f.start <= m.start(1) < f.end for f in found):
-                found.append(Mention(m.start(), m.end(), m.group(0), name, self.kinds[name], known=True))
-        return sorted(found, key=lambda f: f.start)
 
 
 @dataclass
@@ -163,13 +99,23 @@ class Recogniser:
                 candidate.mentions.append((i, start, end, surface, role))
                 if candidate.kind is None and not candidate.person_cue and (role or self._speaks_at(passage.text, start, end)):
                     candidate.person_cue = True
+        persons = [c.name for c in candidates.values() if (c.kind or ("person" if c.person_cue else None)) == "person"]
+        # "Abdel Fattah al-Burhan met envoys", then "General Burhan said": the title tells
+        # whose name the full one is.
+        untyped = {c.name: c for c in candidates.values() if c.kind is None and not c.person_cue}
+        if untyped and any(" " not in name for name in persons):
+            owner = short_names([*untyped, *persons])
+            for name in [n for n in persons if " " not in n and owner.get(n) in untyped]:
+                untyped[owner[name]].person_cue = True
+                persons.append(owner[name])
+        persons += [n for n in self._known_people(per)]
+        short = short_names(persons)
         for candidate in candidates.values():
             kind = candidate.kind or ("person" if candidate.person_cue else "other")
+            # "General Dagalo", "Minister Lee": the person this article names in full.
+            name = short.get(candidate.name, candidate.name) if kind == "person" and " " not in candidate.name else candidate.name
             for i, start, end, surface, role in candidate.mentions:
-                per[i].append(Mention(start, end, surface, candidate.name, kind, role))
-        persons = [c.name for c in candidates.values() if (c.kind or ("person" if c.person_cue else None)) == "person"]
-        persons += [n for n in self._known_people(per)]
-        short = _short_names(persons)
+                per[i].append(Mention(start, end, surface, name, kind, role))
         # "Jordan said", after "Jim Jordan": the person this article names, not the country.
         owned = {c.name for c in candidates.values() if c.kind == "country" and c.name in short}
         for i, passage in enumerate(passages):
@@ -280,9 +226,23 @@ class Recogniser:
                 segments.append([])
         pieces: list[tuple[int, int, str | None]] = []
         for segment in segments:
-            for part in split_role(text, segment):
+            parts = split_role(text, segment)
+            for part in parts:
                 pieces.extend(self._around_known(text, part, known))
+            # "General Burhan said", "Mr. Guterres": a title and one word name a person by it.
+            if parts and parts[-1] == segment[-1:] and lone_title_word([text[s:e] for s, e in segment]):
+                start, end = segment[-1][0], strip_possessive(text, segment[-1])
+                if self._surname(text[start:end], known, start):
+                    pieces.append((start, end, "person"))
         return pieces
+
+    def _surname(self, word: str, known: Sequence[Mention], start: int) -> bool:
+        """Whether a capitalised word after a title can be a person's name on its own: not a
+        word the day also writes in lower case, an acronym, a gazetteer name or a country."""
+        return (len(word) > 2 and word[1:].islower() and word.casefold() not in self.common
+                and word not in self.gazetteer.alias_of and word not in _COUNTRY_FORMS
+                and not any(k.start <= start < k.end for k in known) and kind_of([word]) is None
+                and word.casefold() not in ROLE_WORDS)
 
     def _around_known(self, text: str, part: list[tuple[int, int]], known: Sequence[Mention]) -> list[tuple[int, int, str | None]]:
         """Name pieces of a run once gazetteer names are taken out of it, keeping compounds
@@ -323,17 +283,6 @@ class Recogniser:
 
 
 
-def _short_names(persons: Iterable[str]) -> dict[str, str]:
-    """First or last word of a full name -> that name, when only one person owns the word."""
-    owners: dict[str, set[str]] = defaultdict(set)
-    for name in persons:
-        words = [w for w in name.split() if len(w.rstrip(".")) > 1]
-        if len(words) >= 2:
-            owners[words[0]].add(name)
-            owners[words[-1]].add(name)
-    return {word: next(iter(names)) for word, names in owners.items() if len(names) == 1 and word.casefold() not in STOP}
-
-
 def recognise(articles: Sequence[Article], passages: Sequence[Passage], entities: Sequence[EntityConfig]) -> dict[str, list[Mention]]:
     """Mentions per passage id, for every passage (before de-duplication) of every article."""
     recogniser = Recogniser(Gazetteer(entities), (a.text for a in articles))
@@ -371,7 +320,9 @@ def collect(
             continue
         for m in found:
             key = fold(m.name)
-            names.setdefault(key, m.name)
+            # A transcript's "SABRINA SINGH:" is named as the text writes her elsewhere.
+            if names.setdefault(key, m.name).isupper() and not m.name.isupper():
+                names[key] = m.name
             counts[key] += 1
             kinds[key][m.kind or "other"] += 1
             aliases[key][" ".join(m.surface.split())] = None
@@ -379,6 +330,15 @@ def collect(
                 roles[key][" ".join(m.role.split())] = None
             where[key][passage_id] = None
             known[key] = known.get(key, False) or m.known
+    # "General Burhan" in one article, "Abdel Fattah al-Burhan" in another: one person, when
+    # the day names only one such person in full.
+    full = short_names((names[k] for k in counts if kinds[k]["person"] and " " in names[k]), first=False)
+    for key in [k for k in counts if kinds[k]["person"] and not known[k] and names[k] in full]:
+        into = fold(full[names[key]])
+        counts[into] += counts.pop(key)
+        kinds[into].update(kinds.pop(key))
+        for merged in (aliases, roles, where):
+            merged[into].update(merged.pop(key))
     out = []
     for key, n in counts.items():
         # Person beats the rest: one cue ("Jo said") outweighs plain mentions.
@@ -386,5 +346,8 @@ def collect(
         ids = tuple(where[key])
         themes = tuple(dict.fromkeys(m.theme for pid in ids for m in passages[pid].themes))
         sources = tuple(dict.fromkeys(s for pid in ids for s in cited.get(pid, (passages[pid].article_id,))))
-        out.append(Entity(names[key], kind, n, tuple(aliases[key]), tuple(roles[key]), themes, ids, sources, known[key]))
+        name = names[key]
+        if kind == "person" and name.isupper() and " " in name:
+            name = string.capwords(name)  # never written otherwise: "JOHN KIRBY:"
+        out.append(Entity(name, kind, n, tuple(aliases[key]), tuple(roles[key]), themes, ids, sources, known[key]))
     return sorted(out, key=lambda e: (KIND_ORDER.get(e.kind, 9), -e.mentions, e.name.casefold()))

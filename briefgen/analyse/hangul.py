@@ -23,7 +23,7 @@ from ..language import has_hangul
 from ..models import PartialDate
 
 if TYPE_CHECKING:
-    from .entities import Mention
+    from .gazetteer import Mention
     from .timeline import Anchor
 
 HANGUL = "\uac00-\ud7a3"

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from .countries import COUNTRIES, ONE_WORD_COUNTRIES
 
 # Words that name a role or title: "Foreign Minister X", "X, director general of ...".
 ROLE_WORDS = frozenset("""
@@ -22,14 +25,20 @@ captain bishop cardinal pope commissioner inspector sheriff superintendent strat
 lt gov sen rep gen col sgt capt maj adm supt
 secretary-general under-secretary-general director-general vice-president vice-chairman
 attorney-general governor-general commander-in-chief administrator coordinator rapporteur
-counselor counsellor undersecretary attache attaché
+counselor counsellor undersecretary attache attaché speaker
 """.split())
 # Words that qualify a role ("Senior Fellow", "National Security Adviser") without naming anyone.
 ROLE_MODIFIERS = frozenset("""
 foreign defence defense senior deputy vice prime national security top former special
 interior finance trade unification state executive assistant associate principal supreme
-first acting chief general resident permanent political humanitarian high
+first acting chief general resident permanent political humanitarian high 1st 2nd 3rd staff
 """.split())
+# Military ranks: a title only before a person's name ("General Burhan", "Major General Pat
+# Ryder", "Sgt. 1st Class James Burciaga", whose run starts at "Class"), never in "UN General
+# Assembly" or "Major League" (`split_role`).
+RANKS = frozenset("general lieutenant brigadier sergeant corporal major specialist class".split())
+# Words that open a title whatever follows ("Deputy Pentagon Press Secretary Sabrina Singh").
+TITLE_OPENERS = frozenset("deputy vice acting former assistant associate senior principal".split())
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame"})
 # A name with one of these words is an organisation ("Gatestone Institute", "Foreign Ministry").
 ORG_WORDS = frozenset("""
@@ -41,7 +50,7 @@ command court parliament congress senate
 government administration alliance coalition network service authority bureau guard house
 nations agency media tv radio television board club team studio studios labs press journal
 magazine channel airlines motors systems technologies partners capital holdings llc plc corp
-panel program programme
+panel program programme league electric dynamics atomics mills
 """.split())
 # ... and one of these makes it a place ("Sea of Japan", "Korean Peninsula", "Northeast Asia").
 PLACE_WORDS = frozenset("""
@@ -51,44 +60,13 @@ base station complex cosmodrome district krai oblast camp airport port harbor ha
 """.split())
 # ... or it opens with one of these ("North Darfur", "South Kordofan", "West Bank").
 COMPASS = frozenset("north south east west northern southern eastern western".split())
-# Countries whose names are several words: "the United States said" is a country speaking,
-# not a person. (One-word names are never taken for people's: a name needs two words.) Kept
-# as `kind_of` reads a name, without "of" and "the": "Democratic Republic Congo".
-COUNTRIES = frozenset(" ".join(w for w in name.split() if w not in ("of", "the")) for name in """
-united states|united states of america|united kingdom|great britain|saudi arabia|united arab emirates
-south africa|south sudan|central african republic|democratic republic of the congo|republic of the congo
-north korea|south korea|new zealand|sri lanka|costa rica|el salvador|burkina faso|sierra leone
-equatorial guinea|papua new guinea|czech republic|dominican republic|saint lucia|solomon islands
-marshall islands|cabo verde|cape verde|east timor|san marino|vatican city|ivory coast|north macedonia
-russian federation|islamic republic of iran|syrian arab republic|republic of korea|people's republic of china
-united republic of tanzania|state of palestine|holy see|republic of türkiye|republic of moldova
-""".strip().replace("\n", "|").split("|"))
-# Countries whose names are one word, found on their own when capitalised, with no gazetteer:
-# a brief on any topic names them ("Sudan", "Chad"). Matched case-sensitively as a whole
-# capitalised word standing alone, never inside a longer name ("Panama Canal", "Chad Smith");
-# the config's gazetteer names come first. (Georgia is left out: more often a US state.)
-ONE_WORD_COUNTRIES = frozenset("""
-Afghanistan Albania Algeria Andorra Angola Argentina Armenia Australia Austria Azerbaijan Bahamas
-Bahrain Bangladesh Barbados Belarus Belgium Belize Benin Bhutan Bolivia Botswana Brazil Britain Brunei
-Bulgaria Burundi Cambodia Cameroon Canada Chad Chile China Colombia Comoros Congo Croatia Cuba Cyprus
-Czechia Denmark Djibouti Dominica Ecuador Egypt Eritrea Estonia Eswatini Ethiopia Fiji Finland France
-Gabon Gambia Germany Ghana Greece Grenada Guatemala Guinea Guinea-Bissau Guyana Haiti Honduras Hungary
-Iceland India Indonesia Iran Iraq Ireland Israel Italy Jamaica Japan Jordan Kazakhstan Kenya Kiribati
-Kosovo Kuwait Kyrgyzstan Laos Latvia Lebanon Lesotho Liberia Libya Liechtenstein Lithuania Luxembourg
-Madagascar Malawi Malaysia Maldives Mali Malta Mauritania Mauritius Mexico Micronesia Moldova Monaco
-Mongolia Montenegro Morocco Mozambique Myanmar Namibia Nauru Nepal Netherlands Nicaragua Niger Nigeria
-Norway Oman Pakistan Palau Palestine Panama Paraguay Peru Philippines Poland Portugal Qatar Romania
-Russia Rwanda Samoa Senegal Serbia Seychelles Singapore Slovakia Slovenia Somalia Spain Sudan Suriname
-Sweden Switzerland Syria Taiwan Tajikistan Tanzania Thailand Togo Tonga Tunisia Turkey Türkiye
-Turkmenistan Tuvalu Uganda Ukraine Uruguay Uzbekistan Vanuatu Venezuela Vietnam Yemen Zambia Zimbabwe
-""".split())
-
 # What a title's object ends with: "for Humanitarian Affairs", "for Refugees", "of National
 # Intelligence", "for Sudan" (and any body or place word, or a country).
 PORTFOLIO_WORDS = frozenset("""
 affairs refugees intelligence defence defense development security health trade finance justice
 energy education agriculture environment operations peacekeeping peacebuilding policy relations
-cooperation coordination rights disarmament migration africa asia europe americas
+cooperation coordination rights disarmament migration africa asia europe americas unification
+communications information planning logistics strategy personnel readiness
 """.split()) | ORG_WORDS | PLACE_WORDS | {c.casefold() for c in ONE_WORD_COUNTRIES}
 
 # Verbs that report speech or writing: "Kim said", "wrote Barry".
@@ -119,7 +97,10 @@ _CONNECT = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in CONNECTORS)
 # "Peace and Security Council" (never two names: "Egypt and Saudi Arabia").
 JOINED = "Economic Social Political Legal Cultural Technical Financial Commercial Scientific Medical Humanitarian Peace".split()
 _AND = "(?:" + "|".join(f"(?<={w})" for w in JOINED) + r")\s+and\s+(?=[A-Z][a-z]+\s+[A-Z])"
-RUN_RE = re.compile(rf"(?=[A-Z])(?<![\w#@&'\u2019.-])(?:{_TOKEN})(?:(?:\s+(?:{_CONNECT})\s+|{_AND}|[ \t]+)(?:{_TOKEN}))*")
+# Inside a name, an Arabic surname with its particle: "Abdel Fattah al-Burhan".
+_PARTICLE = r"(?:al|el|ad|as|ash|ar|az|an|at|bin|ibn|bint|abu|ul|ud)-[A-Z][\w]*(?:-[\w]+)*"
+PARTICLE_RE = re.compile(rf"{_PARTICLE}$")
+RUN_RE = re.compile(rf"(?=[A-Z])(?<![\w#@&'\u2019.-])(?:{_TOKEN})(?:(?:\s+(?:{_CONNECT})\s+|{_AND}|[ \t]+)(?:{_TOKEN}|{_PARTICLE}))*")
 WORD_RE = re.compile(r"\S+")
 HASHTAG_RE = re.compile(r"#(\w+)")
 _DEMONYM = r"(?:ean|ian|ese|ish|ican)"
@@ -127,7 +108,10 @@ DEMONYM_RE = re.compile(rf"{_DEMONYM}$")
 # ... also its plural and compounds: "North Koreans", "South Korean-led".
 DEMONYMS_RE = re.compile(rf"{_DEMONYM}(?:s|-[a-z]+)?$")
 # Capitalised, several words, and still not a name.
-NOT_NAMES = frozenset({"new year", "new year's eve", "new year's day", "christmas eve", "christmas day"})
+NOT_NAMES = frozenset({"new year", "new year's eve", "new year's day", "christmas eve", "christmas day",
+                       # (a parliament's forms of address)
+                       "honourable members", "honourable member", "honorable members", "honorable member",
+                       "noble lord", "noble lords", "my lords", "noble baroness", "right honourable"})
 STOP = frozenset("""
 a an the this that these those in on at of for by with from to into as and or but if
 it its he she they we i you his her their our my your there here when while after before
@@ -184,14 +168,33 @@ def trim_connectors(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int,
     return tokens
 
 
+def _title_at(words: Sequence[str], i: int) -> bool:
+    """Whether word `i` of a run is a title: a role or honorific, or a rank before a name."""
+    word = words[i]
+    if word in ROLE_WORDS or word in HONORIFICS:
+        return True
+    if word not in RANKS or (word == "class" and i > 0):
+        return False
+    # After a title, a body or a nationality ("Air Force Major General", "U.S. Army Sgt."), never
+    # after a name's word ("Tradive General Trading").
+    before = words[i - 1] if i else None
+    if before is not None and not (before in _TITLED_AFTER or DEMONYM_RE.search(before) or len(before.replace(".", "")) <= 3):
+        return False
+    rest = [w for w in words[i + 1 :] if w not in RANKS]
+    return bool(rest) and kind_of(rest) is None
+
+
+_TITLED_AFTER = ROLE_WORDS | ROLE_MODIFIERS | RANKS | HONORIFICS | ORG_WORDS
+
+
 def split_role(text: str, tokens: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     """'Gatestone Institute Senior Fellow Gordon Chang' -> 'Gatestone Institute', 'Gordon Chang'."""
     words = [text[s:e].rstrip(".").casefold() for s, e in tokens]
-    last_role = max((i for i, w in enumerate(words) if w in ROLE_WORDS or w in HONORIFICS), default=None)
+    last_role = max((i for i in range(len(words)) if _title_at(words, i)), default=None)
     if last_role is None:
-        return [tokens]
+        return _after_portfolio(words, tokens)
     first = last_role
-    while first > 0 and words[first - 1] in ROLE_MODIFIERS | ROLE_WORDS:
+    while first > 0 and words[first - 1] in ROLE_MODIFIERS | ROLE_WORDS | RANKS:
         first -= 1
     # "Secretary of State Antony Blinken": the title runs on through "of" and its qualifiers.
     end = last_role + 1
@@ -204,23 +207,43 @@ def split_role(text: str, tokens: list[tuple[int, int]]) -> list[list[tuple[int,
         if ends:
             end = max(end, ends[-1] + 1)
     # "Spokesperson for UN Secretary-General António Guterres": what comes before the last
-    # title is part of a title too when it holds one, not a name of its own.
-    if any(w in ROLE_WORDS or w in HONORIFICS for w in words[:first]):
+    # title is part of a title too when it holds one, or opens like one ("Deputy Pentagon
+    # Press Secretary"), not a name of its own.
+    if any(w in ROLE_WORDS or w in HONORIFICS for w in words[:first]) or words[0] in TITLE_OPENERS:
         return [tokens[end:]]
     return [tokens[:first], tokens[end:]]
 
 
+def _after_portfolio(words: Sequence[str], tokens: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """'Ministry of Defence Alan Smith' -> 'Ministry of Defence', 'Alan Smith': a body's object
+    ends at its last word of a portfolio, place or body, and two name words after it are
+    someone's name ("Institute for Defense Analyses" keeps its one word)."""
+    for i in range(len(words) - 4):
+        if words[i] in ORG_WORDS and words[i + 1] in ("of", "for"):
+            ends = [k for k in range(i + 2, len(words)) if words[k] in PORTFOLIO_WORDS]
+            cut = ends[-1] + 1 if ends else len(words)
+            rest = words[cut:]
+            if len(rest) >= 2 and kind_of(rest) is None and not set(rest) & {"of", "for", "and", "the"}:
+                return [tokens[:cut], tokens[cut:]]
+            break
+    return [tokens]
+
+
 def kind_of(words: Sequence[str]) -> str | None:
     """"country" for a country's name; "organisation" or "place" when a word of the name
-    says so; "other" for what is never a person (a class of ships); else None."""
+    says so; "other" for what is never a person (a class of ships); else None. The words may
+    hold "of" and "the" ("Sea of Okhotsk")."""
     folded = [w.casefold().rstrip(".") for w in words]
-    if " ".join(folded) in COUNTRIES:
+    if " ".join(w for w in folded if w not in ("of", "the")) in COUNTRIES:
         return "country"
     # "Arleigh Burke-class": a class of ships or aircraft, never a person.
     if folded[-1].endswith("-class"):
         return "other"
     if any(w in ORG_WORDS for w in folded):
         return "organisation"
+    # "Sea Ceptor", "Sea Viper", "Ocean Viking": weapons and ships, where "Sea of Japan" is a place.
+    if folded[0] in ("sea", "ocean") and len(folded) > 1 and folded[1] != "of":
+        folded = folded[1:]
     # ("North Koreans", "South Korean-led": people and adjectives, not places.)
     if any(w in PLACE_WORDS for w in folded) or folded[0] in COMPASS and not DEMONYMS_RE.search(folded[-1]):
         return "place"
@@ -234,7 +257,7 @@ def name_piece(text: str, tokens: list[tuple[int, int]], start: int | None, end:
     if len(names) < 2:
         return None
     words = [w.casefold().rstrip(".") for w in names]
-    if all(w in ROLE_WORDS or w in ROLE_MODIFIERS for w in words):
+    if all(w in ROLE_WORDS or w in ROLE_MODIFIERS or w in RANKS for w in words):
         return None
     start = tokens[0][0] if start is None else start
     end = strip_possessive(text, tokens[-1]) if end is None else end
@@ -243,7 +266,7 @@ def name_piece(text: str, tokens: list[tuple[int, int]], start: int | None, end:
     # "South Korean government": an adjective of nationality, not a name.
     if DEMONYM_RE.search(names[-1]) and LOWER_NEXT.match(text, end):
         return None
-    return start, end, kind_of(names)
+    return start, end, kind_of([text[s:e] for s, e in tokens])
 
 
 def role_before(text: str, start: int) -> str | None:
@@ -269,7 +292,8 @@ def role_before(text: str, start: int) -> str | None:
             k -= 1
         if k < i - 1 and words[k].group(0).rstrip(".").casefold() in ROLE_WORDS and words[k + 1].group(0) in ("for", "of"):
             i, word = k, words[k].group(0).rstrip(".").casefold()
-    if word not in ROLE_WORDS:
+    # (A rank only as a title, capitalised: not "the major Arab-Israeli wars".)
+    if word not in ROLE_WORDS and (word not in RANKS or not words[i].group(0)[:1].isupper()):
         return None
     first = i
     while first > 0:
@@ -317,7 +341,7 @@ def speaks(text: str, start: int, end: int) -> bool:
 # A capitalised word right after a name, or right before it (in the same line): its first or last name.
 NEXT_NAME = re.compile(r"[ \t]+[A-Z][a-z][\w-]*(?![\w'\u2019.])")
 PREVIOUS_WORD = re.compile(r"(?<![\w'\u2019])([A-Z][a-z][\w-]*\.?)[ \t]+$")
-_TITLE_WORDS = ROLE_WORDS | ROLE_MODIFIERS | HONORIFICS
+_TITLE_WORDS = ROLE_WORDS | ROLE_MODIFIERS | HONORIFICS | RANKS
 
 
 def someone_else(text: str, start: int, end: int) -> bool:
@@ -331,3 +355,33 @@ def someone_else(text: str, start: int, end: int) -> bool:
         return False
     word = before.group(1).rstrip(".").casefold()
     return word not in _TITLE_WORDS and not sentence_start(text, before.start(1))
+
+
+def short_names(persons: Iterable[str], first: bool = True) -> dict[str, str]:
+    """First (unless not `first`) or last word of a full name -> that name, when only one
+    person owns the word (an Arabic surname also without its particle: "Burhan" for "Abdel
+    Fattah al-Burhan")."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for name in persons:
+        words = [w for w in name.split() if len(w.rstrip(".")) > 1]
+        if len(words) >= 2:
+            keys = [words[0], words[-1]] if first else [words[-1]]
+            if PARTICLE_RE.match(words[-1]):
+                keys.append(words[-1].split("-", 1)[1])
+            for word in keys:
+                owners[word].add(name)
+    return {word: next(iter(names)) for word, names in owners.items() if len(names) == 1 and word.casefold() not in STOP}
+
+
+# Titles that name a person by one word after them: "General Burhan", "President Biden",
+# "Mr. Guterres" (not "Executive Order" or "Chief Justice").
+LONE_TITLES = RANKS - {"class"} | HONORIFICS | frozenset("""
+president minister premier chancellor secretary chairman chairwoman ambassador envoy senator
+governor mayor king queen prince pope admiral colonel marshal commander captain professor prof
+judge commissioner congressman congresswoman gen col sgt capt maj adm lt gov sen rep
+""".split())
+
+
+def lone_title_word(words: Sequence[str]) -> bool:
+    """Whether a run's last word follows a title and is a name only by it ("General Burhan")."""
+    return len(words) >= 2 and words[-2].rstrip(".").casefold() in LONE_TITLES

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from ..config import EntityConfig
 from ..models import Article, Passage, Quote, TimelineEvent
 from . import quotes, timeline
-from .entities import Gazetteer, Mention, Recogniser
+from .entities import Recogniser
+from .gazetteer import Gazetteer, Mention
 
 # From this many articles, the work runs on worker processes (see forking).
 PARALLEL_ARTICLES = 2000

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..language import ENGLISH, KOREAN, detect, has_hangul
 from ..models import Article, Entity, Passage, Quote
 from . import hangul
-from .entities import Mention
+from .gazetteer import Mention
 from .leads import dangling
 from .names import SPEECH_FILLERS, SPEECH_VERBS, fold
 from .passages import words_at_least
