@@ -250,6 +250,19 @@ def test_a_surname_after_a_title_joins_the_full_name_another_article_gives():
     assert "Grundberg" not in found
 
 
+def test_spellings_of_one_name_meet_and_a_possessive_keeps_the_kind():
+    # Sudan and Red Sea reporting spells names both ways in one day's articles.
+    found = entities_of(article("General Abdel-Fattah Burhan said the army would fight on.", id="a1"),
+                        article("Abdel Fattah al-Burhan, the army chief, met envoys. The Bab el-Mandeb is narrow, "
+                                "and President Trump spoke of the Trump Administration's commitment to the "
+                                "United Kingdom's ships off the Bab al-Mandeb.", id="a2"))
+    assert found["Abdel-Fattah Burhan"].mentions == 2
+    assert set(found["Abdel-Fattah Burhan"].aliases) == {"Abdel-Fattah Burhan", "Abdel Fattah al-Burhan"}
+    assert found["Bab el-Mandeb"].mentions == 2
+    assert found["Trump Administration"].kind == "organisation" and found["United Kingdom"].kind == "country"
+    assert found["Trump"].kind == "person"
+
+
 def test_weapons_named_for_the_sea_a_body_and_its_speaker_and_a_transcripts_capitals():
     text = (
         "HMS Richmond fired Sea Ceptor missiles and HMS Diamond fired Sea Viper in the Sea of Okhotsk.\n\n"

@@ -28,9 +28,9 @@ from .names import (
     RUN_RE,
     STOP,
     WORD_RE,
-    fold,
     kind_of,
     lone_title_word,
+    name_key,
     name_piece,
     role_after,
     role_before,
@@ -175,7 +175,7 @@ class Recogniser:
                 surface = text[start:end]
                 name = " ".join(surface.split())
                 if name not in self.gazetteer.alias_of:
-                    named.append((start, end, kind, surface, name, fold(name), self._role(text, start, end, language)))
+                    named.append((start, end, kind, surface, name, name_key(name), self._role(text, start, end, language)))
             scanned = self._scanned[key] = (known, named)
         return scanned
 
@@ -319,7 +319,7 @@ def collect(
         if kept.get(passage_id) != passage_id:
             continue
         for m in found:
-            key = fold(m.name)
+            key = name_key(m.name)
             # A transcript's "SABRINA SINGH:" is named as the text writes her elsewhere.
             if names.setdefault(key, m.name).isupper() and not m.name.isupper():
                 names[key] = m.name
@@ -334,7 +334,7 @@ def collect(
     # the day names only one such person in full.
     full = short_names((names[k] for k in counts if kinds[k]["person"] and " " in names[k]), first=False)
     for key in [k for k in counts if kinds[k]["person"] and not known[k] and names[k] in full]:
-        into = fold(full[names[key]])
+        into = name_key(full[names[key]])
         counts[into] += counts.pop(key)
         kinds[into].update(kinds.pop(key))
         for merged in (aliases, roles, where):

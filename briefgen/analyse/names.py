@@ -66,7 +66,8 @@ PORTFOLIO_WORDS = frozenset("""
 affairs refugees intelligence defence defense development security health trade finance justice
 energy education agriculture environment operations peacekeeping peacebuilding policy relations
 cooperation coordination rights disarmament migration africa asia europe americas unification
-communications information planning logistics strategy personnel readiness
+communications information planning logistics strategy personnel readiness transportation
+commerce labor labour treasury interior homeland veterans housing
 """.split()) | ORG_WORDS | PLACE_WORDS | {c.casefold() for c in ONE_WORD_COUNTRIES}
 
 # Verbs that report speech or writing: "Kim said", "wrote Barry".
@@ -100,6 +101,7 @@ _AND = "(?:" + "|".join(f"(?<={w})" for w in JOINED) + r")\s+and\s+(?=[A-Z][a-z]
 # Inside a name, an Arabic surname with its particle: "Abdel Fattah al-Burhan".
 _PARTICLE = r"(?:al|el|ad|as|ash|ar|az|an|at|bin|ibn|bint|abu|ul|ud)-[A-Z][\w]*(?:-[\w]+)*"
 PARTICLE_RE = re.compile(rf"{_PARTICLE}$")
+_PARTICLE_PREFIX = re.compile(r"(?<![\w-])(?:al|el|ad|as|ash|ar|az|an|at|bin|ibn|bint|abu|ul|ud)-(?=[A-Z])")
 RUN_RE = re.compile(rf"(?=[A-Z])(?<![\w#@&'\u2019.-])(?:{_TOKEN})(?:(?:\s+(?:{_CONNECT})\s+|{_AND}|[ \t]+)(?:{_TOKEN}|{_PARTICLE}))*")
 WORD_RE = re.compile(r"\S+")
 HASHTAG_RE = re.compile(r"#(\w+)")
@@ -137,6 +139,12 @@ WORD_BEFORE = re.compile(r"(\w+)\s+$")
 def fold(text: str) -> str:
     """A key under which spellings of one name meet: case, apostrophes and spacing ignored."""
     return " ".join(text.replace("\u2019", "'").casefold().split())
+
+
+def name_key(text: str) -> str:
+    """A key under which spellings of one name meet, looser than `fold`: hyphens and an Arabic
+    particle's ignored too ("Abdel-Fattah Burhan", "Abdel Fattah al-Burhan")."""
+    return fold(_PARTICLE_PREFIX.sub("", text).replace("-", " "))
 
 
 def compact(text: str) -> str:
@@ -266,7 +274,8 @@ def name_piece(text: str, tokens: list[tuple[int, int]], start: int | None, end:
     # "South Korean government": an adjective of nationality, not a name.
     if DEMONYM_RE.search(names[-1]) and LOWER_NEXT.match(text, end):
         return None
-    return start, end, kind_of([text[s:e] for s, e in tokens])
+    # (Its kind without a possessive: "the Trump Administration's commitment".)
+    return start, end, kind_of([text[s:e] for s, e in tokens[:-1]] + [text[tokens[-1][0]:end]])
 
 
 def role_before(text: str, start: int) -> str | None:
