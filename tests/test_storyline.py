@@ -305,3 +305,32 @@ def test_rank_weighs_outlets_recency_novelty_and_theme_weight():
     # Theme weight: a story on a heavier theme first.
     assert order(made("light", theme="drills"), made("heavy"), weights={"missiles": 3.0, "drills": 1.0}) == \
         ["heavy", "light"]
+
+
+def test_a_question_or_a_fragment_never_leads_a_story_nor_stands_as_a_point():
+    # A State Department briefing's transcript led its story with the reporter's "How
+    # concerned is the United States about this?", and a white paper's extract with a
+    # sentence cut at its start ("the ROK-led theater-level combined exercise ...").
+    from briefgen.analyse import analyse
+    from briefgen.config import load_config
+    from briefgen.models import Article, Passage
+
+    texts = ["How concerned is the United States about this?",
+             "the ROK-led combined exercise capabilities have been improving with the JCS taking the lead in planning.",
+             "Russia opposes extending the term of the UN Security Council's panel of experts on North Korea, "
+             "a spokesman said on Monday."]
+    passages = [Passage(f"a-{i}", "a", t, i, i) for i, t in enumerate(texts)]
+    assert [p.text for p in leads.choose_lead(passages, "Department Press Briefing", None)] == [texts[2]]
+    assert leads.choose_lead(passages[:2], "Department Press Briefing", None) == ()
+    assert [leads.no_lead(t) for t in ("“Will they fire again?”", "\"Will they fire again?\" he asked.",
+                                       "북한이 미사일을 발사했다.")] == [True, False, False]
+    # In a brief: neither is printed, in the bottom line, a theme or other developments.
+    result = analyse([Article(id="a", source="S", title="Department Press Briefing", text="\n\n".join(
+        [texts[0] + " Is North Korea sending missiles to Russia?", texts[1], texts[2],
+         "North Korea fired two ballistic missiles toward the East Sea on Monday, Seoul's military said."]))],
+        load_config(Path(__file__).resolve().parents[1] / "sources.yaml"))
+    printed = [p.text for p in result.bottom_line] + [p.text for s in result.themes for p in s.summary] + \
+        [p.text for s in result.themes for t in s.stories for p in (t.lead, *t.points) if p] + \
+        [p.text for p in result.other]
+    assert any("ballistic missiles" in t for t in printed) and any("Russia opposes" in t for t in printed), printed
+    assert not any(t.rstrip().endswith("?") or t[:1].islower() for t in printed), printed

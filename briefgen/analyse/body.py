@@ -86,7 +86,8 @@ def compose(
 
     def alone(passage: Passage) -> tuple[Passage, ...] | None:
         shown = leads.standalone(passage, before.get((passage.article_id, passage.index - 1)))
-        if shown is None or printed.has(shown) or any(leads.background(p.text, today) for p in shown):
+        # (A question or a fragment is no point: what it asks or continues is not printed.)
+        if shown is None or printed.has(shown) or any(leads.background(p.text, today) or leads.no_lead(p.text) for p in shown):
             return None
         return shown
 

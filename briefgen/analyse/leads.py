@@ -106,19 +106,31 @@ _WHEN = re.compile(r"\b(?:on|late|early) (?:monday|tuesday|wednesday|thursday|fr
 _DIGIT = re.compile(r"\d")
 
 
+_OPENING = re.compile(r"[\"“‘'(\[\s]*")
+_CLOSING = re.compile(r"[\"”’')\]\s]*$")
+
+
+def no_lead(text: str) -> bool:
+    """Whether a sentence cannot lead a story whatever it says: a question ("How concerned is
+    the United States about this?", a briefing's) or a fragment, cut from a sentence before it,
+    that opens in lower case."""
+    start = _OPENING.match(text).end()  # type: ignore[union-attr]
+    return text[start : start + 1].islower() or text[: _CLOSING.search(text).start()].endswith("?")  # type: ignore[union-attr]
+
+
 def choose_lead(passages: Sequence[Passage], headline: str, today: date | None, window: int = 5) -> tuple[Passage, ...]:
-    """The lead of an article: its first sentence that is news, not background, and stands
-    alone (with its predecessor if it leans on it), among the first `window` passages;
+    """The lead of an article: its first sentence that is news, not background, no question
+    or fragment, and stands alone (with its predecessor if it leans on it), among the first `window` passages;
     else the first that is not background anywhere in it; else nothing."""
     head = fingerprint(headline)
     candidates = [p for p in passages if fingerprint(p.text) != head]
     by_index = {p.index: p for p in passages}
     fallback: tuple[Passage, ...] = ()
     for n, passage in enumerate(candidates):
-        if background(passage.text, today) or len(passage.text.split()) < 8:
+        if background(passage.text, today) or len(passage.text.split()) < 8 or no_lead(passage.text):
             continue
         shown = standalone(passage, by_index.get(passage.index - 1))
-        if shown is None or any(background(p.text, today) or fingerprint(p.text) == head for p in shown):
+        if shown is None or any(background(p.text, today) or no_lead(p.text) or fingerprint(p.text) == head for p in shown):
             continue
         if n < window and news_score(passage.text) >= 1.0:
             return shown
