@@ -324,6 +324,14 @@ def test_a_question_or_a_fragment_never_leads_a_story_nor_stands_as_a_point():
     assert leads.choose_lead(passages[:2], "Department Press Briefing", None) == ()
     assert [leads.no_lead(t) for t in ("“Will they fire again?”", "\"Will they fire again?\" he asked.",
                                        "북한이 미사일을 발사했다.")] == [True, False, False]
+    # A meeting's courtesies are no news either; a position taken is.
+    assert [leads.no_lead(t) for t in ("I thank Assistant Secretary-General Khiari for his briefing.",
+                                       "Thank you, Mr. President.", "We also thank the briefers.",
+                                       "I welcome the participation of the representatives of the Republic of Korea.",
+                                       "We welcome the agreement reached in Jeddah.",
+                                       "The United Kingdom thanks Japan for its leadership.",
+                                       "Chairman Rogers, Ranking Member Smith, and Members of the Committee, thank you "
+                                       "for the opportunity to provide a statement.")] == [True, True, True, True, False, False, True]
     # In a brief: neither is printed, in the bottom line, a theme or other developments.
     result = analyse([Article(id="a", source="S", title="Department Press Briefing", text="\n\n".join(
         [texts[0] + " Is North Korea sending missiles to Russia?", texts[1], texts[2],

@@ -110,12 +110,22 @@ _OPENING = re.compile(r"[\"“‘'(\[\s]*")
 _CLOSING = re.compile(r"[\"”’')\]\s]*$")
 
 
+# A meeting's courtesies: "I thank Assistant Secretary-General Khiari for his briefing",
+# "Thank you, Mr. President", "I welcome the participation of the representatives of ...".
+_COURTESY = re.compile(
+    r"(?:I|We)\s+(?:also\s+|too\s+|would\s+like\s+to\s+|wish\s+to\s+|want\s+to\s+)*(?:thank|congratulate)\b"
+    r"|(?:I|We)\s+(?:also\s+)?welcome\s+(?:the\s+)?(?:participation|presence)\b|Thank\s+you\b"
+    # ... also after its addressees: "Chairman Rogers, Ranking Member Smith, ..., thank you for"
+    r"|[^?!\n]{0,160}?,\s+thank\s+you\b")
+
+
 def no_lead(text: str) -> bool:
     """Whether a sentence cannot lead a story whatever it says: a question ("How concerned is
-    the United States about this?", a briefing's) or a fragment, cut from a sentence before it,
-    that opens in lower case."""
+    the United States about this?", a briefing's), a fragment, cut from a sentence before it,
+    that opens in lower case, or a meeting's courtesy ("I thank ... for his briefing")."""
     start = _OPENING.match(text).end()  # type: ignore[union-attr]
-    return text[start : start + 1].islower() or text[: _CLOSING.search(text).start()].endswith("?")  # type: ignore[union-attr]
+    return (text[start : start + 1].islower() or _COURTESY.match(text, start) is not None
+            or text[: _CLOSING.search(text).start()].endswith("?"))  # type: ignore[union-attr]
 
 
 def choose_lead(passages: Sequence[Passage], headline: str, today: date | None, window: int = 5) -> tuple[Passage, ...]:
