@@ -278,6 +278,8 @@ def test_weapons_named_for_the_sea_a_body_and_its_speaker_and_a_transcripts_capi
     assert found["Sabrina Singh"].kind == "person" and found["Sabrina Singh"].mentions == 2
     assert found["Sabrina Singh"].roles == ("Deputy Pentagon Press Secretary",)
     assert not {"SABRINA SINGH", "Deputy Pentagon Press", "Honourable Members"} & set(found)
+    # Written only in capitals, a name may be an acronym: no person.
+    assert entities_of(article("Col. Jeremiah Willis, Commander USACE FED, said so.", id="a2"))["USACE FED"].kind == "other"
 
 
 def test_a_gazetteer_name_comes_before_the_built_in_country():

@@ -10,7 +10,6 @@ first or last word of exactly one person named in full in the same article ("Jo"
 from __future__ import annotations
 
 import re
-import string
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -321,8 +320,8 @@ def collect(
         for m in found:
             key = name_key(m.name)
             # A transcript's "SABRINA SINGH:" is named as the text writes her elsewhere.
-            if names.setdefault(key, m.name).isupper() and not m.name.isupper():
-                names[key] = m.name
+            if names.setdefault(key, m.name).isupper() and not m.surface.isupper() and name_key(m.surface) == key:
+                names[key] = " ".join(m.surface.split())
             counts[key] += 1
             kinds[key][m.kind or "other"] += 1
             aliases[key][" ".join(m.surface.split())] = None
@@ -348,6 +347,7 @@ def collect(
         sources = tuple(dict.fromkeys(s for pid in ids for s in cited.get(pid, (passages[pid].article_id,))))
         name = names[key]
         if kind == "person" and name.isupper() and " " in name:
-            name = string.capwords(name)  # never written otherwise: "JOHN KIRBY:"
+            # Never written otherwise: an acronym ("Commander USACE FED") as often as a name.
+            kind = "other"
         out.append(Entity(name, kind, n, tuple(aliases[key]), tuple(roles[key]), themes, ids, sources, known[key]))
     return sorted(out, key=lambda e: (KIND_ORDER.get(e.kind, 9), -e.mentions, e.name.casefold()))
