@@ -219,6 +219,19 @@ def test_hangul_names_are_merged_with_their_english_forms(analysed):
     assert "South Korea" not in by_name and "한국은행" in by_name
 
 
+def test_a_foreign_name_in_hangul_is_one_person_not_a_given_name_with_a_title():
+    # VOA Korean: "블라디미르 푸틴 대통령" made 블라디미르 a person titled "푸틴 대통령", and
+    # "도널드 트럼프 대통령" made 도널드 one titled "트럼프 대통령".
+    article = korean_article("김정은 국무위원장과 블라디미르 푸틴 대통령이 만났다. 도널드 트럼프 대통령은 "
+                             "러시아 대통령의 방북을 비판했다.")
+    found = passages_mod.split(article)
+    mentions = entities.recognise([article], found, CONFIG.entities)
+    by_name = {e.name: e for e in entities.collect(mentions, {p.id: p.id for p in found}, {p.id: p for p in found}, {})}
+    assert by_name["Vladimir Putin"].aliases == ("푸틴",) and "블라디미르" not in by_name
+    assert by_name["도널드 트럼프"].kind == "person" and by_name["도널드 트럼프"].roles == ("대통령",)
+    assert "도널드" not in by_name and by_name["Russia"].kind == "country" and by_name["Russia"].roles == ()
+
+
 def test_korean_quotes_are_found_with_their_speakers(analysed):
     article, found, mentions = analysed
     said = {q.text: q for q in quotes.extract([article], found, mentions, {p.id: p.id for p in found}, {})}

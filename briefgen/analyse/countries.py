@@ -34,3 +34,11 @@ Russia Rwanda Samoa Senegal Serbia Seychelles Singapore Slovakia Slovenia Somali
 Sweden Switzerland Syria Taiwan Tajikistan Tanzania Thailand Togo Tonga Tunisia Turkey Türkiye
 Turkmenistan Tuvalu Uganda Ukraine Uruguay Uzbekistan Vanuatu Venezuela Vietnam Yemen Zambia Zimbabwe
 """.split())
+
+# Countries as Korean writes them before a title ("러시아 대통령", "미국 국무장관"): a word of
+# a title there, never the second word of a foreign name (`hangul.names`).
+KOREAN_COUNTRIES = frozenset("""
+미국 중국 일본 한국 북한 남한 러시아 영국 프랑스 독일 이탈리아 스페인 캐나다 호주 뉴질랜드 인도 파키스탄
+이란 이라크 이스라엘 시리아 튀르키예 터키 사우디 이집트 우크라이나 벨라루스 폴란드 몽골 베트남 대만 필리핀
+태국 인도네시아 말레이시아 싱가포르 쿠바 브라질 멕시코 아르헨티나 남아공 나이지리아 수단 예멘 카타르
+""".split())

@@ -168,7 +168,8 @@ class Recogniser:
             found = self._names(text, known)
             if language == KOREAN:
                 # Korean names are not capitalised: the analyser's proper nouns stand in.
-                found += hangul.names(text, [(k.start, k.end) for k in known] + [(s, e) for s, e, _ in found])
+                found += hangul.names(text, [(k.start, k.end) for k in known] + [(s, e) for s, e, _ in found],
+                                      [k.start for k in known if k.kind == "person"])
             named: list[_Named] = []
             for start, end, kind in found:
                 surface = text[start:end]
@@ -349,5 +350,5 @@ def collect(
         if kind == "person" and name.isupper() and " " in name:
             # Never written otherwise: an acronym ("Commander USACE FED") as often as a name.
             kind = "other"
-        out.append(Entity(name, kind, n, tuple(aliases[key]), tuple(roles[key]), themes, ids, sources, known[key]))
+        out.append(Entity(name, kind, n, tuple(aliases[key]), tuple(roles[key]) if kind == "person" else (), themes, ids, sources, known[key]))
     return sorted(out, key=lambda e: (KIND_ORDER.get(e.kind, 9), -e.mentions, e.name.casefold()))

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..language import has_hangul
 from ..models import PartialDate
+from .countries import KOREAN_COUNTRIES
 
 if TYPE_CHECKING:
     from .gazetteer import Mention
@@ -68,13 +69,32 @@ def aliases_in(text: str, regex: re.Pattern[str]) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in hits if m.start() in starts and m.end() in ends]
 
 
-def names(text: str, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str | None]]:
-    """(start, end, kind or None) of the proper nouns the analyser finds, outside `taken` spans."""
+def names(text: str, taken: Sequence[tuple[int, int]], people: Sequence[int] = ()) -> list[tuple[int, int, str | None]]:
+    """(start, end, kind or None) of the proper nouns the analyser finds, outside `taken` spans
+    (`people`: where the gazetteer's people start)."""
     from .korean import proper_nouns
 
     out: list[tuple[int, int, str | None]] = []
-    for start, end in proper_nouns(text):
-        if any(s < end and start < e for s, e in taken) or end - start < 2:
+    nouns = proper_nouns(text)
+    skip = -1
+    for n, (start, end) in enumerate(nouns):
+        if n == skip or any(s < end and start < e for s, e in taken) or end - start < 2:
+            continue
+        # "블라디미르 푸틴 대통령": a foreign name is two words. Before a person the gazetteer
+        # knows, the first is that person's given name, no person of its own.
+        if end + 1 in people and text[end] == " ":
+            continue
+        # "도널드 트럼프 대통령": neither a person titled "트럼프 대통령" nor two people, but one
+        # (never "러시아 대통령", "크렘린궁 대변인": a country's, a body's).
+        title = _TITLE_RE.match(text, end)
+        following = nouns[n + 1] if n + 1 < len(nouns) else None
+        if (title is not None and following is not None and " " not in text[start:end]
+                and title.start("role") == end + 1 == following[0] and text[following[1]] == " "
+                and not any(s < following[1] and following[0] < e for s, e in taken)
+                and text[following[0] : following[1]] not in KOREAN_COUNTRIES
+                and not text[following[0] : following[1]].endswith(ORG_ENDINGS)):
+            out.append((start, following[1], "person"))
+            skip = n + 1
             continue
         out.append((start, end, kind(text, start, end)))
     return out
@@ -82,6 +102,8 @@ def names(text: str, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, s
 
 def kind(text: str, start: int, end: int) -> str | None:
     """A Korean name's kind from the words after it (a title) or its last syllables."""
+    if text[start:end] in KOREAN_COUNTRIES:
+        return "country"  # (러시아 대통령: the country's president)
     if role(text, end) is not None:
         return "person"
     if text[start:end].endswith(ORG_ENDINGS):
