@@ -232,6 +232,16 @@ def test_a_foreign_name_in_hangul_is_one_person_not_a_given_name_with_a_title():
     assert "도널드" not in by_name and by_name["Russia"].kind == "country" and by_name["Russia"].roles == ()
 
 
+def test_a_korean_day_and_month_far_ahead_is_last_year_unless_the_sentence_looks_ahead():
+    from briefgen.analyse.timeline import Anchor
+
+    where = Anchor(date(2026, 11, 29), True, "the article's date, 2026-11-29")
+    found = {text: [d[2].iso() for d in hangul.dates(text, where)] for text in (
+        "북한은 5월 4일 미사일을 발사했다.", "양국은 5월 4일 회담을 열 예정이다.", "12월 7일부터 훈련을 한다.")}
+    assert found == {"북한은 5월 4일 미사일을 발사했다.": ["2026-05-04"], "양국은 5월 4일 회담을 열 예정이다.": ["2027-05-04"],
+                     "12월 7일부터 훈련을 한다.": ["2026-12-07"]}
+
+
 def test_korean_quotes_are_found_with_their_speakers(analysed):
     article, found, mentions = analysed
     said = {q.text: q for q in quotes.extract([article], found, mentions, {p.id: p.id for p in found}, {})}

@@ -476,6 +476,21 @@ def test_relative_dates_resolve_against_the_published_date():
     assert events[-1].basis == "the Sunday up to the article's date, 2024-01-17"
 
 
+def test_a_day_and_month_far_ahead_of_the_article_is_last_year_unless_the_sentence_looks_ahead():
+    # A Treasury release of 29 November on "his May 4 Executive Order" put the order in May
+    # of the next year: the nearest May 4. News reports the past.
+    published = datetime(2026, 11, 29, 9, 0, tzinfo=SEOUL)
+    text = (
+        "As directed by the President in his May 4 Executive Order, Treasury acted today.\n\n"
+        "The ministers will meet again on May 4 in Geneva.\n\n"
+        "The division holds its annual exercise Dec. 7-15 near the border.\n\n"
+        "The unit arrived in Korea March 18, officials said."
+    )
+    events = analyse([article(text, published=published)], config()).timeline
+    got = {e.text.split()[1] if e.text.startswith("The") else e.text.split()[0]: e.start.iso() for e in events}
+    assert got == {"As": "2026-05-04", "ministers": "2027-05-04", "division": "2026-12-07", "unit": "2026-03-18"}
+
+
 def test_embedded_post_dates_anchor_an_undated_article():
     text = "A missile flew 1,000 km into the sea, the military says.\n\nThe drills began on 12 January and ended on Jan. 13."
     post = EmbeddedPost("A missile flew 1,000 km into the sea, the military says.", date(2024, 1, 14), "TRT World (@trtworld)")

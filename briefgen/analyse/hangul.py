@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from ..language import has_hangul
 from ..models import PartialDate
 from .countries import KOREAN_COUNTRIES
+from .years import nearest_year
 
 if TYPE_CHECKING:
     from .gazetteer import Mention
@@ -183,7 +184,7 @@ def dates(text: str, where: Anchor) -> list[tuple[int, str, PartialDate | None, 
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
-            parsed = _parse(kind_, m.groupdict(), where)
+            parsed = _parse(kind_, m.groupdict(), where, text)
             if parsed is None:
                 continue
             taken.append((m.start(), m.end()))
@@ -192,7 +193,7 @@ def dates(text: str, where: Anchor) -> list[tuple[int, str, PartialDate | None, 
 
 
 def _parse(
-    kind_: str, g: dict[str, str | None], where: Anchor
+    kind_: str, g: dict[str, str | None], where: Anchor, text: str = ""
 ) -> tuple[PartialDate | None, PartialDate | None, str, str | None] | None:
     """(start, end, status, basis) of one Korean date expression's match, or None when it is no date."""
     if kind_ in ("ymd", "md", "ym"):
@@ -207,8 +208,7 @@ def _parse(
             return PartialDate(year, month, day), None, "explicit", None
         if where.day is None:
             return PartialDate(None, month, day), None, "year-unknown", "the article gives no year"
-        candidates = [y for y in (where.day.year - 1, where.day.year, where.day.year + 1) if _valid(y, month, day or 1)]
-        year = min(candidates, key=lambda y: abs((date(y, month, day or 1) - where.day).days))
+        year = nearest_year(month, day or 1, where.day, text)
         return PartialDate(year, month, day), None, "inferred", f"year from {where.basis}"
     if where.day is None or not where.published:
         return None, None, "unresolved", "the article's date is not known"

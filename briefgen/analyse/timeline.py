@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from ..language import KOREAN
 from ..models import Article, EmbeddedPost, PartialDate, Passage, TimelineEvent
 from . import hangul, leads
+from .years import nearest_year
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -110,19 +111,6 @@ def _day(word: str) -> int:
     return int(re.match(r"\d+", word).group(0))  # type: ignore[union-attr]
 
 
-def _nearest_year(month: int, day: int, near: date) -> int | None:
-    """The year that puts month/day nearest `near`: 30 December next to 16 January 2024 is 2023."""
-    best = None
-    for year in (near.year - 1, near.year, near.year + 1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue
-        if best is None or abs((candidate - near).days) < abs((best - near).days):
-            best = candidate
-    return best.year if best else None
-
-
 def _dates(text: str, where: Anchor) -> list[tuple[str, PartialDate | None, PartialDate | None, str, str | None]]:
     """(verbatim expression, start, end, status, basis) for each date expression in `text`."""
     # Most sentences hold no date at all: one cheap search spares them ten patterns.
@@ -144,7 +132,7 @@ def _dates(text: str, where: Anchor) -> list[tuple[str, PartialDate | None, Part
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
-            parsed = _parse(kind, m, where)
+            parsed = _parse(kind, m, where, text)
             if parsed is None:
                 continue
             taken.append((m.start(), m.end()))
@@ -152,7 +140,8 @@ def _dates(text: str, where: Anchor) -> list[tuple[str, PartialDate | None, Part
     return [f for _, f in sorted(found, key=lambda x: x[0])]
 
 
-def _parse(kind: str, m: re.Match[str], where: Anchor) -> tuple[PartialDate | None, PartialDate | None, str, str | None] | None:
+def _parse(kind: str, m: re.Match[str], where: Anchor, text: str = "",
+           ) -> tuple[PartialDate | None, PartialDate | None, str, str | None] | None:
     groups = m.groupdict()
     year = int(groups["y"]) if groups.get("y") else None
     if kind == "year":
@@ -183,7 +172,7 @@ def _parse(kind: str, m: re.Match[str], where: Anchor) -> tuple[PartialDate | No
         if where.day is None:
             status, basis = "year-unknown", "the article gives no year"
         else:
-            year = _nearest_year(m1, d1, where.day)
+            year = nearest_year(m1, d1, where.day, text)
             status, basis = "inferred", f"year from {where.basis}"
     start = PartialDate(year, m1, d1)
     end = None

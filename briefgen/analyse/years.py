@@ -1,0 +1,38 @@
+"""Which year a day and month written without one fall in ("30 December", "5월 4일"): the one
+nearest the article's date, unless that is well ahead of it in a sentence that does not look
+ahead, since news reports the past. One rule for English and Korean dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# Words that put a sentence's date ahead of the article: "will meet on May 4", "the talks
+# scheduled for March 2"; 오는 5월 4일, 개최할 예정, 다음 달.
+LOOKS_AHEAD = re.compile(
+    r"\b(?:will|shall|next|upcoming|coming|scheduled|planned|plans?|planning|due|expected|"
+    r"set to|is to|are to|to be held|ahead of|later this|until)\b|예정|계획|오는|다음|내년|것으로 보|할 것|될 것",
+    re.IGNORECASE,
+)
+# A date this many days after the article, in a sentence that does not look ahead, is the
+# year before: "his May 4 Executive Order" in a release of 29 November is last May.
+AHEAD_DAYS = 60
+
+
+def nearest_year(month: int, day: int, near: date, text: str = "") -> int | None:
+    """The year that puts month/day nearest `near` (30 December next to 16 January 2024 is
+    2023), a year earlier when that is over AHEAD_DAYS ahead and `text` does not look ahead."""
+    best = None
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if best is None or abs((candidate - near).days) < abs((best - near).days):
+            best = candidate
+    if best is not None and (best - near).days > AHEAD_DAYS and LOOKS_AHEAD.search(text) is None:
+        try:
+            best = date(best.year - 1, month, day)
+        except ValueError:
+            pass  # (29 February with no leap year before it: the nearest stays)
+    return best.year if best else None
