@@ -263,6 +263,16 @@ def test_spellings_of_one_name_meet_and_a_possessive_keeps_the_kind():
     assert found["Trump"].kind == "person"
 
 
+def test_documents_federations_army_abbreviations_and_middle_initials():
+    found = entities_of(
+        article("The 2022 Nuclear Posture Review said any attack was unacceptable. The National Retail "
+                "Federation warned of costs. LTG William M. Burleson III inspected the troops.", id="a1"),
+        article("Secretary of State Antony J. Blinken spoke first. Later, Antony Blinken said talks would go on.", id="a2"))
+    assert found["Nuclear Posture Review"].kind == "other" and found["National Retail Federation"].kind == "organisation"
+    assert found["William M. Burleson III"].kind == "person" and found["William M. Burleson III"].roles == ("LTG",)
+    assert found["Antony J. Blinken"].mentions == 2 and "Antony Blinken" not in found
+
+
 def test_weapons_named_for_the_sea_a_body_and_its_speaker_and_a_transcripts_capitals():
     text = (
         "HMS Richmond fired Sea Ceptor missiles and HMS Diamond fired Sea Viper in the Sea of Okhotsk.\n\n"

@@ -19,7 +19,6 @@ from ..config import EntityConfig
 from ..language import ENGLISH, KOREAN
 from ..models import Article, Entity, Passage
 from . import hangul
-from .countries import ONE_WORD_COUNTRIES
 from .gazetteer import Gazetteer, Mention
 from .names import (
     LOWER_NEXT,
@@ -40,6 +39,7 @@ from .names import (
     strip_possessive,
     trim_connectors,
 )
+from .namewords import ONE_WORD_COUNTRIES
 
 # A capitalised word standing alone: maybe the short form of a person named in full.
 _SPACE = re.compile(r"\s")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..language import has_hangul
 from ..models import PartialDate
-from .countries import KOREAN_COUNTRIES
+from .namewords import KOREAN_COUNTRIES
 from .years import nearest_year
 
 if TYPE_CHECKING:

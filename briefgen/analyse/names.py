@@ -1,7 +1,8 @@
 """Names and titles in a sentence: capitalised runs of words, what kind of name each is,
 and the role ("Russian Foreign Minister", "director general of ...") the text gives it.
 
-Word lists and rules only: the building blocks `entities` and `quotes` put together."""
+Rules only (the word lists they read are in `namewords`): the building blocks `entities` and
+`quotes` put together."""
 
 from __future__ import annotations
 
@@ -10,78 +11,22 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from .countries import COUNTRIES, ONE_WORD_COUNTRIES
+from .namewords import (
+    COMPASS,
+    COUNTRIES,
+    DOCUMENT_WORDS,
+    HONORIFICS,
+    ORG_WORDS,
+    PLACE_WORDS,
+    PORTFOLIO_WORDS,
+    RANKS,
+    ROLE_MODIFIERS,
+    ROLE_WORDS,
+    SPEECH_FILLERS,
+    SPEECH_VERBS,
+    TITLE_OPENERS,
+)
 
-# Words that name a role or title: "Foreign Minister X", "X, director general of ...".
-ROLE_WORDS = frozenset("""
-leader minister diplomat adviser advisor analyst fellow director president spokesperson
-spokesman spokeswoman secretary chairman chairwoman chair chief envoy ambassador counterpart
-commander official premier chancellor senator governor mayor professor researcher expert
-editor correspondent head officer king queen prince founder economist scholar lawmaker
-negotiator representative delegate aide dictator ruler admiral colonel marshal
-judge justice prosecutor attorney lawyer congressman congresswoman host anchor reporter
-columnist author candidate nominee executive ceo cfo coo chairperson owner manager coach
-captain bishop cardinal pope commissioner inspector sheriff superintendent strategist
-lt gov sen rep gen col sgt capt maj adm supt
-secretary-general under-secretary-general director-general vice-president vice-chairman
-attorney-general governor-general commander-in-chief administrator coordinator rapporteur
-counselor counsellor undersecretary attache attaché speaker
-""".split())
-# Words that qualify a role ("Senior Fellow", "National Security Adviser") without naming anyone.
-ROLE_MODIFIERS = frozenset("""
-foreign defence defense senior deputy vice prime national security top former special
-interior finance trade unification state executive assistant associate principal supreme
-first acting chief general resident permanent political humanitarian high 1st 2nd 3rd staff
-""".split())
-# Military ranks: a title only before a person's name ("General Burhan", "Major General Pat
-# Ryder", "Sgt. 1st Class James Burciaga", whose run starts at "Class"), never in "UN General
-# Assembly" or "Major League" (`split_role`).
-RANKS = frozenset("general lieutenant brigadier sergeant corporal major specialist class".split())
-# Words that open a title whatever follows ("Deputy Pentagon Press Secretary Sabrina Singh").
-TITLE_OPENERS = frozenset("deputy vice acting former assistant associate senior principal".split())
-HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame"})
-# A name with one of these words is an organisation ("Gatestone Institute", "Foreign Ministry").
-ORG_WORDS = frozenset("""
-ministry department institute institution council force forces army navy corps agency
-assembly committee commission party union organization organizations organisation
-organisations initiative office bank fund group association foundation university centre
-center company corporation inc ltd news times post tribune herald gazette telegraph chronicle
-command court parliament congress senate
-government administration alliance coalition network service authority bureau guard house
-nations agency media tv radio television board club team studio studios labs press journal
-magazine channel airlines motors systems technologies partners capital holdings llc plc corp
-panel program programme league electric dynamics atomics mills
-""".split())
-# ... and one of these makes it a place ("Sea of Japan", "Korean Peninsula", "Northeast Asia").
-PLACE_WORDS = frozenset("""
-sea ocean peninsula strait bay river island islands mountain mountains province region regions
-republic city coast asia europe africa america east west border zone gulf county state
-base station complex cosmodrome district krai oblast camp airport port harbor harbour valley
-""".split())
-# ... or it opens with one of these ("North Darfur", "South Kordofan", "West Bank").
-COMPASS = frozenset("north south east west northern southern eastern western".split())
-# What a title's object ends with: "for Humanitarian Affairs", "for Refugees", "of National
-# Intelligence", "for Sudan" (and any body or place word, or a country).
-PORTFOLIO_WORDS = frozenset("""
-affairs refugees intelligence defence defense development security health trade finance justice
-energy education agriculture environment operations peacekeeping peacebuilding policy relations
-cooperation coordination rights disarmament migration africa asia europe americas unification
-communications information planning logistics strategy personnel readiness transportation
-commerce labor labour treasury interior homeland veterans housing
-""".split()) | ORG_WORDS | PLACE_WORDS | {c.casefold() for c in ONE_WORD_COUNTRIES}
-
-# Verbs that report speech or writing: "Kim said", "wrote Barry".
-SPEECH_VERBS = frozenset("""
-said says say told tells wrote writes added adds stated states declared declares warned warns
-insisted insists noted notes argued argues claimed claims believes believed called calls
-pledged pledges announced announces explained explains stressed stresses urged urges asked
-asks replied replies tweeted posted commented remarked concluded recalled acknowledged
-""".split())
-# Words between a speaker and the verb: "Kim has also said", "Lavrov later told".
-SPEECH_FILLERS = frozenset("""
-also has have had already then later again reportedly previously earlier once repeatedly
-publicly further separately recently has later had
-""".split())
 CONNECTORS = ("of the", "of", "for", "de", "del", "van", "von", "bin", "al", "da", "du", "la", "le")
 
 APOS = "['\u2019]"
@@ -101,6 +46,7 @@ _AND = "(?:" + "|".join(f"(?<={w})" for w in JOINED) + r")\s+and\s+(?=[A-Z][a-z]
 # Inside a name, an Arabic surname with its particle: "Abdel Fattah al-Burhan".
 _PARTICLE = r"(?:al|el|ad|as|ash|ar|az|an|at|bin|ibn|bint|abu|ul|ud)-[A-Z][\w]*(?:-[\w]+)*"
 PARTICLE_RE = re.compile(rf"{_PARTICLE}$")
+_INITIAL = re.compile(r"[A-Z]\.?")
 _PARTICLE_PREFIX = re.compile(r"(?<![\w-])(?:al|el|ad|as|ash|ar|az|an|at|bin|ibn|bint|abu|ul|ud)-(?=[A-Z])")
 RUN_RE = re.compile(rf"(?=[A-Z])(?<![\w#@&'\u2019.-])(?:{_TOKEN})(?:(?:\s+(?:{_CONNECT})\s+|{_AND}|[ \t]+)(?:{_TOKEN}|{_PARTICLE}))*")
 WORD_RE = re.compile(r"\S+")
@@ -143,8 +89,12 @@ def fold(text: str) -> str:
 
 def name_key(text: str) -> str:
     """A key under which spellings of one name meet, looser than `fold`: hyphens and an Arabic
-    particle's ignored too ("Abdel-Fattah Burhan", "Abdel Fattah al-Burhan")."""
-    return fold(_PARTICLE_PREFIX.sub("", text).replace("-", " "))
+    particle ignored too ("Abdel-Fattah Burhan", "Abdel Fattah al-Burhan")."""
+    words = _PARTICLE_PREFIX.sub("", text).replace("-", " ").split()
+    # ... and a middle initial: "Antony J. Blinken" and "Antony Blinken".
+    if len(words) >= 3:
+        words = [words[0]] + [w for w in words[1:-1] if not _INITIAL.fullmatch(w)] + [words[-1]]
+    return fold(" ".join(words))
 
 
 def compact(text: str) -> str:
@@ -249,6 +199,9 @@ def kind_of(words: Sequence[str]) -> str | None:
         return "other"
     if any(w in ORG_WORDS for w in folded):
         return "organisation"
+    # "the 2022 Nuclear Posture Review said": a document speaks through its text, no person.
+    if folded[-1] in DOCUMENT_WORDS:
+        return "other"
     # "Sea Ceptor", "Sea Viper", "Ocean Viking": weapons and ships, where "Sea of Japan" is a place.
     if folded[0] in ("sea", "ocean") and len(folded) > 1 and folded[1] != "of":
         folded = folded[1:]
