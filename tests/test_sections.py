@@ -181,6 +181,23 @@ def test_a_speaker_with_an_honorific_after_the_quotation():
     assert quote.speaker == "António Guterres"
 
 
+def test_a_speaker_named_after_a_title_or_speaking_for_a_country():
+    # Army, Navy and Treasury releases: '," said Secretary of the Treasury Scott Bessent',
+    # '," said USN Cpt. Thomas Dearborn, ...' (which also ended a sentence at "Cpt.") and UN
+    # coverage's "the United Kingdom's delegate warned that “...”" had no speaker.
+    text = (
+        "\u201cWe will not tolerate this ongoing campaign of terror in Sudan,\u201d said Secretary of the Treasury "
+        "Scott Bessent.\n\n"
+        "\"We looked at bringing supplies ashore in a time of war,\" said USN Cpt. Thomas Dearborn, Expeditionary "
+        "Strike Group 3 chief of staff.\n\n"
+        "Speaking after the vote, the United Kingdom\u2019s delegate warned that \u201can attack on the city would "
+        "be catastrophic for the people sheltering there\u201d."
+    )
+    said = {q.text[:10]: (q.speaker, q.speaker_kind) for q in analyse([article(text)], config()).quotes}
+    assert said == {"We will no": ("Scott Bessent", "person"), "We looked ": ("Thomas Dearborn", "person"),
+                    "an attack ": ("United Kingdom", "country")}, said
+
+
 def test_a_one_word_alias_is_not_a_word_of_someone_elses_name():
     # Real text on the peninsula: "Kim Il Sung", "Kim Jong Il", "Kim Dae Jung" and "Ambassador
     # Sung Kim" were all counted as Kim Jong-un (the gazetteer's alias "Kim").

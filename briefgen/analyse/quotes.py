@@ -38,6 +38,11 @@ AFTER_RE = re.compile(rf"^[\s,.;:\u2014\u2013-]*(?P<subj>(?:{_LEADING})?[^\s,.;:
 # ... or the other way round: '," wrote Barry', '," said Lavrov', '," according to the ministry'.
 INVERTED_RE = re.compile(rf"^[\s,.;:\u2014\u2013-]*(?P<verb>{_VERB}|according to)\s+(?:the\s+)?(?P<subj>\S)")
 VERB_RE = re.compile(_VERB)
+# Between a verb and the name it introduces, a title only: capitalised words and their "of".
+TITLE_GAP = re.compile(r"(?:(?:[A-Z][\w.'\u2019-]*|of|the|for|and)\s+)+")
+# A country's or a body's own speaker: "the United Kingdom's delegate", "the ministry's spokesman".
+SPOKESPERSON = re.compile(r"['\u2019]s\s+(?:\w+\s+)?(?:delegate|delegation|representative|ambassador|envoy|"
+                          r"spokesperson|spokesman|spokeswoman|mission|minister|office)$")
 
 
 @dataclass(frozen=True)
@@ -248,7 +253,9 @@ def _speaker(
     m = INVERTED_RE.match(after)
     if m:
         at = close + m.start("subj")
-        who = next((x for x in mentions if x[0] == at), None)
+        # ... or its title first: '," said Secretary of the Treasury Scott Bessent'.
+        who = next((x for x in mentions if x[0] == at or (
+            x[0] > at and x[2].kind == "person" and TITLE_GAP.fullmatch(paragraph, at, x[0]))), None)
         if who:
             return who[2].name, who[2].kind or "other", paragraph[close + m.start("verb"):who[1]]
     m = AFTER_RE.match(after)
@@ -271,6 +278,11 @@ def _speaker(
         return None
     e = frame_start + subject.end()
     candidates = [x for x in mentions if x[1] == e]
+    if not candidates:
+        # "the United Kingdom's delegate warned that": the country (or body) speaks through its own.
+        own = SPOKESPERSON.search(head)
+        if own is not None:
+            candidates = [x for x in mentions if x[1] == frame_start + own.start() and x[2].kind in ("country", "organisation")]
     if candidates:
         who = max(candidates, key=lambda x: x[1] - x[0])[2]
         return who.name, who.kind or "other", paragraph[candidates[0][0]:frame_start + verb.end()]

@@ -68,11 +68,34 @@ def split_sentences(paragraph: str) -> list[str]:
     return [paragraph[start:end] for start, end in sentence_spans(paragraph)]
 
 
+# Military ranks pysbd does not know as titles: '," said USN Cpt. Thomas Dearborn' is one
+# sentence, not two.
+_RANK_END = re.compile(r"(?<![\w.])(?:Cpt|Ltg|Ltc|Cdr|Spc|Pfc|Sfc|Ssg|Sgm|Csm|LCpl|Rdml|Radm|Vadm)\.$")
+
+
 def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of a paragraph, without the spaces around it."""
-    fast = _fast_spans(paragraph)
-    if fast is not None:
-        return fast
+    spans = _fast_spans(paragraph)
+    if spans is None:
+        spans = _pysbd_spans(paragraph)
+    if len(spans) > 1 and "." in paragraph:
+        spans = _ranks_kept(paragraph, spans)
+    return spans
+
+
+def _ranks_kept(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans with each one that ends in a rank ("Cpt.") joined to the name after it."""
+    out = [spans[0]]
+    for start, end in spans[1:]:
+        last = out[-1]
+        if paragraph[start].isupper() and _RANK_END.search(paragraph, max(last[0], last[1] - 6), last[1]):
+            out[-1] = (last[0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _pysbd_spans(paragraph: str) -> list[tuple[int, int]]:
     out = []
     cursor = 0
     for piece in _segmenter().segment(paragraph):
