@@ -198,6 +198,21 @@ def test_a_speaker_named_after_a_title_or_speaking_for_a_country():
                     "an attack ": ("United Kingdom", "country")}, said
 
 
+def test_a_quotation_that_goes_on_after_its_attribution_is_the_same_speakers():
+    # Army stories: '"...," said Schantz. "To have a project that reminds us about that is
+    # good."' left the second quotation with no speaker.
+    text = (
+        "Col. Blair A. Schantz leads the district.\n\n"
+        "\u201cWe're here to support the war fighter and maintain the posture,\u201d said Schantz, the district's "
+        "commander. \u201cTo have a project that reminds us about that is good.\u201d\n\n"
+        "\u201cWe are still coordinating additional actions in the region,\u201d said U.S. envoy Sung Kim. Talks "
+        "resumed on Monday. \u201cWe will use them if we must and we shall.\u201d"
+    )
+    said = {q.text[:10]: q.speaker for q in analyse([article(text)], config()).quotes}
+    assert said == {"We're here": "Blair A. Schantz", "To have a ": "Blair A. Schantz", "We are sti": "Sung Kim",
+                    "We will us": None}, said
+
+
 def test_a_one_word_alias_is_not_a_word_of_someone_elses_name():
     # Real text on the peninsula: "Kim Il Sung", "Kim Jong Il", "Kim Dae Jung" and "Ambassador
     # Sung Kim" were all counted as Kim Jong-un (the gazetteer's alias "Kim").

@@ -19,6 +19,7 @@ from . import hangul
 from .gazetteer import Mention
 from .leads import dangling
 from .names import SPEECH_FILLERS, SPEECH_VERBS, fold
+from .namewords import RANKS, ROLE_MODIFIERS, ROLE_WORDS
 from .passages import words_at_least
 
 # Shorter quotations are scare quotes ("annihilate", "inferno of nuclear war"), not statements.
@@ -38,8 +39,10 @@ AFTER_RE = re.compile(rf"^[\s,.;:\u2014\u2013-]*(?P<subj>(?:{_LEADING})?[^\s,.;:
 # ... or the other way round: '," wrote Barry', '," said Lavrov', '," according to the ministry'.
 INVERTED_RE = re.compile(rf"^[\s,.;:\u2014\u2013-]*(?P<verb>{_VERB}|according to)\s+(?:the\s+)?(?P<subj>\S)")
 VERB_RE = re.compile(_VERB)
-# Between a verb and the name it introduces, a title only: capitalised words and their "of".
-TITLE_GAP = re.compile(r"(?:(?:[A-Z][\w.'\u2019-]*|of|the|for|and)\s+)+")
+# Between a verb and the name it introduces, a title only: capitalised words, their "of", and
+# the words of a title ("said U.S. envoy Sung Kim").
+_TITLE_WORD = "|".join(sorted(re.escape(w) for w in ROLE_WORDS | ROLE_MODIFIERS | RANKS if w.isalpha()))
+TITLE_GAP = re.compile(rf"(?:(?:[A-Z][\w.'\u2019-]*|of|the|for|and|{_TITLE_WORD})\s+)+")
 # A country's or a body's own speaker: "the United Kingdom's delegate", "the ministry's spokesman".
 SPOKESPERSON = re.compile(r"['\u2019]s\s+(?:\w+\s+)?(?:delegate|delegation|representative|ambassador|envoy|"
                           r"spokesperson|spokesman|spokeswoman|mission|minister|office)$")
@@ -140,6 +143,7 @@ def told(
             history, last_speaker = [], None
             continue
         spans = quotations(paragraph)
+        told_by: tuple[int, tuple[str, str, str]] | None = None
         for start, end in spans:
             shown = _standing(paragraph, start, end, sentences)
             if shown is None:
@@ -153,6 +157,10 @@ def told(
             # Only the last few sentences can hold the person "he" stands for.
             earlier = history[-PRONOUN_REACH:] + [s for s in sentences if s.end <= inside[0].start]
             speaker = _speaker(paragraph, start, end, spans, inside, earlier, last_speaker)
+            if speaker is None and told_by is not None and _goes_on(paragraph[told_by[0]:start], told_by[1][2]):
+                # '"...," said Maj. Ad Godinez. "RSOI is a great test ..."': the same speaker goes on.
+                speaker = told_by[1]
+            told_by = (end, speaker) if speaker else None
             ids = tuple(dict.fromkeys(k for s in inside if (k := kept.get(s.passage.id, s.passage.id))))
             if not ids:
                 continue  # folded into a near-verbatim twin in another article, which tells it
@@ -170,6 +178,24 @@ def told(
         if not spans:
             last_speaker = None if sentences else last_speaker
     return out
+
+
+# Between a quotation and the next one the same speaker goes on with: the first one's close,
+# its attribution, the sentence's end and the next one's open.
+_GOES_ON = re.compile(r"[\u201d\"]?[,.]?[\u201d\"]?\s+(?P<said>[^\u201c\u201d\"]{2,120}?)[.:]\s+[\u201c\"]")
+
+
+_ONE_SENTENCE = re.compile(r"(?:(?![.!?]\s+[A-Z]).)*")
+
+
+def _goes_on(between: str, attribution: str) -> bool:
+    """Whether `between` (from a quotation's end to the next one's words) is only the first
+    one's attribution, with what qualifies it in the same sentence: the next quotation is
+    the same speaker's (never after "... Lavrov said. Kim agreed. “...")."""
+    m = _GOES_ON.fullmatch(between)
+    if m is None or attribution not in m.group("said"):
+        return False
+    return _ONE_SENTENCE.fullmatch(m.group("said").split(attribution, 1)[1]) is not None
 
 
 def _standing(paragraph: str, start: int, end: int, sentences: Sequence[_Sentence]) -> int | None:
