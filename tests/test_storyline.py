@@ -342,3 +342,19 @@ def test_a_question_or_a_fragment_never_leads_a_story_nor_stands_as_a_point():
         [p.text for p in result.other]
     assert any("ballistic missiles" in t for t in printed) and any("Russia opposes" in t for t in printed), printed
     assert not any(t.rstrip().endswith("?") or t[:1].islower() for t in printed), printed
+
+
+def test_a_definition_or_a_dated_piece_of_history_never_leads_a_story():
+    # A defence white paper led the bottom line with "The FE training is an ROK-U.S. combined
+    # field training ...", and an encyclopedia with "The principal border treaty was signed
+    # on April 17, 1985." in a brief of 2026.
+    from briefgen.models import Passage
+
+    texts = ["The FE training is an ROK-U.S. combined field training conducted to defend rear areas.",
+             "The principal border treaty was signed on April 17, 1985, in Moscow by both sides.",
+             "The allies began the field training on Monday near the border, the ministry said."]
+    passages = [Passage(f"a-{i}", "a", t, i, i) for i, t in enumerate(texts)]
+    assert [p.text for p in leads.choose_lead(passages, "Page 110", date(2026, 11, 29))] == [texts[2]]
+    assert leads.background(texts[1], date(2026, 11, 29)) and not leads.background(texts[1], date(1985, 5, 1))
+    # An old year alone, without its day, leaves the sentence news.
+    assert not leads.background("The 2018 military agreement was scrapped on Tuesday.", date(2026, 11, 29))

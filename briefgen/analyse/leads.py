@@ -56,7 +56,8 @@ def dangling(text: str) -> bool:
 
 
 def background(text: str, today: date | None = None) -> bool:
-    """Whether the sentence is background: a definition, history, or dated far from `today`."""
+    """Whether the sentence is background: a definition, history, or dated far from `today`
+    ("since 2006", "in 2017", "on April 17, 1985": every year it names two or more back)."""
     if (_BACKGROUND_LOWER.search(text.lower()) if text.isascii() else _BACKGROUND.search(text)) is not None:
         return True
     if today is None:
@@ -67,8 +68,13 @@ def background(text: str, today: date | None = None) -> bool:
     years = [int(y) for y in _YEAR.findall(text)]
     # Every year the sentence names is long past, and it names one: it tells history.
     return bool(years) and max(years) <= today.year - OLD_YEARS and (
-        "since" in text.casefold() or " in " + str(max(years)) in text
+        "since" in text.casefold() or " in " + str(max(years)) in text or _FULL_DATE.search(text) is not None
     )
+
+
+# A day, month and year: "on April 17, 1985", "on 17 April 1985" (an event of that day).
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_FULL_DATE = re.compile(rf"\b{_MONTH} \d{{1,2}}, (?:1[89]|20)\d\d\b|\b\d{{1,2}} {_MONTH} (?:1[89]|20)\d\d\b")
 
 
 def standalone(passage: Passage, before: Passage | None) -> tuple[Passage, ...] | None:
@@ -128,16 +134,23 @@ def no_lead(text: str) -> bool:
             or text[: _CLOSING.search(text).start()].endswith("?"))  # type: ignore[union-attr]
 
 
+# A definition of a named thing: "The FE training is an ROK–U.S. combined field training ...",
+# "The Ulchi Freedom Guardian (UFG) exercise is an ... command post exercise": what it is,
+# not what happened, so no lead (it may still be printed as a point).
+_DEFINITION = re.compile(r"(?:The\s+)?(?!The\s)(?:[A-Z(][\w.’'()/–-]*\s+){1,6}(?:[a-z]+\s+)?(?:is|are)\s+(?:an?|the)\s")
+
+
 def choose_lead(passages: Sequence[Passage], headline: str, today: date | None, window: int = 5) -> tuple[Passage, ...]:
-    """The lead of an article: its first sentence that is news, not background, no question
-    or fragment, and stands alone (with its predecessor if it leans on it), among the first `window` passages;
+    """The lead of an article: its first sentence that is news, not background, a definition,
+    a question or a fragment, and stands alone (with its predecessor if it leans on it), among the first `window` passages;
     else the first that is not background anywhere in it; else nothing."""
     head = fingerprint(headline)
     candidates = [p for p in passages if fingerprint(p.text) != head]
     by_index = {p.index: p for p in passages}
     fallback: tuple[Passage, ...] = ()
     for n, passage in enumerate(candidates):
-        if background(passage.text, today) or len(passage.text.split()) < 8 or no_lead(passage.text):
+        if (background(passage.text, today) or len(passage.text.split()) < 8 or no_lead(passage.text)
+                or _DEFINITION.match(passage.text)):
             continue
         shown = standalone(passage, by_index.get(passage.index - 1))
         if shown is None or any(background(p.text, today) or no_lead(p.text) or fingerprint(p.text) == head for p in shown):
