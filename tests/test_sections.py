@@ -213,6 +213,15 @@ def test_a_quotation_that_goes_on_after_its_attribution_is_the_same_speakers():
                     "We will us": None}, said
 
 
+def test_a_title_runs_back_through_its_of():
+    # "Chief of Naval Operations Adm. Lisa Franchetti" was titled "Naval Operations Adm.";
+    # "Spokesman for UN Secretary-General António Guterres" is not Guterres's title.
+    found = entities_of(article("Chief of Naval Operations Adm. Lisa Franchetti met the crew. "
+                                "The Spokesman for UN Secretary-General António Guterres said so.", id="a1"))
+    assert found["Lisa Franchetti"].roles == ("Chief of Naval Operations Adm.",)
+    assert "Spokesman" not in " ".join(found["António Guterres"].roles)
+
+
 def test_a_one_word_alias_is_not_a_word_of_someone_elses_name():
     # Real text on the peninsula: "Kim Il Sung", "Kim Jong Il", "Kim Dae Jung" and "Ambassador
     # Sung Kim" were all counted as Kim Jong-un (the gazetteer's alias "Kim").

@@ -262,6 +262,8 @@ def role_before(text: str, start: int) -> str | None:
         prev = words[first - 1].group(0)
         if prev[:1].isupper() or prev.casefold() in ROLE_MODIFIERS:
             first -= 1
+        elif prev == "of" and first > 1 and words[first - 2].group(0).rstrip(".").casefold() in ROLE_WORDS:
+            first -= 2  # "Chief of Naval Operations Adm. Lisa Franchetti"
         else:
             break
     # A sentence's first word is capitalised anyway: keep it only if it is part of the title.
