@@ -242,6 +242,18 @@ def test_a_korean_day_and_month_far_ahead_is_last_year_unless_the_sentence_looks
                      "12월 7일부터 훈련을 한다.": ["2026-12-07"]}
 
 
+def test_a_korean_sentence_dated_years_back_is_background():
+    # VOA Korean's "2014년 6월 30일, 북한은 ..." and Wikipedia's "쌍룡훈련은 2012년부터 격년제로 ..."
+    # led the bottom line of a brief of 2026: Korean years were never read (no \b before 년).
+    from briefgen.analyse import leads
+
+    today = date(2026, 11, 29)
+    assert leads.background("2014년 6월 30일, 북한은 전술 탄도 로켓 발사를 시험했다.", today)
+    assert leads.background("쌍룡훈련은 2012년부터 격년제로 실시하고 있는 한미연합 상륙훈련이다.", today)
+    assert not leads.background("북한은 2025년 12월 1일 미사일을 쐈다.", today)
+    assert not leads.background("2017년 유엔 제재 이후 처음으로 어제 회담이 열렸다.", today)
+
+
 def test_korean_quotes_are_found_with_their_speakers(analysed):
     article, found, mentions = analysed
     said = {q.text: q for q in quotes.extract([article], found, mentions, {p.id: p.id for p in found}, {})}

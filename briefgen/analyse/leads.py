@@ -66,15 +66,23 @@ def background(text: str, today: date | None = None) -> bool:
         year = int(_SINCE_YEAR.match(text).group(1))  # type: ignore[union-attr]
         return year <= today.year - OLD_YEARS
     years = [int(y) for y in _YEAR.findall(text)]
+    if not text.isascii():
+        # (Korean writes a year with 년, which \b does not part from it: "2014년 6월 30일".)
+        years += [int(y) for y in _YEAR_KO.findall(text)]
     # Every year the sentence names is long past, and it names one: it tells history.
     return bool(years) and max(years) <= today.year - OLD_YEARS and (
         "since" in text.casefold() or " in " + str(max(years)) in text or _FULL_DATE.search(text) is not None
+        or (not text.isascii() and _HISTORY_KO.search(text) is not None)
     )
 
 
 # A day, month and year: "on April 17, 1985", "on 17 April 1985" (an event of that day).
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _FULL_DATE = re.compile(rf"\b{_MONTH} \d{{1,2}}, (?:1[89]|20)\d\d\b|\b\d{{1,2}} {_MONTH} (?:1[89]|20)\d\d\b")
+# The same in Korean: a year with its month ("2014년 6월 30일"), or since, until or in it
+# ("2012년부터", "2006년 이후", "2017년에").
+_YEAR_KO = re.compile(r"(?<!\d)((?:1[89]|20)\d\d)년")
+_HISTORY_KO = re.compile(r"(?<!\d)(?:1[89]|20)\d\d년\s*(?:\d{1,2}월|부터|이후|이래|까지|에)")
 
 
 def standalone(passage: Passage, before: Passage | None) -> tuple[Passage, ...] | None:
