@@ -220,6 +220,9 @@ def test_a_title_runs_back_through_its_of():
                                 "The Spokesman for UN Secretary-General António Guterres said so.", id="a1"))
     assert found["Lisa Franchetti"].roles == ("Chief of Naval Operations Adm.",)
     assert "Spokesman" not in " ".join(found["António Guterres"].roles)
+    # A briefer introducing himself: the title is not "I'm Major General".
+    found = entities_of(article("Good afternoon. I\u2019m Major General Pat Ryder, and I said so.", id="a2"))
+    assert found["Pat Ryder"].roles == ("Major General",)
 
 
 def test_a_one_word_alias_is_not_a_word_of_someone_elses_name():

@@ -231,6 +231,9 @@ def name_piece(text: str, tokens: list[tuple[int, int]], start: int | None, end:
     return start, end, kind_of([text[s:e] for s, e in tokens[:-1]] + [text[tokens[-1][0]:end]])
 
 
+_SPEAKING = frozenset({"i", "i'm", "we", "we're", "this", "it's"})
+
+
 def role_before(text: str, start: int) -> str | None:
     """The title just before a name, verbatim: "Russian Foreign Minister", "North Korea's leader"."""
     before = text[:start]
@@ -260,6 +263,8 @@ def role_before(text: str, start: int) -> str | None:
     first = i
     while first > 0:
         prev = words[first - 1].group(0)
+        if prev.replace("\u2019", "'").casefold() in _SPEAKING:
+            break  # "I'm Major General Pat Ryder": a title, not "I'm Major General"
         if prev[:1].isupper() or prev.casefold() in ROLE_MODIFIERS:
             first -= 1
         elif prev == "of" and first > 1 and words[first - 2].group(0).rstrip(".").casefold() in ROLE_WORDS:
