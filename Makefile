@@ -46,6 +46,9 @@ eval: install
 	  $(BIN)/briefgen themes test --summary --config $$config \
 	    tests/data/realtext/sudan-heldout.yaml tests/data/realtext/sudan-heldout2.yaml || exit $$?; \
 	done
+	# Names (people, organisations, places) on real text, with no gazetteer (tests/data/realtext/README.md).
+	@echo
+	$(BIN)/python -m tests.entityscore tests/data/realtext/entities-heldout.yaml
 
 # The speed figures against baselines taken in the same run, medians of 5 runs (3 for the
 # deployment's, which need PostgreSQL: docs/performance.md, docs/deployment.md): about

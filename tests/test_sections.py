@@ -317,6 +317,27 @@ def test_documents_federations_army_abbreviations_and_middle_initials():
     assert found["Antony J. Blinken"].mentions == 2 and "Antony Blinken" not in found
 
 
+def test_capitals_initials_numbered_units_and_events_without_a_gazetteer():
+    # From the entity-labelled real-text set: a brief on a new topic listed no "Khartoum",
+    # no "U.S." and no "UN"; "2nd Infantry Division" was "Infantry Division" of kind other;
+    # "Champoux said Key Resolve keeps ..." made the exercise a person; "the Trilateral Junior
+    # Officer Exchange Symposium July 4-8" made "Exchange Symposium July" one.
+    found = entities_of(article(
+        "The 2nd Infantry Division and the 51st Munitions Squadron trained near Pyongyang with U.S. and ROK troops "
+        "under the UN flag, as fighting went on in Khartoum and Djibouti watched. Lt. Gen. Bernard S. Champoux said "
+        "Key Resolve keeps the Republic of Korea-U.S. Alliance ready. Leaders met during the Trilateral Junior "
+        "Officer Exchange Symposium July 4-8. I thank Assistant Secretary-General Khiari and Gen. LaCamera."))
+    kinds = {name: e.kind for name, e in found.items()}
+    assert {k: kinds.get(k) for k in ("2nd Infantry Division", "51st Munitions Squadron", "UN", "U.S.", "ROK",
+                                      "Pyongyang", "Khartoum", "Djibouti", "Republic of Korea", "Key Resolve",
+                                      "Trilateral Junior Officer Exchange Symposium", "Khiari", "LaCamera")} == {
+        "2nd Infantry Division": "organisation", "51st Munitions Squadron": "organisation", "UN": "organisation",
+        "U.S.": "country", "ROK": "country", "Pyongyang": "place", "Khartoum": "place", "Djibouti": "country",
+        "Republic of Korea": "country", "Key Resolve": "other", "Trilateral Junior Officer Exchange Symposium": "other",
+        "Khiari": "person", "LaCamera": "person"}
+    assert sorted(n for n, k in kinds.items() if k == "person") == ["Bernard S. Champoux", "Khiari", "LaCamera"]
+
+
 def test_weapons_named_for_the_sea_a_body_and_its_speaker_and_a_transcripts_capitals():
     text = (
         "HMS Richmond fired Sea Ceptor missiles and HMS Diamond fired Sea Viper in the Sea of Okhotsk.\n\n"

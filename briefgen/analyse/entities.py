@@ -39,14 +39,25 @@ from .names import (
     strip_possessive,
     trim_connectors,
 )
-from .namewords import ONE_WORD_COUNTRIES
+from .namewords import CAPITALS, COUNTRY_INITIALS, ONE_WORD_COUNTRIES, ORG_INITIALS
 
 # A capitalised word standing alone: maybe the short form of a person named in full.
 _SPACE = re.compile(r"\s")
 _START = attrgetter("start")
 # Each one-word country as a capitalised run holds it, possessive or not ("Sudan's"): one look-up.
-_COUNTRY_FORMS = {form: name for name in ONE_WORD_COUNTRIES for form in (name, f"{name}'s", f"{name}\u2019s")}
+_COUNTRY_FORMS = {form: name for name in ONE_WORD_COUNTRIES | COUNTRY_INITIALS
+                  for form in (name, f"{name}'s", f"{name}\u2019s")}
+# ... and so are capitals, and the bodies everyone writes by their initials: (name, kind).
+_ONE_WORD = {
+    form: (name, kind) for names, kind in ((CAPITALS, "place"), (ORG_INITIALS, "organisation"))
+    for name in names for form in (name, f"{name}'s", f"{name}\u2019s")
+} | {form: (name, "country") for form, name in _COUNTRY_FORMS.items()}  # (Djibouti: the country)
 _LOWER_WORD = re.compile(r"\b[a-z][\w'-]*")
+_MONTHS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
+_DIGIT_NEXT = re.compile(r"\s+\d")
+_UNIT_END = re.compile(r"(?:Division|Squadron|Brigade|Battalion|Regiment|Fleet|Wing|Battery|Platoon|Flotilla|Corps|Army|"
+                       r"Group|Command|Company|Force|Team|Teams)$")
+_ORDINAL = re.compile(r"(?<![\w.])\d{1,3}(?:st|nd|rd|th) $")
 # (What may not come before the capital is looked at after it: an expression that starts
 # with a class of characters lets Python's engine skip to them, a third faster here.)
 CAPITALISED_RE = re.compile(r"[A-Z](?<![\w#@'\u2019-][A-Z])[\w]*(?:-[\w]+)*(?![\w-])")
@@ -116,7 +127,7 @@ class Recogniser:
             for i, start, end, surface, role in candidate.mentions:
                 per[i].append(Mention(start, end, surface, name, kind, role))
         # "Jordan said", after "Jim Jordan": the person this article names, not the country.
-        owned = {c.name for c in candidates.values() if c.kind == "country" and c.name in short}
+        owned = {c.name for c in candidates.values() if c.kind in ("country", "place") and c.name in short}
         for i, passage in enumerate(passages):
             if owned:
                 per[i] = [Mention(m.start, m.end, m.surface, short[m.surface], "person") if m.surface in owned and not m.known
@@ -191,9 +202,9 @@ class Recogniser:
             if not _SPACE.search(words):
                 # One word alone is never a name of two words, whatever surrounds it; it may
                 # be a country's ("Sudan's army"), unless the gazetteer has it already.
-                name = _COUNTRY_FORMS.get(words)
-                if name is not None and not any(k.start < end and k.end > start for k in known):
-                    out.append((start, start + len(name), "country"))
+                one = _ONE_WORD.get(words)
+                if one is not None and not any(k.start < end and k.end > start for k in known):
+                    out.append((start, start + len(one[0]), one[1]))
                 continue
             # What the pieces of a run depend on besides its words: the gazetteer's names in
             # it, whether it opens a sentence and whether a lower-case word follows it. The
@@ -206,6 +217,12 @@ class Recogniser:
                 tokens = [(m.start() + start, m.end() + start) for m in WORD_RE.finditer(words)]
                 pieces = self._runs[key] = tuple((s - start, e - start, kind) for s, e, kind in self._pieces(text, tokens, known))
             out.extend((s + start, e + start, kind) for s, e, kind in pieces)
+            if (pieces and pieces[0][0] == 0 and pieces[0][2] == "organisation" and start and text[start - 1] == " "
+                    and _UNIT_END.search(text, start, pieces[0][1] + start)):
+                # "2nd Infantry Division", "51st Munitions Squadron": a unit's number is its name's.
+                number = _ORDINAL.search(text, max(0, start - 8), start)
+                if number is not None:
+                    out[len(out) - len(pieces)] = (number.start(), pieces[0][1] + start, "organisation")
         return out
 
     def _pieces(self, text: str, tokens: list[tuple[int, int]], known: Sequence[Mention]) -> list[tuple[int, int, str | None]]:
@@ -218,6 +235,9 @@ class Recogniser:
                 and words[0].rstrip(".").casefold() not in ROLE_WORDS)
         ):
             tokens, words = tokens[1:], words[1:]
+        # "... Exchange Symposium July 4-8": a date's month is no word of the name before it.
+        if len(tokens) > 1 and words[-1].rstrip(".").casefold()[:3] in _MONTHS and _DIGIT_NEXT.match(text, tokens[-1][1]):
+            tokens, words = tokens[:-1], words[:-1]
         segments: list[list[tuple[int, int]]] = [[]]
         for (s, e), word in zip(tokens, words, strict=True):
             segments[-1].append((s, e))
@@ -239,8 +259,8 @@ class Recogniser:
     def _surname(self, word: str, known: Sequence[Mention], start: int) -> bool:
         """Whether a capitalised word after a title can be a person's name on its own: not a
         word the day also writes in lower case, an acronym, a gazetteer name or a country."""
-        return (len(word) > 2 and word[1:].islower() and word.casefold() not in self.common
-                and word not in self.gazetteer.alias_of and word not in _COUNTRY_FORMS
+        return (len(word) > 2 and not word.isupper() and word.isalpha() and word.casefold() not in self.common
+                and word not in self.gazetteer.alias_of and word not in _ONE_WORD
                 and not any(k.start <= start < k.end for k in known) and kind_of([word]) is None
                 and word.casefold() not in ROLE_WORDS)
 

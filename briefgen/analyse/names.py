@@ -35,7 +35,7 @@ _TOKEN = (
     r"(?:[A-Z]\.){2,}|[A-Z]\.(?=[ \t]+[A-Z])"
     # An abbreviated title keeps its full stop inside a name: "Lt. Gov. Ralph Northam", "Dr. Lee".
     r"|(?:Lt|Gov|Sen|Rep|Gen|Col|Sgt|Capt|Maj|Adm|Supt|Dr|Mr|Mrs|Ms|Prof)\.(?=[ \t]+[A-Z])"
-    r"|[A-Z][\w]*(?:[-'\u2019][\w]+)*"
+    r"|[A-Z][\w]*(?:[-'\u2019](?![A-Z]\.)[\w]+)*"
 )
 _CONNECT = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in CONNECTORS)
 # (Every run starts with a capital, looked for first: the look-behind is then tried only there.)
@@ -151,6 +151,8 @@ def split_role(text: str, tokens: list[tuple[int, int]]) -> list[list[tuple[int,
     last_role = max((i for i in range(len(words)) if _title_at(words, i)), default=None)
     if last_role is None:
         return _after_portfolio(words, tokens)
+    if last_role + 1 < len(words) and kind_of(words[last_role + 1 :]) == "other":
+        return [tokens]  # "Trilateral Junior Officer Exchange Symposium": an event's name
     first = last_role
     while first > 0 and words[first - 1] in ROLE_MODIFIERS | ROLE_WORDS | RANKS:
         first -= 1
@@ -304,7 +306,10 @@ def speaks(text: str, start: int, end: int) -> bool:
         if word not in SPEECH_FILLERS:
             break
     before = WORD_BEFORE.search(text[:start])
-    return bool(before and before.group(1) in SPEECH_VERBS and before.group(1) not in LISTENER_VERBS)
+    if not (before and before.group(1) in SPEECH_VERBS and before.group(1) not in LISTENER_VERBS):
+        return False
+    # '," said Lavrov.' names the speaker; "Champoux said Key Resolve keeps ..." its subject.
+    return end >= len(text) or text[end] in ",.;:)\u2014" or text.startswith((" on ", " in ", " at ", " after "), end)
 
 
 # A capitalised word right after a name, or right before it (in the same line): its first or last name.
@@ -348,7 +353,7 @@ LONE_TITLES = RANKS - {"class"} | HONORIFICS | frozenset("""
 president minister premier chancellor secretary chairman chairwoman ambassador envoy senator
 governor mayor king queen prince pope admiral colonel marshal commander captain professor prof
 judge commissioner congressman congresswoman gen col sgt capt maj adm lt gov sen rep
-""".split())
+""".split()) | frozenset(w for w in ROLE_WORDS if "-" in w)
 
 
 def lone_title_word(words: Sequence[str]) -> bool:

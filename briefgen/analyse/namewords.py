@@ -63,7 +63,7 @@ counselor counsellor undersecretary attache attaché speaker
 ROLE_MODIFIERS = frozenset("""
 foreign defence defense senior deputy vice prime national security top former special
 interior finance trade unification state executive assistant associate principal supreme
-first acting chief general resident permanent political humanitarian high 1st 2nd 3rd staff
+first acting chief general resident permanent political humanitarian high 1st 2nd 3rd staff commanding
 """.split())
 # Military ranks: a title only before a person's name ("General Burhan", "Major General Pat
 # Ryder", "Sgt. 1st Class James Burciaga", whose run starts at "Class"), never in "UN General
@@ -83,18 +83,19 @@ government administration alliance coalition network service authority bureau gu
 nations agency media tv radio television board club team studio studios labs press journal
 magazine channel airlines motors systems technologies partners capital holdings llc plc corp
 panel program programme league electric dynamics atomics mills federation confederation chamber
-society consortium
+society consortium division squadron brigade battalion regiment fleet wing battery platoon flotilla
 """.split())
-# A name ending in one of these is a document ("Nuclear Posture Review", "Patriot Act").
+# A name ending in one of these is a document or an event ("Nuclear Posture Review", "Korean War").
 DOCUMENT_WORDS = frozenset("""
 review report strategy act resolution treaty agreement accord declaration charter doctrine plan
 communique communiqué memorandum protocol convention bill law
+symposium conference summit forum meeting dialogue talks games olympics war
 """.split())
 # ... and one of these makes it a place ("Sea of Japan", "Korean Peninsula", "Northeast Asia").
 PLACE_WORDS = frozenset("""
 sea ocean peninsula strait bay river island islands mountain mountains province region regions
 republic city coast asia europe africa america east west border zone gulf county state
-base station complex cosmodrome district krai oblast camp airport port harbor harbour valley
+base station complex cosmodrome district krai oblast camp airport port harbor harbour valley garrison
 """.split())
 # ... or it opens with one of these ("North Darfur", "South Kordofan", "West Bank").
 COMPASS = frozenset("north south east west northern southern eastern western".split())
@@ -119,4 +120,31 @@ asks replied replies tweeted posted commented remarked concluded recalled acknow
 SPEECH_FILLERS = frozenset("""
 also has have had already then later again reportedly previously earlier once repeatedly
 publicly further separately recently has later had
+""".split())
+
+# Countries by their initials: one word, a country's name ("U.S. forces", "the DPRK said").
+COUNTRY_INITIALS = frozenset("U.S. U.S.A. USA US U.K. UK UAE ROK DPRK PRC".split())
+# Capitals and a few cities much in the news, found on their own like one-word countries
+# ("Khartoum", "Kyiv", "Pyongyang"): a brief on any topic names them. (Left out where the
+# word is as often something else: Washington, Victoria, Kingston, Male.)
+CAPITALS = frozenset("""
+Kabul Tirana Algiers Luanda Yerevan Canberra Vienna Baku Nassau Manama Dhaka Minsk Brussels Belmopan
+Porto-Novo Thimphu Sarajevo Gaborone Brasilia Brasília Sofia Ouagadougou Gitega Bujumbura Phnom Yaounde
+Yaoundé Ottawa Bangui Beijing Bogota Bogotá Moroni Kinshasa Brazzaville Zagreb Havana Nicosia Prague
+Copenhagen Djibouti Quito Cairo Asmara Tallinn Mbabane Addis Suva Helsinki Paris Libreville Banjul
+Tbilisi Berlin Accra Athens Conakry Bissau Georgetown Tegucigalpa Budapest Reykjavik Delhi Jakarta
+Tehran Baghdad Dublin Jerusalem Rome Tokyo Amman Astana Nairobi Pristina Kuwait Bishkek Vientiane Riga
+Beirut Maseru Monrovia Tripoli Vaduz Vilnius Antananarivo Lilongwe Kuala Bamako Valletta Nouakchott
+Chisinau Ulaanbaatar Podgorica Rabat Maputo Naypyidaw Windhoek Kathmandu Amsterdam Managua Niamey Abuja
+Pyongyang Skopje Oslo Muscat Islamabad Ramallah Panama Asuncion Asunción Lima Manila Warsaw Lisbon Doha
+Bucharest Moscow Kigali Riyadh Dakar Belgrade Freetown Singapore Bratislava Ljubljana Mogadishu Pretoria
+Seoul Juba Madrid Colombo Khartoum Paramaribo Stockholm Bern Damascus Taipei Dushanbe Dodoma Bangkok Dili
+Lome Lomé Tunis Ankara Ashgabat Kampala Kyiv Kiev Abu Dhabi London Montevideo Tashkent Caracas Hanoi
+Sanaa Sana'a Lusaka Harare Aden Hodeidah Mariupol Kharkiv Odesa Donetsk Vladivostok Shanghai Busan Incheon
+Osaka Okinawa Guam Hawaii Sapporo Jeddah Mecca Gaza Aleppo Mosul Basra Kandahar Benghazi Omdurman
+""".split()) - {"Kuala", "Addis", "Abu", "Dhabi", "Phnom"}
+# Bodies everyone writes by their initials ("UN", "NATO", "the IAEA"): one word, an organisation.
+ORG_INITIALS = frozenset("""
+UN EU NATO ASEAN IAEA WFP UNICEF UNHCR OCHA UNDP UNESCO IMO ICC ICJ IMF WTO OSCE OPEC IGAD AU ECOWAS
+CIA FBI NSA NSC DoD DOD CENTCOM INDOPACOM EUCOM AFRICOM NORAD IRGC KCNA USFK UNC CFC JCS NIS MOFA
 """.split())

@@ -279,9 +279,11 @@ def _speaker(
     m = INVERTED_RE.match(after)
     if m:
         at = close + m.start("subj")
-        # ... or its title first: '," said Secretary of the Treasury Scott Bessent'.
-        who = next((x for x in mentions if x[0] == at or (
-            x[0] > at and x[2].kind == "person" and TITLE_GAP.fullmatch(paragraph, at, x[0]))), None)
+        # ... or its title first: '," said Secretary of the Treasury Scott Bessent', '," said
+        # U.S. envoy Sung Kim' (the person, not the country his title names).
+        who = next((x for x in mentions if x[2].kind == "person" and x[0] >= at
+                    and (x[0] == at or TITLE_GAP.fullmatch(paragraph, at, x[0]))), None)
+        who = who or next((x for x in mentions if x[0] == at), None)
         if who:
             return who[2].name, who[2].kind or "other", paragraph[close + m.start("verb"):who[1]]
     m = AFTER_RE.match(after)
