@@ -728,6 +728,29 @@ def test_source_labels_reach_citations_and_state_media_is_flagged(tmp_path: Path
     assert f"{n}. \\[{n} · state media · E\\] **" in md and "> Every point in this theme rests only on state media." in md
 
 
+def test_a_city_named_often_is_not_crowded_out_of_its_table_by_countries_named_once(tmp_path: Path):
+    # A Sudan brief listed twelve countries named once each and never Khartoum (5 mentions):
+    # countries came before places whatever their counts.
+    write(tmp_path / "sources.yaml", """
+        timezone: Africa/Khartoum
+        brief: {entities_per_kind: 4}
+        sources:
+          - {name: Desk, path: desk/, window: all}
+        themes:
+          - {key: fighting, label: Fighting, terms: {shelling: 2}}
+        """)
+    lines = [f"Shelling hit Khartoum on day {n}, residents said." for n in range(1, 6)]
+    lines.append("Envoys from Egypt, Chad, Kenya, Qatar and Norway met on Monday.")
+    write(tmp_path / "desk/a.txt", "\n\n".join(lines) + "\n")
+    cfg = load_config(tmp_path / "sources.yaml")
+    result = build_brief(cfg, date(2024, 1, 17), out_dir=tmp_path / "out", formats=["md"])
+    md = (tmp_path / "out/2024-01-17/brief-2024-01-17.md").read_text(encoding="utf-8")
+    table = md.split("### Countries and places", 1)[1].split("##", 1)[0]
+    rows = [line.split("**")[1] for line in table.splitlines() if line.startswith("| **")]
+    assert rows == ["Khartoum", "Chad", "Egypt", "Kenya"], rows
+    assert "Norway" in {e.name for e in result.brief.entities}  # (every one stays in the JSON)
+
+
 def test_invalid_source_labels_are_reported_by_path():
     with pytest.raises(ConfigError) as info:
         parse_config({"sources": [{"name": "S", "path": "x/", "type": "blog", "reliability": "G"}], "themes": THEMES})

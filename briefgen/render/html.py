@@ -224,7 +224,10 @@ def context(brief: Brief, config: Config, medium: str = "screen") -> dict[str, A
         "quotes": brief.quotes,
         "timeline": brief.timeline,
         "entity_groups": [
-            {"kind": kind, "label": label, "entities": [e for e in brief.entities if e.kind in kinds][:per_kind]}
+            # (Countries and places together, by mentions: "Khartoum" in a Sudan brief is not
+            # crowded out by every country named once.)
+            {"kind": kind, "label": label, "entities": sorted(
+                (e for e in brief.entities if e.kind in kinds), key=lambda e: (-e.mentions, e.name.casefold()))[:per_kind]}
             for kind, label, kinds in ENTITY_GROUPS
             if per_kind and any(e.kind in kinds for e in brief.entities)
         ],
