@@ -33,6 +33,11 @@ def article(text: str, id: str = "a1", published: datetime | None = None, **kw: 
     return Article(id=id, source=str(kw.pop("source", "S")), title=f"Title {id}", text=text, published=published, **kw)  # type: ignore[arg-type]
 
 
+def timeline_of(text: str, published: datetime):  # type: ignore[no-untyped-def]
+    """The timeline the analysis finds in one article of that date."""
+    return analyse([article(text, published=published)], config()).timeline
+
+
 def entities_of(*articles: Article, cfg=None) -> dict:
     """The entities the analysis finds in these articles, by name."""
     return {e.name: e for e in analyse(list(articles), cfg or config()).entities}
@@ -539,7 +544,7 @@ def test_relative_dates_resolve_against_the_published_date():
         "Drills ran from Dec. 28 to Jan. 2 near the border.\n\n"
         "Pyongyang last tested a nuclear bomb in 2017."
     )
-    events = analyse([article(text, published=published)], config()).timeline
+    events = timeline_of(text, published)
     got = [(e.start.iso() if e.start else None, e.end.iso() if e.end else None, e.status) for e in events]
     assert got == [
         ("2017", None, "explicit"),
@@ -561,7 +566,7 @@ def test_a_day_and_month_far_ahead_of_the_article_is_last_year_unless_the_senten
         "The division holds its annual exercise Dec. 7-15 near the border.\n\n"
         "The unit arrived in Korea March 18, officials said."
     )
-    events = analyse([article(text, published=published)], config()).timeline
+    events = timeline_of(text, published)
     got = {e.text.split()[1] if e.text.startswith("The") else e.text.split()[0]: e.start.iso() for e in events}
     assert got == {"As": "2026-05-04", "ministers": "2027-05-04", "division": "2026-12-07", "unit": "2026-03-18"}
 
