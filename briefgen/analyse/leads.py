@@ -120,8 +120,10 @@ _WHEN = re.compile(r"\b(?:on|late|early) (?:monday|tuesday|wednesday|thursday|fr
 _DIGIT = re.compile(r"\d")
 
 
-_OPENING = re.compile(r"[\"“‘'(\[\s]*")
-_CLOSING = re.compile(r"[\"”’')\]\s]*$")
+_OPENING = "\"“‘'([ \t\n"
+_CLOSING = "\"”’')] \t\n"
+# (What a courtesy must hold before its expression is tried.)
+_COURTESY_WORDS = ("hank", "ongratulat", "elcome")
 
 
 # A meeting's courtesies: "I thank Assistant Secretary-General Khiari for his briefing",
@@ -137,9 +139,11 @@ def no_lead(text: str) -> bool:
     """Whether a sentence cannot lead a story whatever it says: a question ("How concerned is
     the United States about this?", a briefing's), a fragment, cut from a sentence before it,
     that opens in lower case, or a meeting's courtesy ("I thank ... for his briefing")."""
-    start = _OPENING.match(text).end()  # type: ignore[union-attr]
-    return (text[start : start + 1].islower() or _COURTESY.match(text, start) is not None
-            or text[: _CLOSING.search(text).start()].endswith("?"))  # type: ignore[union-attr]
+    # (Asked of every passage the body may print: string methods first, the expression last.)
+    start = len(text) - len(text.lstrip(_OPENING))
+    if text[start : start + 1].islower() or text.rstrip(_CLOSING).endswith("?"):
+        return True
+    return any(word in text for word in _COURTESY_WORDS) and _COURTESY.match(text, start) is not None
 
 
 # A definition of a named thing: "The FE training is an ROK–U.S. combined field training ...",

@@ -10,6 +10,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from .namewords import (
     COMPASS,
@@ -87,10 +88,12 @@ def fold(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").casefold().split())
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     """A key under which spellings of one name meet, looser than `fold`: hyphens and an Arabic
     particle ignored too ("Abdel-Fattah Burhan", "Abdel Fattah al-Burhan")."""
-    words = _PARTICLE_PREFIX.sub("", text).replace("-", " ").split()
+    # (Names repeat all day: each is keyed once; most have no particle to take out.)
+    words = (_PARTICLE_PREFIX.sub("", text) if "-" in text else text).replace("-", " ").split()
     # ... and a middle initial: "Antony J. Blinken" and "Antony Blinken".
     if len(words) >= 3:
         words = [words[0]] + [w for w in words[1:-1] if not _INITIAL.fullmatch(w)] + [words[-1]]
@@ -340,7 +343,7 @@ def short_names(persons: Iterable[str], first: bool = True) -> dict[str, str]:
         words = [w for w in name.split() if len(w.rstrip(".")) > 1]
         if len(words) >= 2:
             keys = [words[0], words[-1]] if first else [words[-1]]
-            if PARTICLE_RE.match(words[-1]):
+            if "-" in words[-1] and PARTICLE_RE.match(words[-1]):
                 keys.append(words[-1].split("-", 1)[1])
             for word in keys:
                 owners[word].add(name)
