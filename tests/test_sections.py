@@ -343,6 +343,23 @@ def test_capitals_initials_numbered_units_and_events_without_a_gazetteer():
     assert sorted(n for n, k in kinds.items() if k == "person") == ["Bernard S. Champoux", "Khiari", "LaCamera"]
 
 
+def test_a_body_or_place_a_title_names_and_initials_a_title_cuts_off():
+    # "Gen. Paul J. LaCamera, Commander of United Nations Command, ..." lost the command into
+    # his title; "the CFC Commander" and "the EU High Representative" lost the initials;
+    # "United Nations Office for the Coordination of Humanitarian Affairs" broke at "for the".
+    found = entities_of(article(
+        "Gen. Paul J. LaCamera, Commander of United Nations Command, held a call. As the CFC Commander, he "
+        "spoke with the EU High Representative and Edem Wosornu of the United Nations Office for the "
+        "Coordination of Humanitarian Affairs. Assistant Secretary-General for the Middle East Khaled Khiari "
+        "briefed. Secretary of State for Foreign Affairs David Lammy replied."))
+    kinds = {name: e.kind for name, e in found.items()}
+    for name, kind in (("United Nations Command", "organisation"), ("CFC", "organisation"), ("EU", "organisation"),
+                       ("United Nations Office for the Coordination of Humanitarian Affairs", "organisation"),
+                       ("Middle East", "place"), ("Khaled Khiari", "person"), ("David Lammy", "person")):
+        assert kinds.get(name) == kind, (name, kinds)
+    assert not [n for n in kinds if n.startswith("State")], kinds
+
+
 def test_weapons_named_for_the_sea_a_body_and_its_speaker_and_a_transcripts_capitals():
     text = (
         "HMS Richmond fired Sea Ceptor missiles and HMS Diamond fired Sea Viper in the Sea of Okhotsk.\n\n"

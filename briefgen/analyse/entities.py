@@ -249,6 +249,12 @@ class Recogniser:
             parts = split_role(text, segment)
             for part in parts:
                 pieces.extend(self._around_known(text, part, known))
+                if len(part) == 1 and len(segment) > 1:
+                    # "the CFC Commander", "the EU High Representative": initials a title cut off.
+                    start, end = part[0][0], strip_possessive(text, part[0])
+                    one = _ONE_WORD.get(text[start:end])
+                    if one is not None and not any(k.start < end and k.end > start for k in known):
+                        pieces.append((start, end, one[1]))
             # "General Burhan said", "Mr. Guterres": a title and one word name a person by it.
             if parts and parts[-1] == segment[-1:] and lone_title_word([text[s:e] for s, e in segment]):
                 start, end = segment[-1][0], strip_possessive(text, segment[-1])

@@ -28,7 +28,7 @@ from .namewords import (
     TITLE_OPENERS,
 )
 
-CONNECTORS = ("of the", "of", "for", "de", "del", "van", "von", "bin", "al", "da", "du", "la", "le")
+CONNECTORS = ("of the", "of", "for the", "for", "de", "del", "van", "von", "bin", "al", "da", "du", "la", "le")
 
 APOS = "['\u2019]"
 # A capitalised word: "Kim", "Jong-un", "People's", "DPRK", "U.S.", an initial "P" or "P.".
@@ -172,15 +172,41 @@ def split_role(text: str, tokens: list[tuple[int, int]]) -> list[list[tuple[int,
     # "Spokesperson for UN Secretary-General António Guterres": what comes before the last
     # title is part of a title too when it holds one, or opens like one ("Deputy Pentagon
     # Press Secretary"), not a name of its own.
+    # ... but a body or a place a title names is a name of its own: "Commander of United
+    # Nations Command Gen. Paul LaCamera" is the command, and LaCamera.
+    bodies = _bodies(words, tokens, end)
     if any(w in ROLE_WORDS or w in HONORIFICS for w in words[:first]) or words[0] in TITLE_OPENERS:
-        return [tokens[end:]]
-    return [tokens[:first], tokens[end:]]
+        return [*bodies, tokens[end:]]
+    return [tokens[:first], *bodies, tokens[end:]]
+
+
+def _bodies(words: Sequence[str], tokens: list[tuple[int, int]], stop: int) -> list[list[tuple[int, int]]]:
+    """The bodies and places that titles before `stop` are of or for ("Assistant Secretary-
+    General for the Middle East"), two words or more each."""
+    out = []
+    for k in range(stop - 3):
+        # (Never the rest of a title: "Secretary of State for Foreign Affairs".)
+        if words[k] in ROLE_WORDS and words[k + 1] in ("of", "for") and words[k + 2] not in ROLE_MODIFIERS:
+            j = k + 2
+            while j < stop and not _title_at(words, j):
+                j += 1
+            if j - (k + 2) >= 2 and kind_of(words[k + 2 : j]) in ("organisation", "place", "country"):
+                out.append(tokens[k + 2 : j])
+    return out
 
 
 def _after_portfolio(words: Sequence[str], tokens: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     """'Ministry of Defence Alan Smith' -> 'Ministry of Defence', 'Alan Smith': a body's object
     ends at its last word of a portfolio, place or body, and two name words after it are
-    someone's name ("Institute for Defense Analyses" keeps its one word)."""
+    someone's name ("Institute for Defense Analyses" keeps its one word); 'Edem Wosornu of
+    the United Nations Office' is a name and a body."""
+    if "of" in words[2:]:
+        # "Edem Wosornu of the United Nations Office for ...": a person of a body, two names.
+        i = words.index("of", 2)
+        j = i + 2 if words[i + 1 : i + 2] == ["the"] else i + 1
+        if (len(words) - j >= 2 and kind_of(words[:i]) is None and kind_of(words[j:]) == "organisation"
+                and not set(words[:i]) & {"for", "and", "the"}):
+            return [tokens[:i], tokens[j:]]
     for i in range(len(words) - 4):
         if words[i] in ORG_WORDS and words[i + 1] in ("of", "for"):
             ends = [k for k in range(i + 2, len(words)) if words[k] in PORTFOLIO_WORDS]
