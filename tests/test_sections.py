@@ -331,7 +331,8 @@ def test_capitals_initials_numbered_units_and_events_without_a_gazetteer():
         "The 2nd Infantry Division and the 51st Munitions Squadron trained near Pyongyang with U.S. and ROK troops "
         "under the UN flag, as fighting went on in Khartoum and Djibouti watched. Lt. Gen. Bernard S. Champoux said "
         "Key Resolve keeps the Republic of Korea-U.S. Alliance ready. Leaders met during the Trilateral Junior "
-        "Officer Exchange Symposium July 4-8. I thank Assistant Secretary-General Khiari and Gen. LaCamera."))
+        "Officer Exchange Symposium July 4-8. I thank Assistant Secretary-General Khiari and Gen. LaCamera. "
+        "The Pentagon said the Houthis fired again."))
     kinds = {name: e.kind for name, e in found.items()}
     assert {k: kinds.get(k) for k in ("2nd Infantry Division", "51st Munitions Squadron", "UN", "U.S.", "ROK",
                                       "Pyongyang", "Khartoum", "Djibouti", "Republic of Korea", "Key Resolve",
@@ -340,6 +341,7 @@ def test_capitals_initials_numbered_units_and_events_without_a_gazetteer():
         "U.S.": "country", "ROK": "country", "Pyongyang": "place", "Khartoum": "place", "Djibouti": "country",
         "Republic of Korea": "country", "Key Resolve": "other", "Trilateral Junior Officer Exchange Symposium": "other",
         "Khiari": "person", "LaCamera": "person"}
+    assert kinds["Pentagon"] == kinds["Houthis"] == "organisation"
     assert sorted(n for n, k in kinds.items() if k == "person") == ["Bernard S. Champoux", "Khiari", "LaCamera"]
 
 

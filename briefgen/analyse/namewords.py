@@ -143,8 +143,11 @@ Lome Lomé Tunis Ankara Ashgabat Kampala Kyiv Kiev Abu Dhabi London Montevideo T
 Sanaa Sana'a Lusaka Harare Aden Hodeidah Mariupol Kharkiv Odesa Donetsk Vladivostok Shanghai Busan Incheon
 Osaka Okinawa Guam Hawaii Sapporo Jeddah Mecca Gaza Aleppo Mosul Basra Kandahar Benghazi Omdurman
 """.split()) - {"Kuala", "Addis", "Abu", "Dhabi", "Phnom"}
-# Bodies everyone writes by their initials ("UN", "NATO", "the IAEA"): one word, an organisation.
+# Bodies everyone writes by their initials ("UN", "NATO", "the IAEA") or by one word ("the
+# Pentagon"): one word, an organisation.
 ORG_INITIALS = frozenset("""
 UN EU NATO ASEAN IAEA WFP UNICEF UNHCR OCHA UNDP UNESCO IMO ICC ICJ IMF WTO OSCE OPEC IGAD AU ECOWAS
 CIA FBI NSA NSC DoD DOD CENTCOM INDOPACOM EUCOM AFRICOM NORAD IRGC KCNA USFK UNC CFC JCS NIS MOFA
-""".split())
+""".split()) | frozenset(
+    # ... and a few known by one word: "the Pentagon said", "the Houthis fired".
+    "Pentagon Kremlin Politburo Hamas Hezbollah Houthis Taliban Interpol Europol".split())
