@@ -249,8 +249,9 @@ class Recogniser:
             parts = split_role(text, segment)
             for part in parts:
                 pieces.extend(self._around_known(text, part, known))
-                if len(part) == 1 and len(segment) > 1:
-                    # "the CFC Commander", "the EU High Representative": initials a title cut off.
+                if len(part) == 1:
+                    # "the CFC Commander", "the EU High Representative": initials a title cut
+                    # off; "The Pentagon said": a sentence's first word.
                     start, end = part[0][0], strip_possessive(text, part[0])
                     one = _ONE_WORD.get(text[start:end])
                     if one is not None and not any(k.start < end and k.end > start for k in known):
