@@ -153,9 +153,9 @@ _DEFINITION = re.compile(r"(?:The\s+)?(?!The\s)(?:[A-Z(][\w.’'()/–-]*\s+){1,
 
 
 def choose_lead(passages: Sequence[Passage], headline: str, today: date | None, window: int = 5) -> tuple[Passage, ...]:
-    """The lead of an article: its first sentence that is news, not background, a definition,
-    a question or a fragment, and stands alone (with its predecessor if it leans on it), among the first `window` passages;
-    else the first that is not background anywhere in it; else nothing."""
+    """The lead of an article: its first sentence that is news (not background, a definition,
+    a question or a fragment) and stands alone (with its predecessor if it leans on it), among
+    the first `window` passages; else the first such sentence anywhere in it; else nothing."""
     head = fingerprint(headline)
     candidates = [p for p in passages if fingerprint(p.text) != head]
     by_index = {p.index: p for p in passages}
