@@ -90,7 +90,7 @@ def names(text: str, taken: Sequence[tuple[int, int]], people: Sequence[int] = (
         title = _TITLE_RE.match(text, end)
         following = nouns[n + 1] if n + 1 < len(nouns) else None
         if (title is not None and following is not None and " " not in text[start:end]
-                and title.start("role") == end + 1 == following[0] and text[following[1]] == " "
+                and title.start("role") == end + 1 == following[0] and text[following[1] : following[1] + 1] == " "
                 and not any(s < following[1] and following[0] < e for s, e in taken)
                 and text[following[0] : following[1]] not in KOREAN_COUNTRIES
                 and not text[following[0] : following[1]].endswith(ORG_ENDINGS)):
