@@ -40,20 +40,19 @@ from .names import (
     trim_connectors,
 )
 from .namewords import CAPITALS, COUNTRY_INITIALS, ONE_WORD_COUNTRIES, ORG_INITIALS
+from .years import MONTHS
 
 # A capitalised word standing alone: maybe the short form of a person named in full.
 _SPACE = re.compile(r"\s")
 _START = attrgetter("start")
-# Each one-word country as a capitalised run holds it, possessive or not ("Sudan's"): one look-up.
-_COUNTRY_FORMS = {form: name for name in ONE_WORD_COUNTRIES | COUNTRY_INITIALS
-                  for form in (name, f"{name}'s", f"{name}\u2019s")}
-# ... and so are capitals, and the bodies everyone writes by their initials: (name, kind).
+# A one-word country, capital or body as a capitalised run holds it, possessive or not
+# ("Sudan's"): one look-up, form -> (name, kind). (A country last: Djibouti is the country.)
 _ONE_WORD = {
-    form: (name, kind) for names, kind in ((CAPITALS, "place"), (ORG_INITIALS, "organisation"))
+    form: (name, kind)
+    for names, kind in ((CAPITALS, "place"), (ORG_INITIALS, "organisation"), (ONE_WORD_COUNTRIES | COUNTRY_INITIALS, "country"))
     for name in names for form in (name, f"{name}'s", f"{name}\u2019s")
-} | {form: (name, "country") for form, name in _COUNTRY_FORMS.items()}  # (Djibouti: the country)
+}
 _LOWER_WORD = re.compile(r"\b[a-z][\w'-]*")
-_MONTHS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
 _DIGIT_NEXT = re.compile(r"\s+\d")
 _UNIT_END = re.compile(r"(?:Division|Squadron|Brigade|Battalion|Regiment|Fleet|Wing|Battery|Platoon|Flotilla|Corps|Army|"
                        r"Group|Command|Company|Force|Team|Teams)$")
@@ -202,9 +201,7 @@ class Recogniser:
             if not _SPACE.search(words):
                 # One word alone is never a name of two words, whatever surrounds it; it may
                 # be a country's ("Sudan's army"), unless the gazetteer has it already.
-                one = _ONE_WORD.get(words)
-                if one is not None and not any(k.start < end and k.end > start for k in known):
-                    out.append((start, start + len(one[0]), one[1]))
+                out.extend(_one_word(words, start, known))
                 continue
             # What the pieces of a run depend on besides its words: the gazetteer's names in
             # it, whether it opens a sentence and whether a lower-case word follows it. The
@@ -236,7 +233,7 @@ class Recogniser:
         ):
             tokens, words = tokens[1:], words[1:]
         # "... Exchange Symposium July 4-8": a date's month is no word of the name before it.
-        if len(tokens) > 1 and words[-1].rstrip(".").casefold()[:3] in _MONTHS and _DIGIT_NEXT.match(text, tokens[-1][1]):
+        if len(tokens) > 1 and words[-1].rstrip(".").casefold()[:3] in MONTHS and _DIGIT_NEXT.match(text, tokens[-1][1]):
             tokens, words = tokens[:-1], words[:-1]
         segments: list[list[tuple[int, int]]] = [[]]
         for (s, e), word in zip(tokens, words, strict=True):
@@ -252,10 +249,7 @@ class Recogniser:
                 if len(part) == 1:
                     # "the CFC Commander", "the EU High Representative": initials a title cut
                     # off; "The Pentagon said": a sentence's first word.
-                    start, end = part[0][0], strip_possessive(text, part[0])
-                    one = _ONE_WORD.get(text[start:end])
-                    if one is not None and not any(k.start < end and k.end > start for k in known):
-                        pieces.append((start, end, one[1]))
+                    pieces.extend(_one_word(text[part[0][0] : part[0][1]], part[0][0], known))
             # "General Burhan said", "Mr. Guterres": a title and one word name a person by it.
             if parts and parts[-1] == segment[-1:] and lone_title_word([text[s:e] for s, e in segment]):
                 start, end = segment[-1][0], strip_possessive(text, segment[-1])
@@ -308,6 +302,16 @@ class Recogniser:
                     out.append(piece)
         return out
 
+
+
+def _one_word(word: str, start: int, known: Sequence[Mention]) -> list[tuple[int, int, str | None]]:
+    """The name a one-word country, capital or body is (its possessive left out), unless the
+    gazetteer has the word already: none or one (start, end, kind)."""
+    one = _ONE_WORD.get(word)
+    if one is None:
+        return []
+    end = start + len(one[0])
+    return [] if any(k.start < end and k.end > start for k in known) else [(start, end, one[1])]
 
 
 def recognise(articles: Sequence[Article], passages: Sequence[Passage], entities: Sequence[EntityConfig]) -> dict[str, list[Mention]]:

@@ -14,6 +14,7 @@ from datetime import date
 
 from ..models import Passage
 from .passages import fingerprint
+from .years import MONTHS
 
 # A pronoun or connective at the start: the sentence leans on the one before it.
 _DANGLING = re.compile(
@@ -77,7 +78,7 @@ def background(text: str, today: date | None = None) -> bool:
 
 
 # A day, month and year: "on April 17, 1985", "on 17 April 1985" (an event of that day).
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = "(?:" + "|".join(m.capitalize() for m in MONTHS) + r")[a-z]*\.?"
 _FULL_DATE = re.compile(rf"\b{_MONTH} \d{{1,2}}, (?:1[89]|20)\d\d\b|\b\d{{1,2}} {_MONTH} (?:1[89]|20)\d\d\b")
 # The same in Korean: a year with its month ("2014년 6월 30일"), or since, until or in it
 # ("2012년부터", "2006년 이후", "2017년에").

@@ -26,6 +26,8 @@ from .namewords import (
     SPEECH_FILLERS,
     SPEECH_VERBS,
     TITLE_OPENERS,
+    TITLE_PARTS,
+    TITLE_WORDS,
 )
 
 CONNECTORS = ("of the", "of", "for the", "for", "de", "del", "van", "von", "bin", "al", "da", "du", "la", "le")
@@ -45,10 +47,11 @@ _CONNECT = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in CONNECTORS)
 JOINED = "Economic Social Political Legal Cultural Technical Financial Commercial Scientific Medical Humanitarian Peace".split()
 _AND = "(?:" + "|".join(f"(?<={w})" for w in JOINED) + r")\s+and\s+(?=[A-Z][a-z]+\s+[A-Z])"
 # Inside a name, an Arabic surname with its particle: "Abdel Fattah al-Burhan".
-_PARTICLE = r"(?:al|el|ad|as|ash|ar|az|an|at|bin|ibn|bint|abu|ul|ud)-[A-Z][\w]*(?:-[\w]+)*"
+_PARTICLES = r"(?:al|el|ad|as|ash|ar|az|an|at|bin|ibn|bint|abu|ul|ud)-"
+_PARTICLE = rf"{_PARTICLES}[A-Z][\w]*(?:-[\w]+)*"
 PARTICLE_RE = re.compile(rf"{_PARTICLE}$")
 _INITIAL = re.compile(r"[A-Z]\.?")
-_PARTICLE_PREFIX = re.compile(r"(?<![\w-])(?:al|el|ad|as|ash|ar|az|an|at|bin|ibn|bint|abu|ul|ud)-(?=[A-Z])")
+_PARTICLE_PREFIX = re.compile(rf"(?<![\w-]){_PARTICLES}(?=[A-Z])")
 RUN_RE = re.compile(rf"(?=[A-Z])(?<![\w#@&'\u2019.-])(?:{_TOKEN})(?:(?:\s+(?:{_CONNECT})\s+|{_AND}|[ \t]+)(?:{_TOKEN}|{_PARTICLE}))*")
 WORD_RE = re.compile(r"\S+")
 HASHTAG_RE = re.compile(r"#(\w+)")
@@ -145,7 +148,7 @@ def _title_at(words: Sequence[str], i: int) -> bool:
     return bool(rest) and kind_of(rest) is None
 
 
-_TITLED_AFTER = ROLE_WORDS | ROLE_MODIFIERS | RANKS | HONORIFICS | ORG_WORDS
+_TITLED_AFTER = TITLE_WORDS | ORG_WORDS
 
 
 def split_role(text: str, tokens: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
@@ -157,7 +160,7 @@ def split_role(text: str, tokens: list[tuple[int, int]]) -> list[list[tuple[int,
     if last_role + 1 < len(words) and kind_of(words[last_role + 1 :]) == "other":
         return [tokens]  # "Trilateral Junior Officer Exchange Symposium": an event's name
     first = last_role
-    while first > 0 and words[first - 1] in ROLE_MODIFIERS | ROLE_WORDS | RANKS:
+    while first > 0 and words[first - 1] in TITLE_PARTS:
         first -= 1
     # "Secretary of State Antony Blinken": the title runs on through "of" and its qualifiers.
     end = last_role + 1
@@ -249,7 +252,7 @@ def name_piece(text: str, tokens: list[tuple[int, int]], start: int | None, end:
     if len(names) < 2:
         return None
     words = [w.casefold().rstrip(".") for w in names]
-    if all(w in ROLE_WORDS or w in ROLE_MODIFIERS or w in RANKS for w in words):
+    if all(w in TITLE_PARTS for w in words):
         return None
     start = tokens[0][0] if start is None else start
     end = strip_possessive(text, tokens[-1]) if end is None else end
@@ -344,7 +347,6 @@ def speaks(text: str, start: int, end: int) -> bool:
 # A capitalised word right after a name, or right before it (in the same line): its first or last name.
 NEXT_NAME = re.compile(r"[ \t]+[A-Z][a-z][\w-]*(?![\w'\u2019.])")
 PREVIOUS_WORD = re.compile(r"(?<![\w'\u2019])([A-Z][a-z][\w-]*\.?)[ \t]+$")
-_TITLE_WORDS = ROLE_WORDS | ROLE_MODIFIERS | HONORIFICS | RANKS
 
 
 def someone_else(text: str, start: int, end: int) -> bool:
@@ -357,7 +359,7 @@ def someone_else(text: str, start: int, end: int) -> bool:
     if before is None:
         return False
     word = before.group(1).rstrip(".").casefold()
-    return word not in _TITLE_WORDS and not sentence_start(text, before.start(1))
+    return word not in TITLE_WORDS and not sentence_start(text, before.start(1))
 
 
 def short_names(persons: Iterable[str], first: bool = True) -> dict[str, str]:

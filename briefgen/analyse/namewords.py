@@ -72,6 +72,9 @@ RANKS = frozenset("general lieutenant brigadier sergeant corporal major speciali
 # Words that open a title whatever follows ("Deputy Pentagon Press Secretary Sabrina Singh").
 TITLE_OPENERS = frozenset("deputy vice acting former assistant associate senior principal".split())
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame"})
+# The words a title is made of ("Deputy Defense Minister", "Major General"); with an honorific.
+TITLE_PARTS = ROLE_WORDS | ROLE_MODIFIERS | RANKS
+TITLE_WORDS = TITLE_PARTS | HONORIFICS
 # A name with one of these words is an organisation ("Gatestone Institute", "Foreign Ministry").
 ORG_WORDS = frozenset("""
 ministry department institute institution council force forces army navy corps agency

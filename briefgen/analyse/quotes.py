@@ -19,7 +19,7 @@ from . import hangul
 from .gazetteer import Mention
 from .leads import dangling
 from .names import SPEECH_FILLERS, SPEECH_VERBS, fold
-from .namewords import RANKS, ROLE_MODIFIERS, ROLE_WORDS
+from .namewords import TITLE_PARTS
 from .passages import words_at_least
 
 # Shorter quotations are scare quotes ("annihilate", "inferno of nuclear war"), not statements.
@@ -41,7 +41,7 @@ INVERTED_RE = re.compile(rf"^[\s,.;:\u2014\u2013-]*(?P<verb>{_VERB}|according to
 VERB_RE = re.compile(_VERB)
 # Between a verb and the name it introduces, a title only: capitalised words, their "of", and
 # the words of a title ("said U.S. envoy Sung Kim").
-_TITLE_WORD = "|".join(sorted(re.escape(w) for w in ROLE_WORDS | ROLE_MODIFIERS | RANKS if w.isalpha()))
+_TITLE_WORD = "|".join(sorted(re.escape(w) for w in TITLE_PARTS if w.isalpha()))
 TITLE_GAP = re.compile(rf"(?:(?:[A-Z][\w.'\u2019-]*|of|the|for|and|{_TITLE_WORD})\s+)+")
 # A country's or a body's own speaker: "the United Kingdom's delegate", "the ministry's spokesman".
 SPOKESPERSON = re.compile(r"['\u2019]s\s+(?:\w+\s+)?(?:delegate|delegation|representative|ambassador|envoy|"

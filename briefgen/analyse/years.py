@@ -1,12 +1,18 @@
 """Which year a day and month written without one fall in ("30 December", "5월 4일"): the one
 nearest the article's date, unless that is well ahead of it in a sentence that does not look
-ahead, since news reports the past. One rule for English and Korean dates."""
+ahead, since news reports the past. One rule for English and Korean dates; and the months'
+names every reader of dates shares."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
+# A month by the first three letters of its name ("Sept." is "sep").
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
 # Words that put a sentence's date ahead of the article: "will meet on May 4", "the talks
 # scheduled for March 2"; 오는 5월 4일, 개최할 예정, 다음 달.
 LOOKS_AHEAD = re.compile(
