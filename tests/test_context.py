@@ -487,6 +487,20 @@ def test_such_acts_in_an_article_headlined_on_the_theme_are_its_subject():
     assert [bool(p.themes) for p in passages] == [True, True, False, True, False]
 
 
+def test_a_named_actors_deed_names_the_articles_subject():
+    # "North Korea's actions" in reactions to a launch is the launch; a common noun's deed
+    # ("the coalition's actions") names no actor the title told of, and proves nothing.
+    reactions = _article("r", [
+        "North Korea launched a long-range rocket on Friday.",
+        "Ban said North Korea's actions were deplorable.",
+        "Critics said the coalition's actions were too slow.",
+        "The White House called Pyongyang’s latest move a threat to the region.",
+    ])
+    engine.assign(reactions, [MISSILES], engine.Articles({"r": "World reacts to North Korea's missile launch"}))
+    assert [bool(p.themes) for p in reactions] == [True, True, False, True]
+    assert "article: 'Korea's actions' is its subject" in " ".join(reactions[1].themes[0].matched)
+
+
 def test_a_korean_deed_pointed_at_names_the_articles_subject():
     statement = _article("s", ["북한이 탄도미사일을 발사했다.", "정부는 이런 무모한 행위를 규탄했다."])
     spokesman = _article("v", ["북한이 탄도미사일을 발사했다.", "대변인은 이 같은 행동에 대한 책임을 묻겠다고 밝혔다."])

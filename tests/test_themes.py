@@ -113,6 +113,12 @@ def test_unknown_theme_in_a_labelled_file_is_reported(tmp_path: Path):
         ("A Russian ballet company opened its season in Seoul.", set()),
         ("The Russian striker scored twice in the league match.", set()),
         ("Russian forces shelled Kharkiv overnight, Ukrainian officials said.", set()),
+        # A border is the map; trade across it is ties.
+        ("The main Russian border guard station on the river is at Khasan.", set()),
+        ("Trade across the Russian border has picked up, with North Korean workers back in Vladivostok.", {"russia"}),
+        ("Rail traffic through the border crossing between Russia and North Korea resumed.", {"russia"}),
+        # Missiles another country is given or fires in Ukraine's war are no launch of the North's.
+        ("MPs asked whether Storm Shadow missiles could be used for attacks on Russia.", set()),
         # Several themes at once.
         ("Russia fired North Korean ballistic missiles at Kyiv, Ukraine said.", {"missiles", "russia"}),
         ("The North test-fired a cruise missile as the allies held joint military drills.", {"missiles", "drills"}),

@@ -239,8 +239,11 @@ _DETERMINER = (r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)\s+"
                r"(?:(?!(?:of|to|in|for|on|with|and|or|by|from|at|as|against)\b)[a-z][\w-]*\s+){0,2}")
 _REFERS: dict[str, re.Pattern[str] | None] = {}
 # "cease such acts", "no notification of this action": a word for any deed, pointed at,
-# names the one the article is about, whatever the theme's own words.
+# names the one the article is about, whatever the theme's own words; so does a named
+# actor's ("North Korea's actions were deplorable"), but not a common noun's ("the
+# coalition's actions" in a report on attacks are the answer to them).
 _DEED = re.compile(r"\b(?:such|these|this|those)\s+(acts?|actions?|moves?|incidents?|activity|activities)\b"
+                   r"|\b[A-Z][\w-]*(?:'s|’s)\s+(?:latest\s+|recent\s+|)(?:acts?|actions?|moves?)\b"
                    r"|(?:이러한|이런|그러한|그런|이 같은|이같은|그 같은|그같은)\s+(?:\S+\s+)?(?:행동|행위|도발)")
 
 
