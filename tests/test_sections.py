@@ -162,6 +162,40 @@ def test_un_titles_and_regions_of_a_new_topic():
     assert not any("Affairs Martin" in name or "Refugees Filippo" in name for name in found)
 
 
+def test_a_titles_list_of_regions_runs_past_its_comma_and_a_press_secretary_keeps_press():
+    # From UN coverage: the People list had "Assistant Secretary-General for Europe" and, for
+    # the White House's press secretary, "secretary".
+    text = (
+        "Miroslav Jenča, Assistant Secretary-General for Europe, Central Asia and the Americas in the Departments of "
+        "Political and Peacebuilding Affairs and Peace Operations, briefed the Council.\n\n"
+        "In Washington, White House press secretary Jay Carney said the launch was a threat.\n\n"
+        "Vladimir Putin, President of Russia, Xi Jinping and Kim Jong Un, the three leaders, met in Moscow.\n\n"
+        "Martin Griffiths, Under-Secretary-General for Humanitarian Affairs, and Ted Chaiban, a deputy director, spoke."
+    )
+    found = entities_of(article(text))
+    assert found["Miroslav Jenča"].roles == ("Assistant Secretary-General for Europe, Central Asia and the Americas in the "
+                                            "Departments of Political and Peacebuilding Affairs and Peace Operations",)
+    assert found["Jay Carney"].roles == ("White House press secretary",)
+    # Not past the comma of "President of Russia": other people follow it, not its regions.
+    assert found["Vladimir Putin"].roles == ("President of Russia",)
+    assert found["Martin Griffiths"].roles == ("Under-Secretary-General for Humanitarian Affairs",)
+
+
+def test_a_name_without_its_first_word_is_the_one_person_whose_name_ends_so():
+    # UN coverage names "Mohamed Khaled Khiari" in one story and "Khaled Khiari" in another:
+    # the People list had two people, each with half the mentions.
+    first = article("Mohamed Khaled Khiari, Assistant Secretary-General for the Middle East, briefed the Council.", id="a1")
+    second = article("Khaled Khiari said the launch was a serious risk to civil aviation.", id="a2")
+    result = analyse([first, second], config())
+    people = {e.name: e for e in result.entities if e.kind == "person"}
+    assert "Khaled Khiari" not in people and people["Mohamed Khaled Khiari"].mentions == 2
+    # Two people whose names end so: neither takes the shorter name.
+    third = article("Ambassador Soo Young Kim met Minister Min Young Kim in Seoul.", id="a3")
+    fourth = article("Young Kim said the talks went well.", id="a4")
+    people = {e.name for e in analyse([third, fourth], config()).entities if e.kind == "person"}
+    assert {"Soo Young Kim", "Min Young Kim", "Young Kim"} <= people
+
+
 def test_a_long_title_after_a_name_still_makes_a_person_who_is_quoted():
     # From VOA on Sudan: an 18-word title was taken for no title, so the analyst was no
     # person and the quotation he gave had no speaker.

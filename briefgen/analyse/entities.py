@@ -28,10 +28,9 @@ from .names import (
     WORD_RE,
     kind_of,
     lone_title_word,
+    longer_names,
     name_key,
     name_piece,
-    role_after,
-    role_before,
     sentence_start,
     short_names,
     speaks,
@@ -40,6 +39,7 @@ from .names import (
     trim_connectors,
 )
 from .namewords import CAPITALS, COUNTRY_INITIALS, ONE_WORD_COUNTRIES, ORG_INITIALS
+from .roles import role_after, role_before
 from .years import MONTHS
 
 # A capitalised word standing alone: maybe the short form of a person named in full.
@@ -364,12 +364,19 @@ def collect(
     # "General Burhan" in one article, "Abdel Fattah al-Burhan" in another: one person, when
     # the day names only one such person in full.
     full = short_names((names[k] for k in counts if kinds[k]["person"] and " " in names[k]), first=False)
+    # ... and "Khaled Khiari" is "Mohamed Khaled Khiari", when no one else's name ends so.
+    full.update(longer_names(names[k] for k in counts if kinds[k]["person"] and " " in names[k]))
     for key in [k for k in counts if kinds[k]["person"] and not known[k] and names[k] in full]:
         into = name_key(full[names[key]])
+        # (Along a chain of ever longer names, to the one still counted.)
+        while into not in counts and names.get(into) in full:
+            into = name_key(full[names[into]])
+        if into == key or into not in counts:
+            continue
         counts[into] += counts.pop(key)
         kinds[into].update(kinds.pop(key))
         for merged in (aliases, roles, where):
-            merged[into].update(merged.pop(key))
+            merged[into].update(merged.pop(key, {}))
     out = []
     for key, n in counts.items():
         # Person beats the rest: one cue ("Jo said") outweighs plain mentions.

@@ -76,12 +76,6 @@ LISTENER_VERBS = frozenset("told tells asked asks urged urges warned warns calle
 
 # Compiled once: these run for every capitalised run of every passage.
 LOWER_NEXT = re.compile(r"\s+[a-z]")
-ROLE_TOKEN = re.compile(r"[^\s,;:()\"\u201c\u201d]+|[,;:()\"\u201c\u201d]")
-APPOSITIVE = re.compile(r",\s+([a-z][^,;\"\u201c]{0,140}?)(?:,|\.?\s*$)")
-# ... or capitalised, when every word before its "of", "for", "at" or "in" is a title's.
-APPOSITIVE_TITLE = re.compile(r",\s+([A-Z][^,;\"\u201c]{0,140}?)(?:,|\.?\s*$)")
-_TITLE_ENDS = frozenset({"of", "for", "at", "in", "to", "on"})
-ROLE_WORD = re.compile(r"[\w'-]+")
 SPEECH_TOKEN = re.compile(r"[\w']+|[^\w\s]")
 WORD_BEFORE = re.compile(r"(\w+)\s+$")
 
@@ -265,69 +259,6 @@ def name_piece(text: str, tokens: list[tuple[int, int]], start: int | None, end:
     return start, end, kind_of([text[s:e] for s, e in tokens[:-1]] + [text[tokens[-1][0]:end]])
 
 
-_SPEAKING = frozenset({"i", "i'm", "we", "we're", "this", "it's"})
-
-
-def role_before(text: str, start: int) -> str | None:
-    """The title just before a name, verbatim: "Russian Foreign Minister", "North Korea's leader"."""
-    before = text[:start]
-    words = list(ROLE_TOKEN.finditer(before))
-    if not words:
-        return None
-    i = len(words) - 1
-    if words[i].group(0) == "," and i > 0:
-        i -= 1  # "North Korea's leader, Kim Jong-un"
-    last = i
-    # "Secretary of State Antony Blinken": a title runs on through "of" and its qualifiers.
-    while i > 1 and words[i].group(0).casefold() in ROLE_MODIFIERS and words[i - 1].group(0) in ("of", "of the"):
-        i -= 2
-    word = words[i].group(0).rstrip(".").casefold()
-    if word not in ROLE_WORDS and word in PORTFOLIO_WORDS:
-        # "Under-Secretary-General for Humanitarian Affairs Martin Griffiths": a title and its
-        # object ("for ...", capitalised), as `split_role` cuts them.
-        k = i - 1
-        while k > 0 and i - k < 8 and words[k].group(0).rstrip(".").casefold() not in ROLE_WORDS and (
-                words[k].group(0)[:1].isupper() or words[k].group(0) in ("for", "of", "and", "the")):
-            k -= 1
-        if k < i - 1 and words[k].group(0).rstrip(".").casefold() in ROLE_WORDS and words[k + 1].group(0) in ("for", "of"):
-            i, word = k, words[k].group(0).rstrip(".").casefold()
-    # (A rank only as a title, capitalised: not "the major Arab-Israeli wars".)
-    if word not in ROLE_WORDS and (word not in RANKS or not words[i].group(0)[:1].isupper()):
-        return None
-    first = i
-    while first > 0:
-        prev = words[first - 1].group(0)
-        if prev.replace("\u2019", "'").casefold() in _SPEAKING:
-            break  # "I'm Major General Pat Ryder": a title, not "I'm Major General"
-        if prev[:1].isupper() or prev.casefold() in ROLE_MODIFIERS:
-            first -= 1
-        elif prev == "of" and first > 1 and words[first - 2].group(0).rstrip(".").casefold() in ROLE_WORDS:
-            first -= 2  # "Chief of Naval Operations Adm. Lisa Franchetti"
-        else:
-            break
-    # A sentence's first word is capitalised anyway: keep it only if it is part of the title.
-    while first < i and sentence_start(text, words[first].start()) and words[first].group(0).casefold() in STOP:
-        first += 1
-    return text[words[first].start() : words[last].end()]
-
-
-def role_after(text: str, end: int) -> str | None:
-    """An appositive title after a name, verbatim: "Jo Chol Su, director general of ... Ministry,"."""
-    m = APPOSITIVE.match(text[end:])
-    if m is None:
-        # "Rosemary DiCarlo, Under-Secretary-General for Political and Peacebuilding Affairs,",
-        # never "Kim, President Biden and ...".
-        m = APPOSITIVE_TITLE.match(text[end:])
-        if m is None:
-            return None
-        head = list(itertools.takewhile(lambda w: w not in _TITLE_ENDS, (w.casefold() for w in ROLE_WORD.findall(m.group(1)))))
-        if not head or not all(w in ROLE_WORDS or w in ROLE_MODIFIERS for w in head):
-            return None
-    words = [w.casefold() for w in ROLE_WORD.findall(m.group(1))[:4]]
-    # The title comes early: "director of ...", "a Korea expert", "the country's top diplomat".
-    return m.group(1) if any(w in ROLE_WORDS for w in words) and len(m.group(1).split()) <= 24 else None
-
-
 def speaks(text: str, start: int, end: int) -> bool:
     """Whether a name is the subject of a verb of speech ("Borrell wrote") or its object ("wrote Barry")."""
     # The next four words only: not the whole rest of the text tokenised for them.
@@ -376,6 +307,19 @@ def short_names(persons: Iterable[str], first: bool = True) -> dict[str, str]:
             for word in keys:
                 owners[word].add(name)
     return {word: next(iter(names)) for word, names in owners.items() if len(names) == 1 and word.casefold() not in STOP}
+
+
+def longer_names(persons: Iterable[str]) -> dict[str, str]:
+    """A name of two words or more -> the one longer name that ends with the same words, when
+    only one does: "Khaled Khiari" -> "Mohamed Khaled Khiari" (not when two people share the
+    tail: "Jong Un" with "Kim Jong Un" and "Ri Jong Un")."""
+    owners: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    split = {name: tuple(name.split()) for name in persons}
+    for name, words in split.items():
+        for k in range(2, len(words)):
+            owners[words[-k:]].add(name)
+    return {name: next(iter(owners[words])) for name, words in split.items()
+            if len(words) >= 2 and len(owners.get(words, ())) == 1}
 
 
 # Titles that name a person by one word after them: "General Burhan", "President Biden",
