@@ -196,6 +196,14 @@ def test_a_name_without_its_first_word_is_the_one_person_whose_name_ends_so():
     assert {"Soo Young Kim", "Min Young Kim", "Young Kim"} <= people
 
 
+def test_a_name_numbered_by_year_and_iteration_is_an_exercise():
+    # "Buddy Wing 16-3" was an organisation (a unit's "Wing"); "8th Fighter Wing" still is one.
+    text = "Pilots of the 8th Fighter Wing flew during Buddy Wing 16-3 and Max Thunder 15-1 at Kunsan."
+    found = entities_of(article(text))
+    assert found["Buddy Wing"].kind == "other" and found["Max Thunder"].kind == "other"
+    assert found["8th Fighter Wing"].kind == "organisation"
+
+
 def test_a_long_title_after_a_name_still_makes_a_person_who_is_quoted():
     # From VOA on Sudan: an 18-word title was taken for no title, so the analyst was no
     # person and the quotation he gave had no speaker.

@@ -255,8 +255,15 @@ def name_piece(text: str, tokens: list[tuple[int, int]], start: int | None, end:
     # "South Korean government": an adjective of nationality, not a name.
     if DEMONYM_RE.search(names[-1]) and LOWER_NEXT.match(text, end):
         return None
+    # "Buddy Wing 16-3", "Max Thunder 15-1": a name numbered by year and iteration is an
+    # exercise, whatever its words ("Wing" is otherwise a unit).
+    if _ITERATION.match(text, end):
+        return start, end, "other"
     # (Its kind without a possessive: "the Trump Administration's commitment".)
     return start, end, kind_of([text[s:e] for s, e in tokens[:-1]] + [text[tokens[-1][0]:end]])
+
+
+_ITERATION = re.compile(r"\s+\d{2}-\d{1,2}(?![\w-])")
 
 
 def speaks(text: str, start: int, end: int) -> bool:
