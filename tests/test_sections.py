@@ -204,6 +204,17 @@ def test_a_name_numbered_by_year_and_iteration_is_an_exercise():
     assert found["8th Fighter Wing"].kind == "organisation"
 
 
+def test_a_title_between_commas_is_the_name_before_it_and_a_model_is_no_place():
+    # From a UN meeting record: "Conflict Armament Research" was a person titled "Executive
+    # Director", and "South Korean F-35A" a place.
+    text = ("Jonah Leff, Executive Director, Conflict Armament Research, whose organization traces weapons, "
+            "presented findings.\n\nThe allies flew a US B-52H bomber with South Korean F-35A fighters.")
+    found = entities_of(article(text))
+    assert found["Jonah Leff"].roles == ("Executive Director",)
+    assert found["Conflict Armament Research"].kind == "organisation" and found["Conflict Armament Research"].roles == ()
+    assert found["South Korean F-35A"].kind == "other"
+
+
 def test_a_long_title_after_a_name_still_makes_a_person_who_is_quoted():
     # From VOA on Sudan: an 18-word title was taken for no title, so the analyst was no
     # person and the quotation he gave had no speaker.

@@ -222,8 +222,9 @@ def kind_of(words: Sequence[str]) -> str | None:
     folded = [w.casefold().rstrip(".") for w in words]
     if " ".join(w for w in folded if w not in ("of", "the")) in COUNTRIES:
         return "country"
-    # "Arleigh Burke-class": a class of ships or aircraft, never a person.
-    if folded[-1].endswith("-class"):
+    # "Arleigh Burke-class": a class of ships or aircraft, never a person; nor is a model
+    # ("South Korean F-35A", "USAF B-52H").
+    if folded[-1].endswith("-class") or _MODEL.fullmatch(folded[-1]):
         return "other"
     if any(w in ORG_WORDS for w in folded):
         return "organisation"
@@ -263,6 +264,7 @@ def name_piece(text: str, tokens: list[tuple[int, int]], start: int | None, end:
     return start, end, kind_of([text[s:e] for s, e in tokens[:-1]] + [text[tokens[-1][0]:end]])
 
 
+_MODEL = re.compile(r"[a-z]{1,3}-\d{1,3}[a-z]{0,2}")
 _ITERATION = re.compile(r"\s+\d{2}-\d{1,2}(?![\w-])")
 
 

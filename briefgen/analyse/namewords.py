@@ -87,6 +87,7 @@ nations agency media tv radio television board club team studio studios labs pre
 magazine channel airlines motors systems technologies partners capital holdings llc plc corp
 panel program programme league electric dynamics atomics mills federation confederation chamber
 society consortium division squadron brigade battalion regiment fleet wing battery platoon flotilla
+research
 """.split())
 # A name ending in one of these is a document or an event ("Nuclear Posture Review", "Korean War").
 DOCUMENT_WORDS = frozenset("""

@@ -34,7 +34,8 @@ def role_before(text: str, start: int) -> str | None:
     if not words:
         return None
     i = len(words) - 1
-    if words[i].group(0) == "," and i > 0:
+    across = words[i].group(0) == "," and i > 0
+    if across:
         i -= 1  # "North Korea's leader, Kim Jong-un"
     last = i
     # "Secretary of State Antony Blinken": a title runs on through "of" and its qualifiers.
@@ -67,6 +68,10 @@ def role_before(text: str, start: int) -> str | None:
     # A sentence's first word is capitalised anyway: keep it only if it is part of the title.
     while first < i and sentence_start(text, words[first].start()) and words[first].group(0).casefold() in STOP:
         first += 1
+    if across and first > 0 and words[first - 1].group(0) == ",":
+        # "Jonah Leff, Executive Director, Conflict Armament Research": between commas, the
+        # title is the name's before it, not the body's after it.
+        return None
     return text[words[first].start() : words[last].end()]
 
 
