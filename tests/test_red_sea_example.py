@@ -79,6 +79,8 @@ def test_the_rules_do_what_the_page_says(config):
         "canal": ("The Suez Canal", [
             "About 12 percent of world trade passes through the Suez Canal.",
             "Canal traffic fell by half as shipping lines rerouted around the Cape of Good Hope.",
+            # Sailing longer distances is the rerouting, in other words.
+            "Ships that avoid the canal have to go longer distances, which means we need more ships.",
         ]),
         "pirates": ("Pirates fire on a tanker in the Gulf of Aden", [
             "Somali pirates fired on a tanker in the Gulf of Aden on Tuesday.",
@@ -95,6 +97,7 @@ def test_the_rules_do_what_the_page_says(config):
     # Background until something changes (requires a word of change).
     assert got["About 12 percent of world trade passes through the Suez Canal."] == set()
     assert got["Canal traffic fell by half as shipping lines rerouted around the Cape of Good Hope."] == {"trade_disruption"}
+    assert got["Ships that avoid the canal have to go longer distances, which means we need more ships."] == {"trade_disruption"}
     # The Gulf of Aden alone does not make an article the brief's: Somali piracy stays out.
     assert left_out == {"pirates"}
     assert got["A European warship escorted the tanker to safety."] == set()

@@ -92,6 +92,9 @@ def test_unknown_theme_in_a_labelled_file_is_reported(tmp_path: Path):
         ("The North launched what Tokyo called a projectile that splashed down in the Sea of Japan.", {"missiles"}),
         ("The space agency launched a weather satellite into orbit from its space centre.", set()),
         ("The carmaker will launch its new electric model next month, the company said.", set()),
+        # A launch one of a series is a missile's in this brief; a product's is not.
+        ("North Korea announced plans for a second launch as soon as possible.", {"missiles"}),
+        ("The company plans a second launch of its phone next year.", set()),
         ("The club fired its coach after a run of defeats.", set()),
         ("A remake of the arcade game Missile Command goes on sale this week.", set()),
         # Drills: an exercise word needs military context, and civil context argues against.
@@ -99,6 +102,7 @@ def test_unknown_theme_in_a_labelled_file_is_reported(tmp_path: Path):
         ("Marines fired multiple rocket launchers at targets on the range during the drill.", {"drills"}),
         ("The allied navies held a live-fire drill in the Yellow Sea.", {"drills"}),
         ("Seoul's Joint Chiefs of Staff said the allies would stage joint drills next week.", {"drills"}),
+        ("Soldiers practiced realistic combat scenarios with the combined force.", {"drills"}),
         ("South Korean officers observed the annual command-post exercise.", {"drills"}),
         ("The Joint Chiefs of Staff said the North fired a ballistic missile and the military was on alert.", {"missiles"}),
         ("A destroyer and a nuclear missile submarine were deployed to the peninsula with US bombers.", {"drills", "missiles"}),
