@@ -101,6 +101,8 @@ def test_korean_sentences_end_by_korean_rules_and_keep_quotations_whole():
         ("북한은 1998년 대포동 1호를 쏘아 올렸다.", "missiles"),
         # "The North's nuclear and missile threat" is why allies drill, not a launch.
         ("한미 연합훈련은 북한의 핵·미사일 위협에 대응하기 위한 것이라고 합참은 밝혔다.", "drills"),
+        # ... as is the "nuclear and missile attack" a drill proves the allies can answer.
+        ("합참은 이번 연합훈련을 통해 북한의 핵, 미사일 공격에 강력히 대응할 역량을 증명했다고 강조했다.", "drills"),
     ],
 )
 def test_korean_passages_reach_their_theme_through_their_morphemes(text: str, theme: str):
