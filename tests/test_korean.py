@@ -103,6 +103,8 @@ def test_korean_sentences_end_by_korean_rules_and_keep_quotations_whole():
         ("한미 연합훈련은 북한의 핵·미사일 위협에 대응하기 위한 것이라고 합참은 밝혔다.", "drills"),
         # ... as is the "nuclear and missile attack" a drill proves the allies can answer.
         ("합참은 이번 연합훈련을 통해 북한의 핵, 미사일 공격에 강력히 대응할 역량을 증명했다고 강조했다.", "drills"),
+        # A tabletop exercise is an exercise: 확장억제수단운용연습 (DSC TTX), 도상연습.
+        ("한국 국방부는 미국 국방부에서 확장억제수단운용연습(DSC TTX)을 시행한다고 밝혔다.", "drills"),
     ],
 )
 def test_korean_passages_reach_their_theme_through_their_morphemes(text: str, theme: str):

@@ -103,6 +103,7 @@ def test_unknown_theme_in_a_labelled_file_is_reported(tmp_path: Path):
         ("The allied navies held a live-fire drill in the Yellow Sea.", {"drills"}),
         ("Seoul's Joint Chiefs of Staff said the allies would stage joint drills next week.", {"drills"}),
         ("Soldiers practiced realistic combat scenarios with the combined force.", {"drills"}),
+        ("Officials of both defense ministries held a tabletop exercise on extended deterrence.", {"drills"}),
         ("South Korean officers observed the annual command-post exercise.", {"drills"}),
         ("The Joint Chiefs of Staff said the North fired a ballistic missile and the military was on alert.", {"missiles"}),
         ("A destroyer and a nuclear missile submarine were deployed to the peninsula with US bombers.", {"drills", "missiles"}),
