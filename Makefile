@@ -24,13 +24,15 @@ eval: install
 	  tests/data/realtext/korea-heldout5.yaml tests/data/realtext/korea-heldout6.yaml \
 	  tests/data/realtext/korea-heldout7.yaml tests/data/realtext/korea-heldout8.yaml \
 	  tests/data/realtext/korea-heldout9.yaml tests/data/realtext/korea-heldout10.yaml \
-	  tests/data/realtext/korea-heldout11.yaml
+	  tests/data/realtext/korea-heldout11.yaml tests/data/realtext/korea-heldout12.yaml \
+	  tests/data/realtext/korea-heldout13.yaml
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/realtext/korea-ko-dev.yaml \
 	  tests/data/realtext/korea-ko-dev2.yaml tests/data/realtext/korea-ko-heldout.yaml \
 	  tests/data/realtext/korea-ko-heldout2.yaml tests/data/realtext/korea-ko-heldout3.yaml \
 	  tests/data/realtext/korea-ko-heldout4.yaml tests/data/realtext/korea-ko-heldout5.yaml \
 	  tests/data/realtext/korea-ko-heldout6.yaml tests/data/realtext/korea-ko-heldout7.yaml \
-	  tests/data/realtext/korea-ko-heldout8.yaml tests/data/realtext/korea-ko-heldout9.yaml
+	  tests/data/realtext/korea-ko-heldout8.yaml tests/data/realtext/korea-ko-heldout9.yaml \
+	  tests/data/realtext/korea-ko-heldout10.yaml
 	$(BIN)/briefgen themes test --summary --config docs/examples/red-sea.yaml \
 	  tests/data/realtext/redsea-dev.yaml tests/data/realtext/redsea-dev2.yaml \
 	  tests/data/realtext/redsea-heldout.yaml tests/data/realtext/redsea-heldout2.yaml \
@@ -39,7 +41,8 @@ eval: install
 	  tests/data/realtext/redsea-heldout7.yaml tests/data/realtext/redsea-heldout8.yaml \
 	  tests/data/realtext/redsea-heldout9.yaml tests/data/realtext/redsea-heldout10.yaml \
 	  tests/data/realtext/redsea-heldout11.yaml tests/data/realtext/redsea-heldout12.yaml \
-	  tests/data/realtext/redsea-heldout13.yaml
+	  tests/data/realtext/redsea-heldout13.yaml tests/data/realtext/redsea-heldout14.yaml \
+	  tests/data/realtext/redsea-heldout15.yaml
 	# A third topic, Sudan's war: themes written by four new users from the docs alone, and a
 	# naive keyword filter, on two parts none of them saw (tests/data/realtext/README.md).
 	for config in tests/data/realtext/users/sudan-*.yaml; do echo; echo "$$config:"; \
