@@ -213,6 +213,9 @@ def test_a_title_between_commas_is_the_name_before_it_and_a_model_is_no_place():
     assert found["Jonah Leff"].roles == ("Executive Director",)
     assert found["Conflict Armament Research"].kind == "organisation" and found["Conflict Armament Research"].roles == ()
     assert found["South Korean F-35A"].kind == "other"
+    # A title that introduces the name after it keeps it, commas or not.
+    found = entities_of(article("In Pyongyang, North Korea's leader, Kim Jong-un, said the launch succeeded.", id="a2"))
+    assert found["Kim Jong-un"].roles == ("North Korea's leader",)
 
 
 def test_a_long_title_after_a_name_still_makes_a_person_who_is_quoted():

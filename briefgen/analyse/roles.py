@@ -24,6 +24,7 @@ _LIST_LOWER = frozenset({"and", "the", "of", "for", "in", "on", "at"})
 # A lower-case word that belongs to the title after it: "White House press secretary Jay Carney".
 _ROLE_BEFORE_LOWER = frozenset({"press"})
 ROLE_WORD = re.compile(r"[\w'-]+")
+_OWNED = re.compile(r"\w(?:'s|\u2019s)\s")
 _SPEAKING = frozenset({"i", "i'm", "we", "we're", "this", "it's"})
 
 
@@ -68,11 +69,13 @@ def role_before(text: str, start: int) -> str | None:
     # A sentence's first word is capitalised anyway: keep it only if it is part of the title.
     while first < i and sentence_start(text, words[first].start()) and words[first].group(0).casefold() in STOP:
         first += 1
-    if across and first > 0 and words[first - 1].group(0) == ",":
-        # "Jonah Leff, Executive Director, Conflict Armament Research": between commas, the
-        # title is the name's before it, not the body's after it.
+    role = text[words[first].start() : words[last].end()]
+    if across and first > 1 and words[first - 1].group(0) == "," and words[first - 2].group(0)[:1].isupper() and not _OWNED.search(role):
+        # "Jonah Leff, Executive Director, Conflict Armament Research": a bare title between
+        # commas after a name is that name's, not the body's after it ("In Pyongyang, North
+        # Korea's leader, Kim Jong Un" introduces the name after it).
         return None
-    return text[words[first].start() : words[last].end()]
+    return role
 
 
 def role_after(text: str, end: int) -> str | None:
