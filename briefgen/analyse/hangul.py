@@ -109,7 +109,16 @@ def kind(text: str, start: int, end: int) -> str | None:
         return "person"
     if text[start:end].endswith(ORG_ENDINGS):
         return "organisation"
+    if _PLACE_RE.search(text, start, end):
+        return "place"
     return None
+
+
+# Places by their last syllables: provinces (평안남도), ports (남포항), seas (동해, 홍해) and
+# oceans (태평양), rivers (두만강), mountains (백두산), villages (동창리), the peninsula (한반도).
+# Three syllables at least where a name may end so too (케리, 히로시: no 시, 주 or 만).
+# Not a railway (시베리아 횡단철도) or a loanword's -프리 (오스프리, the aircraft).
+_PLACE_RE = re.compile(rf"(?:[{HANGUL}]{{2,}}(?<!철)(?<!프)(?:도|항|양|산|리)|[{HANGUL}]+(?:해|강|반도))$")
 
 
 _TITLE_RE = re.compile(
