@@ -240,12 +240,15 @@ def test_a_korean_place_is_known_by_its_last_syllables():
     # VOA Korean: 평안남도, 동창리, 동해, 한반도 were of kind "other", so a Korean brief's
     # Countries and places table missed them; a railway and an aircraft are still no place.
     article = korean_article("북한은 평안남도 동창리에서 동해 쪽으로 미사일을 쐈다. 한반도 긴장이 높아졌다. "
-                             "시베리아 횡단철도가 운행을 재개했고, 오스프리가 남포항 상공을 비행했다는 보도는 없었다.")
+                             "시베리아 횡단철도가 운행을 재개했고, 오스프리가 남포항 상공을 비행했다는 보도는 없었다. "
+                             "국무부 동아시아태평양 담당 대변인은 우려를 표명했다.")
     found = passages_mod.split(article)
     mentions = entities.recognise([article], found, CONFIG.entities)
     kinds = {e.name: e.kind for e in entities.collect(mentions, {p.id: p.id for p in found}, {p.id: p for p in found}, {})}
     assert [kinds.get(name) for name in ("평안남도", "동창리", "한반도", "남포항")] == ["place"] * 4
     assert kinds.get("시베리아 횡단철도") != "place" and kinds.get("오스프리") != "place"
+    # The spokesperson "in charge of" a region (담당 대변인) is no person named after it.
+    assert kinds.get("동아시아태평양") != "person"
 
 
 def test_a_korean_day_and_month_far_ahead_is_last_year_unless_the_sentence_looks_ahead():

@@ -105,7 +105,9 @@ def kind(text: str, start: int, end: int) -> str | None:
     """A Korean name's kind from the words after it (a title) or its last syllables."""
     if text[start:end] in KOREAN_COUNTRIES:
         return "country"  # (러시아 대통령: the country's president)
-    if role(text, end) is not None:
+    found = role(text, end)
+    # (동아시아태평양 담당 대변인: the spokesperson "in charge of" a region, not a person named so.)
+    if found is not None and not found.startswith("담당"):
         return "person"
     if text[start:end].endswith(ORG_ENDINGS):
         return "organisation"
