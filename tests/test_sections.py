@@ -189,6 +189,14 @@ def test_a_name_without_its_first_word_is_the_one_person_whose_name_ends_so():
     result = analyse([first, second], config())
     people = {e.name: e for e in result.entities if e.kind == "person"}
     assert "Khaled Khiari" not in people and people["Mohamed Khaled Khiari"].mentions == 2
+    # A UN title's initials are a title ("ASG Khiari"), and a name's suffix is not its surname
+    # ("Lloyd Austin III" is "Secretary Austin"): the People list had both twice.
+    third = article("ASG Khiari told the Council the launch was reckless.", id="a5")
+    fourth = article("Secretary of Defense Lloyd Austin III met reporters.", id="a6")
+    fifth = article("Secretary Austin said the drills would go on.", id="a7")
+    people = {e.name: e for e in analyse([first, second, third, fourth, fifth], config()).entities if e.kind == "person"}
+    assert people["Mohamed Khaled Khiari"].mentions == 3 and not {"Khiari", "ASG Khiari"} & set(people)
+    assert people["Lloyd Austin III"].mentions == 2 and "Austin" not in people
     # Two people whose names end so: neither takes the shorter name.
     third = article("Ambassador Soo Young Kim met Minister Min Young Kim in Seoul.", id="a3")
     fourth = article("Young Kim said the talks went well.", id="a4")

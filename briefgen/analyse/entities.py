@@ -363,9 +363,11 @@ def collect(
             known[key] = known.get(key, False) or m.known
     # "General Burhan" in one article, "Abdel Fattah al-Burhan" in another: one person, when
     # the day names only one such person in full.
-    full = short_names((names[k] for k in counts if kinds[k]["person"] and " " in names[k]), first=False)
-    # ... and "Khaled Khiari" is "Mohamed Khaled Khiari", when no one else's name ends so.
-    full.update(longer_names(names[k] for k in counts if kinds[k]["person"] and " " in names[k]))
+    # ... and "Khaled Khiari" is "Mohamed Khaled Khiari", when no one else's name ends so
+    # (then "Khiari" has one owner, not two).
+    whole = [names[k] for k in counts if kinds[k]["person"] and " " in names[k]]
+    longer = longer_names(whole)
+    full = short_names((name for name in whole if name not in longer), first=False) | longer
     for key in [k for k in counts if kinds[k]["person"] and not known[k] and names[k] in full]:
         into = name_key(full[names[key]])
         # (Along a chain of ever longer names, to the one still counted.)

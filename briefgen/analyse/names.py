@@ -309,6 +309,9 @@ def short_names(persons: Iterable[str], first: bool = True) -> dict[str, str]:
     owners: dict[str, set[str]] = defaultdict(set)
     for name in persons:
         words = [w for w in name.split() if len(w.rstrip(".")) > 1]
+        # "Lloyd Austin III", "Ross E. Davidson Jr.": the surname is before the suffix.
+        while len(words) > 2 and words[-1].rstrip(".").casefold() in _SUFFIXES:
+            words.pop()
         if len(words) >= 2:
             keys = [words[0], words[-1]] if first else [words[-1]]
             if "-" in words[-1] and PARTICLE_RE.match(words[-1]):
@@ -316,6 +319,9 @@ def short_names(persons: Iterable[str], first: bool = True) -> dict[str, str]:
             for word in keys:
                 owners[word].add(name)
     return {word: next(iter(names)) for word, names in owners.items() if len(names) == 1 and word.casefold() not in STOP}
+
+
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def longer_names(persons: Iterable[str]) -> dict[str, str]:
@@ -336,7 +342,7 @@ def longer_names(persons: Iterable[str]) -> dict[str, str]:
 LONE_TITLES = RANKS - {"class"} | HONORIFICS | frozenset("""
 president minister premier chancellor secretary chairman chairwoman ambassador envoy senator
 governor mayor king queen prince pope admiral colonel marshal commander captain professor prof
-judge commissioner congressman congresswoman gen col sgt capt maj adm lt gov sen rep
+judge commissioner congressman congresswoman gen col sgt capt maj adm lt gov sen rep asg usg
 """.split()) | frozenset(w for w in ROLE_WORDS if "-" in w)
 
 

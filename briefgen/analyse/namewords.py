@@ -57,7 +57,7 @@ captain bishop cardinal pope commissioner inspector sheriff superintendent strat
 lt gov sen rep gen col sgt capt maj adm supt ltg mg bg ltc cpt sgm csm sfc ssg spc pfc cpl
 secretary-general under-secretary-general director-general vice-president vice-chairman
 attorney-general governor-general commander-in-chief administrator coordinator rapporteur
-counselor counsellor undersecretary attache attaché speaker
+counselor counsellor undersecretary attache attaché speaker asg usg
 """.split())
 # Words that qualify a role ("Senior Fellow", "National Security Adviser") without naming anyone.
 ROLE_MODIFIERS = frozenset("""
