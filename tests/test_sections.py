@@ -210,6 +210,14 @@ def test_a_name_numbered_by_year_and_iteration_is_an_exercise():
     found = entities_of(article(text))
     assert found["Buddy Wing"].kind == "other" and found["Max Thunder"].kind == "other"
     assert found["8th Fighter Wing"].kind == "organisation"
+    # An event or a base by its last word, whatever bodies its other words name; the Soviet
+    # Union is a country.
+    text = ("Troops rehearsed during the Joint Command Post Exercise. Jets flew from Hickam Air Force Base. "
+            "The Soviet Union backed the Blue House Raid, the Air Force said.")
+    found = entities_of(article(text, id="a2"))
+    assert found["Joint Command Post Exercise"].kind == "other" and found["Blue House Raid"].kind == "other"
+    assert found["Hickam Air Force Base"].kind == "place" and found["Soviet Union"].kind == "country"
+    assert found["Air Force"].kind == "organisation"
 
 
 def test_a_title_between_commas_is_the_name_before_it_and_a_model_is_no_place():

@@ -18,6 +18,7 @@ from .namewords import (
     DOCUMENT_WORDS,
     HONORIFICS,
     ORG_WORDS,
+    PLACE_ENDS,
     PLACE_WORDS,
     PORTFOLIO_WORDS,
     RANKS,
@@ -226,11 +227,15 @@ def kind_of(words: Sequence[str]) -> str | None:
     # ("South Korean F-35A", "USAF B-52H").
     if folded[-1].endswith("-class") or _MODEL.fullmatch(folded[-1]):
         return "other"
-    if any(w in ORG_WORDS for w in folded):
-        return "organisation"
-    # "the 2022 Nuclear Posture Review said": a document speaks through its text, no person.
+    # "the 2022 Nuclear Posture Review said": a document speaks through its text, no person;
+    # an event by its last word is one too ("Joint Command Post Exercise", "Blue House Raid"),
+    # and a base a place ("Hickam Air Force Base"), whatever bodies their words name.
     if folded[-1] in DOCUMENT_WORDS:
         return "other"
+    if folded[-1] in PLACE_ENDS and len(folded) > 1:
+        return "place"
+    if any(w in ORG_WORDS for w in folded):
+        return "organisation"
     # "Sea Ceptor", "Sea Viper", "Ocean Viking": weapons and ships, where "Sea of Japan" is a place.
     if folded[0] in ("sea", "ocean") and len(folded) > 1 and folded[1] != "of":
         folded = folded[1:]

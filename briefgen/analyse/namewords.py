@@ -15,6 +15,7 @@ equatorial guinea|papua new guinea|czech republic|dominican republic|saint lucia
 marshall islands|cabo verde|cape verde|east timor|san marino|vatican city|ivory coast|north macedonia
 russian federation|islamic republic of iran|syrian arab republic|republic of korea|people's republic of china
 united republic of tanzania|state of palestine|holy see|republic of türkiye|republic of moldova
+soviet union|union of soviet socialist republics
 """.strip().replace("\n", "|").split("|"))
 # Countries whose names are one word, found on their own when capitalised, with no gazetteer:
 # a brief on any topic names them ("Sudan", "Chad"). Matched case-sensitively as a whole
@@ -94,7 +95,11 @@ DOCUMENT_WORDS = frozenset("""
 review report strategy act resolution treaty agreement accord declaration charter doctrine plan
 communique communiqué memorandum protocol convention bill law
 symposium conference summit forum meeting dialogue talks games olympics war
+exercise exercises drill drills raid incident crisis
 """.split())
+# A name ending in one of these is a place whatever else it holds ("Hickam Air Force Base",
+# "Peace House" is not: a house is a body's as often).
+PLACE_ENDS = frozenset("base station camp airport port harbor harbour complex cosmodrome garrison".split())
 # ... and one of these makes it a place ("Sea of Japan", "Korean Peninsula", "Northeast Asia").
 PLACE_WORDS = frozenset("""
 sea ocean peninsula strait bay river island islands mountain mountains province region regions
