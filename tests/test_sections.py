@@ -218,6 +218,9 @@ def test_a_name_numbered_by_year_and_iteration_is_an_exercise():
     assert found["Joint Command Post Exercise"].kind == "other" and found["Blue House Raid"].kind == "other"
     assert found["Hickam Air Force Base"].kind == "place" and found["Soviet Union"].kind == "country"
     assert found["Air Force"].kind == "organisation"
+    # A nation's thing is no place in the north: "North Korean Stakhanovite", "South Korean Nuri".
+    found = entities_of(article("The North Korean Stakhanovite movement grew, as did South Korean Nuri launches.", id="a3"))
+    assert found["North Korean Stakhanovite"].kind != "place" and found["South Korean Nuri"].kind != "place"
 
 
 def test_a_title_between_commas_is_the_name_before_it_and_a_model_is_no_place():

@@ -220,7 +220,7 @@ def kind_of(words: Sequence[str]) -> str | None:
     """"country" for a country's name; "organisation" or "place" when a word of the name
     says so; "other" for what is never a person (a class of ships); else None. The words may
     hold "of" and "the" ("Sea of Okhotsk")."""
-    folded = [w.casefold().rstrip(".") for w in words]
+    folded = [w.casefold().rstrip(".").replace("\u2019", "'") for w in words]
     if " ".join(w for w in folded if w not in ("of", "the")) in COUNTRIES:
         return "country"
     # "Arleigh Burke-class": a class of ships or aircraft, never a person; nor is a model
@@ -239,8 +239,9 @@ def kind_of(words: Sequence[str]) -> str | None:
     # "Sea Ceptor", "Sea Viper", "Ocean Viking": weapons and ships, where "Sea of Japan" is a place.
     if folded[0] in ("sea", "ocean") and len(folded) > 1 and folded[1] != "of":
         folded = folded[1:]
-    # ("North Koreans", "South Korean-led": people and adjectives, not places.)
-    if any(w in PLACE_WORDS for w in folded) or folded[0] in COMPASS and not DEMONYMS_RE.search(folded[-1]):
+    # ("North Koreans", "South Korean-led", "North Korean Stakhanovite": people, adjectives
+    # and a nation's things, not places.)
+    if any(w in PLACE_WORDS for w in folded) or folded[0] in COMPASS and not any(map(DEMONYMS_RE.search, folded[1:])):
         return "place"
     return None
 
