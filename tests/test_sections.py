@@ -181,6 +181,17 @@ def test_a_titles_list_of_regions_runs_past_its_comma_and_a_press_secretary_keep
     assert found["Martin Griffiths"].roles == ("Under-Secretary-General for Humanitarian Affairs",)
 
 
+def test_an_honorific_and_a_surname_in_one_article_meet_the_full_name_of_another():
+    # IMO coverage of the Red Sea: "Mr. Dominguez said" (a person with no role) in one
+    # article and "Secretary-General Arsenio Dominguez" in another raised KeyError in the
+    # day's merge of names, and the whole analysis with it.
+    first = article("IMO Secretary-General Arsenio Dominguez described the attacks as unacceptable.", id="a1")
+    second = article("There must be restraint in the Red Sea, Mr. Dominguez said on Tuesday.", id="a2")
+    people = {e.name: e for e in analyse([first, second], config()).entities if e.kind == "person"}
+    assert people["Arsenio Dominguez"].mentions == 2 and "Dominguez" not in people
+    assert people["Arsenio Dominguez"].source_ids == ("a1", "a2")
+
+
 def test_a_name_without_its_first_word_is_the_one_person_whose_name_ends_so():
     # UN coverage names "Mohamed Khaled Khiari" in one story and "Khaled Khiari" in another:
     # the People list had two people, each with half the mentions.
