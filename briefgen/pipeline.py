@@ -151,6 +151,7 @@ def build_brief(
             scope=config.scope.label if config.scope else None,
             out_of_scope=result.out_of_scope,
             coverage=covered,
+            failed_sections=result.failed_sections,
         )
         # Render: every requested format, in memory.
         pause_at("render")

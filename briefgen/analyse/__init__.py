@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from .. import collector
 from ..config import Config
@@ -27,6 +28,7 @@ from ..models import (
     TimelineEvent,
     Window,
 )
+from ..sanitise import printable
 from . import body as body_mod
 from . import changes as changes_mod
 from . import emerging, entities, events, korean, perarticle, quotes, storyline, summarise, themes
@@ -35,6 +37,7 @@ from . import passages as passages_mod
 from . import stories as stories_mod
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -51,6 +54,9 @@ class Analysis:
     emerging: list[EmergingTopic] = field(default_factory=list)
     # Articles the scope left out: they reach no theme.
     out_of_scope: list[str] = field(default_factory=list)
+    # Sections that could not be built (a bug in one): their label -> the error, in one line.
+    # The brief is written without them and says so.
+    failed_sections: dict[str, str] = field(default_factory=dict)
     # Seconds spent in each stage, for `--debug` and the benchmarks.
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -162,28 +168,62 @@ def _analyse(
     del vectors  # (the day's TF-IDF space: emerging topics build their own)
     by_id = {p.id: p for p in passages}
     lap("summaries")
+    # The sections below the body are each built on their own: a bug in one costs the brief
+    # that section (said in the brief and the log), never the brief.
+    failed: dict[str, str] = {}
+    guard = _Guard(failed)
     # (What is left of reading the articles once the stories are told: names, quotations and
     # dates of every article; on workers for a large day, so mostly waited for here.)
-    read = reading.results()
+    read = guard(NAMES_QUOTES_TIMELINE, reading.results, perarticle.Read({}, [], []))
     lap("per-article")
-    found = entities.collect(read.mentions, kept, by_id, cited)
+    found = guard(NAMES, lambda: entities.collect(read.mentions, kept, by_id, cited), [])
     lap("entities")
     # Key quotes, with the speaker the text names (never a guess).
-    said = quotes.select(read.quotes, found, config.brief.quotes)
+    said = guard(QUOTES, lambda: quotes.select(read.quotes, found, config.brief.quotes), [])
     lap("quotes")
     events_found = read.events
     # Quotes and timeline events whose sentence the body prints link to it instead.
-    said, events_found = body_mod.link_back(said, events_found, body.printed, stories)
+    said, events_found = guard(QUOTES_TIMELINE, lambda: body_mod.link_back(said, events_found, body.printed, stories),
+                               (said, events_found))
     # What changed since the previous brief: stories new, updated and gone quiet.
-    change = changes_mod.compare(sections, previous, stories, earlier)
+    change = guard(CHANGES, lambda: changes_mod.compare(sections, previous, stories, earlier), None)
     lap("changes")
     # Emerging topics: clusters of the passages no theme claimed.
     unassigned = [p for p in inside if not p.themes]
-    topics = emerging.find(unassigned, cited, config.brief, body.printed.passages)
+    topics = guard(EMERGING, lambda: emerging.find(unassigned, cited, config.brief, body.printed.passages), [])
     lap("emerging")
     log.debug("analysed %d articles, %d passages: %s", len(articles), len(passages), lap)
     left_out = [a.id for a in articles if a.id in out_of_scope]
-    return Analysis(passages, sections, other, bottom, stories, said, found, events_found, change, topics, left_out, lap.times)
+    return Analysis(passages, sections, other, bottom, stories, said, found, events_found, change, topics, left_out,
+                    failed, lap.times)
+
+
+# The sections `_Guard` keeps apart, as the brief names them.
+NAMES_QUOTES_TIMELINE = "People and organisations, Key quotes and Timeline"
+NAMES = "People and organisations"
+QUOTES = "Key quotes"
+QUOTES_TIMELINE = "Key quotes and Timeline (links to the stories)"
+CHANGES = "What changed"
+EMERGING = "Emerging topics"
+
+
+class _Guard:
+    """Runs one section's step; on an error, logs it, notes the section as failed and gives
+    the section's empty value instead (the rest of the brief is unaffected)."""
+
+    def __init__(self, failed: dict[str, str]) -> None:
+        self.failed = failed
+
+    def __call__(self, section: str, step: Callable[[], T], empty: T) -> T:
+        try:
+            return step()
+        except Exception as error:  # noqa: BLE001 - any bug in one section; the brief goes on
+            # (The error may quote an article: one printable line.)
+            why = printable(f"{type(error).__name__}: {error}".splitlines()[0])[:200]
+            self.failed.setdefault(section, why)
+            log.error("%s: could not be built (%s); the brief is written without it", section, why,
+                      exc_info=log.isEnabledFor(logging.DEBUG))
+            return empty
 
 
 class _Laps:

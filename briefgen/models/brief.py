@@ -179,6 +179,8 @@ class Brief:
     # The config's scope (its label), and the articles it left out of every theme.
     scope: str | None = None
     out_of_scope: list[str] = field(default_factory=list)
+    # Sections a bug kept out of this brief: the section as the brief names it -> the error.
+    failed_sections: dict[str, str] = field(default_factory=dict)
 
     def theme_counts(self) -> list[ThemeCount]:
         """Points, passages and distinct articles per theme, in theme order."""

@@ -24,6 +24,8 @@ Template context (the same for HTML and Markdown):
 - `brief.coverage`: `status` ("ok", "quiet" or "failed": no article because the sources
   failed or are missing), `notice` (what the top of an empty brief says, else None),
   `read` and `failed` (source names). `base.html` and `brief.md.j2` show the notice first.
+- `brief.failed_sections`: `{section as the brief names it: the error in one line}` for the
+  sections a bug kept out of this brief (usually empty); shown after the notice.
 - `theme_labels`: `{theme key: label}` for the themes of the brief.
 - `sources`: one entry per article in citation order (in a brief of more than 150 articles,
   only those cited above the list: see `render.bounds`; `sources.omitted` then counts the

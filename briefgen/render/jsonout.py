@@ -178,6 +178,7 @@ def to_dict(brief: Brief) -> dict[str, Any]:
         ],
         "changes": _changes(brief.changes, brief),
         "scope": None if brief.scope is None else {"label": brief.scope, "left_out": list(brief.out_of_scope)},
+        "failed_sections": [{"section": section, "error": error} for section, error in brief.failed_sections.items()],
         "emerging": [
             {
                 "terms": list(t.terms),
