@@ -45,8 +45,12 @@ def test_a_section_that_raises_is_left_out_and_said_so_and_the_rest_is_written(
     md = (folder / f"brief-{DATE}.md").read_text(encoding="utf-8")
     assert "> Not in this brief: People and organisations. It could not be built (KeyError:" in md
     assert "\x1b" not in md
+    # The empty section does not claim the day had no names.
+    people = md[md.index("## People and organisations"):md.index("## Emerging topics")]
+    assert "_Not built in this brief: see the notice at its top._" in people and "No names found" not in people
     html = (folder / f"brief-{DATE}.html").read_text(encoding="utf-8")
     assert 'role="alert">Not in this brief: People and organisations.' in html and "\x1b" not in html
+    assert html.count("Not built in this brief: see the notice at its top.") == 1
     assert (folder / f"brief-{DATE}.pdf").stat().st_size > 0
     err = capsys.readouterr().err
     assert "People and organisations: could not be built (KeyError: 'dominguez\\x1b[31m')" in err

@@ -28,6 +28,14 @@ from ..models import (
     TimelineEvent,
     Window,
 )
+from ..models.brief import (
+    SECTION_CHANGES,
+    SECTION_EMERGING,
+    SECTION_LINKS,
+    SECTION_NAMES,
+    SECTION_NAMES_QUOTES_TIMELINE,
+    SECTION_QUOTES,
+)
 from ..sanitise import printable
 from . import body as body_mod
 from . import changes as changes_mod
@@ -174,23 +182,23 @@ def _analyse(
     guard = _Guard(failed)
     # (What is left of reading the articles once the stories are told: names, quotations and
     # dates of every article; on workers for a large day, so mostly waited for here.)
-    read = guard(NAMES_QUOTES_TIMELINE, reading.results, perarticle.Read({}, [], []))
+    read = guard(SECTION_NAMES_QUOTES_TIMELINE, reading.results, perarticle.Read({}, [], []))
     lap("per-article")
-    found = guard(NAMES, lambda: entities.collect(read.mentions, kept, by_id, cited), [])
+    found = guard(SECTION_NAMES, lambda: entities.collect(read.mentions, kept, by_id, cited), [])
     lap("entities")
     # Key quotes, with the speaker the text names (never a guess).
-    said = guard(QUOTES, lambda: quotes.select(read.quotes, found, config.brief.quotes), [])
+    said = guard(SECTION_QUOTES, lambda: quotes.select(read.quotes, found, config.brief.quotes), [])
     lap("quotes")
     events_found = read.events
     # Quotes and timeline events whose sentence the body prints link to it instead.
-    said, events_found = guard(QUOTES_TIMELINE, lambda: body_mod.link_back(said, events_found, body.printed, stories),
+    said, events_found = guard(SECTION_LINKS, lambda: body_mod.link_back(said, events_found, body.printed, stories),
                                (said, events_found))
     # What changed since the previous brief: stories new, updated and gone quiet.
-    change = guard(CHANGES, lambda: changes_mod.compare(sections, previous, stories, earlier), None)
+    change = guard(SECTION_CHANGES, lambda: changes_mod.compare(sections, previous, stories, earlier), None)
     lap("changes")
     # Emerging topics: clusters of the passages no theme claimed.
     unassigned = [p for p in inside if not p.themes]
-    topics = guard(EMERGING, lambda: emerging.find(unassigned, cited, config.brief, body.printed.passages), [])
+    topics = guard(SECTION_EMERGING, lambda: emerging.find(unassigned, cited, config.brief, body.printed.passages), [])
     lap("emerging")
     log.debug("analysed %d articles, %d passages: %s", len(articles), len(passages), lap)
     left_out = [a.id for a in articles if a.id in out_of_scope]
@@ -198,13 +206,6 @@ def _analyse(
                     failed, lap.times)
 
 
-# The sections `_Guard` keeps apart, as the brief names them.
-NAMES_QUOTES_TIMELINE = "People and organisations, Key quotes and Timeline"
-NAMES = "People and organisations"
-QUOTES = "Key quotes"
-QUOTES_TIMELINE = "Key quotes and Timeline (links to the stories)"
-CHANGES = "What changed"
-EMERGING = "Emerging topics"
 
 
 class _Guard:

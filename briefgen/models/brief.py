@@ -153,6 +153,24 @@ class BriefRecord:
         return next((t for t in self.themes if t.key == key), None)
 
 
+# The sections a bug can keep out of a brief (`Brief.failed_sections`), as the brief names
+# them, and the parts of the page each one leaves empty.
+SECTION_NAMES_QUOTES_TIMELINE = "People and organisations, Key quotes and Timeline"
+SECTION_NAMES = "People and organisations"
+SECTION_QUOTES = "Key quotes"
+SECTION_LINKS = "Key quotes and Timeline (links to the stories)"
+SECTION_CHANGES = "What changed"
+SECTION_EMERGING = "Emerging topics"
+SECTION_PARTS = {
+    SECTION_NAMES_QUOTES_TIMELINE: ("entities", "quotes", "timeline"),
+    SECTION_NAMES: ("entities",),
+    SECTION_QUOTES: ("quotes",),
+    SECTION_LINKS: (),
+    SECTION_CHANGES: ("changes",),
+    SECTION_EMERGING: ("emerging",),
+}
+
+
 @dataclass
 class Brief:
     date: date
@@ -181,6 +199,11 @@ class Brief:
     out_of_scope: list[str] = field(default_factory=list)
     # Sections a bug kept out of this brief: the section as the brief names it -> the error.
     failed_sections: dict[str, str] = field(default_factory=dict)
+
+    def unbuilt(self) -> frozenset[str]:
+        """The parts of the page ("entities", "quotes", "timeline", "changes", "emerging")
+        that a failed section left empty: their "none in this window" would not be true."""
+        return frozenset(part for section in self.failed_sections for part in SECTION_PARTS.get(section, ()))
 
     def theme_counts(self) -> list[ThemeCount]:
         """Points, passages and distinct articles per theme, in theme order."""

@@ -25,7 +25,9 @@ Template context (the same for HTML and Markdown):
   failed or are missing), `notice` (what the top of an empty brief says, else None),
   `read` and `failed` (source names). `base.html` and `brief.md.j2` show the notice first.
 - `brief.failed_sections`: `{section as the brief names it: the error in one line}` for the
-  sections a bug kept out of this brief (usually empty); shown after the notice.
+  sections a bug kept out of this brief (usually empty); shown after the notice. `unbuilt`:
+  the parts they left empty ("entities", "quotes", "timeline", "changes", "emerging"), whose
+  "none in this window" would not be true.
 - `theme_labels`: `{theme key: label}` for the themes of the brief.
 - `sources`: one entry per article in citation order (in a brief of more than 150 articles,
   only those cited above the list: see `render.bounds`; `sources.omitted` then counts the
@@ -241,6 +243,7 @@ def context(brief: Brief, config: Config, medium: str = "screen") -> dict[str, A
         "emerging": brief.emerging,
         "medium": medium,
         "appendix": appendix_mode(config, medium),
+        "unbuilt": brief.unbuilt(),
         "emerging_support": {
             "passages": config.brief.emerging_min_passages,
             "articles": config.brief.emerging_min_articles,
