@@ -229,6 +229,11 @@ def test_a_name_numbered_by_year_and_iteration_is_an_exercise():
     assert found["Joint Command Post Exercise"].kind == "other" and found["Blue House Raid"].kind == "other"
     assert found["Hickam Air Force Base"].kind == "place" and found["Soviet Union"].kind == "country"
     assert found["Air Force"].kind == "organisation"
+    # A document by the word before its "of"; a country's long name around a gazetteer name.
+    gazetteer = config(entities=[{"name": "China", "kind": "country"}])
+    found = entities_of(article("The statement did not invoke Chapter VII, as the People's Republic of China asked; "
+                                "the Treaty of Peking was cited.", id="a4"), cfg=gazetteer)
+    assert found["People's Republic of China"].kind == "country" and found["Treaty of Peking"].kind == "other"
     # A nation's thing is no place in the north: "North Korean Stakhanovite", "South Korean Nuri".
     found = entities_of(article("The North Korean Stakhanovite movement grew, as did South Korean Nuri launches.", id="a3"))
     assert found["North Korean Stakhanovite"].kind != "place" and found["South Korean Nuri"].kind != "place"

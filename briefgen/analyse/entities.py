@@ -283,7 +283,8 @@ class Recogniser:
             words = [text[s:e] for s, e in before]
             # "Sea of Japan", "Regions of Kherson": a place or organisation word of the gazetteer's name.
             if 1 <= len(words) <= 3 and words[-1] in ("of", "the") and kind_of([w for w in words if w not in ("of", "the")]):
-                out.append((before[0][0], k.end, kind_of(words)))
+                # (Its kind with the gazetteer's name: "People's Republic of China" is a country.)
+                out.append((before[0][0], k.end, kind_of([*words, *text[k.start:k.end].split()])))
             else:
                 piece = name_piece(text, trim_connectors(text, before), None, None)
                 if piece:

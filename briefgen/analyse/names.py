@@ -230,7 +230,8 @@ def kind_of(words: Sequence[str]) -> str | None:
     # "the 2022 Nuclear Posture Review said": a document speaks through its text, no person;
     # an event by its last word is one too ("Joint Command Post Exercise", "Blue House Raid"),
     # and a base a place ("Hickam Air Force Base"), whatever bodies their words name.
-    if folded[-1] in DOCUMENT_WORDS:
+    if folded[-1] in DOCUMENT_WORDS or ("of" in folded[1:] and folded[folded.index("of", 1) - 1] in DOCUMENT_WORDS):
+        # (... or before its "of": "Charter of the United Nations", "Treaty of Peking".)
         return "other"
     if folded[-1] in PLACE_ENDS and len(folded) > 1:
         return "place"
