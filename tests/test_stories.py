@@ -67,7 +67,9 @@ def test_a_story_is_told_once_and_its_points_say_who_reported_it(tmp_path: Path)
     assert missiles.summary and all(brief.reported_by(p.source_ids) == 3 for p in missiles.summary)
     out = render(brief, config, ["html", "md", "json"])
     html = out["html"].decode()
-    assert '<span class="reported">reported by 3 sources</span>' in html
+    # The story says who reported it, beside its bottom line and its theme's entry (its points
+    # under it, each the same three sources', do not say it again).
+    assert html.count('<span class="story-meta">reported by 3 sources</span>') == 2
     assert "<h2>Source health</h2>" in html and "Broken &lt;feed&gt;" in html and "HTTP 503" in html
     assert "stale: failing since 15 Jan 2024" in html
     md = out["md"].decode()
