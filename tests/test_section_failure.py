@@ -66,3 +66,22 @@ def test_every_guarded_section_fails_on_its_own(project: Path, monkeypatch: pyte
     data = json.loads((_generate(project, "json") / f"brief-{DATE}.json").read_text(encoding="utf-8"))
     assert [f["section"] for f in data["failed_sections"]] == ["What changed", "Emerging topics"]
     assert data["changes"] is None and data["emerging"] == [] and data["entities"] and data["themes"]
+
+
+def test_continuity_with_earlier_briefs_that_fails_leaves_the_stories_new_and_what_changed_out(
+        project: Path, monkeypatch: pytest.MonkeyPatch):
+    out = project / "out"
+    assert main(["generate", "-q", "--config", str(project / "sources.yaml"), "--date", "2024-01-16", "--out", str(out),
+                 "--format", "json"]) == 0
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("a story record of an earlier version")
+
+    monkeypatch.setattr(analyse_pkg.storyline, "link", broken)
+    data = json.loads((_generate(project, "json,md") / f"brief-{DATE}.json").read_text(encoding="utf-8"))
+    assert data["failed_sections"] == [{"section": "Stories continued from earlier briefs, and What changed",
+                                        "error": "ValueError: a story record of an earlier version"}]
+    assert data["changes"] is None and data["stories"] and all(s["continues"] is None for s in data["stories"])
+    assert data["entities"] and data["themes"]
+    md = (out / DATE / f"brief-{DATE}.md").read_text(encoding="utf-8")
+    assert "## What changed" not in md and "> Not in this brief: Stories continued from earlier briefs" in md

@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..models.brief import (
     SECTION_CHANGES,
+    SECTION_CONTINUITY,
     SECTION_EMERGING,
     SECTION_LINKS,
     SECTION_NAMES,
@@ -154,14 +155,14 @@ def _analyse(
     lap("themes")
     # Stories: headline and lead, themes, the earlier brief's story each continues, rank.
     stories = storyline.describe(stories, articles, split, day)
+    # Sections a bug in them costs the brief, not the brief itself (see `_Guard`).
+    failed: dict[str, str] = {}
+    guard = _Guard(failed)
     if day is not None and earlier:
         # A continuing story is told by what is new in it: describe it again from those articles.
-        stories = storyline.link(stories, earlier, day)
-        # (One with none of those articles is told as it was: only the others change.)
-        told = storyline.told(earlier)
-        continuing = [s for s in stories if s.continues is not None and not told.isdisjoint(s.article_ids)]
-        again = {s.id: s for s in storyline.describe(continuing, articles, split, day, told)}
-        stories = [again.get(s.id, s) for s in stories]
+        # (Read from the store's earlier briefs: should that fail, today's stories are told as
+        # if none continued, and "What changed", which would call them all new, is left out.)
+        stories = guard(SECTION_CONTINUITY, lambda: _continued(stories, earlier, articles, split, day), stories)
     stories = storyline.rank(stories, passages, window, {t.key: t.weight for t in config.themes})
     lap("stories")
     # The body: bottom line, theme sections and other developments, no sentence twice.
@@ -178,8 +179,6 @@ def _analyse(
     lap("summaries")
     # The sections below the body are each built on their own: a bug in one costs the brief
     # that section (said in the brief and the log), never the brief.
-    failed: dict[str, str] = {}
-    guard = _Guard(failed)
     # (What is left of reading the articles once the stories are told: names, quotations and
     # dates of every article; on workers for a large day, so mostly waited for here.)
     read = guard(SECTION_NAMES_QUOTES_TIMELINE, reading.results, perarticle.Read({}, [], []))
@@ -194,7 +193,8 @@ def _analyse(
     said, events_found = guard(SECTION_LINKS, lambda: body_mod.link_back(said, events_found, body.printed, stories),
                                (said, events_found))
     # What changed since the previous brief: stories new, updated and gone quiet.
-    change = guard(SECTION_CHANGES, lambda: changes_mod.compare(sections, previous, stories, earlier), None)
+    change = None if SECTION_CONTINUITY in failed else guard(
+        SECTION_CHANGES, lambda: changes_mod.compare(sections, previous, stories, earlier), None)
     lap("changes")
     # Emerging topics: clusters of the passages no theme claimed.
     unassigned = [p for p in inside if not p.themes]
@@ -206,6 +206,17 @@ def _analyse(
                     failed, lap.times)
 
 
+
+
+def _continued(stories: list[Story], earlier: Sequence[StoryRecord], articles: Sequence[Article],
+               split: Sequence[Passage], day: date) -> list[Story]:
+    """Today's stories, each linked to the earlier brief's story it continues, and told again
+    from its new articles (one with none of them is told as it was)."""
+    stories = storyline.link(stories, earlier, day)
+    told = storyline.told(earlier)
+    continuing = [s for s in stories if s.continues is not None and not told.isdisjoint(s.article_ids)]
+    again = {s.id: s for s in storyline.describe(continuing, articles, split, day, told)}
+    return [again.get(s.id, s) for s in stories]
 
 
 class _Guard:

@@ -160,6 +160,7 @@ SECTION_NAMES = "People and organisations"
 SECTION_QUOTES = "Key quotes"
 SECTION_LINKS = "Key quotes and Timeline (links to the stories)"
 SECTION_CHANGES = "What changed"
+SECTION_CONTINUITY = "Stories continued from earlier briefs, and What changed"
 SECTION_EMERGING = "Emerging topics"
 SECTION_PARTS = {
     SECTION_NAMES_QUOTES_TIMELINE: ("entities", "quotes", "timeline"),
@@ -167,6 +168,7 @@ SECTION_PARTS = {
     SECTION_QUOTES: ("quotes",),
     SECTION_LINKS: (),
     SECTION_CHANGES: ("changes",),
+    SECTION_CONTINUITY: ("changes",),
     SECTION_EMERGING: ("emerging",),
 }
 
