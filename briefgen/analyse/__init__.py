@@ -206,8 +206,6 @@ def _analyse(
                     failed, lap.times)
 
 
-
-
 def _continued(stories: list[Story], earlier: Sequence[StoryRecord], articles: Sequence[Article],
                split: Sequence[Passage], day: date) -> list[Story]:
     """Today's stories, each linked to the earlier brief's story it continues, and told again
