@@ -100,12 +100,12 @@ exercise exercises drill drills raid incident crisis
 # A name ending in one of these is a place whatever else it holds ("Hickam Air Force Base",
 # "Peace House" is not: a house is a body's as often).
 PLACE_ENDS = frozenset("base station camp airport port harbor harbour complex cosmodrome garrison".split())
-# ... and one of these makes it a place ("Sea of Japan", "Korean Peninsula", "Northeast Asia").
+# ... and one of these, or of those, makes it a place ("Sea of Japan", "Korean Peninsula").
 PLACE_WORDS = frozenset("""
 sea ocean peninsula strait bay river island islands mountain mountains province region regions
 republic city coast asia europe africa america east west border zone gulf county state
-base station complex cosmodrome district krai oblast camp airport port harbor harbour valley garrison
-""".split())
+district krai oblast valley
+""".split()) | PLACE_ENDS
 # ... or it opens with one of these ("North Darfur", "South Kordofan", "West Bank").
 COMPASS = frozenset("north south east west northern southern eastern western".split())
 # What a title's object ends with: "for Humanitarian Affairs", "for Refugees", "of National
