@@ -309,6 +309,28 @@ def test_a_quotation_that_goes_on_after_its_attribution_is_the_same_speakers():
                     "We will us": None}, said
 
 
+def test_a_speaker_named_after_the_quotation_behind_a_title_or_before_what_he_is():
+    # DOD News, CENTCOM, the US Mission to the UN and Marine Corps releases: '," Air Force Brig.
+    # Gen. Pat Ryder said', '," said Cmdr. Jeremy Robertson, ...', '," U.S. Mission to the
+    # United Nations spokesperson Nate Evans said' and '," Lyle G. Layher, head of ..., said'
+    # had no speaker (and "Cmdr." made no person).
+    text = (
+        "\u201c[The Central Park] was boarded by these five individuals. They attempted to access the crew "
+        "cabin,\u201d Air Force Brig. Gen. Pat Ryder said this morning.\n\n"
+        "\"Our crew was ready and defended the ship against the drones,\" said Cmdr. Jeremy Robertson, the "
+        "destroyer's commanding officer. \"No matter the challenge, we answered the call.\"\n\n"
+        "\u201cThe numerous unjustified attacks on shipping must stop at once,\u201d U.S. Mission to the United "
+        "Nations spokesperson Nate Evans said in a statement.\n\n"
+        "\u201cPersonnel provided a team to load the vessels for the exercise,\u201d Lyle G. Layher, head of the "
+        "command's team, said.\n\n"
+        "\u201cThe launch violates every resolution of the council on the matter,\u201d the report said, citing "
+        "Kim Jong Un."
+    )
+    said = {q.text[:10]: q.speaker for q in analyse([article(text)], config()).quotes}
+    assert said == {"[The Centr": "Pat Ryder", "Our crew w": "Jeremy Robertson", "No matter ": "Jeremy Robertson",
+                    "The numero": "Nate Evans", "Personnel ": "Lyle G. Layher", "The launch": None}, said
+
+
 def test_a_title_runs_back_through_its_of():
     # "Chief of Naval Operations Adm. Lisa Franchetti" was titled "Naval Operations Adm.";
     # "Spokesman for UN Secretary-General António Guterres" is not Guterres's title.

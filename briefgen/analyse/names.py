@@ -38,7 +38,7 @@ APOS = "['\u2019]"
 _TOKEN = (
     r"(?:[A-Z]\.){2,}|[A-Z]\.(?=[ \t]+[A-Z])"
     # An abbreviated title keeps its full stop inside a name: "Lt. Gov. Ralph Northam", "Dr. Lee".
-    r"|(?:Lt|Gov|Sen|Rep|Gen|Col|Sgt|Capt|Maj|Adm|Supt|Dr|Mr|Mrs|Ms|Prof)\.(?=[ \t]+[A-Z])"
+    r"|(?:Lt|Gov|Sen|Rep|Gen|Brig|Col|Sgt|Capt|Cmdr|Cdr|Maj|Adm|Cpl|Pvt|Pfc|Spc|Ens|Amb|Supt|Dr|Mr|Mrs|Ms|Prof)\.(?=[ \t]+[A-Z])"
     r"|[A-Z][\w]*(?:[-'\u2019](?![A-Z]\.)[\w]+)*"
 )
 _CONNECT = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in CONNECTORS)
@@ -350,6 +350,7 @@ LONE_TITLES = RANKS - {"class"} | HONORIFICS | frozenset("""
 president minister premier chancellor secretary chairman chairwoman ambassador envoy senator
 governor mayor king queen prince pope admiral colonel marshal commander captain professor prof
 judge commissioner congressman congresswoman gen col sgt capt maj adm lt gov sen rep asg usg
+cmdr cdr amb
 """.split()) | frozenset(w for w in ROLE_WORDS if "-" in w)
 
 

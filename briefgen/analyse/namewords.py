@@ -56,6 +56,7 @@ judge justice prosecutor attorney lawyer congressman congresswoman host anchor r
 columnist author candidate nominee executive ceo cfo coo chairperson owner manager coach
 captain bishop cardinal pope commissioner inspector sheriff superintendent strategist
 lt gov sen rep gen col sgt capt maj adm supt ltg mg bg ltc cpt sgm csm sfc ssg spc pfc cpl
+brig cmdr cdr pvt ens amb
 secretary-general under-secretary-general director-general vice-president vice-chairman
 attorney-general governor-general commander-in-chief administrator coordinator rapporteur
 counselor counsellor undersecretary attache attaché speaker asg usg

@@ -292,6 +292,9 @@ def _speaker(
         resolved = _subject(paragraph, s, e, mentions, earlier, last_speaker)
         if resolved:
             return resolved[0], resolved[1], paragraph[s:close + m.end("verb")]
+    titled = _titled(paragraph, close, frame_end, mentions)
+    if titled is not None:
+        return titled
     before = masked_text[frame_start:start - 1 if start > 0 else start]
     verbs = list(VERB_RE.finditer(before))
     if not verbs:
@@ -321,6 +324,31 @@ def _speaker(
         if resolved:
             return resolved[0], resolved[1], paragraph[s:frame_start + verb.end()]
     return None
+
+
+def _titled(paragraph: str, close: int, frame_end: int,
+            mentions: list[tuple[int, int, Mention]]) -> tuple[str, str, str] | None:
+    """A person named after the quotation behind a title, then the verb: '," Air Force Brig.
+    Gen. Pat Ryder said', '," Pentagon spokesman Navy Captain Jeff Davis told reporters'."""
+    lead = _LEAD_IN.match(paragraph, close, frame_end)
+    if lead is None:
+        return None
+    at = lead.end()
+    for s, e, mention in mentions:
+        if mention.kind != "person" or s < at or e > frame_end:
+            continue
+        if _GAP.fullmatch(paragraph, at, s) and (verb := _SAID.match(paragraph, e, frame_end)) is not None:
+            return mention.name, "person", paragraph[at:verb.end()]
+    return None
+
+
+# The quotation's close and what may follow it before a title ('," ', '.” ').
+_LEAD_IN = re.compile(r"[\s,.;:\u2014\u2013-]*")
+# A title there may name the body it speaks for: "U.S. Mission to the United Nations spokesperson".
+_GAP = re.compile(rf"(?:(?:[A-Z][\w.'\u2019-]*|of|the|for|and|to|{_TITLE_WORD})\s+)*")
+# A name's verb of speech right after it (" said", " also told"), or after what he is
+# (", head of the BICmd TAAT, said").
+_SAID = re.compile(rf"(?:,\s[^,\u201c\u201d\"]{{1,140}},)?\s+{_FILLER}{_VERB}")
 
 
 def _subject(
