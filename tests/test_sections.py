@@ -307,6 +307,14 @@ def test_a_quotation_that_goes_on_after_its_attribution_is_the_same_speakers():
     said = {q.text[:10]: q.speaker for q in analyse([article(text)], config()).quotes}
     assert said == {"We're here": "Blair A. Schantz", "To have a ": "Blair A. Schantz", "We are sti": "Sung Kim",
                     "We will us": None}, said
+    # ... also when the first quotation is not shown because it points back ("It's been ..."):
+    # it still says whose the next one is.
+    text = (
+        "\"It's been really great being a part of this exercise,\" said Maj. Ad Godinez, the battalion's training "
+        "officer. \"RSOI is a great test for what a Stryker brigade can do quickly in this theater.\""
+    )
+    said = {q.text[:10]: q.speaker for q in analyse([article(text)], config()).quotes}
+    assert said == {"RSOI is a ": "Ad Godinez"}, said
 
 
 def test_a_speaker_named_after_the_quotation_behind_a_title_or_before_what_he_is():

@@ -146,12 +146,10 @@ def told(
         told_by: tuple[int, tuple[str, str, str]] | None = None
         for start, end in spans:
             shown = _standing(paragraph, start, end, sentences)
-            if shown is None:
-                continue
-            text = paragraph[shown:end].rstrip(" ,")
+            text = paragraph[start if shown is None else shown:end].rstrip(" ,")
             if words_at_least(MIN_WORDS).search(text) is None:
                 continue
-            inside = [s for s in sentences if s.start < end and s.end > shown]
+            inside = [s for s in sentences if s.start < end and s.end > (start if shown is None else shown)]
             if not inside:
                 continue
             # Only the last few sentences can hold the person "he" stands for.
@@ -161,6 +159,10 @@ def told(
                 # '"...," said Maj. Ad Godinez. "RSOI is a great test ..."': the same speaker goes on.
                 speaker = told_by[1]
             told_by = (end, speaker) if speaker else None
+            if shown is None:
+                # Not shown ('"It's been really great," said Maj. Ad Godinez.' points back), but
+                # it says who speaks in the quotation after it.
+                continue
             ids = tuple(dict.fromkeys(k for s in inside if (k := kept.get(s.passage.id, s.passage.id))))
             if not ids:
                 continue  # folded into a near-verbatim twin in another article, which tells it
