@@ -332,11 +332,17 @@ def test_a_speaker_named_after_the_quotation_behind_a_title_or_before_what_he_is
         "\u201cPersonnel provided a team to load the vessels for the exercise,\u201d Lyle G. Layher, head of the "
         "command's team, said.\n\n"
         "\u201cThe launch violates every resolution of the council on the matter,\u201d the report said, citing "
-        "Kim Jong Un."
+        "Kim Jong Un.\n\n"
+        # A service in lower case before the rank, and UN coverage's "observed".
+        "\"By studying each other's systems, we are linking our two armies,\" said South Korean army Capt. Hyo Sang "
+        "Kim, commander of the company.\n\n"
+        "\u201cThere have been further alarming developments in the Red Sea,\u201d observed Khaled Khiari, Assistant "
+        "Secretary-General for the Middle East."
     )
     said = {q.text[:10]: q.speaker for q in analyse([article(text)], config()).quotes}
     assert said == {"[The Centr": "Pat Ryder", "Our crew w": "Jeremy Robertson", "No matter ": "Jeremy Robertson",
-                    "The numero": "Nate Evans", "Personnel ": "Lyle G. Layher", "The launch": None}, said
+                    "The numero": "Nate Evans", "Personnel ": "Lyle G. Layher", "The launch": None,
+                    "By studyin": "Hyo Sang Kim", "There have": "Khaled Khiari"}, said
 
 
 def test_a_title_runs_back_through_its_of():

@@ -125,6 +125,8 @@ said says say told tells wrote writes added adds stated states declared declares
 insisted insists noted notes argued argues claimed claims believes believed called calls
 pledged pledges announced announces explained explains stressed stresses urged urges asked
 asks replied replies tweeted posted commented remarked concluded recalled acknowledged
+observed observes underscored underscores emphasized emphasizes emphasised emphasises
+cautioned cautions reiterated reiterates
 """.split())
 # Words between a speaker and the verb: "Kim has also said", "Lavrov later told".
 SPEECH_FILLERS = frozenset("""
