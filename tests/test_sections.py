@@ -835,6 +835,22 @@ def test_emerging_topics_need_support():
     assert analyse([single], config(brief={"emerging_min_articles": 1})).emerging
 
 
+def test_an_emerging_topics_phrases_are_as_its_passages_write_them():
+    # UN and MARAD texts: word pairs are taken after stop words are dropped, so labels read
+    # "gulf aden" and "statement capacity" ("a statement in my capacity as ..."), pairs the
+    # text never writes. A phrase is shown as written, or not at all.
+    texts = [
+        "Tankers waited off the Gulf of Aden after a statement in my capacity as chair was read.",
+        "More tankers waited in the Gulf of Aden while a statement in my capacity as chair followed.",
+        "Tankers crossing the Gulf of Aden slowed after a statement in my capacity as chair.",
+    ]
+    (topic,) = analyse([article(t, id=f"a{i}") for i, t in enumerate(texts)], config()).emerging
+    assert "gulf of aden" in topic.terms, topic.terms
+    told = " ".join(texts).casefold()
+    for term in topic.terms:
+        assert term in told, topic.terms
+
+
 def test_seed_emerging_topics(seeds):
     assert seeds.emerging
     # A topic's points are sentences the body does not print already (on the seeds, Other

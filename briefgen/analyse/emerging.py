@@ -10,6 +10,7 @@ distinct articles. The distance matrix is quadratic, so at most MAX_PASSAGES pas
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Collection, Sequence
 
 import numpy as np
@@ -65,7 +66,8 @@ def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: 
             for i in sorted(central)
         )
         cohesion = float(sims[np.ix_(members, members)].mean())
-        topic = EmergingTopic(_label(centroid, terms), tuple(passages[i].id for i in members), sources, points)
+        told = [passages[i].text for i in members]
+        topic = EmergingTopic(_label(centroid, terms, told), tuple(passages[i].id for i in members), sources, points)
         topics.append(((-len(members), -cohesion), topic))
     topics.sort(key=lambda t: t[0])
     return [t for _, t in topics[: brief.emerging_topics]]
@@ -115,21 +117,54 @@ def _leaves(node: int, children: np.ndarray, n: int) -> list[int]:
     return out
 
 
-def _label(centroid: np.ndarray, terms: np.ndarray) -> tuple[str, ...]:
+def _label(centroid: np.ndarray, terms: np.ndarray, told: Sequence[str] = ()) -> tuple[str, ...]:
     """The cluster's heaviest terms; a word gives way to a phrase holding it that weighs
-    nearly as much ("kim jong-un" over "jong-un"), and no word is named twice."""
+    nearly as much ("kim jong-un" over "jong-un"), and no word is named twice. A phrase is
+    one only where a passage of the cluster (`told`) has its words side by side, or joined
+    by "of", "for", "the" or "and" (shown then as written: "gulf of aden"): the word pairs
+    are taken after stop words are dropped, so "what other words we care about" gives the
+    pair "words care", which is no phrase."""
     order = [i for i in np.argsort(-centroid, kind="stable") if centroid[i] > 0]
     weight = {str(terms[i]): float(centroid[i]) for i in order}
+    text = "\n".join(told).casefold()
+    # Each phrase looked for once, and only when it could be chosen (a big cluster has
+    # thousands of word pairs).
+    found: dict[str, str | None] = {}
+
+    def written(phrase: str) -> str | None:
+        if not told:
+            return phrase
+        if phrase not in found:
+            found[phrase] = _as_written(phrase, text)
+        return found[phrase]
+
     chosen: list[str] = []
     for index in order:
         if len(chosen) == TERMS:
             break
         term = str(terms[index])
-        if " " not in term:
-            phrases = [p for p in weight if " " in p and term in p.split() and weight[p] >= PHRASE_SHARE * weight[term]]
-            term = max(phrases, key=lambda p: (weight[p], p)) if phrases else term
+        if " " in term:
+            if written(term) is None:
+                continue
+        else:
+            phrases = sorted((p for p in weight if " " in p and term in p.split() and weight[p] >= PHRASE_SHARE * weight[term]),
+                             key=lambda p: (weight[p], p), reverse=True)
+            term = next((p for p in phrases if written(p) is not None), term)
         words = set(term.split())
         if any(words & set(c.split()) for c in chosen):
             continue
         chosen.append(term)
-    return tuple(chosen)
+    return tuple(written(term) or term if " " in term else term for term in chosen)
+
+
+# What may stand between the two words of a phrase: a possessive ("yemen's capital"), a full
+# stop ("mr. president") or the small words inside a name ("gulf of aden", "spokesman for
+# the secretary-general").
+_JOIN = r"(?:['\u2019]s)?(?:\.?\s+|\s+(?:(?:of|for|the|and)\s+){1,2})"
+
+
+def _as_written(phrase: str, text: str) -> str | None:
+    """The phrase as `text` (case-folded) first writes it, or None when it never does."""
+    pattern = r"(?<![\w-])" + _JOIN.join(map(re.escape, phrase.split())) + r"(?![\w-])"
+    found = re.search(pattern, text)
+    return " ".join(found.group(0).split()) if found else None
