@@ -851,6 +851,20 @@ def test_an_emerging_topics_phrases_are_as_its_passages_write_them():
         assert term in told, topic.terms
 
 
+def test_lines_that_introduce_others_make_no_emerging_topic():
+    # UN releases: "The following statement was issued today by the Spokesman ..." in three
+    # releases made a topic whose points were those lines (or, once they could not be
+    # printed, one said "Its sentences are printed elsewhere", which they were not).
+    texts = [
+        "The following statement was issued today by the Spokesman for UN Secretary-General António Guterres:",
+        "The following statement was issued today by the Spokesperson for UN Secretary-General António Guterres:",
+        "The following is a near-verbatim transcript of today's noon briefing by the Spokesman for the Secretary-General.",
+    ]
+    result = analyse([article(t + "\n\nThe typhoon flooded rice paddies.", id=f"a{i}") for i, t in enumerate(texts)], config())
+    assert not any("following" in " ".join(t.terms) for t in result.emerging), result.emerging
+    assert not any(p.text.startswith("The following") for p in result.other), result.other
+
+
 def test_seed_emerging_topics(seeds):
     assert seeds.emerging
     # A topic's points are sentences the body does not print already (on the seeds, Other

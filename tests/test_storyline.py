@@ -332,6 +332,15 @@ def test_a_question_or_a_fragment_never_leads_a_story_nor_stands_as_a_point():
                                        "The United Kingdom thanks Japan for its leadership.",
                                        "Chairman Rogers, Ranking Member Smith, and Members of the Committee, thank you "
                                        "for the opportunity to provide a statement.")] == [True, True, True, True, False, False, True]
+    # ... nor is a line that only introduces what follows (UN releases and briefings), nor a
+    # meeting's procedure; a sentence that reports what follows is.
+    assert [leads.no_lead(t) for t in (
+        "The following statement was issued today by the Spokesman for UN Secretary-General António Guterres:",
+        "The following is a near-verbatim transcript of today’s noon briefing by Farhan Haq, Deputy Spokesman.",
+        "I shall now make a further statement in my capacity as Representative of the United States.",
+        "Following the launch, the Council will meet on Monday.",
+        "The Council will now meet in closed consultations on the launch.",
+    )] == [True, True, True, False, False]
     # In a brief: neither is printed, in the bottom line, a theme or other developments.
     result = analyse([Article(id="a", source="S", title="Department Press Briefing", text="\n\n".join(
         [texts[0] + " Is North Korea sending missiles to Russia?", texts[1], texts[2],

@@ -58,8 +58,12 @@ def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: 
         centroid = np.asarray(matrix[members].mean(axis=0)).ravel()
         # The most central passages speak for the cluster.
         ordered = members[np.argsort(-sims[np.ix_(members, members)].mean(axis=1), kind="stable")]
-        central = [i for i in ordered if passages[i].id not in printed and not leads.dangling(passages[i].text)
-                   and not leads.no_lead(passages[i].text)][:POINTS]
+        standing = [i for i in ordered if not leads.dangling(passages[i].text) and not leads.no_lead(passages[i].text)]
+        if not standing:
+            # Only fragments, questions and lines that introduce others ("The following
+            # statement was issued today by the Spokesman for ..."): a house style, not a topic.
+            continue
+        central = [i for i in standing if passages[i].id not in printed][:POINTS]
         points = tuple(
             SummaryPoint(passages[i].text, cited.get(passages[i].id, (passages[i].article_id,)), passages[i].id,
                          round(float(sims[i, members].mean()), 4))

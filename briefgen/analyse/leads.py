@@ -136,13 +136,25 @@ _COURTESY = re.compile(
     r"|[^?!\n]{0,160}?,\s+thank\s+you\b")
 
 
+# What only introduces the text after it: "The following statement was issued today by the
+# Spokesman for ...", "The following is a near-verbatim transcript of today's noon briefing",
+# and a meeting's procedure: "I shall now make a further statement in my capacity as ...".
+_INTRODUCES = re.compile(r"(?:The\s+)?[Ff]ollowing\s+(?:is|are|statement|text|remarks|transcript|letter|message)\b"
+                         r"|(?:I|We)\s+(?:shall|will|would)\s+now\s+(?:make|give|deliver|read|resume)\b")
+
+
 def no_lead(text: str) -> bool:
     """Whether a sentence cannot lead a story whatever it says: a question ("How concerned is
     the United States about this?", a briefing's), a fragment, cut from a sentence before it,
-    that opens in lower case, or a meeting's courtesy ("I thank ... for his briefing")."""
+    that opens in lower case, a meeting's courtesy ("I thank ... for his briefing"), or what
+    only introduces the text after it (a sentence ending in a colon, "The following is a
+    near-verbatim transcript of ...")."""
     # (Asked of every passage the body may print: string methods first, the expression last.)
     start = len(text) - len(text.lstrip(_OPENING))
-    if text[start : start + 1].islower() or text.rstrip(_CLOSING).endswith("?"):
+    end = text.rstrip(_CLOSING)
+    if text[start : start + 1].islower() or end.endswith("?") or end.endswith(":"):
+        return True
+    if ("ollowing" in text or " now " in text) and _INTRODUCES.match(text, start) is not None:
         return True
     return any(word in text for word in _COURTESY_WORDS) and _COURTESY.match(text, start) is not None
 
