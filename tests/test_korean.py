@@ -282,6 +282,22 @@ def test_korean_quotes_are_found_with_their_speakers(analysed):
     assert (kim.speaker, kim.role, kim.attribution) == ("Kim Jong-un", "국무위원장", "이라고 김정은 국무위원장이 말했다")
 
 
+def test_a_korean_speaker_is_the_topic_outside_the_quotations():
+    # VOA Korean: 'X는 “A”며 “B”고 밝혔다' took a name inside B (북한, 미국) for A's speaker, and
+    # '블링컨 장관은 쇼이구 장관이 “...”이라며 ... 말했다' the clause's subject (쇼이구) for the topic
+    # (블링컨); "한국 해군은" was 한국, as 해군 ended no word for the pattern that found 한국.
+    text = ("한국 해군은 “이번 훈련은 세 나라 국방 당국이 수립한 3자 훈련계획을 이행하는 차원에서 이뤄졌다”며 "
+            "“최근 북한의 탄도미사일 발사 등 위협이 높아지는 상황에서 훈련이 진행됐다”고 밝혔습니다.\n\n"
+            "토니 블링컨 국무장관은 세르게이 쇼이구 장관이 “북한에 휴가로 간 것은 아닐 것”이라며 “우리는 러시아가 "
+            "필사적으로 지원과 무기를 찾고 있는 것을 보고 있다”고 말했습니다.")
+    article = korean_article(text)
+    found = passages_mod.split(article)
+    mentions = entities.recognise([article], found, CONFIG.entities)
+    said = {q.text[:8]: q.speaker for q in quotes.extract([article], found, mentions, {p.id: p.id for p in found}, {})}
+    assert said == {"이번 훈련은 세": "ROK Navy", "최근 북한의 탄": "ROK Navy", "북한에 휴가로 ": "토니 블링컨",
+                    "우리는 러시아가": "토니 블링컨"}, said
+
+
 def test_korean_dates_resolve_against_the_articles_date(analysed):
     article, found, _ = analysed
     events = {(e.expression, e.start.iso() if e.start else None, e.status) for e in timeline.extract([article], found, {}, 20)}

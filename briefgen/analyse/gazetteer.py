@@ -63,12 +63,16 @@ class Gazetteer:
                     continue
                 found.append(Mention(m.start(), m.end(), m.group(0), name, self.kinds[name], known=True))
         if self.hangul is not None and with_hangul and has_hangul(text):
-            seen = {f.start for f in found}
+            seen = {f.start: n for n, f in enumerate(found)}
             for start, end in hangul.aliases_in(text, self.hangul):
-                if start in seen:
-                    continue
                 name = self.alias_of[text[start:end]]
-                found.append(Mention(start, end, text[start:end], name, self.kinds[name], known=True))
+                mention = Mention(start, end, text[start:end], name, self.kinds[name], known=True)
+                if start not in seen:
+                    found.append(mention)
+                elif found[seen[start]].end < end:
+                    # "한국 해군은": the whole alias with its particle, not the 한국 that the
+                    # pattern above took for lack of a word's end after 해군.
+                    found[seen[start]] = mention
         # Hashtags run a name together: "#KimJongUn", "#NorthKorea".
         for m in HASHTAG_RE.finditer(text):
             name = self.compact.get(m.group(1).casefold())

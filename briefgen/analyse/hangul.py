@@ -158,16 +158,28 @@ def speaker(text: str, start: int, end: int, attribution: str, mentions: Sequenc
     """Who said the quotation at [start, end): a name between it and its verb, else the
     sentence's subject before it (a name with a subject or topic particle)."""
     stop = end + len(attribution) + 2
-    between = [m for m in mentions if end <= m.start < stop and m.kind in ("person", "organisation", "country", None)]
+    # A name inside another quotation is what that one says, not who speaks: in 해군은 “...”며
+    # “북한의 ... 위협이 높아지는 ...”고 밝혔다, the first quotation's attribution runs through the
+    # second, and 북한 is not its speaker.
+    quoted = [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text)]
+    free = [m for m in mentions if not any(s <= m.start < e for s, e in quoted)]
+    between = [m for m in free if end <= m.start < stop and m.kind in ("person", "organisation", "country", None)]
     if between:
         return between[0]
-    before = [m for m in mentions if m.end <= start and _SUBJECT_RE.match(text, m.end, start)]
-    return before[-1] if before else None
+    before = [(m, found.group("particle")) for m in free
+              if m.end <= start and (found := _SUBJECT_RE.match(text, m.end, start)) is not None]
+    # The topic (은, 는) is who speaks; a subject (이, 가) after it is a clause's inside the
+    # sentence: 블링컨 장관은 쇼이구 장관이 “...”이라며 ... 말했다 is Blinken's.
+    topics = [m for m, particle in before if particle in _TOPIC]
+    if topics:
+        return topics[-1]
+    return before[-1][0] if before else None
 
 
 # A subject or topic particle on the name, or on one of the two words after it (a title:
 # 신원식 국방부 장관은).
-_SUBJECT_RE = re.compile(rf"(?:\s+[{HANGUL}]+?){{0,2}}?(?:은|는|이|가|측은|측이)(?=\s)")
+_SUBJECT_RE = re.compile(rf"(?:\s+[{HANGUL}]+?){{0,2}}?(?P<particle>은|는|이|가|측은|측이)(?=\s)")
+_TOPIC = frozenset({"은", "는", "측은"})
 
 
 # -- dates -------------------------------------------------------------------------
