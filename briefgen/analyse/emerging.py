@@ -158,7 +158,7 @@ def _label(centroid: np.ndarray, terms: np.ndarray, told: Sequence[str] = ()) ->
         if any(words & set(c.split()) for c in chosen):
             continue
         chosen.append(term)
-    return tuple(written(term) or term if " " in term else term for term in chosen)
+    return tuple((written(term) or term) if " " in term else term for term in chosen)
 
 
 # What may stand between the two words of a phrase: a possessive ("yemen's capital"), a full

@@ -44,7 +44,8 @@ VERB_RE = re.compile(_VERB)
 # ... and the service a rank is in, in lower case: "South Korean army Capt. Hyo Sang Kim".
 _SERVICE = "army|navy|marine|marines|air|force|coast|guard"
 _TITLE_WORD = "|".join(sorted(re.escape(w) for w in TITLE_PARTS if w.isalpha()))
-TITLE_GAP = re.compile(rf"(?:(?:[A-Z][\w.'\u2019-]*|of|the|for|and|{_SERVICE}|{_TITLE_WORD})\s+)+")
+_TITLE_PART = rf"(?:[A-Z][\w.'\u2019-]*|of|the|for|and|{_SERVICE}|{_TITLE_WORD})\s+"
+TITLE_GAP = re.compile(rf"(?:{_TITLE_PART})+")
 # A country's or a body's own speaker: "the United Kingdom's delegate", "the ministry's spokesman".
 SPOKESPERSON = re.compile(r"['\u2019]s\s+(?:\w+\s+)?(?:delegate|delegation|representative|ambassador|envoy|"
                           r"spokesperson|spokesman|spokeswoman|mission|minister|office)$")
@@ -349,7 +350,7 @@ def _titled(paragraph: str, close: int, frame_end: int,
 # The quotation's close and what may follow it before a title ('," ', '.” ').
 _LEAD_IN = re.compile(r"[\s,.;:\u2014\u2013-]*")
 # A title there may name the body it speaks for: "U.S. Mission to the United Nations spokesperson".
-_GAP = re.compile(rf"(?:(?:[A-Z][\w.'\u2019-]*|of|the|for|and|to|{_SERVICE}|{_TITLE_WORD})\s+)*")
+_GAP = re.compile(rf"(?:{_TITLE_PART}|to\s+)*")
 # A name's verb of speech right after it (" said", " also told"), or after what he is
 # (", head of the BICmd TAAT, said").
 _SAID = re.compile(rf"(?:,\s[^,\u201c\u201d\"]{{1,140}},)?\s+{_FILLER}{_VERB}")
