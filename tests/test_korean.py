@@ -309,6 +309,17 @@ def test_korean_dates_resolve_against_the_articles_date(analysed):
     }
 
 
+def test_a_korean_briefings_opening_lines_are_no_events():
+    # 외교부 대변인 정례브리핑 (KOGL): "9월 5일 정례브리핑을 시작하겠습니다" and "오늘 제공해 드릴
+    # 자료는 2건입니다" filled the timeline of a Korean brief; a reporter's question is no event either.
+    text = ("9월 5일 정례브리핑을 시작하겠습니다. 오늘 제공해 드릴 자료는 2건입니다.\n\n"
+            "<질문> 북한이 어제 미사일을 발사했는데 입장은 무엇입니까.\n\n"
+            "<답변> 정부는 북한이 어제 탄도미사일을 발사한 것을 강력히 규탄합니다.")
+    article = korean_article(text)
+    told = {e.text for e in timeline.extract([article], passages_mod.split(article), {}, 20)}
+    assert told == {"<답변> 정부는 북한이 어제 탄도미사일을 발사한 것을 강력히 규탄합니다."}, told
+
+
 def test_a_day_of_the_month_reaches_back_into_the_previous_month():
     article = korean_article("북한은 지난 28일 순항미사일 여러 발을 서해상으로 발사했다고 합참이 밝혔다.")
     (event,) = timeline.extract([article], passages_mod.split(article), {}, 5)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import lxml.html
@@ -341,6 +341,15 @@ def test_a_question_or_a_fragment_never_leads_a_story_nor_stands_as_a_point():
         "Following the launch, the Council will meet on Monday.",
         "The Council will now meet in closed consultations on the launch.",
     )] == [True, True, True, False, False]
+    # Nor is one a timeline shows: "The following is a near-verbatim transcript of today's ..."
+    # is no event of today.
+    from briefgen.analyse import passages as passages_mod
+    from briefgen.analyse import timeline
+    briefing = Article(id="t", source="UN", title="Noon briefing", published=datetime(2024, 1, 16, 17, tzinfo=UTC),
+                       text="The following is a near-verbatim transcript of the noon briefing of 16 January 2024.\n\n"
+                            "The Secretary-General on 15 January condemned the missile launch by North Korea.")
+    told = {e.text for e in timeline.extract([briefing], passages_mod.split(briefing), {}, 10)}
+    assert told == {"The Secretary-General on 15 January condemned the missile launch by North Korea."}, told
     # In a brief: neither is printed, in the bottom line, a theme or other developments.
     result = analyse([Article(id="a", source="S", title="Department Press Briefing", text="\n\n".join(
         [texts[0] + " Is North Korea sending missiles to Russia?", texts[1], texts[2],

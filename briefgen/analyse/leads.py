@@ -141,6 +141,11 @@ _COURTESY = re.compile(
 # and a meeting's procedure: "I shall now make a further statement in my capacity as ...".
 _INTRODUCES = re.compile(r"(?:The\s+)?[Ff]ollowing\s+(?:is|are|statement|text|remarks|transcript|letter|message)\b"
                          r"|(?:I|We)\s+(?:shall|will|would)\s+now\s+(?:make|give|deliver|read|resume)\b")
+# ... and a Korean ministry's briefing: its opening ("9월 5일 정례브리핑을 시작하겠습니다"), what it
+# has to hand out ("오늘 제공해 드릴 자료는 2건입니다", "먼저 발표할 사항이 없습니다"), a
+# reporter's question ("<질문>").
+_INTRODUCES_KO = re.compile(r"브리핑(?:을|를)?\s*시작하겠습니다|발표(?:해 드릴|할)\s*사항이\s*없습니다"
+                            r"|제공해\s*드릴\s*자료는|^\W*<질문>")
 
 
 def no_lead(text: str) -> bool:
@@ -148,13 +153,15 @@ def no_lead(text: str) -> bool:
     the United States about this?", a briefing's), a fragment, cut from a sentence before it,
     that opens in lower case, a meeting's courtesy ("I thank ... for his briefing"), or what
     only introduces the text after it (a sentence ending in a colon, "The following is a
-    near-verbatim transcript of ...")."""
+    near-verbatim transcript of ...", a Korean briefing's "정례브리핑을 시작하겠습니다")."""
     # (Asked of every passage the body may print: string methods first, the expression last.)
     start = len(text) - len(text.lstrip(_OPENING))
     end = text.rstrip(_CLOSING)
     if text[start : start + 1].islower() or end.endswith("?") or end.endswith(":"):
         return True
     if ("ollowing" in text or " now " in text) and _INTRODUCES.match(text, start) is not None:
+        return True
+    if ("브리핑" in text or "사항" in text or "자료" in text or "<" in text) and _INTRODUCES_KO.search(text) is not None:
         return True
     return any(word in text for word in _COURTESY_WORDS) and _COURTESY.match(text, start) is not None
 

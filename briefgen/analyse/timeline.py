@@ -263,6 +263,10 @@ def dated(article: Article, passages: Sequence[tuple[int, Passage]], cited: dict
                 continue
             seen.add(key)
             text = sentence_at(passage.text, at) if at >= 0 else passage.text
+            if leads.no_lead(text):
+                # A question, a courtesy or a line that opens what follows ("The following
+                # is a near-verbatim transcript of today's noon briefing") is no event.
+                continue
             standing = _standing(text, passage, before.get(passage.index - 1))
             if standing is None:
                 # It leans on a sentence it cannot be shown with: not shown alone either.
