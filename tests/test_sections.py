@@ -461,13 +461,17 @@ def test_capitals_initials_numbered_units_and_events_without_a_gazetteer():
         "Officer Exchange Symposium July 4-8. I thank Assistant Secretary-General Khiari and Gen. LaCamera. "
         "The Pentagon said the Houthis fired again."))
     kinds = {name: e.kind for name, e in found.items()}
-    assert {k: kinds.get(k) for k in ("2nd Infantry Division", "51st Munitions Squadron", "UN", "U.S.", "ROK",
+    assert {k: kinds.get(k) for k in ("2nd Infantry Division", "51st Munitions Squadron", "UN", "United States",
                                       "Pyongyang", "Khartoum", "Djibouti", "Republic of Korea", "Key Resolve",
                                       "Trilateral Junior Officer Exchange Symposium", "Khiari", "LaCamera")} == {
         "2nd Infantry Division": "organisation", "51st Munitions Squadron": "organisation", "UN": "organisation",
-        "U.S.": "country", "ROK": "country", "Pyongyang": "place", "Khartoum": "place", "Djibouti": "country",
+        "United States": "country", "Pyongyang": "place", "Khartoum": "place", "Djibouti": "country",
         "Republic of Korea": "country", "Key Resolve": "other", "Trilateral Junior Officer Exchange Symposium": "other",
         "Khiari": "person", "LaCamera": "person"}
+    # A country's initials are the country they stand for: "U.S." is the United States, and
+    # "ROK" and "Republic of Korea" are one country, with both forms.
+    assert "U.S." in found["United States"].aliases and {"ROK", "Republic of Korea"} <= set(found["Republic of Korea"].aliases)
+    assert "U.S." not in found and "ROK" not in found
     assert kinds["Pentagon"] == kinds["Houthis"] == "organisation"
     assert sorted(n for n, k in kinds.items() if k == "person") == ["Bernard S. Champoux", "Khiari", "LaCamera"]
 

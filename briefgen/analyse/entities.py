@@ -49,7 +49,7 @@ _START = attrgetter("start")
 # ("Sudan's"): one look-up, form -> (name, kind). (A country last: Djibouti is the country.)
 _ONE_WORD = {
     form: (name, kind)
-    for names, kind in ((CAPITALS, "place"), (ORG_INITIALS, "organisation"), (ONE_WORD_COUNTRIES | COUNTRY_INITIALS, "country"))
+    for names, kind in ((CAPITALS, "place"), (ORG_INITIALS, "organisation"), (ONE_WORD_COUNTRIES | COUNTRY_INITIALS.keys(), "country"))
     for name in names for form in (name, f"{name}'s", f"{name}\u2019s")
 }
 _LOWER_WORD = re.compile(r"\b[a-z][\w'-]*")
@@ -123,6 +123,9 @@ class Recogniser:
             kind = candidate.kind or ("person" if candidate.person_cue else "other")
             # "General Dagalo", "Minister Lee": the person this article names in full.
             name = short.get(candidate.name, candidate.name) if kind == "person" and " " not in candidate.name else candidate.name
+            if kind == "country":
+                # "U.S." is the United States the article may also name in full: one country.
+                name = COUNTRY_INITIALS.get(name, name)
             for i, start, end, surface, role in candidate.mentions:
                 per[i].append(Mention(start, end, surface, name, kind, role))
         # "Jordan said", after "Jim Jordan": the person this article names, not the country.

@@ -134,8 +134,15 @@ also has have had already then later again reportedly previously earlier once re
 publicly further separately recently has later had
 """.split())
 
-# Countries by their initials: one word, a country's name ("U.S. forces", "the DPRK said").
-COUNTRY_INITIALS = frozenset("U.S. U.S.A. USA US U.K. UK UAE ROK DPRK PRC".split())
+# Countries by their initials: one word, a country's name ("U.S. forces", "the DPRK said"),
+# listed under the name they stand for, so that "U.S." and "United States" are one. (A text
+# that writes "DPRK" spells it out as the Democratic People's Republic of Korea, not as North
+# Korea; "PRC" is written beside "China" itself.)
+COUNTRY_INITIALS = {
+    "U.S.": "United States", "U.S.A.": "United States", "USA": "United States", "US": "United States",
+    "U.K.": "United Kingdom", "UK": "United Kingdom", "UAE": "United Arab Emirates",
+    "ROK": "Republic of Korea", "DPRK": "Democratic People's Republic of Korea", "PRC": "China",
+}
 # Capitals and a few cities much in the news, found on their own like one-word countries
 # ("Khartoum", "Kyiv", "Pyongyang"): a brief on any topic names them. (Left out where the
 # word is as often something else: Washington, Victoria, Kingston, Male.)
