@@ -234,6 +234,16 @@ def test_a_foreign_name_in_hangul_is_one_person_not_a_given_name_with_a_title():
     assert by_name["Vladimir Putin"].aliases == ("푸틴",) and "블라디미르" not in by_name
     assert by_name["도널드 트럼프"].kind == "person" and by_name["도널드 트럼프"].roles == ("대통령",)
     assert "도널드" not in by_name and by_name["Russia"].kind == "country" and by_name["Russia"].roles == ()
+    # ... also when the title names its country or body: "기시다 후미오 일본 총리" made 후미오
+    # a person and 기시다 "other"; "미" (the US) is no word of a name ("로렌 테리 미 해군 대변인").
+    article = korean_article("기시다 후미오 일본 총리와 볼로디미르 젤렌스키 우크라이나 대통령이 만났다. "
+                             "로렌 테리 미 해군 대변인은 훈련을 설명했다.", n=2)
+    found = passages_mod.split(article)
+    mentions = entities.recognise([article], found, CONFIG.entities)
+    by_name = {e.name: e for e in entities.collect(mentions, {p.id: p.id for p in found}, {p.id: p for p in found}, {})}
+    assert by_name["기시다 후미오"].kind == by_name["볼로디미르 젤렌스키"].kind == "person"
+    assert by_name["기시다 후미오"].roles == ("일본 총리",) and by_name["볼로디미르 젤렌스키"].roles == ("우크라이나 대통령",)
+    assert not {"기시다", "후미오", "볼로디미르", "젤렌스키", "테리 미"} & set(by_name), sorted(by_name)
 
 
 def test_a_korean_place_is_known_by_its_last_syllables():

@@ -97,6 +97,18 @@ def names(text: str, taken: Sequence[tuple[int, int]], people: Sequence[int] = (
             out.append((start, following[1], "person"))
             skip = n + 1
             continue
+        # "기시다 후미오 일본 총리": the two words of the name, then a title with the country or
+        # body it is of (the title that makes "후미오" alone a person).
+        if (following is not None and following[0] == end + 1 and text[end] == " " and " " not in text[start:end]
+                and not any(s < following[1] and following[0] < e for s, e in taken)
+                and not {text[start:end], text[following[0]:following[1]]} & KOREAN_COUNTRIES
+                and not text[start:end].endswith(ORG_ENDINGS) and not text[following[0]:following[1]].endswith(ORG_ENDINGS)
+                and following[1] - following[0] >= 2  # (not 미, the US: "로렌 테리 미 해군 대변인")
+                and (after := _TITLE_RE.match(text, following[1])) is not None
+                and " " in after.group("role") and not after.group("role").startswith("담당")):
+            out.append((start, following[1], "person"))
+            skip = n + 1
+            continue
         out.append((start, end, kind(text, start, end)))
     return out
 
