@@ -332,6 +332,9 @@ def test_a_question_or_a_fragment_never_leads_a_story_nor_stands_as_a_point():
                                        "The United Kingdom thanks Japan for its leadership.",
                                        "Chairman Rogers, Ranking Member Smith, and Members of the Committee, thank you "
                                        "for the opportunity to provide a statement.")] == [True, True, True, True, False, False, True]
+    assert [leads.no_lead(t) for t in ("I want to begin by thanking our friends, Foreign Minister Cho, for the talks.",
+                                       "Let me start by thanking the briefers.", "Allow me to congratulate Japan.",
+                                       "Let me be clear: the launch violates the resolutions.")] == [True, True, True, False]
     # ... nor is a line that only introduces what follows (UN releases and briefings), nor a
     # meeting's procedure; a sentence that reports what follows is.
     assert [leads.no_lead(t) for t in (

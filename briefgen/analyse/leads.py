@@ -131,6 +131,9 @@ _COURTESY_WORDS = ("hank", "ongratulat", "elcome")
 # "Thank you, Mr. President", "I welcome the participation of the representatives of ...".
 _COURTESY = re.compile(
     r"(?:I|We)\s+(?:also\s+|too\s+|would\s+like\s+to\s+|wish\s+to\s+|want\s+to\s+)*(?:thank|congratulate)\b"
+    # ... and as a speech opens: "I want to begin by thanking ...", "Let me start by thanking ...".
+    r"|(?:(?:I|We)\s+(?:would\s+like|wish|want)\s+to|Let\s+me|Allow\s+me\s+to)\s+(?:begin|start|first)?\s*(?:by\s+)?"
+    r"(?:thank(?:ing)?|congratulat(?:e|ing)|welcom(?:e|ing))\b"
     r"|(?:I|We)\s+(?:also\s+)?welcome\s+(?:the\s+)?(?:participation|presence)\b|Thank\s+you\b"
     # ... also after its addressees: "Chairman Rogers, Ranking Member Smith, ..., thank you for"
     r"|[^?!\n]{0,160}?,\s+thank\s+you\b")
