@@ -334,16 +334,13 @@ def _speaker(
 def _titled(paragraph: str, close: int, frame_end: int,
             mentions: list[tuple[int, int, Mention]]) -> tuple[str, str, str] | None:
     """A person named after the quotation behind a title, then the verb: '," Air Force Brig.
-    Gen. Pat Ryder said', '," Pentagon spokesman Navy Captain Jeff Davis told reporters'."""
-    lead = _LEAD_IN.match(paragraph, close, frame_end)
-    if lead is None:
-        return None
-    at = lead.end()
-    for s, e, mention in mentions:
-        if mention.kind != "person" or s < at or e > frame_end:
-            continue
-        if _GAP.fullmatch(paragraph, at, s) and (verb := _SAID.match(paragraph, e, frame_end)) is not None:
-            return mention.name, "person", paragraph[at:verb.end()]
+    Gen. Pat Ryder said', '," Pentagon spokesman Navy Captain Jeff Davis told reporters'. Only
+    the first person named there may be it ('," Antony Blinken and Park Jin said': neither)."""
+    lead = _LEAD_IN.match(paragraph, close, frame_end)  # (None when the quotation ends the frame)
+    at = lead.end() if lead else frame_end
+    who = next(((s, e, m) for s, e, m in mentions if m.kind == "person" and at <= s and e <= frame_end), None)
+    if who is not None and _GAP.fullmatch(paragraph, at, who[0]) and (verb := _SAID.match(paragraph, who[1], frame_end)):
+        return who[2].name, "person", paragraph[at:verb.end()]
     return None
 
 
