@@ -26,7 +26,7 @@ eval: install
 	  tests/data/realtext/korea-heldout9.yaml tests/data/realtext/korea-heldout10.yaml \
 	  tests/data/realtext/korea-heldout11.yaml tests/data/realtext/korea-heldout12.yaml \
 	  tests/data/realtext/korea-heldout13.yaml tests/data/realtext/korea-heldout14.yaml \
-	  tests/data/realtext/korea-heldout15.yaml
+	  tests/data/realtext/korea-heldout15.yaml tests/data/realtext/korea-heldout16.yaml
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/realtext/korea-ko-dev.yaml \
 	  tests/data/realtext/korea-ko-dev2.yaml tests/data/realtext/korea-ko-heldout.yaml \
 	  tests/data/realtext/korea-ko-heldout2.yaml tests/data/realtext/korea-ko-heldout3.yaml \
@@ -43,7 +43,8 @@ eval: install
 	  tests/data/realtext/redsea-heldout9.yaml tests/data/realtext/redsea-heldout10.yaml \
 	  tests/data/realtext/redsea-heldout11.yaml tests/data/realtext/redsea-heldout12.yaml \
 	  tests/data/realtext/redsea-heldout13.yaml tests/data/realtext/redsea-heldout14.yaml \
-	  tests/data/realtext/redsea-heldout15.yaml tests/data/realtext/redsea-heldout16.yaml
+	  tests/data/realtext/redsea-heldout15.yaml tests/data/realtext/redsea-heldout16.yaml \
+	  tests/data/realtext/redsea-heldout17.yaml
 	# A third topic, Sudan's war: themes written by four new users from the docs alone, and a
 	# naive keyword filter, on two parts none of them saw (tests/data/realtext/README.md).
 	for config in tests/data/realtext/users/sudan-*.yaml; do echo; echo "$$config:"; \
