@@ -338,6 +338,11 @@ def test_a_speaker_named_after_the_quotation_behind_a_title_or_before_what_he_is
         "Kim, commander of the company.\n\n"
         "\u201cThere have been further alarming developments in the Red Sea,\u201d observed Khaled Khiari, Assistant "
         "Secretary-General for the Middle East.\n\n"
+        # What the speaker is, then a name: his; not a name after "adding that".
+        "\u201cWe watched the missile launch closely from the ship today,\u201d said a department official, "
+        "Lieutenant Colonel Michelle Baldanza.\n\n"
+        "\u201cWe recorded every second of the flight and sent it on,\u201d said the spokesman, adding that Kim Jong Un "
+        "had watched it.\n\n"
         # Two people named there: neither alone is the speaker.
         "\u201cWe condemn this launch in the strongest possible terms today,\u201d U.S. Secretary of State Antony "
         "Blinken and South Korean Foreign Minister Park Jin said in a joint statement."
@@ -345,7 +350,8 @@ def test_a_speaker_named_after_the_quotation_behind_a_title_or_before_what_he_is
     said = {q.text[:10]: q.speaker for q in analyse([article(text)], config()).quotes}
     assert said == {"[The Centr": "Pat Ryder", "Our crew w": "Jeremy Robertson", "No matter ": "Jeremy Robertson",
                     "The numero": "Nate Evans", "Personnel ": "Lyle G. Layher", "The launch": None,
-                    "By studyin": "Hyo Sang Kim", "There have": "Khaled Khiari", "We condemn": None}, said
+                    "By studyin": "Hyo Sang Kim", "There have": "Khaled Khiari", "We condemn": None,
+                    "We watched": "Michelle Baldanza", "We recorde": None}, said
 
 
 def test_a_title_runs_back_through_its_of():

@@ -46,6 +46,8 @@ _SERVICE = "army|navy|marine|marines|air|force|coast|guard"
 _TITLE_WORD = "|".join(sorted(re.escape(w) for w in TITLE_PARTS if w.isalpha()))
 _TITLE_PART = rf"(?:[A-Z][\w.'\u2019-]*|of|the|for|and|{_SERVICE}|{_TITLE_WORD})\s+"
 TITLE_GAP = re.compile(rf"(?:{_TITLE_PART})+")
+_DESCRIBED = re.compile(rf"(?:(?:an?|the)\s+)?[a-z][^,\u201c\u201d\"]{{0,80}},\s+(?:{_TITLE_PART})*")
+_APPOSITION_END = re.compile(r"\s*(?:[,.;]|$)|\s+(?:of|who|from)\b")
 # A country's or a body's own speaker: "the United Kingdom's delegate", "the ministry's spokesman".
 SPOKESPERSON = re.compile(r"['\u2019]s\s+(?:\w+\s+)?(?:delegate|delegation|representative|ambassador|envoy|"
                           r"spokesperson|spokesman|spokeswoman|mission|minister|office)$")
@@ -287,7 +289,10 @@ def _speaker(
         # ... or its title first: '," said Secretary of the Treasury Scott Bessent', '," said
         # U.S. envoy Sung Kim' (the person, not the country his title names).
         who = next((x for x in mentions if x[2].kind == "person" and x[0] >= at
-                    and (x[0] == at or TITLE_GAP.fullmatch(paragraph, at, x[0]))), None)
+                    and (x[0] == at or TITLE_GAP.fullmatch(paragraph, at, x[0])
+                         # ... or what he is, then his name: '," said a department official,
+                         # Lieutenant Colonel Michelle Baldanza.'
+                         or _DESCRIBED.fullmatch(paragraph, at, x[0]) and _APPOSITION_END.match(paragraph, x[1]))), None)
         who = who or next((x for x in mentions if x[0] == at), None)
         if who:
             return who[2].name, who[2].kind or "other", paragraph[close + m.start("verb"):who[1]]
