@@ -39,13 +39,13 @@ AFTER_RE = re.compile(rf"^[\s,.;:\u2014\u2013-]*(?P<subj>(?:{_LEADING})?[^\s,.;:
 # ... or the other way round: '," wrote Barry', '," said Lavrov', '," according to the ministry'.
 INVERTED_RE = re.compile(rf"^[\s,.;:\u2014\u2013-]*(?P<verb>{_VERB}|according to)\s+(?:the\s+)?(?P<subj>\S)")
 VERB_RE = re.compile(_VERB)
-# Between a verb and the name it introduces, a title only: capitalised words, their "of", and
-# the words of a title ("said U.S. envoy Sung Kim").
-# ... and the service a rank is in, in lower case: "South Korean army Capt. Hyo Sang Kim".
+# Between a verb and the name it introduces, a title only: capitalised words, their "of", the
+# words of a title ("said U.S. envoy Sung Kim") and a service ("South Korean army Capt. Kim").
 _SERVICE = "army|navy|marine|marines|air|force|coast|guard"
 _TITLE_WORD = "|".join(sorted(re.escape(w) for w in TITLE_PARTS if w.isalpha()))
 _TITLE_PART = rf"(?:[A-Z][\w.'\u2019-]*|of|the|for|and|{_SERVICE}|{_TITLE_WORD})\s+"
 TITLE_GAP = re.compile(rf"(?:{_TITLE_PART})+")
+# ... or what the speaker is, then his name ("a department official, Lieutenant Colonel ...").
 _DESCRIBED = re.compile(rf"(?:(?:an?|the)\s+)?[a-z][^,\u201c\u201d\"]{{0,80}},\s+(?:{_TITLE_PART})*")
 _APPOSITION_END = re.compile(r"\s*(?:[,.;]|$)|\s+(?:of|who|from)\b")
 # A country's or a body's own speaker: "the United Kingdom's delegate", "the ministry's spokesman".
@@ -290,8 +290,6 @@ def _speaker(
         # U.S. envoy Sung Kim' (the person, not the country his title names).
         who = next((x for x in mentions if x[2].kind == "person" and x[0] >= at
                     and (x[0] == at or TITLE_GAP.fullmatch(paragraph, at, x[0])
-                         # ... or what he is, then his name: '," said a department official,
-                         # Lieutenant Colonel Michelle Baldanza.'
                          or _DESCRIBED.fullmatch(paragraph, at, x[0]) and _APPOSITION_END.match(paragraph, x[1]))), None)
         who = who or next((x for x in mentions if x[0] == at), None)
         if who:
