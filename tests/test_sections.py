@@ -485,6 +485,11 @@ def test_capitals_initials_numbered_units_and_events_without_a_gazetteer():
     assert "U.S." in found["United States"].aliases and {"ROK", "Republic of Korea"} <= set(found["Republic of Korea"].aliases)
     assert "U.S." not in found and "ROK" not in found
     assert kinds["Pentagon"] == kinds["Houthis"] == "organisation"
+    # A unit's number after its name is its name's too (CENTCOM releases: "Combined Task Force
+    # 151" and "Task Force 153" were both "Task Force"); a year after a name is not.
+    found = entities_of(article("Its ships joined Combined Task Force 151, Task Force 153 and Carrier Strike Group 2 "
+                                "as the Air Force 2024 budget grew.", id="a2"))
+    assert {"Combined Task Force 151", "Task Force 153", "Carrier Strike Group 2", "Air Force"} <= set(found), sorted(found)
     assert sorted(n for n, k in kinds.items() if k == "person") == ["Bernard S. Champoux", "Khiari", "LaCamera"]
 
 

@@ -57,6 +57,7 @@ _DIGIT_NEXT = re.compile(r"\s+\d")
 _UNIT_END = re.compile(r"(?:Division|Squadron|Brigade|Battalion|Regiment|Fleet|Wing|Battery|Platoon|Flotilla|Corps|Army|"
                        r"Group|Command|Company|Force|Team|Teams)$")
 _ORDINAL = re.compile(r"(?<![\w.])\d{1,3}(?:st|nd|rd|th) $")
+_NUMBER_AFTER = re.compile(r"[ \t]\d{1,3}(?![\w%]|[.,]\d)")
 # (What may not come before the capital is looked at after it: an expression that starts
 # with a class of characters lets Python's engine skip to them, a third faster here.)
 CAPITALISED_RE = re.compile(r"[A-Z](?<![\w#@'\u2019-][A-Z])[\w]*(?:-[\w]+)*(?![\w-])")
@@ -123,9 +124,8 @@ class Recogniser:
             kind = candidate.kind or ("person" if candidate.person_cue else "other")
             # "General Dagalo", "Minister Lee": the person this article names in full.
             name = short.get(candidate.name, candidate.name) if kind == "person" and " " not in candidate.name else candidate.name
-            if kind == "country":
-                # "U.S." is the United States the article may also name in full: one country.
-                name = COUNTRY_INITIALS.get(name, name)
+            # "U.S." is the United States the article may also name in full: one country.
+            name = COUNTRY_INITIALS.get(name, name) if kind == "country" else name
             for i, start, end, surface, role in candidate.mentions:
                 per[i].append(Mention(start, end, surface, name, kind, role))
         # "Jordan said", after "Jim Jordan": the person this article names, not the country.
@@ -223,6 +223,10 @@ class Recogniser:
                 number = _ORDINAL.search(text, max(0, start - 8), start)
                 if number is not None:
                     out[len(out) - len(pieces)] = (number.start(), pieces[0][1] + start, "organisation")
+            # ... and so is the number after it: "Task Force 151" and "Task Force 153" are two.
+            if (pieces and pieces[-1][2] == "organisation" and _UNIT_END.search(text, start, pieces[-1][1] + start)
+                    and (number := _NUMBER_AFTER.match(text, pieces[-1][1] + start)) is not None):
+                out[-1] = (out[-1][0], number.end(), "organisation")
         return out
 
     def _pieces(self, text: str, tokens: list[tuple[int, int]], known: Sequence[Mention]) -> list[tuple[int, int, str | None]]:
@@ -305,7 +309,6 @@ class Recogniser:
                 if piece:
                     out.append(piece)
         return out
-
 
 
 def _one_word(word: str, start: int, known: Sequence[Mention]) -> list[tuple[int, int, str | None]]:
