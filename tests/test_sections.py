@@ -294,6 +294,11 @@ def test_a_speaker_named_after_a_title_or_speaking_for_a_country():
                     "an attack ": ("United Kingdom", "country")}, said
 
 
+def speakers(text: str) -> dict[str, str | None]:
+    """Each quotation of a brief of one article (by its first ten characters) and its speaker."""
+    return {q.text[:10]: q.speaker for q in analyse([article(text)], config()).quotes}
+
+
 def test_a_quotation_that_goes_on_after_its_attribution_is_the_same_speakers():
     # Army stories: '"...," said Schantz. "To have a project that reminds us about that is
     # good."' left the second quotation with no speaker.
@@ -304,7 +309,7 @@ def test_a_quotation_that_goes_on_after_its_attribution_is_the_same_speakers():
         "\u201cWe are still coordinating additional actions in the region,\u201d said U.S. envoy Sung Kim. Talks "
         "resumed on Monday. \u201cWe will use them if we must and we shall.\u201d"
     )
-    said = {q.text[:10]: q.speaker for q in analyse([article(text)], config()).quotes}
+    said = speakers(text)
     assert said == {"We're here": "Blair A. Schantz", "To have a ": "Blair A. Schantz", "We are sti": "Sung Kim",
                     "We will us": None}, said
     # ... also when the first quotation is not shown because it points back ("It's been ..."):
@@ -313,7 +318,7 @@ def test_a_quotation_that_goes_on_after_its_attribution_is_the_same_speakers():
         "\"It's been really great being a part of this exercise,\" said Maj. Ad Godinez, the battalion's training "
         "officer. \"RSOI is a great test for what a Stryker brigade can do quickly in this theater.\""
     )
-    said = {q.text[:10]: q.speaker for q in analyse([article(text)], config()).quotes}
+    said = speakers(text)
     assert said == {"RSOI is a ": "Ad Godinez"}, said
 
 
@@ -339,7 +344,7 @@ def test_a_speaker_named_after_the_quotation_behind_a_title_or_before_what_he_is
         "\u201cThere have been further alarming developments in the Red Sea,\u201d observed Khaled Khiari, Assistant "
         "Secretary-General for the Middle East."
     )
-    said = {q.text[:10]: q.speaker for q in analyse([article(text)], config()).quotes}
+    said = speakers(text)
     assert said == {"[The Centr": "Pat Ryder", "Our crew w": "Jeremy Robertson", "No matter ": "Jeremy Robertson",
                     "The numero": "Nate Evans", "Personnel ": "Lyle G. Layher", "The launch": None,
                     "By studyin": "Hyo Sang Kim", "There have": "Khaled Khiari"}, said
@@ -353,7 +358,7 @@ def test_a_speaker_named_after_the_quotation_behind_a_title_or_before_what_he_is
         "\u201cWe condemn this launch in the strongest possible terms today,\u201d U.S. Secretary of State Antony "
         "Blinken and South Korean Foreign Minister Park Jin said in a joint statement."
     )
-    said = {q.text[:10]: q.speaker for q in analyse([article(text, id="a2")], config()).quotes}
+    said = speakers(text)
     assert said == {"We condemn": None, "We watched": "Michelle Baldanza", "We recorde": None}, said
 
 
