@@ -26,7 +26,8 @@ eval: install
 	  tests/data/realtext/korea-heldout9.yaml tests/data/realtext/korea-heldout10.yaml \
 	  tests/data/realtext/korea-heldout11.yaml tests/data/realtext/korea-heldout12.yaml \
 	  tests/data/realtext/korea-heldout13.yaml tests/data/realtext/korea-heldout14.yaml \
-	  tests/data/realtext/korea-heldout15.yaml tests/data/realtext/korea-heldout16.yaml
+	  tests/data/realtext/korea-heldout15.yaml tests/data/realtext/korea-heldout16.yaml \
+	  tests/data/realtext/korea-heldout17.yaml tests/data/realtext/korea-heldout18.yaml
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/realtext/korea-ko-dev.yaml \
 	  tests/data/realtext/korea-ko-dev2.yaml tests/data/realtext/korea-ko-heldout.yaml \
 	  tests/data/realtext/korea-ko-heldout2.yaml tests/data/realtext/korea-ko-heldout3.yaml \
