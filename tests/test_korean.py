@@ -319,6 +319,22 @@ def test_korean_dates_resolve_against_the_articles_date(analysed):
     }
 
 
+def test_a_korean_person_named_again_by_surname_and_title():
+    # VOA Korean: "엄종식 통일부 차관은 ..." then "엄 차관은 “...”라고 말했다" left the quotation with
+    # no speaker (and once with a body named in the sentence before); "미 국무장관" is the US's.
+    text = ("엄종식 통일부 차관은 추석을 맞아 임진각을 찾았다. 엄 차관은 “이산가족 문제는 매우 시급한 과제”라고 "
+            "말했다.\n\n최선희 외무상은 모스크바를 방문했다. 최 외무상은 “두 나라의 유대를 심화시키고 있다”고 "
+            "밝혔다. 미 국무장관은 이를 비판했다.")
+    article = korean_article(text)
+    found = passages_mod.split(article)
+    mentions = entities.recognise([article], found, CONFIG.entities)
+    said = {q.text[:6]: q.speaker for q in quotes.extract([article], found, mentions, {p.id: p.id for p in found}, {})}
+    assert said == {"이산가족 문": "엄종식", "두 나라의 ": "Choe Son Hui"}, said
+    by_name = {e.name: e for e in entities.collect(mentions, {p.id: p.id for p in found}, {p.id: p for p in found}, {})}
+    assert by_name["엄종식"].mentions == 2 and by_name["Choe Son Hui"].mentions == 2
+    assert not any(m.surface == "미" for ms in mentions.values() for m in ms)
+
+
 def test_a_korean_briefings_opening_lines_are_no_events():
     # 외교부 대변인 정례브리핑 (KOGL): "9월 5일 정례브리핑을 시작하겠습니다" and "오늘 제공해 드릴
     # 자료는 2건입니다" filled the timeline of a Korean brief; a reporter's question is no event either.

@@ -58,8 +58,7 @@ _UNIT_END = re.compile(r"(?:Division|Squadron|Brigade|Battalion|Regiment|Fleet|W
                        r"Group|Command|Company|Force|Team|Teams)$")
 _ORDINAL = re.compile(r"(?<![\w.])\d{1,3}(?:st|nd|rd|th) $")
 _NUMBER_AFTER = re.compile(r"[ \t]\d{1,3}(?![\w%]|[.,]\d)")
-# (What may not come before the capital is looked at after it: an expression that starts
-# with a class of characters lets Python's engine skip to them, a third faster here.)
+# (What may not come before the capital is looked at after it: a third faster, the engine skipping to capitals.)
 CAPITALISED_RE = re.compile(r"[A-Z](?<![\w#@'\u2019-][A-Z])[\w]*(?:-[\w]+)*(?![\w-])")
 
 
@@ -74,8 +73,7 @@ class _Candidate:
     person_cue: bool = False
 
 
-# A capitalised name found in a sentence, outside the gazetteer: start, end, kind (or None),
-# surface, name (spacing normalised), its folded key, and the role the words around it give.
+# A capitalised name outside the gazetteer: start, end, kind, surface, name, folded key, role.
 _Named = tuple[int, int, str | None, str, str, str, str | None]
 
 
@@ -151,6 +149,10 @@ class Recogniser:
                 role = self._role(passage.text, m.start, m.end, passage.language)
                 if role != m.role:
                     mine[k] = Mention(m.start, m.end, m.surface, m.name, m.kind, role, m.known)
+        if any(p.language == KOREAN for p in passages):  # "엄 차관은" after "엄종식 통일부 차관"
+            for passage, mine, named in zip(passages, per, hangul.by_surname([p.text for p in passages], per), strict=True):
+                mine.extend(Mention(s, e, passage.text[s:e], name, "person") for s, e, name in named)
+                mine.sort(key=_START)
         return per
 
     def _role(self, text: str, start: int, end: int, language: str) -> str | None:

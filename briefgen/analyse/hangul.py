@@ -194,6 +194,34 @@ _SUBJECT_RE = re.compile(rf"(?:\s+[{HANGUL}]+?){{0,2}}?(?P<particle>은|는|이|
 _TOPIC = frozenset({"은", "는", "측은"})
 
 
+def by_surname(texts: Sequence[str], mentions: Sequence[Sequence[Mention]]) -> list[list[tuple[int, int, str]]]:
+    """Per text, (start, end, name) of each person an article names by surname and title
+    after naming them in full: "엄 차관은" after "엄종식 통일부 차관", "최 외무상" after "최선희
+    외무상". Only when one person of the article has a Hangul name of that first syllable and
+    a title that ends in the same word (not 미, the US, in "미 국무장관")."""
+    titled: dict[str, dict[str, set[str]]] = {}
+    for found in mentions:
+        for m in found:
+            if m.kind == "person" and m.role and len(m.surface) >= 2 and has_hangul(m.surface[0]):
+                titled.setdefault(m.surface[0], {}).setdefault(m.name, set()).add(m.role.split()[-1])
+    out: list[list[tuple[int, int, str]]] = []
+    for text, found in zip(texts, mentions, strict=True):
+        here = []
+        for m in _SYLLABLE_RE.finditer(text) if titled else ():
+            people = titled.get(m.group(0), {})
+            title = _TITLE_RE.match(text, m.end()) if len(people) == 1 else None
+            name, titles = next(iter(people.items())) if people else ("", set())
+            if title is not None and title.group("role").split()[-1] in titles \
+                    and not any(k.start <= m.start() < k.end for k in found):
+                here.append((m.start(), m.end(), name))
+        out.append(here)
+    return out
+
+
+# A syllable standing alone before a space: a surname, if a title follows.
+_SYLLABLE_RE = re.compile(rf"(?<![{HANGUL}\w])[{HANGUL}](?= )")
+
+
 # -- dates -------------------------------------------------------------------------
 
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])"
