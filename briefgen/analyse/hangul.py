@@ -202,7 +202,8 @@ def by_surname(texts: Sequence[str], mentions: Sequence[Sequence[Mention]]) -> l
     titled: dict[str, dict[str, set[str]]] = {}
     for found in mentions:
         for m in found:
-            if m.kind == "person" and m.role and len(m.surface) >= 2 and has_hangul(m.surface[0]):
+            # (A Korean name: two to four syllables in one word; a foreigner is named by surname.)
+            if m.kind == "person" and m.role and 2 <= len(m.surface) <= 4 and " " not in m.surface and has_hangul(m.surface[0]):
                 titled.setdefault(m.surface[0], {}).setdefault(m.name, set()).add(m.role.split()[-1])
     out: list[list[tuple[int, int, str]]] = []
     for text, found in zip(texts, mentions, strict=True):
