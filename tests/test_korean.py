@@ -201,18 +201,31 @@ TEXT = (
 )
 
 
+def read(text: str, n: int = 1) -> tuple[Article, list[Passage], dict]:
+    """A Korean article of `text`, its passages and the names found in each."""
+    article = korean_article(text, n=n)
+    found = passages_mod.split(article)
+    return article, found, entities.recognise([article], found, CONFIG.entities)
+
+
+def names(found: list[Passage], mentions: dict) -> dict:
+    """The day's entities of those passages, by name."""
+    return {e.name: e for e in entities.collect(mentions, {p.id: p.id for p in found}, {p.id: p for p in found}, {})}
+
+
+def speakers(article: Article, found: list[Passage], mentions: dict, width: int) -> dict[str, str | None]:
+    """Each quotation of the article (by its first `width` characters) and its speaker."""
+    return {q.text[:width]: q.speaker for q in quotes.extract([article], found, mentions, {p.id: p.id for p in found}, {})}
+
+
 @pytest.fixture(scope="module")
 def analysed():
-    article = korean_article(TEXT)
-    found = passages_mod.split(article)
-    mentions = entities.recognise([article], found, CONFIG.entities)
-    return article, found, mentions
+    return read(TEXT)
 
 
 def test_hangul_names_are_merged_with_their_english_forms(analysed):
     _, found, mentions = analysed
-    kept = {p.id: p.id for p in found}
-    by_name = {e.name: e for e in entities.collect(mentions, kept, {p.id: p for p in found}, {})}
+    by_name = names(found, mentions)
     assert set(by_name["Kim Jong-un"].aliases) == {"김정은"} and by_name["Kim Jong-un"].kind == "person"
     assert by_name["Kim Jong-un"].roles == ("국무위원장",)
     assert by_name["Joint Chiefs of Staff"].aliases == ("합동참모본부", "합참")
@@ -226,21 +239,17 @@ def test_hangul_names_are_merged_with_their_english_forms(analysed):
 def test_a_foreign_name_in_hangul_is_one_person_not_a_given_name_with_a_title():
     # VOA Korean: "블라디미르 푸틴 대통령" made 블라디미르 a person titled "푸틴 대통령", and
     # "도널드 트럼프 대통령" made 도널드 one titled "트럼프 대통령".
-    article = korean_article("김정은 국무위원장과 블라디미르 푸틴 대통령이 만났다. 도널드 트럼프 대통령은 "
-                             "러시아 대통령의 방북을 비판했다.")
-    found = passages_mod.split(article)
-    mentions = entities.recognise([article], found, CONFIG.entities)
-    by_name = {e.name: e for e in entities.collect(mentions, {p.id: p.id for p in found}, {p.id: p for p in found}, {})}
+    _, found, mentions = read("김정은 국무위원장과 블라디미르 푸틴 대통령이 만났다. 도널드 트럼프 대통령은 "
+                              "러시아 대통령의 방북을 비판했다.")
+    by_name = names(found, mentions)
     assert by_name["Vladimir Putin"].aliases == ("푸틴",) and "블라디미르" not in by_name
     assert by_name["도널드 트럼프"].kind == "person" and by_name["도널드 트럼프"].roles == ("대통령",)
     assert "도널드" not in by_name and by_name["Russia"].kind == "country" and by_name["Russia"].roles == ()
     # ... also when the title names its country or body: "기시다 후미오 일본 총리" made 후미오
     # a person and 기시다 "other"; "미" (the US) is no word of a name ("로렌 테리 미 해군 대변인").
-    article = korean_article("기시다 후미오 일본 총리와 볼로디미르 젤렌스키 우크라이나 대통령이 만났다. "
-                             "로렌 테리 미 해군 대변인은 훈련을 설명했다.", n=2)
-    found = passages_mod.split(article)
-    mentions = entities.recognise([article], found, CONFIG.entities)
-    by_name = {e.name: e for e in entities.collect(mentions, {p.id: p.id for p in found}, {p.id: p for p in found}, {})}
+    _, found, mentions = read("기시다 후미오 일본 총리와 볼로디미르 젤렌스키 우크라이나 대통령이 만났다. "
+                              "로렌 테리 미 해군 대변인은 훈련을 설명했다.", n=2)
+    by_name = names(found, mentions)
     assert by_name["기시다 후미오"].kind == by_name["볼로디미르 젤렌스키"].kind == "person"
     assert by_name["기시다 후미오"].roles == ("일본 총리",) and by_name["볼로디미르 젤렌스키"].roles == ("우크라이나 대통령",)
     assert not {"기시다", "후미오", "볼로디미르", "젤렌스키", "테리 미"} & set(by_name), sorted(by_name)
@@ -249,12 +258,10 @@ def test_a_foreign_name_in_hangul_is_one_person_not_a_given_name_with_a_title():
 def test_a_korean_place_is_known_by_its_last_syllables():
     # VOA Korean: 평안남도, 동창리, 동해, 한반도 were of kind "other", so a Korean brief's
     # Countries and places table missed them; a railway and an aircraft are still no place.
-    article = korean_article("북한은 평안남도 동창리에서 동해 쪽으로 미사일을 쐈다. 한반도 긴장이 높아졌다. "
-                             "시베리아 횡단철도가 운행을 재개했고, 오스프리가 남포항 상공을 비행했다는 보도는 없었다. "
-                             "국무부 동아시아태평양 담당 대변인은 우려를 표명했다.")
-    found = passages_mod.split(article)
-    mentions = entities.recognise([article], found, CONFIG.entities)
-    kinds = {e.name: e.kind for e in entities.collect(mentions, {p.id: p.id for p in found}, {p.id: p for p in found}, {})}
+    _, found, mentions = read("북한은 평안남도 동창리에서 동해 쪽으로 미사일을 쐈다. 한반도 긴장이 높아졌다. "
+                              "시베리아 횡단철도가 운행을 재개했고, 오스프리가 남포항 상공을 비행했다는 보도는 없었다. "
+                              "국무부 동아시아태평양 담당 대변인은 우려를 표명했다.")
+    kinds = {name: e.kind for name, e in names(found, mentions).items()}
     assert [kinds.get(name) for name in ("평안남도", "동창리", "한반도", "남포항")] == ["place"] * 4
     assert kinds.get("시베리아 횡단철도") != "place" and kinds.get("오스프리") != "place"
     # The spokesperson "in charge of" a region (담당 대변인) is no person named after it.
@@ -300,10 +307,7 @@ def test_a_korean_speaker_is_the_topic_outside_the_quotations():
             "“최근 북한의 탄도미사일 발사 등 위협이 높아지는 상황에서 훈련이 진행됐다”고 밝혔습니다.\n\n"
             "토니 블링컨 국무장관은 세르게이 쇼이구 장관이 “북한에 휴가로 간 것은 아닐 것”이라며 “우리는 러시아가 "
             "필사적으로 지원과 무기를 찾고 있는 것을 보고 있다”고 말했습니다.")
-    article = korean_article(text)
-    found = passages_mod.split(article)
-    mentions = entities.recognise([article], found, CONFIG.entities)
-    said = {q.text[:8]: q.speaker for q in quotes.extract([article], found, mentions, {p.id: p.id for p in found}, {})}
+    said = speakers(*read(text), 8)
     assert said == {"이번 훈련은 세": "ROK Navy", "최근 북한의 탄": "ROK Navy", "북한에 휴가로 ": "토니 블링컨",
                     "우리는 러시아가": "토니 블링컨"}, said
 
@@ -325,12 +329,10 @@ def test_a_korean_person_named_again_by_surname_and_title():
     text = ("엄종식 통일부 차관은 추석을 맞아 임진각을 찾았다. 엄 차관은 “이산가족 문제는 매우 시급한 과제”라고 "
             "말했다.\n\n최선희 외무상은 모스크바를 방문했다. 최 외무상은 “두 나라의 유대를 심화시키고 있다”고 "
             "밝혔다. 미 국무장관은 이를 비판했다.")
-    article = korean_article(text)
-    found = passages_mod.split(article)
-    mentions = entities.recognise([article], found, CONFIG.entities)
-    said = {q.text[:6]: q.speaker for q in quotes.extract([article], found, mentions, {p.id: p.id for p in found}, {})}
+    article, found, mentions = read(text)
+    said = speakers(article, found, mentions, 6)
     assert said == {"이산가족 문": "엄종식", "두 나라의 ": "Choe Son Hui"}, said
-    by_name = {e.name: e for e in entities.collect(mentions, {p.id: p.id for p in found}, {p.id: p for p in found}, {})}
+    by_name = names(found, mentions)
     assert by_name["엄종식"].mentions == 2 and by_name["Choe Son Hui"].mentions == 2
     assert not any(m.surface == "미" for ms in mentions.values() for m in ms)
 
