@@ -210,8 +210,10 @@ def by_surname(texts: Sequence[str], mentions: Sequence[Sequence[Mention]]) -> l
         here = []
         for m in _SYLLABLE_RE.finditer(text) if titled else ():
             people = titled.get(m.group(0), {})
-            title = _TITLE_RE.match(text, m.end()) if len(people) == 1 else None
-            name, titles = next(iter(people.items())) if people else ("", set())
+            if len(people) != 1:
+                continue
+            ((name, titles),) = people.items()
+            title = _TITLE_RE.match(text, m.end())
             if title is not None and title.group("role").split()[-1] in titles \
                     and not any(k.start <= m.start() < k.end for k in found):
                 here.append((m.start(), m.end(), name))

@@ -151,10 +151,11 @@ def told(
         told_by: tuple[int, tuple[str, str, str]] | None = None
         for start, end in spans:
             shown = _standing(paragraph, start, end, sentences)
-            text = paragraph[start if shown is None else shown:end].rstrip(" ,")
+            begin = start if shown is None else shown
+            text = paragraph[begin:end].rstrip(" ,")
             if words_at_least(MIN_WORDS).search(text) is None:
                 continue
-            inside = [s for s in sentences if s.start < end and s.end > (start if shown is None else shown)]
+            inside = [s for s in sentences if s.start < end and s.end > begin]
             if not inside:
                 continue
             # Only the last few sentences can hold the person "he" stands for.
