@@ -1061,3 +1061,30 @@ def test_an_article_outside_the_scope_gives_no_quote_name_date_or_other_developm
     plain = analyse([zapad, korea], config())
     assert "Our" in {q.text.split()[0] for q in plain.quotes} and any("Gerasimov" in e.name for e in plain.entities)
     assert any(e.source_ids == ("z",) for e in plain.timeline)
+
+
+def test_a_plural_possessive_an_army_ordinal_and_the_uns_member_states():
+    # Read from briefs of real text: "the Workers’ Party of Korea" was listed as "Party of
+    # Korea", "2d Infantry Division" (the Army's spelling) as "Infantry Division", and "a
+    # responsible Member State" as a place; "the Houthis' Al-Masirah TV" stays two names.
+    found = entities_of(article(
+        "Kim Jong Un chaired a meeting of the Workers’ Party of Korea. Soldiers of the 2d Infantry Division "
+        "trained near Pyongyang. This is not the behavior of a responsible Member State, said Linda "
+        "Thomas-Greenfield. The Houthis' Al-Masirah TV said the Houthis fired again."))
+    assert found["Workers’ Party of Korea"].kind == "organisation" and "Party of Korea" not in found
+    assert found["2d Infantry Division"].kind == "organisation" and "Infantry Division" not in found
+    assert "Member State" not in found
+    assert "Al-Masirah TV" in found and not any(name.startswith("Houthis'") for name in found)
+
+
+def test_a_weekday_with_its_date_is_that_date_and_a_time_does_not_end_a_sentence():
+    # "on Wednesday, June 8th" in a briefing of a Thursday was placed on the Wednesday before
+    # it; "at 11:57 a.m. (Hawaii time) Sept. 14." was shown as "(Hawaii time) Sept. 14.".
+    published = datetime(2022, 6, 2, 15, tzinfo=SEOUL)
+    events = timeline_of(
+        "We are preparing for a UN General Assembly debate on the DPRK on Wednesday, June 8th.\n\n"
+        "Pacific Command detected what we assess was a single ballistic missile launch at 11:57 a.m. "
+        "(Hawaii time) Sept. 14.\n\nNorth Korea fired a missile on Sunday.", published)
+    told = {(e.start.month, e.start.day): e.text for e in events}
+    assert set(told) == {(6, 8), (9, 14), (5, 29)}, told
+    assert told[(9, 14)].startswith("Pacific Command detected")

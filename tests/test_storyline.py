@@ -379,3 +379,23 @@ def test_a_definition_or_a_dated_piece_of_history_never_leads_a_story():
     assert leads.background(texts[1], date(2026, 11, 29)) and not leads.background(texts[1], date(1985, 5, 1))
     # An old year alone, without its day, leaves the sentence news.
     assert not leads.background("The 2018 military agreement was scrapped on Tuesday.", date(2026, 11, 29))
+
+
+def test_a_speakers_own_line_leads_only_when_the_article_has_nothing_else():
+    # Read from a brief of real text: its bottom line held "Colleagues, the DPRK has once again
+    # defied this Council.", "We have talked with Russia on numerous occasions ..." and
+    # "MR. BOUCHER: That's part of it. ...", and a reporter's question transcribed without its
+    # question mark ("Do you think that ... he was just kidding.").
+    from briefgen.models import Passage
+
+    texts = ["Colleagues, the DPRK has once again defied this Council by launching a satellite.",
+             "We have talked with Russia on numerous occasions about the Korean Peninsula and its missiles.",
+             "MR. BOUCHER: They will discuss a whole range of issues, certainly the nonproliferation goals.",
+             "Do you think that, apparently during the meeting, he made this offer to Putin to scrap the program.",
+             "On August 23rd, the DPRK attempted, yet again, to launch a satellite using a space launch vehicle."]
+    passages = [Passage(f"a-{i}", "a", t, i, i) for i, t in enumerate(texts)]
+    assert [p.text for p in leads.choose_lead(passages, "Remarks", None)] == [texts[4]]
+    # A transcript of nothing but speakers' lines still has a lead: its first such line.
+    assert [p.text for p in leads.choose_lead(passages[:3], "Remarks", None)] == [texts[0]]
+    assert [leads.no_lead(t) for t in texts] == [False, False, False, True, False]
+    assert not leads.no_lead("Did North Korea fire a missile into the sea, as the ministry said you would hear.")

@@ -151,16 +151,24 @@ _INTRODUCES_KO = re.compile(r"브리핑(?:을|를)?\s*시작하겠습니다|발�
                             r"|제공해\s*드릴\s*자료는|^\W*<질문>")
 
 
+# A question to the one briefing, transcribed without its question mark ("Do you think
+# that, apparently during the meeting, he made this offer to Putin ...").
+_ASKS = re.compile(r"(?:Do|Does|Did|Can|Could|Would|Will|Are|Were|Is|Have|Has|Should)\s+you\b")
+
+
 def no_lead(text: str) -> bool:
     """Whether a sentence cannot lead a story whatever it says: a question ("How concerned is
-    the United States about this?", a briefing's), a fragment, cut from a sentence before it,
-    that opens in lower case, a meeting's courtesy ("I thank ... for his briefing"), or what
-    only introduces the text after it (a sentence ending in a colon, "The following is a
-    near-verbatim transcript of ...", a Korean briefing's "정례브리핑을 시작하겠습니다")."""
+    the United States about this?", a briefing's, with or without its question mark), a
+    fragment, cut from a sentence before it, that opens in lower case, a meeting's courtesy
+    ("I thank ... for his briefing"), or what only introduces the text after it (a sentence
+    ending in a colon, "The following is a near-verbatim transcript of ...", a Korean
+    briefing's "정례브리핑을 시작하겠습니다")."""
     # (Asked of every passage the body may print: string methods first, the expression last.)
     start = len(text) - len(text.lstrip(_OPENING))
     end = text.rstrip(_CLOSING)
     if text[start : start + 1].islower() or end.endswith("?") or end.endswith(":"):
+        return True
+    if " you" in text and _ASKS.match(text, start) is not None:
         return True
     if ("ollowing" in text or " now " in text) and _INTRODUCES.match(text, start) is not None:
         return True
@@ -175,14 +183,26 @@ def no_lead(text: str) -> bool:
 _DEFINITION = re.compile(r"(?:The\s+)?(?!The\s)(?:[A-Z(][\w.’'()/–-]*\s+){1,6}(?:[a-z]+\s+)?(?:is|are)\s+(?:an?|the)\s")
 
 
+# A speaker's line, not a report: it opens in the first person, by addressing the room or
+# with a transcript's speaker ("We have talked with Russia ...", "Colleagues, the DPRK has
+# once again defied this Council.", "MR. BOUCHER: That's part of it."). A story leads with
+# it only when it has nothing else (a transcript).
+_ADDRESS = re.compile(
+    r"(?:I|We|My|Our|Us)\b|(?:Colleagues|Excellencies|Friends|Ladies and gentlemen|Chairs?"
+    r"|(?:Mr|Madam|Madame|Mister)\.?\s+(?:President|Chair(?:man|woman|person)?|Speaker|Secretary-General))\s*,"
+    r"|[A-Z][A-Z.'\u2019 -]{0,40}:\s"
+)
+
+
 def choose_lead(passages: Sequence[Passage], headline: str, today: date | None, window: int = 5) -> tuple[Passage, ...]:
     """The lead of an article: its first sentence that is news (not background, a definition,
-    a question or a fragment) and stands alone (with its predecessor if it leans on it), among
+    a question, a fragment or a speaker's own line) and stands alone (with its predecessor if it leans on it), among
     the first `window` passages; else the first such sentence anywhere in it; else nothing."""
     head = fingerprint(headline)
     candidates = [p for p in passages if fingerprint(p.text) != head]
     by_index = {p.index: p for p in passages}
     fallback: tuple[Passage, ...] = ()
+    spoken_fallback: tuple[Passage, ...] = ()
     for n, passage in enumerate(candidates):
         if (background(passage.text, today) or len(passage.text.split()) < 8 or no_lead(passage.text)
                 or _DEFINITION.match(passage.text)):
@@ -190,8 +210,11 @@ def choose_lead(passages: Sequence[Passage], headline: str, today: date | None, 
         shown = standalone(passage, by_index.get(passage.index - 1))
         if shown is None or any(background(p.text, today) or no_lead(p.text) or fingerprint(p.text) == head for p in shown):
             continue
-        if n < window and news_score(passage.text) >= 1.0:
+        spoken = any(_ADDRESS.match(p.text) for p in shown)
+        if n < window and news_score(passage.text) >= 1.0 and not spoken:
             return shown
-        if not fallback:
+        if spoken:
+            spoken_fallback = spoken_fallback or shown
+        elif not fallback:
             fallback = shown
-    return fallback
+    return fallback or spoken_fallback

@@ -39,6 +39,9 @@ _TOKEN = (
     r"(?:[A-Z]\.){2,}|[A-Z]\.(?=[ \t]+[A-Z])"
     # An abbreviated title keeps its full stop inside a name: "Lt. Gov. Ralph Northam", "Dr. Lee".
     r"|(?:Lt|Gov|Sen|Rep|Gen|Brig|Col|Sgt|Capt|Cmdr|Cdr|Maj|Adm|Cpl|Pvt|Pfc|Spc|Ens|Amb|Supt|Dr|Mr|Mrs|Ms|Prof)\.(?=[ \t]+[A-Z])"
+    # A plural possessive inside a name: "Workers' Party of Korea", "Veterans' Affairs" (a
+    # name's own possessive is its owner's: "the Houthis' Al-Masirah TV" is two names).
+    r"|(?:Workers|Veterans|Farmers|Peasants|Peoples|Teachers|Employees|Journalists|Writers|Soldiers|Seamen)['\u2019](?=[ \t]+[A-Z])"
     r"|[A-Z][\w]*(?:[-'\u2019](?![A-Z]\.)[\w]+)*"
 )
 _CONNECT = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in CONNECTORS)
@@ -64,7 +67,9 @@ DEMONYMS_RE = re.compile(rf"{_DEMONYM}(?:s|-[a-z]+)?$")
 NOT_NAMES = frozenset({"new year", "new year's eve", "new year's day", "christmas eve", "christmas day",
                        # (a parliament's forms of address)
                        "honourable members", "honourable member", "honorable members", "honorable member",
-                       "noble lord", "noble lords", "my lords", "noble baroness", "right honourable"})
+                       "noble lord", "noble lords", "my lords", "noble baroness", "right honourable",
+                       # (the UN's word for its members, capitalised in its texts)
+                       "member state", "member states", "non-member state", "non-member states"})
 STOP = frozenset("""
 a an the this that these those in on at of for by with from to into as and or but if
 it its he she they we i you his her their our my your there here when while after before

@@ -43,6 +43,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("yesterday", re.compile(r"\b[Yy]esterday\b")),
     ("year", re.compile(rf"\b[Ii]n\s+(?P<y>{_YEAR})\b(?![-\u2013/])")),
 ]
+# A weekday written with its date ("on Wednesday, June 8th") is that date, not another day.
+WITH_DATE = re.compile(rf",?\s*\(?(?:the\s+)?(?:{_MONTH}\s+{_DAY}|{_DAY}\s+(?:of\s+)?{_MONTH})")
 MAYBE_DATE = re.compile(r"\d|day\b|Eve\b|[Yy]esterday")
 # What each pattern cannot match without: one search of the sentence for a month name
 # spares it the six patterns that need one (most numbers in the news are not dates).
@@ -60,7 +62,8 @@ NEEDS: dict[str, tuple[re.Pattern[str], ...]] = {
 # Where one sentence of a long passage (a quotation kept whole) ends and the next begins,
 # unless the full stop ends an abbreviation ("Sept. 30", "Mr. Kim", "U.S. Army").
 SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]?\s+(?=[\"'\u201c\u2018(]?[A-Z])")
-ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Rep|Sen|Gov|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|vs)|\b[A-Z]|\.[A-Z])$")
+# (... or a time's "a.m." and "p.m.": "at 11:57 a.m. (Hawaii time) Sept. 14".)
+ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Rep|Sen|Gov|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|vs)|\b[A-Z]|\.[A-Z]|\b[ap]\.m)$")
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,8 @@ def _dates(text: str, where: Anchor) -> list[tuple[str, PartialDate | None, Part
             continue
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            if kind == "weekday" and WITH_DATE.match(text, m.end()):
                 continue
             parsed = _parse(kind, m, where, text)
             if parsed is None:
