@@ -53,11 +53,13 @@ TOPICS = {
 # (sixteenth session), no theme rule changing between their building and their scoring; korea heldout16 and
 # redsea heldout17 likewise, after those three had been scored; korea heldout17 and heldout18 after korea
 # heldout16 had been scored as well.
+# korea heldout19-21 and redsea heldout18-19: built after every earlier held-out part had been scored
+# (seventeenth session), each by its own labeller, scored once after the session's theme changes.
 # sudan heldout and heldout2: a third topic's only parts, never tuned on (README.md, "The Sudan sets").
 SPLITS = {
-    "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18"),
+    "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21"),
     "korea-ko": ("dev", "heldout", "dev2", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10"),
-    "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17"),
+    "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19"),
     "sudan": ("heldout", "heldout2"),
 }
 FILES = [(topic, split) for topic, splits in SPLITS.items() for split in splits]
