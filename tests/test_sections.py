@@ -866,12 +866,12 @@ def test_an_emerging_topics_phrases_are_as_its_passages_write_them():
     # "gulf aden" and "statement capacity" ("a statement in my capacity as ..."), pairs the
     # text never writes. A phrase is shown as written, or not at all.
     texts = [
-        "Tankers waited off the Gulf of Aden after a statement in my capacity as chair was read.",
-        "More tankers waited in the Gulf of Aden while a statement in my capacity as chair followed.",
-        "Tankers crossing the Gulf of Aden slowed after a statement in my capacity as chair.",
+        "Tankers waited for the freedom of navigation after a statement in my capacity as chair was read.",
+        "More tankers asked for freedom of navigation while a statement in my capacity as chair followed.",
+        "Tankers crossing slowed, freedom of navigation in doubt, after a statement in my capacity as chair.",
     ]
     (topic,) = analyse([article(t, id=f"a{i}") for i, t in enumerate(texts)], config()).emerging
-    assert "gulf of aden" in topic.terms, topic.terms
+    assert "freedom of navigation" in topic.terms, topic.terms
     told = " ".join(texts).casefold()
     for term in topic.terms:
         assert term in told, topic.terms
@@ -1088,3 +1088,22 @@ def test_a_weekday_with_its_date_is_that_date_and_a_time_does_not_end_a_sentence
     told = {(e.start.month, e.start.day): e.text for e in events}
     assert set(told) == {(6, 8), (9, 14), (5, 29)}, told
     assert told[(9, 14)].startswith("Pacific Command detected")
+
+
+def test_places_and_a_transcripts_speakers_make_no_emerging_topic():
+    # Read from a brief of real text: "democratic people · republic of korea · dprk" and "mr.
+    # boucher · thank · know" were topics: the country every passage names, and a briefing's
+    # speaker. What the passages say makes the topic; where they are and who speaks do not.
+    texts = [
+        "MR. BOUCHER: The Democratic People's Republic of Korea wants to talk about the weather report.",
+        "MR. BOUCHER: In the Democratic People's Republic of Korea, the election results are not known.",
+        "MR. BOUCHER: The Democratic People's Republic of Korea will host the football match.",
+        "Floods in Pyongyang and Wonsan destroyed rice harvests, the aid agency said.",
+        "Aid workers said the floods destroyed rice harvests across the provinces.",
+        "Rice harvests were destroyed by floods, an aid agency warned donors.",
+    ]
+    topics = analyse([article(t, id=f"a{i}") for i, t in enumerate(texts)], config()).emerging
+    assert [len(t.passage_ids) for t in topics] == [3], [t.terms for t in topics]
+    named = " ".join(topics[0].terms)
+    assert "rice" in named or "flood" in named or "harvest" in named, topics[0].terms
+    assert not {"korea", "boucher", "democratic people", "pyongyang"} & {w for t in topics[0].terms for w in (t, *t.split())}

@@ -198,7 +198,8 @@ def _analyse(
     lap("changes")
     # Emerging topics: clusters of the passages no theme claimed.
     unassigned = [p for p in inside if not p.themes]
-    topics = guard(SECTION_EMERGING, lambda: emerging.find(unassigned, cited, config.brief, body.printed.passages), [])
+    topics = guard(SECTION_EMERGING, lambda: emerging.find(unassigned, cited, config.brief, body.printed.passages,
+                                                                      read.mentions), [])
     lap("emerging")
     log.debug("analysed %d articles, %d passages: %s", len(articles), len(passages), lap)
     left_out = [a.id for a in articles if a.id in out_of_scope]

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 
 from ..config import BriefConfig
 from ..models import EmergingTopic, Passage, SummaryPoint
 from . import leads
+from .gazetteer import Mention
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +31,21 @@ PHRASE_SHARE = 0.6
 POINTS = 3
 
 
+# A transcript's speaker ("MR. BOUCHER:", "QUESTION:"): who talks, not what about.
+_SPEAKER = re.compile(r"^[A-Z][A-Z.'\u2019 -]{0,40}:\s")
+# Where a passage is (countries and places), not what it is about: a brief on one region
+# names the same few places all day, and they made topics of themselves ("democratic
+# people · republic of korea · dprk").
+WHERE = frozenset({"country", "place"})
+
+
 def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: BriefConfig,
-         printed: Collection[str] = ()) -> list[EmergingTopic]:
+         printed: Collection[str] = (), mentions: Mapping[str, Sequence[Mention]] | None = None) -> list[EmergingTopic]:
     """The best-supported clusters of unthemed passages, largest first, at most `brief.emerging_topics`.
     A topic's points are its most central passages that the body has not printed (`printed`:
-    passage ids) and that stand alone: the brief prints no sentence twice."""
+    passage ids) and that stand alone: the brief prints no sentence twice. Passages are
+    grouped by what they say: a transcript's speaker and the countries and places they name
+    (`mentions`: per passage id, from `entities`) are left out of the words compared."""
     if brief.emerging_topics == 0 or len(passages) < brief.emerging_min_passages:
         return []
     if len(passages) > MAX_PASSAGES:
@@ -44,7 +55,7 @@ def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: 
 
     # Words only: numbers and dates would group passages by when, not by what.
     try:
-        matrix, terms = fit_transform([p.text for p in passages], r"(?u)\b[^\W\d_][\w-]+\b", (1, 2))
+        matrix, terms = fit_transform([_what(p, mentions) for p in passages], r"(?u)\b[^\W\d_][\w-]+\b", (1, 2))
     except ValueError:  # no vocabulary left
         return []
     sims = (matrix @ matrix.T).toarray()
@@ -75,6 +86,16 @@ def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: 
         topics.append(((-len(members), -cohesion), topic))
     topics.sort(key=lambda t: t[0])
     return [t for _, t in topics[: brief.emerging_topics]]
+
+
+def _what(passage: Passage, mentions: Mapping[str, Sequence[Mention]] | None) -> str:
+    """The passage's words without its speaker's label and the places it names (each
+    replaced by a line break, so that no phrase spans the gap)."""
+    text = passage.text
+    where = [m for m in (mentions or {}).get(passage.id, ()) if m.kind in WHERE]
+    for m in sorted(where, key=lambda m: m.start, reverse=True):
+        text = f"{text[:m.start]}\n{text[m.end:]}"
+    return _SPEAKER.sub("\n", text)
 
 
 def _clusters(sims: np.ndarray, threshold: float) -> np.ndarray:
