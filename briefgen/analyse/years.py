@@ -17,17 +17,27 @@ MONTHS = {
 # scheduled for March 2"; 오는 5월 4일, 개최할 예정, 다음 달.
 LOOKS_AHEAD = re.compile(
     r"\b(?:will|shall|next|upcoming|coming|scheduled|planned|plans?|planning|due|expected|"
-    r"set to|is to|are to|to be held|ahead of|later this|until)\b|예정|계획|오는|다음|내년|것으로 보|할 것|될 것",
+    r"set to|set for|slated|is to|are to|to be held|to begin|to start|to resume|ahead of|later this|until)\b|예정|계획|오는|다음|내년|것으로 보|할 것|될 것",
     re.IGNORECASE,
 )
 # A date this many days after the article, in a sentence that does not look ahead, is the
 # year before: "his May 4 Executive Order" in a release of 29 November is last May.
 AHEAD_DAYS = 60
+# ... and so is a nearer one told as done: "in one night on January 9, shot down seven
+# drones" in a report of 30 November is last January. (Not within a couple of days: a
+# report dated in UTC tells of "Nov. 30" in Seoul on its 29th.)
+_DONE = re.compile(
+    r"\b(?:was|were|had|struck|fired|launched|attacked|shot|killed|seized|hijacked|sank|sunk|hit|conducted|"
+    r"carried out|destroyed|intercepted|downed|targeted|detained|captured|boarded|exploded|crashed|died|fled|"
+    r"occurred|happened|took place|ended)\b"
+)
+SOON_DAYS = 2
 
 
 def nearest_year(month: int, day: int, near: date, text: str = "") -> int | None:
     """The year that puts month/day nearest `near` (30 December next to 16 January 2024 is
-    2023), a year earlier when that is over AHEAD_DAYS ahead and `text` does not look ahead."""
+    2023), a year earlier when that is over AHEAD_DAYS ahead, or more than SOON_DAYS ahead
+    in a sentence that tells it as done, and `text` does not look ahead."""
     best = None
     for year in (near.year - 1, near.year, near.year + 1):
         try:
@@ -36,7 +46,9 @@ def nearest_year(month: int, day: int, near: date, text: str = "") -> int | None
             continue
         if best is None or abs((candidate - near).days) < abs((best - near).days):
             best = candidate
-    if best is not None and (best - near).days > AHEAD_DAYS and LOOKS_AHEAD.search(text) is None:
+    ahead = (best - near).days if best is not None else 0
+    done = SOON_DAYS < ahead <= AHEAD_DAYS and _DONE.search(text) is not None and "would" not in text
+    if best is not None and (ahead > AHEAD_DAYS or done) and LOOKS_AHEAD.search(text) is None:
         try:
             best = date(best.year - 1, month, day)
         except ValueError:
