@@ -1115,8 +1115,8 @@ def test_places_and_a_transcripts_speakers_make_no_emerging_topic():
     # speaker. What the passages say makes the topic; where they are and who speaks do not.
     texts = [
         "MR. BOUCHER: The Democratic People's Republic of Korea wants to talk about the weather report.",
-        "MR. BOUCHER: In the Democratic People's Republic of Korea, the election results are not known.",
-        "MR. BOUCHER: The Democratic People's Republic of Korea will host the football match.",
+        "MR. BOUCHER: Mr. President, in the Democratic People's Republic of Korea in January the election results are not known.",
+        "MR. BOUCHER: Mr. President, in January the Democratic People's Republic of Korea will host the football match.",
         "Floods in Pyongyang and Wonsan destroyed rice harvests, the aid agency said.",
         "Aid workers said the floods destroyed rice harvests across the provinces.",
         "Rice harvests were destroyed by floods, an aid agency warned donors.",
@@ -1125,4 +1125,5 @@ def test_places_and_a_transcripts_speakers_make_no_emerging_topic():
     assert [len(t.passage_ids) for t in topics] == [3], [t.terms for t in topics]
     named = " ".join(topics[0].terms)
     assert "rice" in named or "flood" in named or "harvest" in named, topics[0].terms
-    assert not {"korea", "boucher", "democratic people", "pyongyang"} & {w for t in topics[0].terms for w in (t, *t.split())}
+    assert not {"korea", "boucher", "democratic people", "pyongyang", "president", "january"} & {
+        w for t in topics[0].terms for w in (t, *t.split())}

@@ -31,8 +31,16 @@ PHRASE_SHARE = 0.6
 POINTS = 3
 
 
-# A transcript's speaker ("MR. BOUCHER:", "QUESTION:"): who talks, not what about.
-_SPEAKER = re.compile(r"^[A-Z][A-Z.'\u2019 -]{0,40}:\s")
+# A transcript's speaker ("MR. BOUCHER:", "QUESTION:") and the forms a chamber is addressed
+# in ("Mr. President", "my right hon. Friend", "My Lords"): who talks to whom, not what about.
+_SPEAKER = re.compile(
+    r"^[A-Z][A-Z.'\u2019 -]{0,40}:\s"
+    r"|\b(?:Mr|Madam|Madame|Mister)\.?\s+(?:President|Chair(?:man|woman|person)?|Speaker|Deputy Speaker)\b"
+    r"|\b(?:[Rr]ight\s+)?[Hh]on(?:ourable|orable|\.)?\s+(?:and\s+(?:gallant|learned)\s+)?(?:Friends?|Members?|Lady|Gentleman)\b"
+    r"|\b[Rr]ight\s+[Hh]on(?:ourable|\.)?|\b[Nn]oble\s+(?:Lords?|Baroness|Friend)\b|\bMy\s+Lords\b"
+    # ... and the month a passage names: when, not what.
+    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
 # Where a passage is (countries and places), not what it is about: a brief on one region
 # names the same few places all day, and they made topics of themselves ("democratic
 # people · republic of korea · dprk").
