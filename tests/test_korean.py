@@ -323,6 +323,16 @@ def test_korean_dates_resolve_against_the_articles_date(analysed):
     }
 
 
+def test_a_korean_day_of_last_month_and_todays_day_in_brackets():
+    # VOA Korean: "지난달 30일" (the 30th of last month) was dated the article's own day, the
+    # latest 30th, and "오늘(24일)" the article's date, not the 24th its writer gave.
+    article, found, _ = read("북한의 도발은 지난달 30일 단거리 탄도미사일 2발을 발사한 지 사흘 만입니다.\n\n"
+                             "남북한과 러시아의 시범 운송이 오늘(14일) 시작됐습니다.\n\n"
+                             "회담은 다음 달 5일 열릴 예정입니다.")
+    events = {(e.expression, e.start.iso() if e.start else None) for e in timeline.extract([article], found, {}, 20)}
+    assert events == {("지난달 30일", "2023-12-30"), ("오늘(14일)", "2024-01-14"), ("다음 달 5일", "2024-02-05")}, events
+
+
 def test_a_korean_person_named_again_by_surname_and_title():
     # VOA Korean: "엄종식 통일부 차관은 ..." then "엄 차관은 “...”라고 말했다" left the quotation with
     # no speaker (and once with a body named in the sentence before); "미 국무장관" is the US's.

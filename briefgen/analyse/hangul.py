@@ -235,6 +235,10 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(rf"(?<!\d)(?P<y>(?:19|20)\d\d)년\s*(?P<m>{_MONTH})월\s*(?P<d>{_DAY})일{_NOT_DURATION}")),
     ("md", re.compile(rf"(?<!\d)(?P<m>{_MONTH})월\s*(?P<d>{_DAY})일{_NOT_DURATION}")),
     ("ym", re.compile(rf"(?<!\d)(?P<y>(?:19|20)\d\d)년\s*(?P<m>{_MONTH})월")),
+    # "오늘(24일)", "이날(6일)": the day the text gives is the day, whatever the article's date says.
+    ("today-d", re.compile(rf"(?<![{HANGUL}])(?:이날|오늘)\s*\(\s*(?P<d>{_DAY})일\s*\)")),
+    # "지난달 30일", "다음 달 5일": a day of the month before or after the article's.
+    ("month-d", re.compile(rf"(?P<mrel>지난\s?달|전달|이번\s?달|이달|다음\s?달|내달)\s*(?P<d>{_DAY})일{_NOT_DURATION}")),
     ("d", re.compile(rf"(?:(?P<rel>지난|오는)\s*)?(?<![\d월])(?P<d>{_DAY})일{_NOT_DURATION}(?![{HANGUL}])|"
                      rf"(?:(?P<rel2>지난|오는)\s*)?(?<![\d월])(?P<d2>{_DAY})일(?=[은는이에도부까]|\s*(?:오전|오후|새벽|밤|낮|저녁))")),
     ("today", re.compile(rf"(?<![{HANGUL}])(?:이날|오늘(?!날))")),
@@ -281,6 +285,17 @@ def _parse(
     today = where.day
     if kind_ == "today":
         return PartialDate(today.year, today.month, today.day), None, "inferred", where.basis
+    if kind_ in ("today-d", "month-d"):
+        number = int(g["d"] or 0)
+        shift = {"지난": -1, "전달": -1, "다음": 1, "내달": 1}.get((g.get("mrel") or "")[:2], 0)
+        found = _in_month(today, number, shift) if kind_ == "month-d" else min(
+            (d for d in (_in_month(today, number, k) for k in (-1, 0, 1)) if d is not None),
+            key=lambda d: abs((d - today).days), default=None)
+        if found is None:
+            return None
+        month = {-1: "the month before", 0: "the month of", 1: "the month after"}[shift]
+        basis = f"day {number} of {month} {where.basis}" if kind_ == "month-d" else f"day {number}, the nearest to {where.basis}"
+        return PartialDate(found.year, found.month, found.day), None, "inferred", basis
     if kind_ == "yesterday":
         day = today - timedelta(days=1)
         return PartialDate(day.year, day.month, day.day), None, "inferred", f"the day before {where.basis}"
@@ -299,6 +314,14 @@ def _valid(year: int, month: int, day: int) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _in_month(today: date, number: int, shift: int) -> date | None:
+    """Day `number` of the month `shift` months from `today`'s, if there is one."""
+    month = today.month + shift
+    year = today.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, number) if _valid(year, month, number) else None
 
 
 def _nearest_day(today: date, number: int, ahead: bool) -> date | None:
