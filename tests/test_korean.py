@@ -356,6 +356,12 @@ def test_a_korean_briefings_opening_lines_are_no_events():
     article = korean_article(text)
     told = {e.text for e in timeline.extract([article], passages_mod.split(article), {}, 20)}
     assert told == {"<답변> 정부는 북한이 어제 탄도미사일을 발사한 것을 강력히 규탄합니다."}, told
+    # ... nor is a question's second sentence, a request for the ministry's answer, which made
+    # an emerging topic of "이에 대한 · 설명 부탁드립니다 · 외교부 입장".
+    from briefgen.analyse import leads
+    assert [leads.no_lead(t) for t in ("이에 대한 외교부 입장 설명 부탁드립니다.", "이에 대한 정부 평가가 궁금하고요.",
+                                       "정부는 협조를 부탁드립니다라고 말했습니다.", "정부는 북한의 발사를 규탄합니다.")] == \
+        [True, True, False, False]
 
 
 def test_a_day_of_the_month_reaches_back_into_the_previous_month():

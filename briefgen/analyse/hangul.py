@@ -34,6 +34,9 @@ PERSON_TITLES = (
     "대통령", "위원장", "국무위원장", "총비서", "부부장", "장관", "차관", "총리", "외무상", "외상", "대변인", "대사",
     "의원", "대표", "국방상", "사령관", "의장", "주석", "씨", "부위원장", "총장", "특사", "비서", "본부장",
 )
+# A body's ending on a word of two syllables is most often a common noun's (제원, specifications;
+# 위원, a member): only these are bodies.
+SHORT_ORGS = frozenset({"국회", "법원", "내각", "군부", "정부"})
 ORG_ENDINGS = ("부", "청", "처", "원", "회", "당", "군", "통신", "신문", "방송", "본부", "사령부", "위원회", "연합", "기구", "대학", "은행")
 SPEECH_VERBS = (
     "말했", "밝혔", "강조했", "전했", "주장했", "덧붙였", "보도했", "지적했", "설명했", "발표했", "경고했", "비난했",
@@ -121,7 +124,7 @@ def kind(text: str, start: int, end: int) -> str | None:
     # (동아시아태평양 담당 대변인: the spokesperson "in charge of" a region, not a person named so.)
     if found is not None and not found.startswith("담당"):
         return "person"
-    if text[start:end].endswith(ORG_ENDINGS):
+    if text[start:end].endswith(ORG_ENDINGS) and (end - start >= 3 or text[start:end] in SHORT_ORGS):
         return "organisation"
     if _PLACE_RE.search(text, start, end):
         return "place"

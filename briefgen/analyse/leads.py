@@ -148,7 +148,9 @@ _INTRODUCES = re.compile(r"(?:The\s+)?[Ff]ollowing\s+(?:is|are|statement|text|re
 # has to hand out ("오늘 제공해 드릴 자료는 2건입니다", "먼저 발표할 사항이 없습니다"), a
 # reporter's question ("<질문>").
 _INTRODUCES_KO = re.compile(r"브리핑(?:을|를)?\s*시작하겠습니다|발표(?:해 드릴|할)\s*사항이\s*없습니다"
-                            r"|제공해\s*드릴\s*자료는|^\W*<질문>")
+                            r"|제공해\s*드릴\s*자료는|^\W*<질문>"
+                            # ... and a reporter's request for an answer: "... 외교부 입장 설명 부탁드립니다".
+                            r"|(?:부탁드립니다|부탁드리겠습니다|말씀해\s*주시기\s*바랍니다|말씀해\s*주십시오|궁금(?:합니다|하고요|해요))\W*$")
 
 
 # A question to the one briefing, transcribed without its question mark ("Do you think
@@ -172,7 +174,8 @@ def no_lead(text: str) -> bool:
         return True
     if ("ollowing" in text or " now " in text) and _INTRODUCES.match(text, start) is not None:
         return True
-    if ("브리핑" in text or "사항" in text or "자료" in text or "<" in text) and _INTRODUCES_KO.search(text) is not None:
+    if ("브리핑" in text or "사항" in text or "자료" in text or "<" in text or "니다" in text or "궁금" in text) \
+            and _INTRODUCES_KO.search(text) is not None:
         return True
     return any(word in text for word in _COURTESY_WORDS) and _COURTESY.match(text, start) is not None
 
