@@ -333,6 +333,19 @@ def test_a_korean_day_of_last_month_and_todays_day_in_brackets():
     assert events == {("지난달 30일", "2023-12-30"), ("오늘(14일)", "2024-01-14"), ("다음 달 5일", "2024-02-05")}, events
 
 
+def test_a_korean_quotation_that_goes_on_is_the_speaker_befores():
+    # VOA Korean: '합참은 “...”이라고 밝혔습니다. 이어 “...”고 밝혔습니다.' left the second
+    # quotation with no speaker; "이어" (then) goes on with the one before. A sentence between
+    # them that quotes no one breaks the thread.
+    text = ("합참은 “북한이 서해상으로 발사한 순항 미사일 수 발을 포착했다”고 밝혔습니다.\n\n"
+            "이어 “감시 및 경계를 강화한 가운데 만반의 대비태세를 유지하고 있다”고 밝혔습니다.\n\n"
+            "북한은 지난달에도 미사일을 여러 차례 발사했습니다.\n\n"
+            "이어 “추가 도발에 단호하게 대응할 것”이라고 말했습니다.")
+    said = speakers(*read(text), 8)
+    assert said == {"북한이 서해상으": "Joint Chiefs of Staff", "감시 및 경계를": "Joint Chiefs of Staff",
+                    "추가 도발에 단": None}, said
+
+
 def test_a_korean_person_named_again_by_surname_and_title():
     # VOA Korean: "엄종식 통일부 차관은 ..." then "엄 차관은 “...”라고 말했다" left the quotation with
     # no speaker (and once with a body named in the sentence before); "미 국무장관" is the US's.

@@ -191,6 +191,11 @@ def speaker(text: str, start: int, end: int, attribution: str, mentions: Sequenc
     return before[-1][0] if before else None
 
 
+# A sentence that goes on from the one before: its quotation, if it names no one, is the
+# same speaker's ("이어 “...”고 덧붙였습니다").
+GOES_ON = re.compile(r"\s*(?:이어서|이어|그러면서|아울러|또한|또)\s")
+
+
 # A subject or topic particle on the name, or on one of the two words after it (a title:
 # 신원식 국방부 장관은).
 _SUBJECT_RE = re.compile(rf"(?:\s+[{HANGUL}]+?){{0,2}}?(?P<particle>은|는|이|가|측은|측이)(?=\s)")

@@ -140,13 +140,16 @@ def told(
     history: list[_Sentence] = []
     last_speaker: tuple[str, str] | None = None
     roles = _roles(sorted(passages, key=lambda p: p.index), mentions)
+    going_on: tuple[str, str, str | None] | None = None
     for number, paragraph in enumerate(paragraphs):
         sentences = _place(paragraph, by_paragraph.get(number, []), mentions)
         if article.language != ENGLISH and has_hangul(paragraph) and detect(paragraph) == KOREAN:
             # Korean quotes its speakers by its own conventions (see hangul).
-            out.extend(_korean(sentences, kept, cited, article.id, roles))
+            korean, going_on = _korean(sentences, kept, cited, article.id, roles, going_on)
+            out.extend(korean)
             history, last_speaker = [], None
             continue
+        going_on = None
         spans = quotations(paragraph)
         told_by: tuple[int, tuple[str, str, str]] | None = None
         for start, end in spans:
@@ -236,22 +239,29 @@ def _keep(found: dict[str, Quote], quote: Quote) -> None:
 
 def _korean(
     sentences: Sequence[_Sentence], kept: dict[str, str | None], cited: dict[str, tuple[str, ...]], article_id: str,
-    roles: dict[str, str],
-) -> list[Quote]:
-    """The quotes of a Korean paragraph, each with the speaker its sentence names."""
+    roles: dict[str, str], going_on: tuple[str, str, str | None] | None = None,
+) -> tuple[list[Quote], tuple[str, str, str | None] | None]:
+    """The quotes of a Korean paragraph, each with the speaker its sentence names, and who
+    spoke last. `going_on`: who spoke in the sentence before, if it quoted someone: a
+    sentence that goes on ("이어 “...”고 덧붙였습니다", then) and names no one is theirs."""
     out = []
     for sentence in sentences:
         text = sentence.passage.text
-        for start, end, words, attribution in hangul.quotations(text):
+        found = hangul.quotations(text)
+        speaker = None
+        for start, end, words, attribution in found:
             pid = kept.get(sentence.passage.id, sentence.passage.id)
+            who = hangul.speaker(text, start, end, attribution, sentence.mentions)
+            if who is not None:
+                speaker = (who.name, who.kind or "other", who.role or roles.get(who.name))
+            elif going_on is not None and hangul.GOES_ON.match(text):
+                speaker = going_on
             if not pid:
                 continue
-            who = hangul.speaker(text, start, end, attribution, sentence.mentions)
-            name = who.name if who else None
-            kind = (who.kind or "other") if who else None
-            role = (who.role or roles.get(who.name)) if who else None
+            name, kind, role = speaker if speaker else (None, None, None)
             out.append(Quote(words, name, kind, role, attribution, (pid,), cited.get(pid, (article_id,))))
-    return out
+        going_on = speaker
+    return out, going_on
 
 
 def _roles(passages: Sequence[Passage], mentions: dict[str, list[Mention]]) -> dict[str, str]:

@@ -29,7 +29,7 @@ AHEAD_DAYS = 60
 _DONE = re.compile(
     r"\b(?:was|were|had|struck|fired|launched|attacked|shot|killed|seized|hijacked|sank|sunk|hit|conducted|"
     r"carried out|destroyed|intercepted|downed|targeted|detained|captured|boarded|exploded|crashed|died|fled|"
-    r"occurred|happened|took place|ended)\b"
+    r"occurred|happened|took place|ended|began|signed|agreed|met|visited|announced|declared|adopted|approved|voted)\b"
 )
 SOON_DAYS = 2
 
