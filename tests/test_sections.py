@@ -1127,3 +1127,16 @@ def test_places_and_a_transcripts_speakers_make_no_emerging_topic():
     assert "rice" in named or "flood" in named or "harvest" in named, topics[0].terms
     assert not {"korea", "boucher", "democratic people", "pyongyang", "president", "january"} & {
         w for t in topics[0].terms for w in (t, *t.split())}
+
+
+def test_a_ships_prefix_opens_its_name_and_secretary_general_is_no_person():
+    # Read from a Red Sea brief of real text: "Royal Navy Destroyer HMS Diamond" was one
+    # organisation, and "the U.N. Secretary General said" a person named "General".
+    found = entities_of(article(
+        "Royal Navy Destroyer HMS Diamond joins Operation Prosperity Guardian. The Greek-owned MV Tutor "
+        "was struck. The U.N. Secretary General said the attacks must stop. General Burhan said the army "
+        "would fight on."))
+    assert {"Royal Navy", "HMS Diamond", "MV Tutor", "Burhan"} <= set(found), sorted(found)
+    assert found["Royal Navy"].kind == "organisation" and found["Burhan"].kind == "person"
+    assert not any(name.endswith(("HMS Diamond", "MV Tutor")) and name not in ("HMS Diamond", "MV Tutor") for name in found)
+    assert "General" not in found and "Royal Navy Destroyer" not in found

@@ -31,6 +31,7 @@ from .names import (
     longer_names,
     name_key,
     name_piece,
+    segments_of,
     sentence_start,
     short_names,
     speaks,
@@ -245,14 +246,8 @@ class Recogniser:
         # "... Exchange Symposium July 4-8": a date's month is no word of the name before it.
         if len(tokens) > 1 and words[-1].rstrip(".").casefold()[:3] in MONTHS and _DIGIT_NEXT.match(text, tokens[-1][1]):
             tokens, words = tokens[:-1], words[:-1]
-        segments: list[list[tuple[int, int]]] = [[]]
-        for (s, e), word in zip(tokens, words, strict=True):
-            segments[-1].append((s, e))
-            # A possessive ends the name ("North Korea's leader"), except in "People's Assembly".
-            if word.endswith(("'s", "\u2019s")) and not word.startswith("People"):
-                segments.append([])
         pieces: list[tuple[int, int, str | None]] = []
-        for segment in segments:
+        for segment in segments_of(tokens, words):
             parts = split_role(text, segment)
             for part in parts:
                 pieces.extend(self._around_known(text, part, known))
@@ -273,7 +268,7 @@ class Recogniser:
         return (len(word) > 2 and not word.isupper() and word.isalpha() and word.casefold() not in self.common
                 and word not in self.gazetteer.alias_of and word not in _ONE_WORD
                 and not any(k.start <= start < k.end for k in known) and kind_of([word]) is None
-                and word.casefold() not in ROLE_WORDS)
+                and word.casefold() not in ROLE_WORDS and word != "General")  # ("the U.N. Secretary General said")
 
     def _around_known(self, text: str, part: list[tuple[int, int]], known: Sequence[Mention]) -> list[tuple[int, int, str | None]]:
         """Name pieces of a run once gazetteer names are taken out of it, keeping compounds

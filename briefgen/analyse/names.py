@@ -24,6 +24,8 @@ from .namewords import (
     RANKS,
     ROLE_MODIFIERS,
     ROLE_WORDS,
+    SHIP_PREFIXES,
+    SHIP_TYPES,
     SPEECH_FILLERS,
     SPEECH_VERBS,
     TITLE_OPENERS,
@@ -114,6 +116,22 @@ def sentence_start(text: str, index: int) -> bool:
     while index > 0 and text[index - 1] in " \"'\u201c\u2018(":
         index -= 1
     return index == 0 or text[index - 1] in ".!?:"
+
+
+def segments_of(tokens: list[tuple[int, int]], words: list[str]) -> list[list[tuple[int, int]]]:
+    """A capitalised run's tokens in the names it holds: a possessive ends one ("North Korea's
+    leader", not "People's Assembly"), a ship's prefix opens one ("Royal Navy Destroyer HMS
+    Diamond" is the Royal Navy's HMS Diamond; "Destroyer" is neither's)."""
+    segments: list[list[tuple[int, int]]] = [[]]
+    for n, (token, word) in enumerate(zip(tokens, words, strict=True)):
+        if word in SHIP_PREFIXES and segments[-1]:
+            if words[n - 1].casefold() in SHIP_TYPES:
+                segments[-1].pop()
+            segments.append([])
+        segments[-1].append(token)
+        if word.endswith(("'s", "\u2019s")) and not word.startswith("People"):
+            segments.append([])
+    return segments
 
 
 def strip_possessive(text: str, token: tuple[int, int]) -> int:

@@ -170,3 +170,7 @@ CIA FBI NSA NSC DoD DOD CENTCOM INDOPACOM EUCOM AFRICOM NORAD IRGC KCNA USFK UNC
 """.split()) | frozenset(
     # ... and a few known by one word: "the Pentagon said", "the Houthis fired".
     "Pentagon Kremlin Politburo Hamas Hezbollah Houthis Taliban Interpol Europol".split())
+
+# A ship's prefix opens its name, and the type before it is no part of another's.
+SHIP_PREFIXES = frozenset({"HMS", "USS", "USNS", "RFA", "HMAS", "HMCS", "HMNZS", "HNLMS", "INS", "ITS", "FS", "MV", "M/V", "ROKS"})
+SHIP_TYPES = frozenset("destroyer frigate cruiser corvette submarine carrier warship ship vessel tanker".split())
