@@ -346,6 +346,18 @@ def test_a_korean_quotation_that_goes_on_is_the_speaker_befores():
                     "추가 도발에 단": None}, said
 
 
+def test_a_ministrys_spokesperson_and_a_speaker_who_also_said():
+    # VOA Korean: "국무부 대변인은 ... “...”이라고 지적했습니다" and "젤렌스키 ... 대통령도 “...”라고
+    # 말했습니다" (도: also) left their quotations with no speaker; the first is the State
+    # Department's (sources.yaml names it: 국무부, 미 국무부), and so is the one that goes on.
+    text = ("국무부 대변인은 3일 VOA의 논평 요청에 “이번 발사는 다수의 유엔 안보리 결의를 위반한 것”이라고 지적했습니다.\n\n"
+            "그러면서 “이러한 발사는 역내 안보를 약화시킨다”고 말했습니다.\n\n"
+            "라브로프 장관도 “러시아는 남북관계의 변화 상황을 지지한다”고 밝혔습니다.")
+    said = speakers(*read(text), 8)
+    assert said == {"이번 발사는 다": "US State Department", "이러한 발사는 ": "US State Department",
+                    "러시아는 남북관": "Sergey Lavrov"}, said
+
+
 def test_a_korean_person_named_again_by_surname_and_title():
     # VOA Korean: "엄종식 통일부 차관은 ..." then "엄 차관은 “...”라고 말했다" left the quotation with
     # no speaker (and once with a body named in the sentence before); "미 국무장관" is the US's.

@@ -198,7 +198,7 @@ GOES_ON = re.compile(r"\s*(?:이어서|이어|그러면서|아울러|또한|또)
 
 # A subject or topic particle on the name, or on one of the two words after it (a title:
 # 신원식 국방부 장관은).
-_SUBJECT_RE = re.compile(rf"(?:\s+[{HANGUL}]+?){{0,2}}?(?P<particle>은|는|이|가|측은|측이)(?=\s)")
+_SUBJECT_RE = re.compile(rf"(?:\s+[{HANGUL}]+?){{0,2}}?(?P<particle>은|는|이|가|도|측은|측이)(?=\s)")
 _TOPIC = frozenset({"은", "는", "측은"})
 
 
