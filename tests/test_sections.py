@@ -1140,3 +1140,14 @@ def test_a_ships_prefix_opens_its_name_and_secretary_general_is_no_person():
     assert found["Royal Navy"].kind == "organisation" and found["Burhan"].kind == "person"
     assert not any(name.endswith(("HMS Diamond", "MV Tutor")) and name not in ("HMS Diamond", "MV Tutor") for name in found)
     assert "General" not in found and "Royal Navy Destroyer" not in found
+
+
+def test_a_generation_after_a_name_is_the_same_person():
+    # Read from a brief of real text: "Lloyd J. Austin III" (DOD News) and "Lloyd Austin"
+    # (VOA) were two people, each with a quote.
+    found = entities_of(
+        article("Secretary of Defense Lloyd J. Austin III said North Korean troops are in Russia.", id="a1"),
+        article("U.S. Defense Secretary Lloyd Austin said there is evidence of DPRK troops in Russia.", id="a2"))
+    people = {name: e for name, e in found.items() if e.kind == "person"}
+    assert list(people) == ["Lloyd J. Austin III"], people
+    assert people["Lloyd J. Austin III"].mentions == 2 and "Lloyd Austin" in people["Lloyd J. Austin III"].aliases

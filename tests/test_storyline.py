@@ -223,6 +223,10 @@ def test_the_seeds_brief_prints_each_sentence_once_and_each_alone(project: Path)
     "Since 2001, the two navies have trained together every spring.",
     "North Korea has been under a UN arms embargo since first testing a nuclear bomb in 2006.",
     "The UN Security Council adopted Resolution 1718 in 2006.",
+    # Read from briefs of real text (encyclopedia leads printed as other developments):
+    "DPRK is short for the Democratic People's Republic of Korea, North Korea's official name.",
+    "The 2017–2018 North Korea crisis was a period of heightened tension between North Korea and the United States.",
+    "In the year 2016, North Korea conducted two nuclear tests: one in January and the other in September.",
 ])
 def test_background_is_recognised(text: str):
     assert leads.background(text, date(2024, 3, 19))
@@ -232,6 +236,7 @@ def test_background_is_recognised(text: str):
     "North Korea fired a ballistic missile into the East Sea on Monday, the Joint Chiefs of Staff said.",
     "North Korea recently launched its first ballistic missile of 2024 amid hostile rhetoric.",
     "Lavrov said Russia would continue cooperating closely with Pyongyang.",
+    "The period of calm ended when North Korea fired two missiles on Monday.",
 ])
 def test_news_is_not_background(text: str):
     assert not leads.background(text, date(2024, 3, 19))

@@ -36,15 +36,15 @@ _BACKGROUND = re.compile(
     r"\b(?:has|have|had) long\b|\blong[- ](?:standing|running|time)\b|\bhistorically\b|"
     r"\bfor (?:decades|years|centuries)\b|\bdating back\b|\bhas a long history\b|\bhave a long history\b|"
     r"\b(?:is|are|was|were) (?:an?|the) (?:annual|yearly|biennial|regular|routine|series|set|"
-    r"longest|largest|oldest|name|term|type|kind|group|member|body|agency|organi[sz]ation|country|state|city)\b|"
+    r"longest|largest|oldest|name|term|type|kind|group|member|body|agency|organi[sz]ation|country|state|city|period)\b|"
     r"\b(?:is|are) held (?:every|each|annually|twice)\b|\bwas (?:founded|established|created|formed) in\b|"
-    r"\b(?:is|are) known as\b|\brefers to\b|\bis defined as\b",
+    r"\b(?:is|are) known as\b|\brefers to\b|\bis defined as\b|\bis short for\b|\bstands for\b|\bofficial name\b",
     re.IGNORECASE,
 )
 # The same, case-sensitive, for ASCII text in lower case: the same answer, three times as
 # fast (Python's regular expressions test each letter both ways under IGNORECASE).
 _BACKGROUND_LOWER = re.compile(_BACKGROUND.pattern)
-_SINCE_YEAR = re.compile(r"^\W*(?:since|in|by|from|until|between) (?:the )?(1[89]\d\d|20\d\d)\b", re.IGNORECASE)
+_SINCE_YEAR = re.compile(r"^\W*(?:since|in|by|from|until|between) (?:the )?(?:year )?(1[89]\d\d|20\d\d)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
 # A year this far before the brief's date makes a sentence that leans on it history.
 OLD_YEARS = 2
