@@ -29,7 +29,8 @@ eval: install
 	  tests/data/realtext/korea-heldout15.yaml tests/data/realtext/korea-heldout16.yaml \
 	  tests/data/realtext/korea-heldout17.yaml tests/data/realtext/korea-heldout18.yaml \
 	  tests/data/realtext/korea-heldout19.yaml tests/data/realtext/korea-heldout20.yaml \
-	  tests/data/realtext/korea-heldout21.yaml
+	  tests/data/realtext/korea-heldout21.yaml tests/data/realtext/korea-heldout22.yaml \
+	  tests/data/realtext/korea-heldout23.yaml tests/data/realtext/korea-heldout24.yaml
 	$(BIN)/briefgen themes test --summary --config $(CONFIG) tests/data/realtext/korea-ko-dev.yaml \
 	  tests/data/realtext/korea-ko-dev2.yaml tests/data/realtext/korea-ko-heldout.yaml \
 	  tests/data/realtext/korea-ko-heldout2.yaml tests/data/realtext/korea-ko-heldout3.yaml \
@@ -48,7 +49,7 @@ eval: install
 	  tests/data/realtext/redsea-heldout13.yaml tests/data/realtext/redsea-heldout14.yaml \
 	  tests/data/realtext/redsea-heldout15.yaml tests/data/realtext/redsea-heldout16.yaml \
 	  tests/data/realtext/redsea-heldout17.yaml tests/data/realtext/redsea-heldout18.yaml \
-	  tests/data/realtext/redsea-heldout19.yaml
+	  tests/data/realtext/redsea-heldout19.yaml tests/data/realtext/redsea-heldout20.yaml
 	# A third topic, Sudan's war: themes written by four new users from the docs alone, and a
 	# naive keyword filter, on two parts none of them saw (tests/data/realtext/README.md).
 	for config in tests/data/realtext/users/sudan-*.yaml; do echo; echo "$$config:"; \

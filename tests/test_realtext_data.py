@@ -55,11 +55,12 @@ TOPICS = {
 # heldout16 had been scored as well.
 # korea heldout19-21 and redsea heldout18-19: built after every earlier held-out part had been scored
 # (seventeenth session), each by its own labeller, scored once after the session's theme changes.
+# korea heldout22-24 and redsea heldout20: built after those had been scored too (the session's second round).
 # sudan heldout and heldout2: a third topic's only parts, never tuned on (README.md, "The Sudan sets").
 SPLITS = {
-    "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21"),
+    "korea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24"),
     "korea-ko": ("dev", "heldout", "dev2", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10"),
-    "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19"),
+    "redsea": ("dev", "heldout", "heldout2", "dev2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20"),
     "sudan": ("heldout", "heldout2"),
 }
 FILES = [(topic, split) for topic, splits in SPLITS.items() for split in splits]
