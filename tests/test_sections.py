@@ -1151,3 +1151,26 @@ def test_a_generation_after_a_name_is_the_same_person():
     people = {name: e for name, e in found.items() if e.kind == "person"}
     assert list(people) == ["Lloyd J. Austin III"], people
     assert people["Lloyd J. Austin III"].mentions == 2 and "Lloyd Austin" in people["Lloyd J. Austin III"].aliases
+
+
+def test_an_encyclopedias_year_pages_and_headings_make_no_emerging_topic():
+    # Read from a brief of real text: "events · happened · year" was a topic of Wikipedia's year
+    # pages ("The following lists events that happened in 2013 in ...", "Events in the year
+    # 2021 in North Korea.") and of a heading ("The year by the numbers.", under six words).
+    from briefgen.analyse import emerging
+    from briefgen.config import BriefConfig
+    from briefgen.models import Passage
+
+    def topics(texts: list[str]) -> list[tuple[str, ...]]:
+        passages = [Passage(f"p{i}", f"a{i}", t, 0, 0) for i, t in enumerate(texts)]
+        return [t.terms for t in emerging.find(passages, {}, BriefConfig(), today=date(2026, 11, 30))]
+
+    year_pages = ["The following lists events that happened in 2013 in the Hermit Kingdom.",
+                  "Events in the year 2021 in the Hermit Kingdom, and what happened there.",
+                  "The following lists events that happened in 2012 in the Hermit Kingdom."]
+    assert topics(year_pages) == []
+    assert topics(["The year by the numbers.", "Numbers of the year.", "The year in numbers."]) == []
+    # The same words told as news still make one.
+    assert topics(["Floods in the Hermit Kingdom destroyed rice harvests, aid workers said.",
+                   "Rice harvests in the Hermit Kingdom were destroyed by floods, donors heard.",
+                   "Aid agencies said floods destroyed rice harvests across the Hermit Kingdom."])

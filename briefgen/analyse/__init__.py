@@ -199,7 +199,7 @@ def _analyse(
     # Emerging topics: clusters of the passages no theme claimed.
     unassigned = [p for p in inside if not p.themes]
     topics = guard(SECTION_EMERGING, lambda: emerging.find(unassigned, cited, config.brief, body.printed.passages,
-                                                                      read.mentions), [])
+                                                                      read.mentions, day), [])
     lap("emerging")
     log.debug("analysed %d articles, %d passages: %s", len(articles), len(passages), lap)
     left_out = [a.id for a in articles if a.id in out_of_scope]

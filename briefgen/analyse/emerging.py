@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection, Mapping, Sequence
+from datetime import date
 
 import numpy as np
 
@@ -29,6 +30,9 @@ TERMS = 3
 # A phrase replaces its word in a label when it carries this share of the word's weight.
 PHRASE_SHARE = 0.6
 POINTS = 3
+MIN_WORDS = 6
+# Passages of a topic that read as news on their own, at the least.
+MIN_STANDING = 2
 
 
 # A transcript's speaker ("MR. BOUCHER:", "QUESTION:") and the forms a chamber is addressed
@@ -48,12 +52,16 @@ WHERE = frozenset({"country", "place"})
 
 
 def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: BriefConfig,
-         printed: Collection[str] = (), mentions: Mapping[str, Sequence[Mention]] | None = None) -> list[EmergingTopic]:
+         printed: Collection[str] = (), mentions: Mapping[str, Sequence[Mention]] | None = None,
+         today: date | None = None) -> list[EmergingTopic]:
     """The best-supported clusters of unthemed passages, largest first, at most `brief.emerging_topics`.
     A topic's points are its most central passages that the body has not printed (`printed`:
-    passage ids) and that stand alone: the brief prints no sentence twice. Passages are
+    passage ids) and that stand alone and are news, not background (as of `today`): the brief
+    prints no sentence twice. Passages are
     grouped by what they say: a transcript's speaker and the countries and places they name
     (`mentions`: per passage id, from `entities`) are left out of the words compared."""
+    # A heading or a caption ("The year by the numbers.") tells no development of its own.
+    passages = [p for p in passages if len(p.text.split()) >= MIN_WORDS]
     if brief.emerging_topics == 0 or len(passages) < brief.emerging_min_passages:
         return []
     if len(passages) > MAX_PASSAGES:
@@ -77,10 +85,12 @@ def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: 
         centroid = np.asarray(matrix[members].mean(axis=0)).ravel()
         # The most central passages speak for the cluster.
         ordered = members[np.argsort(-sims[np.ix_(members, members)].mean(axis=1), kind="stable")]
-        standing = [i for i in ordered if not leads.dangling(passages[i].text) and not leads.no_lead(passages[i].text)]
-        if not standing:
-            # Only fragments, questions and lines that introduce others ("The following
-            # statement was issued today by the Spokesman for ..."): a house style, not a topic.
+        standing = [i for i in ordered if not leads.dangling(passages[i].text) and not leads.no_lead(passages[i].text)
+                    and not leads.background(passages[i].text, today)]
+        if len(standing) < MIN_STANDING:
+            # Mostly fragments, questions, background and lines that introduce others ("The
+            # following statement was issued today by ...", "The following lists events that
+            # happened in 2013 ..."): a house style, not a topic.
             continue
         central = [i for i in standing if passages[i].id not in printed][:POINTS]
         points = tuple(

@@ -142,8 +142,10 @@ _COURTESY = re.compile(
 # What only introduces the text after it: "The following statement was issued today by the
 # Spokesman for ...", "The following is a near-verbatim transcript of today's noon briefing",
 # and a meeting's procedure: "I shall now make a further statement in my capacity as ...".
-_INTRODUCES = re.compile(r"(?:The\s+)?[Ff]ollowing\s+(?:is|are|statement|text|remarks|transcript|letter|message)\b"
-                         r"|(?:I|We)\s+(?:shall|will|would)\s+now\s+(?:make|give|deliver|read|resume)\b")
+_INTRODUCES = re.compile(r"(?:The\s+)?[Ff]ollowing\s+(?:is|are|lists?|statement|text|remarks|transcript|letter|message)\b"
+                         r"|(?:I|We)\s+(?:shall|will|would)\s+now\s+(?:make|give|deliver|read|resume)\b"
+                         # ... and an encyclopedia's year page: "Events in the year 2021 in North Korea."
+                         r"|Events\s+(?:in|of)\s+(?:the\s+year\s+)?\d{4}\b")
 # ... and a Korean ministry's briefing: its opening ("9월 5일 정례브리핑을 시작하겠습니다"), what it
 # has to hand out ("오늘 제공해 드릴 자료는 2건입니다", "먼저 발표할 사항이 없습니다"), a
 # reporter's question ("<질문>").
@@ -172,7 +174,7 @@ def no_lead(text: str) -> bool:
         return True
     if " you" in text and _ASKS.match(text, start) is not None:
         return True
-    if ("ollowing" in text or " now " in text) and _INTRODUCES.match(text, start) is not None:
+    if ("ollowing" in text or " now " in text or "Events" in text) and _INTRODUCES.match(text, start) is not None:
         return True
     if ("브리핑" in text or "사항" in text or "자료" in text or "<" in text or "니다" in text or "궁금" in text) \
             and _INTRODUCES_KO.search(text) is not None:
