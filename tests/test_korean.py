@@ -299,17 +299,40 @@ def test_korean_quotes_are_found_with_their_speakers(analysed):
     assert (kim.speaker, kim.role, kim.attribution) == ("Kim Jong-un", "국무위원장", "이라고 김정은 국무위원장이 말했다")
 
 
-def test_a_korean_speaker_is_the_topic_outside_the_quotations():
+@pytest.mark.parametrize(("text", "expected"), [
     # VOA Korean: 'X는 “A”며 “B”고 밝혔다' took a name inside B (북한, 미국) for A's speaker, and
     # '블링컨 장관은 쇼이구 장관이 “...”이라며 ... 말했다' the clause's subject (쇼이구) for the topic
     # (블링컨); "한국 해군은" was 한국, as 해군 ended no word for the pattern that found 한국.
-    text = ("한국 해군은 “이번 훈련은 세 나라 국방 당국이 수립한 3자 훈련계획을 이행하는 차원에서 이뤄졌다”며 "
-            "“최근 북한의 탄도미사일 발사 등 위협이 높아지는 상황에서 훈련이 진행됐다”고 밝혔습니다.\n\n"
-            "토니 블링컨 국무장관은 세르게이 쇼이구 장관이 “북한에 휴가로 간 것은 아닐 것”이라며 “우리는 러시아가 "
-            "필사적으로 지원과 무기를 찾고 있는 것을 보고 있다”고 말했습니다.")
+    pytest.param(
+        "한국 해군은 “이번 훈련은 세 나라 국방 당국이 수립한 3자 훈련계획을 이행하는 차원에서 이뤄졌다”며 "
+        "“최근 북한의 탄도미사일 발사 등 위협이 높아지는 상황에서 훈련이 진행됐다”고 밝혔습니다.\n\n"
+        "토니 블링컨 국무장관은 세르게이 쇼이구 장관이 “북한에 휴가로 간 것은 아닐 것”이라며 “우리는 러시아가 "
+        "필사적으로 지원과 무기를 찾고 있는 것을 보고 있다”고 말했습니다.",
+        {"이번 훈련은 세": "ROK Navy", "최근 북한의 탄": "ROK Navy", "북한에 휴가로 ": "토니 블링컨", "우리는 러시아가": "토니 블링컨"},
+        id="the topic, outside the quotations"),
+    # '합참은 “...”이라고 밝혔습니다. 이어 “...”고 밝혔습니다.' left the second quotation with no
+    # speaker; "이어" (then) goes on with the one before. A sentence between them that quotes no
+    # one breaks the thread.
+    pytest.param(
+        "합참은 “북한이 서해상으로 발사한 순항 미사일 수 발을 포착했다”고 밝혔습니다.\n\n"
+        "이어 “감시 및 경계를 강화한 가운데 만반의 대비태세를 유지하고 있다”고 밝혔습니다.\n\n"
+        "북한은 지난달에도 미사일을 여러 차례 발사했습니다.\n\n"
+        "이어 “추가 도발에 단호하게 대응할 것”이라고 말했습니다.",
+        {"북한이 서해상으": "Joint Chiefs of Staff", "감시 및 경계를": "Joint Chiefs of Staff", "추가 도발에 단": None},
+        id="a sentence that goes on"),
+    # "국무부 대변인은 ... “...”이라고 지적했습니다" and "젤렌스키 ... 대통령도 “...”라고 말했습니다" (도:
+    # also) left their quotations with no speaker; the first is the State Department's
+    # (sources.yaml names it: 국무부, 미 국무부), and so is the one that goes on.
+    pytest.param(
+        "국무부 대변인은 3일 VOA의 논평 요청에 “이번 발사는 다수의 유엔 안보리 결의를 위반한 것”이라고 지적했습니다.\n\n"
+        "그러면서 “이러한 발사는 역내 안보를 약화시킨다”고 말했습니다.\n\n"
+        "라브로프 장관도 “러시아는 남북관계의 변화 상황을 지지한다”고 밝혔습니다.",
+        {"이번 발사는 다": "US State Department", "이러한 발사는 ": "US State Department", "러시아는 남북관": "Sergey Lavrov"},
+        id="a ministry's spokesperson, and one who also said"),
+])
+def test_a_korean_quotations_speaker(text: str, expected: dict[str, str | None]):
     said = speakers(*read(text), 8)
-    assert said == {"이번 훈련은 세": "ROK Navy", "최근 북한의 탄": "ROK Navy", "북한에 휴가로 ": "토니 블링컨",
-                    "우리는 러시아가": "토니 블링컨"}, said
+    assert said == expected, said
 
 
 def test_korean_dates_resolve_against_the_articles_date(analysed):
@@ -331,31 +354,6 @@ def test_a_korean_day_of_last_month_and_todays_day_in_brackets():
                              "회담은 다음 달 5일 열릴 예정입니다.")
     events = {(e.expression, e.start.iso() if e.start else None) for e in timeline.extract([article], found, {}, 20)}
     assert events == {("지난달 30일", "2023-12-30"), ("오늘(14일)", "2024-01-14"), ("다음 달 5일", "2024-02-05")}, events
-
-
-def test_a_korean_quotation_that_goes_on_is_the_speaker_befores():
-    # VOA Korean: '합참은 “...”이라고 밝혔습니다. 이어 “...”고 밝혔습니다.' left the second
-    # quotation with no speaker; "이어" (then) goes on with the one before. A sentence between
-    # them that quotes no one breaks the thread.
-    text = ("합참은 “북한이 서해상으로 발사한 순항 미사일 수 발을 포착했다”고 밝혔습니다.\n\n"
-            "이어 “감시 및 경계를 강화한 가운데 만반의 대비태세를 유지하고 있다”고 밝혔습니다.\n\n"
-            "북한은 지난달에도 미사일을 여러 차례 발사했습니다.\n\n"
-            "이어 “추가 도발에 단호하게 대응할 것”이라고 말했습니다.")
-    said = speakers(*read(text), 8)
-    assert said == {"북한이 서해상으": "Joint Chiefs of Staff", "감시 및 경계를": "Joint Chiefs of Staff",
-                    "추가 도발에 단": None}, said
-
-
-def test_a_ministrys_spokesperson_and_a_speaker_who_also_said():
-    # VOA Korean: "국무부 대변인은 ... “...”이라고 지적했습니다" and "젤렌스키 ... 대통령도 “...”라고
-    # 말했습니다" (도: also) left their quotations with no speaker; the first is the State
-    # Department's (sources.yaml names it: 국무부, 미 국무부), and so is the one that goes on.
-    text = ("국무부 대변인은 3일 VOA의 논평 요청에 “이번 발사는 다수의 유엔 안보리 결의를 위반한 것”이라고 지적했습니다.\n\n"
-            "그러면서 “이러한 발사는 역내 안보를 약화시킨다”고 말했습니다.\n\n"
-            "라브로프 장관도 “러시아는 남북관계의 변화 상황을 지지한다”고 밝혔습니다.")
-    said = speakers(*read(text), 8)
-    assert said == {"이번 발사는 다": "US State Department", "이러한 발사는 ": "US State Department",
-                    "러시아는 남북관": "Sergey Lavrov"}, said
 
 
 def test_a_korean_person_named_again_by_surname_and_title():
