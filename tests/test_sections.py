@@ -360,6 +360,18 @@ def test_a_speaker_named_after_the_quotation_behind_a_title_or_before_what_he_is
     )
     said = speakers(text)
     assert said == {"We condemn": None, "We watched": "Michelle Baldanza", "We recorde": None}, said
+    text = (
+        # "According to X, ..." before the quotation: X's, the person after a title first; not a
+        # document of X's ("the U.S. intelligence community's assessment").
+        "According to Patrick Shanahan, who was acting Secretary of Defense, the exercise was designed \"to "
+        "reduce tensions and support our diplomatic efforts.\"\n\n"
+        "According to Pentagon Press Secretary Pat Ryder, the troops were \"moving toward the front lines in "
+        "Kursk right now.\"\n\n"
+        "According to the U.S. intelligence community\u2019s assessment, Kim views missiles as \"a guarantee of "
+        "his regime's survival and power.\""
+    )
+    said = speakers(text)
+    assert said == {"to reduce ": "Patrick Shanahan", "moving tow": "Pat Ryder", "a guarante": None}, said
 
 
 def test_a_title_runs_back_through_its_of():

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ..language import has_hangul
-from ..models import PartialDate
+from ..models import PartialDate, Quote
 from .namewords import KOREAN_COUNTRIES
 from .years import nearest_year
 
@@ -189,6 +189,36 @@ def speaker(text: str, start: int, end: int, attribution: str, mentions: Sequenc
     if topics:
         return topics[-1]
     return before[-1][0] if before else None
+
+
+# Who speaks: name, kind, role.
+Speaker = tuple[str, str, "str | None"]
+
+
+def quotes_of(
+    sentences: Sequence[tuple[str, str, Sequence[Mention]]], kept: dict[str, str | None],
+    cited: dict[str, tuple[str, ...]], article_id: str, roles: dict[str, str], going_on: Speaker | None = None,
+) -> tuple[list[Quote], Speaker | None]:
+    """The quotes of a Korean paragraph's sentences (text, passage id, mentions), each with the
+    speaker its sentence names, and who spoke last. `going_on`: who spoke in the sentence
+    before, if it quoted someone: a sentence that goes on ("이어 “...”고 덧붙였습니다", then)
+    and names no one is theirs."""
+    out = []
+    for text, passage_id, mentions in sentences:
+        said_by = None
+        for start, end, words, attribution in quotations(text):
+            pid = kept.get(passage_id, passage_id)
+            who = speaker(text, start, end, attribution, mentions)
+            if who is not None:
+                said_by = (who.name, who.kind or "other", who.role or roles.get(who.name))
+            elif going_on is not None and GOES_ON.match(text):
+                said_by = going_on
+            if not pid:
+                continue
+            name, kind, role = said_by if said_by else (None, None, None)
+            out.append(Quote(words, name, kind, role, attribution, (pid,), cited.get(pid, (article_id,))))
+        going_on = said_by
+    return out, going_on
 
 
 # A sentence that goes on from the one before: its quotation, if it names no one, is the

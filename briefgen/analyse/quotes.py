@@ -45,6 +45,7 @@ _SERVICE = "army|navy|marine|marines|air|force|coast|guard"
 _TITLE_WORD = "|".join(sorted(re.escape(w) for w in TITLE_PARTS if w.isalpha()))
 _TITLE_PART = rf"(?:[A-Z][\w.'\u2019-]*|of|the|for|and|{_SERVICE}|{_TITLE_WORD})\s+"
 TITLE_GAP = re.compile(rf"(?:{_TITLE_PART})+")
+_ACCORDING = re.compile(r"\s*(?P<to>[Aa]ccording to)\s+(?:the\s+)?")
 # ... or what the speaker is, then his name ("a department official, Lieutenant Colonel ...").
 _DESCRIBED = re.compile(rf"(?:(?:an?|the)\s+)?[a-z][^,\u201c\u201d\"]{{0,80}},\s+(?:{_TITLE_PART})*")
 _APPOSITION_END = re.compile(r"\s*(?:[,.;]|$)|\s+(?:of|who|from)\b")
@@ -145,7 +146,8 @@ def told(
         sentences = _place(paragraph, by_paragraph.get(number, []), mentions)
         if article.language != ENGLISH and has_hangul(paragraph) and detect(paragraph) == KOREAN:
             # Korean quotes its speakers by its own conventions (see hangul).
-            korean, going_on = _korean(sentences, kept, cited, article.id, roles, going_on)
+            korean, going_on = hangul.quotes_of([(s.passage.text, s.passage.id, s.mentions) for s in sentences],
+                                                kept, cited, article.id, roles, going_on)
             out.extend(korean)
             history, last_speaker = [], None
             continue
@@ -237,33 +239,6 @@ def _keep(found: dict[str, Quote], quote: Quote) -> None:
                        old.attribution or quote.attribution, old.passage_ids, merged)
 
 
-def _korean(
-    sentences: Sequence[_Sentence], kept: dict[str, str | None], cited: dict[str, tuple[str, ...]], article_id: str,
-    roles: dict[str, str], going_on: tuple[str, str, str | None] | None = None,
-) -> tuple[list[Quote], tuple[str, str, str | None] | None]:
-    """The quotes of a Korean paragraph, each with the speaker its sentence names, and who
-    spoke last. `going_on`: who spoke in the sentence before, if it quoted someone: a
-    sentence that goes on ("이어 “...”고 덧붙였습니다", then) and names no one is theirs."""
-    out = []
-    for sentence in sentences:
-        text = sentence.passage.text
-        found = hangul.quotations(text)
-        speaker = None
-        for start, end, words, attribution in found:
-            pid = kept.get(sentence.passage.id, sentence.passage.id)
-            who = hangul.speaker(text, start, end, attribution, sentence.mentions)
-            if who is not None:
-                speaker = (who.name, who.kind or "other", who.role or roles.get(who.name))
-            elif going_on is not None and hangul.GOES_ON.match(text):
-                speaker = going_on
-            if not pid:
-                continue
-            name, kind, role = speaker if speaker else (None, None, None)
-            out.append(Quote(words, name, kind, role, attribution, (pid,), cited.get(pid, (article_id,))))
-        going_on = speaker
-    return out, going_on
-
-
 def _roles(passages: Sequence[Passage], mentions: dict[str, list[Mention]]) -> dict[str, str]:
     """The first role the article gives each person ("Russian Foreign Minister")."""
     roles: dict[str, str] = {}
@@ -317,7 +292,16 @@ def _speaker(
     before = masked_text[frame_start:start - 1 if start > 0 else start]
     verbs = list(VERB_RE.finditer(before))
     if not verbs:
-        return None
+        # "According to Patrick Shanahan, the exercise was designed “to reduce tensions ...”".
+        told = _ACCORDING.match(paragraph, frame_start)
+        if told is None:
+            return None
+        named = [x for x in mentions if told.end() <= x[0] and x[1] < start and x[2].kind != "place"
+                 and (paragraph[x[1]:x[1] + 1] == "," or paragraph.startswith(" who", x[1]))]
+        # (The person after a title before the body it names: "According to Pentagon Press Secretary Pat Ryder".)
+        who = next((x for x in named if x[2].kind == "person" and TITLE_GAP.fullmatch(paragraph, told.end(), x[0])), None)
+        who = who or next((x for x in named if x[0] == told.end()), None)
+        return (who[2].name, who[2].kind or "other", paragraph[told.start("to"):who[1]]) if who else None
     verb = verbs[-1]
     head = before[: verb.start()]
     # Skip what sits between subject and verb: "Kim has also said", "Michta, director of X, believes".
