@@ -8,6 +8,7 @@ import json
 import os
 import random
 import re
+import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
@@ -81,3 +82,21 @@ def test_a_brief_of_thousands_of_articles_stays_about_as_long_as_one_of_hundreds
     md = (large / "brief-2024-03-18.md").read_text(encoding="utf-8")
     assert "more articles not cited above" in md and len(md) < 3 * len((small / "brief-2024-03-18.md").read_text(encoding="utf-8"))
     # (A brief of at most 150 articles lists every source, as it always has: tests/test_render.py reads them.)
+
+
+def test_a_long_list_of_citations_wraps_inside_the_page(tmp_path: Path):
+    # A brief of 97 articles of real text printed "North Korea" with its 55 citations on one
+    # line: the PDF's table ran off the page at the right, and the citations past the edge
+    # were lost to a reader of the PDF. Every word must lie inside its page.
+    folder = _brief(tmp_path, 120)
+    data = json.loads((folder / "brief-2024-03-18.json").read_text(encoding="utf-8"))
+    assert max(len(e["source_ids"]) for e in data["entities"]) >= 30  # (a list long enough to need wrapping)
+    boxes = subprocess.run(["pdftotext", "-bbox", str(folder / "brief-2024-03-18.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    width, beyond = 0.0, []
+    for line in boxes.splitlines():
+        if page := re.search(r'<page width="([\d.]+)"', line):
+            width = float(page[1])
+        elif (word := re.search(r'xMax="([\d.]+)"[^>]*>([^<]*)<', line)) and float(word[1]) > width:
+            beyond.append(word[2])
+    assert not beyond, beyond[:10]

@@ -197,7 +197,7 @@ def test_html_sections_and_citations(brief, config):
                     "Source notes", "Sources", "Appendix: theme assignments"):
         assert f"<h2>{heading}</h2>" in page
     assert "No reporting in this window." in page
-    assert '<a class="cite" href="#src-1">[1]</a><a class="cite" href="#src-2">[2]</a>' in page
+    assert '<a class="cite" href="#src-1">[1]</a><wbr><a class="cite" href="#src-2">[2]</a>' in page
     for n in (1, 2, 3):
         assert f'id="src-{n}"' in page
     # Every source has a date, or says why it has none.

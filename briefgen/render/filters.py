@@ -25,7 +25,8 @@ def cite(ctx: jinja2.runtime.Context, article_ids: str | Iterable[str]) -> str:
     limits = ctx.get("bounds")
     numbers, more = limits.cite(citation_numbers(brief, article_ids)) if limits else (citation_numbers(brief, article_ids), 0)
     if ctx.eval_ctx.autoescape:
-        links = "".join(_cite_link(n, brief.articles[n - 1]) for n in numbers)
+        # (A break may fall between two citations, never inside one: see .cites in brief.css.)
+        links = "<wbr>".join(_cite_link(n, brief.articles[n - 1]) for n in numbers)
         extra = f'<span class="more-cites">+{more}</span>' if more else ""
         return Markup(f'<span class="cites">{links}{extra}</span>') if links else Markup("")
     return "".join(f"[{n}]" for n in numbers) + (f" +{more}" if more else "")
