@@ -38,7 +38,7 @@ MIN_STANDING = 2
 # A transcript's speaker ("MR. BOUCHER:", "QUESTION:") and the forms a chamber is addressed
 # in ("Mr. President", "my right hon. Friend", "My Lords"): who talks to whom, not what about.
 _SPEAKER = re.compile(
-    r"^[A-Z][A-Z.'\u2019 -]{0,40}:\s"
+    rf"^{leads.SPEAKER_LABEL}"
     r"|\b(?:Mr|Madam|Madame|Mister)\.?\s+(?:President|Chair(?:man|woman|person)?|Speaker|Deputy Speaker)\b"
     r"|\b(?:[Rr]ight\s+)?[Hh]on(?:ourable|orable|\.)?\s+(?:and\s+(?:gallant|learned)\s+)?(?:Friends?|Members?|Lady|Gentleman)\b"
     r"|\b[Rr]ight\s+[Hh]on(?:ourable|\.)?|\b[Nn]oble\s+(?:Lords?|Baroness|Friend)\b|\bMy\s+Lords\b"
@@ -57,9 +57,9 @@ def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: 
     """The best-supported clusters of unthemed passages, largest first, at most `brief.emerging_topics`.
     A topic's points are its most central passages that the body has not printed (`printed`:
     passage ids) and that stand alone and are news, not background (as of `today`): the brief
-    prints no sentence twice. Passages are
-    grouped by what they say: a transcript's speaker and the countries and places they name
-    (`mentions`: per passage id, from `entities`) are left out of the words compared."""
+    prints no sentence twice. Passages are grouped by what they say: the countries and places
+    they name (`mentions`: per passage id, from `entities`), the months, a transcript's speaker
+    and a chamber's forms of address are left out of the words compared."""
     # A heading or a caption ("The year by the numbers.") tells no development of its own.
     passages = [p for p in passages if len(p.text.split()) >= MIN_WORDS]
     if brief.emerging_topics == 0 or len(passages) < brief.emerging_min_passages:

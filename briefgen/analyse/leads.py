@@ -192,17 +192,20 @@ _DEFINITION = re.compile(r"(?:The\s+)?(?!The\s)(?:[A-Z(][\w.’'()/–-]*\s+){1,
 # with a transcript's speaker ("We have talked with Russia ...", "Colleagues, the DPRK has
 # once again defied this Council.", "MR. BOUCHER: That's part of it."). A story leads with
 # it only when it has nothing else (a transcript).
+# A transcript's speaker: "MR. BOUCHER: ", "QUESTION: ".
+SPEAKER_LABEL = r"[A-Z][A-Z.'\u2019 -]{0,40}:\s"
 _ADDRESS = re.compile(
     r"(?:I|We|My|Our|Us)\b|(?:Colleagues|Excellencies|Friends|Ladies and gentlemen|Chairs?"
     r"|(?:Mr|Madam|Madame|Mister)\.?\s+(?:President|Chair(?:man|woman|person)?|Speaker|Secretary-General))\s*,"
-    r"|[A-Z][A-Z.'\u2019 -]{0,40}:\s"
+    rf"|{SPEAKER_LABEL}"
 )
 
 
 def choose_lead(passages: Sequence[Passage], headline: str, today: date | None, window: int = 5) -> tuple[Passage, ...]:
     """The lead of an article: its first sentence that is news (not background, a definition,
-    a question, a fragment or a speaker's own line) and stands alone (with its predecessor if it leans on it), among
-    the first `window` passages; else the first such sentence anywhere in it; else nothing."""
+    a question, a fragment or a speaker's own line) and stands alone (with its predecessor if
+    it leans on it), among the first `window` passages; else the first such sentence anywhere
+    in it, a speaker's own line last; else nothing."""
     head = fingerprint(headline)
     candidates = [p for p in passages if fingerprint(p.text) != head]
     by_index = {p.index: p for p in passages}

@@ -17,7 +17,7 @@ MONTHS = {
 # scheduled for March 2"; 오는 5월 4일, 개최할 예정, 다음 달.
 LOOKS_AHEAD = re.compile(
     r"\b(?:will|shall|next|upcoming|coming|scheduled|planned|plans?|planning|due|expected|"
-    r"set to|set for|slated|is to|are to|to be held|to begin|to start|to resume|ahead of|later this|until)\b|예정|계획|오는|다음|내년|것으로 보|할 것|될 것",
+    r"set to|set for|slated|is to|are to|was to|were to|to be held|to begin|to start|to resume|ahead of|later this|until)\b|예정|계획|오는|다음|내년|것으로 보|할 것|될 것",
     re.IGNORECASE,
 )
 # A date this many days after the article, in a sentence that does not look ahead, is the
