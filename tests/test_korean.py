@@ -356,6 +356,14 @@ def test_a_korean_day_of_last_month_and_todays_day_in_brackets():
     assert events == {("지난달 30일", "2023-12-30"), ("오늘(14일)", "2024-01-14"), ("다음 달 5일", "2024-02-05")}, events
 
 
+def test_a_hangul_common_noun_with_a_bodys_ending_is_no_body():
+    # VOA Korean: "세부 제원 등은 ... 분석 중" (the detailed specifications) listed 제원 as an
+    # organisation, as 원 ends 국정원 and 감사원; a two-syllable word is a body only when it is one.
+    _, found, mentions = read("세부 제원 등은 한미 정보당국이 정밀 분석 중입니다.")
+    kinds = {m.surface: m.kind for ms in mentions.values() for m in ms}
+    assert "제원" in kinds and kinds["제원"] != "organisation", kinds
+
+
 def test_a_korean_person_named_again_by_surname_and_title():
     # VOA Korean: "엄종식 통일부 차관은 ..." then "엄 차관은 “...”라고 말했다" left the quotation with
     # no speaker (and once with a body named in the sentence before); "미 국무장관" is the US's.

@@ -76,6 +76,17 @@ def test_seed_countries_and_organisations_merge_their_aliases(seeds):
     assert not any(e.name in ("New Year", "Democratic People's", "Top EU") for e in seeds.entities)
 
 
+def test_the_default_gazetteer_names_the_allied_command_and_the_us_departments():
+    # Read from briefs of real text: "USFK" and "United States Forces Korea" were two
+    # organisations; "State Department" and "Department of State" two more.
+    cfg = load_config(DEFAULT_CONFIG)
+    found = entities_of(
+        article("United States Forces Korea moved a Patriot battery. USFK said the State Department agreed.", id="a1"),
+        article("U.S. Forces Korea and the Department of State said the drills would go on.", id="a2"), cfg=cfg)
+    assert found["United States Forces Korea"].mentions == 3 and found["United States Forces Korea"].kind == "organisation"
+    assert found["US State Department"].mentions == 2 and "USFK" not in found and "State Department" not in found
+
+
 def test_names_without_a_gazetteer():
     text = (
         "Analyst Mary Jones said the talks had failed.\n\n"
