@@ -176,8 +176,8 @@ def no_lead(text: str) -> bool:
         return True
     if ("ollowing" in text or " now " in text or "Events" in text) and _INTRODUCES.match(text, start) is not None:
         return True
-    if ("브리핑" in text or "사항" in text or "자료" in text or "<" in text or "니다" in text or "궁금" in text) \
-            and _INTRODUCES_KO.search(text) is not None:
+    # (Every form of it is written in Hangul.)
+    if not text.isascii() and _INTRODUCES_KO.search(text) is not None:
         return True
     return any(word in text for word in _COURTESY_WORDS) and _COURTESY.match(text, start) is not None
 

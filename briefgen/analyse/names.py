@@ -100,15 +100,13 @@ def name_key(text: str) -> str:
     # (Names repeat all day: each is keyed once; most have no particle to take out.)
     words = (_PARTICLE_PREFIX.sub("", text) if "-" in text else text).replace("-", " ").split()
     # ... and a generation: "Lloyd J. Austin III" and "Lloyd Austin", "CQ Brown Jr." and "CQ Brown".
-    if len(words) >= 3 and words[-1].rstrip(".,") in _GENERATIONS:
+    if len(words) >= 3 and words[-1].rstrip(".,").casefold() in _SUFFIXES:
         words = words[:-1]
     # ... and a middle initial: "Antony J. Blinken" and "Antony Blinken".
     if len(words) >= 3:
         words = [words[0]] + [w for w in words[1:-1] if not _INITIAL.fullmatch(w)] + [words[-1]]
     return fold(" ".join(words))
 
-
-_GENERATIONS = frozenset({"Jr", "Sr", "II", "III", "IV"})
 
 
 def compact(text: str) -> str:

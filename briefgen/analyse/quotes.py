@@ -141,7 +141,7 @@ def told(
     history: list[_Sentence] = []
     last_speaker: tuple[str, str] | None = None
     roles = _roles(sorted(passages, key=lambda p: p.index), mentions)
-    going_on: tuple[str, str, str | None] | None = None
+    going_on: hangul.Speaker | None = None
     for number, paragraph in enumerate(paragraphs):
         sentences = _place(paragraph, by_paragraph.get(number, []), mentions)
         if article.language != ENGLISH and has_hangul(paragraph) and detect(paragraph) == KOREAN:
