@@ -1170,6 +1170,32 @@ def test_a_generation_after_a_name_is_the_same_person():
     assert people["Lloyd J. Austin III"].mentions == 2 and "Lloyd Austin" in people["Lloyd J. Austin III"].aliases
 
 
+def test_a_batterys_letter_after_a_name_is_no_initial():
+    # Read from a brief of real text (DVIDS): "said Specialist Justine Maurer A/2-1 ADA patriot
+    # missile operator" named "Justine Maurer A" as the speaker.
+    found = entities_of(article("“Our mission is to defend the base,” said Specialist Justine Maurer A/2-1 ADA "
+                                "patriot missile operator. Members of B/1-38 trained with Justine Maurer.", id="a1"))
+    people = {name for name, e in found.items() if e.kind == "person"}
+    assert "Justine Maurer" in people and not any(name.endswith((" A", " B")) for name in found), found
+    # A last initial without a unit's slash stays part of the name.
+    assert "Malcolm X" in entities_of(article("Malcolm X said the movement would go on.", id="a2"))
+
+
+def test_a_title_of_a_country_of_several_words_and_titles_in_the_plural():
+    # Read from a brief of real text (a State Department joint statement): "Foreign Ministers"
+    # was a person, and Cho Tae-yul had no title (his title's object, "the Republic of Korea",
+    # ran past its word "Republic").
+    found = entities_of(article(
+        "Secretary of State Marco Rubio, Foreign Minister of Japan Iwaya Takeshi, and Foreign Minister of the "
+        "Republic of Korea Cho Tae-yul met on February 15 in Munich. The Secretary and Foreign Ministers "
+        "underscored the necessity of enhancing the strength of the Alliances.", id="a1"))
+    people = {name: e for name, e in found.items() if e.kind == "person"}
+    assert set(people) == {"Marco Rubio", "Iwaya Takeshi", "Cho Tae-yul"}, found
+    assert people["Cho Tae-yul"].roles == ("Foreign Minister of the Republic of Korea",)
+    assert people["Iwaya Takeshi"].roles == ("Foreign Minister of Japan",)
+    assert "Foreign Ministers" not in found and found["Republic of Korea"].kind == "country"
+
+
 def test_an_encyclopedias_year_pages_and_headings_make_no_emerging_topic():
     # Read from a brief of real text: "events · happened · year" was a topic of Wikipedia's year
     # pages ("The following lists events that happened in 2013 in ...", "Events in the year

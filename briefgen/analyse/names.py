@@ -44,7 +44,8 @@ _TOKEN = (
     # A plural possessive inside a name: "Workers' Party of Korea", "Veterans' Affairs" (a
     # name's own possessive is its owner's: "the Houthis' Al-Masirah TV" is two names).
     r"|(?:Workers|Veterans|Farmers|Peasants|Peoples|Teachers|Employees|Journalists|Writers|Soldiers|Seamen)['\u2019](?=[ \t]+[A-Z])"
-    r"|[A-Z][\w]*(?:[-'\u2019](?![A-Z]\.)[\w]+)*"
+    # (A battery's letter before its battalion, "A/2-1 ADA", is a unit's, not a name's last initial.)
+    r"|(?![A-Z]/\d)[A-Z][\w]*(?:[-'\u2019](?![A-Z]\.)[\w]+)*"
 )
 _CONNECT = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in CONNECTORS)
 # (Every run starts with a capital, looked for first: the look-behind is then tried only there.)
@@ -194,6 +195,10 @@ def split_role(text: str, tokens: list[tuple[int, int]]) -> list[list[tuple[int,
         ends = [k for k in range(last_role + 2, len(words)) if words[k] in PORTFOLIO_WORDS]
         if ends:
             end = max(end, ends[-1] + 1)
+            # "Foreign Minister of the Republic of Korea Cho Tae-yul": a country's name runs on
+            # past its portfolio word ("Republic").
+            country = [k + 1 for k in range(end, len(words) - 1) if kind_of(words[last_role + 2 : k + 1]) == "country"]
+            end = max([end, *country])
     # "Spokesperson for UN Secretary-General António Guterres": what comes before the last
     # title is part of a title too when it holds one, or opens like one ("Deputy Pentagon
     # Press Secretary"), not a name of its own.
@@ -203,6 +208,13 @@ def split_role(text: str, tokens: list[tuple[int, int]]) -> list[list[tuple[int,
     if any(w in ROLE_WORDS or w in HONORIFICS for w in words[:first]) or words[0] in TITLE_OPENERS:
         return [*bodies, tokens[end:]]
     return [tokens[:first], *bodies, tokens[end:]]
+
+
+def _plural_of(word: str) -> str:
+    """The singular a plural title stands for ("ministers", "secretaries"); else ''."""
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") else ""
 
 
 def _bodies(words: Sequence[str], tokens: list[tuple[int, int]], stop: int) -> list[list[tuple[int, int]]]:
@@ -281,7 +293,8 @@ def name_piece(text: str, tokens: list[tuple[int, int]], start: int | None, end:
     if len(names) < 2:
         return None
     words = [w.casefold().rstrip(".") for w in names]
-    if all(w in TITLE_PARTS for w in words):
+    # ("The Secretary and Foreign Ministers underscored ...": titles in the plural name nobody.)
+    if all(w in TITLE_PARTS or _plural_of(w) in TITLE_PARTS for w in words):
         return None
     start = tokens[0][0] if start is None else start
     end = strip_possessive(text, tokens[-1]) if end is None else end

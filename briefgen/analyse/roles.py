@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from .names import STOP, sentence_start
+from .names import STOP, kind_of, sentence_start
 from .namewords import PORTFOLIO_WORDS, RANKS, ROLE_MODIFIERS, ROLE_WORDS
 
 ROLE_TOKEN = re.compile(r"[^\s,;:()\"\u201c\u201d]+|[,;:()\"\u201c\u201d]")
@@ -43,6 +43,12 @@ def role_before(text: str, start: int) -> str | None:
     while i > 1 and words[i].group(0).casefold() in ROLE_MODIFIERS and words[i - 1].group(0) in ("of", "of the"):
         i -= 2
     word = words[i].group(0).rstrip(".").casefold()
+    if word not in ROLE_WORDS and word not in PORTFOLIO_WORDS:
+        # "Foreign Minister of the Republic of Korea Cho Tae-yul": a country's name of several
+        # words is the title's object, read from its first word.
+        i = next((k for k in range(max(0, i - 4), i) if words[k].group(0)[:1].isupper()
+                  and kind_of([w.group(0) for w in words[k : i + 1]]) == "country"), i)
+        word = words[i].group(0).rstrip(".").casefold()
     if word not in ROLE_WORDS and word in PORTFOLIO_WORDS:
         # "Under-Secretary-General for Humanitarian Affairs Martin Griffiths": a title and its
         # object ("for ...", capitalised), as `split_role` cuts them.
