@@ -356,6 +356,15 @@ def test_a_korean_day_of_last_month_and_todays_day_in_brackets():
     assert events == {("지난달 30일", "2023-12-30"), ("오늘(14일)", "2024-01-14"), ("다음 달 5일", "2024-02-05")}, events
 
 
+def test_yesterdays_and_tomorrows_day_in_brackets():
+    # VOA Korean: "세 나라가 어제(11일)부터 이틀간 ... 해상훈련을 실시했다" was dated the day before
+    # the article's date, not the 11th its writer gave (the page's date was a day later).
+    article, found, _ = read("미국과 한국, 일본 세 나라가 어제(11일)부터 이틀간 해상훈련을 실시했다고 해군이 밝혔습니다.\n\n"
+                             "회담은 내일(18일) 서울에서 열립니다.")
+    events = {(e.expression, e.start.iso() if e.start else None) for e in timeline.extract([article], found, {}, 20)}
+    assert events == {("어제(11일)", "2024-01-11"), ("내일(18일)", "2024-01-18")}, events
+
+
 def test_a_hangul_common_noun_with_a_bodys_ending_is_no_body():
     # VOA Korean: "세부 제원 등은 ... 분석 중" (the detailed specifications) listed 제원 as an
     # organisation, as 원 ends 국정원 and 감사원; a two-syllable word is a body only when it is one.

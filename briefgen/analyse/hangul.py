@@ -273,8 +273,9 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(rf"(?<!\d)(?P<y>(?:19|20)\d\d)년\s*(?P<m>{_MONTH})월\s*(?P<d>{_DAY})일{_NOT_DURATION}")),
     ("md", re.compile(rf"(?<!\d)(?P<m>{_MONTH})월\s*(?P<d>{_DAY})일{_NOT_DURATION}")),
     ("ym", re.compile(rf"(?<!\d)(?P<y>(?:19|20)\d\d)년\s*(?P<m>{_MONTH})월")),
-    # "오늘(24일)", "이날(6일)": the day the text gives is the day, whatever the article's date says.
-    ("today-d", re.compile(rf"(?<![{HANGUL}])(?:이날|오늘)\s*\(\s*(?P<d>{_DAY})일\s*\)")),
+    # "오늘(24일)", "이날(6일)", "어제(11일)": the day the text gives is the day, whatever the
+    # article's date says.
+    ("today-d", re.compile(rf"(?<![{HANGUL}])(?P<drel>이날|오늘|어제|그제|그저께|내일)\s*\(\s*(?P<d>{_DAY})일\s*\)")),
     # "지난달 30일", "다음 달 5일": a day of the month before or after the article's.
     ("month-d", re.compile(rf"(?P<mrel>지난\s?달|전달|이번\s?달|이달|다음\s?달|내달)\s*(?P<d>{_DAY})일{_NOT_DURATION}")),
     ("d", re.compile(rf"(?:(?P<rel>지난|오는)\s*)?(?<![\d월])(?P<d>{_DAY})일{_NOT_DURATION}(?![{HANGUL}])|"
@@ -326,9 +327,11 @@ def _parse(
     if kind_ in ("today-d", "month-d"):
         number = int(g["d"] or 0)
         shift = {"지난": -1, "전달": -1, "다음": 1, "내달": 1}.get((g.get("mrel") or "")[:2], 0)
+        # (Yesterday's or tomorrow's day given: the nearest to that day.)
+        near = today + timedelta(days={"어제": -1, "그제": -2, "그저께": -2, "내일": 1}.get(g.get("drel") or "", 0))
         found = _in_month(today, number, shift) if kind_ == "month-d" else min(
-            (d for d in (_in_month(today, number, k) for k in (-1, 0, 1)) if d is not None),
-            key=lambda d: abs((d - today).days), default=None)
+            (d for d in (_in_month(near, number, k) for k in (-1, 0, 1)) if d is not None),
+            key=lambda d: abs((d - near).days), default=None)
         if found is None:
             return None
         month = {-1: "the month before", 0: "the month of", 1: "the month after"}[shift]
