@@ -1196,6 +1196,22 @@ def test_a_title_of_a_country_of_several_words_and_titles_in_the_plural():
     assert "Foreign Ministers" not in found and found["Republic of Korea"].kind == "country"
 
 
+def test_a_body_named_in_full_and_by_its_initials_is_one():
+    # Read from a brief of real text (Red Sea): "the International Maritime Organization (IMO)"
+    # and "IMO Secretary-General Arsenio Dominguez" were two organisations.
+    found = entities_of(
+        article("The head of the International Maritime Organization (IMO) welcomed the release of the crew.", id="a1"),
+        article("IMO Secretary-General Arsenio Dominguez called it a moment of relief. The U.S. Navy escorted "
+                "the ship, the Office for the Coordination of Humanitarian Affairs said.", id="a2"))
+    assert "IMO" not in found and found["International Maritime Organization"].source_ids == ("a1", "a2"), found
+    assert "IMO" in found["International Maritime Organization"].aliases
+    # Initials no passage ties to the body are left alone: another article's "NSC" is not the
+    # Naro Space Center, nor is "OCHA" the office named only elsewhere.
+    found = entities_of(article("The Naro Space Center launched a rocket.", id="a1"),
+                        article("The NSC said it was watching. OCHA called for aid.", id="a2"))
+    assert {"NSC", "Naro Space Center"} <= set(found), found
+
+
 def test_an_encyclopedias_year_pages_and_headings_make_no_emerging_topic():
     # Read from a brief of real text: "events · happened · year" was a topic of Wikipedia's year
     # pages ("The following lists events that happened in 2013 in ...", "Events in the year

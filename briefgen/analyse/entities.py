@@ -18,7 +18,7 @@ from operator import attrgetter
 from ..config import EntityConfig
 from ..language import ENGLISH, KOREAN
 from ..models import Article, Entity, Passage
-from . import hangul
+from . import hangul, merging
 from .gazetteer import Gazetteer, Mention
 from .names import (
     LOWER_NEXT,
@@ -28,7 +28,6 @@ from .names import (
     WORD_RE,
     kind_of,
     lone_title_word,
-    longer_names,
     name_key,
     name_piece,
     segments_of,
@@ -366,24 +365,8 @@ def collect(
                 roles[key][" ".join(m.role.split())] = None
             where[key][passage_id] = None
             known[key] = known.get(key, False) or m.known
-    # "General Burhan" in one article, "Abdel Fattah al-Burhan" in another: one person, when
-    # the day names only one such person in full.
-    # ... and "Khaled Khiari" is "Mohamed Khaled Khiari", when no one else's name ends so
-    # (then "Khiari" has one owner, not two).
-    whole = [names[k] for k in counts if kinds[k]["person"] and " " in names[k]]
-    longer = longer_names(whole)
-    full = short_names((name for name in whole if name not in longer), first=False) | longer
-    for key in [k for k in counts if kinds[k]["person"] and not known[k] and names[k] in full]:
-        into = name_key(full[names[key]])
-        # (Along a chain of ever longer names, to the one still counted.)
-        while into not in counts and names.get(into) in full:
-            into = name_key(full[names[into]])
-        if into == key or into not in counts:
-            continue
-        counts[into] += counts.pop(key)
-        kinds[into].update(kinds.pop(key))
-        for merged in (aliases, roles, where):
-            merged[into].update(merged.pop(key, {}))
+    # The day's names of one person, and a body's name and its initials, are one entity.
+    merging.merge(counts, kinds, names, known, where, (aliases, roles))
     out = []
     for key, n in counts.items():
         # Person beats the rest: one cue ("Jo said") outweighs plain mentions.
