@@ -1126,6 +1126,20 @@ def test_a_weekday_with_its_date_is_that_date_and_a_time_does_not_end_a_sentence
     assert told[(9, 14)].startswith("Pacific Command detected")
 
 
+def test_a_military_rank_written_short_does_not_end_a_timeline_sentence():
+    # Read from a brief of real text (Red Sea): "... vessels,” Pentagon Spokesperson Maj. Gen.
+    # Patrick Ryder told reporters at a press briefing August 27." was two events, one ending
+    # "Maj." and one "Gen. Patrick Ryder told reporters ...".
+    published = datetime(2024, 8, 29, 15, tzinfo=SEOUL)
+    events = timeline_of(
+        "“On August 21, the tanker was attacked by Houthi-crewed vessels,” Pentagon Spokesperson Maj. Gen. "
+        "Patrick Ryder told reporters at a press briefing August 27. Capt. Lee and Cmdr. Park said so on August 28.",
+        published)
+    told = {(e.start.month, e.start.day): e.text for e in events}
+    assert told[(8, 21)].endswith("press briefing August 27.") and told[(8, 27)] == told[(8, 21)], told
+    assert told[(8, 28)] == "Capt. Lee and Cmdr. Park said so on August 28.", told
+
+
 def test_places_and_a_transcripts_speakers_make_no_emerging_topic():
     # Read from a brief of real text: "democratic people · republic of korea · dprk" and "mr.
     # boucher · thank · know" were topics: the country every passage names, and a briefing's

@@ -134,6 +134,9 @@ also has have had already then later again reportedly previously earlier once re
 publicly further separately recently has later had
 """.split())
 
+# Titles written short, with a full stop that ends no sentence: "Maj. Gen. Pat Ryder", "Dr. Lee".
+TITLE_ABBREVIATIONS = "Lt|Gov|Sen|Rep|Gen|Brig|Col|Sgt|Capt|Cmdr|Cdr|Maj|Adm|Cpl|Pvt|Pfc|Spc|Ens|Amb|Supt|Dr|Mr|Mrs|Ms|Prof"
+
 # Countries by their initials: one word, a country's name ("U.S. forces", "the DPRK said"),
 # listed under the name they stand for, so that "U.S." and "United States" are one. (A text
 # that writes "DPRK" spells it out as the Democratic People's Republic of Korea, not as North

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from ..language import KOREAN
 from ..models import Article, EmbeddedPost, PartialDate, Passage, TimelineEvent
 from . import hangul, leads
+from .namewords import TITLE_ABBREVIATIONS
 from .years import MONTHS, nearest_year
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -63,7 +64,7 @@ NEEDS: dict[str, tuple[re.Pattern[str], ...]] = {
 # unless the full stop ends an abbreviation ("Sept. 30", "Mr. Kim", "U.S. Army").
 SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]?\s+(?=[\"'\u201c\u2018(]?[A-Z])")
 # (... or a time's "a.m." and "p.m.": "at 11:57 a.m. (Hawaii time) Sept. 14".)
-ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Rep|Sen|Gov|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|vs)|\b[A-Z]|\.[A-Z]|\b[ap]\.m)$")
+ABBREVIATION = re.compile(rf"(?:\b(?:{TITLE_ABBREVIATIONS}|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|vs)|\b[A-Z]|\.[A-Z]|\b[ap]\.m)$")
 
 
 @dataclass(frozen=True)
