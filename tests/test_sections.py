@@ -1140,6 +1140,23 @@ def test_a_military_rank_written_short_does_not_end_a_timeline_sentence():
     assert told[(8, 28)] == "Capt. Lee and Cmdr. Park said so on August 28.", told
 
 
+def test_an_emerging_topic_is_named_by_what_several_of_its_passages_say():
+    # Read from a brief of real text (Red Sea): "suez canal · apogee came · total oil" named a
+    # topic by word pairs that one long passage held.
+    from briefgen.analyse import emerging
+    from briefgen.config import BriefConfig
+    from briefgen.models import Passage
+
+    texts = ["Around two thirds of the oil that Europe consumed at the time came through the Suez Canal from Arab states.",
+             "The Suez Canal carried most of the oil tankers bound for Europe before the closure, shipping records show.",
+             "Its apogee came in 1955, when oil was two thirds of the Suez Canal traffic and tankers crowded the waterway."]
+    passages = [Passage(f"p{i}", f"a{i}", t, 0, 0) for i, t in enumerate(texts)]
+    (topic,) = emerging.find(passages, {}, BriefConfig(), today=date(2026, 11, 30))
+    assert topic.terms[:2] == ("suez canal", "oil"), topic.terms
+    held = {term: sum(term in t.casefold() for t in texts) for term in topic.terms}
+    assert all(n >= 2 for n in held.values()), held
+
+
 def test_places_and_a_transcripts_speakers_make_no_emerging_topic():
     # Read from a brief of real text: "democratic people · republic of korea · dprk" and "mr.
     # boucher · thank · know" were topics: the country every passage names, and a briefing's

@@ -100,7 +100,9 @@ def find(passages: Sequence[Passage], cited: dict[str, tuple[str, ...]], brief: 
         )
         cohesion = float(sims[np.ix_(members, members)].mean())
         told = [passages[i].text for i in members]
-        topic = EmergingTopic(_label(centroid, terms, told), tuple(passages[i].id for i in members), sources, points)
+        # (How many of the cluster's passages hold each term: a label says what several say.)
+        support = np.asarray((matrix[members] > 0).sum(axis=0)).ravel()
+        topic = EmergingTopic(_label(centroid, terms, told, support), tuple(passages[i].id for i in members), sources, points)
         topics.append(((-len(members), -cohesion), topic))
     topics.sort(key=lambda t: t[0])
     return [t for _, t in topics[: brief.emerging_topics]]
@@ -160,15 +162,21 @@ def _leaves(node: int, children: np.ndarray, n: int) -> list[int]:
     return out
 
 
-def _label(centroid: np.ndarray, terms: np.ndarray, told: Sequence[str] = ()) -> tuple[str, ...]:
+def _label(centroid: np.ndarray, terms: np.ndarray, told: Sequence[str] = (), support: np.ndarray | None = None,
+           ) -> tuple[str, ...]:
     """The cluster's heaviest terms; a word gives way to a phrase holding it that weighs
     nearly as much ("kim jong-un" over "jong-un"), and no word is named twice. A phrase is
     one only where a passage of the cluster (`told`) has its words side by side, or joined
     by "of", "for", "the" or "and" (shown then as written: "gulf of aden"): the word pairs
     are taken after stop words are dropped, so "what other words we care about" gives the
-    pair "words care", which is no phrase."""
+    pair "words care", which is no phrase. With `support` (how many of the cluster's
+    passages hold each term), terms two passages hold come first: one long passage's
+    "apogee came" is no topic's name."""
     order = [i for i in np.argsort(-centroid, kind="stable") if centroid[i] > 0]
+    if support is not None:
+        order = [i for i in order if support[i] >= 2] + [i for i in order if support[i] < 2]
     weight = {str(terms[i]): float(centroid[i]) for i in order}
+    held = {str(terms[i]): int(support[i]) if support is not None else 2 for i in order}
     text = "\n".join(told).casefold()
     # Each phrase looked for once, and only when it could be chosen (a big cluster has
     # thousands of word pairs).
@@ -190,7 +198,8 @@ def _label(centroid: np.ndarray, terms: np.ndarray, told: Sequence[str] = ()) ->
             if written(term) is None:
                 continue
         else:
-            phrases = sorted((p for p in weight if " " in p and term in p.split() and weight[p] >= PHRASE_SHARE * weight[term]),
+            phrases = sorted((p for p in weight if " " in p and term in p.split() and weight[p] >= PHRASE_SHARE * weight[term]
+                              and held[p] >= min(2, held[term])),
                              key=lambda p: (weight[p], p), reverse=True)
             term = next((p for p in phrases if written(p) is not None), term)
         words = set(term.split())
