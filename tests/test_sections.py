@@ -310,6 +310,16 @@ def speakers(text: str) -> dict[str, str | None]:
     return {q.text[:10]: q.speaker for q in analyse([article(text)], config()).quotes}
 
 
+def test_a_title_in_quotation_marks_is_no_quotation():
+    # Read from a brief of real text (Wikipedia): 'Putin wrote an editorial titled "Russia and the
+    # DPRK: Traditions of Friendship and Cooperation Through the Years"' was a key quote of his.
+    text = ("Hours before his arrival, Putin wrote an editorial titled \"Russia and the DPRK: Traditions of Friendship "
+            "and Cooperation Through the Years\" in Rodong Sinmun, where he praised the \"friendly and neighborly "
+            "relationship between Russia and the DPRK\". The drill, dubbed \u201cFreedom Shield of the Allied Forces "
+            "in Korea 24\u201d, began.")
+    assert set(speakers(text)) == {"friendly a"}, speakers(text)
+
+
 def test_a_quotation_that_goes_on_after_its_attribution_is_the_same_speakers():
     # Army stories: '"...," said Schantz. "To have a project that reminds us about that is
     # good."' left the second quotation with no speaker.

@@ -158,7 +158,7 @@ def told(
             shown = _standing(paragraph, start, end, sentences)
             begin = start if shown is None else shown
             text = paragraph[begin:end].rstrip(" ,")
-            if words_at_least(MIN_WORDS).search(text) is None:
+            if words_at_least(MIN_WORDS).search(text) is None or _NAMED.search(paragraph, 0, start):
                 continue
             inside = [s for s in sentences if s.start < end and s.end > begin]
             if not inside:
@@ -191,6 +191,11 @@ def told(
         if not spans:
             last_speaker = None if sentences else last_speaker
     return out
+
+
+# A quotation that is a name, not words spoken: 'an editorial titled "Russia and the DPRK:
+# Traditions of Friendship ..."', 'an exercise dubbed "..."'.
+_NAMED = re.compile(r"\b(?:titled|entitled|headlined|dubbed|nicknamed|named)\s+[\u201c\"]$")
 
 
 # Between a quotation and the next one the same speaker goes on with: the first one's close,
