@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from briefgen import language
-from briefgen.analyse import entities, hangul, korean, quotes, themes, timeline
+from briefgen.analyse import entities, hangul, kodates, korean, quotes, themes, timeline
 from briefgen.analyse import passages as passages_mod
 from briefgen.analyse.themes import Articles, assign
 from briefgen.cli import main
@@ -272,7 +272,7 @@ def test_a_korean_day_and_month_far_ahead_is_last_year_unless_the_sentence_looks
     from briefgen.analyse.timeline import Anchor
 
     where = Anchor(date(2026, 11, 29), True, "the article's date, 2026-11-29")
-    found = {text: [d[2].iso() for d in hangul.dates(text, where)] for text in (
+    found = {text: [d[2].iso() for d in kodates.dates(text, where)] for text in (
         "북한은 5월 4일 미사일을 발사했다.", "양국은 5월 4일 회담을 열 예정이다.", "12월 7일부터 훈련을 한다.")}
     assert found == {"북한은 5월 4일 미사일을 발사했다.": ["2026-05-04"], "양국은 5월 4일 회담을 열 예정이다.": ["2027-05-04"],
                      "12월 7일부터 훈련을 한다.": ["2026-12-07"]}
@@ -363,6 +363,17 @@ def test_yesterdays_and_tomorrows_day_in_brackets():
                              "회담은 내일(18일) 서울에서 열립니다.")
     events = {(e.expression, e.start.iso() if e.start else None) for e in timeline.extract([article], found, {}, 20)}
     assert events == {("어제(11일)", "2024-01-11"), ("내일(18일)", "2024-01-18")}, events
+
+
+def test_a_korean_span_from_a_day_to_a_day_is_one_event():
+    # VOA Korean: "‘맥스 선더’ 훈련이 오늘(10일)부터 24일까지 실시됩니다" dated its end, the 24th, in the
+    # month before its start, as its own event; "오는 27일부터 다음 달 9일까지" made two events.
+    article, found, _ = read("‘맥스 선더’ 훈련이 오늘(10일)부터 24일까지 실시됩니다.\n\n"
+                             "한미 양국은 오는 27일부터 다음 달 9일까지 키리졸브 연습을 실시합니다.")
+    events = {(e.expression, e.start.iso(), e.end.iso() if e.end else None)
+              for e in timeline.extract([article], found, {}, 20)}
+    assert events == {("오늘(10일)부터 24일까지", "2024-01-10", "2024-01-24"),
+                      ("오는 27일부터 다음 달 9일까지", "2024-01-27", "2024-02-09")}, events
 
 
 def test_a_hangul_common_noun_with_a_bodys_ending_is_no_body():

@@ -1167,6 +1167,18 @@ def test_an_emerging_topic_is_named_by_what_several_of_its_passages_say():
     assert all(n >= 2 for n in held.values()), held
 
 
+def test_two_days_joined_by_and_are_no_range_unless_between():
+    # Read from a brief of real text (Red Sea): "The EU has continuously condemned ... Statements
+    # of 5 and 13 December" was one event "5-13 Dec", as if a span.
+    published = datetime(2024, 12, 20, 15, tzinfo=SEOUL)
+    spans = {(e.expression, e.start.iso(), e.end.iso() if e.end else None) for e in timeline_of(
+        "The Union condemned the attacks in its statements of 5 and 13 December.\n\n"
+        "Talks were held between 2 and 4 December in Geneva.\n\nThe ministers met on 9 and 10 December in Rome.",
+        published)}
+    assert spans == {("13 December", "2024-12-13", None), ("between 2 and 4 December", "2024-12-02", "2024-12-04"),
+                     ("9 and 10 December", "2024-12-09", "2024-12-10")}, spans
+
+
 def test_places_and_a_transcripts_speakers_make_no_emerging_topic():
     # Read from a brief of real text: "democratic people · republic of korea · dprk" and "mr.
     # boucher · thank · know" were topics: the country every passage names, and a briefing's

@@ -95,7 +95,7 @@ def agree(a: Facts, b: Facts) -> bool:
 
 def _facts(story: Story, text: str, language: str | None, articles: dict[str, Article],
            passages: dict[str, list[Passage]], gazetteer: Gazetteer) -> Facts:
-    from . import hangul
+    from . import kodates
     from .events import PROFILE_PASSAGES
     from .timeline import _dates, anchor
 
@@ -108,7 +108,7 @@ def _facts(story: Story, text: str, language: str | None, articles: dict[str, Ar
         for passage in [article.title, *(p.text for p in passages.get(article_id, [])[:PROFILE_PASSAGES])]:
             spans = []
             if has_hangul(passage):
-                for at, expression, start, _end, _status, _basis in hangul.dates(passage, where):
+                for at, expression, start, _end, _status, _basis in kodates.dates(passage, where):
                     spans.append((at, at + len(expression)))
                     if start is not None and start.day is not None:
                         dates.add(start.iso())

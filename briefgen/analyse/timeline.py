@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from ..language import KOREAN
 from ..models import Article, EmbeddedPost, PartialDate, Passage, TimelineEvent
-from . import hangul, leads
+from . import kodates, leads
 from .namewords import TITLE_ABBREVIATIONS
 from .years import MONTHS, nearest_year
 
@@ -30,12 +30,14 @@ _MONTH = (
 )
 _DAY = r"(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
-_TO = r"\s*(?:-|\u2013|\u2014|to|and|until|through)\s*"
+# ("and" joins a span only after "between", or of two days in a row: "Statements of 5 and 13
+# December" are two days, "2 and 3 November" a span.)
+_TO = r"\s*(?:-|\u2013|\u2014|to|until|through|(?P<and>and))\s*"
 # Longest forms first: a range must not be read as two dates.
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("md-md", re.compile(rf"\b(?:from\s+|between\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}){_TO}(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})\b(?:,?\s+(?P<y>{_YEAR})\b)?")),
-    ("md-d", re.compile(rf"\b(?:from\s+|between\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}){_TO}(?P<d2>{_DAY})\b(?:,?\s+(?P<y>{_YEAR})\b)?")),
-    ("d-dm", re.compile(rf"\b(?:from\s+|between\s+)?(?P<d1>{_DAY}){_TO}(?P<d2>{_DAY})\s+(?P<m1>{_MONTH})(?:\s+(?P<y>{_YEAR})\b)?")),
+    ("md-md", re.compile(rf"\b(?:from\s+|(?P<between>between\s+))?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}){_TO}(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})\b(?:,?\s+(?P<y>{_YEAR})\b)?")),
+    ("md-d", re.compile(rf"\b(?:from\s+|(?P<between>between\s+))?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}){_TO}(?P<d2>{_DAY})\b(?:,?\s+(?P<y>{_YEAR})\b)?")),
+    ("d-dm", re.compile(rf"\b(?:from\s+|(?P<between>between\s+))?(?P<d1>{_DAY}){_TO}(?P<d2>{_DAY})\s+(?P<m1>{_MONTH})(?:\s+(?P<y>{_YEAR})\b)?")),
     ("md", re.compile(rf"\b(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\b(?:,?\s+(?P<y>{_YEAR})\b)?")),
     ("dm", re.compile(rf"\b(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MONTH})(?![\w])(?:,?\s+(?P<y>{_YEAR})\b)?")),
     ("holiday", re.compile(r"\b(?P<h>New Year['\u2019]s (?:Eve|Day)|Christmas (?:Eve|Day))\b(?:,?\s+(?P<y>" + _YEAR + r")\b)?")),
@@ -53,7 +55,7 @@ MAYBE_DATE = re.compile(r"\d|day\b|Eve\b|[Yy]esterday")
 MONTH_RE = re.compile("(?=[ADFJMNOS])" + _MONTH)
 # A range has a day number (or its suffix) right before the word that joins its ends: one
 # search spares the three range patterns most sentences with a month cannot match.
-RANGE_RE = re.compile(rf"\d(?:st|nd|rd|th)?{_TO}")
+RANGE_RE = re.compile(r"\d(?:st|nd|rd|th)?\s*(?:-|\u2013|\u2014|to|and|until|through)\s*")
 NEEDS: dict[str, tuple[re.Pattern[str], ...]] = {
     "md-md": (MONTH_RE, RANGE_RE), "md-d": (MONTH_RE, RANGE_RE), "d-dm": (MONTH_RE, RANGE_RE),
     "md": (MONTH_RE,), "dm": (MONTH_RE,), "my": (MONTH_RE,),
@@ -163,6 +165,8 @@ def _parse(kind: str, m: re.Match[str], where: Anchor, text: str = "",
         d2 = _day(groups["d2"]) if groups.get("d2") else None
         if d2 is not None and m2 == m1 and d2 <= d1:
             return None  # "May 5 to 3" is not a range we can read
+        if groups.get("and") and not groups.get("between") and (m2 != m1 or d2 != d1 + 1):
+            return None  # two days, not a span: the second is read alone
     try:
         date(year or 2000, m1, d1)  # 2000 is a leap year: 29 February stays valid
         if d2 is not None:
@@ -256,7 +260,7 @@ def dated(article: Article, passages: Sequence[tuple[int, Passage]], cited: dict
             found.append((at, expression, start, end, status, basis))
         if passage.language == KOREAN:
             # 2024년 1월 16일, 지난 16일, 이날: Korean dates, resolved against the same anchor.
-            found.extend(hangul.dates(passage.text, where))
+            found.extend(kodates.dates(passage.text, where))
         for post in article.embeds:
             # The post's own date, from the signature line ingest took out of the text.
             if passage.text in post.text:
