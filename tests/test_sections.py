@@ -312,11 +312,13 @@ def speakers(text: str) -> dict[str, str | None]:
 
 def test_a_title_in_quotation_marks_is_no_quotation():
     # Read from a brief of real text (Wikipedia): 'Putin wrote an editorial titled "Russia and the
-    # DPRK: Traditions of Friendship and Cooperation Through the Years"' was a key quote of his.
+    # DPRK: Traditions of Friendship and Cooperation Through the Years"' was a key quote of his;
+    # so was a report's title written as one (DIA, Red Sea).
     text = ("Hours before his arrival, Putin wrote an editorial titled \"Russia and the DPRK: Traditions of Friendship "
             "and Cooperation Through the Years\" in Rodong Sinmun, where he praised the \"friendly and neighborly "
             "relationship between Russia and the DPRK\". The drill, dubbed \u201cFreedom Shield of the Allied Forces "
-            "in Korea 24\u201d, began.")
+            "in Korea 24\u201d, began. The report, \u201cYemen: Houthi Attacks Placing Pressure on International "
+            "Trade,\u201d follows the agency's February report.")
     assert set(speakers(text)) == {"friendly a"}, speakers(text)
 
 

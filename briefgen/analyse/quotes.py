@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..language import ENGLISH, KOREAN, detect, has_hangul
 from ..models import Article, Entity, Passage, Quote
-from . import hangul
+from . import hangul, quotemarks
 from .gazetteer import Mention
 from .leads import dangling
 from .names import SPEECH_FILLERS, SPEECH_VERBS, fold
@@ -62,29 +62,6 @@ class _Sentence:
     start: int
     end: int
     mentions: tuple[Mention, ...]
-
-
-def quotations(paragraph: str) -> list[tuple[int, int]]:
-    """(start, end) of the words inside each outermost quotation of a paragraph."""
-    spans: list[tuple[int, int]] = []
-    depth, opened = 0, 0
-    for m in re.finditer("[\u201c\u201d]", paragraph):
-        if m.group(0) == "\u201c":
-            if depth == 0:
-                opened = m.end()
-            depth += 1
-        elif depth > 0:
-            depth -= 1
-            if depth == 0:
-                spans.append((opened, m.start()))
-    straight = [m.start() for m in re.finditer('"', paragraph)]
-    if len(straight) % 2 == 1 and len(straight) > 1:
-        # An odd count is a quotation with a quotation left open inside it: take it whole.
-        spans.append((straight[0] + 1, straight[-1]))
-    else:
-        spans.extend((straight[i] + 1, straight[i + 1]) for i in range(0, len(straight) - 1, 2))
-    spans.sort()
-    return [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
 
 
 def _place(paragraph: str, passages: Sequence[Passage], mentions: dict[str, list[Mention]]) -> list[_Sentence]:
@@ -152,13 +129,13 @@ def told(
             history, last_speaker = [], None
             continue
         going_on = None
-        spans = quotations(paragraph)
+        spans = quotemarks.quotations(paragraph)
         told_by: tuple[int, tuple[str, str, str]] | None = None
         for start, end in spans:
             shown = _standing(paragraph, start, end, sentences)
             begin = start if shown is None else shown
             text = paragraph[begin:end].rstrip(" ,")
-            if words_at_least(MIN_WORDS).search(text) is None or _NAMED.search(paragraph, 0, start):
+            if words_at_least(MIN_WORDS).search(text) is None or not quotemarks.spoken(paragraph, start, text):
                 continue
             inside = [s for s in sentences if s.start < end and s.end > begin]
             if not inside:
@@ -191,11 +168,6 @@ def told(
         if not spans:
             last_speaker = None if sentences else last_speaker
     return out
-
-
-# A quotation that is a name, not words spoken: 'an editorial titled "Russia and the DPRK:
-# Traditions of Friendship ..."', 'an exercise dubbed "..."'.
-_NAMED = re.compile(r"\b(?:titled|entitled|headlined|dubbed|nicknamed|named)\s+[\u201c\"]$")
 
 
 # Between a quotation and the next one the same speaker goes on with: the first one's close,
