@@ -87,6 +87,19 @@ def test_the_default_gazetteer_names_the_allied_command_and_the_us_departments()
     assert found["US State Department"].mentions == 2 and "USFK" not in found and "State Department" not in found
 
 
+def test_a_gazetteer_surname_inside_a_hyphenated_given_name_is_no_mention():
+    # Read from a brief of real text: "Adm. Choi Yoon-hee, Republic of Korea chairman of the Joint
+    # Chief of Staff" was a mention of President Yoon Suk Yeol (the gazetteer's alias "Yoon").
+    cfg = load_config(DEFAULT_CONFIG)
+    found = entities_of(article("Adm. Choi Yoon-hee, Republic of Korea chairman of the Joint Chiefs of Staff, met Gen. "
+                                "Thurman.", id="a1"),
+                        cfg=cfg)
+    assert "Yoon Suk Yeol" not in found and found["Choi Yoon-hee"].kind == "person", found
+    # ... while a name after a hyphen in a compound still counts: "Russia-backed", "Yoon-era".
+    found = entities_of(article("President Yoon spoke in Seoul on the Russia-backed plan.", id="a2"), cfg=cfg)
+    assert found["Yoon Suk Yeol"].mentions == 1 and "Russia" in found, found
+
+
 def test_names_without_a_gazetteer():
     text = (
         "Analyst Mary Jones said the talks had failed.\n\n"

@@ -27,6 +27,10 @@ class Mention:
 
 
 
+# A Korean given name's second syllable after a hyphen: "Yoon" in "Yoon-hee" is no surname.
+_GIVEN_NAME_ON = re.compile(r"-[a-z]")
+
+
 class Gazetteer:
     """The config's names and aliases, found longest first, case-sensitively."""
 
@@ -59,8 +63,9 @@ class Gazetteer:
         if self.regex is not None:
             for m in self.regex.finditer(text):
                 name = self._fold[fold(m.group(0))]
-                if self.kinds[name] == "person" and " " not in m.group(0) and someone_else(text, m.start(), m.end()):
-                    continue
+                if self.kinds[name] == "person" and " " not in m.group(0) and (
+                        someone_else(text, m.start(), m.end()) or _GIVEN_NAME_ON.match(text, m.end())):
+                    continue  # ("Adm. Choi Yoon-hee" names no President Yoon.)
                 found.append(Mention(m.start(), m.end(), m.group(0), name, self.kinds[name], known=True))
         if self.hangul is not None and with_hangul and has_hangul(text):
             seen = {f.start: n for n, f in enumerate(found)}
