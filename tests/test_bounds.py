@@ -100,3 +100,12 @@ def test_a_long_list_of_citations_wraps_inside_the_page(tmp_path: Path):
         elif (word := re.search(r'xMax="([\d.]+)"[^>]*>([^<]*)<', line)) and float(word[1]) > width:
             beyond.append(word[2])
     assert not beyond, beyond[:10]
+    # ... and the names' Src column has room for them: a name many articles carry was a column
+    # of three citations a line, its row running over a page (read from briefs of real text).
+    per_line, width = [], 0.0
+    for line in boxes.splitlines():
+        if page := re.search(r'<page width="([\d.]+)"', line):
+            width = float(page[1])
+        elif (word := re.search(r'xMin="([\d.]+)"[^>]*>((?:\[\d+\])+)<', line)) and float(word[1]) > 0.55 * width:
+            per_line.append(len(word[2].split("][")))  # (the table's last column: its Src)
+    assert max(per_line) >= 10, max(per_line)
