@@ -404,3 +404,29 @@ def test_a_speakers_own_line_leads_only_when_the_article_has_nothing_else():
     assert [p.text for p in leads.choose_lead(passages[:3], "Remarks", None)] == [texts[0]]
     assert [leads.no_lead(t) for t in texts] == [False, False, False, True, False]
     assert not leads.no_lead("Did North Korea fire a missile into the sea, as the ministry said you would hear.")
+
+
+def test_an_event_printed_in_other_developments_says_so(project: Path):
+    # Read from a brief of real text: a timeline event whose sentence was an Other development
+    # read 'see “North Korea”', the headline of a story the brief shows nowhere.
+    for seed in (project / "seeds").iterdir():
+        seed.unlink()
+    (project / "seeds" / "launch.md").write_text(
+        "---\ntitle: North Korea fires a ballistic missile\ndate: 2024-01-17T08:00:00+09:00\n---\n"
+        "North Korea fired a ballistic missile into the East Sea, South Korea's military said.\n", encoding="utf-8")
+    (project / "seeds" / "rice.md").write_text(
+        "---\ntitle: Rice\ndate: 2024-01-17T09:00:00+09:00\n---\n"
+        "South Korea's farm ministry said on Tuesday it would raise the rice subsidy for farmers in Gangwon "
+        "province by a tenth.\n", encoding="utf-8")
+    out = project / "out"
+    assert main(["generate", "-q", "--config", str(project / "sources.yaml"), "--date", "2024-01-17",
+                 "--out", str(out), "--format", "json,html,md"]) == 0
+    data = json.loads((out / "2024-01-17/brief-2024-01-17.json").read_text(encoding="utf-8"))
+    event = next(e for e in data["timeline"] if e["text"].startswith("South Korea's farm ministry"))
+    assert event["printed"], event
+    markdown = (out / "2024-01-17/brief-2024-01-17.md").read_text(encoding="utf-8")
+    line = next(line for line in markdown.splitlines() if line.startswith("- **16 Jan 2024**"))
+    assert "see Other developments" in line and "Rice" not in line, line
+    root = lxml.html.fromstring((out / "2024-01-17/brief-2024-01-17.html").read_text(encoding="utf-8"))
+    links = [a.text_content() for a in root.get_element_by_id("timeline").find_class("story-link")]
+    assert links == ["Other developments"], links

@@ -208,7 +208,8 @@ def check_html(page: str, checker: Checker) -> None:
         elif "quote" in cls:
             checker.verbatim(_text(block.find("q")), cites, where)
             for link in block.find_class("in-story"):
-                checker.headline(_norm(link.text_content()).removeprefix("in "), where)
+                if _norm(link.text_content()) != "in Other developments":  # (the fixed words of its place)
+                    checker.headline(_norm(link.text_content()).removeprefix("in "), where)
             speaker = block.find_class("speaker")[0]
             strong = speaker.find("strong")
             if strong is None:
@@ -224,8 +225,10 @@ def check_html(page: str, checker: Checker) -> None:
             when = block.find_class("when")[0].text_content()
             assert re.fullmatch(EVENT_DATE, when), f"{where}: {when!r}"
             if block.find_class("in-story"):
-                # Its sentence is printed in the body: the event names the story instead.
-                checker.headline(_text(block, ("cites", "when")), where)
+                # Its sentence is printed in the body: the event names the story (or Other
+                # developments) instead.
+                if _text(block, ("cites", "when")) != "Other developments":
+                    checker.headline(_text(block, ("cites", "when")), where)
             else:
                 checker.verbatim(_text(block, ("cites", "when")), cites, where)
         elif "points" in parent_cls:
@@ -392,6 +395,8 @@ def check_markdown(doc: str, checker: Checker) -> None:
             if m := re.fullmatch(r"(.+) \(in “(.+)”\)", body):
                 checker.headline(_unmd(m.group(2)), where)
                 body = m.group(1)
+            elif body.endswith(" (in Other developments)"):
+                body = body.removesuffix(" (in Other developments)")
             if m := re.fullmatch(r"“(.+)” — (?:\*\*(.+?)\*\*(?:, (.+))?|_speaker not named_)", body):
                 checker.verbatim(_unmd(m.group(1)), cites, where)
                 if m.group(2):
@@ -454,6 +459,8 @@ def check_md_bold_item(bold: str, rest: str, checker: Checker, where: str) -> No
     if re.fullmatch(EVENT_DATE, label):
         if m := re.fullmatch(r"see “(.+)”", body):
             checker.headline(m.group(1), where)
+        elif body == "see Other developments":
+            pass
         else:
             checker.verbatim(body, cites, where)
     elif label == "New":
