@@ -150,6 +150,9 @@ def test_one_word_countries_without_a_gazetteer():
     assert found["Chad"].kind == "country" and found["Egypt"].kind == "country"
     # Never a word of a longer name, and the person an article names comes first.
     assert "Panama" not in found and "Panama Canal" in found
+    # ... a waterway, a cape or an archipelago is a place (read from a Red Sea brief: "Suez
+    # Canal" and "Cape of Good Hope" were no place, and its places table lacked them).
+    assert found["Panama Canal"].kind == "place"
     assert "Jordan" not in found and found["Jim Jordan"].mentions == 2
     assert found["Chad"].source_ids == ("a1",) and found["Chad Smith"].kind == "person" and "Georgia" not in found
 

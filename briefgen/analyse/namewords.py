@@ -103,9 +103,9 @@ exercise exercises drill drills raid incident crisis
 PLACE_ENDS = frozenset("base station camp airport port harbor harbour complex cosmodrome garrison".split())
 # ... and one of these, or of those, makes it a place ("Sea of Japan", "Korean Peninsula").
 PLACE_WORDS = frozenset("""
-sea ocean peninsula strait bay river island islands mountain mountains province region regions
+sea ocean peninsula strait bay river island islands mountain mountains province region regions canal cape
 republic city coast asia europe africa america east west border zone gulf county state
-district krai oblast valley
+district krai oblast valley archipelago lake desert atoll reef
 """.split()) | PLACE_ENDS
 # ... or it opens with one of these ("North Darfur", "South Kordofan", "West Bank").
 COMPASS = frozenset("north south east west northern southern eastern western".split())
