@@ -1283,6 +1283,17 @@ def test_a_body_named_in_full_and_by_its_initials_is_one():
     assert {"NSC", "Naro Space Center"} <= set(found), found
 
 
+def test_a_ship_written_m_v_and_adjectives_made_of_names():
+    # Read from a brief of real text (Red Sea): "M/V Star Nasia" was "V Star Nasia", and
+    # "Iranian-backed Houthis", "a Marshall Island-flagged carrier" and "Saudi Arabian-led" were
+    # names of their own.
+    found = entities_of(article("The M/V Star Nasia, a Marshall Island-flagged bulk carrier, was hit by Iranian-backed "
+                                "Houthis in the Red Sea. A Saudi Arabian-led coalition answered the Houthis.", id="a1"))
+    assert "M/V Star Nasia" in found and not any(name.startswith("V ") for name in found), found
+    assert found["Houthis"].mentions == 2, found
+    assert not any("-backed" in name or "-flagged" in name or "-led" in name for name in found), found
+
+
 def test_an_encyclopedias_year_pages_and_headings_make_no_emerging_topic():
     # Read from a brief of real text: "events · happened · year" was a topic of Wikipedia's year
     # pages ("The following lists events that happened in 2013 in ...", "Events in the year

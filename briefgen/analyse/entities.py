@@ -63,6 +63,10 @@ _NUMBER_AFTER = re.compile(r"[ \t]\d{1,3}(?![\w%]|[.,]\d)")
 CAPITALISED_RE = re.compile(r"[A-Z](?<![\w#@'\u2019-][A-Z])[\w]*(?:-[\w]+)*(?![\w-])")
 
 
+_COMPOUND = re.compile(r"-(?:flagged|led|backed|based|owned|crewed|made|built|funded|run|controlled|held|aligned"
+                       r"|sponsored|linked|operated|occupied|registered)$", re.IGNORECASE)
+
+
 @dataclass
 class _Candidate:
     """A capitalised name found in one article, with what the text says about its kind."""
@@ -242,6 +246,12 @@ class Recogniser:
                 and words[0].rstrip(".").casefold() not in ROLE_WORDS)
         ):
             tokens, words = tokens[1:], words[1:]
+        # "Iranian-backed Houthis", "a Marshall Island-flagged carrier": an adjective made of a
+        # name is no word of a name.
+        while tokens and _COMPOUND.search(words[0]):
+            tokens, words = tokens[1:], words[1:]
+        while tokens and _COMPOUND.search(words[-1]):
+            tokens, words = tokens[:-1], words[:-1]
         # "... Exchange Symposium July 4-8": a date's month is no word of the name before it.
         if len(tokens) > 1 and words[-1].rstrip(".").casefold()[:3] in MONTHS and _DIGIT_NEXT.match(text, tokens[-1][1]):
             tokens, words = tokens[:-1], words[:-1]

@@ -41,7 +41,7 @@ APOS = "['\u2019]"
 _TOKEN = (
     r"(?:[A-Z]\.){2,}|[A-Z]\.(?=[ \t]+[A-Z])"
     # An abbreviated title keeps its full stop inside a name: "Lt. Gov. Ralph Northam", "Dr. Lee".
-    rf"|(?:{TITLE_ABBREVIATIONS})\.(?=[ \t]+[A-Z])"
+    rf"|(?:{TITLE_ABBREVIATIONS})\.(?=[ \t]+[A-Z])|M/V(?=[ \t]+[A-Z])"
     # A plural possessive inside a name: "Workers' Party of Korea", "Veterans' Affairs" (a
     # name's own possessive is its owner's: "the Houthis' Al-Masirah TV" is two names).
     r"|(?:Workers|Veterans|Farmers|Peasants|Peoples|Teachers|Employees|Journalists|Writers|Soldiers|Seamen)['\u2019](?=[ \t]+[A-Z])"
