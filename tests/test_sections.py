@@ -418,11 +418,29 @@ def test_a_title_runs_back_through_its_of():
     # "Spokesman for UN Secretary-General António Guterres" is not Guterres's title.
     found = entities_of(article("Chief of Naval Operations Adm. Lisa Franchetti met the crew. "
                                 "The Spokesman for UN Secretary-General António Guterres said so.", id="a1"))
-    assert found["Lisa Franchetti"].roles == ("Chief of Naval Operations Adm.",)
+    # (The rank after the post is no part of it: read from a brief of real text.)
+    assert found["Lisa Franchetti"].roles == ("Chief of Naval Operations",)
     assert "Spokesman" not in " ".join(found["António Guterres"].roles)
     # A briefer introducing himself: the title is not "I'm Major General".
     found = entities_of(article("Good afternoon. I\u2019m Major General Pat Ryder, and I said so.", id="a2"))
     assert found["Pat Ryder"].roles == ("Major General",)
+
+
+def test_a_title_that_is_only_a_rank_gives_way_to_the_post_after_the_name():
+    # Read from briefs of real text: "Navy Capt. Jeff Davis, a Pentagon spokesman" was titled
+    # "Navy Capt.", "Vice Adm. Brad Cooper, commander of U.S. Naval Forces Central Command" "Vice
+    # Adm."; "Pentagon Press Secretary Air Force Brig. Gen. Pat Ryder" kept the rank after the post.
+    found = entities_of(article(
+        "\u201cWe detected a launch of a ballistic missile from North Korea,\u201d said Navy Capt. Jeff Davis, a "
+        "Pentagon spokesman. Vice Adm. Brad Cooper, commander of U.S. Naval Forces Central Command, agreed. "
+        "Pentagon Press Secretary Air Force Brig. Gen. Pat Ryder said so too. NATO Secretary General Jens "
+        "Stoltenberg and Secretary of the Navy Carlos Del Toro, who was in Seoul, spoke later.", id="a1"))
+    roles = {name: e.roles for name, e in found.items() if e.kind == "person"}
+    assert roles["Jeff Davis"] == ("a Pentagon spokesman",), roles
+    assert roles["Brad Cooper"] == ("commander of U.S. Naval Forces Central Command",), roles
+    assert roles["Pat Ryder"] == ("Pentagon Press Secretary",), roles
+    # A post's own words stay: no rank is cut from them.
+    assert roles["Jens Stoltenberg"] == ("NATO Secretary General",) and roles["Carlos Del Toro"] == ("Secretary of the Navy",)
 
 
 def test_a_one_word_alias_is_not_a_word_of_someone_elses_name():

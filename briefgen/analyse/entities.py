@@ -39,7 +39,7 @@ from .names import (
     trim_connectors,
 )
 from .namewords import CAPITALS, COUNTRY_INITIALS, ONE_WORD_COUNTRIES, ORG_INITIALS
-from .roles import role_after, role_before
+from .roles import title_of
 from .years import MONTHS
 
 # A capitalised word standing alone: maybe the short form of a person named in full.
@@ -165,7 +165,7 @@ class Recogniser:
         key = (text, start, end, language)
         if key in self._roles:
             return self._roles[key]
-        found = role_before(text, start) or role_after(text, end)
+        found = title_of(text, start, end)
         if found is None and language == KOREAN:
             found = hangul.role(text, end)
         self._roles[key] = found

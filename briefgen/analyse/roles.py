@@ -28,6 +28,36 @@ _OWNED = re.compile(r"\w(?:'s|\u2019s)\s")
 _SPEAKING = frozenset({"i", "i'm", "we", "we're", "this", "it's"})
 
 
+# A rank and its service, written after the post it qualifies: "Chief of Naval Operations Adm.",
+# "Pentagon Press Secretary Air Force Brig. Gen." (never a post's own word: "Secretary General").
+_TRAILING_RANK = re.compile(
+    r"\s+(?:(?:Air Force|Army|Navy|Marine Corps|Coast Guard)\s+)?(?:(?:Rear|Vice)\s+(?:Adm\.|Admiral)|Adm\.|Admiral"
+    r"|(?:Maj|Brig|Lt)\.\s+Gen\.|(?:Major|Brigadier|Lieutenant)\s+General|(?:Lt\.\s+)?Col\.|(?:Lieutenant\s+)?Colonel"
+    r"|Capt\.|Captain|Cmdr\.|Maj\.)$")
+# A title that is only a rank and its service: "Navy Capt.", "Sgt. 1st Class", "Rear Adm.".
+_RANKS = RANKS | {"adm", "gen", "brig", "col", "lt", "maj", "capt", "cmdr", "cdr", "sgt", "cpl", "pvt", "pfc", "spc", "ens",
+                  "admiral", "captain", "colonel", "rear", "vice"}
+_RANK_ONLY = _RANKS | {"air", "force", "army", "navy", "marine", "marines", "corps", "u.s", "us", "1st", "2nd", "3rd", "class",
+                       "master", "chief", "staff", "petty", "officer", "senior", "command"}
+
+
+def title_of(text: str, start: int, end: int) -> str | None:
+    """A person's title around the name at [start, end): the one before it, without a rank
+    that follows a post ("Chief of Naval Operations"); the one after it when the one before
+    is only a rank ("Navy Capt. Jeff Davis, a Pentagon spokesman": "a Pentagon spokesman")."""
+    before = role_before(text, start)
+    if before is None:
+        return role_after(text, end)
+    rank = _TRAILING_RANK.search(before)
+    if rank is not None and any(w.rstrip(".").casefold() in ROLE_WORDS - _RANKS for w in before[: rank.start()].split()):
+        return before[: rank.start()]
+    if all(w.rstrip(".").casefold() in _RANK_ONLY for w in before.split()):
+        after = role_after(text, end)
+        if after is not None and 1 < len(after.split()) <= 12 and not re.match(r"(?:and|or|who)\b|.*\bwho\b", after):
+            return after
+    return before
+
+
 def role_before(text: str, start: int) -> str | None:
     """The title just before a name, verbatim: "Russian Foreign Minister", "North Korea's leader"."""
     before = text[:start]
