@@ -376,6 +376,15 @@ def test_a_korean_span_from_a_day_to_a_day_is_one_event():
                       ("오는 27일부터 다음 달 9일까지", "2024-01-27", "2024-02-09")}, events
 
 
+def test_a_korean_date_of_last_year_or_next_year():
+    # VOA Korean: "지난해 12월 22일까지 ... 송환하도록 한 유엔 안보리 결의" (a deadline of last year) was dated in
+    # the year nearest the article's, an upcoming deadline in an article of late December.
+    article, found, _ = read("보고서는 지난해 1월 10일까지 노동자를 송환하도록 한 결의를 언급했습니다.\n\n"
+                             "회담은 내년 3월 1일 열립니다.\n\n북한은 1월 10일 미사일을 발사했습니다.")
+    events = {(e.expression, e.start.iso()) for e in timeline.extract([article], found, {}, 20)}
+    assert events == {("지난해 1월 10일", "2023-01-10"), ("내년 3월 1일", "2025-03-01"), ("1월 10일", "2024-01-10")}, events
+
+
 def test_a_hangul_common_noun_with_a_bodys_ending_is_no_body():
     # VOA Korean: "세부 제원 등은 ... 분석 중" (the detailed specifications) listed 제원 as an
     # organisation, as 원 ends 국정원 and 감사원; a two-syllable word is a body only when it is one.

@@ -1215,6 +1215,18 @@ def test_two_days_joined_by_and_are_no_range_unless_between():
                      ("9 and 10 December", "2024-12-09", "2024-12-10")}, spans
 
 
+def test_a_weekday_of_last_week_is_that_day_of_the_week_before():
+    # Read from a brief of real text: "On Monday last week, a missile flew over Japan" in an
+    # article of Tuesday 5 September was dated the day before, not 28 August.
+    published = datetime(2017, 9, 5, 18, tzinfo=SEOUL)
+    told = {(e.expression, e.start.iso()) for e in timeline_of(
+        "On Monday last week, a missile flew over Japan, the ministry said.\n\n"
+        "The envoy will arrive on Thursday next week, officials said.\n\nNorth Korea fired a missile on Monday.",
+        published)}
+    assert told == {("On Monday last week", "2017-08-28"), ("on Thursday next week", "2017-09-14"),
+                    ("on Monday", "2017-09-04")}, told
+
+
 def test_places_and_a_transcripts_speakers_make_no_emerging_topic():
     # Read from a brief of real text: "democratic people · republic of korea · dprk" and "mr.
     # boucher · thank · know" were topics: the country every passage names, and a briefing's

@@ -24,7 +24,8 @@ _MONTH = r"(?:1[0-2]|0?[1-9])"
 _NOT_DURATION = r"(?!\s*(?:간|째|동안|만에|이내|전|후|마다))"
 DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(rf"(?<!\d)(?P<y>(?:19|20)\d\d)년\s*(?P<m>{_MONTH})월\s*(?P<d>{_DAY})일{_NOT_DURATION}")),
-    ("md", re.compile(rf"(?<!\d)(?P<m>{_MONTH})월\s*(?P<d>{_DAY})일{_NOT_DURATION}")),
+    # "지난해 12월 22일", "내년 3월 1일": the year named beside the month, from the article's.
+    ("md", re.compile(rf"(?:(?P<yrel>지난해|작년|올해|금년|내년)\s*)?(?<!\d)(?P<m>{_MONTH})월\s*(?P<d>{_DAY})일{_NOT_DURATION}")),
     ("ym", re.compile(rf"(?<!\d)(?P<y>(?:19|20)\d\d)년\s*(?P<m>{_MONTH})월")),
     # "오늘(24일)", "이날(6일)", "어제(11일)": the day the text gives is the day, whatever the
     # article's date says.
@@ -95,6 +96,9 @@ def _parse(
             return PartialDate(year, month, day), None, "explicit", None
         if where.day is None:
             return PartialDate(None, month, day), None, "year-unknown", "the article gives no year"
+        if g.get("yrel"):
+            shift = {"지난해": -1, "작년": -1, "내년": 1}.get(g["yrel"] or "", 0)
+            return PartialDate(where.day.year + shift, month, day), None, "inferred", f"{g['yrel']}: from {where.basis}"
         year = nearest_year(month, day or 1, where.day, text)
         return PartialDate(year, month, day), None, "inferred", f"year from {where.basis}"
     if where.day is None or not where.published:

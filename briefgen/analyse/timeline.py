@@ -42,7 +42,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dm", re.compile(rf"\b(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MONTH})(?![\w])(?:,?\s+(?P<y>{_YEAR})\b)?")),
     ("holiday", re.compile(r"\b(?P<h>New Year['\u2019]s (?:Eve|Day)|Christmas (?:Eve|Day))\b(?:,?\s+(?P<y>" + _YEAR + r")\b)?")),
     ("my", re.compile(rf"\b(?:in\s+|since\s+)?(?P<m1>{_MONTH})\s+(?P<y>{_YEAR})\b")),
-    ("weekday", re.compile(r"\b(?P<rel>[Oo]n|[Ll]ast|[Nn]ext|[Tt]his|[Ss]ince|[Bb]y)\s+(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("weekday", re.compile(r"\b(?P<rel>[Oo]n|[Ll]ast|[Nn]ext|[Tt]his|[Ss]ince|[Bb]y)\s+(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+                           r"(?:,?\s+(?:of\s+)?(?P<week>last|next|this)\s+week\b)?")),
     ("yesterday", re.compile(r"\b[Yy]esterday\b")),
     ("year", re.compile(rf"\b[Ii]n\s+(?P<y>{_YEAR})\b(?![-\u2013/])")),
 ]
@@ -198,6 +199,11 @@ def _relative(kind: str, groups: dict[str, str | None], where: Anchor) -> tuple[
         return PartialDate(day.year, day.month, day.day), None, "inferred", f"the day before {where.basis}"
     weekday = WEEKDAYS.index((groups["w"] or "").casefold())
     rel = (groups["rel"] or "on").casefold()
+    if groups.get("week"):
+        # "On Monday last week": that day of the calendar week before the article's (or after).
+        shift = {"last": -7, "next": 7, "this": 0}[groups["week"].casefold()]
+        day = today - timedelta(days=today.weekday()) + timedelta(days=shift + weekday)
+        return PartialDate(day.year, day.month, day.day), None, "inferred", f"the {groups['w']} of {groups['week']} week from {where.basis}"
     if rel == "next":
         day = today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
         return PartialDate(day.year, day.month, day.day), None, "inferred", f"the {groups['w']} after {where.basis}"
