@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from briefgen import language
-from briefgen.analyse import entities, hangul, kodates, korean, quotes, themes, timeline
+from briefgen.analyse import entities, hangul, kodates, korean, merging, quotes, themes, timeline
 from briefgen.analyse import passages as passages_mod
 from briefgen.analyse.themes import Articles, assign
 from briefgen.cli import main
@@ -210,7 +210,7 @@ def read(text: str, n: int = 1) -> tuple[Article, list[Passage], dict]:
 
 def names(found: list[Passage], mentions: dict) -> dict:
     """The day's entities of those passages, by name."""
-    return {e.name: e for e in entities.collect(mentions, {p.id: p.id for p in found}, {p.id: p for p in found}, {})}
+    return {e.name: e for e in merging.collect(mentions, {p.id: p.id for p in found}, {p.id: p for p in found}, {})}
 
 
 def speakers(article: Article, found: list[Passage], mentions: dict, width: int) -> dict[str, str | None]:

@@ -1324,6 +1324,20 @@ def test_a_ship_written_m_v_and_adjectives_made_of_names():
     assert not any("-backed" in name or "-flagged" in name or "-led" in name for name in found), found
 
 
+def test_a_name_whose_last_word_speaks_alone_is_a_persons():
+    # Read from a brief of real text (Red Sea): "Daniel B. Shapiro testified Tuesday ..." then
+    # '"...," Shapiro said.' left him out of People and the quotation without a speaker.
+    text = ("Daniel B. Shapiro testified Tuesday before the Senate on the Red Sea.\n\n"
+            "\u201cDespite the Houthis\u2019 claims, these attacks are almost entirely unrelated to Israel and are as "
+            "much an affront to maritime commerce as is piracy,\u201d Shapiro said.\n\n"
+            "The Humanitarian Response Plan for Yemen is underfunded, Yemen said.")
+    found = entities_of(article(text, id="a1"))
+    assert found["Daniel B. Shapiro"].kind == "person" and found["Daniel B. Shapiro"].mentions == 2, found
+    assert speakers(text) == {"Despite th": "Daniel B. Shapiro"}
+    # ... but a country speaking is no person's last name.
+    assert found["Humanitarian Response Plan for Yemen"].kind != "person"
+
+
 def test_an_encyclopedias_year_pages_and_headings_make_no_emerging_topic():
     # Read from a brief of real text: "events · happened · year" was a topic of Wikipedia's year
     # pages ("The following lists events that happened in 2013 in ...", "Events in the year

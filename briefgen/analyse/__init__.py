@@ -40,7 +40,7 @@ from ..models.brief import (
 from ..sanitise import printable
 from . import body as body_mod
 from . import changes as changes_mod
-from . import emerging, entities, events, korean, perarticle, quotes, storyline, summarise, themes
+from . import emerging, events, korean, merging, perarticle, quotes, storyline, summarise, themes
 from . import feedback as feedback_mod
 from . import passages as passages_mod
 from . import stories as stories_mod
@@ -183,7 +183,7 @@ def _analyse(
     # dates of every article; on workers for a large day, so mostly waited for here.)
     read = guard(SECTION_NAMES_QUOTES_TIMELINE, reading.results, perarticle.Read({}, [], []))
     lap("per-article")
-    found = guard(SECTION_NAMES, lambda: entities.collect(read.mentions, kept, by_id, cited), [])
+    found = guard(SECTION_NAMES, lambda: merging.collect(read.mentions, kept, by_id, cited), [])
     lap("entities")
     # Key quotes, with the speaker the text names (never a guess).
     said = guard(SECTION_QUOTES, lambda: quotes.select(read.quotes, found, config.brief.quotes), [])

@@ -10,18 +10,19 @@ first or last word of exactly one person named in full in the same article ("Jo"
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
 from ..config import EntityConfig
 from ..language import ENGLISH, KOREAN
-from ..models import Article, Entity, Passage
-from . import hangul, merging
+from ..models import Article, Passage
+from . import hangul
 from .gazetteer import Gazetteer, Mention
 from .names import (
     LOWER_NEXT,
+    PREVIOUS_WORD,
     ROLE_WORDS,
     RUN_RE,
     STOP,
@@ -52,6 +53,8 @@ _ONE_WORD = {
     for names, kind in ((CAPITALS, "place"), (ORG_INITIALS, "organisation"), (ONE_WORD_COUNTRIES | COUNTRY_INITIALS.keys(), "country"))
     for name in names for form in (name, f"{name}'s", f"{name}\u2019s")
 }
+# One word that names a country, a capital or a body, never a person's last name.
+_NOT_SURNAMES = CAPITALS | ORG_INITIALS | ONE_WORD_COUNTRIES | COUNTRY_INITIALS.keys()
 _LOWER_WORD = re.compile(r"\b[a-z][\w'-]*")
 _DIGIT_NEXT = re.compile(r"\s+\d")
 _UNIT_END = re.compile(r"(?:Division|Squadron|Brigade|Battalion|Regiment|Fleet|Wing|Battery|Platoon|Flotilla|Corps|Army|"
@@ -112,6 +115,11 @@ class Recogniser:
                 candidate.mentions.append((i, start, end, surface, role))
                 if candidate.kind is None and not candidate.person_cue and (role or self._speaks_at(passage.text, start, end)):
                     candidate.person_cue = True
+        # "Daniel B. Shapiro testified ...", then "... as is piracy,” Shapiro said": a name whose
+        # last word speaks alone in the article is a person's.
+        for candidate in candidates.values():
+            if candidate.kind is None and not candidate.person_cue and " " in candidate.name and candidate.name.istitle():
+                candidate.person_cue = self._surname_speaks(candidate.name.split()[-1], passages)
         persons = [c.name for c in candidates.values() if (c.kind or ("person" if c.person_cue else None)) == "person"]
         # "Abdel Fattah al-Burhan met envoys", then "General Burhan said": the title tells
         # whose name the full one is.
@@ -170,6 +178,14 @@ class Recogniser:
             found = hangul.role(text, end)
         self._roles[key] = found
         return found
+
+    def _surname_speaks(self, word: str, passages: Sequence[Passage]) -> bool:
+        if len(word) < 3 or not word[0].isupper() or not word[1:].islower() or word in _NOT_SURNAMES \
+                or word in self.gazetteer.alias_of:
+            return False  # ("Yemen said": a country speaks, not a "... Plan for Yemen".)
+        alone = re.compile(rf"(?<![\w'\u2019.-]){re.escape(word)}(?![\w'\u2019-])")
+        return any(not PREVIOUS_WORD.search(passage.text, 0, m.start()) and self._speaks_at(passage.text, m.start(), m.end())
+                   for passage in passages for m in alone.finditer(passage.text))
 
     def _speaks_at(self, text: str, start: int, end: int) -> bool:
         key = (text, start, end)
@@ -340,53 +356,3 @@ def recognise(articles: Sequence[Article], passages: Sequence[Passage], entities
         for passage, mentions in zip(mine, recogniser.article(mine), strict=True):
             out[passage.id] = mentions
     return out
-
-
-KIND_ORDER = {"person": 0, "organisation": 1, "country": 2, "place": 3, "other": 4}
-
-
-def collect(
-    mentions: dict[str, list[Mention]],
-    kept: dict[str, str | None],
-    passages: dict[str, Passage],
-    cited: dict[str, tuple[str, ...]],
-) -> list[Entity]:
-    """One Entity per name: mentions counted once per distinct passage, themes from those passages."""
-    counts: Counter[str] = Counter()
-    kinds: dict[str, Counter[str]] = defaultdict(Counter)
-    aliases: dict[str, dict[str, None]] = defaultdict(dict)
-    roles: dict[str, dict[str, None]] = defaultdict(dict)
-    where: dict[str, dict[str, None]] = defaultdict(dict)
-    known: dict[str, bool] = {}
-    names: dict[str, str] = {}
-    for passage_id, found in mentions.items():
-        # A repeated sentence (wire copy) is one passage: count its mentions once.
-        if kept.get(passage_id) != passage_id:
-            continue
-        for m in found:
-            key = name_key(m.name)
-            # A transcript's "SABRINA SINGH:" is named as the text writes her elsewhere.
-            if names.setdefault(key, m.name).isupper() and not m.surface.isupper() and name_key(m.surface) == key:
-                names[key] = " ".join(m.surface.split())
-            counts[key] += 1
-            kinds[key][m.kind or "other"] += 1
-            aliases[key][" ".join(m.surface.split())] = None
-            if m.role:
-                roles[key][" ".join(m.role.split())] = None
-            where[key][passage_id] = None
-            known[key] = known.get(key, False) or m.known
-    # The day's names of one person, and a body's name and its initials, are one entity.
-    merging.merge(counts, kinds, names, known, where, (aliases, roles))
-    out = []
-    for key, n in counts.items():
-        # Person beats the rest: one cue ("Jo said") outweighs plain mentions.
-        kind = "person" if kinds[key]["person"] else kinds[key].most_common(1)[0][0]
-        ids = tuple(where[key])
-        themes = tuple(dict.fromkeys(m.theme for pid in ids for m in passages[pid].themes))
-        sources = tuple(dict.fromkeys(s for pid in ids for s in cited.get(pid, (passages[pid].article_id,))))
-        name = names[key]
-        if kind == "person" and name.isupper() and " " in name:
-            # Never written otherwise: an acronym ("Commander USACE FED") as often as a name.
-            kind = "other"
-        out.append(Entity(name, kind, n, tuple(aliases[key]), tuple(roles[key]) if kind == "person" else (), themes, ids, sources, known[key]))
-    return sorted(out, key=lambda e: (KIND_ORDER.get(e.kind, 9), -e.mentions, e.name.casefold()))

@@ -1,13 +1,16 @@
-"""The day's names that are one entity, merged after the mentions are counted
-(`entities.collect`): a person named in full in one article and by a shorter name in another,
-and a body named in full and by its initials ("the International Maritime Organization (IMO)")."""
+"""The day's entities: the mentions the per-article reading found, counted by name, and the
+names that are one entity merged (a person named in full in one article and by a shorter name
+in another, a body named in full and by its initials: "the International Maritime
+Organization (IMO)")."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from ..models import Entity, Passage
+from .gazetteer import Mention
 from .names import longer_names, name_key, short_names
 
 # Initials: two to eight capitals ("UN", "IMO", "OPCW", "UNSC"); a lower-case letter may stand
@@ -68,3 +71,53 @@ def merge(counts: Counter[str], kinds: dict[str, Counter[str]], names: dict[str,
         owners = bodies.get(names[key], [])
         if len(owners) == 1 and owners[0] != key and owners[0] in counts and not where[key].keys().isdisjoint(where[owners[0]]):
             into(key, owners[0])
+
+
+KIND_ORDER = {"person": 0, "organisation": 1, "country": 2, "place": 3, "other": 4}
+
+
+def collect(
+    mentions: dict[str, list[Mention]],
+    kept: dict[str, str | None],
+    passages: dict[str, Passage],
+    cited: dict[str, tuple[str, ...]],
+) -> list[Entity]:
+    """One Entity per name: mentions counted once per distinct passage, themes from those passages."""
+    counts: Counter[str] = Counter()
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    aliases: dict[str, dict[str, None]] = defaultdict(dict)
+    roles: dict[str, dict[str, None]] = defaultdict(dict)
+    where: dict[str, dict[str, None]] = defaultdict(dict)
+    known: dict[str, bool] = {}
+    names: dict[str, str] = {}
+    for passage_id, found in mentions.items():
+        # A repeated sentence (wire copy) is one passage: count its mentions once.
+        if kept.get(passage_id) != passage_id:
+            continue
+        for m in found:
+            key = name_key(m.name)
+            # A transcript's "SABRINA SINGH:" is named as the text writes her elsewhere.
+            if names.setdefault(key, m.name).isupper() and not m.surface.isupper() and name_key(m.surface) == key:
+                names[key] = " ".join(m.surface.split())
+            counts[key] += 1
+            kinds[key][m.kind or "other"] += 1
+            aliases[key][" ".join(m.surface.split())] = None
+            if m.role:
+                roles[key][" ".join(m.role.split())] = None
+            where[key][passage_id] = None
+            known[key] = known.get(key, False) or m.known
+    # The day's names of one person, and a body's name and its initials, are one entity.
+    merge(counts, kinds, names, known, where, (aliases, roles))
+    out = []
+    for key, n in counts.items():
+        # Person beats the rest: one cue ("Jo said") outweighs plain mentions.
+        kind = "person" if kinds[key]["person"] else kinds[key].most_common(1)[0][0]
+        ids = tuple(where[key])
+        themes = tuple(dict.fromkeys(m.theme for pid in ids for m in passages[pid].themes))
+        sources = tuple(dict.fromkeys(s for pid in ids for s in cited.get(pid, (passages[pid].article_id,))))
+        name = names[key]
+        if kind == "person" and name.isupper() and " " in name:
+            # Never written otherwise: an acronym ("Commander USACE FED") as often as a name.
+            kind = "other"
+        out.append(Entity(name, kind, n, tuple(aliases[key]), tuple(roles[key]) if kind == "person" else (), themes, ids, sources, known[key]))
+    return sorted(out, key=lambda e: (KIND_ORDER.get(e.kind, 9), -e.mentions, e.name.casefold()))

@@ -53,7 +53,7 @@ class Read:
     """What the day's articles hold, read one by one."""
 
     # Per passage id, in the day's order: the mentions of each passage that names something
-    # and stands for its sentence after de-duplication (what entities.collect counts).
+    # and stands for its sentence after de-duplication (what merging.collect counts).
     mentions: dict[str, list[Mention]]
     quotes: list[Quote]
     events: list[TimelineEvent]
@@ -114,7 +114,7 @@ def _read(indices: list[int], number: int) -> list[Found]:
         if outside and all(day.outside.issuperset(day.cited.get(p.id, (article.id,))) for p in mine):
             continue  # nothing of it reaches the brief
         mentions = dict(zip([p.id for p in mine], day.recogniser.article(mine), strict=True))
-        # Sent back: only what `entities.collect` counts, the mentions of passages that stand
+        # Sent back: only what `merging.collect` counts, the mentions of passages that stand
         # for their sentence (a repeat is counted once, through its first telling); the rest
         # was about a third of what the parent had to unpickle.
         named_here = [(pid, named) for pid, named in mentions.items() if named and day.kept.get(pid) == pid]
