@@ -385,6 +385,18 @@ def test_a_korean_date_of_last_year_or_next_year():
     assert events == {("지난해 1월 10일", "2023-01-10"), ("내년 3월 1일", "2025-03-01"), ("1월 10일", "2024-01-10")}, events
 
 
+def test_the_default_gazetteer_names_seouls_ministries_and_the_us_treasury():
+    # VOA Korean and Wikipedia: "대한민국 국방부는 “...”고 밝혔다" was South Korea's quotation, and the
+    # ministry, 외교부, 통일부 and 재무부 (the US Treasury, which sanctions) were in no list of bodies.
+    text = ("대한민국 국방부는 “발사된 로켓의 1, 2, 3단 추진체가 정상 작동됐다”고 밝혔다.\n\n"
+            "외교부는 북한의 도발을 규탄했다. 통일부도 입장을 냈다. 오늘, 재무부는 전일호를 제재 대상에 추가했다.")
+    article, found, mentions = read(text)
+    assert speakers(article, found, mentions, 6) == {"발사된 로켓": "ROK Ministry of National Defense"}
+    bodies = {name for name, e in names(found, mentions).items() if e.kind == "organisation"}
+    assert {"ROK Ministry of National Defense", "ROK Ministry of Foreign Affairs", "ROK Ministry of Unification",
+            "US Treasury"} <= bodies, bodies
+
+
 def test_a_hangul_common_noun_with_a_bodys_ending_is_no_body():
     # VOA Korean: "세부 제원 등은 ... 분석 중" (the detailed specifications) listed 제원 as an
     # organisation, as 원 ends 국정원 and 감사원; a two-syllable word is a body only when it is one.
