@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from briefgen.analyse import analyse
+from briefgen.analyse import analyse, quotes
 from briefgen.analyse.changes import compare, previous_brief
 from briefgen.config import load_config, parse_config
 from briefgen.errors import ConfigError
@@ -336,6 +336,31 @@ def test_a_title_in_quotation_marks_is_no_quotation():
             "in Korea 24\u201d, began. The report, \u201cYemen: Houthi Attacks Placing Pressure on International "
             "Trade,\u201d follows the agency's February report.")
     assert set(speakers(text)) == {"friendly a"}, speakers(text)
+
+
+def test_a_quotation_carried_over_paragraphs_is_one():
+    # Read from a brief of real text (State Department): 'In a statement, Secretary of State John
+    # Kerry said, "...This is the second time ...' opens a quotation the paragraph does not close
+    # (news writing closes it only in its last paragraph): it was no quotation at all.
+    text = ("In a statement, Secretary of State John Kerry said, \"...This is the second time in just over a month "
+            "that the D.P.R.K. has chosen to conduct a major provocation.\n\n"
+            "Prime Minister Theresa May said: \u201cI condemn this completely irresponsible act by the DPRK.\n\n"
+            "\u201cIt poses a threat to the region and we will work with partners.\u201d")
+    said = speakers(text)
+    assert said["...This is"] == "John Kerry" and said["I condemn "] == "Theresa May", said
+
+
+def test_key_quotes_follow_the_days_leading_stories():
+    # Read from a brief of real text: nine of ten key quotes were units' publicity lines, because
+    # speakers of equal standing were taken in alphabetical order of their first names.
+    from briefgen.models import Entity, Quote, Story
+
+    quotes_ = [Quote(f"Words of {name} said at length here.", name, "person", None, None, (f"p{n}",), (article,))
+               for n, (name, article) in enumerate([("Aaron Able", "a3"), ("Zoe Zed", "a1"), ("Mia Mid", "a2")])]
+    people = [Entity(q.speaker, "person", 1, (q.speaker,), (), (), q.passage_ids, q.source_ids) for q in quotes_]
+    ranked = [Story(f"s-{a}", (a,), ("S",), rank=r) for a, r in (("a1", 1), ("a2", 2), ("a3", 3))]
+    chosen = quotes.select(quotes_, sorted(people, key=lambda e: e.name), 2, ranked)
+    assert [q.speaker for q in chosen] == ["Zoe Zed", "Mia Mid"], chosen
 
 
 def test_a_quotation_that_goes_on_after_its_attribution_is_the_same_speakers():

@@ -186,7 +186,7 @@ def _analyse(
     found = guard(SECTION_NAMES, lambda: merging.collect(read.mentions, kept, by_id, cited), [])
     lap("entities")
     # Key quotes, with the speaker the text names (never a guess).
-    said = guard(SECTION_QUOTES, lambda: quotes.select(read.quotes, found, config.brief.quotes), [])
+    said = guard(SECTION_QUOTES, lambda: quotes.select(read.quotes, found, config.brief.quotes, stories), [])
     lap("quotes")
     events_found = read.events
     # Quotes and timeline events whose sentence the body prints link to it instead.

@@ -22,8 +22,14 @@ def spoken(paragraph: str, start: int, text: str) -> bool:
     return _NAMED.search(paragraph, 0, start) is None and not _a_title(text)
 
 
+# A straight quotation mark that opens: before a word (or an ellipsis), not after one.
+_OPENS = re.compile(r"(?:\.\.\.|\u2026)?[A-Z\[]")
+
+
 def quotations(paragraph: str) -> list[tuple[int, int]]:
-    """(start, end) of the words inside each outermost quotation of a paragraph."""
+    """(start, end) of the words inside each outermost quotation of a paragraph. A quotation
+    opened and not closed runs to the paragraph's end: news writing carries a quotation over
+    paragraphs, closing it only in the last ('Kerry said, "...This is the second time ...')."""
     spans: list[tuple[int, int]] = []
     depth, opened = 0, 0
     for m in re.finditer("[\u201c\u201d]", paragraph):
@@ -35,8 +41,12 @@ def quotations(paragraph: str) -> list[tuple[int, int]]:
             depth -= 1
             if depth == 0:
                 spans.append((opened, m.start()))
+    if depth > 0 and '"' not in paragraph[opened:]:  # (not one closed by a straight mark: “...")
+        spans.append((opened, len(paragraph)))
     straight = [m.start() for m in re.finditer('"', paragraph)]
-    if len(straight) % 2 == 1 and len(straight) > 1:
+    if len(straight) == 1 and _OPENS.match(paragraph, straight[0] + 1):
+        spans.append((straight[0] + 1, len(paragraph)))
+    elif len(straight) % 2 == 1 and len(straight) > 1:
         # An odd count is a quotation with a quotation left open inside it: take it whole.
         spans.append((straight[0] + 1, straight[-1]))
     else:

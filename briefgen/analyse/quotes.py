@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..language import ENGLISH, KOREAN, detect, has_hangul
-from ..models import Article, Entity, Passage, Quote
+from ..models import Article, Entity, Passage, Quote, Story
 from . import hangul, quotemarks
 from .gazetteer import Mention
 from .leads import dangling
@@ -355,14 +355,23 @@ def _subject(
     return None
 
 
-def select(found: Sequence[Quote], people: Sequence[Entity], limit: int) -> list[Quote]:
-    """At most `limit` quotes: one per speaker in turn (people first, the most mentioned first),
-    then a second per speaker, and so on; quotes nobody is named for come last."""
-    rank = {e.name: (KIND_RANK.get(e.kind, 3), -e.mentions, i) for i, e in enumerate(people)}
+def select(found: Sequence[Quote], people: Sequence[Entity], limit: int, stories: Sequence[Story] = ()) -> list[Quote]:
+    """At most `limit` quotes: one per speaker in turn (people first; among them, who speaks in
+    the day's leading story first, then the most mentioned), then a second per speaker, and so
+    on; quotes nobody is named for come last. `stories`: the day's, ranked."""
+    rank_of = {a: s.rank for s in stories if s.rank is not None for a in s.article_ids}
+    unranked = len(stories) + 1
+
+    def story_rank(quote: Quote) -> int:
+        return min((rank_of.get(a, unranked) for a in quote.source_ids), default=unranked)
+
     queues: dict[str | None, list[Quote]] = {}
     for quote in found:
         queues.setdefault(quote.speaker, []).append(quote)
-    speakers = sorted((s for s in queues if s is not None), key=lambda s: rank.get(s, (3, 0, len(rank))))
+    # (A colonel's three mentions in a unit's story weigh less than a minister's one in the lead story.)
+    best = {s: min(map(story_rank, q)) for s, q in queues.items()}
+    rank = {e.name: (KIND_RANK.get(e.kind, 3), best.get(e.name, unranked), -e.mentions, i) for i, e in enumerate(people)}
+    speakers = sorted((s for s in queues if s is not None), key=lambda s: rank.get(s, (3, unranked, 0, len(rank))))
     chosen: list[Quote] = []
     while len(chosen) < limit and any(queues[s] for s in speakers):
         for speaker in speakers:
