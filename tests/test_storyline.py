@@ -349,6 +349,18 @@ def test_a_question_or_a_fragment_never_leads_a_story_nor_stands_as_a_point():
         "Following the launch, the Council will meet on Monday.",
         "The Council will now meet in closed consultations on the launch.",
     )] == [True, True, True, False, False]
+    # ... nor a parliament's procedure (read from briefs of real text: UK Parliament), while a
+    # sentence that only uses its words is news.
+    assert [leads.no_lead(t) for t in (
+        "I beg to move, That this House has considered the situation in the Red Sea.",
+        "With permission, I will make a statement on the recent response to Houthi aggression in the Red sea.",
+        "I would like to update the House on the action that we took on Thursday night.",
+        "To ask the Chancellor of the Exchequer, what estimate he has made of the impact of the attacks.",
+        "Mr. Stanley Prescott asked the Secretary of State for Foreign Affairs if he will make a statement on Korea.",
+        "My Lords, I thank the noble Earl, Lord Minto, for repeating the Government's Statement.",
+        "The Houthis attacked the ship with permission from Tehran, officials said.",
+        "Britain will make a statement on the strikes later, the minister asked the envoy to say.",
+    )] == [True, True, True, True, True, True, False, False]
     # Nor is one a timeline shows: "The following is a near-verbatim transcript of today's ..."
     # is no event of today.
     from briefgen.analyse import passages as passages_mod

@@ -135,6 +135,8 @@ _COURTESY = re.compile(
     r"|(?:(?:I|We)\s+(?:would\s+like|wish|want)\s+to|Let\s+me|Allow\s+me\s+to)\s+(?:begin|start|first)?\s*(?:by\s+)?"
     r"(?:thank(?:ing)?|congratulat(?:e|ing)|welcom(?:e|ing))\b"
     r"|(?:I|We)\s+(?:also\s+)?welcome\s+(?:the\s+)?(?:participation|presence)\b|Thank\s+you\b"
+    # ... and a peer's: "My Lords, I thank the noble Earl, Lord Minto, for repeating the Statement".
+    r"|My\s+Lords,\s+(?:I|we)\s+(?:also\s+)?thank\b"
     # ... also after its addressees: "Chairman Rogers, Ranking Member Smith, ..., thank you for"
     r"|[^?!\n]{0,160}?,\s+thank\s+you\b")
 
@@ -153,6 +155,19 @@ _INTRODUCES_KO = re.compile(r"브리핑(?:을|를)?\s*시작하겠습니다|발�
                             r"|제공해\s*드릴\s*자료는|^\W*<질문>"
                             # ... and a reporter's request for an answer: "... 외교부 입장 설명 부탁드립니다".
                             r"|(?:부탁드립니다|부탁드리겠습니다|말씀해\s*주시기\s*바랍니다|말씀해\s*주십시오|궁금(?:합니다|하고요|해요))\W*$")
+
+
+# ... and a parliament's procedure: "I beg to move, That this House has considered ...", "With
+# permission, Mr Speaker, I will make a statement on ...", "I would like to update the House on
+# ...", a written question ("To ask the Chancellor of the Exchequer, what estimate ...") and an
+# oral one reported ("Mr. Stanley Prescott asked the Secretary of State ... if he will make a
+# statement ...").
+_PROCEDURE_WORDS = ("beg to move", "ermission", "To ask", "update the House", "make a statement")
+_PROCEDURE = re.compile(
+    r"I\s+beg\s+to\s+move\b|With\s+(?:your\s+)?permission\b[^.]{0,60}?\b(?:I|we)\s+(?:will|shall|would\s+like\s+to|wish\s+to)\s+"
+    r"(?:make\s+a\s+statement|update\s+the\s+House)|(?:I|We)\s+(?:would\s+like\s+to|wish\s+to|want\s+to)\s+update\s+the\s+House\b"
+    r"|To\s+ask\s+(?:the|His|Her)\s|(?:(?:Mr|Mrs|Ms|Dr|Sir)\.?\s+)?(?:[A-Z][\w'\u2019-]+\s+){1,4}asked\s+the\s+[^.]{0,160}?"
+    r"\b(?:if|whether)\s+(?:he|she|they)\s+will\s+make\s+a\s+statement")
 
 
 # A question to the one briefing, transcribed without its question mark ("Do you think
@@ -175,6 +190,8 @@ def no_lead(text: str) -> bool:
     if " you" in text and _ASKS.match(text, start) is not None:
         return True
     if ("ollowing" in text or " now " in text or "Events" in text) and _INTRODUCES.match(text, start) is not None:
+        return True
+    if any(word in text for word in _PROCEDURE_WORDS) and _PROCEDURE.match(text, start) is not None:
         return True
     # (Every form of it is written in Hangul.)
     if not text.isascii() and _INTRODUCES_KO.search(text) is not None:
