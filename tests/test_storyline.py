@@ -361,6 +361,11 @@ def test_a_question_or_a_fragment_never_leads_a_story_nor_stands_as_a_point():
         "The Houthis attacked the ship with permission from Tehran, officials said.",
         "Britain will make a statement on the strikes later, the minister asked the envoy to say.",
     )] == [True, True, True, True, True, True, False, False]
+    # "Earlier Tuesday, ..." gives its own time: it leans on no sentence before it (read from a
+    # brief of real text, where it was printed after an unrelated paragraph on a DIA report).
+    assert [leads.dangling(t) for t in ("Earlier Tuesday, the U.S. military said it struck two drone boats.",
+                                        "Later this week the talks resume.", "Earlier, the military said so.",
+                                        "Later, he left.")] == [False, False, True, True]
     # Nor is one a timeline shows: "The following is a near-verbatim transcript of today's ..."
     # is no event of today.
     from briefgen.analyse import passages as passages_mod

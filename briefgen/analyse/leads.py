@@ -22,7 +22,9 @@ _DANGLING = re.compile(
     r"but|and|or|so|yet|also|meanwhile|however|moreover|furthermore|nevertheless|still|"
     r"then|thus|therefore|instead|besides|likewise|similarly|both|such|"
     r"the move|the statement|the decision|the remarks|the comments|the incident|the latter|the former|"
-    r"earlier|later|separately|in addition|in response|in turn|as a result|at the same time)\b",
+    # ("Earlier Tuesday, the military said ...": a time of its own, not the sentence before's.)
+    r"(?:earlier|later)(?!\s+(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|this|that day|in the day))"
+    r"|separately|in addition|in response|in turn|as a result|at the same time)\b",
     re.IGNORECASE,
 )
 # The same in Korean, where a particle may follow the word: "이어 ...", "이는 ...", "그는 ...",
