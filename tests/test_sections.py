@@ -100,6 +100,17 @@ def test_a_gazetteer_surname_inside_a_hyphenated_given_name_is_no_mention():
     assert found["Yoon Suk Yeol"].mentions == 1 and "Russia" in found, found
 
 
+def test_a_ship_named_for_a_gazetteer_place_and_a_press_secretary():
+    # Read from a brief of real text: "USS George Washington" was "USS George" and a mention of
+    # the United States (the default gazetteer's alias "Washington"); "Pentagon Press Secretary
+    # Peter Cook" gave an organisation "Pentagon Press".
+    cfg = load_config(DEFAULT_CONFIG)
+    found = entities_of(article("The aircraft carrier USS George Washington arrived in Busan, South Korea. Pentagon "
+                                "Press Secretary Peter Cook said the visit was planned.", id="a1"), cfg=cfg)
+    assert "USS George Washington" in found and "United States" not in found, found
+    assert "Pentagon Press" not in found and found["Peter Cook"].roles == ("Pentagon Press Secretary",), found
+
+
 def test_names_without_a_gazetteer():
     text = (
         "Analyst Mary Jones said the talks had failed.\n\n"

@@ -11,6 +11,7 @@ from ..config import EntityConfig
 from ..language import has_hangul
 from . import hangul
 from .names import APOS, HASHTAG_RE, compact, fold, someone_else
+from .namewords import SHIP_PREFIXES
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class Mention:
 
 
 
+# A ship's prefix and the words of its name before an alias: the alias is the ship's name's.
+_SHIP_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, SHIP_PREFIXES), key=len, reverse=True))
+                          + r")(?:[ \t]+[A-Z][\w.'-]*){0,3}[ \t]+$")
 # A Korean given name's second syllable after a hyphen: "Yoon" in "Yoon-hee" is no surname.
 _GIVEN_NAME_ON = re.compile(r"-[a-z]")
 
@@ -66,6 +70,8 @@ class Gazetteer:
                 if self.kinds[name] == "person" and " " not in m.group(0) and (
                         someone_else(text, m.start(), m.end()) or _GIVEN_NAME_ON.match(text, m.end())):
                     continue  # ("Adm. Choi Yoon-hee" names no President Yoon.)
+                if _SHIP_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                    continue  # ("USS George Washington" is a ship, not the United States.)
                 found.append(Mention(m.start(), m.end(), m.group(0), name, self.kinds[name], known=True))
         if self.hangul is not None and with_hangul and has_hangul(text):
             seen = {f.start: n for n, f in enumerate(found)}

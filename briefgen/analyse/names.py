@@ -184,7 +184,7 @@ def split_role(text: str, tokens: list[tuple[int, int]]) -> list[list[tuple[int,
     if last_role + 1 < len(words) and kind_of(words[last_role + 1 :]) == "other":
         return [tokens]  # "Trilateral Junior Officer Exchange Symposium": an event's name
     first = last_role
-    while first > 0 and words[first - 1] in TITLE_PARTS:
+    while first > 0 and (words[first - 1] in TITLE_PARTS or words[first - 1] == "press" and words[first] == "secretary"):
         first -= 1
     # "Secretary of State Antony Blinken": the title runs on through "of" and its qualifiers.
     end = last_role + 1
