@@ -358,9 +358,10 @@ def test_a_question_or_a_fragment_never_leads_a_story_nor_stands_as_a_point():
         "To ask the Chancellor of the Exchequer, what estimate he has made of the impact of the attacks.",
         "Mr. Stanley Prescott asked the Secretary of State for Foreign Affairs if he will make a statement on Korea.",
         "My Lords, I thank the noble Earl, Lord Minto, for repeating the Government's Statement.",
+        "Before we move on to the substantive part of the Statement, I pay tribute to our armed forces.",
         "The Houthis attacked the ship with permission from Tehran, officials said.",
         "Britain will make a statement on the strikes later, the minister asked the envoy to say.",
-    )] == [True, True, True, True, True, True, False, False]
+    )] == [True, True, True, True, True, True, True, False, False]
     # "Earlier Tuesday, ..." gives its own time: it leans on no sentence before it (read from a
     # brief of real text, where it was printed after an unrelated paragraph on a DIA report).
     assert [leads.dangling(t) for t in ("Earlier Tuesday, the U.S. military said it struck two drone boats.",

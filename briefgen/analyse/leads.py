@@ -126,7 +126,7 @@ _DIGIT = re.compile(r"\d")
 _OPENING = "\"“‘'([ \t\n"
 _CLOSING = "\"”’')] \t\n"
 # (What a courtesy must hold before its expression is tried.)
-_COURTESY_WORDS = ("hank", "ongratulat", "elcome")
+_COURTESY_WORDS = ("hank", "ongratulat", "elcome", "tribute")
 
 
 # A meeting's courtesies: "I thank Assistant Secretary-General Khiari for his briefing",
@@ -137,8 +137,9 @@ _COURTESY = re.compile(
     r"|(?:(?:I|We)\s+(?:would\s+like|wish|want)\s+to|Let\s+me|Allow\s+me\s+to)\s+(?:begin|start|first)?\s*(?:by\s+)?"
     r"(?:thank(?:ing)?|congratulat(?:e|ing)|welcom(?:e|ing))\b"
     r"|(?:I|We)\s+(?:also\s+)?welcome\s+(?:the\s+)?(?:participation|presence)\b|Thank\s+you\b"
-    # ... and a peer's: "My Lords, I thank the noble Earl, Lord Minto, for repeating the Statement".
-    r"|My\s+Lords,\s+(?:I|we)\s+(?:also\s+)?thank\b"
+    # ... and a peer's: "My Lords, I thank the noble Earl, Lord Minto, for repeating the Statement",
+    # and a tribute: "Before we move on to the substantive part of the Statement, I pay tribute ...".
+    r"|My\s+Lords,\s+(?:I|we)\s+(?:also\s+)?thank\b|(?:[^.?!]{0,120},\s+)?(?:I|we)\s+(?:also\s+)?(?:pay|paid)\s+tribute\b"
     # ... also after its addressees: "Chairman Rogers, Ranking Member Smith, ..., thank you for"
     r"|[^?!\n]{0,160}?,\s+thank\s+you\b")
 
