@@ -11,12 +11,11 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ..models import PartialDate
+from .hangul import HANGUL
 from .years import nearest_year
 
 if TYPE_CHECKING:
     from .timeline import Anchor
-
-HANGUL = "\uac00-\ud7a3"
 
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])"
 _MONTH = r"(?:1[0-2]|0?[1-9])"
