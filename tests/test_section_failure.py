@@ -35,7 +35,7 @@ def test_a_section_that_raises_is_left_out_and_said_so_and_the_rest_is_written(
         # An error that quotes article text, with a control character in it.
         raise KeyError("dominguez\x1b[31m")
 
-    monkeypatch.setattr(analyse_pkg.entities, "collect", broken)
+    monkeypatch.setattr(analyse_pkg.merging, "collect", broken)
     folder = _generate(project, "json,md,html,pdf")
     data = json.loads((folder / f"brief-{DATE}.json").read_text(encoding="utf-8"))
     assert data["failed_sections"] == [{"section": "People and organisations", "error": "KeyError: 'dominguez\\x1b[31m'"}]
