@@ -88,3 +88,15 @@ def test_a_sentence_long_enough_to_be_a_passage_is_told_as_counting_its_words_te
             start = rng.randrange(0, len(text) + 1)
             end = rng.randrange(start, len(text) + 1)
             assert (enough.search(text, start, end) is not None) == (len(WORD_RE.findall(text, start, end)) >= least)
+
+
+def test_a_rank_a_time_zone_and_a_lower_case_word_open_no_sentence():
+    # Read from briefs of real text (DVIDS, DOD): "Spc. 4 Robert F. Stryker", "1:17 p.m. EST,
+    # Pentagon spokesman Army Col. Robert Manning" and "exercise, Aug. 30. at the weapons range"
+    # were each cut in two, and the second half printed as a sentence of its own.
+    for paragraph in ("Named after Pfc. Stuart S. Stryker and Spc. 4 Robert F. Stryker, the vehicle is new.",
+                      "The launch was at 1:17 p.m. EST, Pentagon spokesman Army Col. Robert Manning said.",
+                      "Soldiers fired at a live fire range exercise, Aug. 30. at the weapons range in Icheon."):
+        assert sentences.split_sentences(paragraph) == [paragraph]
+    # A time that ends a sentence still does.
+    assert sentences.split_sentences("It ended at 5 p.m. Officials left.") == ["It ended at 5 p.m.", "Officials left."]

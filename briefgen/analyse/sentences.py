@@ -84,15 +84,26 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
 
 
 def _ranks_kept(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The spans with each one that ends in a rank ("Cpt.") joined to the name after it."""
+    """The spans with each one that ends in a rank ("Cpt.") joined to the name after it ("Spc.
+    4 Robert F. Stryker" too), one that ends in "a.m." or "p.m." to the time zone after it ("1:17
+    p.m. EST, Pentagon spokesman ..."), and any to a next that opens in lower case, as no
+    sentence does ("... exercise, Aug. 30. at the weapons range in Icheon.")."""
     out = [spans[0]]
     for start, end in spans[1:]:
         last = out[-1]
-        if paragraph[start].isupper() and _RANK_END.search(paragraph, max(last[0], last[1] - 6), last[1]):
+        first = paragraph[start]
+        tail = max(last[0], last[1] - 6)
+        if (first.isupper() or first.isdigit()) and _RANK_END.search(paragraph, tail, last[1]) \
+                or first.islower() and paragraph[last[1] - 1] == "." \
+                or _TIME_ZONE.match(paragraph, start) and _CLOCK_END.search(paragraph, tail, last[1]):
             out[-1] = (last[0], end)
         else:
             out.append((start, end))
     return out
+
+
+_TIME_ZONE = re.compile(r"(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|KST|JST|BST|CET|CEST)\b")
+_CLOCK_END = re.compile(r"\b[ap]\.m\.$")
 
 
 def _pysbd_spans(paragraph: str) -> list[tuple[int, int]]:
