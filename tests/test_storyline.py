@@ -448,3 +448,24 @@ def test_an_event_printed_in_other_developments_says_so(project: Path):
     root = lxml.html.fromstring((out / "2024-01-17/brief-2024-01-17.html").read_text(encoding="utf-8"))
     links = [a.text_content() for a in root.get_element_by_id("timeline").find_class("story-link")]
     assert links == ["Other developments"], links
+
+
+def test_a_wire_slug_in_capitals_is_no_headline():
+    # Read from a brief of real text (VOA correspondent reports): stories headed "NORTH KOREA /
+    # RUSSIA (L-ONLY)" and "PUTIN / NORTH KOREA - L" said nothing of their event where the brief
+    # listed them by headline alone. The first sentence heads such a story, as an untitled file's.
+    from briefgen.analyse import analyse
+    from briefgen.config import load_config
+    from briefgen.models import Article
+
+    from .conftest import DEFAULT_CONFIG
+
+    cfg = load_config(DEFAULT_CONFIG)
+    slug = Article(id="a1", source="VOA", title="NORTH KOREA / RUSSIA (L-ONLY)",
+                   text="Russia's Foreign Minister is visiting North Korea, where he is expected to sign a pact.\n\n"
+                        "The visit follows talks in Moscow last month.")
+    titled = Article(id="a2", source="VOA", title="NATO Chief Visits Seoul",
+                     text="The NATO secretary general arrived in Seoul on Monday for talks on North Korea.")
+    headlines = {s.article_ids[0]: s.headline for s in analyse([slug, titled], cfg).stories}
+    assert headlines == {"a1": "Russia's Foreign Minister is visiting North Korea, where he is expected to sign a pact.",
+                         "a2": "NATO Chief Visits Seoul"}, headlines

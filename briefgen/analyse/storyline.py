@@ -87,9 +87,11 @@ def _representative(members: Sequence[Article], of_article: dict[str, list[Passa
 
 
 def _headline(article: Article, told: Sequence[Passage]) -> str:
-    """The article's title; for an untitled file (whose title is a file name), its first sentence."""
+    """The article's title; for an untitled file (whose title is a file name) or a wire slug in
+    capitals ("NORTH KOREA / RUSSIA (L-ONLY)", which says nothing of the event), its first sentence."""
     title = article.title.strip()
-    if title and not re.fullmatch(r"[\w.-]+\.(?:txt|md|markdown|html?)", title):
+    if title and not re.fullmatch(r"[\w.-]+\.(?:txt|md|markdown|html?)", title) and not (
+            title.isupper() and len(title.split()) > 1 and told):
         return title
     return told[0].text if told else (article.path or article.id)
 
