@@ -361,6 +361,19 @@ def test_a_quotation_carried_over_paragraphs_is_one():
     assert said["...This is"] == "John Kerry" and said["I condemn "] == "Theresa May", said
 
 
+def test_a_paragraph_that_is_only_a_quotation_goes_on_with_the_speaker_before():
+    # Read from a brief of real text (VOA, Sudan): '"... through starvation," DeWaal told VOA.' then
+    # a paragraph '"The logics of war are leading relentlessly to famine."' left it without a
+    # speaker; so did Austin's second paragraph in Rome.
+    text = ("\u201cSudan is the worst crisis of the century by the measure of deaths through starvation,\u201d said "
+            "Alex DeWaal, the director of the World Peace Foundation.\n\n"
+            "\u201cThe logics of war are leading relentlessly to famine.\u201d\n\n"
+            "The United Nations said the fighting goes on.\n\n"
+            "\u201cNobody expected it to last this long, not the generals and not us.\u201d")
+    said = speakers(text)
+    assert said == {"Sudan is t": "Alex DeWaal", "The logics": "Alex DeWaal", "Nobody exp": None}, said
+
+
 def test_key_quotes_follow_the_days_leading_stories():
     # Read from a brief of real text: nine of ten key quotes were units' publicity lines, because
     # speakers of equal standing were taken in alphabetical order of their first names.

@@ -119,6 +119,8 @@ def told(
     last_speaker: tuple[str, str] | None = None
     roles = _roles(sorted(passages, key=lambda p: p.index), mentions)
     going_on: hangul.Speaker | None = None
+    # The speaker of the quotation that ended the paragraph before, if one did.
+    carried: tuple[str, str, str] | None = None
     for number, paragraph in enumerate(paragraphs):
         sentences = _place(paragraph, by_paragraph.get(number, []), mentions)
         if article.language != ENGLISH and has_hangul(paragraph) and detect(paragraph) == KOREAN:
@@ -126,7 +128,7 @@ def told(
             korean, going_on = hangul.quotes_of([(s.passage.text, s.passage.id, s.mentions) for s in sentences],
                                                 kept, cited, article.id, roles, going_on)
             out.extend(korean)
-            history, last_speaker = [], None
+            history, last_speaker, carried = [], None, None
             continue
         going_on = None
         spans = quotemarks.quotations(paragraph)
@@ -146,6 +148,11 @@ def told(
             if speaker is None and told_by is not None and _goes_on(paragraph[told_by[0]:start], told_by[1][2]):
                 # '"...," said Maj. Ad Godinez. "RSOI is a great test ..."': the same speaker goes on.
                 speaker = told_by[1]
+            if speaker is None and carried is not None and start <= 1 and _QUOTE_ENDS.fullmatch(paragraph, end):
+                # A paragraph that is only a quotation goes on with the speaker of the quotation
+                # that ended the one before ('"... through starvation," DeWaal told VOA.' then
+                # '"The logics of war are leading relentlessly to famine."').
+                speaker = carried
             told_by = (end, speaker) if speaker else None
             if shown is None:
                 # Not shown ('"It's been really great," said Maj. Ad Godinez.' points back), but
@@ -165,9 +172,13 @@ def told(
             out.append(Quote(text, name, kind, role, attribution, ids, sources))
             last_speaker = (name, kind) if name and kind else None
         history = (history + sentences)[-PRONOUN_REACH:]
+        carried = told_by[1] if told_by is not None else None
         if not spans:
             last_speaker = None if sentences else last_speaker
     return out
+
+
+_QUOTE_ENDS = re.compile(r"[\s\"\u201d.,!?]*")
 
 
 # Between a quotation and the next one the same speaker goes on with: the first one's close,
