@@ -53,6 +53,7 @@ _ONE_WORD = {
     for names, kind in ((CAPITALS, "place"), (ORG_INITIALS, "organisation"), (ONE_WORD_COUNTRIES | COUNTRY_INITIALS.keys(), "country"))
     for name in names for form in (name, f"{name}'s", f"{name}\u2019s")
 }
+_WORD_JOINERS = "'\u2019.-_"
 # One word that names a country, a capital or a body, never a person's last name.
 _NOT_SURNAMES = CAPITALS | ORG_INITIALS | ONE_WORD_COUNTRIES | COUNTRY_INITIALS.keys()
 _LOWER_WORD = re.compile(r"\b[a-z][\w'-]*")
@@ -183,9 +184,18 @@ class Recogniser:
         if len(word) < 3 or not word[0].isupper() or not word[1:].islower() or word in _NOT_SURNAMES \
                 or word in self.gazetteer.alias_of:
             return False  # ("Yemen said": a country speaks, not a "... Plan for Yemen".)
-        alone = re.compile(rf"(?<![\w'\u2019.-]){re.escape(word)}(?![\w'\u2019-])")
-        return any(not PREVIOUS_WORD.search(passage.text, 0, m.start()) and self._speaks_at(passage.text, m.start(), m.end())
-                   for passage in passages for m in alone.finditer(passage.text))
+        for passage in passages:
+            text = passage.text
+            at = text.find(word)
+            while at >= 0:
+                end = at + len(word)
+                # (The word alone: not inside another, nor after a name's other word.)
+                if (not at or text[at - 1] not in _WORD_JOINERS and not text[at - 1].isalnum()) \
+                        and (end == len(text) or text[end] not in "'\u2019-_" and not text[end].isalnum()) \
+                        and not PREVIOUS_WORD.search(text, 0, at) and self._speaks_at(text, at, end):
+                    return True
+                at = text.find(word, end)
+        return False
 
     def _speaks_at(self, text: str, start: int, end: int) -> bool:
         key = (text, start, end)

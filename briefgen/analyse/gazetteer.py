@@ -31,6 +31,7 @@ class Mention:
 # A ship's prefix and the words of its name before an alias: the alias is the ship's name's.
 _SHIP_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, SHIP_PREFIXES), key=len, reverse=True))
                           + r")(?:[ \t]+[A-Z][\w.'-]*){0,3}[ \t]+$")
+_SHIP_ANY = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, SHIP_PREFIXES), key=len, reverse=True)) + r")[ \t]")
 # A Korean given name's second syllable after a hyphen: "Yoon" in "Yoon-hee" is no surname.
 _GIVEN_NAME_ON = re.compile(r"-[a-z]")
 
@@ -65,12 +66,14 @@ class Gazetteer:
         """The gazetteer's names in a text; `with_hangul=False` when it is known to have no Hangul."""
         found: list[Mention] = []
         if self.regex is not None:
+            # (Most texts name no ship: the look-back for one is skipped for them.)
+            ships = _SHIP_ANY.search(text) is not None
             for m in self.regex.finditer(text):
                 name = self._fold[fold(m.group(0))]
                 if self.kinds[name] == "person" and " " not in m.group(0) and (
                         someone_else(text, m.start(), m.end()) or _GIVEN_NAME_ON.match(text, m.end())):
                     continue  # ("Adm. Choi Yoon-hee" names no President Yoon.)
-                if _SHIP_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                if ships and _SHIP_BEFORE.search(text, max(0, m.start() - 40), m.start()):
                     continue  # ("USS George Washington" is a ship, not the United States.)
                 found.append(Mention(m.start(), m.end(), m.group(0), name, self.kinds[name], known=True))
         if self.hangul is not None and with_hangul and has_hangul(text):
