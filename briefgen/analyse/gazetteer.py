@@ -29,9 +29,9 @@ class Mention:
 
 
 # A ship's prefix and the words of its name before an alias: the alias is the ship's name's.
-_SHIP_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, SHIP_PREFIXES), key=len, reverse=True))
-                          + r")(?:[ \t]+[A-Z][\w.'-]*){0,3}[ \t]+$")
-_SHIP_ANY = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, SHIP_PREFIXES), key=len, reverse=True)) + r")[ \t]")
+_SHIPS = "|".join(sorted(map(re.escape, SHIP_PREFIXES), key=len, reverse=True))
+_SHIP_BEFORE = re.compile(rf"\b(?:{_SHIPS})(?:[ \t]+[A-Z][\w.'-]*){{0,3}}[ \t]+$")
+_SHIP_ANY = re.compile(rf"\b(?:{_SHIPS})[ \t]")
 # A Korean given name's second syllable after a hyphen: "Yoon" in "Yoon-hee" is no surname.
 _GIVEN_NAME_ON = re.compile(r"-[a-z]")
 
