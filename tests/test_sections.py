@@ -374,6 +374,20 @@ def test_a_paragraph_that_is_only_a_quotation_goes_on_with_the_speaker_before():
     assert said == {"Sudan is t": "Alex DeWaal", "The logics": "Alex DeWaal", "Nobody exp": None}, said
 
 
+def test_a_quotation_opened_straight_and_closed_curly():
+    # Read from a brief of real text (UN News, Sudan): '"This cessation of hostilities must lead to a
+    # definitive silencing of the guns,” he added, stressing, “the values of Ramadan must prevail.”'
+    # opened with a straight mark and closed with a curly one: it ran to the paragraph's end,
+    # attribution and second quotation included.
+    from briefgen.analyse.quotemarks import quotations
+
+    text = ("\"A cessation of hostilities must lead to a definitive silencing of the guns,\u201d he added, stressing, "
+            "\u201cthe values of Ramadan must prevail across the whole country.\u201d")
+    assert [text[a:b] for a, b in quotations(text)] == [
+        "A cessation of hostilities must lead to a definitive silencing of the guns,",
+        "the values of Ramadan must prevail across the whole country."]
+
+
 def test_key_quotes_follow_the_days_leading_stories():
     # Read from a brief of real text: nine of ten key quotes were units' publicity lines, because
     # speakers of equal standing were taken in alphabetical order of their first names.

@@ -32,6 +32,7 @@ def quotations(paragraph: str) -> list[tuple[int, int]]:
     paragraphs, closing it only in the last ('Kerry said, "...This is the second time ...')."""
     spans: list[tuple[int, int]] = []
     depth, opened = 0, 0
+    lone: list[int] = []  # closing marks no curly one opened
     for m in re.finditer("[\u201c\u201d]", paragraph):
         if m.group(0) == "\u201c":
             if depth == 0:
@@ -41,11 +42,16 @@ def quotations(paragraph: str) -> list[tuple[int, int]]:
             depth -= 1
             if depth == 0:
                 spans.append((opened, m.start()))
+        else:
+            lone.append(m.start())
     if depth > 0 and '"' not in paragraph[opened:]:  # (not one closed by a straight mark: “...")
         spans.append((opened, len(paragraph)))
     straight = [m.start() for m in re.finditer('"', paragraph)]
     if len(straight) == 1 and _OPENS.match(paragraph, straight[0] + 1):
-        spans.append((straight[0] + 1, len(paragraph)))
+        # ... or to a curly mark that closes it ('"This cessation of hostilities must lead to ...,”
+        # he added'): two kinds of marks in one copy.
+        closing = next((at for at in lone if at > straight[0]), len(paragraph))
+        spans.append((straight[0] + 1, closing))
     elif len(straight) % 2 == 1 and len(straight) > 1:
         # An odd count is a quotation with a quotation left open inside it: take it whole.
         spans.append((straight[0] + 1, straight[-1]))
