@@ -56,7 +56,7 @@ MAYBE_DATE = re.compile(r"\d|day\b|Eve\b|[Yy]esterday")
 MONTH_RE = re.compile("(?=[ADFJMNOS])" + _MONTH)
 # A range has a day number (or its suffix) right before the word that joins its ends: one
 # search spares the three range patterns most sentences with a month cannot match.
-RANGE_RE = re.compile(r"\d(?:st|nd|rd|th)?\s*(?:-|\u2013|\u2014|to|and|until|through)\s*")
+RANGE_RE = re.compile(rf"\d(?:st|nd|rd|th)?{_TO}")
 NEEDS: dict[str, tuple[re.Pattern[str], ...]] = {
     "md-md": (MONTH_RE, RANGE_RE), "md-d": (MONTH_RE, RANGE_RE), "d-dm": (MONTH_RE, RANGE_RE),
     "md": (MONTH_RE,), "dm": (MONTH_RE,), "my": (MONTH_RE,),
